@@ -1,0 +1,130 @@
+//! Label language negotiation: `Accept-Language: lv|en`, default `en`, echoed in
+//! `Content-Language`.
+
+use std::future::{Ready, ready};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, dev::Payload};
+use serde::Serialize;
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Lv,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Lv => "lv",
+        }
+    }
+
+    /// Picks the Latvian or English text.
+    pub fn pick<'a>(self, lv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Lv => lv,
+        }
+    }
+
+    /// Chooses the supported language with the highest quality value in an
+    /// `Accept-Language` header; ties keep the header's order; nothing supported → `en`.
+    pub fn negotiate(header: &str) -> Lang {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            let lang = match primary {
+                "lv" => Lang::Lv,
+                "en" => Lang::En,
+                _ => continue,
+            };
+            if quality > 0.0 && best.is_none_or(|(_, q)| quality > q) {
+                best = Some((lang, quality));
+            }
+        }
+        best.map_or(Lang::En, |(lang, _)| lang)
+    }
+}
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let lang = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::En, Lang::negotiate);
+        ready(Ok(lang))
+    }
+}
+
+impl IntoParams for Lang {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("Accept-Language")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Language of labels: `lv` or `en` (default). The chosen language is returned in `Content-Language`.",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ]
+    }
+}
+
+/// A JSON body whose labels are in `lang`; sets `Content-Language`.
+pub struct Localized<T> {
+    pub lang: Lang,
+    pub body: T,
+}
+
+impl<T: Serialize> Responder for Localized<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((
+                header::CONTENT_LANGUAGE,
+                HeaderValue::from_static(self.lang.code()),
+            ))
+            .insert_header((header::VARY, HeaderValue::from_static("Accept-Language")))
+            .json(self.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn latvian_is_chosen_when_preferred() {
+        assert_eq!(Lang::negotiate("lv"), Lang::Lv);
+        assert_eq!(Lang::negotiate("lv-LV,en;q=0.8"), Lang::Lv);
+        assert_eq!(Lang::negotiate("en;q=0.5, lv;q=0.9"), Lang::Lv);
+    }
+
+    #[test]
+    fn english_is_the_default() {
+        assert_eq!(Lang::negotiate(""), Lang::En);
+        assert_eq!(Lang::negotiate("de, fr;q=0.5"), Lang::En);
+        assert_eq!(Lang::negotiate("en-GB, lv;q=0.9"), Lang::En);
+        assert_eq!(Lang::negotiate("lv;q=0"), Lang::En);
+        assert_eq!(Lang::negotiate("*"), Lang::En);
+    }
+}

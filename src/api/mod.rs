@@ -1,0 +1,201 @@
+//! HTTP layer: handlers registered through utoipa-actix-web, so the route table is the
+//! OpenAPI registry.
+
+pub mod health;
+pub mod lang;
+pub mod problems;
+pub mod reference;
+
+use std::sync::LazyLock;
+
+use actix_web::dev::ResourceDef;
+use actix_web::{HttpRequest, web};
+use serde::Serialize;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
+use utoipa::{OpenApi, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::error::{ApiError, json_error};
+
+/// Largest page a list endpoint returns.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kopiena API",
+        description = "The shared record for Latvia's deinstitutionalisation (DI) of social care: \
+reference data, the provider and service registry, clients in the DI process, social mentors and \
+aggregated statistics.\n\nEvery error is an RFC 9457 `application/problem+json` document. \
+Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
+        license(name = "EUPL-1.2")
+    ),
+    components(
+        schemas(crate::error::Problem),
+        responses(
+            problems::BadRequest,
+            problems::NotFound,
+            problems::PayloadTooLarge,
+            problems::UnsupportedMediaType,
+            problems::Unprocessable,
+            problems::Internal,
+            problems::Unavailable
+        )
+    ),
+    tags(
+        (name = "reference", description = "Public, read-only reference data: planning regions, municipalities and catalogues"),
+        (name = "operations", description = "Health checks")
+    )
+)]
+struct ApiDoc;
+
+/// A complete (unpaginated) collection: used for small reference lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    /// Number of items in `items`.
+    pub total: usize,
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self {
+            total: items.len(),
+            items,
+        }
+    }
+}
+
+/// Registers every endpoint. Only `.service(..)` is used, so every endpoint is documented.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::live)
+        .service(health::ready)
+        .service(health::metrics)
+        .service(
+            scope::scope("/api/v1")
+                .service(reference::list_planning_regions)
+                .service(reference::get_planning_region)
+                .service(reference::list_municipalities)
+                .service(reference::get_municipality)
+                .service(reference::list_service_types)
+                .service(reference::get_service_type)
+                .service(reference::list_target_groups)
+                .service(reference::list_specialist_roles)
+                .service(reference::list_training_programmes),
+        )
+        .default_service(web::to(fallback));
+}
+
+/// Extractor settings shared by production and tests: every parse failure is a problem.
+pub fn extractor_configs(max_body_bytes: usize, cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(max_body_bytes)
+            .error_handler(move |err, _| json_error(err, max_body_bytes).into()),
+    )
+    .app_data(web::PayloadConfig::default().limit(max_body_bytes))
+    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::BadRequest(format!("Invalid query string: {err}")).into()
+    }))
+    .app_data(web::PathConfig::default().error_handler(|err, _| {
+        ApiError::BadRequest(format!("Invalid path parameter: {err}")).into()
+    }));
+}
+
+/// The OpenAPI document of the API, generated from the route table.
+pub fn openapi() -> OpenApiDoc {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    add_common_problems(&mut doc);
+    doc
+}
+
+/// Every operation can fail unexpectedly (500); every operation that touches the database
+/// can find it unreachable (503). Adding them here keeps each handler's list to its own cases.
+fn add_common_problems(doc: &mut OpenApiDoc) {
+    let reference =
+        |name: &str| RefOr::<Response>::Ref(utoipa::openapi::Ref::from_response_name(name));
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let uses_db = path.starts_with("/api/") || path == "/health/ready";
+        let operations: [&mut Option<Operation>; 5] = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("500".into())
+                .or_insert_with(|| reference("Internal"));
+            if uses_db {
+                responses
+                    .entry("503".into())
+                    .or_insert_with(|| reference("Unavailable"));
+            }
+        }
+    }
+}
+
+/// Paths served outside the documented API, with their methods.
+const UNDOCUMENTED_ROUTES: [(&str, &str); 3] = [
+    ("/docs", "GET"),
+    ("/openapi.json", "GET"),
+    ("/docs/{tail}*", "GET"),
+];
+
+/// Path templates and the methods each supports, read from the OpenAPI document: the same
+/// route table decides 404 (no such path) versus 405 (path exists, method does not).
+static ROUTE_TABLE: LazyLock<Vec<(ResourceDef, Vec<String>)>> = LazyLock::new(|| {
+    let doc = openapi();
+    let mut table: Vec<(ResourceDef, Vec<String>)> = doc
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .map(|(m, _)| m.to_string())
+            .collect();
+            (ResourceDef::new(path.as_str()), methods)
+        })
+        .collect();
+    table.extend(
+        UNDOCUMENTED_ROUTES
+            .iter()
+            .map(|(path, method)| (ResourceDef::new(*path), vec![method.to_string()])),
+    );
+    table
+});
+
+/// Methods the route table supports for `path` (empty when the path is unknown).
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    ROUTE_TABLE
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .flat_map(|(_, methods)| methods.iter().cloned())
+        .collect()
+}
+
+/// Unknown path → 404; known path with another method → 405 with `Allow`.
+async fn fallback(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    let allow = allowed_methods(req.path());
+    if allow.is_empty() {
+        Err(ApiError::NotFound)
+    } else {
+        Err(ApiError::MethodNotAllowed { allow })
+    }
+}

@@ -1,0 +1,56 @@
+//! Reusable OpenAPI descriptions of the problem responses, one per status.
+
+use utoipa::ToResponse;
+
+use crate::error::Problem;
+
+/// The query string, path or body could not be parsed.
+#[derive(ToResponse)]
+#[response(
+    description = "Bad request: the query string, path or body could not be parsed",
+    content_type = "application/problem+json"
+)]
+pub struct BadRequest(#[allow(dead_code)] Problem);
+
+/// The resource does not exist.
+#[derive(ToResponse)]
+#[response(description = "Not found", content_type = "application/problem+json")]
+pub struct NotFound(#[allow(dead_code)] Problem);
+
+/// The body is larger than the configured limit.
+#[derive(ToResponse)]
+#[response(
+    description = "Payload too large",
+    content_type = "application/problem+json"
+)]
+pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+
+/// The body is not `application/json`.
+#[derive(ToResponse)]
+#[response(
+    description = "Unsupported media type: send JSON",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
+
+/// One or more fields failed validation; `errors` lists every failing field.
+#[derive(ToResponse)]
+#[response(
+    description = "Validation failed or a DI rule was violated",
+    content_type = "application/problem+json"
+)]
+pub struct Unprocessable(#[allow(dead_code)] Problem);
+
+/// An unexpected error; the cause is logged, never returned.
+#[derive(ToResponse)]
+#[response(
+    description = "Internal error",
+    content_type = "application/problem+json"
+)]
+pub struct Internal(#[allow(dead_code)] Problem);
+
+/// The database cannot be reached; retry later.
+#[derive(ToResponse)]
+#[response(description = "Service unavailable: the database cannot be reached", content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))]
+pub struct Unavailable(#[allow(dead_code)] Problem);

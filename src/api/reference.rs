@@ -1,0 +1,460 @@
+//! Public reference data: planning regions, municipalities, the service-type catalogue,
+//! target groups, specialist roles and training programmes.
+
+use actix_web::{get, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::List;
+use super::lang::{Lang, Localized};
+use crate::db::{self, Db, reference as q};
+use crate::error::ApiResult;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanningRegion {
+    /// Stable code, e.g. `KURZEME`.
+    #[schema(example = "KURZEME")]
+    pub code: String,
+    pub name: String,
+}
+
+impl PlanningRegion {
+    fn new(row: q::PlanningRegionRow, lang: Lang) -> Self {
+        Self {
+            name: lang.pick(&row.name_lv, &row.name_en).to_string(),
+            code: row.code,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MunicipalityKind {
+    /// Valstspilsēta (state city).
+    StateCity,
+    /// Novads (municipality).
+    Municipality,
+}
+
+/// A local government (2021 territorial reform), with the dates it exists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Municipality {
+    /// Code used across the API: the ISO 3166-2:LV subdivision code without `LV-`.
+    #[schema(example = "RIX")]
+    pub code: String,
+    #[schema(example = "LV-RIX")]
+    pub iso_3166_2: String,
+    /// ATVK code of the official classification.
+    pub atvk_code: String,
+    pub name: String,
+    pub kind: MunicipalityKind,
+    /// Code of the planning region.
+    pub planning_region: String,
+    pub valid_from: NaiveDate,
+    /// Last day the municipality existed; `null` while it exists.
+    pub valid_to: Option<NaiveDate>,
+    /// Code of the municipality that took over, when dissolved.
+    pub successor: Option<String>,
+}
+
+impl Municipality {
+    fn new(row: q::MunicipalityRow, lang: Lang) -> Self {
+        Self {
+            name: lang.pick(&row.name_lv, &row.name_en).to_string(),
+            kind: if row.kind == "state_city" {
+                MunicipalityKind::StateCity
+            } else {
+                MunicipalityKind::Municipality
+            },
+            code: row.code,
+            iso_3166_2: row.iso_3166_2,
+            atvk_code: row.atvk_code,
+            planning_region: row.planning_region,
+            valid_from: row.valid_from,
+            valid_to: row.valid_to,
+            successor: row.successor,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// Institutional care (long-term care institutions, state social care centres).
+    Institutional,
+    /// Community-based service.
+    Community,
+}
+
+impl Setting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::Institutional => "institutional",
+            Setting::Community => "community",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceUnit {
+    PersonDay,
+    Hour,
+    Month,
+}
+
+/// Numeric limits the DI plan sets for a service type.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceTypeLimits {
+    /// Most places (or children placed at once) a service of this type may have.
+    #[schema(example = 8)]
+    pub max_capacity: Option<i32>,
+    /// Oldest age at which a person may be placed (youth home: 23, i.e. under 24).
+    pub max_age_at_placement: Option<i32>,
+}
+
+/// An entry of the service-type catalogue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceType {
+    #[schema(example = "family_like_care_home")]
+    pub code: String,
+    pub label: String,
+    pub setting: Setting,
+    /// `false` for forms of social assistance kept for completeness (social apartment,
+    /// housing adaptation).
+    pub is_social_service: bool,
+    /// Named as an alternative to institutional care.
+    pub is_di_alternative: bool,
+    /// Codes of the target groups the service type serves.
+    pub target_groups: Vec<String>,
+    pub limits: ServiceTypeLimits,
+    /// The unit its price is usually quoted in.
+    pub default_price_unit: Option<PriceUnit>,
+}
+
+impl ServiceType {
+    fn new(entry: q::ServiceTypeEntry, lang: Lang) -> Self {
+        let row = entry.row;
+        Self {
+            label: lang.pick(&row.label_lv, &row.label_en).to_string(),
+            setting: if row.setting == "institutional" {
+                Setting::Institutional
+            } else {
+                Setting::Community
+            },
+            is_social_service: row.is_social_service,
+            is_di_alternative: row.is_di_alternative,
+            target_groups: entry.target_groups,
+            limits: ServiceTypeLimits {
+                max_capacity: row.max_capacity,
+                max_age_at_placement: row.max_age_at_placement,
+            },
+            default_price_unit: row.default_price_unit.as_deref().and_then(|u| match u {
+                "person_day" => Some(PriceUnit::PersonDay),
+                "hour" => Some(PriceUnit::Hour),
+                "month" => Some(PriceUnit::Month),
+                _ => None,
+            }),
+            code: row.code,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetGroup {
+    #[schema(example = "adult_with_mental_disorder")]
+    pub code: String,
+    pub label: String,
+    /// One of the three target groups of the DI plan (the others are register-level groups).
+    pub is_di: bool,
+    /// Youngest age of a person in the group, when it is age-bound.
+    pub min_age: Option<i32>,
+    /// Oldest age of a person in the group, when it is age-bound (children: 17).
+    pub max_age: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpecialistRole {
+    #[schema(example = "social_worker")]
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrainingProgramme {
+    #[schema(example = "life_skills")]
+    pub code: String,
+    pub label: String,
+    /// Minimum hours the DI plan requires, when it sets one.
+    pub min_hours: Option<i32>,
+}
+
+/// Lists the five planning regions.
+#[utoipa::path(
+    tag = "reference",
+    params(Lang),
+    responses(
+        (status = 200, body = List<PlanningRegion>, headers(("Content-Language" = String))),
+    )
+)]
+#[get("/planning-regions")]
+pub async fn list_planning_regions(
+    db: web::Data<Db>,
+    lang: Lang,
+) -> ApiResult<Localized<List<PlanningRegion>>> {
+    let rows = db.run(q::list_planning_regions).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| PlanningRegion::new(r, lang))
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}
+
+/// Reads one planning region.
+#[utoipa::path(
+    tag = "reference",
+    params(("code" = String, Path, description = "Planning region code, e.g. `KURZEME`"), Lang),
+    responses(
+        (status = 200, body = PlanningRegion, headers(("Content-Language" = String))),
+        (status = 404, response = super::problems::NotFound),
+    )
+)]
+#[get("/planning-regions/{code}")]
+pub async fn get_planning_region(
+    db: web::Data<Db>,
+    code: web::Path<String>,
+    lang: Lang,
+) -> ApiResult<Localized<PlanningRegion>> {
+    let code = code.into_inner();
+    let row = db.run(move |c| q::get_planning_region(c, &code)).await?;
+    Ok(Localized {
+        lang,
+        body: PlanningRegion::new(row, lang),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListMunicipalitiesQuery {
+    /// Only municipalities of this planning region.
+    #[param(example = "KURZEME")]
+    pub region: Option<String>,
+    /// Only municipalities that exist on this date.
+    pub valid_on: Option<NaiveDate>,
+}
+
+/// Lists municipalities, optionally by planning region and by the date they are valid on.
+#[utoipa::path(
+    tag = "reference",
+    params(ListMunicipalitiesQuery, Lang),
+    responses(
+        (status = 200, body = List<Municipality>, headers(("Content-Language" = String))),
+        (status = 400, response = super::problems::BadRequest),
+    )
+)]
+#[get("/municipalities")]
+pub async fn list_municipalities(
+    db: web::Data<Db>,
+    query: web::Query<ListMunicipalitiesQuery>,
+    lang: Lang,
+) -> ApiResult<Localized<List<Municipality>>> {
+    let query = query.into_inner();
+    let filter = q::MunicipalityFilter {
+        region: query.region,
+        valid_on: query.valid_on,
+    };
+    let rows = db.run(move |c| q::list_municipalities(c, &filter)).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| Municipality::new(r, lang))
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}
+
+/// Reads one municipality, including dissolved ones.
+#[utoipa::path(
+    tag = "reference",
+    params(("code" = String, Path, description = "Municipality code, e.g. `RIX` or `050`"), Lang),
+    responses(
+        (status = 200, body = Municipality, headers(("Content-Language" = String))),
+        (status = 404, response = super::problems::NotFound),
+    )
+)]
+#[get("/municipalities/{code}")]
+pub async fn get_municipality(
+    db: web::Data<Db>,
+    code: web::Path<String>,
+    lang: Lang,
+) -> ApiResult<Localized<Municipality>> {
+    let code = code.into_inner();
+    let row = db.run(move |c| q::get_municipality(c, &code)).await?;
+    Ok(Localized {
+        lang,
+        body: Municipality::new(row, lang),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListServiceTypesQuery {
+    /// Only institutional or only community-based service types.
+    pub setting: Option<Setting>,
+    /// Only service types that serve this target group.
+    #[param(example = "adult_with_mental_disorder")]
+    pub target_group: Option<String>,
+    /// Only alternatives to institutional care (`true`) or only the others (`false`).
+    pub di_alternative: Option<bool>,
+}
+
+/// Lists the service-type catalogue.
+#[utoipa::path(
+    tag = "reference",
+    params(ListServiceTypesQuery, Lang),
+    responses(
+        (status = 200, body = List<ServiceType>, headers(("Content-Language" = String))),
+        (status = 400, response = super::problems::BadRequest),
+    )
+)]
+#[get("/service-types")]
+pub async fn list_service_types(
+    db: web::Data<Db>,
+    query: web::Query<ListServiceTypesQuery>,
+    lang: Lang,
+) -> ApiResult<Localized<List<ServiceType>>> {
+    let query = query.into_inner();
+    let filter = q::ServiceTypeFilter {
+        setting: query.setting.map(|s| s.as_str().to_string()),
+        target_group: query.target_group,
+        is_di_alternative: query.di_alternative,
+    };
+    let rows = db.run(move |c| q::list_service_types(c, &filter)).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| ServiceType::new(r, lang))
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}
+
+/// Reads one service type of the catalogue.
+#[utoipa::path(
+    tag = "reference",
+    params(("code" = String, Path, description = "Service type code, e.g. `group_home`"), Lang),
+    responses(
+        (status = 200, body = ServiceType, headers(("Content-Language" = String))),
+        (status = 404, response = super::problems::NotFound),
+    )
+)]
+#[get("/service-types/{code}")]
+pub async fn get_service_type(
+    db: web::Data<Db>,
+    code: web::Path<String>,
+    lang: Lang,
+) -> ApiResult<Localized<ServiceType>> {
+    let code = code.into_inner();
+    let entry = db.run(move |c| q::get_service_type(c, &code)).await?;
+    Ok(Localized {
+        lang,
+        body: ServiceType::new(entry, lang),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListTargetGroupsQuery {
+    /// Only the three DI target groups (`true`) or only register-level groups (`false`).
+    pub di: Option<bool>,
+}
+
+/// Lists target groups: the three DI target groups and the register-level groups.
+#[utoipa::path(
+    tag = "reference",
+    params(ListTargetGroupsQuery, Lang),
+    responses(
+        (status = 200, body = List<TargetGroup>, headers(("Content-Language" = String))),
+        (status = 400, response = super::problems::BadRequest),
+    )
+)]
+#[get("/target-groups")]
+pub async fn list_target_groups(
+    db: web::Data<Db>,
+    query: web::Query<ListTargetGroupsQuery>,
+    lang: Lang,
+) -> ApiResult<Localized<List<TargetGroup>>> {
+    let is_di = query.di;
+    let rows = db.run(move |c| q::list_target_groups(c, is_di)).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| TargetGroup {
+            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+            code: r.code,
+            is_di: r.is_di,
+            min_age: r.min_age,
+            max_age: r.max_age,
+        })
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}
+
+/// Lists specialist roles (assessment team members and social-service staff).
+#[utoipa::path(
+    tag = "reference",
+    params(Lang),
+    responses((status = 200, body = List<SpecialistRole>, headers(("Content-Language" = String))))
+)]
+#[get("/specialist-roles")]
+pub async fn list_specialist_roles(
+    db: web::Data<Db>,
+    lang: Lang,
+) -> ApiResult<Localized<List<SpecialistRole>>> {
+    let rows = db.run(db::reference::list_specialist_roles).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| SpecialistRole {
+            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+            code: r.code,
+        })
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}
+
+/// Lists training programmes with the minimum hours the DI plan requires.
+#[utoipa::path(
+    tag = "reference",
+    params(Lang),
+    responses((status = 200, body = List<TrainingProgramme>, headers(("Content-Language" = String))))
+)]
+#[get("/training-programmes")]
+pub async fn list_training_programmes(
+    db: web::Data<Db>,
+    lang: Lang,
+) -> ApiResult<Localized<List<TrainingProgramme>>> {
+    let rows = db.run(q::list_training_programmes).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|r| TrainingProgramme {
+            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+            code: r.code,
+            min_hours: r.min_hours,
+        })
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}

@@ -1,0 +1,247 @@
+//! RFC 9457 problem details and the one place where errors become HTTP responses.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{DomainError, ViolationKind};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem details object.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation",
+    "title": "Request validation failed",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "errors": {"name": ["length"], "email": ["email"]}
+}))]
+pub struct Problem {
+    /// A URI reference identifying the problem type; `about:blank` for plain HTTP statuses.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary, fixed per problem type.
+    pub title: String,
+    pub status: u16,
+    /// Explanation of this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable id of the DI rule that was violated, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// For validation problems: every failing field with the codes of the checks it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// Every error a handler can return. The mapping to HTTP lives in `ResponseError` below.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed")]
+    Validation(BTreeMap<String, Vec<String>>),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("not acceptable")]
+    NotAcceptable(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut out = BTreeMap::new();
+        flatten_validation_errors("", &errors, &mut out);
+        ApiError::Validation(out)
+    }
+}
+
+fn flatten_validation_errors(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut BTreeMap<String, Vec<String>>,
+) {
+    use validator::ValidationErrorsKind as Kind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            Kind::Field(list) => {
+                out.entry(path)
+                    .or_default()
+                    .extend(list.iter().map(|e| e.code.to_string()));
+            }
+            Kind::Struct(inner) => flatten_validation_errors(&path, inner, out),
+            Kind::List(items) => {
+                for (i, inner) in items {
+                    flatten_validation_errors(&format!("{path}[{i}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match e {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(Kind::UniqueViolation, info) => {
+                ApiError::Conflict(info.constraint_name().map_or_else(
+                    || "a record with these values already exists".to_string(),
+                    |c| format!("a record with these values already exists ({c})"),
+                ))
+            }
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
+                ApiError::Unavailable("the database connection was lost".into())
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(_: diesel::r2d2::PoolError) -> Self {
+        ApiError::Unavailable("the database cannot be reached".into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl ApiError {
+    /// The problem `type` and `title` of this error. Plain HTTP statuses use `about:blank`,
+    /// whose title is the reason phrase (RFC 9457 §4.2.1).
+    fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let blank = |detail: Option<String>| Problem {
+            type_: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail,
+            rule: None,
+            errors: None,
+        };
+        match self {
+            ApiError::BadRequest(detail) => blank(Some(detail.clone())),
+            ApiError::Validation(errors) => Problem {
+                type_: "/problems/validation".into(),
+                title: "Request validation failed".into(),
+                status: status.as_u16(),
+                detail: Some(match errors.len() {
+                    1 => "1 field is invalid".to_string(),
+                    n => format!("{n} fields are invalid"),
+                }),
+                rule: None,
+                errors: Some(errors.clone()),
+            },
+            ApiError::Domain(e) => Problem {
+                type_: format!("/problems/{}", e.slug()),
+                title: e.title().into(),
+                status: status.as_u16(),
+                detail: Some(e.to_string()),
+                rule: e.rule().map(str::to_string),
+                errors: None,
+            },
+            ApiError::NotFound => blank(Some("The requested resource does not exist.".into())),
+            ApiError::MethodNotAllowed { allow } => blank(Some(format!(
+                "This resource supports: {}.",
+                allow.join(", ")
+            ))),
+            ApiError::Conflict(detail) => blank(Some(detail.clone())),
+            ApiError::PayloadTooLarge { limit } => blank(Some(format!(
+                "The request body is larger than the limit of {limit} bytes."
+            ))),
+            ApiError::UnsupportedMediaType => blank(Some(
+                "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
+            )),
+            ApiError::NotAcceptable(detail) => blank(Some(detail.clone())),
+            ApiError::Unavailable(detail) => blank(Some(format!(
+                "{detail}; the service is temporarily unavailable, retry later."
+            ))),
+            ApiError::Internal(_) => blank(Some(
+                "An unexpected error occurred; it has been logged.".into(),
+            )),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Domain(e) => match e.kind() {
+                ViolationKind::Conflict => StatusCode::CONFLICT,
+                ViolationKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error")
+            }
+            ApiError::Unavailable(detail) => tracing::warn!(detail, "service unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let ApiError::MethodNotAllowed { allow } = self {
+            response.insert_header((header::ALLOW, allow.join(", ")));
+        }
+        if let ApiError::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        response.json(self.problem())
+    }
+}
+
+/// Maps actix's JSON extractor errors (bad syntax, wrong types, size, content type).
+pub fn json_error(err: actix_web::error::JsonPayloadError, limit: usize) -> ApiError {
+    use actix_web::error::JsonPayloadError as E;
+    match err {
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge { limit },
+        E::ContentType => ApiError::UnsupportedMediaType,
+        E::Deserialize(e) if e.is_data() => {
+            ApiError::Validation(BTreeMap::from([("body".into(), vec![e.to_string()])]))
+        }
+        E::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}")),
+        E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
+        other => ApiError::BadRequest(format!("The body could not be read: {other}")),
+    }
+}

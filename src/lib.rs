@@ -1,0 +1,9 @@
+//! Kopiena: the shared record for Latvia's deinstitutionalisation of social care.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,101 @@
+//! Builds the HTTP server: pool and migrations, middleware, routes, documentation.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::telemetry::echo_request_id;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Connects to the database (applying migrations) and binds the listener. Port 0 picks
+    /// a free port, which `port()` reports.
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings.database)?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, db.clone(), settings)?;
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn metrics() -> anyhow::Result<PrometheusMetrics> {
+    PrometheusMetricsBuilder::new("kopiena")
+        .registry(prometheus::Registry::new())
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot build metrics: {e}"))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allow_any_header()
+        .expose_headers(["ETag", "Location", "X-Request-Id", "Content-Language"])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors.allow_any_origin()
+    } else {
+        origins
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin))
+    }
+}
+
+fn run(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
+    let openapi = api::openapi();
+    let metrics = metrics()?;
+    let db = web::Data::new(db);
+    let registry = web::Data::new(metrics.registry.clone());
+    let max_body = settings.max_body_bytes;
+    let origins = settings.cors_origins.clone();
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .wrap(cors(&origins))
+            .wrap(metrics.clone())
+            .wrap(from_fn(echo_request_id))
+            .wrap(TracingLogger::default())
+            .app_data(db.clone())
+            .app_data(registry.clone())
+            .configure(|cfg| api::extractor_configs(max_body, cfg))
+            .into_utoipa_app()
+            .configure(api::routes)
+            .split_for_parts();
+        app.service(web::redirect("/docs", "/docs/"))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
