@@ -1,0 +1,90 @@
+use crate::helpers::TestApp;
+
+/// The committed document must equal the one generated from the code. To accept a change:
+/// `EXPECTORATE=overwrite cargo test --test api openapi`.
+#[test]
+fn committed_openapi_document_matches_the_code() {
+    let mut document = kopiena::api::openapi()
+        .to_pretty_json()
+        .expect("document serialises");
+    document.push('\n');
+    expectorate::assert_contents("openapi/openapi.json", &document);
+}
+
+#[tokio::test]
+async fn the_served_document_is_the_generated_one() {
+    let app = TestApp::spawn().await;
+    let served = app.get_json("/openapi.json").await;
+    let generated: serde_json::Value =
+        serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    assert_eq!(served, generated);
+    assert_eq!(served["openapi"], "3.1.0");
+}
+
+#[test]
+fn every_operation_documents_its_success_and_problem_responses() {
+    let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{method} {path} documents no success response"
+            );
+            assert!(
+                responses.contains_key("500"),
+                "{method} {path} does not document 500"
+            );
+            for (status, response) in responses.iter().filter(|(s, _)| !s.starts_with('2')) {
+                let reference = response["$ref"].as_str().unwrap_or_default();
+                assert!(
+                    reference.starts_with("#/components/responses/"),
+                    "{method} {path} {status} is not a problem response"
+                );
+            }
+        }
+    }
+    for (name, response) in doc["components"]["responses"]
+        .as_object()
+        .expect("responses")
+    {
+        assert!(
+            response["content"]["application/problem+json"].is_object(),
+            "{name} is not application/problem+json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn interactive_documentation_is_served_without_external_assets() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/docs/").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("swagger"), "Swagger UI page");
+    assert!(
+        !html.contains("https://"),
+        "no asset comes from the internet"
+    );
+    let initializer = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(initializer.status(), 200);
+    assert!(
+        initializer
+            .text()
+            .await
+            .expect("js")
+            .contains("/openapi.json")
+    );
+    let bundle = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status(), 200);
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(app.url("/docs"))
+        .send()
+        .await
+        .expect("request");
+    assert!(redirect.status().is_redirection());
+}
