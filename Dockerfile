@@ -14,8 +14,8 @@ RUN apt-get update \
 WORKDIR /build
 
 # Dependencies first, against stub sources, so this layer is reused until
-# Cargo.toml or Cargo.lock change. (A new [[bin]]/[[test]]/[[bench]] with its
-# own path, or a build.rs, needs a stub here too.)
+# Cargo.toml or Cargo.lock change. (`cargo build` skips test targets, so
+# tests/ is needed neither here nor below; a new [[bin]] would need a stub.)
 COPY Cargo.toml Cargo.lock ./
 RUN mkdir -p src \
     && echo 'fn main() {}' > src/main.rs \
@@ -24,7 +24,9 @@ RUN mkdir -p src \
     && cargo clean --release --locked -p kopiena \
     && rm -rf src
 
-# The real sources. The migrations are embedded into the binary at compile time.
+# The real sources. Both migration sets (migrations/postgres, migrations/sqlite)
+# are embedded into the binary at compile time; build.rs watches them.
+COPY build.rs ./
 COPY src ./src
 COPY migrations ./migrations
 RUN cargo build --release --locked \

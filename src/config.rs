@@ -3,7 +3,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use anyhow::{Context, bail};
+use secrecy::SecretString;
 
 /// The database backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +56,42 @@ pub enum LogFormat {
     Text,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// JWT verification settings. The algorithm is pinned: tokens signed otherwise are refused.
+#[derive(Clone)]
+pub struct AuthSettings {
+    pub algorithm: jsonwebtoken::Algorithm,
+    /// HS256 shared secret.
+    pub secret: Option<SecretString>,
+    /// RS256/ES256 public key (PEM).
+    pub public_key_pem: Option<String>,
+    pub issuer: String,
+    pub audience: String,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("algorithm", &self.algorithm)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("public_key", &self.public_key_pem.is_some())
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
+    pub environment: Environment,
+    /// Where development secrets are kept (beside the SQLite default database).
+    pub data_dir: PathBuf,
+    pub auth: AuthSettings,
     pub bind: SocketAddr,
     pub database: DatabaseSettings,
     /// Largest accepted request body, in bytes.
@@ -97,7 +134,45 @@ impl Settings {
         if pool_size == 0 {
             bail!("KOPIENA_DB_POOL_SIZE must be at least 1");
         }
+        let environment = match get("KOPIENA_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => bail!("KOPIENA_ENV must be development or production, got {other:?}"),
+        };
+        let algorithm = match get("KOPIENA_JWT_ALGORITHM").as_deref() {
+            None | Some("HS256") => jsonwebtoken::Algorithm::HS256,
+            Some("RS256") => jsonwebtoken::Algorithm::RS256,
+            Some("ES256") => jsonwebtoken::Algorithm::ES256,
+            Some(other) => bail!("KOPIENA_JWT_ALGORITHM must be HS256, RS256 or ES256, got {other:?}"),
+        };
+        let public_key_pem = match (get("KOPIENA_JWT_PUBLIC_KEY"), get("KOPIENA_JWT_PUBLIC_KEY_FILE")) {
+            (Some(pem), _) => Some(pem),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read KOPIENA_JWT_PUBLIC_KEY_FILE {path}"))?,
+            ),
+            (None, None) => None,
+        };
+        let auth = AuthSettings {
+            algorithm,
+            secret: get("KOPIENA_JWT_SECRET").map(SecretString::from),
+            public_key_pem,
+            issuer: get("KOPIENA_JWT_ISSUER").unwrap_or_else(|| "kopiena".into()),
+            audience: get("KOPIENA_JWT_AUDIENCE").unwrap_or_else(|| "kopiena-api".into()),
+        };
+        if algorithm != jsonwebtoken::Algorithm::HS256 && auth.public_key_pem.is_none() {
+            bail!("KOPIENA_JWT_ALGORITHM={algorithm:?} needs KOPIENA_JWT_PUBLIC_KEY or KOPIENA_JWT_PUBLIC_KEY_FILE");
+        }
+        if environment == Environment::Production
+            && auth.secret.is_none()
+            && auth.public_key_pem.is_none()
+        {
+            bail!("KOPIENA_ENV=production needs a configured key: KOPIENA_JWT_SECRET (HS256) or KOPIENA_JWT_PUBLIC_KEY (RS256/ES256)");
+        }
         Ok(Self {
+            environment,
+            data_dir: PathBuf::from(get("KOPIENA_DATA_DIR").unwrap_or_else(|| "data".into())),
+            auth,
             bind,
             database: DatabaseSettings {
                 url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -165,6 +240,26 @@ mod tests {
     fn database_url_is_not_printed() {
         let s = settings(&[("DATABASE_URL", "postgres://u:secret@h/db")]);
         assert!(s.is_ok_and(|s| !format!("{s:?}").contains("secret")));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_key() {
+        let err = settings(&[("KOPIENA_ENV", "production")]).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("KOPIENA_JWT_SECRET")));
+        assert!(settings(&[("KOPIENA_ENV", "production"), ("KOPIENA_JWT_SECRET", "s")]).is_ok());
+        assert!(settings(&[]).is_ok_and(|s| s.auth.secret.is_none()));
+    }
+
+    #[test]
+    fn asymmetric_algorithms_need_a_public_key() {
+        assert!(settings(&[("KOPIENA_JWT_ALGORITHM", "RS256")]).is_err());
+        assert!(settings(&[("KOPIENA_JWT_ALGORITHM", "none")]).is_err());
+    }
+
+    #[test]
+    fn the_jwt_secret_is_not_printed() {
+        let s = settings(&[("KOPIENA_JWT_SECRET", "hunter2")]);
+        assert!(s.is_ok_and(|s| !format!("{s:?}").contains("hunter2")));
     }
 
     #[test]

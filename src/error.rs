@@ -47,8 +47,16 @@ pub enum ApiError {
     Validation(BTreeMap<String, Vec<String>>),
     #[error(transparent)]
     Domain(#[from] DomainError),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("not found")]
     NotFound,
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("conflict: {0}")]
@@ -122,6 +130,12 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<crate::domain::access::Forbidden> for ApiError {
+    fn from(e: crate::domain::access::Forbidden) -> Self {
+        ApiError::Forbidden(e.0.to_string())
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(_: diesel::r2d2::PoolError) -> Self {
         ApiError::Unavailable("the database cannot be reached".into())
@@ -168,7 +182,33 @@ impl ApiError {
                 rule: e.rule().map(str::to_string),
                 errors: None,
             },
+            ApiError::Unauthorized(detail) => blank(Some(format!(
+                "Authentication failed: {detail}."
+            ))),
+            ApiError::Forbidden(detail) => blank(Some(format!("Not allowed: {detail}."))),
             ApiError::NotFound => blank(Some("The requested resource does not exist.".into())),
+            ApiError::PreconditionFailed => Problem {
+                type_: "/problems/precondition-failed".into(),
+                title: "The resource has changed".into(),
+                status: status.as_u16(),
+                detail: Some(
+                    "If-Match does not match the current ETag: read the resource again and reapply the change."
+                        .into(),
+                ),
+                rule: None,
+                errors: None,
+            },
+            ApiError::IdempotencyKeyReused => Problem {
+                type_: "/problems/idempotency-key-reused".into(),
+                title: "Idempotency key reused with a different request".into(),
+                status: status.as_u16(),
+                detail: Some(
+                    "This Idempotency-Key was used before with a different request body or path; use a new key for a new request."
+                        .into(),
+                ),
+                rule: None,
+                errors: None,
+            },
             ApiError::MethodNotAllowed { allow } => blank(Some(format!(
                 "This resource supports: {}.",
                 allow.join(", ")
@@ -200,7 +240,11 @@ impl ResponseError for ApiError {
                 ViolationKind::Conflict => StatusCode::CONFLICT,
                 ViolationKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -223,6 +267,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, allow.join(", ")));
+        }
+        if let ApiError::Unauthorized(_) = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         if let ApiError::Unavailable(_) = self {
             response.insert_header((header::RETRY_AFTER, "5"));

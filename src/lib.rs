@@ -1,6 +1,7 @@
 //! Kopiena: the shared record for Latvia's deinstitutionalisation of social care.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;

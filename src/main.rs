@@ -2,6 +2,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kopiena::config::Settings;
 use kopiena::startup::Application;
+use kopiena::auth::{self, Claims, Role};
 use kopiena::{api, db, telemetry};
 
 /// Kopiena: the shared record for Latvia's deinstitutionalisation of social care.
@@ -21,6 +22,30 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Print a development token (HS256, signed with the configured or development secret),
+    /// e.g. `kopiena token --role municipality --municipality 050`.
+    Token(TokenArgs),
+}
+
+#[derive(clap::Args)]
+struct TokenArgs {
+    #[arg(long, value_enum)]
+    role: Role,
+    /// Municipality code, for role municipality (e.g. `050`, `RIX`).
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Planning region code, for role region (e.g. `KURZEME`).
+    #[arg(long)]
+    region: Option<String>,
+    /// Provider id, for role provider.
+    #[arg(long)]
+    provider_id: Option<i64>,
+    /// Subject: who the token is for.
+    #[arg(long, default_value = "dev-user")]
+    sub: String,
+    /// Hours until the token expires.
+    #[arg(long, default_value_t = 8)]
+    hours: i64,
 }
 
 #[actix_web::main]
@@ -29,6 +54,34 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Openapi => {
             println!("{}", api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::Token(args) => {
+            let settings = Settings::from_env()?;
+            if settings.auth.algorithm != jsonwebtoken::Algorithm::HS256 {
+                anyhow::bail!("`kopiena token` issues HS256 development tokens only; tokens for RS256/ES256 come from the identity provider");
+            }
+            let secret = auth::hs256_secret(&settings)?;
+            let claims = Claims {
+                sub: args.sub,
+                role: args.role,
+                municipality: args.municipality,
+                region: args.region,
+                provider_id: args.provider_id,
+                exp: 0,
+                iat: 0,
+                iss: String::new(),
+                aud: String::new(),
+            };
+            claims.scope().map_err(anyhow::Error::msg)?;
+            let token = auth::issue_token(&secret, &settings.auth, |now, iss, aud| Claims {
+                exp: now + args.hours * 3600,
+                iat: now,
+                iss: iss.into(),
+                aud: aud.into(),
+                ..claims
+            })?;
+            println!("{token}");
             Ok(())
         }
         Command::Migrate => {

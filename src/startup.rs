@@ -13,6 +13,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::telemetry::echo_request_id;
@@ -27,11 +28,12 @@ impl Application {
     /// Connects to the database (applying migrations) and binds the listener. Port 0 picks
     /// a free port, which `port()` reports.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let keys = JwtKeys::from_settings(settings)?;
         let db = Db::connect(&settings.database)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), settings)?;
+        let server = run(listener, db.clone(), keys, settings)?;
         Ok(Self { port, server, db })
     }
 
@@ -72,7 +74,13 @@ fn cors(origins: &[String]) -> Cors {
     }
 }
 
-fn run(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    db: Db,
+    keys: JwtKeys,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
+    let keys = web::Data::new(keys);
     let openapi = api::openapi();
     let metrics = metrics()?;
     let db = web::Data::new(db);
@@ -87,6 +95,7 @@ fn run(listener: TcpListener, db: Db, settings: &Settings) -> anyhow::Result<Ser
             .wrap(TracingLogger::default())
             .app_data(db.clone())
             .app_data(registry.clone())
+            .app_data(keys.clone())
             .configure(|cfg| api::extractor_configs(max_body, cfg))
             .into_utoipa_app()
             .configure(api::routes)

@@ -1,10 +1,13 @@
 //! HTTP layer: handlers registered through utoipa-actix-web, so the route table is the
 //! OpenAPI registry.
 
+pub mod common;
 pub mod health;
 pub mod lang;
 pub mod problems;
+pub mod providers;
 pub mod reference;
+pub mod services;
 
 use std::sync::LazyLock;
 
@@ -41,15 +44,44 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
             problems::UnsupportedMediaType,
             problems::Unprocessable,
             problems::Internal,
-            problems::Unavailable
+            problems::Unavailable,
+            problems::Unauthorized,
+            problems::Forbidden,
+            problems::Conflict,
+            problems::PreconditionFailed
         )
     ),
+    modifiers(&BearerScheme),
     tags(
         (name = "reference", description = "Public, read-only reference data: planning regions, municipalities and catalogues"),
-        (name = "operations", description = "Health checks")
+        (name = "providers", description = "The provider register: public read, scoped writes"),
+        (name = "services", description = "Services offered by providers: the public directory and scoped writes"),
+        (name = "operations", description = "Health checks and metrics")
     )
 )]
 struct ApiDoc;
+
+/// Declares the bearer (JWT) scheme that protected operations reference.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT from the municipality's or ministry's identity provider (claims: sub, role, municipality | region | provider_id, exp, iat, iss, aud). In development: `kopiena token --role municipality --municipality 050`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// A complete (unpaginated) collection: used for small reference lists.
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,7 +115,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(reference::get_service_type)
                 .service(reference::list_target_groups)
                 .service(reference::list_specialist_roles)
-                .service(reference::list_training_programmes),
+                .service(reference::list_training_programmes)
+                .service(providers::list_providers)
+                .service(providers::create_provider)
+                .service(providers::get_provider)
+                .service(providers::update_provider)
+                .service(services::list_provider_services)
+                .service(services::create_service)
+                .service(services::list_services)
+                .service(services::get_service)
+                .service(services::update_service)
+                .service(services::close_service),
         )
         .default_service(web::to(fallback));
 }

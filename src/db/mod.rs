@@ -1,7 +1,10 @@
 //! Database access: one `MultiConnection` over PostgreSQL and SQLite, a pool, migrations,
 //! and plain synchronous query functions per resource.
 
+pub mod idempotency;
+pub mod providers;
 pub mod reference;
+pub mod services;
 pub mod schema;
 
 use std::path::Path;

@@ -1,0 +1,292 @@
+//! Shared HTTP conventions: pagination, ETag/If-Match, Idempotency-Key.
+
+use std::future::{Ready, ready};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
+use utoipa::{IntoParams, ToSchema};
+
+use super::MAX_PAGE_SIZE;
+use crate::db::{Db, DbConnection, idempotency};
+use crate::error::{ApiError, ApiResult};
+
+/// One page of a list, in a stable order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items matching the filters, on all pages.
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    /// Validated `(limit, offset)`.
+    pub fn resolve(&self) -> ApiResult<(i64, i64)> {
+        let limit = self.limit.unwrap_or(20);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+            return Err(ApiError::BadRequest(format!(
+                "limit must be between 1 and {MAX_PAGE_SIZE}"
+            )));
+        }
+        if offset < 0 {
+            return Err(ApiError::BadRequest("offset must not be negative".into()));
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// Parses `sort=field` or `sort=-field` (descending) against the allowed fields.
+pub fn parse_sort<T: Copy>(
+    sort: Option<&str>,
+    fields: &[(&str, T)],
+    default: T,
+) -> ApiResult<(T, bool)> {
+    let Some(sort) = sort else {
+        return Ok((default, false));
+    };
+    let (name, descending) = sort
+        .strip_prefix('-')
+        .map_or((sort, false), |rest| (rest, true));
+    fields
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| (*f, descending))
+        .ok_or_else(|| {
+            let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+            ApiError::BadRequest(format!(
+                "sort must be one of {} (prefix - for descending)",
+                names.join(", ")
+            ))
+        })
+}
+
+/// The strong ETag of a resource version.
+pub fn etag(id: i64, version: i32) -> String {
+    format!("\"{id}.{version}\"")
+}
+
+/// `If-Match` as sent; absent means "no precondition".
+pub struct IfMatch(Option<String>);
+
+impl IfMatch {
+    /// Fails with 412 when the header is present and matches neither `*` nor `current`.
+    pub fn check(&self, current: &str) -> ApiResult<()> {
+        match &self.0 {
+            None => Ok(()),
+            Some(value)
+                if value.split(',').map(str::trim).any(|tag| {
+                    tag == "*" || tag.trim_start_matches("W/") == current
+                }) =>
+            {
+                Ok(())
+            }
+            Some(_) => Err(ApiError::PreconditionFailed),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .map(|v| v.to_str().map(str::to_string));
+        ready(match value {
+            None => Ok(IfMatch(None)),
+            Some(Ok(v)) => Ok(IfMatch(Some(v))),
+            Some(Err(_)) => Err(ApiError::BadRequest("If-Match is not valid text".into())),
+        })
+    }
+}
+
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_param(
+            "If-Match",
+            "The ETag read before; the update fails with 412 when the resource changed since.",
+        )]
+    }
+}
+
+fn header_param(name: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+/// `Idempotency-Key`: a retried POST with the same key and body replays the first response.
+pub struct IdempotencyKey(Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req.headers().get("idempotency-key").map(|v| {
+            v.to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| (1..=255).contains(&k.len()))
+                .map(str::to_string)
+        });
+        ready(match value {
+            None => Ok(IdempotencyKey(None)),
+            Some(Some(key)) => Ok(IdempotencyKey(Some(key))),
+            Some(None) => Err(ApiError::BadRequest(
+                "Idempotency-Key must be 1 to 255 characters of text".into(),
+            )),
+        })
+    }
+}
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_param(
+            "Idempotency-Key",
+            "A unique key per intended creation (e.g. a UUID). A retry with the same key and body returns the original response and creates nothing; the same key with a different body is a 422 problem.",
+        )]
+    }
+}
+
+/// A created resource: the body, its URL and its ETag.
+pub struct Created<T> {
+    pub body: T,
+    pub location: String,
+    pub etag: String,
+}
+
+enum TxError {
+    Replay,
+    Api(ApiError),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Api(e.into())
+    }
+}
+
+impl From<ApiError> for TxError {
+    fn from(e: ApiError) -> Self {
+        TxError::Api(e)
+    }
+}
+
+/// Runs a creation in one transaction, claiming the idempotency key first so a concurrent
+/// retry waits for it and then replays its response.
+pub async fn create<T, F>(
+    db: &Db,
+    key: IdempotencyKey,
+    caller: String,
+    fingerprint: String,
+    f: F,
+) -> ApiResult<HttpResponse>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
+{
+    let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
+    let stored = db
+        .run(move |conn| {
+            use diesel::Connection;
+            let outcome = conn.transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
+                let mut record = key.0.as_ref().map(|key| idempotency::StoredResponse {
+                    caller: caller.clone(),
+                    key: key.clone(),
+                    request_hash: hash.clone(),
+                    status: 0,
+                    location: None,
+                    etag: None,
+                    body: String::new(),
+                    created_at: chrono::Utc::now().naive_utc(),
+                });
+                if let Some(record) = &record {
+                    match idempotency::claim(conn, record) {
+                        Err(diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        )) => return Err(TxError::Replay),
+                        other => other?,
+                    }
+                }
+                let created = f(conn)?;
+                let body = serde_json::to_string(&created.body)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+                let response = idempotency::StoredResponse {
+                    caller: caller.clone(),
+                    key: String::new(),
+                    request_hash: hash.clone(),
+                    status: i32::from(StatusCode::CREATED.as_u16()),
+                    location: Some(created.location),
+                    etag: Some(created.etag),
+                    body,
+                    created_at: chrono::Utc::now().naive_utc(),
+                };
+                if let Some(record) = record.as_mut() {
+                    record.status = response.status;
+                    record.location.clone_from(&response.location);
+                    record.etag.clone_from(&response.etag);
+                    record.body.clone_from(&response.body);
+                    idempotency::complete(conn, record)?;
+                }
+                Ok(response)
+            });
+            match outcome {
+                Ok(response) => Ok(response),
+                Err(TxError::Api(e)) => Err(e),
+                Err(TxError::Replay) => {
+                    let key = key.0.unwrap_or_default();
+                    let stored = idempotency::find(conn, &caller, &key)?;
+                    if stored.request_hash == hash {
+                        Ok(stored)
+                    } else {
+                        Err(ApiError::IdempotencyKeyReused)
+                    }
+                }
+            }
+        })
+        .await?;
+    let mut response = HttpResponse::build(
+        StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(201))
+            .unwrap_or(StatusCode::CREATED),
+    );
+    response.content_type("application/json");
+    if let Some(location) = stored.location {
+        response.insert_header((header::LOCATION, location));
+    }
+    if let Some(etag) = stored.etag {
+        response.insert_header((header::ETAG, etag));
+    }
+    Ok(response.body(stored.body))
+}
+
+/// A JSON response with the resource's ETag.
+pub fn with_etag<T: Serialize>(body: &T, etag: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(body)
+}

@@ -1,0 +1,426 @@
+//! The provider register.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::problems as p;
+use crate::auth::AuthUser;
+use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
+use crate::db::{Db, DbConnection, reference};
+use crate::domain::access::{self, ProviderRef};
+use crate::domain::registry::{LegalStatus, ProviderStatus, Sector, change_provider_status};
+use crate::domain::validity::ensure_municipality_valid;
+use crate::domain::DomainError;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contacts {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+/// A social service provider in the LM register.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Provider {
+    pub id: i64,
+    pub name: String,
+    /// Number in the Ministry of Welfare's register of social service providers (unique).
+    pub register_number: String,
+    #[schema(value_type = LegalStatus)]
+    pub legal_status: String,
+    /// Derived from the legal status.
+    #[schema(value_type = Sector)]
+    pub sector: String,
+    /// Municipality code.
+    pub municipality: String,
+    pub address: String,
+    pub contacts: Contacts,
+    #[schema(value_type = ProviderStatus)]
+    pub status: String,
+    pub registered_on: NaiveDate,
+    /// Date of the last status change.
+    pub status_changed_on: Option<NaiveDate>,
+    /// Date of exclusion from the register (final).
+    pub excluded_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<ProviderRow> for Provider {
+    fn from(r: ProviderRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            register_number: r.register_number,
+            legal_status: r.legal_status,
+            sector: r.sector,
+            municipality: r.municipality,
+            address: r.address,
+            contacts: Contacts {
+                phone: r.phone,
+                email: r.email,
+                website: r.website,
+            },
+            status: r.status,
+            registered_on: r.registered_on,
+            status_changed_on: r.status_changed_on,
+            excluded_on: r.excluded_on,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A phone number: digits, spaces, brackets and hyphens, optionally starting with `+`.
+pub fn validate_phone(phone: &str) -> Result<(), ValidationError> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (i == 0 && c == '+'));
+    if allowed && (6..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("phone"))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProvider {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "Biedrība \"Rūpju bērns\"")]
+    pub name: String,
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "LM-0123")]
+    pub register_number: String,
+    pub legal_status: LegalStatus,
+    /// Municipality code; it must exist on `registered_on`.
+    #[validate(length(min = 1, max = 10))]
+    #[schema(example = "050")]
+    pub municipality: String,
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub address: String,
+    #[validate(custom(function = "validate_phone"))]
+    #[schema(example = "+371 63322000")]
+    pub phone: Option<String>,
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    #[validate(url, length(max = 500))]
+    #[schema(max_length = 500)]
+    pub website: Option<String>,
+    /// Date of registration; defaults to today.
+    pub registered_on: Option<NaiveDate>,
+    /// Defaults to `active`; only ministry and admin may set another status.
+    pub status: Option<ProviderStatus>,
+}
+
+/// A partial update: fields left out keep their value; `null` clears an optional field.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProvider {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub register_number: Option<String>,
+    pub legal_status: Option<LegalStatus>,
+    #[validate(length(min = 1, max = 10))]
+    pub municipality: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub address: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(custom(function = "validate_phone"))]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(email, length(max = 254))]
+    #[schema(value_type = Option<String>, format = Email)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(url, length(max = 500))]
+    #[schema(value_type = Option<String>)]
+    pub website: Option<Option<String>>,
+    /// Only ministry and admin change the status; `excluded` is final.
+    pub status: Option<ProviderStatus>,
+}
+
+/// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Checks that the municipality exists and is valid on `date`.
+pub fn check_municipality(conn: &mut DbConnection, code: &str, date: NaiveDate) -> ApiResult<()> {
+    let row = reference::get_municipality(conn, code).map_err(|e| match e {
+        diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
+            what: "municipality",
+            code: code.to_string(),
+        }),
+        other => other.into(),
+    })?;
+    ensure_municipality_valid(code, row.validity(), date)?;
+    Ok(())
+}
+
+fn canonical(req: &HttpRequest, body: &impl Serialize) -> String {
+    format!(
+        "{} {} {}",
+        req.method(),
+        req.path(),
+        serde_json::to_string(body).unwrap_or_default()
+    )
+}
+
+/// Registers a provider.
+#[utoipa::path(
+    tag = "providers",
+    request_body = CreateProvider,
+    params(IdempotencyKey),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Provider, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/providers")]
+pub async fn create_provider(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    let fingerprint = canonical(&req, &*body);
+    let input: CreateProvider = parse_body(body.into_inner())?;
+    input.validate()?;
+    access::may_create_provider(&user.scope, &input.municipality)?;
+    let status = input.status.unwrap_or(ProviderStatus::Active);
+    if status != ProviderStatus::Active {
+        access::may_change_provider_status(&user.scope)?;
+    }
+    let now = Utc::now().naive_utc();
+    let registered_on = input.registered_on.unwrap_or(now.date());
+    let changes = ProviderChanges {
+        name: input.name,
+        register_number: input.register_number,
+        legal_status: input.legal_status.as_str().into(),
+        sector: input.legal_status.sector().as_str().into(),
+        municipality: input.municipality,
+        address: input.address,
+        phone: input.phone,
+        email: input.email,
+        website: input.website,
+        status: status.as_str().into(),
+        registered_on,
+        status_changed_on: None,
+        excluded_on: (status == ProviderStatus::Excluded).then_some(registered_on),
+        updated_at: now,
+    };
+    common::create(db.get_ref(), key, user.sub.clone(), fingerprint, move |conn| {
+        check_municipality(conn, &changes.municipality, registered_on)?;
+        let row = q::insert(conn, &changes)?;
+        Ok(Created {
+            location: format!("/api/v1/providers/{}", row.id),
+            etag: common::etag(row.id, row.version),
+            body: Provider::from(row),
+        })
+    })
+    .await
+}
+
+/// Deserialises the body after the raw value was kept for the idempotency fingerprint.
+pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::Validation(std::collections::BTreeMap::from([(
+            "body".to_string(),
+            vec![e.to_string()],
+        )]))
+    })
+}
+
+/// Reads a provider. Public.
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Provider, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/providers/{id}")]
+pub async fn get_provider(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = db.run(move |c| q::get(c, id)).await?;
+    let tag = common::etag(row.id, row.version);
+    Ok(common::with_etag(&Provider::from(row), tag))
+}
+
+/// Updates a provider. Ministry and admin: any provider and its status; a municipality:
+/// providers in its municipality; provider staff: their own record, not its status.
+#[utoipa::path(
+    tag = "providers",
+    request_body = UpdateProvider,
+    params(("id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Provider, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 412, response = p::PreconditionFailed),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[patch("/providers/{id}")]
+pub async fn update_provider(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<UpdateProvider>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = body.into_inner();
+    input.validate()?;
+    let row = db
+        .run(move |conn| -> ApiResult<ProviderRow> {
+            let current = q::get(conn, id)?;
+            if_match.check(&common::etag(current.id, current.version))?;
+            let target = |municipality| ProviderRef {
+                id: Some(current.id),
+                municipality,
+            };
+            access::may_write_provider(&user.scope, target(&current.municipality))?;
+            let today = Utc::now().date_naive();
+            let mut changes = ProviderChanges::from(&current);
+            if let Some(municipality) = input.municipality {
+                access::may_write_provider(&user.scope, target(&municipality))?;
+                check_municipality(conn, &municipality, today)?;
+                changes.municipality = municipality;
+            }
+            if let Some(status) = input.status {
+                let from = ProviderStatus::parse(&current.status).unwrap_or(ProviderStatus::Active);
+                if status != from {
+                    access::may_change_provider_status(&user.scope)?;
+                    change_provider_status(from, status)?;
+                    changes.status = status.as_str().into();
+                    changes.status_changed_on = Some(today);
+                    if status == ProviderStatus::Excluded {
+                        changes.excluded_on = Some(today);
+                    }
+                }
+            }
+            if let Some(legal_status) = input.legal_status {
+                changes.legal_status = legal_status.as_str().into();
+                changes.sector = legal_status.sector().as_str().into();
+            }
+            if let Some(v) = input.name {
+                changes.name = v;
+            }
+            if let Some(v) = input.register_number {
+                changes.register_number = v;
+            }
+            if let Some(v) = input.address {
+                changes.address = v;
+            }
+            if let Some(v) = input.phone {
+                changes.phone = v;
+            }
+            if let Some(v) = input.email {
+                changes.email = v;
+            }
+            if let Some(v) = input.website {
+                changes.website = v;
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
+        })
+        .await?;
+    let tag = common::etag(row.id, row.version);
+    Ok(common::with_etag(&Provider::from(row), tag))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListProvidersQuery {
+    /// Municipality code.
+    pub municipality: Option<String>,
+    /// Planning region code.
+    pub region: Option<String>,
+    pub status: Option<ProviderStatus>,
+    pub sector: Option<Sector>,
+    pub legal_status: Option<LegalStatus>,
+    /// Text contained in the name or the register number.
+    pub q: Option<String>,
+    /// `name`, `registered_on` or `created_at` (default), `-` prefix for descending.
+    pub sort: Option<String>,
+}
+
+/// Lists providers. Public. Filters combine with AND.
+#[utoipa::path(
+    tag = "providers",
+    params(ListProvidersQuery, PageQuery),
+    responses(
+        (status = 200, body = Page<Provider>),
+        (status = 400, response = p::BadRequest),
+    )
+)]
+#[get("/providers")]
+pub async fn list_providers(
+    db: web::Data<Db>,
+    query: web::Query<ListProvidersQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Provider>>> {
+    let (limit, offset) = page.resolve()?;
+    let query = query.into_inner();
+    let (sort, descending) = common::parse_sort(
+        query.sort.as_deref(),
+        &[
+            ("name", ProviderSort::Name),
+            ("registered_on", ProviderSort::RegisteredOn),
+            ("created_at", ProviderSort::CreatedAt),
+        ],
+        ProviderSort::CreatedAt,
+    )?;
+    let filter = q::ProviderFilter {
+        municipality: query.municipality,
+        region: query.region,
+        status: query.status.map(|s| s.as_str().into()),
+        sector: query.sector.map(|s| s.as_str().into()),
+        legal_status: query.legal_status.map(|s| s.as_str().into()),
+        q: query.q.filter(|q| !q.trim().is_empty()),
+    };
+    let (rows, total) = db
+        .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
+        .await?;
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(Provider::from).collect(),
+        total,
+        limit,
+        offset,
+    }))
+}

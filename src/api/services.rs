@@ -1,0 +1,610 @@
+//! Services offered by providers: the public directory and its scoped writes.
+
+use std::collections::BTreeSet;
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::problems as p;
+use super::providers::{check_municipality, nullable, parse_body};
+use super::reference::PriceUnit;
+use crate::auth::{AuthUser, MaybeAuthUser};
+use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
+use crate::db::{Db, DbConnection, providers, reference};
+use crate::domain::DomainError;
+use crate::domain::access::{self, ProviderRef};
+use crate::domain::registry::{
+    ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules, check_service,
+};
+use crate::error::{ApiError, ApiResult};
+
+/// A price in euro per unit.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// Decimal amount in EUR with at most two decimals.
+    #[validate(custom(function = "validate_amount"))]
+    #[schema(example = "14.94", pattern = r"^\d{1,7}(\.\d{1,2})?$")]
+    pub amount: String,
+    pub unit: PriceUnit,
+}
+
+fn validate_amount(amount: &str) -> Result<(), ValidationError> {
+    cents(amount).map(drop).ok_or_else(|| ValidationError::new("amount"))
+}
+
+/// `"14.94"` → 1494 cents.
+fn cents(amount: &str) -> Option<i64> {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || whole.len() > 7 || fraction.len() > 2 || (amount.contains('.') && !digits(fraction)) {
+        return None;
+    }
+    let fraction_cents: i64 = format!("{fraction:0<2}").parse().ok()?;
+    Some(whole.parse::<i64>().ok()? * 100 + fraction_cents)
+}
+
+fn price_unit_str(unit: PriceUnit) -> &'static str {
+    match unit {
+        PriceUnit::PersonDay => "person_day",
+        PriceUnit::Hour => "hour",
+        PriceUnit::Month => "month",
+    }
+}
+
+/// A service: one service type offered by a provider at an address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Service {
+    pub id: i64,
+    pub provider_id: i64,
+    /// Status of the provider: services of a provider that is not active are hidden from
+    /// the public list.
+    pub provider_status: ProviderStatus,
+    /// Service type code from the catalogue.
+    pub service_type: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub municipality: String,
+    pub address: String,
+    pub target_groups: Vec<String>,
+    /// Places.
+    pub capacity: i32,
+    /// Places taken by active placements.
+    pub occupied: i32,
+    /// `capacity - occupied`.
+    pub vacancies: i32,
+    pub status: ServiceStatus,
+    pub price: Option<ServicePrice>,
+    pub closed_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicePrice {
+    #[schema(example = "14.94")]
+    pub amount: String,
+    pub unit: PriceUnit,
+    #[schema(example = "EUR")]
+    pub currency: &'static str,
+}
+
+impl From<ServiceEntry> for Service {
+    fn from(e: ServiceEntry) -> Self {
+        let r = e.row;
+        let unit = match r.price_unit.as_deref() {
+            Some("person_day") => Some(PriceUnit::PersonDay),
+            Some("hour") => Some(PriceUnit::Hour),
+            Some("month") => Some(PriceUnit::Month),
+            _ => None,
+        };
+        Self {
+            id: r.id,
+            provider_id: r.provider_id,
+            provider_status: ProviderStatus::parse(&e.provider_status)
+                .unwrap_or(ProviderStatus::Suspended),
+            service_type: r.service_type,
+            name: r.name,
+            name_en: r.name_en,
+            description: r.description,
+            description_en: r.description_en,
+            municipality: r.municipality,
+            address: r.address,
+            target_groups: e.target_groups,
+            capacity: r.capacity,
+            occupied: r.occupied,
+            vacancies: r.capacity - r.occupied,
+            status: ServiceStatus::parse(&r.status).unwrap_or(ServiceStatus::Planned),
+            price: r.price_cents.zip(unit).map(|(c, unit)| ServicePrice {
+                amount: format!("{}.{:02}", c / 100, c % 100),
+                unit,
+                currency: "EUR",
+            }),
+            closed_on: r.closed_on,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateService {
+    /// Service type code from the catalogue (`GET /api/v1/service-types`).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(example = "group_home")]
+    pub service_type: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = "Grupu dzīvoklis \"Saulstari\"")]
+    pub name: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name_en: Option<String>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub description: Option<String>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    pub description_en: Option<String>,
+    /// Municipality code; defaults to the provider's.
+    #[validate(length(min = 1, max = 10))]
+    pub municipality: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub address: String,
+    /// Target-group codes; each must be served by the service type.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_items = 1)]
+    pub target_groups: Vec<String>,
+    /// Places, within the service type's limit.
+    #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000, example = 6)]
+    pub capacity: i32,
+    /// Defaults to `planned`. `active` needs an active provider.
+    pub status: Option<ServiceStatus>,
+    #[validate(nested)]
+    pub price: Option<Price>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateService {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>)]
+    pub name_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(max = 4000))]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(max = 4000))]
+    #[schema(value_type = Option<String>)]
+    pub description_en: Option<Option<String>>,
+    #[validate(length(min = 1, max = 10))]
+    pub municipality: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub address: Option<String>,
+    #[validate(length(min = 1, max = 40))]
+    pub target_groups: Option<Vec<String>>,
+    #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub capacity: Option<i32>,
+    /// `planned` or `active`; use the close operation to close.
+    pub status: Option<ServiceStatus>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(nested)]
+    #[schema(value_type = Option<Price>)]
+    pub price: Option<Option<Price>>,
+}
+
+fn catalogue_rules(conn: &mut DbConnection, code: &str) -> ApiResult<ServiceTypeRules> {
+    let entry = reference::get_service_type(conn, code).map_err(|e| match e {
+        diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
+            what: "service type",
+            code: code.to_string(),
+        }),
+        other => other.into(),
+    })?;
+    Ok(ServiceTypeRules {
+        code: entry.row.code,
+        max_capacity: entry.row.max_capacity,
+        target_groups: entry.target_groups.into_iter().collect(),
+    })
+}
+
+/// Loads the provider and checks the caller may write it.
+fn writable_provider(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    provider_id: i64,
+) -> ApiResult<providers::ProviderRow> {
+    let provider = providers::get(conn, provider_id)?;
+    access::may_write_provider(
+        &user.scope,
+        ProviderRef {
+            id: Some(provider.id),
+            municipality: &provider.municipality,
+        },
+    )?;
+    Ok(provider)
+}
+
+/// Adds a service to a provider.
+#[utoipa::path(
+    tag = "services",
+    request_body = CreateService,
+    params(("id" = i64, Path, description = "Provider id"), IdempotencyKey),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Service, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/providers/{id}/services")]
+pub async fn create_service(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: AuthUser,
+    key: IdempotencyKey,
+    provider_id: web::Path<i64>,
+    body: web::Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    let fingerprint = format!("{} {} {}", req.method(), req.path(), body.0);
+    let input: CreateService = parse_body(body.into_inner())?;
+    input.validate()?;
+    let provider_id = provider_id.into_inner();
+    common::create(db.get_ref(), key, user.sub.clone(), fingerprint, move |conn| {
+        let provider = writable_provider(conn, &user, provider_id)?;
+        let rules = catalogue_rules(conn, &input.service_type)?;
+        let target_groups: BTreeSet<String> = input.target_groups.iter().cloned().collect();
+        let status = input.status.unwrap_or(ServiceStatus::Planned);
+        check_service(
+            &rules,
+            &ServiceState {
+                capacity: input.capacity,
+                occupied: 0,
+                target_groups: &target_groups,
+                status,
+                previous_status: None,
+                provider_status: ProviderStatus::parse(&provider.status)
+                    .unwrap_or(ProviderStatus::Suspended),
+            },
+        )?;
+        let municipality = input.municipality.unwrap_or(provider.municipality);
+        let now = Utc::now().naive_utc();
+        check_municipality(conn, &municipality, now.date())?;
+        let changes = ServiceChanges {
+            service_type: input.service_type,
+            name: input.name,
+            name_en: input.name_en,
+            description: input.description,
+            description_en: input.description_en,
+            municipality,
+            address: input.address,
+            capacity: input.capacity,
+            status: status.as_str().into(),
+            price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
+            price_unit: input.price.as_ref().map(|p| price_unit_str(p.unit).into()),
+            closed_on: (status == ServiceStatus::Closed).then_some(now.date()),
+            updated_at: now,
+        };
+        let row = q::insert(conn, provider.id, &changes, &target_groups)?;
+        let entry = q::get(conn, row.id)?;
+        Ok(Created {
+            location: format!("/api/v1/services/{}", row.id),
+            etag: common::etag(row.id, row.version),
+            body: Service::from(entry),
+        })
+    })
+    .await
+}
+
+/// Reads a service. Public.
+#[utoipa::path(
+    tag = "services",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Service, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/services/{id}")]
+pub async fn get_service(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let entry = db.run(move |c| q::get(c, id)).await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&Service::from(entry), tag))
+}
+
+/// Applies `edit` to a service the caller may write, re-checking every rule.
+async fn change_service(
+    db: &Db,
+    user: AuthUser,
+    id: i64,
+    if_match: IfMatch,
+    edit: impl FnOnce(&mut ServiceChanges, &mut BTreeSet<String>) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let entry = db
+        .run(move |conn| -> ApiResult<ServiceEntry> {
+            let current = q::get(conn, id)?;
+            let row = &current.row;
+            if_match.check(&common::etag(row.id, row.version))?;
+            let provider = writable_provider(conn, &user, row.provider_id)?;
+            let mut changes = ServiceChanges::from(row);
+            let mut target_groups: BTreeSet<String> = current.target_groups.iter().cloned().collect();
+            edit(&mut changes, &mut target_groups)?;
+            let rules = catalogue_rules(conn, &changes.service_type)?;
+            let status = ServiceStatus::parse(&changes.status).unwrap_or(ServiceStatus::Planned);
+            check_service(
+                &rules,
+                &ServiceState {
+                    capacity: changes.capacity,
+                    occupied: row.occupied,
+                    target_groups: &target_groups,
+                    status,
+                    previous_status: ServiceStatus::parse(&row.status),
+                    provider_status: ProviderStatus::parse(&provider.status)
+                        .unwrap_or(ProviderStatus::Suspended),
+                },
+            )?;
+            if changes.municipality != row.municipality {
+                check_municipality(conn, &changes.municipality, Utc::now().date_naive())?;
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, row.version, &changes, &target_groups)?
+                .ok_or(ApiError::PreconditionFailed)?;
+            Ok(q::get(conn, id)?)
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&Service::from(entry), tag))
+}
+
+/// Updates a service (same writers as its provider). Capacity stays within the type's
+/// limit and not below occupancy; `active` needs an active provider.
+#[utoipa::path(
+    tag = "services",
+    request_body = UpdateService,
+    params(("id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Service, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 412, response = p::PreconditionFailed),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[patch("/services/{id}")]
+pub async fn update_service(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<UpdateService>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    if input.status == Some(ServiceStatus::Closed) {
+        return Err(ApiError::Validation(std::collections::BTreeMap::from([(
+            "status".to_string(),
+            vec!["use POST /api/v1/services/{id}/close to close a service".to_string()],
+        )])));
+    }
+    change_service(db.get_ref(), user, id.into_inner(), if_match, move |c, groups| {
+        if let Some(v) = input.name {
+            c.name = v;
+        }
+        if let Some(v) = input.name_en {
+            c.name_en = v;
+        }
+        if let Some(v) = input.description {
+            c.description = v;
+        }
+        if let Some(v) = input.description_en {
+            c.description_en = v;
+        }
+        if let Some(v) = input.municipality {
+            c.municipality = v;
+        }
+        if let Some(v) = input.address {
+            c.address = v;
+        }
+        if let Some(v) = input.target_groups {
+            *groups = v.into_iter().collect();
+        }
+        if let Some(v) = input.capacity {
+            c.capacity = v;
+        }
+        if let Some(v) = input.status {
+            c.status = v.as_str().into();
+        }
+        if let Some(price) = input.price {
+            c.price_cents = price.as_ref().and_then(|p| cents(&p.amount));
+            c.price_unit = price.map(|p| price_unit_str(p.unit).into());
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Closes a service (final).
+#[utoipa::path(
+    tag = "services",
+    params(("id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Service, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 412, response = p::PreconditionFailed),
+    )
+)]
+#[post("/services/{id}/close")]
+pub async fn close_service(
+    db: web::Data<Db>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    change_service(db.get_ref(), user, id.into_inner(), if_match, |c, _| {
+        if c.status == ServiceStatus::Closed.as_str() {
+            return Err(DomainError::ServiceClosed.into());
+        }
+        c.status = ServiceStatus::Closed.as_str().into();
+        c.closed_on = Some(Utc::now().date_naive());
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListServicesQuery {
+    /// Service type code.
+    pub service_type: Option<String>,
+    /// Municipality code.
+    pub municipality: Option<String>,
+    /// Planning region code.
+    pub region: Option<String>,
+    /// Target-group code.
+    pub target_group: Option<String>,
+    pub status: Option<ServiceStatus>,
+    /// Sector of the provider.
+    pub sector: Option<Sector>,
+    /// Only services with (`true`) or without (`false`) free places.
+    pub has_vacancies: Option<bool>,
+    /// Words matched, diacritics and case ignored, against the beginnings of the words of
+    /// the names and descriptions in Latvian and English (`gim maj` finds "Ģimenes māja").
+    pub q: Option<String>,
+    /// `name`, `capacity`, `vacancies` or `created_at` (default), `-` prefix for descending.
+    pub sort: Option<String>,
+}
+
+async fn list(
+    db: &Db,
+    user: MaybeAuthUser,
+    provider_id: Option<i64>,
+    query: ListServicesQuery,
+    page: PageQuery,
+) -> ApiResult<web::Json<Page<Service>>> {
+    let (limit, offset) = page.resolve()?;
+    let (sort, descending) = common::parse_sort(
+        query.sort.as_deref(),
+        &[
+            ("name", ServiceSort::Name),
+            ("capacity", ServiceSort::Capacity),
+            ("vacancies", ServiceSort::Vacancies),
+            ("created_at", ServiceSort::CreatedAt),
+        ],
+        ServiceSort::CreatedAt,
+    )?;
+    let filter = q::ServiceFilter {
+        provider_id,
+        service_type: query.service_type,
+        municipality: query.municipality,
+        region: query.region,
+        target_group: query.target_group,
+        status: query.status.map(|s| s.as_str().into()),
+        sector: query.sector.map(|s| s.as_str().into()),
+        has_vacancies: query.has_vacancies,
+        q: query.q.filter(|q| !q.trim().is_empty()),
+        only_active_providers: user.0.is_none(),
+    };
+    let (rows, total) = db
+        .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
+        .await?;
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(Service::from).collect(),
+        total,
+        limit,
+        offset,
+    }))
+}
+
+/// The public service directory. Filters combine with AND. Anonymous callers see only
+/// services of active providers; authenticated callers see all.
+#[utoipa::path(
+    tag = "services",
+    params(ListServicesQuery, PageQuery),
+    responses(
+        (status = 200, body = Page<Service>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+    )
+)]
+#[get("/services")]
+pub async fn list_services(
+    db: web::Data<Db>,
+    user: MaybeAuthUser,
+    query: web::Query<ListServicesQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Service>>> {
+    list(db.get_ref(), user, None, query.into_inner(), page.into_inner()).await
+}
+
+/// The services of one provider, with the same filters as the directory.
+#[utoipa::path(
+    tag = "services",
+    params(("id" = i64, Path, description = "Provider id"), ListServicesQuery, PageQuery),
+    responses(
+        (status = 200, body = Page<Service>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/providers/{id}/services")]
+pub async fn list_provider_services(
+    db: web::Data<Db>,
+    user: MaybeAuthUser,
+    id: web::Path<i64>,
+    query: web::Query<ListServicesQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Service>>> {
+    let id = id.into_inner();
+    db.run(move |c| providers::get(c, id)).await?;
+    list(db.get_ref(), user, Some(id), query.into_inner(), page.into_inner()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cents;
+
+    #[test]
+    fn euro_amounts_parse_to_cents() {
+        assert_eq!(cents("14.94"), Some(1494));
+        assert_eq!(cents("5"), Some(500));
+        assert_eq!(cents("5.5"), Some(550));
+        assert_eq!(cents("0.05"), Some(5));
+        for bad in ["", "-1", "1.234", "1.", ".5", "1,5", "abc", "12345678"] {
+            assert_eq!(cents(bad), None, "{bad}");
+        }
+    }
+}

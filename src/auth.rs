@@ -1,0 +1,228 @@
+//! Bearer JWT authentication. Tokens come from the municipalities' and the ministry's
+//! identity providers; Kopiena only verifies them. The algorithm is pinned by configuration.
+
+use std::future::{Ready, ready};
+use std::path::Path;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use anyhow::Context;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{AuthSettings, Settings};
+use crate::domain::access::Scope;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Municipality,
+    Provider,
+    Region,
+    Ministry,
+    Admin,
+}
+
+/// The claims Kopiena reads (SPEC §1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<i64>,
+    pub exp: i64,
+    pub iat: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+impl Claims {
+    /// The scope a role grants; a role without its scope claim is refused.
+    pub fn scope(&self) -> Result<Scope, &'static str> {
+        match self.role {
+            Role::Municipality => self
+                .municipality
+                .clone()
+                .map(Scope::Municipality)
+                .ok_or("role municipality needs the municipality claim"),
+            Role::Provider => self
+                .provider_id
+                .map(Scope::Provider)
+                .ok_or("role provider needs the provider_id claim"),
+            Role::Region => self
+                .region
+                .clone()
+                .map(Scope::Region)
+                .ok_or("role region needs the region claim"),
+            Role::Ministry => Ok(Scope::National),
+            Role::Admin => Ok(Scope::Admin),
+        }
+    }
+}
+
+/// The authenticated caller. Requiring it in a handler's signature makes the endpoint
+/// protected; `MaybeAuthUser` allows anonymous calls but still refuses a bad token.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub sub: String,
+    pub scope: Scope,
+}
+
+/// Verification keys, built once from the settings.
+pub struct JwtKeys {
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let auth = &settings.auth;
+        let decoding = match auth.algorithm {
+            Algorithm::HS256 => {
+                let secret = hs256_secret(settings)?;
+                DecodingKey::from_secret(secret.expose_secret().as_bytes())
+            }
+            Algorithm::RS256 => DecodingKey::from_rsa_pem(public_key(auth)?.as_bytes())
+                .context("KOPIENA_JWT_PUBLIC_KEY is not an RSA public key in PEM")?,
+            Algorithm::ES256 => DecodingKey::from_ec_pem(public_key(auth)?.as_bytes())
+                .context("KOPIENA_JWT_PUBLIC_KEY is not an EC public key in PEM")?,
+            other => anyhow::bail!("unsupported algorithm {other:?}"),
+        };
+        let mut validation = Validation::new(auth.algorithm);
+        validation.set_issuer(&[&auth.issuer]);
+        validation.set_audience(&[&auth.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        Ok(Self {
+            decoding,
+            validation,
+        })
+    }
+
+    pub fn verify(&self, token: &str) -> Result<AuthUser, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| ApiError::Unauthorized(format!("invalid token: {e}")))?;
+        let scope = data
+            .claims
+            .scope()
+            .map_err(|e| ApiError::Unauthorized(e.into()))?;
+        Ok(AuthUser {
+            sub: data.claims.sub,
+            scope,
+        })
+    }
+}
+
+fn public_key(auth: &AuthSettings) -> anyhow::Result<&str> {
+    auth.public_key_pem
+        .as_deref()
+        .context("a public key is required for this algorithm")
+}
+
+/// The configured HS256 secret or, in development, one kept under the data directory (made
+/// on first use) so that `kopiena token` and the server agree without configuration.
+pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
+    if let Some(secret) = &settings.auth.secret {
+        return Ok(secret.clone());
+    }
+    let path = settings.data_dir.join("dev-jwt-secret");
+    let secret = read_or_create_secret(&path)?;
+    tracing::warn!(
+        path = %path.display(),
+        "no KOPIENA_JWT_SECRET configured: using the development secret (never in production)"
+    );
+    Ok(secret)
+}
+
+fn read_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
+    if let Ok(existing) = std::fs::read_to_string(path)
+        && !existing.trim().is_empty()
+    {
+        return Ok(SecretString::from(existing.trim().to_string()));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    std::fs::write(path, &secret)
+        .with_context(|| format!("cannot write the development secret {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(SecretString::from(secret))
+}
+
+/// Issues an HS256 token with the configured (or development) secret: for the `token`
+/// command and the tests.
+pub fn issue_token(
+    secret: &SecretString,
+    auth: &AuthSettings,
+    claims_for: impl FnOnce(i64, &str, &str) -> Claims,
+) -> anyhow::Result<String> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = claims_for(now, &auth.issuer, &auth.audience);
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+    )
+    .context("cannot sign the token")
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::Unauthorized("expected `Authorization: Bearer <token>`".into()))?;
+    let keys = req
+        .app_data::<web::Data<JwtKeys>>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("JwtKeys are not configured")))?;
+    keys.verify(token).map(Some)
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|user| {
+            user.ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+        }))
+    }
+}
+
+/// Optional authentication: anonymous callers get `None`; a present but invalid token is
+/// still a 401 (actix's `Option<T>` would silently ignore it).
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(MaybeAuthUser))
+    }
+}

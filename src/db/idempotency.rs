@@ -1,0 +1,55 @@
+//! The replay store behind `Idempotency-Key`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::idempotency_keys;
+use super::{DbConnection, MultiBackend, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys, check_for_backend(MultiBackend))]
+pub struct StoredResponse {
+    pub caller: String,
+    pub key: String,
+    pub request_hash: String,
+    pub status: i32,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Claims the key by inserting its row first. Within the caller's transaction this takes
+/// the write lock (SQLite) or the unique-index entry (PostgreSQL), so a concurrent request
+/// with the same key waits and then sees a unique violation.
+pub fn claim(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records the response the claimed key will replay.
+pub fn complete(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()> {
+    diesel::update(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(&row.caller))
+            .filter(idempotency_keys::key.eq(&row.key)),
+    )
+    .set((
+        idempotency_keys::status.eq(row.status),
+        idempotency_keys::location.eq(&row.location),
+        idempotency_keys::etag.eq(&row.etag),
+        idempotency_keys::body.eq(&row.body),
+    ))
+    .execute(conn)
+    .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, caller: &str, key: &str) -> QueryResult<StoredResponse> {
+    idempotency_keys::table
+        .filter(idempotency_keys::caller.eq(caller))
+        .filter(idempotency_keys::key.eq(key))
+        .select(StoredResponse::as_select())
+        .first(conn)
+}

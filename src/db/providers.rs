@@ -1,0 +1,183 @@
+//! Provider register queries.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{municipalities, providers};
+use super::{DbConnection, MultiBackend, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = providers, check_for_backend(MultiBackend))]
+pub struct ProviderRow {
+    pub id: i64,
+    pub name: String,
+    pub register_number: String,
+    pub legal_status: String,
+    pub sector: String,
+    pub municipality: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub status: String,
+    pub registered_on: NaiveDate,
+    pub status_changed_on: Option<NaiveDate>,
+    pub excluded_on: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every column a create or an update writes.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = providers, treat_none_as_null = true)]
+pub struct ProviderChanges {
+    pub name: String,
+    pub register_number: String,
+    pub legal_status: String,
+    pub sector: String,
+    pub municipality: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub status: String,
+    pub registered_on: NaiveDate,
+    pub status_changed_on: Option<NaiveDate>,
+    pub excluded_on: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&ProviderRow> for ProviderChanges {
+    fn from(r: &ProviderRow) -> Self {
+        Self {
+            name: r.name.clone(),
+            register_number: r.register_number.clone(),
+            legal_status: r.legal_status.clone(),
+            sector: r.sector.clone(),
+            municipality: r.municipality.clone(),
+            address: r.address.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            website: r.website.clone(),
+            status: r.status.clone(),
+            registered_on: r.registered_on,
+            status_changed_on: r.status_changed_on,
+            excluded_on: r.excluded_on,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, new: &ProviderChanges) -> QueryResult<ProviderRow> {
+    diesel::insert_into(providers::table)
+        .values((new, providers::created_at.eq(new.updated_at)))
+        .returning(providers::all_columns)
+        .get_result(conn)
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ProviderRow> {
+    providers::table
+        .find(id)
+        .select(ProviderRow::as_select())
+        .first(conn)
+}
+
+/// Writes `changes` only if the row still has `version` (optimistic concurrency); `None`
+/// when another write came first.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &ProviderChanges,
+) -> QueryResult<Option<ProviderRow>> {
+    diesel::update(providers::table.filter(providers::id.eq(id).and(providers::version.eq(version))))
+        .set((changes, providers::version.eq(version + 1)))
+        .returning(providers::all_columns)
+        .get_result(conn)
+        .optional()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ProviderFilter {
+    pub municipality: Option<String>,
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub sector: Option<String>,
+    pub legal_status: Option<String>,
+    /// Case-insensitive substring of the name or the register number.
+    pub q: Option<String>,
+}
+
+fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBackend> {
+    let mut query = providers::table.into_boxed::<MultiBackend>();
+    if let Some(m) = &filter.municipality {
+        query = query.filter(providers::municipality.eq(m.clone()));
+    }
+    if let Some(region) = &filter.region {
+        query = query.filter(
+            providers::municipality.eq_any(
+                municipalities::table
+                    .filter(municipalities::planning_region.eq(region.clone()))
+                    .select(municipalities::code),
+            ),
+        );
+    }
+    if let Some(s) = &filter.status {
+        query = query.filter(providers::status.eq(s.clone()));
+    }
+    if let Some(s) = &filter.sector {
+        query = query.filter(providers::sector.eq(s.clone()));
+    }
+    if let Some(s) = &filter.legal_status {
+        query = query.filter(providers::legal_status.eq(s.clone()));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = format!("%{}%", escape_like(q));
+        query = query.filter(
+            providers::name
+                .like(pattern.clone())
+                .escape('\\')
+                .or(providers::register_number.like(pattern).escape('\\')),
+        );
+    }
+    query
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ProviderSort {
+    Name,
+    RegisteredOn,
+    CreatedAt,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ProviderFilter,
+    sort: ProviderSort,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ProviderRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let mut query = filtered(filter).select(ProviderRow::as_select());
+    query = match (sort, descending) {
+        (ProviderSort::Name, false) => query.order((providers::name.asc(), providers::id.asc())),
+        (ProviderSort::Name, true) => query.order((providers::name.desc(), providers::id.desc())),
+        (ProviderSort::RegisteredOn, false) => {
+            query.order((providers::registered_on.asc(), providers::id.asc()))
+        }
+        (ProviderSort::RegisteredOn, true) => {
+            query.order((providers::registered_on.desc(), providers::id.desc()))
+        }
+        (ProviderSort::CreatedAt, false) => query.order(providers::id.asc()),
+        (ProviderSort::CreatedAt, true) => query.order(providers::id.desc()),
+    };
+    let rows = query.limit(limit).offset(offset).load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,331 @@
+//! Service register queries.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    municipalities, providers, service_search_terms, service_target_groups, services,
+};
+use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::registry::{prefix_range, search_terms};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = services, check_for_backend(MultiBackend))]
+pub struct ServiceRow {
+    pub id: i64,
+    pub provider_id: i64,
+    pub service_type: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub municipality: String,
+    pub address: String,
+    pub capacity: i32,
+    pub occupied: i32,
+    pub status: String,
+    pub price_cents: Option<i64>,
+    pub price_unit: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A service with its target groups and its provider's status (public visibility).
+#[derive(Debug, Clone)]
+pub struct ServiceEntry {
+    pub row: ServiceRow,
+    pub target_groups: Vec<String>,
+    pub provider_status: String,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = services, treat_none_as_null = true)]
+pub struct ServiceChanges {
+    pub service_type: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub municipality: String,
+    pub address: String,
+    pub capacity: i32,
+    pub status: String,
+    pub price_cents: Option<i64>,
+    pub price_unit: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&ServiceRow> for ServiceChanges {
+    fn from(r: &ServiceRow) -> Self {
+        Self {
+            service_type: r.service_type.clone(),
+            name: r.name.clone(),
+            name_en: r.name_en.clone(),
+            description: r.description.clone(),
+            description_en: r.description_en.clone(),
+            municipality: r.municipality.clone(),
+            address: r.address.clone(),
+            capacity: r.capacity,
+            status: r.status.clone(),
+            price_cents: r.price_cents,
+            price_unit: r.price_unit.clone(),
+            closed_on: r.closed_on,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+impl ServiceChanges {
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.name.as_str()),
+            self.name_en.as_deref(),
+            self.description.as_deref(),
+            self.description_en.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Replaces the target groups and search terms of a service (inside the caller's transaction).
+fn write_children(
+    conn: &mut DbConnection,
+    id: i64,
+    changes: &ServiceChanges,
+    target_groups: &BTreeSet<String>,
+) -> QueryResult<()> {
+    diesel::delete(service_target_groups::table.filter(service_target_groups::service_id.eq(id)))
+        .execute(conn)?;
+    for group in target_groups {
+        diesel::insert_into(service_target_groups::table)
+            .values((
+                service_target_groups::service_id.eq(id),
+                service_target_groups::target_group.eq(group),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(service_search_terms::table.filter(service_search_terms::service_id.eq(id)))
+        .execute(conn)?;
+    for term in search_terms(changes.texts()) {
+        diesel::insert_into(service_search_terms::table)
+            .values((
+                service_search_terms::service_id.eq(id),
+                service_search_terms::term.eq(term),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Inserts a service with its target groups and search terms (inside the caller's transaction).
+pub fn insert(
+    conn: &mut DbConnection,
+    provider_id: i64,
+    changes: &ServiceChanges,
+    target_groups: &BTreeSet<String>,
+) -> QueryResult<ServiceRow> {
+    let row: ServiceRow = diesel::insert_into(services::table)
+        .values((
+            changes,
+            services::provider_id.eq(provider_id),
+            services::created_at.eq(changes.updated_at),
+        ))
+        .returning(services::all_columns)
+        .get_result(conn)?;
+    write_children(conn, row.id, changes, target_groups)?;
+    Ok(row)
+}
+
+/// Writes `changes` if the row still has `version`; `None` when another write came first.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &ServiceChanges,
+    target_groups: &BTreeSet<String>,
+) -> QueryResult<Option<ServiceRow>> {
+    let row: Option<ServiceRow> =
+        diesel::update(services::table.filter(services::id.eq(id).and(services::version.eq(version))))
+            .set((changes, services::version.eq(version + 1)))
+            .returning(services::all_columns)
+            .get_result(conn)
+            .optional()?;
+    if let Some(row) = &row {
+        write_children(conn, row.id, changes, target_groups)?;
+    }
+    Ok(row)
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ServiceEntry> {
+    let row = services::table
+        .find(id)
+        .select(ServiceRow::as_select())
+        .first(conn)?;
+    entries(conn, vec![row])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn target_groups_of(conn: &mut DbConnection, id: i64) -> QueryResult<BTreeSet<String>> {
+    Ok(service_target_groups::table
+        .filter(service_target_groups::service_id.eq(id))
+        .select(service_target_groups::target_group)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Attaches target groups and provider status with two queries for the whole page.
+fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<ServiceEntry>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let provider_ids: Vec<i64> = rows.iter().map(|r| r.provider_id).collect();
+    let mut groups: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (id, group) in service_target_groups::table
+        .filter(service_target_groups::service_id.eq_any(&ids))
+        .order((service_target_groups::service_id, service_target_groups::target_group))
+        .select((service_target_groups::service_id, service_target_groups::target_group))
+        .load::<(i64, String)>(conn)?
+    {
+        groups.entry(id).or_default().push(group);
+    }
+    let statuses: BTreeMap<i64, String> = providers::table
+        .filter(providers::id.eq_any(&provider_ids))
+        .select((providers::id, providers::status))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| ServiceEntry {
+            target_groups: groups.remove(&row.id).unwrap_or_default(),
+            provider_status: statuses.get(&row.provider_id).cloned().unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ServiceFilter {
+    pub provider_id: Option<i64>,
+    pub service_type: Option<String>,
+    pub municipality: Option<String>,
+    pub region: Option<String>,
+    pub target_group: Option<String>,
+    pub status: Option<String>,
+    pub sector: Option<String>,
+    pub has_vacancies: Option<bool>,
+    /// Words that must each start a word of the service's names or descriptions.
+    pub q: Option<String>,
+    /// Hide services whose provider is not active (the public directory).
+    pub only_active_providers: bool,
+}
+
+fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBackend> {
+    let mut query = services::table.into_boxed::<MultiBackend>();
+    if let Some(id) = filter.provider_id {
+        query = query.filter(services::provider_id.eq(id));
+    }
+    if let Some(t) = &filter.service_type {
+        query = query.filter(services::service_type.eq(t.clone()));
+    }
+    if let Some(m) = &filter.municipality {
+        query = query.filter(services::municipality.eq(m.clone()));
+    }
+    if let Some(region) = &filter.region {
+        query = query.filter(
+            services::municipality.eq_any(
+                municipalities::table
+                    .filter(municipalities::planning_region.eq(region.clone()))
+                    .select(municipalities::code),
+            ),
+        );
+    }
+    if let Some(group) = &filter.target_group {
+        query = query.filter(
+            services::id.eq_any(
+                service_target_groups::table
+                    .filter(service_target_groups::target_group.eq(group.clone()))
+                    .select(service_target_groups::service_id),
+            ),
+        );
+    }
+    if let Some(s) = &filter.status {
+        query = query.filter(services::status.eq(s.clone()));
+    }
+    if let Some(sector) = &filter.sector {
+        query = query.filter(
+            services::provider_id.eq_any(
+                providers::table
+                    .filter(providers::sector.eq(sector.clone()))
+                    .select(providers::id),
+            ),
+        );
+    }
+    if filter.only_active_providers {
+        query = query.filter(
+            services::provider_id.eq_any(
+                providers::table
+                    .filter(providers::status.eq("active"))
+                    .select(providers::id),
+            ),
+        );
+    }
+    match filter.has_vacancies {
+        Some(true) => query = query.filter(services::capacity.gt(services::occupied)),
+        Some(false) => query = query.filter(services::capacity.le(services::occupied)),
+        None => {}
+    }
+    if let Some(q) = &filter.q {
+        for word in crate::domain::registry::normalise_words(q) {
+            let (from, to) = prefix_range(&word);
+            query = query.filter(
+                services::id.eq_any(
+                    service_search_terms::table
+                        .filter(service_search_terms::term.ge(from))
+                        .filter(service_search_terms::term.lt(to))
+                        .select(service_search_terms::service_id),
+                ),
+            );
+        }
+    }
+    query
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ServiceSort {
+    Name,
+    Capacity,
+    Vacancies,
+    CreatedAt,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ServiceFilter,
+    sort: ServiceSort,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ServiceEntry>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let query = filtered(filter).select(ServiceRow::as_select());
+    let vacancies = services::capacity - services::occupied;
+    let query = match (sort, descending) {
+        (ServiceSort::Name, false) => query.order((services::name.asc(), services::id.asc())),
+        (ServiceSort::Name, true) => query.order((services::name.desc(), services::id.desc())),
+        (ServiceSort::Capacity, false) => query.order((services::capacity.asc(), services::id.asc())),
+        (ServiceSort::Capacity, true) => query.order((services::capacity.desc(), services::id.desc())),
+        (ServiceSort::Vacancies, false) => query.order((vacancies.asc(), services::id.asc())),
+        (ServiceSort::Vacancies, true) => query.order((vacancies.desc(), services::id.desc())),
+        (ServiceSort::CreatedAt, false) => query.order(services::id.asc()),
+        (ServiceSort::CreatedAt, true) => query.order(services::id.desc()),
+    };
+    let rows = query.limit(limit).offset(offset).load(conn)?;
+    Ok((entries(conn, rows)?, total))
+}
