@@ -147,8 +147,7 @@ fn read_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
         return Ok(SecretString::from(existing.trim().to_string()));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let secret = format!(
         "{}{}",

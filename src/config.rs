@@ -143,9 +143,14 @@ impl Settings {
             None | Some("HS256") => jsonwebtoken::Algorithm::HS256,
             Some("RS256") => jsonwebtoken::Algorithm::RS256,
             Some("ES256") => jsonwebtoken::Algorithm::ES256,
-            Some(other) => bail!("KOPIENA_JWT_ALGORITHM must be HS256, RS256 or ES256, got {other:?}"),
+            Some(other) => {
+                bail!("KOPIENA_JWT_ALGORITHM must be HS256, RS256 or ES256, got {other:?}")
+            }
         };
-        let public_key_pem = match (get("KOPIENA_JWT_PUBLIC_KEY"), get("KOPIENA_JWT_PUBLIC_KEY_FILE")) {
+        let public_key_pem = match (
+            get("KOPIENA_JWT_PUBLIC_KEY"),
+            get("KOPIENA_JWT_PUBLIC_KEY_FILE"),
+        ) {
             (Some(pem), _) => Some(pem),
             (None, Some(path)) => Some(
                 std::fs::read_to_string(&path)
@@ -161,13 +166,17 @@ impl Settings {
             audience: get("KOPIENA_JWT_AUDIENCE").unwrap_or_else(|| "kopiena-api".into()),
         };
         if algorithm != jsonwebtoken::Algorithm::HS256 && auth.public_key_pem.is_none() {
-            bail!("KOPIENA_JWT_ALGORITHM={algorithm:?} needs KOPIENA_JWT_PUBLIC_KEY or KOPIENA_JWT_PUBLIC_KEY_FILE");
+            bail!(
+                "KOPIENA_JWT_ALGORITHM={algorithm:?} needs KOPIENA_JWT_PUBLIC_KEY or KOPIENA_JWT_PUBLIC_KEY_FILE"
+            );
         }
         if environment == Environment::Production
             && auth.secret.is_none()
             && auth.public_key_pem.is_none()
         {
-            bail!("KOPIENA_ENV=production needs a configured key: KOPIENA_JWT_SECRET (HS256) or KOPIENA_JWT_PUBLIC_KEY (RS256/ES256)");
+            bail!(
+                "KOPIENA_ENV=production needs a configured key: KOPIENA_JWT_SECRET (HS256) or KOPIENA_JWT_PUBLIC_KEY (RS256/ES256)"
+            );
         }
         Ok(Self {
             environment,
@@ -238,13 +247,15 @@ mod tests {
 
     #[test]
     fn database_url_is_not_printed() {
-        let s = settings(&[("DATABASE_URL", "postgres://u:secret@h/db")]);
-        assert!(s.is_ok_and(|s| !format!("{s:?}").contains("secret")));
+        let s = settings(&[("DATABASE_URL", "postgres://u:pw-hunter3@h/db")]);
+        assert!(s.is_ok_and(|s| !format!("{s:?}").contains("pw-hunter3")));
     }
 
     #[test]
     fn production_refuses_to_start_without_a_key() {
-        let err = settings(&[("KOPIENA_ENV", "production")]).err().map(|e| e.to_string());
+        let err = settings(&[("KOPIENA_ENV", "production")])
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("KOPIENA_JWT_SECRET")));
         assert!(settings(&[("KOPIENA_ENV", "production"), ("KOPIENA_JWT_SECRET", "s")]).is_ok());
         assert!(settings(&[]).is_ok_and(|s| s.auth.secret.is_none()));

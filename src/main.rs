@@ -1,8 +1,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use kopiena::auth::{self, Claims, Role};
 use kopiena::config::Settings;
 use kopiena::startup::Application;
-use kopiena::auth::{self, Claims, Role};
 use kopiena::{api, db, telemetry};
 
 /// Kopiena: the shared record for Latvia's deinstitutionalisation of social care.
@@ -59,7 +59,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => {
             let settings = Settings::from_env()?;
             if settings.auth.algorithm != jsonwebtoken::Algorithm::HS256 {
-                anyhow::bail!("`kopiena token` issues HS256 development tokens only; tokens for RS256/ES256 come from the identity provider");
+                anyhow::bail!(
+                    "`kopiena token` issues HS256 development tokens only; tokens for RS256/ES256 come from the identity provider"
+                );
             }
             let secret = auth::hs256_secret(&settings)?;
             let claims = Claims {

@@ -91,9 +91,10 @@ impl IfMatch {
         match &self.0 {
             None => Ok(()),
             Some(value)
-                if value.split(',').map(str::trim).any(|tag| {
-                    tag == "*" || tag.trim_start_matches("W/") == current
-                }) =>
+                if value
+                    .split(',')
+                    .map(str::trim)
+                    .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current) =>
             {
                 Ok(())
             }
@@ -213,48 +214,49 @@ where
     let stored = db
         .run(move |conn| {
             use diesel::Connection;
-            let outcome = conn.transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
-                let mut record = key.0.as_ref().map(|key| idempotency::StoredResponse {
-                    caller: caller.clone(),
-                    key: key.clone(),
-                    request_hash: hash.clone(),
-                    status: 0,
-                    location: None,
-                    etag: None,
-                    body: String::new(),
-                    created_at: chrono::Utc::now().naive_utc(),
-                });
-                if let Some(record) = &record {
-                    match idempotency::claim(conn, record) {
-                        Err(diesel::result::Error::DatabaseError(
-                            diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        )) => return Err(TxError::Replay),
-                        other => other?,
+            let outcome =
+                conn.transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
+                    let mut record = key.0.as_ref().map(|key| idempotency::StoredResponse {
+                        caller: caller.clone(),
+                        key: key.clone(),
+                        request_hash: hash.clone(),
+                        status: 0,
+                        location: None,
+                        etag: None,
+                        body: String::new(),
+                        created_at: chrono::Utc::now().naive_utc(),
+                    });
+                    if let Some(record) = &record {
+                        match idempotency::claim(conn, record) {
+                            Err(diesel::result::Error::DatabaseError(
+                                diesel::result::DatabaseErrorKind::UniqueViolation,
+                                _,
+                            )) => return Err(TxError::Replay),
+                            other => other?,
+                        }
                     }
-                }
-                let created = f(conn)?;
-                let body = serde_json::to_string(&created.body)
-                    .map_err(|e| ApiError::Internal(e.into()))?;
-                let response = idempotency::StoredResponse {
-                    caller: caller.clone(),
-                    key: String::new(),
-                    request_hash: hash.clone(),
-                    status: i32::from(StatusCode::CREATED.as_u16()),
-                    location: Some(created.location),
-                    etag: Some(created.etag),
-                    body,
-                    created_at: chrono::Utc::now().naive_utc(),
-                };
-                if let Some(record) = record.as_mut() {
-                    record.status = response.status;
-                    record.location.clone_from(&response.location);
-                    record.etag.clone_from(&response.etag);
-                    record.body.clone_from(&response.body);
-                    idempotency::complete(conn, record)?;
-                }
-                Ok(response)
-            });
+                    let created = f(conn)?;
+                    let body = serde_json::to_string(&created.body)
+                        .map_err(|e| ApiError::Internal(e.into()))?;
+                    let response = idempotency::StoredResponse {
+                        caller: caller.clone(),
+                        key: String::new(),
+                        request_hash: hash.clone(),
+                        status: i32::from(StatusCode::CREATED.as_u16()),
+                        location: Some(created.location),
+                        etag: Some(created.etag),
+                        body,
+                        created_at: chrono::Utc::now().naive_utc(),
+                    };
+                    if let Some(record) = record.as_mut() {
+                        record.status = response.status;
+                        record.location.clone_from(&response.location);
+                        record.etag.clone_from(&response.etag);
+                        record.body.clone_from(&response.body);
+                        idempotency::complete(conn, record)?;
+                    }
+                    Ok(response)
+                });
             match outcome {
                 Ok(response) => Ok(response),
                 Err(TxError::Api(e)) => Err(e),

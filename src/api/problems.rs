@@ -63,15 +63,24 @@ pub struct Unauthorized(#[allow(dead_code)] Problem);
 
 /// The caller's role or scope does not allow this operation.
 #[derive(ToResponse)]
-#[response(description = "Forbidden: the caller's role or scope does not allow this", content_type = "application/problem+json")]
+#[response(
+    description = "Forbidden: the caller's role or scope does not allow this",
+    content_type = "application/problem+json"
+)]
 pub struct Forbidden(#[allow(dead_code)] Problem);
 
 /// The request conflicts with the stored state (a DI rule or a uniqueness constraint).
 #[derive(ToResponse)]
-#[response(description = "Conflict with the current state or a DI rule", content_type = "application/problem+json")]
+#[response(
+    description = "Conflict with the current state or a DI rule",
+    content_type = "application/problem+json"
+)]
 pub struct Conflict(#[allow(dead_code)] Problem);
 
 /// `If-Match` does not match the current ETag.
 #[derive(ToResponse)]
-#[response(description = "Precondition failed: the resource changed since it was read", content_type = "application/problem+json")]
+#[response(
+    description = "Precondition failed: the resource changed since it was read",
+    content_type = "application/problem+json"
+)]
 pub struct PreconditionFailed(#[allow(dead_code)] Problem);

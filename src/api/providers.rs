@@ -1,7 +1,7 @@
 //! The provider register.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
@@ -11,10 +11,10 @@ use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
+use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector, change_provider_status};
 use crate::domain::validity::ensure_municipality_valid;
-use crate::domain::DomainError;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,8 +47,8 @@ pub struct Provider {
     pub status_changed_on: Option<NaiveDate>,
     /// Date of exclusion from the register (final).
     pub excluded_on: Option<NaiveDate>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<ProviderRow> for Provider {
@@ -70,8 +70,8 @@ impl From<ProviderRow> for Provider {
             registered_on: r.registered_on,
             status_changed_on: r.status_changed_on,
             excluded_on: r.excluded_on,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
         }
     }
 }
@@ -235,15 +235,21 @@ pub async fn create_provider(
         excluded_on: (status == ProviderStatus::Excluded).then_some(registered_on),
         updated_at: now,
     };
-    common::create(db.get_ref(), key, user.sub.clone(), fingerprint, move |conn| {
-        check_municipality(conn, &changes.municipality, registered_on)?;
-        let row = q::insert(conn, &changes)?;
-        Ok(Created {
-            location: format!("/api/v1/providers/{}", row.id),
-            etag: common::etag(row.id, row.version),
-            body: Provider::from(row),
-        })
-    })
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        move |conn| {
+            check_municipality(conn, &changes.municipality, registered_on)?;
+            let row = q::insert(conn, &changes)?;
+            Ok(Created {
+                location: format!("/api/v1/providers/{}", row.id),
+                etag: common::etag(row.id, row.version),
+                body: Provider::from(row),
+            })
+        },
+    )
     .await
 }
 

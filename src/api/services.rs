@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
@@ -34,14 +34,20 @@ pub struct Price {
 }
 
 fn validate_amount(amount: &str) -> Result<(), ValidationError> {
-    cents(amount).map(drop).ok_or_else(|| ValidationError::new("amount"))
+    cents(amount)
+        .map(drop)
+        .ok_or_else(|| ValidationError::new("amount"))
 }
 
 /// `"14.94"` → 1494 cents.
 fn cents(amount: &str) -> Option<i64> {
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole) || whole.len() > 7 || fraction.len() > 2 || (amount.contains('.') && !digits(fraction)) {
+    if !digits(whole)
+        || whole.len() > 7
+        || fraction.len() > 2
+        || (amount.contains('.') && !digits(fraction))
+    {
         return None;
     }
     let fraction_cents: i64 = format!("{fraction:0<2}").parse().ok()?;
@@ -82,8 +88,8 @@ pub struct Service {
     pub status: ServiceStatus,
     pub price: Option<ServicePrice>,
     pub closed_on: Option<NaiveDate>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,8 +133,8 @@ impl From<ServiceEntry> for Service {
                 currency: "EUR",
             }),
             closed_on: r.closed_on,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
         }
     }
 }
@@ -141,7 +147,11 @@ pub struct CreateService {
     #[schema(example = "group_home")]
     pub service_type: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200, example = "Grupu dzīvoklis \"Saulstari\"")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Grupu dzīvoklis \"Saulstari\""
+    )]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -270,49 +280,55 @@ pub async fn create_service(
     let input: CreateService = parse_body(body.into_inner())?;
     input.validate()?;
     let provider_id = provider_id.into_inner();
-    common::create(db.get_ref(), key, user.sub.clone(), fingerprint, move |conn| {
-        let provider = writable_provider(conn, &user, provider_id)?;
-        let rules = catalogue_rules(conn, &input.service_type)?;
-        let target_groups: BTreeSet<String> = input.target_groups.iter().cloned().collect();
-        let status = input.status.unwrap_or(ServiceStatus::Planned);
-        check_service(
-            &rules,
-            &ServiceState {
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        move |conn| {
+            let provider = writable_provider(conn, &user, provider_id)?;
+            let rules = catalogue_rules(conn, &input.service_type)?;
+            let target_groups: BTreeSet<String> = input.target_groups.iter().cloned().collect();
+            let status = input.status.unwrap_or(ServiceStatus::Planned);
+            check_service(
+                &rules,
+                &ServiceState {
+                    capacity: input.capacity,
+                    occupied: 0,
+                    target_groups: &target_groups,
+                    status,
+                    previous_status: None,
+                    provider_status: ProviderStatus::parse(&provider.status)
+                        .unwrap_or(ProviderStatus::Suspended),
+                },
+            )?;
+            let municipality = input.municipality.unwrap_or(provider.municipality);
+            let now = Utc::now().naive_utc();
+            check_municipality(conn, &municipality, now.date())?;
+            let changes = ServiceChanges {
+                service_type: input.service_type,
+                name: input.name,
+                name_en: input.name_en,
+                description: input.description,
+                description_en: input.description_en,
+                municipality,
+                address: input.address,
                 capacity: input.capacity,
-                occupied: 0,
-                target_groups: &target_groups,
-                status,
-                previous_status: None,
-                provider_status: ProviderStatus::parse(&provider.status)
-                    .unwrap_or(ProviderStatus::Suspended),
-            },
-        )?;
-        let municipality = input.municipality.unwrap_or(provider.municipality);
-        let now = Utc::now().naive_utc();
-        check_municipality(conn, &municipality, now.date())?;
-        let changes = ServiceChanges {
-            service_type: input.service_type,
-            name: input.name,
-            name_en: input.name_en,
-            description: input.description,
-            description_en: input.description_en,
-            municipality,
-            address: input.address,
-            capacity: input.capacity,
-            status: status.as_str().into(),
-            price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
-            price_unit: input.price.as_ref().map(|p| price_unit_str(p.unit).into()),
-            closed_on: (status == ServiceStatus::Closed).then_some(now.date()),
-            updated_at: now,
-        };
-        let row = q::insert(conn, provider.id, &changes, &target_groups)?;
-        let entry = q::get(conn, row.id)?;
-        Ok(Created {
-            location: format!("/api/v1/services/{}", row.id),
-            etag: common::etag(row.id, row.version),
-            body: Service::from(entry),
-        })
-    })
+                status: status.as_str().into(),
+                price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
+                price_unit: input.price.as_ref().map(|p| price_unit_str(p.unit).into()),
+                closed_on: (status == ServiceStatus::Closed).then_some(now.date()),
+                updated_at: now,
+            };
+            let row = q::insert(conn, provider.id, &changes, &target_groups)?;
+            let entry = q::get(conn, row.id)?;
+            Ok(Created {
+                location: format!("/api/v1/services/{}", row.id),
+                etag: common::etag(row.id, row.version),
+                body: Service::from(entry),
+            })
+        },
+    )
     .await
 }
 
@@ -349,7 +365,8 @@ async fn change_service(
             if_match.check(&common::etag(row.id, row.version))?;
             let provider = writable_provider(conn, &user, row.provider_id)?;
             let mut changes = ServiceChanges::from(row);
-            let mut target_groups: BTreeSet<String> = current.target_groups.iter().cloned().collect();
+            let mut target_groups: BTreeSet<String> =
+                current.target_groups.iter().cloned().collect();
             edit(&mut changes, &mut target_groups)?;
             let rules = catalogue_rules(conn, &changes.service_type)?;
             let status = ServiceStatus::parse(&changes.status).unwrap_or(ServiceStatus::Planned);
@@ -414,40 +431,46 @@ pub async fn update_service(
             vec!["use POST /api/v1/services/{id}/close to close a service".to_string()],
         )])));
     }
-    change_service(db.get_ref(), user, id.into_inner(), if_match, move |c, groups| {
-        if let Some(v) = input.name {
-            c.name = v;
-        }
-        if let Some(v) = input.name_en {
-            c.name_en = v;
-        }
-        if let Some(v) = input.description {
-            c.description = v;
-        }
-        if let Some(v) = input.description_en {
-            c.description_en = v;
-        }
-        if let Some(v) = input.municipality {
-            c.municipality = v;
-        }
-        if let Some(v) = input.address {
-            c.address = v;
-        }
-        if let Some(v) = input.target_groups {
-            *groups = v.into_iter().collect();
-        }
-        if let Some(v) = input.capacity {
-            c.capacity = v;
-        }
-        if let Some(v) = input.status {
-            c.status = v.as_str().into();
-        }
-        if let Some(price) = input.price {
-            c.price_cents = price.as_ref().and_then(|p| cents(&p.amount));
-            c.price_unit = price.map(|p| price_unit_str(p.unit).into());
-        }
-        Ok(())
-    })
+    change_service(
+        db.get_ref(),
+        user,
+        id.into_inner(),
+        if_match,
+        move |c, groups| {
+            if let Some(v) = input.name {
+                c.name = v;
+            }
+            if let Some(v) = input.name_en {
+                c.name_en = v;
+            }
+            if let Some(v) = input.description {
+                c.description = v;
+            }
+            if let Some(v) = input.description_en {
+                c.description_en = v;
+            }
+            if let Some(v) = input.municipality {
+                c.municipality = v;
+            }
+            if let Some(v) = input.address {
+                c.address = v;
+            }
+            if let Some(v) = input.target_groups {
+                *groups = v.into_iter().collect();
+            }
+            if let Some(v) = input.capacity {
+                c.capacity = v;
+            }
+            if let Some(v) = input.status {
+                c.status = v.as_str().into();
+            }
+            if let Some(price) = input.price {
+                c.price_cents = price.as_ref().and_then(|p| cents(&p.amount));
+                c.price_unit = price.map(|p| price_unit_str(p.unit).into());
+            }
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -566,7 +589,14 @@ pub async fn list_services(
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Service>>> {
-    list(db.get_ref(), user, None, query.into_inner(), page.into_inner()).await
+    list(
+        db.get_ref(),
+        user,
+        None,
+        query.into_inner(),
+        page.into_inner(),
+    )
+    .await
 }
 
 /// The services of one provider, with the same filters as the directory.
@@ -590,7 +620,14 @@ pub async fn list_provider_services(
 ) -> ApiResult<web::Json<Page<Service>>> {
     let id = id.into_inner();
     db.run(move |c| providers::get(c, id)).await?;
-    list(db.get_ref(), user, Some(id), query.into_inner(), page.into_inner()).await
+    list(
+        db.get_ref(),
+        user,
+        Some(id),
+        query.into_inner(),
+        page.into_inner(),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 pub mod idempotency;
 pub mod providers;
 pub mod reference;
-pub mod services;
 pub mod schema;
+pub mod services;
 
 use std::path::Path;
 

@@ -91,11 +91,13 @@ pub fn update(
     version: i32,
     changes: &ProviderChanges,
 ) -> QueryResult<Option<ProviderRow>> {
-    diesel::update(providers::table.filter(providers::id.eq(id).and(providers::version.eq(version))))
-        .set((changes, providers::version.eq(version + 1)))
-        .returning(providers::all_columns)
-        .get_result(conn)
-        .optional()
+    diesel::update(
+        providers::table.filter(providers::id.eq(id).and(providers::version.eq(version))),
+    )
+    .set((changes, providers::version.eq(version + 1)))
+    .returning(providers::all_columns)
+    .get_result(conn)
+    .optional()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -146,7 +148,9 @@ fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBack
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -150,12 +150,13 @@ pub fn update(
     changes: &ServiceChanges,
     target_groups: &BTreeSet<String>,
 ) -> QueryResult<Option<ServiceRow>> {
-    let row: Option<ServiceRow> =
-        diesel::update(services::table.filter(services::id.eq(id).and(services::version.eq(version))))
-            .set((changes, services::version.eq(version + 1)))
-            .returning(services::all_columns)
-            .get_result(conn)
-            .optional()?;
+    let row: Option<ServiceRow> = diesel::update(
+        services::table.filter(services::id.eq(id).and(services::version.eq(version))),
+    )
+    .set((changes, services::version.eq(version + 1)))
+    .returning(services::all_columns)
+    .get_result(conn)
+    .optional()?;
     if let Some(row) = &row {
         write_children(conn, row.id, changes, target_groups)?;
     }
@@ -188,8 +189,14 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
     let mut groups: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for (id, group) in service_target_groups::table
         .filter(service_target_groups::service_id.eq_any(&ids))
-        .order((service_target_groups::service_id, service_target_groups::target_group))
-        .select((service_target_groups::service_id, service_target_groups::target_group))
+        .order((
+            service_target_groups::service_id,
+            service_target_groups::target_group,
+        ))
+        .select((
+            service_target_groups::service_id,
+            service_target_groups::target_group,
+        ))
         .load::<(i64, String)>(conn)?
     {
         groups.entry(id).or_default().push(group);
@@ -319,8 +326,12 @@ pub fn list(
     let query = match (sort, descending) {
         (ServiceSort::Name, false) => query.order((services::name.asc(), services::id.asc())),
         (ServiceSort::Name, true) => query.order((services::name.desc(), services::id.desc())),
-        (ServiceSort::Capacity, false) => query.order((services::capacity.asc(), services::id.asc())),
-        (ServiceSort::Capacity, true) => query.order((services::capacity.desc(), services::id.desc())),
+        (ServiceSort::Capacity, false) => {
+            query.order((services::capacity.asc(), services::id.asc()))
+        }
+        (ServiceSort::Capacity, true) => {
+            query.order((services::capacity.desc(), services::id.desc()))
+        }
         (ServiceSort::Vacancies, false) => query.order((vacancies.asc(), services::id.asc())),
         (ServiceSort::Vacancies, true) => query.order((vacancies.desc(), services::id.desc())),
         (ServiceSort::CreatedAt, false) => query.order(services::id.asc()),

@@ -29,11 +29,21 @@ pub enum DomainError {
     #[error("the service is closed; a closed service is not reopened")]
     ServiceClosed,
     #[error("a {service_type} has at most {limit} places; {capacity} requested")]
-    CapacityAboveTypeLimit { service_type: String, limit: i32, capacity: i32 },
+    CapacityAboveTypeLimit {
+        service_type: String,
+        limit: i32,
+        capacity: i32,
+    },
     #[error("capacity {capacity} is below the {occupied} places occupied")]
     CapacityBelowOccupancy { occupied: i32, capacity: i32 },
-    #[error("service type {service_type} does not serve: {}", list_or_none(target_groups))]
-    TargetGroupNotServed { service_type: String, target_groups: Vec<String> },
+    #[error(
+        "service type {service_type} does not serve: {}",
+        list_or_none(target_groups)
+    )]
+    TargetGroupNotServed {
+        service_type: String,
+        target_groups: Vec<String>,
+    },
     #[error("unknown {what}: {code}")]
     UnknownReference { what: &'static str, code: String },
 }
@@ -48,7 +58,14 @@ fn list_or_none(items: &[String]) -> String {
 
 impl DomainError {
     /// Stable problem slug, title, and rule id of each violation, in one table.
-    fn meta(&self) -> (&'static str, &'static str, Option<&'static str>, ViolationKind) {
+    fn meta(
+        &self,
+    ) -> (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        ViolationKind,
+    ) {
         use ViolationKind::{Conflict, Invalid};
         match self {
             DomainError::MunicipalityNotValid { .. } => (

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use super::DomainError;
 
 /// Legal status of a provider (registry-and-indicators §9.2.3); the sector follows from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalStatus {
     MunicipalInstitutionUnit,
@@ -72,7 +74,9 @@ impl LegalStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Municipal,
@@ -94,7 +98,9 @@ impl Sector {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderStatus {
     Active,
@@ -119,10 +125,7 @@ impl ProviderStatus {
 }
 
 /// Exclusion from the register is final; active and suspended switch freely.
-pub fn change_provider_status(
-    from: ProviderStatus,
-    to: ProviderStatus,
-) -> Result<(), DomainError> {
+pub fn change_provider_status(from: ProviderStatus, to: ProviderStatus) -> Result<(), DomainError> {
     if from == ProviderStatus::Excluded && to != ProviderStatus::Excluded {
         Err(DomainError::ProviderExcluded)
     } else {
@@ -130,7 +133,9 @@ pub fn change_provider_status(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceStatus {
     Planned,
@@ -274,7 +279,10 @@ mod tests {
         assert_eq!(LegalStatus::StateOwnedCompany.sector(), Sector::State);
         assert_eq!(LegalStatus::Foundation.sector(), Sector::Ngo);
         assert_eq!(LegalStatus::Company.sector(), Sector::Private);
-        assert_eq!(LegalStatus::ReligiousOrganisation.sector(), Sector::Religious);
+        assert_eq!(
+            LegalStatus::ReligiousOrganisation.sector(),
+            Sector::Religious
+        );
         for l in LegalStatus::ALL {
             assert_eq!(LegalStatus::parse(l.as_str()), Some(l));
         }
@@ -286,8 +294,14 @@ mod tests {
         assert!(change_provider_status(Active, Suspended).is_ok());
         assert!(change_provider_status(Suspended, Active).is_ok());
         assert!(change_provider_status(Active, Excluded).is_ok());
-        assert_eq!(change_provider_status(Excluded, Active), Err(DomainError::ProviderExcluded));
-        assert_eq!(change_provider_status(Excluded, Suspended), Err(DomainError::ProviderExcluded));
+        assert_eq!(
+            change_provider_status(Excluded, Active),
+            Err(DomainError::ProviderExcluded)
+        );
+        assert_eq!(
+            change_provider_status(Excluded, Suspended),
+            Err(DomainError::ProviderExcluded)
+        );
     }
 
     #[test]
@@ -297,9 +311,19 @@ mod tests {
         assert!(check_service(&r, &state(8, &g)).is_ok());
         assert!(matches!(
             check_service(&r, &state(9, &g)),
-            Err(DomainError::CapacityAboveTypeLimit { limit: 8, capacity: 9, .. })
+            Err(DomainError::CapacityAboveTypeLimit {
+                limit: 8,
+                capacity: 9,
+                ..
+            })
         ));
-        assert!(check_service(&rules(None, &["orphan_or_no_parental_care"]), &state(500, &g)).is_ok());
+        assert!(
+            check_service(
+                &rules(None, &["orphan_or_no_parental_care"]),
+                &state(500, &g)
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -334,7 +358,10 @@ mod tests {
         let r = rules(None, &["orphan_or_no_parental_care"]);
         let mut s = state(2, &g);
         s.occupied = 3;
-        assert!(matches!(check_service(&r, &s), Err(DomainError::CapacityBelowOccupancy { .. })));
+        assert!(matches!(
+            check_service(&r, &s),
+            Err(DomainError::CapacityBelowOccupancy { .. })
+        ));
         let mut s = state(2, &g);
         s.previous_status = Some(ServiceStatus::Closed);
         assert_eq!(check_service(&r, &s), Err(DomainError::ServiceClosed));

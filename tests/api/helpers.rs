@@ -91,6 +91,8 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+pub const TEST_SECRET: &str = "kopiena-test-secret-0123456789abcdef";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -113,6 +115,7 @@ impl TestApp {
                 "KOPIENA_BIND" => Some("127.0.0.1:0".into()),
                 "KOPIENA_DB_POOL_SIZE" => Some("4".into()),
                 "KOPIENA_DB_TIMEOUT_MS" => Some("1000".into()),
+                "KOPIENA_JWT_SECRET" => Some(TEST_SECRET.into()),
                 _ => None,
             })
         })
@@ -145,15 +148,96 @@ impl TestApp {
         response.json().await.expect("JSON body")
     }
 
-    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
+            .bearer_auth(token)
             .json(body)
             .send()
             .await
             .expect("request is sent")
     }
+
+    pub async fn patch_json(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// Creates a provider as the ministry; returns its id.
+    pub async fn create_provider(&self, municipality: &str, register_number: &str) -> i64 {
+        let response = self
+            .post_json(
+                "/api/v1/providers",
+                &token(&ministry()),
+                &serde_json::json!({
+                    "name": format!("Provider {register_number}"),
+                    "register_number": register_number,
+                    "legal_status": "association",
+                    "municipality": municipality,
+                    "address": "Baznīcas iela 1",
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id")
+    }
 }
+
+/// Claims valid for the test server, for `role` with its scope claim.
+pub fn claims(role: &str, scope: Option<(&str, Value)>) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = serde_json::json!({
+        "sub": format!("test-{role}"),
+        "role": role,
+        "iat": now,
+        "exp": now + 3600,
+        "iss": "kopiena",
+        "aud": "kopiena-api",
+    });
+    if let Some((name, value)) = scope {
+        claims[name] = value;
+    }
+    claims
+}
+
+pub fn ministry() -> Value {
+    claims("ministry", None)
+}
+
+pub fn admin() -> Value {
+    claims("admin", None)
+}
+
+pub fn municipality(code: &str) -> Value {
+    claims("municipality", Some(("municipality", Value::from(code))))
+}
+
+pub fn provider(id: i64) -> Value {
+    claims("provider", Some(("provider_id", Value::from(id))))
+}
+
+pub fn region(code: &str) -> Value {
+    claims("region", Some(("region", Value::from(code))))
+}
+
+/// Signs `claims` with the test secret (HS256).
+pub fn token(claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(TEST_SECRET.as_bytes()),
+    )
+    .expect("token")
+}
+
+impl TestApp {}
 
 /// Checks a problem response: status, content type and body shape; returns the body.
 pub async fn assert_problem(response: Response, status: u16, problem_type: &str) -> Value {
