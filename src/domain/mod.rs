@@ -2,7 +2,11 @@
 //! variant with a stable problem type.
 
 pub mod access;
+pub mod assessment;
+pub mod client;
+pub mod personal_code;
 pub mod registry;
+pub mod support_plan;
 pub mod validity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +50,32 @@ pub enum DomainError {
     },
     #[error("unknown {what}: {code}")]
     UnknownReference { what: &'static str, code: String },
+    #[error("invalid personal code: {0}")]
+    InvalidPersonalCode(#[from] personal_code::PersonalCodeError),
+    #[error("a client with this personal code is already registered")]
+    ClientAlreadyRegistered,
+    #[error("the birth date is in the future")]
+    BirthDateInFuture,
+    #[error("target group {target_group} does not fit a person aged {age}: child groups are under 18, the adult group 18 or over")]
+    TargetGroupAge { target_group: &'static str, age: i32 },
+    #[error("the client's case already belongs to that municipality")]
+    TransferToSameMunicipality,
+    #[error("an assessment cannot be dated in the future")]
+    AssessmentInFuture,
+    #[error("a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may")]
+    OrganisationMayNotSetCareLevel { organisation_type: &'static str },
+    #[error("the assessment team for {target_group} lacks: {}", missing.join(", "))]
+    TeamIncomplete { target_group: &'static str, missing: Vec<String> },
+    #[error("the assessment team must be led by its social worker, and only by them")]
+    TeamNotLedBySocialWorker,
+    #[error("scores do not fit the instrument: {}", errors.join("; "))]
+    ScoresOutOfRange { errors: Vec<String> },
+    #[error("the plan cannot be final without: {}", missing.join(", "))]
+    PlanIncomplete { missing: Vec<String> },
+    #[error("sections not part of this target group's plan: {}", unknown.join(", "))]
+    UnknownPlanSections { unknown: Vec<String> },
+    #[error("the plan is final; create a new version to change it")]
+    PlanFinal,
 }
 
 fn list_or_none(items: &[String]) -> String {
@@ -115,6 +145,84 @@ impl DomainError {
                 "A referenced code does not exist",
                 None,
                 Invalid,
+            ),
+            DomainError::InvalidPersonalCode(_) => (
+                "invalid-personal-code",
+                "The personal code is not valid",
+                Some("CLIENT-PERSONAL-CODE"),
+                Invalid,
+            ),
+            DomainError::ClientAlreadyRegistered => (
+                "client-already-registered",
+                "A client with this personal code is already registered",
+                Some("CLIENT-UNIQUE"),
+                Conflict,
+            ),
+            DomainError::BirthDateInFuture => (
+                "birth-date-in-future",
+                "The birth date is in the future",
+                None,
+                Invalid,
+            ),
+            DomainError::TargetGroupAge { .. } => (
+                "target-group-age",
+                "The target group does not fit the client's age",
+                Some("CLIENT-TARGET-GROUP-AGE"),
+                Invalid,
+            ),
+            DomainError::TransferToSameMunicipality => (
+                "transfer-to-same-municipality",
+                "The case already belongs to that municipality",
+                Some("INV-A12"),
+                Conflict,
+            ),
+            DomainError::AssessmentInFuture => (
+                "assessment-in-future",
+                "The assessment date is in the future",
+                None,
+                Invalid,
+            ),
+            DomainError::OrganisationMayNotSetCareLevel { .. } => (
+                "organisation-may-not-set-care-level",
+                "This organisation type may not set a care level",
+                Some("INV-A08"),
+                Invalid,
+            ),
+            DomainError::TeamIncomplete { .. } => (
+                "assessment-team-incomplete",
+                "The assessment team lacks required specialists",
+                Some("INV-A04"),
+                Invalid,
+            ),
+            DomainError::TeamNotLedBySocialWorker => (
+                "assessment-team-lead",
+                "The assessment team must be led by the social worker",
+                Some("INV-A05"),
+                Invalid,
+            ),
+            DomainError::ScoresOutOfRange { .. } => (
+                "scores-out-of-range",
+                "The scores do not fit the assessment instrument",
+                Some("INV-A07"),
+                Invalid,
+            ),
+            DomainError::PlanIncomplete { .. } => (
+                "support-plan-incomplete",
+                "The support plan lacks mandatory content",
+                Some("INV-A09/INV-A10"),
+                Invalid,
+            ),
+            DomainError::UnknownPlanSections { .. } => (
+                "support-plan-unknown-section",
+                "A section is not part of this target group's plan",
+                Some("INV-A09"),
+                Invalid,
+            ),
+            DomainError::PlanFinal => (
+                "support-plan-final",
+                "A final support plan is not edited",
+                Some("INV-A09"),
+                Conflict,
             ),
         }
     }

@@ -1,0 +1,127 @@
+//! Clients in the DI process: target groups, DI status, age consistency (di-rules §2).
+
+use chrono::{Datelike, NaiveDate};
+
+use super::DomainError;
+
+/// The three DI target groups (di-rules §2).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetGroup {
+    /// Orphan or child left without parental care.
+    OrphanOrNoParentalCare,
+    /// Child with functional impairments.
+    ChildWithFunctionalImpairment,
+    /// Adult with a mental disorder (intellectual disability or mental illness).
+    AdultWithMentalDisorder,
+}
+
+impl TargetGroup {
+    pub const ALL: [TargetGroup; 3] = [
+        TargetGroup::OrphanOrNoParentalCare,
+        TargetGroup::ChildWithFunctionalImpairment,
+        TargetGroup::AdultWithMentalDisorder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetGroup::OrphanOrNoParentalCare => "orphan_or_no_parental_care",
+            TargetGroup::ChildWithFunctionalImpairment => "child_with_functional_impairment",
+            TargetGroup::AdultWithMentalDisorder => "adult_with_mental_disorder",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
+    pub fn is_child(self) -> bool {
+        self != TargetGroup::AdultWithMentalDisorder
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiStatus {
+    InInstitution,
+    WaitingList,
+    InCommunity,
+}
+
+impl DiStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiStatus::InInstitution => "in_institution",
+            DiStatus::WaitingList => "waiting_list",
+            DiStatus::InCommunity => "in_community",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::InInstitution, Self::WaitingList, Self::InCommunity]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Age in whole years on `on`.
+pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth_date.year();
+    if (on.month(), on.day()) < (birth_date.month(), birth_date.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// Child groups are under 18, the adult group 18 or over, on `today`; the birth date is not
+/// in the future.
+pub fn check_target_group_age(
+    group: TargetGroup,
+    birth_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    if birth_date > today {
+        return Err(DomainError::BirthDateInFuture);
+    }
+    let age = age_on(birth_date, today);
+    if group.is_child() != (age < 18) {
+        return Err(DomainError::TargetGroupAge {
+            target_group: group.as_str(),
+            age,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        assert_eq!(age_on(d("2008-11-23"), d("2026-11-23")), 18);
+        assert_eq!(age_on(d("2008-11-24"), d("2026-11-23")), 17);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-02-28")), 17);
+    }
+
+    #[test]
+    fn child_groups_are_under_18_and_the_adult_group_18_or_over() {
+        let today = d("2026-11-23");
+        let child = TargetGroup::OrphanOrNoParentalCare;
+        let adult = TargetGroup::AdultWithMentalDisorder;
+        assert!(check_target_group_age(child, d("2008-11-24"), today).is_ok());
+        assert!(check_target_group_age(child, d("2008-11-23"), today).is_err());
+        assert!(check_target_group_age(adult, d("2008-11-23"), today).is_ok());
+        assert!(check_target_group_age(adult, d("2008-11-24"), today).is_err());
+        assert_eq!(
+            check_target_group_age(adult, d("2030-01-01"), today),
+            Err(DomainError::BirthDateInFuture)
+        );
+    }
+}
