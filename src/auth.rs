@@ -132,7 +132,13 @@ pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
         return Ok(secret.clone());
     }
     let path = settings.data_dir.join("dev-jwt-secret");
-    let secret = read_or_create_secret(&path)?;
+    let secret = read_or_create_secret(&path, || {
+        format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        )
+    })?;
     tracing::warn!(
         path = %path.display(),
         "no KOPIENA_JWT_SECRET configured: using the development secret (never in production)"
@@ -140,7 +146,11 @@ pub fn hs256_secret(settings: &Settings) -> anyhow::Result<SecretString> {
     Ok(secret)
 }
 
-fn read_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
+/// Reads a development secret from `path`, or writes a new one made by `make` (mode 0600).
+pub fn read_or_create_secret(
+    path: &Path,
+    make: impl FnOnce() -> String,
+) -> anyhow::Result<SecretString> {
     if let Ok(existing) = std::fs::read_to_string(path)
         && !existing.trim().is_empty()
     {
@@ -149,11 +159,7 @@ fn read_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let secret = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let secret = make();
     std::fs::write(path, &secret)
         .with_context(|| format!("cannot write the development secret {}", path.display()))?;
     #[cfg(unix)]

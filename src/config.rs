@@ -86,12 +86,35 @@ impl std::fmt::Debug for AuthSettings {
     }
 }
 
+/// Keys for personal codes, each 32 bytes written as 64 hex digits.
+#[derive(Clone, Default)]
+pub struct PiiSettings {
+    pub hmac_key: Option<SecretString>,
+    pub encryption_key: Option<SecretString>,
+}
+
+impl std::fmt::Debug for PiiSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PiiSettings")
+            .field("hmac_key", &self.hmac_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "encryption_key",
+                &self.encryption_key.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub environment: Environment,
     /// Where development secrets are kept (beside the SQLite default database).
     pub data_dir: PathBuf,
     pub auth: AuthSettings,
+    /// Keys protecting personal codes: HMAC for look-up, AES-256-GCM for the stored copy.
+    pub pii: PiiSettings,
+    /// Months until a reassessment is due (INV-A01).
+    pub reassessment_months: u32,
     pub bind: SocketAddr,
     pub database: DatabaseSettings,
     /// Largest accepted request body, in bytes.
@@ -178,8 +201,26 @@ impl Settings {
                 "KOPIENA_ENV=production needs a configured key: KOPIENA_JWT_SECRET (HS256) or KOPIENA_JWT_PUBLIC_KEY (RS256/ES256)"
             );
         }
+        let pii = PiiSettings {
+            hmac_key: get("KOPIENA_PII_HMAC_KEY").map(SecretString::from),
+            encryption_key: get("KOPIENA_PII_ENCRYPTION_KEY").map(SecretString::from),
+        };
+        if environment == Environment::Production
+            && (pii.hmac_key.is_none() || pii.encryption_key.is_none())
+        {
+            bail!(
+                "KOPIENA_ENV=production needs KOPIENA_PII_HMAC_KEY and KOPIENA_PII_ENCRYPTION_KEY (64 hex digits each)"
+            );
+        }
+        let reassessment_months = u32::try_from(parse_or("KOPIENA_REASSESSMENT_MONTHS", 12)?)
+            .context("KOPIENA_REASSESSMENT_MONTHS is too large")?;
+        if reassessment_months == 0 {
+            bail!("KOPIENA_REASSESSMENT_MONTHS must be at least 1");
+        }
         Ok(Self {
             environment,
+            pii,
+            reassessment_months,
             data_dir: PathBuf::from(get("KOPIENA_DATA_DIR").unwrap_or_else(|| "data".into())),
             auth,
             bind,
@@ -257,7 +298,17 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("KOPIENA_JWT_SECRET")));
-        assert!(settings(&[("KOPIENA_ENV", "production"), ("KOPIENA_JWT_SECRET", "s")]).is_ok());
+        let pii_key = "00".repeat(32);
+        assert!(
+            settings(&[
+                ("KOPIENA_ENV", "production"),
+                ("KOPIENA_JWT_SECRET", "s"),
+                ("KOPIENA_PII_HMAC_KEY", &pii_key),
+                ("KOPIENA_PII_ENCRYPTION_KEY", &pii_key),
+            ])
+            .is_ok()
+        );
+        assert!(settings(&[("KOPIENA_ENV", "production"), ("KOPIENA_JWT_SECRET", "s")]).is_err());
         assert!(settings(&[]).is_ok_and(|s| s.auth.secret.is_none()));
     }
 

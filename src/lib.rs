@@ -6,5 +6,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod pii;
 pub mod startup;
 pub mod telemetry;

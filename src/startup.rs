@@ -13,9 +13,11 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::assessments::AssessmentPolicy;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::pii::PiiKeys;
 use crate::telemetry::echo_request_id;
 
 pub struct Application {
@@ -29,11 +31,12 @@ impl Application {
     /// a free port, which `port()` reports.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let keys = JwtKeys::from_settings(settings)?;
+        let pii = PiiKeys::from_settings(settings)?;
         let db = Db::connect(&settings.database)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), keys, settings)?;
+        let server = run(listener, db.clone(), keys, pii, settings)?;
         Ok(Self { port, server, db })
     }
 
@@ -78,9 +81,12 @@ fn run(
     listener: TcpListener,
     db: Db,
     keys: JwtKeys,
+    pii: PiiKeys,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
+    let pii = web::Data::new(pii);
+    let policy = web::Data::new(AssessmentPolicy::from_settings(settings));
     let openapi = api::openapi();
     let metrics = metrics()?;
     let db = web::Data::new(db);
@@ -96,6 +102,8 @@ fn run(
             .app_data(db.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
+            .app_data(pii.clone())
+            .app_data(policy.clone())
             .configure(|cfg| api::extractor_configs(max_body, cfg))
             .into_utoipa_app()
             .configure(api::routes)

@@ -1,6 +1,9 @@
 //! HTTP layer: handlers registered through utoipa-actix-web, so the route table is the
 //! OpenAPI registry.
 
+pub mod assessments;
+pub mod audit;
+pub mod clients;
 pub mod common;
 pub mod health;
 pub mod lang;
@@ -8,6 +11,7 @@ pub mod problems;
 pub mod providers;
 pub mod reference;
 pub mod services;
+pub mod support_plans;
 
 use std::sync::LazyLock;
 
@@ -56,6 +60,10 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "reference", description = "Public, read-only reference data: planning regions, municipalities and catalogues"),
         (name = "providers", description = "The provider register: public read, scoped writes"),
         (name = "services", description = "Services offered by providers: the public directory and scoped writes"),
+        (name = "clients", description = "Clients in the DI process (personal data: the case-owning municipality only; every access audited)"),
+        (name = "assessments", description = "Care-level assessments, append-only, derived by a versioned instrument"),
+        (name = "support plans", description = "Individual support plans: draft, final, new versions"),
+        (name = "audit", description = "The access audit of client-level data"),
         (name = "operations", description = "Health checks and metrics")
     )
 )]
@@ -125,7 +133,26 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(services::list_services)
                 .service(services::get_service)
                 .service(services::update_service)
-                .service(services::close_service),
+                .service(services::close_service)
+                .service(assessments::list_instruments)
+                .service(support_plans::list_plan_sections)
+                .service(clients::search_clients)
+                .service(clients::list_clients)
+                .service(clients::create_client)
+                .service(clients::get_client)
+                .service(clients::update_client)
+                .service(clients::transfer_client)
+                .service(clients::list_transfers)
+                .service(clients::client_access_log)
+                .service(assessments::list_due_assessments)
+                .service(assessments::create_assessment)
+                .service(assessments::list_assessments)
+                .service(assessments::get_assessment)
+                .service(support_plans::create_support_plan)
+                .service(support_plans::list_support_plans)
+                .service(support_plans::get_support_plan)
+                .service(support_plans::update_support_plan)
+                .service(audit::list_audit),
         )
         .default_service(web::to(fallback));
 }

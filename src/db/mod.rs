@@ -1,11 +1,15 @@
 //! Database access: one `MultiConnection` over PostgreSQL and SQLite, a pool, migrations,
 //! and plain synchronous query functions per resource.
 
+pub mod assessments;
+pub mod audit;
+pub mod clients;
 pub mod idempotency;
 pub mod providers;
 pub mod reference;
 pub mod schema;
 pub mod services;
+pub mod support_plans;
 
 use std::path::Path;
 

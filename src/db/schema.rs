@@ -1,6 +1,130 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    assessment_instrument_domains (instrument_code, instrument_version, domain) {
+        instrument_code -> Text,
+        instrument_version -> Int4,
+        domain -> Text,
+        min_score -> Int4,
+        max_score -> Int4,
+    }
+}
+
+diesel::table! {
+    assessment_instrument_levels (instrument_code, instrument_version, care_level) {
+        instrument_code -> Text,
+        instrument_version -> Int4,
+        care_level -> Text,
+        min_total -> Int4,
+    }
+}
+
+diesel::table! {
+    assessment_instruments (code, version) {
+        code -> Text,
+        version -> Int4,
+        name_lv -> Text,
+        name_en -> Text,
+        description_en -> Text,
+        quality_of_life_min -> Int4,
+        quality_of_life_max -> Int4,
+        floor_score -> Nullable<Int4>,
+        floor_level -> Nullable<Text>,
+        is_default -> Bool,
+        published_on -> Date,
+    }
+}
+
+diesel::table! {
+    assessment_service_types (assessment_id, service_type) {
+        assessment_id -> Int8,
+        service_type -> Text,
+    }
+}
+
+diesel::table! {
+    assessment_team_members (assessment_id, position) {
+        assessment_id -> Int8,
+        position -> Int4,
+        role -> Text,
+        name -> Nullable<Text>,
+        lead -> Bool,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Int8,
+        client_id -> Int8,
+        assessed_on -> Date,
+        organisation_type -> Text,
+        health_score -> Int4,
+        self_care_score -> Int4,
+        communication_score -> Int4,
+        quality_of_life_score -> Int4,
+        instrument_code -> Text,
+        instrument_version -> Int4,
+        total_score -> Int4,
+        level_by_total -> Text,
+        raised_by_domain -> Nullable<Text>,
+        care_level -> Text,
+        notes -> Nullable<Text>,
+        next_reassessment_due -> Date,
+        supersedes_id -> Nullable<Int8>,
+        superseded_by_id -> Nullable<Int8>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        occurred_at -> Timestamp,
+        actor_sub -> Text,
+        actor_role -> Text,
+        actor_municipality -> Nullable<Text>,
+        action -> Text,
+        record_type -> Text,
+        record_id -> Nullable<Int8>,
+        client_id -> Nullable<Int8>,
+        request_id -> Text,
+    }
+}
+
+diesel::table! {
+    client_transfers (id) {
+        id -> Int8,
+        client_id -> Int8,
+        from_municipality -> Text,
+        to_municipality -> Text,
+        transferred_on -> Date,
+        reason -> Text,
+        transferred_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> Int8,
+        personal_code_hash -> Text,
+        personal_code_encrypted -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        birth_date -> Date,
+        target_group -> Text,
+        municipality -> Text,
+        di_status -> Text,
+        vsac_consent -> Bool,
+        vsac_consent_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (caller, key) {
         caller -> Text,
         key -> Text,
@@ -127,6 +251,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    support_plan_sections (plan_id, section) {
+        plan_id -> Int8,
+        section -> Text,
+        content -> Text,
+    }
+}
+
+diesel::table! {
+    support_plans (id) {
+        id -> Int8,
+        client_id -> Int8,
+        plan_version -> Int4,
+        status -> Text,
+        assessment_id -> Nullable<Int8>,
+        opinion -> Nullable<Text>,
+        finalised_at -> Nullable<Timestamp>,
+        replaced_by_id -> Nullable<Int8>,
+        version -> Int4,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     target_groups (code) {
         code -> Text,
         label_lv -> Text,
@@ -148,6 +296,14 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(assessment_service_types -> assessments (assessment_id));
+diesel::joinable!(assessment_service_types -> service_types (service_type));
+diesel::joinable!(assessment_team_members -> assessments (assessment_id));
+diesel::joinable!(assessment_team_members -> specialist_roles (role));
+diesel::joinable!(assessments -> clients (client_id));
+diesel::joinable!(client_transfers -> clients (client_id));
+diesel::joinable!(clients -> municipalities (municipality));
+diesel::joinable!(clients -> target_groups (target_group));
 diesel::joinable!(municipalities -> planning_regions (planning_region));
 diesel::joinable!(providers -> municipalities (municipality));
 diesel::joinable!(service_search_terms -> services (service_id));
@@ -158,8 +314,20 @@ diesel::joinable!(service_type_target_groups -> target_groups (target_group));
 diesel::joinable!(services -> municipalities (municipality));
 diesel::joinable!(services -> providers (provider_id));
 diesel::joinable!(services -> service_types (service_type));
+diesel::joinable!(support_plan_sections -> support_plans (plan_id));
+diesel::joinable!(support_plans -> assessments (assessment_id));
+diesel::joinable!(support_plans -> clients (client_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    assessment_instrument_domains,
+    assessment_instrument_levels,
+    assessment_instruments,
+    assessment_service_types,
+    assessment_team_members,
+    assessments,
+    audit_log,
+    client_transfers,
+    clients,
     idempotency_keys,
     municipalities,
     planning_regions,
@@ -170,6 +338,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_types,
     services,
     specialist_roles,
+    support_plan_sections,
+    support_plans,
     target_groups,
     training_programmes,
 );

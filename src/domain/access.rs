@@ -83,6 +83,34 @@ pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forb
     }
 }
 
+/// Which clients a caller may see. Only municipalities (their own cases) and admins see
+/// client-level data; a client outside the caller's reach is "not found", never "forbidden".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientAccess {
+    Municipality(String),
+    All,
+}
+
+pub fn client_read_access(scope: &Scope) -> Result<ClientAccess, Forbidden> {
+    match scope {
+        Scope::Municipality(code) => Ok(ClientAccess::Municipality(code.clone())),
+        Scope::Admin => Ok(ClientAccess::All),
+        _ => Err(Forbidden(
+            "client-level data is for the case-owning municipality only",
+        )),
+    }
+}
+
+/// Case work (creating and changing client records) is the case-owning municipality's.
+pub fn client_write_access(scope: &Scope) -> Result<String, Forbidden> {
+    match scope {
+        Scope::Municipality(code) => Ok(code.clone()),
+        _ => Err(Forbidden(
+            "only the case-owning municipality changes client records",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +148,28 @@ mod tests {
         assert!(may_write_provider(&scope, provider(8, "050")).is_err());
         assert!(may_create_provider(&scope, "050").is_err());
         assert!(may_change_provider_status(&scope).is_err());
+    }
+
+    #[test]
+    fn only_municipalities_and_admins_see_clients_and_only_municipalities_change_them() {
+        assert_eq!(
+            client_read_access(&Scope::Municipality("050".into())),
+            Ok(ClientAccess::Municipality("050".into()))
+        );
+        assert_eq!(client_read_access(&Scope::Admin), Ok(ClientAccess::All));
+        for scope in [
+            Scope::National,
+            Scope::Region("KURZEME".into()),
+            Scope::Provider(1),
+        ] {
+            assert!(client_read_access(&scope).is_err());
+            assert!(client_write_access(&scope).is_err());
+        }
+        assert!(client_write_access(&Scope::Admin).is_err());
+        assert_eq!(
+            client_write_access(&Scope::Municipality("050".into())),
+            Ok("050".into())
+        );
     }
 
     #[test]

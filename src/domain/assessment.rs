@@ -145,7 +145,9 @@ pub fn derive_care_level(
     for (domain, (min, max)) in &instrument.domains {
         match scores.get(domain) {
             None => errors.push(format!("{domain}: missing")),
-            Some(s) if s < min || s > max => errors.push(format!("{domain}: {s} not in {min}..={max}")),
+            Some(s) if s < min || s > max => {
+                errors.push(format!("{domain}: {s} not in {min}..={max}"))
+            }
             Some(_) => {}
         }
     }
@@ -156,7 +158,9 @@ pub fn derive_care_level(
     }
     let (qmin, qmax) = instrument.quality_of_life;
     if quality_of_life < qmin || quality_of_life > qmax {
-        errors.push(format!("quality_of_life: {quality_of_life} not in {qmin}..={qmax}"));
+        errors.push(format!(
+            "quality_of_life: {quality_of_life} not in {qmin}..={qmax}"
+        ));
     }
     if !errors.is_empty() {
         return Err(DomainError::ScoresOutOfRange { errors });
@@ -192,7 +196,10 @@ mod tests {
     fn team(roles: &[(&str, bool)]) -> Vec<TeamMember> {
         roles
             .iter()
-            .map(|(r, lead)| TeamMember { role: r.to_string(), lead: *lead })
+            .map(|(r, lead)| TeamMember {
+                role: r.to_string(),
+                lead: *lead,
+            })
             .collect()
     }
 
@@ -200,12 +207,21 @@ mod tests {
         Instrument {
             code: "kopiena-default".into(),
             version: 1,
-            domains: [("communication", (0, 4)), ("health", (0, 4)), ("self_care", (0, 4))]
-                .into_iter()
-                .map(|(d, r)| (d.to_string(), r))
-                .collect(),
+            domains: [
+                ("communication", (0, 4)),
+                ("health", (0, 4)),
+                ("self_care", (0, 4)),
+            ]
+            .into_iter()
+            .map(|(d, r)| (d.to_string(), r))
+            .collect(),
             quality_of_life: (0, 100),
-            thresholds: vec![("I".into(), 0), ("II".into(), 4), ("III".into(), 7), ("IV".into(), 10)],
+            thresholds: vec![
+                ("I".into(), 0),
+                ("II".into(), 4),
+                ("III".into(), 7),
+                ("IV".into(), 10),
+            ],
             domain_floor: Some((4, "III".into())),
         }
     }
@@ -228,7 +244,11 @@ mod tests {
     #[test]
     fn an_adult_team_needs_a_psychiatrist_and_an_occupational_therapist_led_by_the_social_worker() {
         let adult = TargetGroup::AdultWithMentalDisorder;
-        let ok = team(&[("social_worker", true), ("psychiatrist", false), ("occupational_therapist", false)]);
+        let ok = team(&[
+            ("social_worker", true),
+            ("psychiatrist", false),
+            ("occupational_therapist", false),
+        ]);
         assert!(check_team(adult, &ok).is_ok());
         let missing = team(&[("social_worker", true), ("psychiatrist", false)]);
         assert_eq!(
@@ -238,16 +258,33 @@ mod tests {
                 missing: vec!["occupational_therapist".into()],
             })
         );
-        let wrong_lead = team(&[("social_worker", false), ("psychiatrist", true), ("occupational_therapist", false)]);
-        assert_eq!(check_team(adult, &wrong_lead), Err(DomainError::TeamNotLedBySocialWorker));
-        let two_leads = team(&[("social_worker", true), ("psychiatrist", true), ("occupational_therapist", false)]);
-        assert_eq!(check_team(adult, &two_leads), Err(DomainError::TeamNotLedBySocialWorker));
+        let wrong_lead = team(&[
+            ("social_worker", false),
+            ("psychiatrist", true),
+            ("occupational_therapist", false),
+        ]);
+        assert_eq!(
+            check_team(adult, &wrong_lead),
+            Err(DomainError::TeamNotLedBySocialWorker)
+        );
+        let two_leads = team(&[
+            ("social_worker", true),
+            ("psychiatrist", true),
+            ("occupational_therapist", false),
+        ]);
+        assert_eq!(
+            check_team(adult, &two_leads),
+            Err(DomainError::TeamNotLedBySocialWorker)
+        );
     }
 
     #[test]
     fn child_teams_follow_their_target_group() {
         assert_eq!(required_team(TargetGroup::OrphanOrNoParentalCare).len(), 7);
-        assert_eq!(required_team(TargetGroup::ChildWithFunctionalImpairment).len(), 5);
+        assert_eq!(
+            required_team(TargetGroup::ChildWithFunctionalImpairment).len(),
+            5
+        );
     }
 
     #[test]
@@ -272,7 +309,10 @@ mod tests {
         assert_eq!(level(4, 4, 4), Ok("IV".into()));
         // One domain needing full support raises the level to at least III.
         let d = derive_care_level(&i, &scores(4, 0, 0), 50).expect("derivation");
-        assert_eq!((d.level_by_total.as_str(), d.care_level.as_str(), d.total), ("II", "III", 4));
+        assert_eq!(
+            (d.level_by_total.as_str(), d.care_level.as_str(), d.total),
+            ("II", "III", 4)
+        );
         assert_eq!(d.raised_by_domain.as_deref(), Some("III"));
     }
 

@@ -56,16 +56,26 @@ pub enum DomainError {
     ClientAlreadyRegistered,
     #[error("the birth date is in the future")]
     BirthDateInFuture,
-    #[error("target group {target_group} does not fit a person aged {age}: child groups are under 18, the adult group 18 or over")]
-    TargetGroupAge { target_group: &'static str, age: i32 },
+    #[error(
+        "target group {target_group} does not fit a person aged {age}: child groups are under 18, the adult group 18 or over"
+    )]
+    TargetGroupAge {
+        target_group: &'static str,
+        age: i32,
+    },
     #[error("the client's case already belongs to that municipality")]
     TransferToSameMunicipality,
     #[error("an assessment cannot be dated in the future")]
     AssessmentInFuture,
-    #[error("a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may")]
+    #[error(
+        "a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may"
+    )]
     OrganisationMayNotSetCareLevel { organisation_type: &'static str },
     #[error("the assessment team for {target_group} lacks: {}", missing.join(", "))]
-    TeamIncomplete { target_group: &'static str, missing: Vec<String> },
+    TeamIncomplete {
+        target_group: &'static str,
+        missing: Vec<String>,
+    },
     #[error("the assessment team must be led by its social worker, and only by them")]
     TeamNotLedBySocialWorker,
     #[error("scores do not fit the instrument: {}", errors.join("; "))]

@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE support_plan_sections;
+DROP TABLE support_plans;
+DROP TABLE assessment_service_types;
+DROP TABLE assessment_team_members;
+DROP TABLE assessments;
+DROP TABLE assessment_instrument_levels;
+DROP TABLE assessment_instrument_domains;
+DROP TABLE assessment_instruments;
+DROP TABLE client_transfers;
+DROP TABLE clients;

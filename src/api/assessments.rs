@@ -1,0 +1,604 @@
+//! Care-level assessments: append-only, derived by a versioned instrument.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::List;
+use super::audit::Auditor;
+use super::common::{Page, PageQuery};
+use super::lang::{Lang, Localized};
+use super::problems as p;
+use crate::auth::AuthUser;
+use crate::config::Settings;
+use crate::db::assessments::{
+    self as q, AssessmentEntry, AssessmentRow, InstrumentEntry, TeamMemberRow,
+};
+use crate::db::{Db, audit, clients, reference};
+use crate::domain::DomainError;
+use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::assessment::{
+    Derivation, OrganisationType, TeamMember, check_organisation, check_team, derive_care_level,
+    next_reassessment_due,
+};
+use crate::domain::client::TargetGroup;
+use crate::error::{ApiError, ApiResult};
+
+/// Policy for assessments, from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct AssessmentPolicy {
+    pub reassessment_months: u32,
+}
+
+impl AssessmentPolicy {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            reassessment_months: settings.reassessment_months,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMemberInput {
+    /// Specialist role code (`GET /api/v1/specialist-roles`).
+    #[schema(example = "social_worker")]
+    pub role: String,
+    #[validate(length(max = 200))]
+    pub name: Option<String>,
+    /// The team lead: the social worker (INV-A05).
+    #[serde(default)]
+    pub lead: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scores {
+    #[schema(example = 2)]
+    pub health: i32,
+    #[schema(example = 3)]
+    pub self_care: i32,
+    #[schema(example = 1)]
+    pub communication: i32,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssessment {
+    /// Not in the future.
+    pub assessed_on: NaiveDate,
+    /// Only a municipal social service or a long-term care institution sets a care level (INV-A08).
+    pub organisation_type: OrganisationType,
+    /// The team, with the specialists the client's target group requires (INV-A04).
+    #[validate(length(min = 1, max = 20), nested)]
+    pub team: Vec<TeamMemberInput>,
+    pub scores: Scores,
+    pub quality_of_life_score: i32,
+    /// Service type codes the client needs.
+    #[serde(default)]
+    #[validate(length(max = 40))]
+    pub needed_service_types: Vec<String>,
+    #[validate(length(max = 4000))]
+    pub notes: Option<String>,
+    /// Instrument code and version; the default instrument when omitted.
+    pub instrument: Option<InstrumentRef>,
+    /// Set when this assessment corrects the client's current one.
+    pub corrects: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentRef {
+    #[schema(example = "kopiena-default")]
+    pub code: String,
+    #[schema(example = 1)]
+    pub version: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamMemberView {
+    pub role: String,
+    pub name: Option<String>,
+    pub lead: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Assessment {
+    pub id: i64,
+    pub client_id: i64,
+    pub assessed_on: NaiveDate,
+    pub organisation_type: String,
+    pub team: Vec<TeamMemberView>,
+    pub scores: Scores,
+    pub quality_of_life_score: i32,
+    /// I, II, III or IV.
+    #[schema(example = "II")]
+    pub care_level: String,
+    /// How the level was reached.
+    pub derivation: Derivation,
+    pub needed_service_types: Vec<String>,
+    pub notes: Option<String>,
+    /// Assessment date plus the reassessment period (INV-A01).
+    pub next_reassessment_due: NaiveDate,
+    /// The assessment this one corrects or follows.
+    pub supersedes_id: Option<i64>,
+    /// The later assessment that replaced this one; `null` while current.
+    pub superseded_by_id: Option<i64>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AssessmentEntry> for Assessment {
+    fn from(e: AssessmentEntry) -> Self {
+        let r = e.row;
+        Self {
+            id: r.id,
+            client_id: r.client_id,
+            assessed_on: r.assessed_on,
+            organisation_type: r.organisation_type,
+            team: e
+                .team
+                .into_iter()
+                .map(|m| TeamMemberView {
+                    role: m.role,
+                    name: m.name,
+                    lead: m.lead,
+                })
+                .collect(),
+            scores: Scores {
+                health: r.health_score,
+                self_care: r.self_care_score,
+                communication: r.communication_score,
+            },
+            quality_of_life_score: r.quality_of_life_score,
+            derivation: Derivation {
+                instrument: r.instrument_code,
+                instrument_version: r.instrument_version,
+                total: r.total_score,
+                level_by_total: r.level_by_total,
+                raised_by_domain: r.raised_by_domain,
+                care_level: r.care_level.clone(),
+            },
+            care_level: r.care_level,
+            needed_service_types: e.needed_service_types,
+            notes: r.notes,
+            next_reassessment_due: r.next_reassessment_due,
+            supersedes_id: r.supersedes_id,
+            superseded_by_id: r.superseded_by_id,
+            created_by: r.created_by,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+fn unknown(what: &'static str, code: &str) -> ApiError {
+    DomainError::UnknownReference {
+        what,
+        code: code.to_string(),
+    }
+    .into()
+}
+
+/// Records an assessment of a client of the caller's municipality. The care level is
+/// derived by the instrument; the previous assessment becomes superseded.
+#[utoipa::path(
+    tag = "assessments",
+    request_body = CreateAssessment,
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Assessment, headers(("Location" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients/{id}/assessments")]
+pub async fn create_assessment(
+    db: web::Data<Db>,
+    policy: web::Data<AssessmentPolicy>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<CreateAssessment>,
+) -> ApiResult<HttpResponse> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let client_id = id.into_inner();
+    let months = policy.reassessment_months;
+    let sub = user.sub.clone();
+    let entry = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<AssessmentEntry> {
+                audit::append(
+                    conn,
+                    &auditor.entry("assessment.create", "assessment", None, Some(client_id)),
+                )?;
+                let client = clients::get(conn, &access, client_id)?;
+                if input.assessed_on > Utc::now().date_naive() {
+                    return Err(DomainError::AssessmentInFuture.into());
+                }
+                check_organisation(input.organisation_type)?;
+                let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("client without DI target group"))
+                })?;
+                let roles = reference::list_specialist_roles(conn)?;
+                for member in &input.team {
+                    if !roles.iter().any(|r| r.code == member.role) {
+                        return Err(unknown("specialist role", &member.role));
+                    }
+                }
+                let team: Vec<TeamMember> = input
+                    .team
+                    .iter()
+                    .map(|m| TeamMember {
+                        role: m.role.clone(),
+                        lead: m.lead,
+                    })
+                    .collect();
+                check_team(group, &team)?;
+                for code in &input.needed_service_types {
+                    reference::get_service_type(conn, code).map_err(|e| match e {
+                        diesel::result::Error::NotFound => unknown("service type", code),
+                        other => other.into(),
+                    })?;
+                }
+                let instrument = q::instrument(
+                    conn,
+                    input
+                        .instrument
+                        .as_ref()
+                        .map(|i| (i.code.as_str(), i.version)),
+                )
+                .map_err(|e| match e {
+                    diesel::result::Error::NotFound => unknown(
+                        "assessment instrument",
+                        &input
+                            .instrument
+                            .as_ref()
+                            .map(|i| format!("{}@{}", i.code, i.version))
+                            .unwrap_or_default(),
+                    ),
+                    other => other.into(),
+                })?;
+                let scores = BTreeMap::from([
+                    ("health".to_string(), input.scores.health),
+                    ("self_care".to_string(), input.scores.self_care),
+                    ("communication".to_string(), input.scores.communication),
+                ]);
+                let derivation = derive_care_level(
+                    &instrument.instrument,
+                    &scores,
+                    input.quality_of_life_score,
+                )?;
+                let previous = q::current(conn, client_id)?;
+                if let Some(corrects) = input.corrects
+                    && previous.as_ref().map(|p| p.id) != Some(corrects)
+                {
+                    return Err(ApiError::Conflict(
+                        "`corrects` must name the client's current assessment".into(),
+                    ));
+                }
+                let row = q::insert(
+                    conn,
+                    &AssessmentRow {
+                        id: 0,
+                        client_id,
+                        assessed_on: input.assessed_on,
+                        organisation_type: input.organisation_type.as_str().into(),
+                        health_score: input.scores.health,
+                        self_care_score: input.scores.self_care,
+                        communication_score: input.scores.communication,
+                        quality_of_life_score: input.quality_of_life_score,
+                        instrument_code: derivation.instrument.clone(),
+                        instrument_version: derivation.instrument_version,
+                        total_score: derivation.total,
+                        level_by_total: derivation.level_by_total.clone(),
+                        raised_by_domain: derivation.raised_by_domain.clone(),
+                        care_level: derivation.care_level.clone(),
+                        notes: input.notes,
+                        next_reassessment_due: next_reassessment_due(input.assessed_on, months),
+                        supersedes_id: previous.map(|p| p.id),
+                        superseded_by_id: None,
+                        created_by: sub,
+                        created_at: Utc::now().naive_utc(),
+                    },
+                    &input
+                        .team
+                        .into_iter()
+                        .map(|m| TeamMemberRow {
+                            role: m.role,
+                            name: m.name,
+                            lead: m.lead,
+                        })
+                        .collect::<Vec<_>>(),
+                    &input.needed_service_types,
+                )?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "assessment.create",
+                    row.id,
+                    client_id,
+                )?;
+                Ok(q::get(conn, client_id, row.id)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!(
+                "/api/v1/clients/{}/assessments/{}",
+                entry.row.client_id, entry.row.id
+            ),
+        ))
+        .json(Assessment::from(entry)))
+}
+
+/// The client's assessments, newest first (the history is append-only).
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Assessment>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/assessments")]
+pub async fn list_assessments(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Assessment>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let client_id = id.into_inner();
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                clients::get(conn, &access, client_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("assessment.list", "assessment", None, Some(client_id)),
+                )?;
+                Ok(q::list_for_client(conn, client_id)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(Assessment::from).collect()))
+}
+
+/// Reads one assessment of a client.
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = i64, Path, description = "Client id"), ("assessment_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Assessment),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/assessments/{assessment_id}")]
+pub async fn get_assessment(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<web::Json<Assessment>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let (client_id, assessment_id) = path.into_inner();
+    let entry = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                clients::get(conn, &access, client_id)?;
+                let entry = q::get(conn, client_id, assessment_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry(
+                        "assessment.read",
+                        "assessment",
+                        Some(assessment_id),
+                        Some(client_id),
+                    ),
+                )?;
+                Ok(entry)
+            })
+        })
+        .await?;
+    Ok(web::Json(Assessment::from(entry)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DueQuery {
+    /// Due on or before this date (default: today).
+    pub before: Option<NaiveDate>,
+}
+
+/// A client whose reassessment is due.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueItem {
+    pub client_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub assessment_id: i64,
+    pub assessed_on: NaiveDate,
+    pub care_level: String,
+    pub next_reassessment_due: NaiveDate,
+    /// Due before today.
+    pub overdue: bool,
+}
+
+/// The caller's clients whose current assessment is due for reassessment on or before
+/// `before`, earliest first.
+#[utoipa::path(
+    tag = "assessments",
+    params(DueQuery, PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<DueItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/assessments/due")]
+pub async fn list_due_assessments(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    query: web::Query<DueQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<DueItem>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let (limit, offset) = page.resolve()?;
+    let today = Utc::now().date_naive();
+    let before = query.before.unwrap_or(today);
+    let (rows, total) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("assessment.due.list", "assessment", None, None),
+                )?;
+                Ok(q::due(conn, &access, before, limit, offset)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(|(a, given_name, family_name)| DueItem {
+                client_id: a.client_id,
+                given_name,
+                family_name,
+                assessment_id: a.id,
+                assessed_on: a.assessed_on,
+                care_level: a.care_level,
+                overdue: a.next_reassessment_due < today,
+                next_reassessment_due: a.next_reassessment_due,
+            })
+            .collect(),
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstrumentDomain {
+    #[schema(example = "health")]
+    pub domain: String,
+    pub min_score: i32,
+    pub max_score: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstrumentLevel {
+    #[schema(example = "II")]
+    pub care_level: String,
+    /// Lowest total score that reaches this level.
+    pub min_total: i32,
+}
+
+/// A versioned care-level instrument.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentInstrument {
+    #[schema(example = "kopiena-default")]
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    pub description: String,
+    pub domains: Vec<InstrumentDomain>,
+    pub quality_of_life_min: i32,
+    pub quality_of_life_max: i32,
+    pub levels: Vec<InstrumentLevel>,
+    /// A single domain at or above `floor_score` raises the level to at least `floor_level`.
+    pub floor_score: Option<i32>,
+    pub floor_level: Option<String>,
+    /// Used when an assessment names no instrument.
+    pub is_default: bool,
+    pub published_on: NaiveDate,
+}
+
+impl AssessmentInstrument {
+    fn new(e: InstrumentEntry, lang: Lang) -> Self {
+        Self {
+            name: lang.pick(&e.row.name_lv, &e.row.name_en).to_string(),
+            code: e.row.code,
+            version: e.row.version,
+            description: e.row.description_en,
+            domains: e
+                .instrument
+                .domains
+                .into_iter()
+                .map(|(domain, (min_score, max_score))| InstrumentDomain {
+                    domain,
+                    min_score,
+                    max_score,
+                })
+                .collect(),
+            quality_of_life_min: e.row.quality_of_life_min,
+            quality_of_life_max: e.row.quality_of_life_max,
+            levels: e
+                .instrument
+                .thresholds
+                .into_iter()
+                .map(|(care_level, min_total)| InstrumentLevel {
+                    care_level,
+                    min_total,
+                })
+                .collect(),
+            floor_score: e.row.floor_score,
+            floor_level: e.row.floor_level,
+            is_default: e.row.is_default,
+            published_on: e.row.published_on,
+        }
+    }
+}
+
+/// The care-level instruments, published as reference data.
+#[utoipa::path(
+    tag = "reference",
+    params(Lang),
+    responses((status = 200, body = List<AssessmentInstrument>, headers(("Content-Language" = String))))
+)]
+#[get("/assessment-instruments")]
+pub async fn list_instruments(
+    db: web::Data<Db>,
+    lang: Lang,
+) -> ApiResult<Localized<List<AssessmentInstrument>>> {
+    let rows = db.run(q::list_instruments).await?;
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|e| AssessmentInstrument::new(e, lang))
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}

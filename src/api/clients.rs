@@ -1,0 +1,668 @@
+//! Clients in the DI process: personal data, municipality scope, every access audited.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::audit::{AuditRecord, Auditor};
+use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::problems as p;
+use super::providers::{check_municipality, parse_body};
+use crate::auth::AuthUser;
+use crate::db::clients::{self as q, ClientChanges, ClientRow, TransferRow};
+use crate::db::{Db, audit};
+use crate::domain::DomainError;
+use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
+use crate::domain::personal_code::PersonalCode;
+use crate::error::{ApiError, ApiResult};
+use crate::pii::PiiKeys;
+
+/// Consent of a VSAC client to take part in DI activities (INV-A03).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub given: bool,
+    /// Date the consent was given; required when `given` is true.
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Client {
+    pub id: i64,
+    /// Normalised personal code; only the owning municipality sees it (`null` for others).
+    #[schema(example = "161175-19997")]
+    pub personal_code: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub target_group: TargetGroup,
+    /// The case owner (INV-A12).
+    pub municipality: String,
+    pub di_status: DiStatus,
+    pub vsac_consent: Consent,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Builds the representation; the personal code is decrypted only for the case owner.
+pub fn client_view(row: ClientRow, access: &ClientAccess, keys: &PiiKeys) -> ApiResult<Client> {
+    let owner = matches!(access, ClientAccess::Municipality(code) if *code == row.municipality);
+    let personal_code = if owner {
+        Some(
+            keys.decrypt(&row.personal_code_encrypted)
+                .map_err(ApiError::Internal)?,
+        )
+    } else {
+        None
+    };
+    Ok(Client {
+        id: row.id,
+        personal_code,
+        given_name: row.given_name,
+        family_name: row.family_name,
+        birth_date: row.birth_date,
+        target_group: TargetGroup::parse(&row.target_group).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("stored target group is not a DI group"))
+        })?,
+        municipality: row.municipality,
+        di_status: DiStatus::parse(&row.di_status).unwrap_or(DiStatus::WaitingList),
+        vsac_consent: Consent {
+            given: row.vsac_consent,
+            date: row.vsac_consent_on,
+        },
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    /// Latvian personal code, legacy `DDMMYY-CNNNN` (with a valid check digit) or new
+    /// `3[2-9]NNNN-NNNNN`; the hyphen is optional.
+    #[schema(example = "161175-19997")]
+    pub personal_code: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub given_name: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub family_name: String,
+    /// Must agree with a legacy personal code.
+    pub birth_date: NaiveDate,
+    /// Child groups under 18, the adult group 18 or over.
+    pub target_group: TargetGroup,
+    pub di_status: DiStatus,
+    pub vsac_consent: Option<Consent>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClient {
+    #[validate(length(min = 1, max = 100))]
+    pub given_name: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub family_name: Option<String>,
+    pub target_group: Option<TargetGroup>,
+    pub di_status: Option<DiStatus>,
+    pub vsac_consent: Option<Consent>,
+}
+
+fn check_consent(consent: &Consent) -> ApiResult<()> {
+    if consent.given && consent.date.is_none() {
+        return Err(ApiError::Validation(std::collections::BTreeMap::from([(
+            "vsac_consent.date".to_string(),
+            vec!["required when consent is given".to_string()],
+        )])));
+    }
+    Ok(())
+}
+
+/// Registers a client of the caller's municipality (the case owner).
+#[utoipa::path(
+    tag = "clients",
+    request_body = CreateClient,
+    params(IdempotencyKey),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Client, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients")]
+pub async fn create_client(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    keys: web::Data<PiiKeys>,
+    user: AuthUser,
+    request_id: RequestId,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    let municipality = client_write_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let input: CreateClient = parse_body(body.into_inner())?;
+    input.validate()?;
+    let code = PersonalCode::parse(&input.personal_code).map_err(DomainError::from)?;
+    code.check_birth_date(input.birth_date)
+        .map_err(DomainError::from)?;
+    let today = Utc::now().date_naive();
+    check_target_group_age(input.target_group, input.birth_date, today)?;
+    let consent = input.vsac_consent.clone().unwrap_or(Consent {
+        given: false,
+        date: None,
+    });
+    check_consent(&consent)?;
+    let hash = keys.lookup_hash(&code.digits());
+    let encrypted = keys.encrypt(code.as_str()).map_err(ApiError::Internal)?;
+    // The fingerprint holds the keyed hash, never the code itself.
+    let fingerprint = format!(
+        "{} {} {hash} {} {} {} {} {} {:?}",
+        req.method(),
+        req.path(),
+        input.given_name,
+        input.family_name,
+        input.birth_date,
+        input.target_group.as_str(),
+        input.di_status.as_str(),
+        (consent.given, consent.date),
+    );
+    let keys = keys.into_inner();
+    let access = ClientAccess::Municipality(municipality.clone());
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        move |conn| {
+            audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
+            if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
+                return Err(DomainError::ClientAlreadyRegistered.into());
+            }
+            let now = Utc::now().naive_utc();
+            let row = q::insert(
+                conn,
+                &hash,
+                &encrypted,
+                &ClientChanges {
+                    given_name: input.given_name,
+                    family_name: input.family_name,
+                    birth_date: input.birth_date,
+                    target_group: input.target_group.as_str().into(),
+                    municipality,
+                    di_status: input.di_status.as_str().into(),
+                    vsac_consent: consent.given,
+                    vsac_consent_on: consent.date,
+                    updated_at: now,
+                },
+            )
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::from(DomainError::ClientAlreadyRegistered),
+                other => other.into(),
+            })?;
+            audit::set_record(conn, auditor.request_id(), "client.create", row.id, row.id)?;
+            Ok(Created {
+                location: format!("/api/v1/clients/{}", row.id),
+                etag: common::etag(row.id, row.version),
+                body: client_view(row, &access, &keys)?,
+            })
+        },
+    )
+    .await
+}
+
+/// Reads a client. Another municipality's client is 404.
+#[utoipa::path(
+    tag = "clients",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Client, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}")]
+pub async fn get_client(
+    db: web::Data<Db>,
+    keys: web::Data<PiiKeys>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let id = id.into_inner();
+    let view_access = access.clone();
+    let row = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<ClientRow> {
+                let row = q::get(conn, &access, id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("client.read", "client", Some(id), Some(id)),
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    let tag = common::etag(row.id, row.version);
+    Ok(common::with_etag(
+        &client_view(row, &view_access, &keys)?,
+        tag,
+    ))
+}
+
+/// Updates a client of the caller's municipality.
+#[utoipa::path(
+    tag = "clients",
+    request_body = UpdateClient,
+    params(("id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Client, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 412, response = p::PreconditionFailed),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[patch("/clients/{id}")]
+pub async fn update_client(
+    db: web::Data<Db>,
+    keys: web::Data<PiiKeys>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<UpdateClient>,
+) -> ApiResult<HttpResponse> {
+    let municipality = client_write_access(&user.scope)?;
+    let access = ClientAccess::Municipality(municipality);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    if let Some(consent) = &input.vsac_consent {
+        check_consent(consent)?;
+    }
+    let id = id.into_inner();
+    let view_access = access.clone();
+    let row = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<ClientRow> {
+                audit::append(
+                    conn,
+                    &auditor.entry("client.update", "client", Some(id), Some(id)),
+                )?;
+                let current = q::get(conn, &access, id)?;
+                if_match.check(&common::etag(current.id, current.version))?;
+                let mut changes = ClientChanges::from(&current);
+                if let Some(v) = input.given_name {
+                    changes.given_name = v;
+                }
+                if let Some(v) = input.family_name {
+                    changes.family_name = v;
+                }
+                if let Some(v) = input.target_group {
+                    check_target_group_age(v, current.birth_date, Utc::now().date_naive())?;
+                    changes.target_group = v.as_str().into();
+                }
+                if let Some(v) = input.di_status {
+                    changes.di_status = v.as_str().into();
+                }
+                if let Some(c) = input.vsac_consent {
+                    changes.vsac_consent = c.given;
+                    changes.vsac_consent_on = c.date;
+                }
+                changes.updated_at = Utc::now().naive_utc();
+                q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
+            })
+        })
+        .await?;
+    let tag = common::etag(row.id, row.version);
+    Ok(common::with_etag(
+        &client_view(row, &view_access, &keys)?,
+        tag,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListClientsQuery {
+    pub target_group: Option<TargetGroup>,
+    pub di_status: Option<DiStatus>,
+}
+
+/// Lists the caller's clients (admin: all), by family and given name.
+#[utoipa::path(
+    tag = "clients",
+    params(ListClientsQuery, PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<Client>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/clients")]
+pub async fn list_clients(
+    db: web::Data<Db>,
+    keys: web::Data<PiiKeys>,
+    user: AuthUser,
+    request_id: RequestId,
+    query: web::Query<ListClientsQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Client>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let (limit, offset) = page.resolve()?;
+    let filter = q::ClientFilter {
+        target_group: query.target_group.map(|g| g.as_str().into()),
+        di_status: query.di_status.map(|s| s.as_str().into()),
+    };
+    let view_access = access.clone();
+    let (rows, total) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(conn, &auditor.entry("client.list", "client", None, None))?;
+                Ok(q::list(conn, &access, &filter, limit, offset)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(|r| client_view(r, &view_access, &keys))
+            .collect::<ApiResult<_>>()?,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchClients {
+    /// The personal code to look up (in the body, never in a URL).
+    #[schema(example = "161175-19997")]
+    pub personal_code: String,
+}
+
+/// Looks a client up by personal code. Another municipality's client is 404.
+#[utoipa::path(
+    tag = "clients",
+    request_body = SearchClients,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Client, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients/search")]
+pub async fn search_clients(
+    db: web::Data<Db>,
+    keys: web::Data<PiiKeys>,
+    user: AuthUser,
+    request_id: RequestId,
+    body: web::Json<SearchClients>,
+) -> ApiResult<HttpResponse> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let code = PersonalCode::parse(&body.personal_code).map_err(DomainError::from)?;
+    let hash = keys.lookup_hash(&code.digits());
+    let view_access = access.clone();
+    let row = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<Option<ClientRow>> {
+                audit::append(conn, &auditor.entry("client.search", "client", None, None))?;
+                let found = q::find_by_hash(conn, &access, &hash).optional_found()?;
+                if let Some(row) = &found {
+                    audit::set_record(conn, auditor.request_id(), "client.search", row.id, row.id)?;
+                }
+                Ok(found)
+            })
+        })
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let tag = common::etag(row.id, row.version);
+    Ok(common::with_etag(
+        &client_view(row, &view_access, &keys)?,
+        tag,
+    ))
+}
+
+trait OptionalFound<T> {
+    fn optional_found(self) -> Result<Option<T>, diesel::result::Error>;
+}
+
+impl<T> OptionalFound<T> for Result<T, diesel::result::Error> {
+    fn optional_found(self) -> Result<Option<T>, diesel::result::Error> {
+        diesel::OptionalExtension::optional(self)
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferClient {
+    /// The municipality of the client's new declared residence.
+    #[schema(example = "RIX")]
+    pub to_municipality: String,
+    /// Defaults to today.
+    pub transferred_on: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        example = "Declared residence moved"
+    )]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transfer {
+    pub id: i64,
+    pub client_id: i64,
+    pub from_municipality: String,
+    pub to_municipality: String,
+    pub transferred_on: NaiveDate,
+    pub reason: String,
+    pub transferred_by: String,
+}
+
+impl From<TransferRow> for Transfer {
+    fn from(t: TransferRow) -> Self {
+        Self {
+            id: t.id,
+            client_id: t.client_id,
+            from_municipality: t.from_municipality,
+            to_municipality: t.to_municipality,
+            transferred_on: t.transferred_on,
+            reason: t.reason,
+            transferred_by: t.transferred_by,
+        }
+    }
+}
+
+/// Transfers the case to another municipality (declared residence moved). The new
+/// municipality becomes the case owner; the history is kept.
+#[utoipa::path(
+    tag = "clients",
+    request_body = TransferClient,
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Transfer),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients/{id}/transfer")]
+pub async fn transfer_client(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<TransferClient>,
+) -> ApiResult<HttpResponse> {
+    let municipality = client_write_access(&user.scope)?;
+    let access = ClientAccess::Municipality(municipality);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let id = id.into_inner();
+    let sub = user.sub.clone();
+    let transfer = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<TransferRow> {
+                audit::append(
+                    conn,
+                    &auditor.entry("client.transfer", "client", Some(id), Some(id)),
+                )?;
+                let current = q::get(conn, &access, id)?;
+                let on = input
+                    .transferred_on
+                    .unwrap_or_else(|| Utc::now().date_naive());
+                if input.to_municipality == current.municipality {
+                    return Err(DomainError::TransferToSameMunicipality.into());
+                }
+                check_municipality(conn, &input.to_municipality, on)?;
+                let mut changes = ClientChanges::from(&current);
+                changes.municipality = input.to_municipality.clone();
+                changes.updated_at = Utc::now().naive_utc();
+                q::update(conn, id, current.version, &changes)?
+                    .ok_or(ApiError::PreconditionFailed)?;
+                Ok(q::insert_transfer(
+                    conn,
+                    &TransferRow {
+                        id: 0,
+                        client_id: id,
+                        from_municipality: current.municipality,
+                        to_municipality: input.to_municipality,
+                        transferred_on: on,
+                        reason: input.reason,
+                        transferred_by: sub,
+                        created_at: Utc::now().naive_utc(),
+                    },
+                )?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Transfer::from(transfer)))
+}
+
+/// The client's case transfers, oldest first.
+#[utoipa::path(
+    tag = "clients",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Transfer>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/transfers")]
+pub async fn list_transfers(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Transfer>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let id = id.into_inner();
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                q::get(conn, &access, id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("client.transfers.read", "client_transfer", None, Some(id)),
+                )?;
+                Ok(q::transfers(conn, id)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(Transfer::from).collect()))
+}
+
+/// Who read or changed this client's data, newest first. For the owning municipality.
+#[utoipa::path(
+    tag = "clients",
+    params(("id" = i64, Path), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<AuditRecord>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/access-log")]
+pub async fn client_access_log(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<AuditRecord>>> {
+    let municipality = client_write_access(&user.scope)?;
+    let access = ClientAccess::Municipality(municipality);
+    let auditor = Auditor::new(&user, request_id);
+    let (limit, offset) = page.resolve()?;
+    let id = id.into_inner();
+    let (rows, total) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                q::get(conn, &access, id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("client.access_log.read", "access_log", None, Some(id)),
+                )?;
+                let filter = audit::AuditFilter {
+                    client_id: Some(id),
+                    ..Default::default()
+                };
+                Ok(audit::list(conn, &filter, limit, offset)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(AuditRecord::from).collect(),
+        total,
+        limit,
+        offset,
+    }))
+}

@@ -1,0 +1,472 @@
+//! Individual support plans: draft → final, new versions replace final plans.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::List;
+use super::audit::Auditor;
+use super::common::{self, IfMatch};
+use super::lang::{Lang, Localized};
+use super::problems as p;
+use crate::auth::AuthUser;
+use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
+use crate::db::{Db, DbConnection, assessments, audit, clients};
+use crate::domain::DomainError;
+use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::client::TargetGroup;
+use crate::domain::support_plan::{
+    check_finalisable, check_known_sections, opinion_name, sections_for,
+};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    Final,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupportPlan {
+    pub id: i64,
+    pub client_id: i64,
+    /// 1 for the client's first plan, then 2, 3…
+    pub plan_version: i32,
+    pub status: PlanStatus,
+    pub assessment_id: Option<i64>,
+    /// `child_opinion` for the child groups, `own_choice` for adults (INV-A10).
+    pub opinion_kind: &'static str,
+    pub opinion: Option<String>,
+    /// Section code → content.
+    pub sections: BTreeMap<String, String>,
+    /// Mandatory sections still empty (and the opinion, if missing): empty when finalisable.
+    pub missing: Vec<String>,
+    pub finalised_at: Option<DateTime<Utc>>,
+    /// The later final plan that replaced this one.
+    pub replaced_by_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
+    let missing = match check_finalisable(
+        group,
+        e.sections.keys().map(String::as_str),
+        e.row.opinion.is_some(),
+    ) {
+        Err(DomainError::PlanIncomplete { missing }) => missing,
+        _ => Vec::new(),
+    };
+    SupportPlan {
+        id: e.row.id,
+        client_id: e.row.client_id,
+        plan_version: e.row.plan_version,
+        status: if e.row.status == "final" {
+            PlanStatus::Final
+        } else {
+            PlanStatus::Draft
+        },
+        assessment_id: e.row.assessment_id,
+        opinion_kind: opinion_name(group),
+        opinion: e.row.opinion,
+        sections: e.sections,
+        missing,
+        finalised_at: e.row.finalised_at.map(|t| t.and_utc()),
+        replaced_by_id: e.row.replaced_by_id,
+        created_at: e.row.created_at.and_utc(),
+        updated_at: e.row.updated_at.and_utc(),
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSupportPlan {
+    /// Section code → content (`GET /api/v1/support-plan-sections?target_group=…`).
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
+    /// The child's opinion or the adult's own choice.
+    #[validate(length(min = 1, max = 8000))]
+    pub opinion: Option<String>,
+    /// The assessment the plan is based on.
+    pub assessment_id: Option<i64>,
+    /// `draft` (default) or `final`.
+    pub status: Option<PlanStatus>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSupportPlan {
+    /// Sections to set (merged into the plan); an empty text removes a section.
+    pub sections: Option<BTreeMap<String, String>>,
+    #[validate(length(min = 1, max = 8000))]
+    pub opinion: Option<String>,
+    pub assessment_id: Option<i64>,
+    /// `final` finalises the plan when nothing is missing.
+    pub status: Option<PlanStatus>,
+}
+
+fn client_group(
+    conn: &mut DbConnection,
+    access: &ClientAccess,
+    client_id: i64,
+) -> ApiResult<TargetGroup> {
+    let client = clients::get(conn, access, client_id)?;
+    TargetGroup::parse(&client.target_group)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("client without DI target group")))
+}
+
+/// Validates a plan's content and, when it is to be final, its completeness.
+fn check_plan(
+    conn: &mut DbConnection,
+    group: TargetGroup,
+    client_id: i64,
+    sections: &BTreeMap<String, String>,
+    opinion: Option<&str>,
+    assessment_id: Option<i64>,
+    status: PlanStatus,
+) -> ApiResult<()> {
+    check_known_sections(group, sections.keys().map(String::as_str))?;
+    if let Some(id) = assessment_id {
+        assessments::get(conn, client_id, id).map_err(|e| match e {
+            diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
+                what: "assessment of this client",
+                code: id.to_string(),
+            }),
+            other => other.into(),
+        })?;
+    }
+    if status == PlanStatus::Final {
+        check_finalisable(
+            group,
+            sections.keys().map(String::as_str),
+            opinion.is_some(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Creates a new plan version for a client of the caller's municipality.
+#[utoipa::path(
+    tag = "support plans",
+    request_body = CreateSupportPlan,
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = SupportPlan, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients/{id}/support-plans")]
+pub async fn create_support_plan(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<CreateSupportPlan>,
+) -> ApiResult<HttpResponse> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let client_id = id.into_inner();
+    let (entry, group) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("support_plan.create", "support_plan", None, Some(client_id)),
+                )?;
+                let group = client_group(conn, &access, client_id)?;
+                let status = input.status.unwrap_or(PlanStatus::Draft);
+                let sections: BTreeMap<String, String> = input
+                    .sections
+                    .into_iter()
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .collect();
+                check_plan(
+                    conn,
+                    group,
+                    client_id,
+                    &sections,
+                    input.opinion.as_deref(),
+                    input.assessment_id,
+                    status,
+                )?;
+                let now = Utc::now().naive_utc();
+                let entry = q::insert(
+                    conn,
+                    client_id,
+                    &PlanChanges {
+                        status: if status == PlanStatus::Final {
+                            "final"
+                        } else {
+                            "draft"
+                        }
+                        .into(),
+                        assessment_id: input.assessment_id,
+                        opinion: input.opinion,
+                        finalised_at: (status == PlanStatus::Final).then_some(now),
+                        updated_at: now,
+                    },
+                    &sections,
+                )?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "support_plan.create",
+                    entry.row.id,
+                    client_id,
+                )?;
+                Ok((entry, group))
+            })
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    let location = format!("/api/v1/clients/{client_id}/support-plans/{}", entry.row.id);
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .insert_header((actix_web::http::header::ETAG, tag))
+        .json(plan_view(entry, group)))
+}
+
+/// The client's plans, newest version first.
+#[utoipa::path(
+    tag = "support plans",
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<SupportPlan>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/support-plans")]
+pub async fn list_support_plans(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<SupportPlan>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let client_id = id.into_inner();
+    let (rows, group) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                let group = client_group(conn, &access, client_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("support_plan.list", "support_plan", None, Some(client_id)),
+                )?;
+                Ok((q::list_for_client(conn, client_id)?, group))
+            })
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter().map(|e| plan_view(e, group)).collect(),
+    ))
+}
+
+/// Reads one plan.
+#[utoipa::path(
+    tag = "support plans",
+    params(("id" = i64, Path, description = "Client id"), ("plan_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SupportPlan, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/support-plans/{plan_id}")]
+pub async fn get_support_plan(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let (client_id, plan_id) = path.into_inner();
+    let (entry, group) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                let group = client_group(conn, &access, client_id)?;
+                let entry = q::get(conn, client_id, plan_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry(
+                        "support_plan.read",
+                        "support_plan",
+                        Some(plan_id),
+                        Some(client_id),
+                    ),
+                )?;
+                Ok((entry, group))
+            })
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&plan_view(entry, group), tag))
+}
+
+/// Edits a draft plan, or finalises it (`status: final`) when nothing is missing. A final
+/// plan is not edited: create a new version instead.
+#[utoipa::path(
+    tag = "support plans",
+    request_body = UpdateSupportPlan,
+    params(("id" = i64, Path, description = "Client id"), ("plan_id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = SupportPlan, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 412, response = p::PreconditionFailed),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[patch("/clients/{id}/support-plans/{plan_id}")]
+pub async fn update_support_plan(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: web::Json<UpdateSupportPlan>,
+) -> ApiResult<HttpResponse> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let (client_id, plan_id) = path.into_inner();
+    let (entry, group) = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry(
+                        "support_plan.update",
+                        "support_plan",
+                        Some(plan_id),
+                        Some(client_id),
+                    ),
+                )?;
+                let group = client_group(conn, &access, client_id)?;
+                let current = q::get(conn, client_id, plan_id)?;
+                if_match.check(&common::etag(current.row.id, current.row.version))?;
+                if current.row.status == "final" {
+                    return Err(DomainError::PlanFinal.into());
+                }
+                let mut sections = current.sections;
+                for (code, content) in input.sections.unwrap_or_default() {
+                    if content.trim().is_empty() {
+                        sections.remove(&code);
+                    } else {
+                        sections.insert(code, content);
+                    }
+                }
+                let opinion = input.opinion.or(current.row.opinion);
+                let assessment_id = input.assessment_id.or(current.row.assessment_id);
+                let status = input.status.unwrap_or(PlanStatus::Draft);
+                check_plan(
+                    conn,
+                    group,
+                    client_id,
+                    &sections,
+                    opinion.as_deref(),
+                    assessment_id,
+                    status,
+                )?;
+                let now = Utc::now().naive_utc();
+                let entry = q::update(
+                    conn,
+                    plan_id,
+                    current.row.version,
+                    &PlanChanges {
+                        status: if status == PlanStatus::Final {
+                            "final"
+                        } else {
+                            "draft"
+                        }
+                        .into(),
+                        assessment_id,
+                        opinion,
+                        finalised_at: (status == PlanStatus::Final).then_some(now),
+                        updated_at: now,
+                    },
+                    &sections,
+                )?
+                .ok_or(ApiError::PreconditionFailed)?;
+                Ok((entry, group))
+            })
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&plan_view(entry, group), tag))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SectionsQuery {
+    /// The DI target group whose plan sections to list.
+    pub target_group: TargetGroup,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSection {
+    #[schema(example = "employment")]
+    pub code: String,
+    pub title: String,
+    /// Every section is mandatory for a final plan (INV-A09).
+    pub mandatory: bool,
+}
+
+/// The sections of a support plan for a target group (di-rules §4.6).
+#[utoipa::path(
+    tag = "reference",
+    params(SectionsQuery, Lang),
+    responses(
+        (status = 200, body = List<PlanSection>, headers(("Content-Language" = String))),
+        (status = 400, response = p::BadRequest),
+    )
+)]
+#[get("/support-plan-sections")]
+pub async fn list_plan_sections(
+    query: web::Query<SectionsQuery>,
+    lang: Lang,
+) -> ApiResult<Localized<List<PlanSection>>> {
+    let items: Vec<PlanSection> = sections_for(query.target_group)
+        .into_iter()
+        .map(|s| PlanSection {
+            code: s.code.to_string(),
+            title: lang.pick(s.title_lv, s.title_en).to_string(),
+            mandatory: true,
+        })
+        .collect();
+    Ok(Localized {
+        lang,
+        body: items.into(),
+    })
+}

@@ -1,0 +1,180 @@
+//! Client records, always read through the caller's `ClientAccess`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{client_transfers, clients};
+use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::access::ClientAccess;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = clients, check_for_backend(MultiBackend))]
+pub struct ClientRow {
+    pub id: i64,
+    pub personal_code_hash: String,
+    pub personal_code_encrypted: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub target_group: String,
+    pub municipality: String,
+    pub di_status: String,
+    pub vsac_consent: bool,
+    pub vsac_consent_on: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = clients, treat_none_as_null = true)]
+pub struct ClientChanges {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub target_group: String,
+    pub municipality: String,
+    pub di_status: String,
+    pub vsac_consent: bool,
+    pub vsac_consent_on: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&ClientRow> for ClientChanges {
+    fn from(r: &ClientRow) -> Self {
+        Self {
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            birth_date: r.birth_date,
+            target_group: r.target_group.clone(),
+            municipality: r.municipality.clone(),
+            di_status: r.di_status.clone(),
+            vsac_consent: r.vsac_consent,
+            vsac_consent_on: r.vsac_consent_on,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+fn visible(access: &ClientAccess) -> clients::BoxedQuery<'static, MultiBackend> {
+    let query = clients::table.into_boxed::<MultiBackend>();
+    match access {
+        ClientAccess::Municipality(code) => query.filter(clients::municipality.eq(code.clone())),
+        ClientAccess::All => query,
+    }
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    hash: &str,
+    encrypted: &str,
+    changes: &ClientChanges,
+) -> QueryResult<ClientRow> {
+    diesel::insert_into(clients::table)
+        .values((
+            changes,
+            clients::personal_code_hash.eq(hash),
+            clients::personal_code_encrypted.eq(encrypted),
+            clients::created_at.eq(changes.updated_at),
+        ))
+        .returning(clients::all_columns)
+        .get_result(conn)
+}
+
+/// The client if the caller may see it; `NotFound` otherwise, whether or not it exists.
+pub fn get(conn: &mut DbConnection, access: &ClientAccess, id: i64) -> QueryResult<ClientRow> {
+    visible(access)
+        .filter(clients::id.eq(id))
+        .select(ClientRow::as_select())
+        .first(conn)
+}
+
+pub fn find_by_hash(
+    conn: &mut DbConnection,
+    access: &ClientAccess,
+    hash: &str,
+) -> QueryResult<ClientRow> {
+    visible(access)
+        .filter(clients::personal_code_hash.eq(hash.to_string()))
+        .select(ClientRow::as_select())
+        .first(conn)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &ClientChanges,
+) -> QueryResult<Option<ClientRow>> {
+    diesel::update(clients::table.filter(clients::id.eq(id).and(clients::version.eq(version))))
+        .set((changes, clients::version.eq(version + 1)))
+        .returning(clients::all_columns)
+        .get_result(conn)
+        .optional()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ClientFilter {
+    pub target_group: Option<String>,
+    pub di_status: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    access: &ClientAccess,
+    filter: &ClientFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<ClientRow>, i64)> {
+    let filtered = || {
+        let mut q = visible(access);
+        if let Some(g) = &filter.target_group {
+            q = q.filter(clients::target_group.eq(g.clone()));
+        }
+        if let Some(s) = &filter.di_status {
+            q = q.filter(clients::di_status.eq(s.clone()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .select(ClientRow::as_select())
+        .order((
+            clients::family_name.asc(),
+            clients::given_name.asc(),
+            clients::id.asc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = client_transfers, check_for_backend(MultiBackend))]
+pub struct TransferRow {
+    #[diesel(skip_insertion)]
+    pub id: i64,
+    pub client_id: i64,
+    pub from_municipality: String,
+    pub to_municipality: String,
+    pub transferred_on: NaiveDate,
+    pub reason: String,
+    pub transferred_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_transfer(conn: &mut DbConnection, t: &TransferRow) -> QueryResult<TransferRow> {
+    diesel::insert_into(client_transfers::table)
+        .values(t)
+        .returning(client_transfers::all_columns)
+        .get_result(conn)
+}
+
+pub fn transfers(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<TransferRow>> {
+    client_transfers::table
+        .filter(client_transfers::client_id.eq(client_id))
+        .order(client_transfers::id.asc())
+        .select(TransferRow::as_select())
+        .load(conn)
+}

@@ -1,0 +1,187 @@
+//! Individual support plans and their sections.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{support_plan_sections, support_plans};
+use super::{DbConnection, MultiBackend, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = support_plans, check_for_backend(MultiBackend))]
+pub struct PlanRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub plan_version: i32,
+    pub status: String,
+    pub assessment_id: Option<i64>,
+    pub opinion: Option<String>,
+    pub finalised_at: Option<NaiveDateTime>,
+    pub replaced_by_id: Option<i64>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = support_plans, treat_none_as_null = true)]
+pub struct PlanChanges {
+    pub status: String,
+    pub assessment_id: Option<i64>,
+    pub opinion: Option<String>,
+    pub finalised_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanEntry {
+    pub row: PlanRow,
+    pub sections: BTreeMap<String, String>,
+}
+
+fn write_sections(
+    conn: &mut DbConnection,
+    id: i64,
+    sections: &BTreeMap<String, String>,
+) -> QueryResult<()> {
+    diesel::delete(support_plan_sections::table.filter(support_plan_sections::plan_id.eq(id)))
+        .execute(conn)?;
+    for (section, content) in sections {
+        diesel::insert_into(support_plan_sections::table)
+            .values((
+                support_plan_sections::plan_id.eq(id),
+                support_plan_sections::section.eq(section),
+                support_plan_sections::content.eq(content),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The client's latest final plan, which a newly finalised version replaces.
+fn latest_final(
+    conn: &mut DbConnection,
+    client_id: i64,
+    except: i64,
+) -> QueryResult<Option<PlanRow>> {
+    support_plans::table
+        .filter(support_plans::client_id.eq(client_id))
+        .filter(support_plans::status.eq("final"))
+        .filter(support_plans::replaced_by_id.is_null())
+        .filter(support_plans::id.ne(except))
+        .select(PlanRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+fn mark_replaced(conn: &mut DbConnection, row: &PlanRow) -> QueryResult<()> {
+    if row.status == "final"
+        && let Some(old) = latest_final(conn, row.client_id, row.id)?
+    {
+        diesel::update(support_plans::table.find(old.id))
+            .set(support_plans::replaced_by_id.eq(row.id))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    client_id: i64,
+    changes: &PlanChanges,
+    sections: &BTreeMap<String, String>,
+) -> QueryResult<PlanEntry> {
+    let next_version: i32 = support_plans::table
+        .filter(support_plans::client_id.eq(client_id))
+        .select(diesel::dsl::max(support_plans::plan_version))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0)
+        + 1;
+    let row: PlanRow = diesel::insert_into(support_plans::table)
+        .values((
+            changes,
+            support_plans::client_id.eq(client_id),
+            support_plans::plan_version.eq(next_version),
+            support_plans::created_at.eq(changes.updated_at),
+        ))
+        .returning(support_plans::all_columns)
+        .get_result(conn)?;
+    write_sections(conn, row.id, sections)?;
+    mark_replaced(conn, &row)?;
+    Ok(PlanEntry {
+        row,
+        sections: sections.clone(),
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &PlanChanges,
+    sections: &BTreeMap<String, String>,
+) -> QueryResult<Option<PlanEntry>> {
+    let row: Option<PlanRow> = diesel::update(
+        support_plans::table.filter(
+            support_plans::id
+                .eq(id)
+                .and(support_plans::version.eq(version)),
+        ),
+    )
+    .set((changes, support_plans::version.eq(version + 1)))
+    .returning(support_plans::all_columns)
+    .get_result(conn)
+    .optional()?;
+    let Some(row) = row else { return Ok(None) };
+    write_sections(conn, row.id, sections)?;
+    mark_replaced(conn, &row)?;
+    Ok(Some(PlanEntry {
+        row,
+        sections: sections.clone(),
+    }))
+}
+
+fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanEntry>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_plan: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+    for (id, section, content) in support_plan_sections::table
+        .filter(support_plan_sections::plan_id.eq_any(&ids))
+        .select((
+            support_plan_sections::plan_id,
+            support_plan_sections::section,
+            support_plan_sections::content,
+        ))
+        .load::<(i64, String, String)>(conn)?
+    {
+        by_plan.entry(id).or_default().insert(section, content);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| PlanEntry {
+            sections: by_plan.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+pub fn get(conn: &mut DbConnection, client_id: i64, id: i64) -> QueryResult<PlanEntry> {
+    let row = support_plans::table
+        .filter(support_plans::id.eq(id))
+        .filter(support_plans::client_id.eq(client_id))
+        .select(PlanRow::as_select())
+        .first(conn)?;
+    entries(conn, vec![row])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// The client's plans, newest version first.
+pub fn list_for_client(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<PlanEntry>> {
+    let rows = support_plans::table
+        .filter(support_plans::client_id.eq(client_id))
+        .order(support_plans::plan_version.desc())
+        .select(PlanRow::as_select())
+        .load(conn)?;
+    entries(conn, rows)
+}
