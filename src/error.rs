@@ -284,11 +284,83 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, limit: usize) -> ApiE
     match err {
         E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge { limit },
         E::ContentType => ApiError::UnsupportedMediaType,
-        E::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(BTreeMap::from([("body".into(), vec![e.to_string()])]))
-        }
+        E::Deserialize(e) if e.is_data() => body_error(&e),
         E::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}")),
         E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
         other => ApiError::BadRequest(format!("The body could not be read: {other}")),
+    }
+}
+
+/// A body that is JSON but not the expected shape: 422 naming the problem without echoing
+/// the offending value (it may be personal data, and error details reach the log).
+pub fn body_error(e: &serde_json::Error) -> ApiError {
+    let message = e.to_string();
+    let message = ["invalid type: ", "invalid value: ", "invalid length "]
+        .iter()
+        .find(|prefix| message.starts_with(*prefix))
+        .and_then(|prefix| {
+            message
+                .find(", expected")
+                .map(|at| format!("{}(value withheld){}", prefix, &message[at..]))
+        })
+        .unwrap_or(message);
+    ApiError::Validation(BTreeMap::from([("body".into(), vec![message])]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+    use actix_web::error::JsonPayloadError;
+
+    fn status(e: JsonPayloadError) -> u16 {
+        json_error(e, 10).status_code().as_u16()
+    }
+
+    #[test]
+    fn json_extractor_errors_map_to_problem_statuses() {
+        assert_eq!(status(JsonPayloadError::Overflow { limit: 10 }), 413);
+        assert_eq!(
+            status(JsonPayloadError::OverflowKnownLength {
+                length: 11,
+                limit: 10
+            }),
+            413
+        );
+        assert_eq!(status(JsonPayloadError::ContentType), 415);
+        let syntax = serde_json::from_str::<serde_json::Value>("{")
+            .err()
+            .map(JsonPayloadError::Deserialize);
+        assert_eq!(syntax.map(status), Some(400));
+        let data = serde_json::from_str::<u8>("\"x\"")
+            .err()
+            .map(JsonPayloadError::Deserialize);
+        assert_eq!(data.map(status), Some(422));
+    }
+
+    #[test]
+    fn body_errors_do_not_echo_values() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Body {
+            code: u64,
+        }
+        let e = serde_json::from_str::<Body>(r#"{"code": "161175-19997"}"#).err();
+        let ApiError::Validation(errors) = body_error(&e.expect("type error")) else {
+            panic!("validation problem");
+        };
+        let text = format!("{errors:?}");
+        assert!(!text.contains("161175"), "{text}");
+        assert!(text.contains("expected u64"), "{text}");
+    }
+
+    #[test]
+    fn internal_errors_never_reveal_their_cause() {
+        let response =
+            ApiError::Internal(anyhow::anyhow!("password=hunter2 at db.internal")).problem();
+        assert_eq!(response.status, 500);
+        let body = serde_json::to_string(&response).unwrap_or_default();
+        assert!(!body.contains("hunter2"));
+        assert!(!body.contains("db.internal"));
     }
 }

@@ -255,12 +255,7 @@ pub async fn create_provider(
 
 /// Deserialises the body after the raw value was kept for the idempotency fingerprint.
 pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(value).map_err(|e| {
-        ApiError::Validation(std::collections::BTreeMap::from([(
-            "body".to_string(),
-            vec![e.to_string()],
-        )]))
-    })
+    serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 
 /// Reads a provider. Public.

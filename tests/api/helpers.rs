@@ -4,7 +4,7 @@
 //! `TEST_DATABASE_URL=postgres://…/postgres`: a new PostgreSQL database per test, dropped
 //! when the test ends.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use kopiena::config::Settings;
@@ -12,11 +12,43 @@ use kopiena::startup::Application;
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
-static TRACING: LazyLock<()> = LazyLock::new(|| {
-    if std::env::var_os("TEST_LOG").is_some() {
-        kopiena::telemetry::init(kopiena::config::LogFormat::Text, "info", std::io::stdout);
+/// Everything the services of this test binary logged (debug level for kopiena), so tests
+/// can prove what never appears in a log line. `TEST_LOG=1` also prints it.
+pub static LOGS: LazyLock<Mutex<Vec<u8>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+#[derive(Clone, Copy)]
+struct CapturingWriter;
+
+impl std::io::Write for CapturingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = LOGS.lock() {
+            logs.extend_from_slice(buf);
+        }
+        if std::env::var_os("TEST_LOG").is_some() {
+            std::io::stdout().write_all(buf)?;
+        }
+        Ok(buf.len())
     }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    kopiena::telemetry::init(
+        kopiena::config::LogFormat::Json,
+        "info,kopiena=debug,tracing_actix_web=debug",
+        || CapturingWriter,
+    );
 });
+
+/// The captured log output so far.
+pub fn captured_logs() -> String {
+    LOGS.lock()
+        .map(|logs| String::from_utf8_lossy(&logs).into_owned())
+        .unwrap_or_default()
+}
 
 pub enum TestDb {
     Sqlite {
