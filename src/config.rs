@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use secrecy::SecretString;
 
+use crate::domain::policy::Policy;
+
 /// The database backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -113,8 +115,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Keys protecting personal codes: HMAC for look-up, AES-256-GCM for the stored copy.
     pub pii: PiiSettings,
-    /// Months until a reassessment is due (INV-A01).
-    pub reassessment_months: u32,
+    /// The configurable DI rules.
+    pub policy: Policy,
     pub bind: SocketAddr,
     pub database: DatabaseSettings,
     /// Largest accepted request body, in bytes.
@@ -212,15 +214,27 @@ impl Settings {
                 "KOPIENA_ENV=production needs KOPIENA_PII_HMAC_KEY and KOPIENA_PII_ENCRYPTION_KEY (64 hex digits each)"
             );
         }
-        let reassessment_months = u32::try_from(parse_or("KOPIENA_REASSESSMENT_MONTHS", 12)?)
-            .context("KOPIENA_REASSESSMENT_MONTHS is too large")?;
-        if reassessment_months == 0 {
-            bail!("KOPIENA_REASSESSMENT_MONTHS must be at least 1");
+        let defaults = Policy::default();
+        let policy = Policy {
+            reassessment_months: u32::try_from(parse_or(
+                "KOPIENA_REASSESSMENT_MONTHS",
+                u64::from(defaults.reassessment_months),
+            )?)
+            .context("KOPIENA_REASSESSMENT_MONTHS is too large")?,
+            mentor_capacity: i32::try_from(parse_or(
+                "KOPIENA_MENTOR_CAPACITY",
+                u64::try_from(defaults.mentor_capacity).unwrap_or(5),
+            )?)
+            .context("KOPIENA_MENTOR_CAPACITY is too large")?,
+            ..defaults
+        };
+        if policy.reassessment_months == 0 || policy.mentor_capacity == 0 {
+            bail!("KOPIENA_REASSESSMENT_MONTHS and KOPIENA_MENTOR_CAPACITY must be at least 1");
         }
         Ok(Self {
             environment,
             pii,
-            reassessment_months,
+            policy,
             data_dir: PathBuf::from(get("KOPIENA_DATA_DIR").unwrap_or_else(|| "data".into())),
             auth,
             bind,

@@ -13,7 +13,6 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
-use crate::api::assessments::AssessmentPolicy;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
@@ -86,7 +85,7 @@ fn run(
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
     let pii = web::Data::new(pii);
-    let policy = web::Data::new(AssessmentPolicy::from_settings(settings));
+    let policy = web::Data::new(settings.policy.clone());
     let openapi = api::openapi();
     let metrics = metrics()?;
     let db = web::Data::new(db);

@@ -16,7 +16,6 @@ use super::common::{Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::problems as p;
 use crate::auth::AuthUser;
-use crate::config::Settings;
 use crate::db::assessments::{
     self as q, AssessmentEntry, AssessmentRow, InstrumentEntry, TeamMemberRow,
 };
@@ -28,21 +27,8 @@ use crate::domain::assessment::{
     next_reassessment_due,
 };
 use crate::domain::client::TargetGroup;
+use crate::domain::policy::Policy;
 use crate::error::{ApiError, ApiResult};
-
-/// Policy for assessments, from configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct AssessmentPolicy {
-    pub reassessment_months: u32,
-}
-
-impl AssessmentPolicy {
-    pub fn from_settings(settings: &Settings) -> Self {
-        Self {
-            reassessment_months: settings.reassessment_months,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -207,7 +193,7 @@ fn unknown(what: &'static str, code: &str) -> ApiError {
 #[post("/clients/{id}/assessments")]
 pub async fn create_assessment(
     db: web::Data<Db>,
-    policy: web::Data<AssessmentPolicy>,
+    policy: web::Data<Policy>,
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,

@@ -7,6 +7,8 @@ pub mod clients;
 pub mod common;
 pub mod health;
 pub mod lang;
+pub mod mentors;
+pub mod placements;
 pub mod problems;
 pub mod providers;
 pub mod reference;
@@ -63,6 +65,9 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "clients", description = "Clients in the DI process (personal data: the case-owning municipality only; every access audited)"),
         (name = "assessments", description = "Care-level assessments, append-only, derived by a versioned instrument"),
         (name = "support plans", description = "Individual support plans: draft, final, new versions"),
+        (name = "mentors", description = "Social mentors, trainings and assignments (at most five clients per mentor)"),
+        (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
+        (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
         (name = "audit", description = "The access audit of client-level data"),
         (name = "operations", description = "Health checks and metrics")
     )
@@ -152,7 +157,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(support_plans::list_support_plans)
                 .service(support_plans::get_support_plan)
                 .service(support_plans::update_support_plan)
-                .service(audit::list_audit),
+                .service(audit::list_audit)
+                .service(mentors::list_mentors)
+                .service(mentors::create_mentor)
+                .service(mentors::get_mentor)
+                .service(mentors::update_mentor)
+                .service(mentors::create_training)
+                .service(mentors::create_assignment)
+                .service(mentors::list_mentor_assignments)
+                .service(mentors::end_assignment)
+                .service(mentors::list_client_assignments)
+                .service(placements::create_placement)
+                .service(placements::list_client_placements)
+                .service(placements::end_placement)
+                .service(placements::list_service_placements)
+                .service(placements::clients_without_mentor)
+                .service(placements::reassessments_after_transition)
+                .service(placements::placements_past_time_limit),
         )
         .default_service(web::to(fallback));
 }

@@ -5,6 +5,8 @@ pub mod assessments;
 pub mod audit;
 pub mod clients;
 pub mod idempotency;
+pub mod mentors;
+pub mod placements;
 pub mod providers;
 pub mod reference;
 pub mod schema;

@@ -125,6 +125,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    di_transitions (id) {
+        id -> Int8,
+        client_id -> Int8,
+        transitioned_on -> Date,
+        placement_id -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (caller, key) {
         caller -> Text,
         key -> Text,
@@ -134,6 +144,48 @@ diesel::table! {
         etag -> Nullable<Text>,
         body -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentor_assignments (id) {
+        id -> Int8,
+        mentor_id -> Int8,
+        client_id -> Int8,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentor_trainings (id) {
+        id -> Int8,
+        mentor_id -> Int8,
+        programme -> Text,
+        hours -> Int4,
+        completed_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentors (id) {
+        id -> Int8,
+        given_name -> Text,
+        family_name -> Text,
+        employer_kind -> Text,
+        employer_code -> Text,
+        region -> Text,
+        contract_type -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        active_assignments -> Int4,
+        version -> Int4,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -149,6 +201,22 @@ diesel::table! {
         valid_from -> Date,
         valid_to -> Nullable<Date>,
         successor -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> Int8,
+        client_id -> Int8,
+        service_id -> Int8,
+        institutional -> Bool,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        time_limit_rule -> Nullable<Text>,
+        time_limit_on -> Nullable<Date>,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -304,7 +372,16 @@ diesel::joinable!(assessments -> clients (client_id));
 diesel::joinable!(client_transfers -> clients (client_id));
 diesel::joinable!(clients -> municipalities (municipality));
 diesel::joinable!(clients -> target_groups (target_group));
+diesel::joinable!(di_transitions -> clients (client_id));
+diesel::joinable!(di_transitions -> placements (placement_id));
+diesel::joinable!(mentor_assignments -> clients (client_id));
+diesel::joinable!(mentor_assignments -> mentors (mentor_id));
+diesel::joinable!(mentor_trainings -> mentors (mentor_id));
+diesel::joinable!(mentor_trainings -> training_programmes (programme));
+diesel::joinable!(mentors -> planning_regions (region));
 diesel::joinable!(municipalities -> planning_regions (planning_region));
+diesel::joinable!(placements -> clients (client_id));
+diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(providers -> municipalities (municipality));
 diesel::joinable!(service_search_terms -> services (service_id));
 diesel::joinable!(service_target_groups -> services (service_id));
@@ -328,8 +405,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     client_transfers,
     clients,
+    di_transitions,
     idempotency_keys,
+    mentor_assignments,
+    mentor_trainings,
+    mentors,
     municipalities,
+    placements,
     planning_regions,
     providers,
     service_search_terms,

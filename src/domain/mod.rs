@@ -4,7 +4,10 @@
 pub mod access;
 pub mod assessment;
 pub mod client;
+pub mod mentor;
 pub mod personal_code;
+pub mod placement;
+pub mod policy;
 pub mod registry;
 pub mod support_plan;
 pub mod validity;
@@ -86,6 +89,24 @@ pub enum DomainError {
     UnknownPlanSections { unknown: Vec<String> },
     #[error("the plan is final; create a new version to change it")]
     PlanFinal,
+    #[error("the mentor has not completed the required trainings: {}", missing.join(", "))]
+    MentorNotEligible { missing: Vec<String> },
+    #[error("the mentor already has {capacity} active clients")]
+    MentorCapacityExceeded { capacity: i32 },
+    #[error("the client already has an active mentor")]
+    ClientHasMentor,
+    #[error("the assignment has already ended")]
+    AlreadyEnded,
+    #[error("the end date is before the start date")]
+    EndBeforeStart,
+    #[error("the service has no free place")]
+    ServiceFull,
+    #[error("the service is not active")]
+    ServiceNotActive,
+    #[error("the client already has an active placement in this service")]
+    AlreadyPlaced,
+    #[error("youth home residents are placed before age {limit}; the client is {age}")]
+    YouthHomeAge { age: i32, limit: i32 },
 }
 
 fn list_or_none(items: &[String]) -> String {
@@ -226,6 +247,55 @@ impl DomainError {
                 "support-plan-unknown-section",
                 "A section is not part of this target group's plan",
                 Some("INV-A09"),
+                Invalid,
+            ),
+            DomainError::MentorNotEligible { .. } => (
+                "mentor-not-eligible",
+                "The mentor has not completed the required trainings",
+                Some("INV-M04"),
+                Conflict,
+            ),
+            DomainError::MentorCapacityExceeded { .. } => (
+                "mentor-capacity-exceeded",
+                "The mentor has the most clients allowed",
+                Some("INV-M01"),
+                Conflict,
+            ),
+            DomainError::ClientHasMentor => (
+                "client-has-active-mentor",
+                "The client already has an active mentor",
+                Some("INV-M-ONE-MENTOR"),
+                Conflict,
+            ),
+            DomainError::AlreadyEnded => ("already-ended", "It has already ended", None, Conflict),
+            DomainError::EndBeforeStart => (
+                "end-before-start",
+                "The end date is before the start date",
+                None,
+                Invalid,
+            ),
+            DomainError::ServiceFull => (
+                "service-capacity-exceeded",
+                "The service has no free place",
+                Some("REG-CAPACITY"),
+                Conflict,
+            ),
+            DomainError::ServiceNotActive => (
+                "service-not-active",
+                "The service is not active",
+                Some("INV-P01"),
+                Conflict,
+            ),
+            DomainError::AlreadyPlaced => (
+                "already-placed",
+                "The client is already placed in this service",
+                None,
+                Conflict,
+            ),
+            DomainError::YouthHomeAge { .. } => (
+                "youth-home-age",
+                "Youth home residents are placed before age 24",
+                Some("INV-C03"),
                 Invalid,
             ),
             DomainError::PlanFinal => (

@@ -1,0 +1,795 @@
+//! Social mentors, their trainings, and mentor assignments (at most five clients each).
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::audit::Auditor;
+use super::common::{self, IfMatch, Page, PageQuery};
+use super::problems as p;
+use super::providers::validate_phone;
+use crate::auth::AuthUser;
+use crate::db::mentors::{self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry};
+use crate::db::{Db, DbConnection, audit, clients, reference};
+use crate::domain::DomainError;
+use crate::domain::access::{
+    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+};
+use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
+use crate::domain::policy::Policy;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmployerKind {
+    Municipality,
+    Region,
+}
+
+/// Who engages the mentor: a municipality or a planning region (SM-9).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Employer {
+    pub kind: EmployerKind,
+    /// Municipality code or planning region code.
+    #[schema(example = "050")]
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Training {
+    pub id: i64,
+    #[schema(example = "life_skills")]
+    pub programme: String,
+    pub hours: i32,
+    pub completed_on: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Mentor {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub employer: Employer,
+    /// Planning region of the employer.
+    pub region: String,
+    pub contract_type: ContractType,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub trainings: Vec<Training>,
+    /// All four required trainings are complete (INV-M04).
+    pub eligible: bool,
+    /// What is still missing for eligibility.
+    pub missing_trainings: Vec<MissingTraining>,
+    pub active_assignments: i32,
+    /// Free places under the caseload cap (INV-M01).
+    pub free_places: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
+    let missing = missing_trainings(e.trainings.iter().map(|t| (t.programme.as_str(), t.hours)));
+    let r = e.row;
+    Mentor {
+        id: r.id,
+        given_name: r.given_name,
+        family_name: r.family_name,
+        employer: Employer {
+            kind: if r.employer_kind == "region" {
+                EmployerKind::Region
+            } else {
+                EmployerKind::Municipality
+            },
+            code: r.employer_code,
+        },
+        region: r.region,
+        contract_type: ContractType::parse(&r.contract_type).unwrap_or(ContractType::Employment),
+        phone: r.phone,
+        email: r.email,
+        trainings: e
+            .trainings
+            .into_iter()
+            .map(|t| Training {
+                id: t.id,
+                programme: t.programme,
+                hours: t.hours,
+                completed_on: t.completed_on,
+            })
+            .collect(),
+        eligible: missing.is_empty(),
+        missing_trainings: missing,
+        free_places: (policy.mentor_capacity - r.active_assignments).max(0),
+        active_assignments: r.active_assignments,
+        created_at: r.created_at.and_utc(),
+        updated_at: r.updated_at.and_utc(),
+    }
+}
+
+/// The mentors a caller may read: a municipality sees those it or its region employs; a
+/// region those of its area; admin all. Others have no business with mentor records.
+fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
+    match scope {
+        Scope::Municipality(code) => {
+            let m = reference::get_municipality(conn, code)?;
+            Ok(MentorArea::Municipality {
+                code: code.clone(),
+                region: m.planning_region,
+            })
+        }
+        Scope::Region(region) => Ok(MentorArea::Region(region.clone())),
+        Scope::Admin => Ok(MentorArea::All),
+        _ => Err(Forbidden(
+            "mentor records are for municipalities, planning regions and administrators",
+        )
+        .into()),
+    }
+}
+
+/// Municipalities manage the mentors they employ; regions those the region employs.
+fn may_manage(scope: &Scope, kind: &str, code: &str) -> ApiResult<()> {
+    let allowed = match scope {
+        Scope::Municipality(own) => kind == "municipality" && own == code,
+        Scope::Region(own) => kind == "region" && own == code,
+        Scope::Admin => true,
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Forbidden("you do not employ this mentor").into())
+    }
+}
+
+/// The region of an employer, checking the employer exists.
+fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<String> {
+    let unknown = |what| DomainError::UnknownReference {
+        what,
+        code: employer.code.clone(),
+    };
+    match employer.kind {
+        EmployerKind::Municipality => reference::get_municipality(conn, &employer.code)
+            .map(|m| m.planning_region)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => unknown("municipality").into(),
+                other => other.into(),
+            }),
+        EmployerKind::Region => reference::get_planning_region(conn, &employer.code)
+            .map(|r| r.code)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => unknown("planning region").into(),
+                other => other.into(),
+            }),
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMentor {
+    #[validate(length(min = 1, max = 100))]
+    pub given_name: String,
+    #[validate(length(min = 1, max = 100))]
+    pub family_name: String,
+    /// Defaults to the caller's municipality or region; admins must give it.
+    pub employer: Option<Employer>,
+    /// Employment contract or contract for services (INV-M05).
+    pub contract_type: ContractType,
+    #[validate(custom(function = "validate_phone"))]
+    pub phone: Option<String>,
+    #[validate(email)]
+    pub email: Option<String>,
+}
+
+fn kind_str(kind: EmployerKind) -> &'static str {
+    match kind {
+        EmployerKind::Municipality => "municipality",
+        EmployerKind::Region => "region",
+    }
+}
+
+/// Registers a mentor employed by the caller's municipality or region.
+#[utoipa::path(
+    tag = "mentors",
+    request_body = CreateMentor,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Mentor, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/mentors")]
+pub async fn create_mentor(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    body: web::Json<CreateMentor>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    let employer = match (&user.scope, input.employer) {
+        (_, Some(e)) => e,
+        (Scope::Municipality(code), None) => Employer {
+            kind: EmployerKind::Municipality,
+            code: code.clone(),
+        },
+        (Scope::Region(code), None) => Employer {
+            kind: EmployerKind::Region,
+            code: code.clone(),
+        },
+        _ => {
+            return Err(ApiError::Validation(std::collections::BTreeMap::from([(
+                "employer".to_string(),
+                vec!["required".to_string()],
+            )])));
+        }
+    };
+    may_manage(&user.scope, kind_str(employer.kind), &employer.code)?;
+    let entry = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<MentorEntry> {
+                let region = employer_region(conn, &employer)?;
+                let row = q::insert(
+                    conn,
+                    &MentorChanges {
+                        given_name: input.given_name,
+                        family_name: input.family_name,
+                        employer_kind: kind_str(employer.kind).into(),
+                        employer_code: employer.code,
+                        region,
+                        contract_type: input.contract_type.as_str().into(),
+                        phone: input.phone,
+                        email: input.email,
+                        updated_at: Utc::now().naive_utc(),
+                    },
+                )?;
+                Ok(q::get(conn, &MentorArea::All, row.id)?)
+            })
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/mentors/{}", entry.row.id),
+        ))
+        .insert_header((actix_web::http::header::ETAG, tag))
+        .json(mentor_view(entry, &policy)))
+}
+
+/// Reads a mentor, with eligibility and free places.
+#[utoipa::path(
+    tag = "mentors",
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Mentor, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/mentors/{id}")]
+pub async fn get_mentor(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let entry = db
+        .run(move |conn| -> ApiResult<_> {
+            let area = area(conn, &user.scope)?;
+            Ok(q::get(conn, &area, id)?)
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&mentor_view(entry, &policy), tag))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMentor {
+    #[validate(length(min = 1, max = 100))]
+    pub given_name: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub family_name: Option<String>,
+    pub contract_type: Option<ContractType>,
+    #[validate(custom(function = "validate_phone"))]
+    pub phone: Option<String>,
+    #[validate(email)]
+    pub email: Option<String>,
+}
+
+/// Updates a mentor the caller employs.
+#[utoipa::path(
+    tag = "mentors",
+    request_body = UpdateMentor,
+    params(("id" = i64, Path), IfMatch),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Mentor, headers(("ETag" = String))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 412, response = p::PreconditionFailed),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[patch("/mentors/{id}")]
+pub async fn update_mentor(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<UpdateMentor>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    let id = id.into_inner();
+    let entry = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<MentorEntry> {
+                let area = area(conn, &user.scope)?;
+                let current = q::get(conn, &area, id)?.row;
+                may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+                if_match.check(&common::etag(current.id, current.version))?;
+                let mut changes = MentorChanges::from(&current);
+                if let Some(v) = input.given_name {
+                    changes.given_name = v;
+                }
+                if let Some(v) = input.family_name {
+                    changes.family_name = v;
+                }
+                if let Some(v) = input.contract_type {
+                    changes.contract_type = v.as_str().into();
+                }
+                if let Some(v) = input.phone {
+                    changes.phone = Some(v);
+                }
+                if let Some(v) = input.email {
+                    changes.email = Some(v);
+                }
+                changes.updated_at = Utc::now().naive_utc();
+                q::update(conn, id, current.version, &changes)?
+                    .ok_or(ApiError::PreconditionFailed)?;
+                Ok(q::get(conn, &MentorArea::All, id)?)
+            })
+        })
+        .await?;
+    let tag = common::etag(entry.row.id, entry.row.version);
+    Ok(common::with_etag(&mentor_view(entry, &policy), tag))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListMentorsQuery {
+    /// Only mentors eligible by training with a free place.
+    pub available: Option<bool>,
+    pub contract_type: Option<ContractType>,
+}
+
+/// Mentors in the caller's area.
+#[utoipa::path(
+    tag = "mentors",
+    params(ListMentorsQuery, PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<Mentor>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/mentors")]
+pub async fn list_mentors(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    query: web::Query<ListMentorsQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Mentor>>> {
+    let (limit, offset) = page.resolve()?;
+    let filter = q::MentorFilter {
+        with_capacity_below: query
+            .available
+            .filter(|a| *a)
+            .map(|_| policy.mentor_capacity),
+        contract_type: query.contract_type.map(|c| c.as_str().into()),
+    };
+    let (rows, total) = db
+        .run(move |conn| -> ApiResult<_> {
+            let area = area(conn, &user.scope)?;
+            Ok(q::list(conn, &area, &filter, limit, offset)?)
+        })
+        .await?;
+    let mut items: Vec<Mentor> = rows.into_iter().map(|e| mentor_view(e, &policy)).collect();
+    if query.available == Some(true) {
+        // Eligibility depends on summed training hours: filtered here, after the page is read.
+        items.retain(|m| m.eligible);
+    }
+    Ok(web::Json(Page {
+        items,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTraining {
+    /// Training programme code (`GET /api/v1/training-programmes`).
+    #[schema(example = "life_skills")]
+    pub programme: String,
+    #[validate(range(min = 1, max = 2000))]
+    #[schema(minimum = 1, maximum = 2000)]
+    pub hours: i32,
+    pub completed_on: NaiveDate,
+}
+
+/// Records a completed training of a mentor the caller employs.
+#[utoipa::path(
+    tag = "mentors",
+    request_body = CreateTraining,
+    params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Mentor),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/mentors/{id}/trainings")]
+pub async fn create_training(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<CreateTraining>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    let id = id.into_inner();
+    let entry = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<MentorEntry> {
+                let area = area(conn, &user.scope)?;
+                let current = q::get(conn, &area, id)?.row;
+                may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+                if !reference::list_training_programmes(conn)?
+                    .iter()
+                    .any(|p| p.code == input.programme)
+                {
+                    return Err(DomainError::UnknownReference {
+                        what: "training programme",
+                        code: input.programme,
+                    }
+                    .into());
+                }
+                if input.completed_on > Utc::now().date_naive() {
+                    return Err(ApiError::Validation(std::collections::BTreeMap::from([(
+                        "completed_on".to_string(),
+                        vec!["must not be in the future".to_string()],
+                    )])));
+                }
+                q::insert_training(
+                    conn,
+                    id,
+                    &input.programme,
+                    input.hours,
+                    input.completed_on,
+                    Utc::now().naive_utc(),
+                )?;
+                Ok(q::get(conn, &MentorArea::All, id)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(mentor_view(entry, &policy)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Assignment {
+    pub id: i64,
+    pub mentor_id: i64,
+    pub client_id: i64,
+    pub client_given_name: String,
+    pub client_family_name: String,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub active: bool,
+}
+
+fn assignment_view((a, given, family): (AssignmentRow, String, String)) -> Assignment {
+    Assignment {
+        id: a.id,
+        mentor_id: a.mentor_id,
+        client_id: a.client_id,
+        client_given_name: given,
+        client_family_name: family,
+        started_on: a.started_on,
+        active: a.ended_on.is_none(),
+        ended_on: a.ended_on,
+        end_reason: a.end_reason,
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssignment {
+    pub client_id: i64,
+    /// Defaults to today.
+    pub started_on: Option<NaiveDate>,
+}
+
+/// Assigns a client of the caller's municipality to an eligible mentor of its area. A
+/// mentor has at most five active clients (configurable); a client one active mentor.
+#[utoipa::path(
+    tag = "mentors",
+    request_body = CreateAssignment,
+    params(("id" = i64, Path, description = "Mentor id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Assignment),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/mentors/{id}/assignments")]
+pub async fn create_assignment(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<CreateAssignment>,
+) -> ApiResult<HttpResponse> {
+    let municipality = client_write_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    let mentor_id = id.into_inner();
+    let capacity = policy.mentor_capacity;
+    let sub = user.sub.clone();
+    let view = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                // The audit entry is the first write: on SQLite it takes the write lock
+                // before anything is read, so concurrent assignments queue instead of failing.
+                audit::append(
+                    conn,
+                    &auditor.entry(
+                        "mentor_assignment.create",
+                        "mentor_assignment",
+                        None,
+                        Some(input.client_id),
+                    ),
+                )?;
+                let client = clients::get(
+                    conn,
+                    &ClientAccess::Municipality(municipality.clone()),
+                    input.client_id,
+                )?;
+                let area = area(conn, &user.scope)?;
+                let mentor = q::get(conn, &area, mentor_id)?;
+                check_eligible(&missing_trainings(
+                    mentor
+                        .trainings
+                        .iter()
+                        .map(|t| (t.programme.as_str(), t.hours)),
+                ))?;
+                if !q::take_place(conn, mentor_id, capacity)? {
+                    return Err(DomainError::MentorCapacityExceeded { capacity }.into());
+                }
+                let started_on = input.started_on.unwrap_or_else(|| Utc::now().date_naive());
+                let row = q::insert_assignment(
+                    conn,
+                    mentor_id,
+                    client.id,
+                    started_on,
+                    &sub,
+                    Utc::now().naive_utc(),
+                )
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::from(DomainError::ClientHasMentor),
+                    other => other.into(),
+                })?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "mentor_assignment.create",
+                    row.id,
+                    client.id,
+                )?;
+                Ok(assignment_view((
+                    row,
+                    client.given_name,
+                    client.family_name,
+                )))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRequest {
+    /// Defaults to today.
+    pub ended_on: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(example = "Client moved to another municipality")]
+    pub reason: String,
+}
+
+/// Ends an assignment; the mentor's place is free at once.
+#[utoipa::path(
+    tag = "mentors",
+    request_body = EndRequest,
+    params(("id" = i64, Path, description = "Assignment id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Assignment),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/mentor-assignments/{id}/end")]
+pub async fn end_assignment(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<EndRequest>,
+) -> ApiResult<web::Json<Assignment>> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let id = id.into_inner();
+    let view = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("mentor_assignment.end", "mentor_assignment", Some(id), None),
+                )?;
+                let current = q::get_assignment(conn, id)?;
+                let client = clients::get(conn, &access, current.client_id)?;
+                let ended_on = input.ended_on.unwrap_or_else(|| Utc::now().date_naive());
+                if ended_on < current.started_on {
+                    return Err(DomainError::EndBeforeStart.into());
+                }
+                let row = q::end_assignment(conn, id, ended_on, &input.reason)?
+                    .ok_or(DomainError::AlreadyEnded)?;
+                q::free_place(conn, row.mentor_id)?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "mentor_assignment.end",
+                    id,
+                    client.id,
+                )?;
+                Ok(assignment_view((
+                    row,
+                    client.given_name,
+                    client.family_name,
+                )))
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// A mentor's assignments, newest first (a municipality sees those of its own clients).
+#[utoipa::path(
+    tag = "mentors",
+    params(("id" = i64, Path, description = "Mentor id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Assignment>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/mentors/{id}/assignments")]
+pub async fn list_mentor_assignments(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Assignment>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let mentor_id = id.into_inner();
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("mentor_assignment.list", "mentor_assignment", None, None),
+                )?;
+                let area = area(conn, &user.scope)?;
+                q::get(conn, &area, mentor_id)?;
+                let municipality = match &access {
+                    ClientAccess::Municipality(code) => Some(code.as_str()),
+                    ClientAccess::All => None,
+                };
+                Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
+}
+
+/// A client's mentor assignments, newest first.
+#[utoipa::path(
+    tag = "mentors",
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Assignment>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/mentor-assignments")]
+pub async fn list_client_assignments(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Assignment>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let client_id = id.into_inner();
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                clients::get(conn, &access, client_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry(
+                        "mentor_assignment.list",
+                        "mentor_assignment",
+                        None,
+                        Some(client_id),
+                    ),
+                )?;
+                Ok(q::assignments(conn, None, Some(client_id), None)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
+}

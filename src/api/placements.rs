@@ -1,0 +1,531 @@
+//! Placements (a client receiving a service), DI transitions, and the gaps a caseworker
+//! must see.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{NaiveDate, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::audit::Auditor;
+use super::mentors::EndRequest;
+use super::problems as p;
+use crate::auth::AuthUser;
+use crate::db::placements::{self as q, PlacementRow, PlacementView};
+use crate::db::{Db, DbConnection, audit, clients, reference, services};
+use crate::domain::DomainError;
+use crate::domain::access::{
+    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+};
+use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::placement::{
+    ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
+};
+use crate::domain::policy::Policy;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimeLimitView {
+    /// `INV-C06` (small child in a social care centre) or `INV-C03` (youth home age).
+    pub rule: String,
+    pub due_on: NaiveDate,
+}
+
+/// A client receiving a service (client names, never personal codes).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Placement {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_given_name: String,
+    pub client_family_name: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub service_type: String,
+    /// Placed in an institutional service type.
+    pub institutional: bool,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub active: bool,
+    /// A time limit that runs out during the placement.
+    pub time_limit: Option<TimeLimitView>,
+}
+
+fn view((r, given, family, service_name, service_type): PlacementView) -> Placement {
+    Placement {
+        id: r.id,
+        client_id: r.client_id,
+        client_given_name: given,
+        client_family_name: family,
+        service_id: r.service_id,
+        service_name,
+        service_type,
+        institutional: r.institutional,
+        started_on: r.started_on,
+        active: r.ended_on.is_none(),
+        ended_on: r.ended_on,
+        end_reason: r.end_reason,
+        time_limit: r
+            .time_limit_rule
+            .zip(r.time_limit_on)
+            .map(|(rule, due_on)| TimeLimitView { rule, due_on }),
+    }
+}
+
+fn placement_view(conn: &mut DbConnection, id: i64) -> ApiResult<Placement> {
+    let row = q::get(conn, id)?;
+    let client_id = row.client_id;
+    q::list(conn, Some(client_id), None, None, false)?
+        .into_iter()
+        .find(|v| v.0.id == id)
+        .map(view)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Re-derives the client's DI status from its active placements; records a DI transition
+/// when the client moves from institution to community (INV-A11).
+fn follow_placements(
+    conn: &mut DbConnection,
+    client_id: i64,
+    on: NaiveDate,
+    placement_id: i64,
+) -> ApiResult<()> {
+    let client = clients::get(conn, &ClientAccess::All, client_id)?;
+    let before = DiStatus::parse(&client.di_status).unwrap_or(DiStatus::WaitingList);
+    let (institutional, community) = q::active_settings(conn, client_id)?;
+    let after = derive_di_status(before, institutional, community);
+    let now = Utc::now().naive_utc();
+    if after != before {
+        q::set_di_status(conn, client_id, after.as_str(), now)?;
+    }
+    if is_transition(before, after) {
+        q::insert_transition(conn, client_id, on, placement_id, now)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlacement {
+    pub service_id: i64,
+    /// Defaults to today.
+    pub started_on: Option<NaiveDate>,
+}
+
+/// Places a client of the caller's municipality in a service. The service must be active,
+/// have a free place and serve the client's target group; youth home residents are under 24.
+#[utoipa::path(
+    tag = "placements",
+    request_body = CreatePlacement,
+    params(("id" = i64, Path, description = "Client id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = Placement),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/clients/{id}/placements")]
+pub async fn create_placement(
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<CreatePlacement>,
+) -> ApiResult<HttpResponse> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    let client_id = id.into_inner();
+    let policy = policy.into_inner();
+    let sub = user.sub.clone();
+    let placement = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<Placement> {
+                audit::append(
+                    conn,
+                    &auditor.entry("placement.create", "placement", None, Some(client_id)),
+                )?;
+                let client = clients::get(conn, &access, client_id)?;
+                let service = services::get(conn, input.service_id).map_err(|e| match e {
+                    diesel::result::Error::NotFound => {
+                        ApiError::from(DomainError::UnknownReference {
+                            what: "service",
+                            code: input.service_id.to_string(),
+                        })
+                    }
+                    other => other.into(),
+                })?;
+                let service_type = reference::get_service_type(conn, &service.row.service_type)?;
+                let institutional = service_type.row.setting == "institutional";
+                let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("client without DI target group"))
+                })?;
+                let start = input.started_on.unwrap_or_else(|| Utc::now().date_naive());
+                check_placement(
+                    &policy,
+                    &ServiceFacts {
+                        service_type: &service.row.service_type,
+                        institutional,
+                        active: service.row.status == "active"
+                            && service.provider_status == "active",
+                        target_groups: &service.target_groups,
+                    },
+                    group,
+                    client.birth_date,
+                    start,
+                )?;
+                if !q::take_place(conn, service.row.id)? {
+                    return Err(DomainError::ServiceFull.into());
+                }
+                let limit =
+                    time_limit(&policy, &service.row.service_type, client.birth_date, start);
+                let row = q::insert(
+                    conn,
+                    &PlacementRow {
+                        id: 0,
+                        client_id,
+                        service_id: service.row.id,
+                        institutional,
+                        started_on: start,
+                        ended_on: None,
+                        end_reason: None,
+                        time_limit_rule: limit.as_ref().map(|l| l.rule.to_string()),
+                        time_limit_on: limit.map(|l| l.due_on),
+                        created_by: sub,
+                        created_at: Utc::now().naive_utc(),
+                    },
+                )
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::from(DomainError::AlreadyPlaced),
+                    other => other.into(),
+                })?;
+                follow_placements(conn, client_id, start, row.id)?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "placement.create",
+                    row.id,
+                    client_id,
+                )?;
+                placement_view(conn, row.id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/clients/{}/placements", placement.client_id),
+        ))
+        .json(placement))
+}
+
+/// Ends a placement; the place is free at once and the client's DI status follows.
+#[utoipa::path(
+    tag = "placements",
+    request_body = EndRequest,
+    params(("id" = i64, Path, description = "Placement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Placement),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 422, response = p::Unprocessable),
+    )
+)]
+#[post("/placements/{id}/end")]
+pub async fn end_placement(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<EndRequest>,
+) -> ApiResult<web::Json<Placement>> {
+    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let auditor = Auditor::new(&user, request_id);
+    let input = body.into_inner();
+    input.validate()?;
+    let id = id.into_inner();
+    let placement = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<Placement> {
+                audit::append(
+                    conn,
+                    &auditor.entry("placement.end", "placement", Some(id), None),
+                )?;
+                let current = q::get(conn, id)?;
+                clients::get(conn, &access, current.client_id)?;
+                let ended_on = input.ended_on.unwrap_or_else(|| Utc::now().date_naive());
+                if ended_on < current.started_on {
+                    return Err(DomainError::EndBeforeStart.into());
+                }
+                let row =
+                    q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
+                q::free_place(conn, row.service_id)?;
+                follow_placements(conn, row.client_id, ended_on, row.id)?;
+                audit::set_record(
+                    conn,
+                    auditor.request_id(),
+                    "placement.end",
+                    id,
+                    row.client_id,
+                )?;
+                placement_view(conn, id)
+            })
+        })
+        .await?;
+    Ok(web::Json(placement))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListPlacementsQuery {
+    /// Only active placements.
+    pub active: Option<bool>,
+}
+
+/// A client's placements, newest first.
+#[utoipa::path(
+    tag = "placements",
+    params(("id" = i64, Path, description = "Client id"), ListPlacementsQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Placement>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/clients/{id}/placements")]
+pub async fn list_client_placements(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    query: web::Query<ListPlacementsQuery>,
+) -> ApiResult<web::Json<Vec<Placement>>> {
+    let access = client_read_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let client_id = id.into_inner();
+    let active = query.active.unwrap_or(false);
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                clients::get(conn, &access, client_id)?;
+                audit::append(
+                    conn,
+                    &auditor.entry("placement.list", "placement", None, Some(client_id)),
+                )?;
+                Ok(q::list(conn, Some(client_id), None, None, active)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(view).collect()))
+}
+
+/// A service's placements: provider staff see all in their own services, a municipality
+/// those of its clients, admin all.
+#[utoipa::path(
+    tag = "placements",
+    params(("id" = i64, Path, description = "Service id"), ListPlacementsQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Placement>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+    )
+)]
+#[get("/services/{id}/placements")]
+pub async fn list_service_placements(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    query: web::Query<ListPlacementsQuery>,
+) -> ApiResult<web::Json<Vec<Placement>>> {
+    let auditor = Auditor::new(&user, request_id);
+    let service_id = id.into_inner();
+    let active = query.active.unwrap_or(false);
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                let service = services::get(conn, service_id)?;
+                let municipality = match &user.scope {
+                    Scope::Provider(own) if *own == service.row.provider_id => None,
+                    Scope::Municipality(code) => Some(code.clone()),
+                    Scope::Admin => None,
+                    _ => return Err(Forbidden("placements are for the provider, the clients' municipality and administrators").into()),
+                };
+                audit::append(conn, &auditor.entry("placement.list", "placement", None, None))?;
+                Ok(q::list(conn, None, Some(service_id), municipality.as_deref(), active)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(view).collect()))
+}
+
+/// A client with a gap in their DI support.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientGap {
+    pub client_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub target_group: Option<String>,
+    /// Date of the client's latest move from institution to community.
+    pub transitioned_on: Option<NaiveDate>,
+    /// Date of the current assessment, if any.
+    pub last_assessed_on: Option<NaiveDate>,
+}
+
+fn gap_access(scope: &Scope) -> ApiResult<String> {
+    Ok(client_write_access(scope)?)
+}
+
+/// The caller's clients receiving community-based services without an active social mentor
+/// (INV-M02/M03).
+#[utoipa::path(
+    tag = "gaps",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<ClientGap>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/gaps/clients-without-mentor")]
+pub async fn clients_without_mentor(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    let municipality = gap_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("gaps.clients_without_mentor", "client", None, None),
+                )?;
+                Ok(q::without_mentor(conn, &municipality)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(client_id, given_name, family_name, group)| ClientGap {
+                client_id,
+                given_name,
+                family_name,
+                target_group: Some(group),
+                transitioned_on: None,
+                last_assessed_on: None,
+            })
+            .collect(),
+    ))
+}
+
+/// The caller's clients who moved from institution to community after their current
+/// assessment: a reassessment is due (INV-A11).
+#[utoipa::path(
+    tag = "gaps",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<ClientGap>),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/gaps/reassessments-after-transition")]
+pub async fn reassessments_after_transition(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    let municipality = gap_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("gaps.reassessments_after_transition", "client", None, None),
+                )?;
+                Ok(q::reassessment_after_transition(conn, &municipality)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(
+                |(client_id, given_name, family_name, on, assessed)| ClientGap {
+                    client_id,
+                    given_name,
+                    family_name,
+                    target_group: None,
+                    transitioned_on: Some(on),
+                    last_assessed_on: assessed,
+                },
+            )
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TimeLimitQuery {
+    /// Time limits reached on or before this date (default: today).
+    pub on: Option<NaiveDate>,
+}
+
+/// Active placements of the caller's clients past their time limit (INV-C03, INV-C06).
+#[utoipa::path(
+    tag = "gaps",
+    params(TimeLimitQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<Placement>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+    )
+)]
+#[get("/gaps/placements-past-time-limit")]
+pub async fn placements_past_time_limit(
+    db: web::Data<Db>,
+    user: AuthUser,
+    request_id: RequestId,
+    query: web::Query<TimeLimitQuery>,
+) -> ApiResult<web::Json<Vec<Placement>>> {
+    let municipality = gap_access(&user.scope)?;
+    let auditor = Auditor::new(&user, request_id);
+    let on = query.on.unwrap_or_else(|| Utc::now().date_naive());
+    let rows = db
+        .run(move |conn| {
+            conn.transaction(|conn| -> ApiResult<_> {
+                audit::append(
+                    conn,
+                    &auditor.entry("gaps.placements_past_time_limit", "placement", None, None),
+                )?;
+                Ok(q::past_time_limit(conn, &municipality, on)?)
+            })
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(view).collect()))
+}

@@ -1,0 +1,326 @@
+//! Social mentors, trainings and assignments.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
+use super::{DbConnection, MultiBackend, QueryResult};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mentors, check_for_backend(MultiBackend))]
+pub struct MentorRow {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub employer_kind: String,
+    pub employer_code: String,
+    pub region: String,
+    pub contract_type: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active_assignments: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = mentors, treat_none_as_null = true)]
+pub struct MentorChanges {
+    pub given_name: String,
+    pub family_name: String,
+    pub employer_kind: String,
+    pub employer_code: String,
+    pub region: String,
+    pub contract_type: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&MentorRow> for MentorChanges {
+    fn from(r: &MentorRow) -> Self {
+        Self {
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            employer_kind: r.employer_kind.clone(),
+            employer_code: r.employer_code.clone(),
+            region: r.region.clone(),
+            contract_type: r.contract_type.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mentor_trainings, check_for_backend(MultiBackend))]
+pub struct TrainingRow {
+    pub id: i64,
+    pub mentor_id: i64,
+    pub programme: String,
+    pub hours: i32,
+    pub completed_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct MentorEntry {
+    pub row: MentorRow,
+    pub trainings: Vec<TrainingRow>,
+}
+
+/// Which mentors a caller sees: those employed by a municipality or by a region, and, for
+/// a municipality, those of its planning region ("available in the area").
+#[derive(Debug, Clone)]
+pub enum MentorArea {
+    /// A municipality (code) and its planning region.
+    Municipality {
+        code: String,
+        region: String,
+    },
+    Region(String),
+    All,
+}
+
+fn visible(area: &MentorArea) -> mentors::BoxedQuery<'static, MultiBackend> {
+    let q = mentors::table.into_boxed::<MultiBackend>();
+    match area {
+        MentorArea::Municipality { code, region } => q.filter(
+            mentors::employer_kind
+                .eq("municipality")
+                .and(mentors::employer_code.eq(code.clone()))
+                .or(mentors::employer_kind
+                    .eq("region")
+                    .and(mentors::employer_code.eq(region.clone()))),
+        ),
+        MentorArea::Region(region) => q.filter(mentors::region.eq(region.clone())),
+        MentorArea::All => q,
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, changes: &MentorChanges) -> QueryResult<MentorRow> {
+    diesel::insert_into(mentors::table)
+        .values((changes, mentors::created_at.eq(changes.updated_at)))
+        .returning(mentors::all_columns)
+        .get_result(conn)
+}
+
+pub fn get(conn: &mut DbConnection, area: &MentorArea, id: i64) -> QueryResult<MentorEntry> {
+    let row = visible(area)
+        .filter(mentors::id.eq(id))
+        .select(MentorRow::as_select())
+        .first(conn)?;
+    entries(conn, vec![row])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &MentorChanges,
+) -> QueryResult<Option<MentorRow>> {
+    diesel::update(mentors::table.filter(mentors::id.eq(id).and(mentors::version.eq(version))))
+        .set((changes, mentors::version.eq(version + 1)))
+        .returning(mentors::all_columns)
+        .get_result(conn)
+        .optional()
+}
+
+fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<MentorEntry>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_mentor: BTreeMap<i64, Vec<TrainingRow>> = BTreeMap::new();
+    for t in mentor_trainings::table
+        .filter(mentor_trainings::mentor_id.eq_any(&ids))
+        .order((
+            mentor_trainings::mentor_id,
+            mentor_trainings::completed_on,
+            mentor_trainings::id,
+        ))
+        .select(TrainingRow::as_select())
+        .load::<TrainingRow>(conn)?
+    {
+        by_mentor.entry(t.mentor_id).or_default().push(t);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| MentorEntry {
+            trainings: by_mentor.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MentorFilter {
+    /// Only mentors with a free place (`active_assignments < capacity`).
+    pub with_capacity_below: Option<i32>,
+    pub contract_type: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    area: &MentorArea,
+    filter: &MentorFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<MentorEntry>, i64)> {
+    let filtered = || {
+        let mut q = visible(area);
+        if let Some(cap) = filter.with_capacity_below {
+            q = q.filter(mentors::active_assignments.lt(cap));
+        }
+        if let Some(c) = &filter.contract_type {
+            q = q.filter(mentors::contract_type.eq(c.clone()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .select(MentorRow::as_select())
+        .order((mentors::family_name, mentors::given_name, mentors::id))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok((entries(conn, rows)?, total))
+}
+
+pub fn insert_training(
+    conn: &mut DbConnection,
+    mentor_id: i64,
+    programme: &str,
+    hours: i32,
+    completed_on: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<TrainingRow> {
+    diesel::insert_into(mentor_trainings::table)
+        .values((
+            mentor_trainings::mentor_id.eq(mentor_id),
+            mentor_trainings::programme.eq(programme),
+            mentor_trainings::hours.eq(hours),
+            mentor_trainings::completed_on.eq(completed_on),
+            mentor_trainings::created_at.eq(now),
+        ))
+        .returning(mentor_trainings::all_columns)
+        .get_result(conn)
+}
+
+/// Takes one of the mentor's places: `false` when all `capacity` places are taken. A single
+/// conditional UPDATE, so concurrent requests cannot both take the last place.
+pub fn take_place(conn: &mut DbConnection, mentor_id: i64, capacity: i32) -> QueryResult<bool> {
+    let updated = diesel::update(
+        mentors::table
+            .filter(mentors::id.eq(mentor_id))
+            .filter(mentors::active_assignments.lt(capacity)),
+    )
+    .set(mentors::active_assignments.eq(mentors::active_assignments + 1))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn free_place(conn: &mut DbConnection, mentor_id: i64) -> QueryResult<()> {
+    diesel::update(mentors::table.filter(mentors::id.eq(mentor_id)))
+        .set(mentors::active_assignments.eq(mentors::active_assignments - 1))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mentor_assignments, check_for_backend(MultiBackend))]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub mentor_id: i64,
+    pub client_id: i64,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts an active assignment; the partial unique index refuses a second active mentor
+/// for the client (UniqueViolation).
+pub fn insert_assignment(
+    conn: &mut DbConnection,
+    mentor_id: i64,
+    client_id: i64,
+    started_on: NaiveDate,
+    created_by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<AssignmentRow> {
+    diesel::insert_into(mentor_assignments::table)
+        .values((
+            mentor_assignments::mentor_id.eq(mentor_id),
+            mentor_assignments::client_id.eq(client_id),
+            mentor_assignments::started_on.eq(started_on),
+            mentor_assignments::created_by.eq(created_by),
+            mentor_assignments::created_at.eq(now),
+        ))
+        .returning(mentor_assignments::all_columns)
+        .get_result(conn)
+}
+
+pub fn get_assignment(conn: &mut DbConnection, id: i64) -> QueryResult<AssignmentRow> {
+    mentor_assignments::table
+        .find(id)
+        .select(AssignmentRow::as_select())
+        .first(conn)
+}
+
+/// Ends an active assignment; `None` if it had already ended.
+pub fn end_assignment(
+    conn: &mut DbConnection,
+    id: i64,
+    ended_on: NaiveDate,
+    reason: &str,
+) -> QueryResult<Option<AssignmentRow>> {
+    diesel::update(
+        mentor_assignments::table
+            .filter(mentor_assignments::id.eq(id))
+            .filter(mentor_assignments::ended_on.is_null()),
+    )
+    .set((
+        mentor_assignments::ended_on.eq(ended_on),
+        mentor_assignments::end_reason.eq(reason),
+    ))
+    .returning(mentor_assignments::all_columns)
+    .get_result(conn)
+    .optional()
+}
+
+/// Assignments (newest first) with the client's names, for a mentor or a client;
+/// `municipality` keeps only that municipality's clients.
+pub fn assignments(
+    conn: &mut DbConnection,
+    mentor_id: Option<i64>,
+    client_id: Option<i64>,
+    municipality: Option<&str>,
+) -> QueryResult<Vec<(AssignmentRow, String, String)>> {
+    let mut q = mentor_assignments::table
+        .inner_join(clients::table)
+        .into_boxed::<MultiBackend>();
+    if let Some(m) = municipality {
+        q = q.filter(clients::municipality.eq(m.to_string()));
+    }
+    if let Some(m) = mentor_id {
+        q = q.filter(mentor_assignments::mentor_id.eq(m));
+    }
+    if let Some(c) = client_id {
+        q = q.filter(mentor_assignments::client_id.eq(c));
+    }
+    q.order((
+        mentor_assignments::started_on.desc(),
+        mentor_assignments::id.desc(),
+    ))
+    .select((
+        AssignmentRow::as_select(),
+        clients::given_name,
+        clients::family_name,
+    ))
+    .load(conn)
+}

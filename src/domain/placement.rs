@@ -1,0 +1,225 @@
+//! Placements: what a service accepts, the client's DI status that follows from placements,
+//! DI transitions and time limits (di-rules §3, §7.3; INV-C03, INV-C06, INV-A11).
+
+use chrono::{Months, NaiveDate};
+
+use super::DomainError;
+use super::client::{DiStatus, TargetGroup, age_on};
+use super::policy::Policy;
+
+/// What a placement needs to know about the service.
+#[derive(Debug, Clone)]
+pub struct ServiceFacts<'a> {
+    pub service_type: &'a str,
+    pub institutional: bool,
+    pub active: bool,
+    pub target_groups: &'a [String],
+}
+
+/// The service must be active and serve the client's target group; youth home residents
+/// are placed before their 24th birthday (INV-C03). Capacity is enforced by the database.
+pub fn check_placement(
+    policy: &Policy,
+    service: &ServiceFacts<'_>,
+    group: TargetGroup,
+    birth_date: NaiveDate,
+    start: NaiveDate,
+) -> Result<(), DomainError> {
+    if !service.active {
+        return Err(DomainError::ServiceNotActive);
+    }
+    if !service.target_groups.iter().any(|g| g == group.as_str()) {
+        return Err(DomainError::TargetGroupNotServed {
+            service_type: service.service_type.to_string(),
+            target_groups: vec![group.as_str().to_string()],
+        });
+    }
+    if service.service_type == "youth_home" {
+        let age = age_on(birth_date, start);
+        if age >= policy.youth_home_age_limit {
+            return Err(DomainError::YouthHomeAge {
+                age,
+                limit: policy.youth_home_age_limit,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The DI status that follows from the client's active placements: an institutional
+/// placement means `in_institution`; otherwise a community placement means `in_community`;
+/// with no placement the status stays as it was.
+pub fn derive_di_status(
+    current: DiStatus,
+    active_institutional: bool,
+    active_community: bool,
+) -> DiStatus {
+    if active_institutional {
+        DiStatus::InInstitution
+    } else if active_community {
+        DiStatus::InCommunity
+    } else {
+        current
+    }
+}
+
+/// A move from institution to community (INV-A11: a reassessment becomes due).
+pub fn is_transition(before: DiStatus, after: DiStatus) -> bool {
+    before == DiStatus::InInstitution && after == DiStatus::InCommunity
+}
+
+/// A limit that runs out during a placement: shown as a due item, not a rejection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeLimit {
+    pub rule: &'static str,
+    /// When the placement should end.
+    pub due_on: NaiveDate,
+    /// The absolute limit, when the rule has one beyond `due_on`.
+    pub hard_limit_on: Option<NaiveDate>,
+}
+
+fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The time limit of a placement, if one applies: a child aged ≤ 3 in a social care centre
+/// (3 months, at most 6; INV-C06), a youth home resident until the 24th birthday (INV-C03).
+pub fn time_limit(
+    policy: &Policy,
+    service_type: &str,
+    birth_date: NaiveDate,
+    start: NaiveDate,
+) -> Option<TimeLimit> {
+    match service_type {
+        "municipal_social_care_centre" | "state_social_care_centre"
+            if age_on(birth_date, start) <= policy.small_child_max_age =>
+        {
+            let (standard, max) = policy.small_child_months;
+            Some(TimeLimit {
+                rule: "INV-C06",
+                due_on: add_months(start, standard),
+                hard_limit_on: Some(add_months(start, max)),
+            })
+        }
+        "youth_home" => {
+            let limit = u32::try_from(policy.youth_home_age_limit).unwrap_or(24) * 12;
+            Some(TimeLimit {
+                rule: "INV-C03",
+                due_on: add_months(birth_date, limit),
+                hard_limit_on: None,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn service<'a>(service_type: &'a str, groups: &'a [String]) -> ServiceFacts<'a> {
+        ServiceFacts {
+            service_type,
+            institutional: false,
+            active: true,
+            target_groups: groups,
+        }
+    }
+
+    #[test]
+    fn a_service_must_be_active_and_serve_the_clients_group() {
+        let groups = vec!["adult_with_mental_disorder".to_string()];
+        let p = Policy::default();
+        let adult = TargetGroup::AdultWithMentalDisorder;
+        assert!(
+            check_placement(
+                &p,
+                &service("group_home", &groups),
+                adult,
+                d("1980-01-01"),
+                d("2026-01-01")
+            )
+            .is_ok()
+        );
+        let mut inactive = service("group_home", &groups);
+        inactive.active = false;
+        assert_eq!(
+            check_placement(&p, &inactive, adult, d("1980-01-01"), d("2026-01-01")),
+            Err(DomainError::ServiceNotActive)
+        );
+        let child = TargetGroup::OrphanOrNoParentalCare;
+        assert!(
+            check_placement(
+                &p,
+                &service("group_home", &groups),
+                child,
+                d("2015-01-01"),
+                d("2026-01-01")
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn youth_home_residents_are_placed_before_their_24th_birthday() {
+        let groups = vec!["orphan_or_no_parental_care".to_string()];
+        let p = Policy::default();
+        let g = TargetGroup::OrphanOrNoParentalCare;
+        let s = service("youth_home", &groups);
+        assert!(check_placement(&p, &s, g, d("2002-06-02"), d("2026-06-01")).is_ok());
+        assert_eq!(
+            check_placement(&p, &s, g, d("2002-06-01"), d("2026-06-01")),
+            Err(DomainError::YouthHomeAge { age: 24, limit: 24 })
+        );
+    }
+
+    #[test]
+    fn di_status_follows_active_placements_and_a_move_to_community_is_a_transition() {
+        use DiStatus::*;
+        assert_eq!(derive_di_status(WaitingList, true, true), InInstitution);
+        assert_eq!(derive_di_status(InInstitution, false, true), InCommunity);
+        assert_eq!(derive_di_status(WaitingList, false, false), WaitingList);
+        assert!(is_transition(InInstitution, InCommunity));
+        assert!(!is_transition(WaitingList, InCommunity));
+        assert!(!is_transition(InCommunity, InCommunity));
+    }
+
+    #[test]
+    fn time_limits_become_due_items() {
+        let p = Policy::default();
+        let small = time_limit(
+            &p,
+            "municipal_social_care_centre",
+            d("2024-01-01"),
+            d("2026-01-15"),
+        );
+        assert_eq!(
+            small,
+            Some(TimeLimit {
+                rule: "INV-C06",
+                due_on: d("2026-04-15"),
+                hard_limit_on: Some(d("2026-07-15"))
+            })
+        );
+        assert_eq!(
+            time_limit(
+                &p,
+                "municipal_social_care_centre",
+                d("2020-01-01"),
+                d("2026-01-15")
+            ),
+            None
+        );
+        let youth = time_limit(&p, "youth_home", d("2005-03-10"), d("2026-01-15"));
+        assert_eq!(youth.map(|t| t.due_on), Some(d("2029-03-10")));
+        assert_eq!(
+            time_limit(&p, "group_home", d("1980-01-01"), d("2026-01-15")),
+            None
+        );
+    }
+}

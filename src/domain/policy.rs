@@ -1,0 +1,36 @@
+//! The configurable DI policy: rules of the DI plan that are policy rather than law, with
+//! the plan's values as defaults (SPEC §3).
+
+/// Minimum training hours a social mentor needs before an assignment (INV-M04).
+pub const MENTOR_TRAININGS: [(&str, i32); 4] = [
+    ("life_skills", 48),
+    ("support_plan_development", 24),
+    ("work_with_disabilities", 24),
+    ("client_needs_work", 64),
+];
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Most active clients per social mentor (INV-M01).
+    pub mentor_capacity: i32,
+    /// Months until a reassessment is due (INV-A01).
+    pub reassessment_months: u32,
+    /// Youth home residents are placed before this age (INV-C03).
+    pub youth_home_age_limit: i32,
+    /// A child of at most this age in a social care centre is a time-limited placement (INV-C06).
+    pub small_child_max_age: i32,
+    /// Standard and absolute time limits of that placement, in months (INV-C06).
+    pub small_child_months: (u32, u32),
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            mentor_capacity: 5,
+            reassessment_months: 12,
+            youth_home_age_limit: 24,
+            small_child_max_age: 3,
+            small_child_months: (3, 6),
+        }
+    }
+}
