@@ -1,11 +1,14 @@
 //! Black-box HTTP tests: one binary, the same suite on SQLite and PostgreSQL.
 
 mod auth;
+mod clients;
 mod errors;
 mod health;
 mod helpers;
+mod mentors;
 mod migrations;
 mod openapi;
+mod placements;
 mod providers;
 mod reference;
 mod services;

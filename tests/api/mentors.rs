@@ -1,0 +1,288 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, ministry, municipality, region, token};
+
+/// Registers a client in `municipality` with a synthetic new-format personal code.
+pub async fn client(app: &TestApp, municipality_code: &str, n: u64, group: &str, birth_date: &str) -> i64 {
+    let code = kopiena::domain::personal_code::synthetic_new(n);
+    let response = app
+        .post_json(
+            "/api/v1/clients",
+            &token(&municipality(municipality_code)),
+            &json!({
+                "personal_code": code.as_str(),
+                "given_name": format!("Klients{n}"),
+                "family_name": "Testa",
+                "birth_date": birth_date,
+                "target_group": group,
+                "di_status": "in_institution",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "client created");
+    response.json::<Value>().await.expect("json")["id"].as_i64().expect("id")
+}
+
+pub async fn adult(app: &TestApp, municipality_code: &str, n: u64) -> i64 {
+    client(app, municipality_code, n, "adult_with_mental_disorder", "1980-05-05").await
+}
+
+/// Creates a mentor employed by `municipality_code`, with the given training hours.
+pub async fn mentor(app: &TestApp, municipality_code: &str, trainings: &[(&str, i64)]) -> i64 {
+    let t = token(&municipality(municipality_code));
+    let response = app
+        .post_json(
+            "/api/v1/mentors",
+            &t,
+            &json!({"given_name": "Anna", "family_name": "Ozola", "contract_type": "services"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let id = response.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    for (programme, hours) in trainings {
+        let response = app
+            .post_json(
+                &format!("/api/v1/mentors/{id}/trainings"),
+                &t,
+                &json!({"programme": programme, "hours": hours, "completed_on": "2026-01-10"}),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    id
+}
+
+pub const FULL_TRAINING: [(&str, i64); 4] = [
+    ("life_skills", 48),
+    ("support_plan_development", 24),
+    ("work_with_disabilities", 24),
+    ("client_needs_work", 64),
+];
+
+async fn assign(app: &TestApp, mentor_id: i64, client_id: i64) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/mentors/{mentor_id}/assignments"),
+        &token(&municipality("050")),
+        &json!({"client_id": client_id, "started_on": "2026-02-01"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_mentor_shows_eligibility_and_what_is_missing() {
+    let app = TestApp::spawn().await;
+    let mut short = FULL_TRAINING.to_vec();
+    short[0] = ("life_skills", 47);
+    let id = mentor(&app, "050", &short).await;
+    let path = format!("/api/v1/mentors/{id}");
+    let body: Value = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(token(&municipality("050")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["eligible"], false);
+    assert_eq!(
+        body["missing_trainings"],
+        json!([{"programme": "life_skills", "required_hours": 48, "completed_hours": 47}])
+    );
+    assert_eq!(body["employer"], json!({"kind": "municipality", "code": "050"}));
+    assert_eq!(body["region"], "KURZEME");
+    assert_eq!(body["free_places"], 5);
+
+    // 47 hours of life skills is not enough to be assigned.
+    let client = adult(&app, "050", 1).await;
+    let response = assign(&app, id, client).await;
+    let problem = assert_problem(response, 409, "/problems/mentor-not-eligible").await;
+    assert_eq!(problem["rule"], "INV-M04");
+
+    // One more hour makes the mentor eligible.
+    app.post_json(
+        &format!("/api/v1/mentors/{id}/trainings"),
+        &token(&municipality("050")),
+        &json!({"programme": "life_skills", "hours": 1, "completed_on": "2026-02-01"}),
+    )
+    .await;
+    assert_eq!(assign(&app, id, client).await.status(), 201);
+}
+
+#[tokio::test]
+async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
+    let app = TestApp::spawn().await;
+    let id = mentor(&app, "050", &[]).await;
+    let path = format!("/api/v1/mentors/{id}");
+    // Another municipality of the same region reads it? No: municipalities see their own and
+    // their region's mentors.
+    let other = app.client.get(app.url(&path)).bearer_auth(token(&municipality("LPX"))).send().await.expect("request");
+    assert_problem(other, 404, "about:blank").await;
+    let by_region = app.client.get(app.url(&path)).bearer_auth(token(&region("KURZEME"))).send().await.expect("request");
+    assert_eq!(by_region.status(), 200);
+    let other_region = app.client.get(app.url(&path)).bearer_auth(token(&region("RIGA"))).send().await.expect("request");
+    assert_problem(other_region, 404, "about:blank").await;
+    let ministry = app.client.get(app.url(&path)).bearer_auth(token(&ministry())).send().await.expect("request");
+    assert_problem(ministry, 403, "about:blank").await;
+
+    let response = app.patch_json(&path, &token(&region("KURZEME")), &json!({"phone": "+371 20000000"})).await;
+    assert_problem(response, 403, "about:blank").await;
+    let response = app.patch_json(&path, &token(&municipality("050")), &json!({"contract_type": "employment"})).await;
+    assert_eq!(response.json::<Value>().await.expect("json")["contract_type"], "employment");
+
+    // A region employs its own mentors, which its municipalities can see.
+    let response = app
+        .post_json(
+            "/api/v1/mentors",
+            &token(&region("KURZEME")),
+            &json!({"given_name": "Jānis", "family_name": "Kalns", "contract_type": "employment"}),
+        )
+        .await;
+    let regional = response.json::<Value>().await.expect("json");
+    assert_eq!(regional["employer"], json!({"kind": "region", "code": "KURZEME"}));
+    let listed: Value = app
+        .client
+        .get(app.url("/api/v1/mentors"))
+        .bearer_auth(token(&municipality("050")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["total"], 2);
+    let response = app
+        .post_json(
+            "/api/v1/mentors",
+            &token(&municipality("050")),
+            &json!({"given_name": "X", "family_name": "Y", "contract_type": "gig"}),
+        )
+        .await;
+    assert_eq!(response.status(), 422, "contract type is employment or services (INV-M05)");
+}
+
+#[tokio::test]
+async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_once() {
+    let app = TestApp::spawn().await;
+    let m = mentor(&app, "050", &FULL_TRAINING).await;
+    let mut clients = Vec::new();
+    for n in 0..7 {
+        clients.push(adult(&app, "050", n).await);
+    }
+    let mut assignments = Vec::new();
+    for c in &clients[..5] {
+        let response = assign(&app, m, *c).await;
+        assert_eq!(response.status(), 201);
+        assignments.push(response.json::<Value>().await.expect("json")["id"].as_i64().expect("id"));
+    }
+    let problem = assert_problem(assign(&app, m, clients[5]).await, 409, "/problems/mentor-capacity-exceeded").await;
+    assert_eq!(problem["rule"], "INV-M01");
+
+    let end = app
+        .post_json(
+            &format!("/api/v1/mentor-assignments/{}/end", assignments[0]),
+            &token(&municipality("050")),
+            &json!({"ended_on": "2026-03-01", "reason": "Moved"}),
+        )
+        .await;
+    assert_eq!(end.json::<Value>().await.expect("json")["active"], false);
+    assert_eq!(assign(&app, m, clients[5]).await.status(), 201);
+    assert_problem(assign(&app, m, clients[6]).await, 409, "/problems/mentor-capacity-exceeded").await;
+
+    // History stays queryable for mentor and client.
+    let history: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/mentors/{m}/assignments")))
+        .bearer_auth(token(&municipality("050")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(history.as_array().map(Vec::len), Some(6));
+    let of_client: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/clients/{}/mentor-assignments", clients[0])))
+        .bearer_auth(token(&municipality("050")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(of_client[0]["ended_on"], "2026-03-01");
+    let again = app
+        .post_json(
+            &format!("/api/v1/mentor-assignments/{}/end", assignments[0]),
+            &token(&municipality("050")),
+            &json!({"reason": "Twice"}),
+        )
+        .await;
+    assert_problem(again, 409, "/problems/already-ended").await;
+}
+
+#[tokio::test]
+async fn a_client_has_at_most_one_active_mentor() {
+    let app = TestApp::spawn().await;
+    let a = mentor(&app, "050", &FULL_TRAINING).await;
+    let b = mentor(&app, "050", &FULL_TRAINING).await;
+    let c = adult(&app, "050", 1).await;
+    assert_eq!(assign(&app, a, c).await.status(), 201);
+    let problem = assert_problem(assign(&app, b, c).await, 409, "/problems/client-has-active-mentor").await;
+    assert!(problem["detail"].is_string());
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_assignments_to_one_free_mentor_give_exactly_five() {
+    let app = TestApp::spawn().await;
+    let m = mentor(&app, "050", &FULL_TRAINING).await;
+    let mut clients = Vec::new();
+    for n in 0..20 {
+        clients.push(adult(&app, "050", n).await);
+    }
+    let requests = clients.iter().map(|c| assign(&app, m, *c));
+    let responses = futures_join_all(requests).await;
+    let created = responses.iter().filter(|s| **s == 201).count();
+    let refused = responses.iter().filter(|s| **s == 409).count();
+    assert_eq!((created, refused), (5, 15), "{responses:?}");
+    let body: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/mentors/{m}")))
+        .bearer_auth(token(&municipality("050")))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["active_assignments"], 5);
+}
+
+#[tokio::test]
+async fn the_same_client_sent_to_several_mentors_at_once_gets_exactly_one() {
+    let app = TestApp::spawn().await;
+    let mut mentors = Vec::new();
+    for _ in 0..6 {
+        mentors.push(mentor(&app, "050", &FULL_TRAINING).await);
+    }
+    let c = adult(&app, "050", 1).await;
+    let responses = futures_join_all(mentors.iter().map(|m| assign(&app, *m, c))).await;
+    let created = responses.iter().filter(|s| **s == 201).count();
+    let refused = responses.iter().filter(|s| **s == 409).count();
+    assert_eq!((created, refused), (1, 5), "{responses:?}");
+}
+
+/// Sends all requests at once and collects their statuses.
+pub async fn futures_join_all<F>(requests: impl Iterator<Item = F>) -> Vec<u16>
+where
+    F: std::future::Future<Output = reqwest::Response>,
+{
+    let mut set = Vec::new();
+    for r in requests {
+        set.push(r);
+    }
+    let responses = futures::future::join_all(set).await;
+    responses.into_iter().map(|r| r.status().as_u16()).collect()
+}
