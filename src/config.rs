@@ -226,6 +226,11 @@ impl Settings {
                 u64::try_from(defaults.mentor_capacity).unwrap_or(5),
             )?)
             .context("KOPIENA_MENTOR_CAPACITY is too large")?,
+            suppression_threshold: i64::try_from(parse_or(
+                "KOPIENA_SUPPRESSION_THRESHOLD",
+                u64::try_from(defaults.suppression_threshold).unwrap_or(5),
+            )?)
+            .context("KOPIENA_SUPPRESSION_THRESHOLD is too large")?,
             ..defaults
         };
         if policy.reassessment_months == 0 || policy.mentor_capacity == 0 {

@@ -13,6 +13,7 @@ pub mod problems;
 pub mod providers;
 pub mod reference;
 pub mod services;
+pub mod stats;
 pub mod support_plans;
 
 use std::sync::LazyLock;
@@ -68,6 +69,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "mentors", description = "Social mentors, trainings and assignments (at most five clients per mentor)"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
+        (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV); person counts of 1-4 are suppressed for ministry and regions"),
         (name = "audit", description = "The access audit of client-level data"),
         (name = "operations", description = "Health checks and metrics")
     )
@@ -173,7 +175,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(placements::list_service_placements)
                 .service(placements::clients_without_mentor)
                 .service(placements::reassessments_after_transition)
-                .service(placements::placements_past_time_limit),
+                .service(placements::placements_past_time_limit)
+                .service(stats::registry_stats)
+                .service(stats::client_stats)
+                .service(stats::transition_stats)
+                .service(stats::mentor_coverage_stats)
+                .service(stats::mentor_load_stats)
+                .service(stats::overdue_stats)
+                .service(stats::care_level_stats)
+                .service(stats::indicator_stats),
         )
         .default_service(web::to(fallback));
 }

@@ -269,6 +269,9 @@ pub fn list_for_client(
     entries(conn, rows)
 }
 
+/// A due assessment with the client's given and family name.
+pub type DueRow = (AssessmentRow, String, String);
+
 /// Current assessments of visible clients whose reassessment is due on or before `before`,
 /// earliest first, with the client's names.
 pub fn due(
@@ -277,7 +280,7 @@ pub fn due(
     before: NaiveDate,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<(AssessmentRow, String, String)>, i64)> {
+) -> QueryResult<(Vec<DueRow>, i64)> {
     let filtered = || {
         let mut q = assessments::table
             .inner_join(clients::table)

@@ -11,6 +11,7 @@ pub mod providers;
 pub mod reference;
 pub mod schema;
 pub mod services;
+pub mod stats;
 pub mod support_plans;
 
 use std::path::Path;

@@ -228,13 +228,16 @@ pub fn without_mentor(
         .load(conn)
 }
 
+/// `(client id, given name, family name, transition date, current assessment date)`.
+pub type TransitionGap = (i64, String, String, NaiveDate, Option<NaiveDate>);
+
 /// A municipality's clients whose last DI transition came after their current assessment
 /// (or who have none): a reassessment is due (INV-A11). `(client, names, transition date,
 /// last assessment date)`.
 pub fn reassessment_after_transition(
     conn: &mut DbConnection,
     municipality: &str,
-) -> QueryResult<Vec<(i64, String, String, NaiveDate, Option<NaiveDate>)>> {
+) -> QueryResult<Vec<TransitionGap>> {
     let rows: Vec<(i64, String, String, NaiveDate)> = di_transitions::table
         .inner_join(clients::table)
         .filter(clients::municipality.eq(municipality))
@@ -246,7 +249,7 @@ pub fn reassessment_after_transition(
             di_transitions::transitioned_on,
         ))
         .load(conn)?;
-    let mut out: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>)> = Vec::new();
+    let mut out: Vec<TransitionGap> = Vec::new();
     let mut seen = None;
     for (id, given, family, on) in rows {
         if seen == Some(id) {

@@ -148,6 +148,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    indicators (code) {
+        code -> Text,
+        region -> Text,
+        position -> Int4,
+        name_lv -> Text,
+        name_en -> Text,
+        unit -> Text,
+        baseline -> Nullable<Int4>,
+        baseline_date -> Date,
+        target -> Nullable<Int4>,
+        target_year -> Int4,
+        data_source -> Text,
+        measure -> Text,
+        service_types -> Nullable<Text>,
+        source_lines -> Text,
+    }
+}
+
+diesel::table! {
     mentor_assignments (id) {
         id -> Int8,
         mentor_id -> Int8,
@@ -374,6 +393,7 @@ diesel::joinable!(clients -> municipalities (municipality));
 diesel::joinable!(clients -> target_groups (target_group));
 diesel::joinable!(di_transitions -> clients (client_id));
 diesel::joinable!(di_transitions -> placements (placement_id));
+diesel::joinable!(indicators -> planning_regions (region));
 diesel::joinable!(mentor_assignments -> clients (client_id));
 diesel::joinable!(mentor_assignments -> mentors (mentor_id));
 diesel::joinable!(mentor_trainings -> mentors (mentor_id));
@@ -407,6 +427,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     di_transitions,
     idempotency_keys,
+    indicators,
     mentor_assignments,
     mentor_trainings,
     mentors,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod assessment;
 pub mod client;
+pub mod disclosure;
 pub mod mentor;
 pub mod personal_code;
 pub mod placement;

@@ -21,6 +21,8 @@ pub struct Policy {
     pub small_child_max_age: i32,
     /// Standard and absolute time limits of that placement, in months (INV-C06).
     pub small_child_months: (u32, u32),
+    /// Person counts below this are suppressed in statistics for the ministry and regions.
+    pub suppression_threshold: i64,
 }
 
 impl Default for Policy {
@@ -31,6 +33,7 @@ impl Default for Policy {
             youth_home_age_limit: 24,
             small_child_max_age: 3,
             small_child_months: (3, 6),
+            suppression_threshold: 5,
         }
     }
 }

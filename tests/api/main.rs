@@ -1,5 +1,7 @@
 //! Black-box HTTP tests: one binary, the same suite on SQLite and PostgreSQL.
 
+mod assessments;
+mod audit;
 mod auth;
 mod clients;
 mod errors;
@@ -12,3 +14,4 @@ mod placements;
 mod providers;
 mod reference;
 mod services;
+mod support_plans;

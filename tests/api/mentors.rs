@@ -3,7 +3,13 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, ministry, municipality, region, token};
 
 /// Registers a client in `municipality` with a synthetic new-format personal code.
-pub async fn client(app: &TestApp, municipality_code: &str, n: u64, group: &str, birth_date: &str) -> i64 {
+pub async fn client(
+    app: &TestApp,
+    municipality_code: &str,
+    n: u64,
+    group: &str,
+    birth_date: &str,
+) -> i64 {
     let code = kopiena::domain::personal_code::synthetic_new(n);
     let response = app
         .post_json(
@@ -20,11 +26,20 @@ pub async fn client(app: &TestApp, municipality_code: &str, n: u64, group: &str,
         )
         .await;
     assert_eq!(response.status(), 201, "client created");
-    response.json::<Value>().await.expect("json")["id"].as_i64().expect("id")
+    response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
 }
 
 pub async fn adult(app: &TestApp, municipality_code: &str, n: u64) -> i64 {
-    client(app, municipality_code, n, "adult_with_mental_disorder", "1980-05-05").await
+    client(
+        app,
+        municipality_code,
+        n,
+        "adult_with_mental_disorder",
+        "1980-05-05",
+    )
+    .await
 }
 
 /// Creates a mentor employed by `municipality_code`, with the given training hours.
@@ -38,7 +53,9 @@ pub async fn mentor(app: &TestApp, municipality_code: &str, trainings: &[(&str, 
         )
         .await;
     assert_eq!(response.status(), 201);
-    let id = response.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let id = response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
     for (programme, hours) in trainings {
         let response = app
             .post_json(
@@ -90,7 +107,10 @@ async fn a_mentor_shows_eligibility_and_what_is_missing() {
         body["missing_trainings"],
         json!([{"programme": "life_skills", "required_hours": 48, "completed_hours": 47}])
     );
-    assert_eq!(body["employer"], json!({"kind": "municipality", "code": "050"}));
+    assert_eq!(
+        body["employer"],
+        json!({"kind": "municipality", "code": "050"})
+    );
     assert_eq!(body["region"], "KURZEME");
     assert_eq!(body["free_places"], 5);
 
@@ -117,19 +137,58 @@ async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
     let path = format!("/api/v1/mentors/{id}");
     // Another municipality of the same region reads it? No: municipalities see their own and
     // their region's mentors.
-    let other = app.client.get(app.url(&path)).bearer_auth(token(&municipality("LPX"))).send().await.expect("request");
+    let other = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(token(&municipality("LPX")))
+        .send()
+        .await
+        .expect("request");
     assert_problem(other, 404, "about:blank").await;
-    let by_region = app.client.get(app.url(&path)).bearer_auth(token(&region("KURZEME"))).send().await.expect("request");
+    let by_region = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(token(&region("KURZEME")))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(by_region.status(), 200);
-    let other_region = app.client.get(app.url(&path)).bearer_auth(token(&region("RIGA"))).send().await.expect("request");
+    let other_region = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(token(&region("RIGA")))
+        .send()
+        .await
+        .expect("request");
     assert_problem(other_region, 404, "about:blank").await;
-    let ministry = app.client.get(app.url(&path)).bearer_auth(token(&ministry())).send().await.expect("request");
+    let ministry = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(token(&ministry()))
+        .send()
+        .await
+        .expect("request");
     assert_problem(ministry, 403, "about:blank").await;
 
-    let response = app.patch_json(&path, &token(&region("KURZEME")), &json!({"phone": "+371 20000000"})).await;
+    let response = app
+        .patch_json(
+            &path,
+            &token(&region("KURZEME")),
+            &json!({"phone": "+371 20000000"}),
+        )
+        .await;
     assert_problem(response, 403, "about:blank").await;
-    let response = app.patch_json(&path, &token(&municipality("050")), &json!({"contract_type": "employment"})).await;
-    assert_eq!(response.json::<Value>().await.expect("json")["contract_type"], "employment");
+    let response = app
+        .patch_json(
+            &path,
+            &token(&municipality("050")),
+            &json!({"contract_type": "employment"}),
+        )
+        .await;
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["contract_type"],
+        "employment"
+    );
 
     // A region employs its own mentors, which its municipalities can see.
     let response = app
@@ -140,7 +199,10 @@ async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
         )
         .await;
     let regional = response.json::<Value>().await.expect("json");
-    assert_eq!(regional["employer"], json!({"kind": "region", "code": "KURZEME"}));
+    assert_eq!(
+        regional["employer"],
+        json!({"kind": "region", "code": "KURZEME"})
+    );
     let listed: Value = app
         .client
         .get(app.url("/api/v1/mentors"))
@@ -159,7 +221,11 @@ async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
             &json!({"given_name": "X", "family_name": "Y", "contract_type": "gig"}),
         )
         .await;
-    assert_eq!(response.status(), 422, "contract type is employment or services (INV-M05)");
+    assert_eq!(
+        response.status(),
+        422,
+        "contract type is employment or services (INV-M05)"
+    );
 }
 
 #[tokio::test]
@@ -174,9 +240,18 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     for c in &clients[..5] {
         let response = assign(&app, m, *c).await;
         assert_eq!(response.status(), 201);
-        assignments.push(response.json::<Value>().await.expect("json")["id"].as_i64().expect("id"));
+        assignments.push(
+            response.json::<Value>().await.expect("json")["id"]
+                .as_i64()
+                .expect("id"),
+        );
     }
-    let problem = assert_problem(assign(&app, m, clients[5]).await, 409, "/problems/mentor-capacity-exceeded").await;
+    let problem = assert_problem(
+        assign(&app, m, clients[5]).await,
+        409,
+        "/problems/mentor-capacity-exceeded",
+    )
+    .await;
     assert_eq!(problem["rule"], "INV-M01");
 
     let end = app
@@ -188,7 +263,12 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
         .await;
     assert_eq!(end.json::<Value>().await.expect("json")["active"], false);
     assert_eq!(assign(&app, m, clients[5]).await.status(), 201);
-    assert_problem(assign(&app, m, clients[6]).await, 409, "/problems/mentor-capacity-exceeded").await;
+    assert_problem(
+        assign(&app, m, clients[6]).await,
+        409,
+        "/problems/mentor-capacity-exceeded",
+    )
+    .await;
 
     // History stays queryable for mentor and client.
     let history: Value = app
@@ -204,7 +284,10 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     assert_eq!(history.as_array().map(Vec::len), Some(6));
     let of_client: Value = app
         .client
-        .get(app.url(&format!("/api/v1/clients/{}/mentor-assignments", clients[0])))
+        .get(app.url(&format!(
+            "/api/v1/clients/{}/mentor-assignments",
+            clients[0]
+        )))
         .bearer_auth(token(&municipality("050")))
         .send()
         .await
@@ -230,7 +313,12 @@ async fn a_client_has_at_most_one_active_mentor() {
     let b = mentor(&app, "050", &FULL_TRAINING).await;
     let c = adult(&app, "050", 1).await;
     assert_eq!(assign(&app, a, c).await.status(), 201);
-    let problem = assert_problem(assign(&app, b, c).await, 409, "/problems/client-has-active-mentor").await;
+    let problem = assert_problem(
+        assign(&app, b, c).await,
+        409,
+        "/problems/client-has-active-mentor",
+    )
+    .await;
     assert!(problem["detail"].is_string());
 }
 

@@ -5,7 +5,9 @@ use crate::mentors::{FULL_TRAINING, adult, client, futures_join_all, mentor};
 
 /// Creates an active service of `service_type` with `capacity` places; returns (provider, service).
 async fn service(app: &TestApp, service_type: &str, capacity: i64, groups: &[&str]) -> (i64, i64) {
-    let pid = app.create_provider("050", &format!("LM-{service_type}-{capacity}")).await;
+    let pid = app
+        .create_provider("050", &format!("LM-{service_type}-{capacity}"))
+        .await;
     let response = app
         .post_json(
             &format!("/api/v1/providers/{pid}/services"),
@@ -17,7 +19,12 @@ async fn service(app: &TestApp, service_type: &str, capacity: i64, groups: &[&st
         )
         .await;
     assert_eq!(response.status(), 201);
-    (pid, response.json::<Value>().await.expect("json")["id"].as_i64().expect("id"))
+    (
+        pid,
+        response.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id"),
+    )
 }
 
 async fn place(app: &TestApp, client_id: i64, service_id: i64, on: &str) -> reqwest::Response {
@@ -30,7 +37,13 @@ async fn place(app: &TestApp, client_id: i64, service_id: i64, on: &str) -> reqw
 }
 
 async fn get_as(app: &TestApp, path: &str, claims: &Value) -> Value {
-    let response = app.client.get(app.url(path)).bearer_auth(token(claims)).send().await.expect("request");
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token(claims))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), 200, "GET {path}");
     response.json().await.expect("json")
 }
@@ -46,11 +59,22 @@ async fn placements_never_exceed_capacity_and_occupancy_shows_on_the_service() {
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.expect("json");
     assert_eq!(place(&app, b, s, "2026-01-10").await.status(), 201);
-    let problem = assert_problem(place(&app, c, s, "2026-01-10").await, 409, "/problems/service-capacity-exceeded").await;
+    let problem = assert_problem(
+        place(&app, c, s, "2026-01-10").await,
+        409,
+        "/problems/service-capacity-exceeded",
+    )
+    .await;
     assert!(problem["rule"].is_string());
     let service = app.get_json(&format!("/api/v1/services/{s}")).await;
-    assert_eq!((service["occupied"].as_i64(), service["vacancies"].as_i64()), (Some(2), Some(0)));
-    assert_eq!(app.get_json("/api/v1/services?has_vacancies=true").await["total"], 0);
+    assert_eq!(
+        (service["occupied"].as_i64(), service["vacancies"].as_i64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(
+        app.get_json("/api/v1/services?has_vacancies=true").await["total"],
+        0
+    );
 
     // Ending a placement frees the place.
     let end = app
@@ -65,7 +89,13 @@ async fn placements_never_exceed_capacity_and_occupancy_shows_on_the_service() {
     let service = app.get_json(&format!("/api/v1/services/{s}")).await;
     assert_eq!(service["occupied"], 2);
     // Capacity cannot drop below occupancy.
-    let response = app.patch_json(&format!("/api/v1/services/{s}"), &token(&ministry()), &json!({"capacity": 1})).await;
+    let response = app
+        .patch_json(
+            &format!("/api/v1/services/{s}"),
+            &token(&ministry()),
+            &json!({"capacity": 1}),
+        )
+        .await;
     assert_problem(response, 409, "/problems/capacity-below-occupancy").await;
 }
 
@@ -81,7 +111,10 @@ async fn simultaneous_placements_fill_a_service_exactly_to_capacity() {
     let created = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((created, refused), (3, 9), "{statuses:?}");
-    assert_eq!(app.get_json(&format!("/api/v1/services/{s}")).await["occupied"], 3);
+    assert_eq!(
+        app.get_json(&format!("/api/v1/services/{s}")).await["occupied"],
+        3
+    );
 }
 
 #[tokio::test]
@@ -89,10 +122,25 @@ async fn a_service_must_be_active_and_serve_the_clients_target_group() {
     let app = TestApp::spawn().await;
     let (pid, s) = service(&app, "group_home", 5, &["adult_with_mental_disorder"]).await;
     let child = client(&app, "050", 9, "orphan_or_no_parental_care", "2015-01-01").await;
-    assert_problem(place(&app, child, s, "2026-01-10").await, 422, "/problems/target-group-not-served").await;
-    app.patch_json(&format!("/api/v1/providers/{pid}"), &token(&ministry()), &json!({"status": "suspended"})).await;
+    assert_problem(
+        place(&app, child, s, "2026-01-10").await,
+        422,
+        "/problems/target-group-not-served",
+    )
+    .await;
+    app.patch_json(
+        &format!("/api/v1/providers/{pid}"),
+        &token(&ministry()),
+        &json!({"status": "suspended"}),
+    )
+    .await;
     let a = adult(&app, "050", 1).await;
-    assert_problem(place(&app, a, s, "2026-01-10").await, 409, "/problems/service-not-active").await;
+    assert_problem(
+        place(&app, a, s, "2026-01-10").await,
+        409,
+        "/problems/service-not-active",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -105,39 +153,90 @@ async fn youth_home_residents_are_placed_before_24_and_reaching_24_becomes_a_due
     let young = client(&app, "050", 1, "orphan_or_no_parental_care", "2009-06-01").await;
     let placed = place(&app, young, s, "2026-01-10").await;
     let placed: Value = placed.json().await.expect("json");
-    assert_eq!(placed["time_limit"], json!({"rule": "INV-C03", "due_on": "2033-06-01"}));
-    let due = get_as(&app, "/api/v1/gaps/placements-past-time-limit?on=2033-06-01", &municipality("050")).await;
+    assert_eq!(
+        placed["time_limit"],
+        json!({"rule": "INV-C03", "due_on": "2033-06-01"})
+    );
+    let due = get_as(
+        &app,
+        "/api/v1/gaps/placements-past-time-limit?on=2033-06-01",
+        &municipality("050"),
+    )
+    .await;
     assert_eq!(due.as_array().map(Vec::len), Some(1));
-    let not_yet = get_as(&app, "/api/v1/gaps/placements-past-time-limit?on=2033-05-31", &municipality("050")).await;
+    let not_yet = get_as(
+        &app,
+        "/api/v1/gaps/placements-past-time-limit?on=2033-05-31",
+        &municipality("050"),
+    )
+    .await;
     assert_eq!(not_yet.as_array().map(Vec::len), Some(0));
 }
 
 #[tokio::test]
 async fn a_small_child_in_a_social_care_centre_is_due_after_three_months() {
     let app = TestApp::spawn().await;
-    let (_, s) = service(&app, "municipal_social_care_centre", 10, &["orphan_or_no_parental_care"]).await;
+    let (_, s) = service(
+        &app,
+        "municipal_social_care_centre",
+        10,
+        &["orphan_or_no_parental_care"],
+    )
+    .await;
     let baby = client(&app, "050", 1, "orphan_or_no_parental_care", "2024-03-01").await;
-    let placed: Value = place(&app, baby, s, "2026-01-15").await.json().await.expect("json");
+    let placed: Value = place(&app, baby, s, "2026-01-15")
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(placed["institutional"], true);
-    assert_eq!(placed["time_limit"], json!({"rule": "INV-C06", "due_on": "2026-04-15"}));
-    let due = get_as(&app, "/api/v1/gaps/placements-past-time-limit?on=2026-05-01", &municipality("050")).await;
+    assert_eq!(
+        placed["time_limit"],
+        json!({"rule": "INV-C06", "due_on": "2026-04-15"})
+    );
+    let due = get_as(
+        &app,
+        "/api/v1/gaps/placements-past-time-limit?on=2026-05-01",
+        &municipality("050"),
+    )
+    .await;
     assert_eq!(due[0]["client_id"], baby);
 }
 
 #[tokio::test]
-async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_needing_reassessment() {
+async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_needing_reassessment()
+{
     let app = TestApp::spawn().await;
-    let (_, vsac) = service(&app, "state_social_care_centre", 50, &["adult_with_mental_disorder"]).await;
+    let (_, vsac) = service(
+        &app,
+        "state_social_care_centre",
+        50,
+        &["adult_with_mental_disorder"],
+    )
+    .await;
     let (_, home) = service(&app, "group_home", 6, &["adult_with_mental_disorder"]).await;
     let c = adult(&app, "050", 1).await;
     let m = municipality("050");
     let client_path = format!("/api/v1/clients/{c}");
-    let inst: Value = place(&app, c, vsac, "2025-01-01").await.json().await.expect("json");
-    assert_eq!(get_as(&app, &client_path, &m).await["di_status"], "in_institution");
+    let inst: Value = place(&app, c, vsac, "2025-01-01")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        get_as(&app, &client_path, &m).await["di_status"],
+        "in_institution"
+    );
     // A community placement while still in the institution: still in_institution.
     assert_eq!(place(&app, c, home, "2026-03-01").await.status(), 201);
-    assert_eq!(get_as(&app, &client_path, &m).await["di_status"], "in_institution");
-    assert_eq!(get_as(&app, "/api/v1/gaps/reassessments-after-transition", &m).await, json!([]));
+    assert_eq!(
+        get_as(&app, &client_path, &m).await["di_status"],
+        "in_institution"
+    );
+    assert_eq!(
+        get_as(&app, "/api/v1/gaps/reassessments-after-transition", &m).await,
+        json!([])
+    );
     // Leaving the institution completes the move: a transition, a reassessment due.
     app.post_json(
         &format!("/api/v1/placements/{}/end", inst["id"]),
@@ -145,7 +244,10 @@ async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_ne
         &json!({"ended_on": "2026-03-05", "reason": "Moved to a group home"}),
     )
     .await;
-    assert_eq!(get_as(&app, &client_path, &m).await["di_status"], "in_community");
+    assert_eq!(
+        get_as(&app, &client_path, &m).await["di_status"],
+        "in_community"
+    );
     let due = get_as(&app, "/api/v1/gaps/reassessments-after-transition", &m).await;
     assert_eq!(due[0]["client_id"], c);
     assert_eq!(due[0]["transitioned_on"], "2026-03-05");
@@ -153,8 +255,16 @@ async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_ne
     let gaps = get_as(&app, "/api/v1/gaps/clients-without-mentor", &m).await;
     assert_eq!(gaps[0]["client_id"], c);
     let mentor_id = mentor(&app, "050", &FULL_TRAINING).await;
-    app.post_json(&format!("/api/v1/mentors/{mentor_id}/assignments"), &token(&m), &json!({"client_id": c})).await;
-    assert_eq!(get_as(&app, "/api/v1/gaps/clients-without-mentor", &m).await, json!([]));
+    app.post_json(
+        &format!("/api/v1/mentors/{mentor_id}/assignments"),
+        &token(&m),
+        &json!({"client_id": c}),
+    )
+    .await;
+    assert_eq!(
+        get_as(&app, "/api/v1/gaps/clients-without-mentor", &m).await,
+        json!([])
+    );
     // A reassessment after the move clears the due item.
     let response = app
         .post_json(
@@ -168,7 +278,10 @@ async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_ne
         )
         .await;
     assert_eq!(response.status(), 201);
-    assert_eq!(get_as(&app, "/api/v1/gaps/reassessments-after-transition", &m).await, json!([]));
+    assert_eq!(
+        get_as(&app, "/api/v1/gaps/reassessments-after-transition", &m).await,
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -177,7 +290,12 @@ async fn providers_see_placements_in_their_own_services_with_names_but_no_person
     let (pid, s) = service(&app, "group_home", 4, &["adult_with_mental_disorder"]).await;
     let c = adult(&app, "050", 1).await;
     place(&app, c, s, "2026-01-10").await;
-    let list = get_as(&app, &format!("/api/v1/services/{s}/placements"), &provider(pid)).await;
+    let list = get_as(
+        &app,
+        &format!("/api/v1/services/{s}/placements"),
+        &provider(pid),
+    )
+    .await;
     assert_eq!(list[0]["client_given_name"], "Klients1");
     assert!(!list.to_string().contains("personal_code"));
     let other = app
@@ -188,6 +306,11 @@ async fn providers_see_placements_in_their_own_services_with_names_but_no_person
         .await
         .expect("request");
     assert_problem(other, 403, "about:blank").await;
-    let other_municipality = get_as(&app, &format!("/api/v1/services/{s}/placements"), &municipality("RIX")).await;
+    let other_municipality = get_as(
+        &app,
+        &format!("/api/v1/services/{s}/placements"),
+        &municipality("RIX"),
+    )
+    .await;
     assert_eq!(other_municipality, json!([]));
 }

@@ -1,0 +1,251 @@
+//! Bulk loading of generated rows (the demo data): multi-row `INSERT`s with explicit ids,
+//! one statement per chunk, on either backend.
+//!
+//! `MultiConnection` cannot batch-insert through diesel's DSL, so rows are written as SQL
+//! literals. Only values produced by the program itself pass through here (never request
+//! input); text is quoted by doubling single quotes, which is the whole of SQL string
+//! escaping on both backends (PostgreSQL with `standard_conforming_strings`, the default).
+
+use std::fmt::Write as _;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+
+use super::{DbConnection, QueryResult};
+
+/// One value of a row.
+#[derive(Debug, Clone, Copy)]
+pub enum Lit<'a> {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Text(&'a str),
+    Date(NaiveDate),
+    Timestamp(NaiveDateTime),
+}
+
+impl<'a> From<&'a str> for Lit<'a> {
+    fn from(s: &'a str) -> Self {
+        Lit::Text(s)
+    }
+}
+
+impl<'a> From<&'a String> for Lit<'a> {
+    fn from(s: &'a String) -> Self {
+        Lit::Text(s)
+    }
+}
+
+impl From<i64> for Lit<'_> {
+    fn from(n: i64) -> Self {
+        Lit::Int(n)
+    }
+}
+
+impl From<i32> for Lit<'_> {
+    fn from(n: i32) -> Self {
+        Lit::Int(i64::from(n))
+    }
+}
+
+impl From<bool> for Lit<'_> {
+    fn from(b: bool) -> Self {
+        Lit::Bool(b)
+    }
+}
+
+impl From<NaiveDate> for Lit<'_> {
+    fn from(d: NaiveDate) -> Self {
+        Lit::Date(d)
+    }
+}
+
+impl From<NaiveDateTime> for Lit<'_> {
+    fn from(t: NaiveDateTime) -> Self {
+        Lit::Timestamp(t)
+    }
+}
+
+impl<'a, T: Into<Lit<'a>>> From<Option<T>> for Lit<'a> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Lit::Null, Into::into)
+    }
+}
+
+/// Rows per statement: large enough to amortise the round trip, small enough to keep each
+/// statement (and PostgreSQL's parse tree) modest.
+const ROWS_PER_STATEMENT: usize = 1000;
+/// A statement is also sent once its text passes this size.
+const BYTES_PER_STATEMENT: usize = 1 << 20;
+
+/// Accumulates rows of one table and sends them as multi-row `INSERT`s.
+///
+/// Rows that reference each other (a self-reference such as `superseded_by_id`) must end up
+/// in the same statement: a statement is only sent at [`BulkInsert::end_group`], so the
+/// caller ends a group after each set of rows that belong together. Both backends check
+/// foreign keys at the end of each statement.
+pub struct BulkInsert {
+    table: &'static str,
+    head: String,
+    sql: String,
+    rows_in_statement: usize,
+    columns: usize,
+    rows: u64,
+    postgres: bool,
+    explicit_id: bool,
+}
+
+impl BulkInsert {
+    /// `explicit_id`: the first column is the `id` identity column, given by the caller
+    /// (PostgreSQL needs `OVERRIDING SYSTEM VALUE`, and its sequence is moved past the
+    /// largest id by [`BulkInsert::finish`]).
+    pub fn new(
+        conn: &DbConnection,
+        table: &'static str,
+        columns: &[&str],
+        explicit_id: bool,
+    ) -> Self {
+        let postgres = matches!(conn, DbConnection::Postgres(_));
+        let overriding = if explicit_id && postgres {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        let head = format!(
+            "INSERT INTO {table} ({}){overriding} VALUES ",
+            columns.join(", ")
+        );
+        Self {
+            table,
+            sql: String::with_capacity(BYTES_PER_STATEMENT + 64 * 1024),
+            head,
+            rows_in_statement: 0,
+            columns: columns.len(),
+            rows: 0,
+            postgres,
+            explicit_id,
+        }
+    }
+
+    /// Appends one row; its values must follow the column order given to [`BulkInsert::new`].
+    pub fn row(&mut self, values: &[Lit<'_>]) {
+        debug_assert_eq!(values.len(), self.columns, "row of {}", self.table);
+        if self.rows_in_statement == 0 {
+            self.sql.push_str(&self.head);
+        } else {
+            self.sql.push_str(",\n");
+        }
+        self.sql.push('(');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.sql.push(',');
+            }
+            self.push_value(*value);
+        }
+        self.sql.push(')');
+        self.rows_in_statement += 1;
+        self.rows += 1;
+    }
+
+    fn push_value(&mut self, value: Lit<'_>) {
+        // Writing to a String cannot fail.
+        let _ = match value {
+            Lit::Null => {
+                self.sql.push_str("NULL");
+                Ok(())
+            }
+            Lit::Int(n) => write!(self.sql, "{n}"),
+            Lit::Bool(b) => {
+                // PostgreSQL wants boolean literals; SQLite stores booleans as 0/1 (as diesel does).
+                self.sql.push_str(match (self.postgres, b) {
+                    (true, true) => "TRUE",
+                    (true, false) => "FALSE",
+                    (false, true) => "1",
+                    (false, false) => "0",
+                });
+                Ok(())
+            }
+            Lit::Text(s) => {
+                self.sql.push('\'');
+                for c in s.chars() {
+                    if c == '\'' {
+                        self.sql.push('\'');
+                    }
+                    self.sql.push(c);
+                }
+                self.sql.push('\'');
+                Ok(())
+            }
+            Lit::Date(d) => write!(self.sql, "'{}'", d.format("%Y-%m-%d")),
+            // The text diesel itself writes for `Timestamp` on SQLite; PostgreSQL parses it too.
+            Lit::Timestamp(t) => write!(self.sql, "'{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+        };
+    }
+
+    /// Ends a group of rows that belong together; sends the pending statement once it is
+    /// large enough.
+    pub fn end_group(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+        if self.rows_in_statement >= ROWS_PER_STATEMENT || self.sql.len() >= BYTES_PER_STATEMENT
+        {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+        if self.rows_in_statement > 0 {
+            conn.batch_execute(&self.sql)?;
+            self.sql.clear();
+            self.rows_in_statement = 0;
+        }
+        Ok(())
+    }
+
+    /// Rows appended so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Sends what is pending and, for explicit ids on PostgreSQL, moves the identity
+    /// sequence past the largest id. Returns the number of rows written.
+    pub fn finish(mut self, conn: &mut DbConnection) -> QueryResult<u64> {
+        self.flush(conn)?;
+        if self.explicit_id && self.postgres && self.rows > 0 {
+            conn.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))",
+                t = self.table
+            ))?;
+        }
+        Ok(self.rows)
+    }
+}
+
+/// The largest id of a table with an `id` column (0 when empty), to number new rows after it.
+pub fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct MaxId {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let row: MaxId = diesel::sql_query(format!(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM {table}"
+    ))
+    .get_result(conn)?;
+    Ok(row.id)
+}
+
+/// Rows in a table.
+pub fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let row: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result(conn)?;
+    Ok(row.n)
+}

@@ -1,0 +1,256 @@
+//! Aggregate queries: counts grouped in the database at municipality granularity; the API
+//! rolls them up to the requested dimensions and applies disclosure control.
+
+use chrono::NaiveDate;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::schema::{
+    assessments, clients, di_transitions, indicators, mentor_assignments, mentors, municipalities,
+    providers, service_target_groups, services,
+};
+use super::{DbConnection, MultiBackend, QueryResult};
+
+/// One service as the registry statistics need it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ServiceFact {
+    pub id: i64,
+    pub provider_id: i64,
+    pub sector: String,
+    pub municipality: String,
+    pub service_type: String,
+    pub status: String,
+    pub capacity: i32,
+    pub occupied: i32,
+}
+
+/// Services that exist on `as_of` (created on or before it, not closed before it) of
+/// providers registered by then and not excluded before it.
+pub fn service_facts(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
+    let end_of_day = as_of
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
+    services::table
+        .inner_join(providers::table)
+        .filter(services::created_at.lt(end_of_day))
+        .filter(
+            services::closed_on
+                .is_null()
+                .or(services::closed_on.gt(as_of)),
+        )
+        .filter(providers::registered_on.le(as_of))
+        .filter(
+            providers::excluded_on
+                .is_null()
+                .or(providers::excluded_on.gt(as_of)),
+        )
+        .select((
+            services::id,
+            services::provider_id,
+            providers::sector,
+            services::municipality,
+            services::service_type,
+            services::status,
+            services::capacity,
+            services::occupied,
+        ))
+        .load(conn)
+}
+
+/// `(service id, target group)` for every service.
+pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    service_target_groups::table
+        .select((
+            service_target_groups::service_id,
+            service_target_groups::target_group,
+        ))
+        .load(conn)
+}
+
+/// `(municipality, planning region)` for every municipality.
+pub fn regions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    municipalities::table
+        .select((municipalities::code, municipalities::planning_region))
+        .load(conn)
+}
+
+/// A count at municipality × target group × one more dimension.
+pub type CountFact = (String, String, String, i64);
+
+/// Clients by municipality, target group and DI status.
+pub fn clients_by_status(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
+    clients::table
+        .group_by((
+            clients::municipality,
+            clients::target_group,
+            clients::di_status,
+        ))
+        .select((
+            clients::municipality,
+            clients::target_group,
+            clients::di_status,
+            count_star(),
+        ))
+        .load(conn)
+}
+
+/// DI transitions in `[from, to]` by the client's municipality and target group.
+pub fn transitions(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<CountFact>> {
+    let rows: Vec<(String, String, i64)> = di_transitions::table
+        .inner_join(clients::table)
+        .filter(di_transitions::transitioned_on.ge(from))
+        .filter(di_transitions::transitioned_on.le(to))
+        .group_by((clients::municipality, clients::target_group))
+        .select((clients::municipality, clients::target_group, count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, g, n)| (m, g, String::new(), n))
+        .collect())
+}
+
+/// Clients in the community by whether they have an active mentor (`with` / `without`).
+pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
+    let base = || {
+        clients::table
+            .filter(clients::di_status.eq("in_community"))
+            .group_by((clients::municipality, clients::target_group))
+            .select((clients::municipality, clients::target_group, count_star()))
+    };
+    let mentored = || {
+        mentor_assignments::table
+            .filter(mentor_assignments::ended_on.is_null())
+            .select(mentor_assignments::client_id)
+    };
+    let with: Vec<(String, String, i64)> =
+        base().filter(clients::id.eq_any(mentored())).load(conn)?;
+    let without: Vec<(String, String, i64)> = base()
+        .filter(diesel::dsl::not(clients::id.eq_any(mentored())))
+        .load(conn)?;
+    Ok(with
+        .into_iter()
+        .map(|(m, g, n)| (m, g, "with".to_string(), n))
+        .chain(
+            without
+                .into_iter()
+                .map(|(m, g, n)| (m, g, "without".to_string(), n)),
+        )
+        .collect())
+}
+
+/// Mentors by region, employer municipality (empty for region-employed) and load.
+pub fn mentor_load(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, String, String, i32, i64)>> {
+    mentors::table
+        .group_by((
+            mentors::region,
+            mentors::employer_kind,
+            mentors::employer_code,
+            mentors::active_assignments,
+        ))
+        .select((
+            mentors::region,
+            mentors::employer_kind,
+            mentors::employer_code,
+            mentors::active_assignments,
+            count_star(),
+        ))
+        .load(conn)
+}
+
+/// Clients whose current assessment was due before `as_of`.
+pub fn overdue(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<CountFact>> {
+    let rows: Vec<(String, String, i64)> = assessments::table
+        .inner_join(clients::table)
+        .filter(assessments::superseded_by_id.is_null())
+        .filter(assessments::next_reassessment_due.lt(as_of))
+        .group_by((clients::municipality, clients::target_group))
+        .select((clients::municipality, clients::target_group, count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, g, n)| (m, g, String::new(), n))
+        .collect())
+}
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    clients::municipality,
+    clients::target_group,
+    assessments::care_level,
+);
+
+/// Care levels of the current assessments.
+pub fn care_levels(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
+    assessments::table
+        .inner_join(clients::table)
+        .filter(assessments::superseded_by_id.is_null())
+        .group_by((
+            clients::municipality,
+            clients::target_group,
+            assessments::care_level,
+        ))
+        .select((
+            clients::municipality,
+            clients::target_group,
+            assessments::care_level,
+            count_star(),
+        ))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = indicators, check_for_backend(MultiBackend))]
+pub struct IndicatorRow {
+    pub code: String,
+    pub region: String,
+    pub position: i32,
+    pub name_lv: String,
+    pub name_en: String,
+    pub unit: String,
+    pub baseline: Option<i32>,
+    pub baseline_date: NaiveDate,
+    pub target: Option<i32>,
+    pub target_year: i32,
+    pub data_source: String,
+    pub measure: String,
+    pub service_types: Option<String>,
+    pub source_lines: String,
+}
+
+pub fn indicators(conn: &mut DbConnection, region: &str) -> QueryResult<Vec<IndicatorRow>> {
+    indicators::table
+        .filter(indicators::region.eq(region))
+        .order(indicators::position)
+        .select(IndicatorRow::as_select())
+        .load(conn)
+}
+
+/// Providers of the region registered by `as_of` and not excluded before it.
+pub fn providers_in_region(
+    conn: &mut DbConnection,
+    region: &str,
+    as_of: NaiveDate,
+) -> QueryResult<i64> {
+    providers::table
+        .filter(
+            providers::municipality.eq_any(
+                municipalities::table
+                    .filter(municipalities::planning_region.eq(region.to_string()))
+                    .select(municipalities::code),
+            ),
+        )
+        .filter(providers::registered_on.le(as_of))
+        .filter(
+            providers::excluded_on
+                .is_null()
+                .or(providers::excluded_on.gt(as_of)),
+        )
+        .count()
+        .get_result(conn)
+}
