@@ -265,23 +265,23 @@ fn respond(
     if !wants_csv {
         return Ok(response.json(table));
     }
+    // Dimensions (each with its label), then metrics (each with its suppression marker),
+    // in the table's order.
+    let present = |c: &str| table.rows.iter().any(|r| r.get(c).is_some());
     let mut columns: Vec<String> = Vec::new();
-    for row in &table.rows {
-        if let Value::Object(obj) = row {
-            for key in obj.keys() {
-                if !columns.contains(key) {
-                    columns.push(key.clone());
-                }
-            }
+    for dim in &table.dimensions {
+        columns.push(dim.clone());
+        let label = format!("{dim}_label");
+        if present(&label) {
+            columns.push(label);
         }
     }
-    if columns.is_empty() {
-        columns = table
-            .dimensions
-            .iter()
-            .chain(&table.metrics)
-            .cloned()
-            .collect();
+    for metric in &table.metrics {
+        columns.push(metric.clone());
+        let marker = format!("{metric}_suppressed");
+        if present(&marker) {
+            columns.push(marker);
+        }
     }
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::Internal(e.into());
@@ -1007,8 +1007,21 @@ pub async fn indicator_stats(
                 .is_some_and(|a| a.contains("text/csv")))
     {
         let table = StatsTable {
-            dimensions: vec!["code".into()],
-            metrics: vec!["value".into()],
+            dimensions: vec!["code".into(), "name".into(), "unit".into()],
+            metrics: [
+                "baseline",
+                "baseline_date",
+                "target",
+                "target_year",
+                "value",
+                "computable",
+                "method",
+                "data_source",
+                "source",
+            ]
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
             rows,
             total: Value::Null,
             suppression: SuppressionInfo {

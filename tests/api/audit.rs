@@ -3,7 +3,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     TestApp, admin, adult, assert_problem, assessment_body, etag_of, ministry, municipality,
-    provider, region, request_id, today, token,
+    new_code, provider, region, request_id, today, token,
 };
 
 const ADULT: &str = "adult_with_mental_disorder";
@@ -358,7 +358,7 @@ async fn the_owning_municipality_reads_its_clients_access_log_including_that_rea
         .create_client_id("050", &adult("161175-19997", "Žurnāla"))
         .await;
     let other = app
-        .create_client_id("050", &adult("300190-12341", "Cita"))
+        .create_client_id("050", &adult(&new_code(7), "Cita"))
         .await;
     let path = format!("/api/v1/clients/{id}");
     let (read_rid, _) = done(app.get_as(&path, &token(&admin())).await, 200).await;
@@ -407,7 +407,7 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
         .create_client_id("050", &adult("161175-19997", "Filtrē"))
         .await;
     let other = app
-        .create_client_id("050", &adult("300190-12341", "Cita"))
+        .create_client_id("050", &adult(&new_code(7), "Cita"))
         .await;
     app.get_ok(&format!("/api/v1/clients/{id}"), &kuldiga).await;
     app.get_ok(&format!("/api/v1/clients/{id}"), &token(&admin()))

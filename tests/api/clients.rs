@@ -682,10 +682,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
         format!("/api/v1/audit?client_id={id}"),
     ];
     let posts = [
-        (
-            "/api/v1/clients".to_string(),
-            adult("300190-12341", "Jauna"),
-        ),
+        ("/api/v1/clients".to_string(), adult(&new_code(9), "Jauna")),
         (
             "/api/v1/clients/search".to_string(),
             json!({"personal_code": "161175-19997"}),

@@ -562,15 +562,6 @@ impl TestApp {
         }
     }
 
-    /// The audit records of one request.
-    pub async fn audit_of_request(&self, request_id: &str) -> Vec<Value> {
-        self.audit_records("")
-            .await
-            .into_iter()
-            .filter(|r| r["request_id"] == request_id)
-            .collect()
-    }
-
     /// Rows of `table` whose text column `column` contains `needle` (read straight from the
     /// database, to prove what is never stored).
     pub fn count_rows_containing(&self, table: &str, column: &str, needle: &str) -> i64 {

@@ -14,4 +14,5 @@ mod placements;
 mod providers;
 mod reference;
 mod services;
+mod stats;
 mod support_plans;
