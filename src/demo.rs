@@ -44,9 +44,7 @@ use crate::domain::registry::{
     LegalStatus, ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules,
     check_service, search_terms,
 };
-use crate::domain::support_plan::{
-    Section, check_finalisable, check_known_sections, opinion_name, sections_for,
-};
+use crate::domain::support_plan::{Section, check_finalisable, check_known_sections, sections_for};
 use crate::domain::validity::{Validity, ensure_municipality_valid};
 use crate::pii::PiiKeys;
 
@@ -114,6 +112,7 @@ pub fn generate(
         let plan = Plan::build(&reference, options, &ids)?;
         progress.finish();
         let mut writer = Writer {
+            seed: options.seed,
             conn,
             plan: &plan,
             progress: &mut progress,
@@ -123,8 +122,8 @@ pub fn generate(
         writer.providers()?;
         writer.services()?;
         writer.clients()?;
-        writer.assessments(options.seed)?;
-        writer.support_plans(options.seed)?;
+        writer.assessments()?;
+        writer.support_plans()?;
         writer.mentors()?;
         writer.assignments()?;
         writer.placements()?;
@@ -591,10 +590,7 @@ fn section_text(rng: &mut ChaCha8Rng, section: &Section) -> String {
             "Māte atņemtas aizgādības tiesības; saskarsme uzraudzīta.",
             "Vecāki miruši; uztur saikni ar vecmāmiņu.",
         ],
-        "child_opinion_on_family" => [
-            "Vēlas dzīvot ģimenē laukos.",
-            "Vēlas palikt kopā ar brāli.",
-        ],
+        "child_opinion_on_family" => ["Vēlas dzīvot ģimenē laukos.", "Vēlas palikt kopā ar brāli."],
         "treatment_and_rehabilitation" => [
             "Fizioterapija divreiz nedēļā un logopēda nodarbības.",
             "Regulāra bērnu psihiatra uzraudzība.",
@@ -1068,7 +1064,6 @@ struct Service {
 struct Client {
     id: i64,
     group: TargetGroup,
-    female: bool,
     given: &'static str,
     family: &'static str,
     birth: NaiveDate,
@@ -1116,7 +1111,6 @@ struct Training {
 
 struct Mentor {
     id: i64,
-    female: bool,
     given: &'static str,
     family: &'static str,
     employer_kind: &'static str,
@@ -1164,7 +1158,11 @@ fn reform_day() -> NaiveDate {
 }
 
 impl<'r> Plan<'r> {
-    fn build(reference: &'r Reference, options: &DemoOptions, ids: &IdBase) -> anyhow::Result<Self> {
+    fn build(
+        reference: &'r Reference,
+        options: &DemoOptions,
+        ids: &IdBase,
+    ) -> anyhow::Result<Self> {
         let today = options.today;
         let mut plan = Plan {
             reference,
@@ -1194,9 +1192,7 @@ impl<'r> Plan<'r> {
             );
         }
         let services = options.services.unwrap_or(providers * 5);
-        let mentors = options
-            .mentors
-            .unwrap_or((options.clients / 5).max(n_mun));
+        let mentors = options.mentors.unwrap_or((options.clients / 5).max(n_mun));
         plan.providers(options.seed, providers, ids.provider)?;
         plan.clients(options.seed, options.clients, ids)?;
         plan.services(options.seed, services, ids.service)?;
@@ -1270,18 +1266,18 @@ impl<'r> Plan<'r> {
                 let municipality = weights.pick(&mut rng);
                 let legal = legal_weights[legal_pick.pick(&mut rng)].0;
                 let quoted = pick(&mut rng, &PLACE_NAMES);
-                let gen = genitive(&reference.municipalities[municipality].name);
+                let of_mun = genitive(&reference.municipalities[municipality].name);
                 let name = match legal {
                     LegalStatus::MunicipalInstitution => match rng.random_range(0..3) {
-                        0 => format!("{gen} sociālās aprūpes centrs \"{quoted}\""),
-                        1 => format!("{gen} sociālo pakalpojumu centrs \"{quoted}\""),
-                        _ => format!("{gen} dienas centrs \"{quoted}\""),
+                        0 => format!("{of_mun} sociālās aprūpes centrs \"{quoted}\""),
+                        1 => format!("{of_mun} sociālo pakalpojumu centrs \"{quoted}\""),
+                        _ => format!("{of_mun} dienas centrs \"{quoted}\""),
                     },
                     LegalStatus::MunicipalInstitutionUnit => {
-                        format!("{gen} sociālā dienesta struktūrvienība \"{quoted}\"")
+                        format!("{of_mun} sociālā dienesta struktūrvienība \"{quoted}\"")
                     }
                     LegalStatus::MunicipalAgency => {
-                        format!("{gen} sociālo pakalpojumu aģentūra \"{quoted}\"")
+                        format!("{of_mun} sociālo pakalpojumu aģentūra \"{quoted}\"")
                     }
                     LegalStatus::MunicipalOwnedCompany | LegalStatus::Company => {
                         format!("SIA \"{quoted}\"")
@@ -1413,9 +1409,9 @@ impl<'r> Plan<'r> {
             // The checks the API makes when a client is registered.
             let parsed = PersonalCode::parse(code.as_str())
                 .map_err(|e| anyhow!("generated personal code does not parse: {e}"))?;
-            parsed
-                .check_birth_date(birth)
-                .map_err(|e| anyhow!("generated personal code disagrees with the birth date: {e}"))?;
+            parsed.check_birth_date(birth).map_err(|e| {
+                anyhow!("generated personal code disagrees with the birth date: {e}")
+            })?;
             rule(check_target_group_age(group, birth, today), "client")?;
             let need_weights: &[u64] = match intended {
                 DiStatus::InInstitution => &[5, 15, 35, 30, 15],
@@ -1438,7 +1434,6 @@ impl<'r> Plan<'r> {
             self.clients.push(Client {
                 id: ids.client + i as i64,
                 group,
-                female,
                 given,
                 family,
                 birth,
@@ -1534,7 +1529,7 @@ impl<'r> Plan<'r> {
         let plans: [(&[&str], i64, &[(&str, u64)]); 2] = [
             (
                 &adult_groups,
-                (institutional_adults * 115).div_ceil(100),
+                (institutional_adults * 115 + 99) / 100,
                 &[
                     ("state_social_care_centre", 55),
                     ("long_term_care_institution", 25),
@@ -1543,7 +1538,7 @@ impl<'r> Plan<'r> {
             ),
             (
                 &child_groups,
-                (institutional_children * 120).div_ceil(100),
+                (institutional_children * 120 + 99) / 100,
                 &[
                     ("children_long_term_care_institution", 40),
                     ("small_children_institution", 20),
@@ -1709,9 +1704,9 @@ impl<'r> Plan<'r> {
             )
         };
         let description = rng.random_bool(0.6).then(|| {
-            let gen = genitive(&m.name);
+            let of_mun = genitive(&m.name);
             match rng.random_range(0..3) {
-                0 => format!("{} {gen} iedzīvotājiem.", stype.label_lv),
+                0 => format!("{} {of_mun} iedzīvotājiem.", stype.label_lv),
                 1 => format!(
                     "{}. Individuāls atbalsts sadzīves iemaņu apguvē un sociālajā integrācijā.",
                     stype.label_lv
@@ -1767,8 +1762,12 @@ impl<'r> Plan<'r> {
         let mut vacancies = Vacancies::new(self);
         for c in 0..self.clients.len() {
             match self.clients[c].intended {
-                DiStatus::InInstitution => self.place_in_institution(&mut rng, &mut vacancies, c, ids)?,
-                DiStatus::InCommunity => self.place_in_community(&mut rng, &mut vacancies, c, ids)?,
+                DiStatus::InInstitution => {
+                    self.place_in_institution(&mut rng, &mut vacancies, c, ids)?
+                }
+                DiStatus::InCommunity => {
+                    self.place_in_community(&mut rng, &mut vacancies, c, ids)?
+                }
                 DiStatus::WaitingList => {}
             }
             // The status that follows from the active placements (as the API derives it).
@@ -1852,12 +1851,7 @@ impl<'r> Plan<'r> {
             "placement",
         )?;
         let institutional = facts.institutional;
-        let limit = time_limit(
-            &self.policy,
-            facts.service_type,
-            client.birth,
-            started_on,
-        );
+        let limit = time_limit(&self.policy, facts.service_type, client.birth, started_on);
         if end.is_none() {
             let service = &mut self.services[s];
             if service.occupied >= service.capacity {
@@ -2139,20 +2133,15 @@ impl<'r> Plan<'r> {
                     .map_or_else(|| employer_code.clone(), |m| m.name.clone());
                 format!("{}.lv", slug(&m))
             };
-            let email = rng.random_bool(0.7).then(|| {
-                format!(
-                    "{}.{}@{email_domain}",
-                    slug(given),
-                    slug(family)
-                )
-            });
+            let email = rng
+                .random_bool(0.7)
+                .then(|| format!("{}.{}@{email_domain}", slug(given), slug(family)));
             let phone = rng
                 .random_bool(0.8)
                 .then(|| format!("+371 2{:07}", rng.random_range(0..10_000_000)));
             let created_at = during(&mut rng, created_on);
             self.mentors.push(Mentor {
                 id: base_id + i as i64,
-                female,
                 given,
                 family,
                 employer_kind,
@@ -2276,17 +2265,23 @@ impl<'r> Plan<'r> {
                     .collect();
                 if !candidates.is_empty() {
                     let earlier = *pick(&mut rng, &candidates);
-                    let lower = floor.max(self.mentors[earlier].eligible_from.unwrap_or(self.yesterday));
+                    let lower = floor.max(
+                        self.mentors[earlier]
+                            .eligible_from
+                            .unwrap_or(self.yesterday),
+                    );
                     if plus_days(lower, 30) < started_on {
                         let from = day_between(&mut rng, lower, minus_days(started_on, 30));
-                        let to = day_between(&mut rng, plus_days(from, 14), started_on).min(started_on);
+                        let to =
+                            day_between(&mut rng, plus_days(from, 14), started_on).min(started_on);
+                        let reason = *pick(&mut rng, &ASSIGNMENT_END_REASONS);
                         self.push_assignment(
                             &mut rng,
                             base_id,
                             earlier,
                             c,
                             from,
-                            Some((to, *pick(&mut rng, &ASSIGNMENT_END_REASONS))),
+                            Some((to, reason)),
                         );
                     }
                 }
@@ -2512,6 +2507,7 @@ impl Vacancies {
 // ---------------------------------------------------------------------------------------
 
 struct Writer<'a, 'r> {
+    seed: u64,
     conn: &'a mut DbConnection,
     plan: &'a Plan<'r>,
     progress: &'a mut Progress,
@@ -2528,7 +2524,8 @@ impl Writer<'_, '_> {
 
     fn providers(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
-        self.progress.start("providers", plan.providers.len() as u64);
+        self.progress
+            .start("providers", plan.providers.len() as u64);
         let mut insert = BulkInsert::new(
             self.conn,
             "providers",
@@ -2569,7 +2566,7 @@ impl Writer<'_, '_> {
                 p.registered_on.into(),
                 p.status_changed_on.into(),
                 Lit::Null,
-                1.into(),
+                Lit::Int(1),
                 p.created_at.into(),
                 p.updated_at.into(),
             ]);
@@ -2638,7 +2635,7 @@ impl Writer<'_, '_> {
                 s.price.as_ref().map(|p| p.0).into(),
                 s.price.as_ref().map(|p| &p.1).into(),
                 s.closed_on.into(),
-                1.into(),
+                Lit::Int(1),
                 s.created_at.into(),
                 s.created_at.into(),
             ]);
@@ -2709,7 +2706,7 @@ impl Writer<'_, '_> {
                 c.status.as_str().into(),
                 c.consent_on.is_some().into(),
                 c.consent_on.into(),
-                1.into(),
+                Lit::Int(1),
                 c.created_at.into(),
                 c.updated_at.into(),
             ]);
@@ -2721,11 +2718,11 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
-    fn assessments(&mut self, seed: u64) -> anyhow::Result<()> {
+    fn assessments(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
         let reference = plan.reference;
         let instrument = &reference.instrument;
-        let mut rng = rng_for(seed, "assessments");
+        let mut rng = rng_for(self.seed, "assessments");
         let total: usize = plan.clients.iter().map(|c| c.assessed.len()).sum();
         self.progress.start("assessments", total as u64);
         let mut assessments = BulkInsert::new(
@@ -2789,6 +2786,8 @@ impl Writer<'_, '_> {
             .collect();
         let months = plan.policy.reassessment_months;
         let domains = ["health", "self_care", "communication"];
+        // Assessments superseded by the next one (the client's next id).
+        let mut superseded = Vec::new();
         let mut done = 0;
         for c in &plan.clients {
             let n = c.assessed.len();
@@ -2816,7 +2815,7 @@ impl Writer<'_, '_> {
                 rule(check_organisation(organisation), "assessment")?;
                 let mut roles: Vec<&str> = required_team(c.group).to_vec();
                 if !extra_roles.is_empty() && rng.random_bool(0.1) {
-                    roles.push(pick(&mut rng, &extra_roles));
+                    roles.push(*pick(&mut rng, &extra_roles));
                 }
                 let members: Vec<TeamMember> = roles
                     .iter()
@@ -2859,7 +2858,8 @@ impl Writer<'_, '_> {
                 let notes = rng
                     .random_bool(0.25)
                     .then(|| *pick(&mut rng, &ASSESSMENT_NOTES));
-                let created_on = plus_days(assessed_on, rng.random_range(0..=2)).min(plan.yesterday);
+                let created_on =
+                    plus_days(assessed_on, rng.random_range(0..=2)).min(plan.yesterday);
                 assessments.row(&[
                     id.into(),
                     c.id.into(),
@@ -2878,13 +2878,15 @@ impl Writer<'_, '_> {
                     notes.into(),
                     next_reassessment_due(assessed_on, months).into(),
                     (k > 0).then(|| id - 1).into(),
-                    (k + 1 < n).then(|| id + 1).into(),
+                    Lit::Null, // superseded_by_id: linked below
                     CREATED_BY.into(),
                     during(&mut rng, created_on).into(),
                 ]);
+                if k + 1 < n {
+                    superseded.push(id);
+                }
                 done += 1;
             }
-            // A client's chain (supersedes / superseded_by) stays within one statement.
             if assessments.end_group(self.conn)? {
                 team.flush(self.conn)?;
                 needed.flush(self.conn)?;
@@ -2894,14 +2896,17 @@ impl Writer<'_, '_> {
         self.done("assessments", assessments)?;
         self.done("assessment_team_members", team)?;
         self.done("assessment_service_types", needed)?;
+        // As `db::assessments::insert` does: the previous assessment is superseded by the next.
+        bulk::link_to_next(self.conn, "assessments", "superseded_by_id", &superseded)?;
         self.progress.finish();
         Ok(())
     }
 
-    fn support_plans(&mut self, seed: u64) -> anyhow::Result<()> {
+    fn support_plans(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
-        let mut rng = rng_for(seed, "support plans");
-        self.progress.start("support plans", plan.clients.len() as u64);
+        let mut rng = rng_for(self.seed, "support plans");
+        self.progress
+            .start("support plans", plan.clients.len() as u64);
         let mut plans = BulkInsert::new(
             self.conn,
             "support_plans",
@@ -2927,6 +2932,7 @@ impl Writer<'_, '_> {
             false,
         );
         let mut next_id = plan.plan_base_id;
+        let mut replaced = Vec::new();
         for (i, c) in plan.clients.iter().enumerate() {
             if c.assessed.is_empty() || !rng.random_bool(0.4) {
                 self.progress.tick(i as u64 + 1);
@@ -2950,7 +2956,8 @@ impl Writer<'_, '_> {
                 let created_on = plus_days(assessed_on, rng.random_range(3..=30))
                     .max(previous_day)
                     .min(plan.yesterday);
-                let finalised_on = plus_days(created_on, rng.random_range(0..=20)).min(plan.yesterday);
+                let finalised_on =
+                    plus_days(created_on, rng.random_range(0..=20)).min(plan.yesterday);
                 previous_day = finalised_on;
                 let chosen: Vec<&Section> = if is_final {
                     all_sections.iter().collect()
@@ -2979,27 +2986,25 @@ impl Writer<'_, '_> {
                         "support plan",
                     )?;
                 }
-                // A newer final version replaces the previous final one.
-                let replaced_by = (is_final && last_final.is_some_and(|l| l > v))
-                    .then(|| {
-                        versions[v + 1..]
-                            .iter()
-                            .position(|(_, f)| *f)
-                            .map(|k| id + 1 + k as i64)
-                    })
-                    .flatten();
+                // A newer final version replaces the previous final one (linked below).
+                if is_final && last_final.is_some_and(|l| l > v) {
+                    if versions.get(v + 1).map(|(_, f)| *f) != Some(true) {
+                        bail!("a final plan is replaced by the next final version");
+                    }
+                    replaced.push(id);
+                }
                 let created_at = during(&mut rng, created_on);
                 let finalised_at = is_final.then(|| during(&mut rng, finalised_on).max(created_at));
                 plans.row(&[
                     id.into(),
                     c.id.into(),
                     (v as i32 + 1).into(),
-                    if is_final { "final" } else { "draft" }.into(),
+                    (if is_final { "final" } else { "draft" }).into(),
                     (c.first_assessment_id + a as i64).into(),
                     opinion.into(),
                     finalised_at.into(),
-                    replaced_by.into(),
-                    1.into(),
+                    Lit::Null, // replaced_by_id
+                    Lit::Int(1),
                     created_at.into(),
                     finalised_at.unwrap_or(created_at).into(),
                 ]);
@@ -3009,7 +3014,6 @@ impl Writer<'_, '_> {
                 }
             }
             next_id += versions.len() as i64;
-            let _ = opinion_name(c.group);
             if plans.end_group(self.conn)? {
                 sections.flush(self.conn)?;
             }
@@ -3017,6 +3021,7 @@ impl Writer<'_, '_> {
         }
         self.done("support_plans", plans)?;
         self.done("support_plan_sections", sections)?;
+        bulk::link_to_next(self.conn, "support_plans", "replaced_by_id", &replaced)?;
         self.progress.finish();
         Ok(())
     }
@@ -3058,9 +3063,8 @@ impl Writer<'_, '_> {
             true,
         );
         let mut training_id = plan.training_base_id;
-        let mut rng = rng_for(0, "training times");
+        let mut rng = rng_for(self.seed, "training times");
         for (i, m) in plan.mentors.iter().enumerate() {
-            let _ = m.female;
             mentors.row(&[
                 m.id.into(),
                 m.given.into(),
@@ -3072,7 +3076,7 @@ impl Writer<'_, '_> {
                 m.phone.as_ref().into(),
                 m.email.as_ref().into(),
                 m.active.into(),
-                1.into(),
+                Lit::Int(1),
                 m.created_at.into(),
                 m.created_at.into(),
             ]);
@@ -3181,7 +3185,13 @@ impl Writer<'_, '_> {
         let mut insert = BulkInsert::new(
             self.conn,
             "di_transitions",
-            &["id", "client_id", "transitioned_on", "placement_id", "created_at"],
+            &[
+                "id",
+                "client_id",
+                "transitioned_on",
+                "placement_id",
+                "created_at",
+            ],
             true,
         );
         for (i, t) in plan.transitions.iter().enumerate() {
@@ -3193,8 +3203,7 @@ impl Writer<'_, '_> {
                 t.created_at.into(),
             ]);
             insert.end_group(self.conn)?;
-            self.progress
-                .tick((plan.placements.len() + i + 1) as u64);
+            self.progress.tick((plan.placements.len() + i + 1) as u64);
         }
         self.done("di_transitions", insert)?;
         self.progress.finish();

@@ -2,6 +2,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kopiena::auth::{self, Claims, Role};
 use kopiena::config::Settings;
+use kopiena::demo::{self, DemoOptions};
+use kopiena::pii::PiiKeys;
 use kopiena::startup::Application;
 use kopiena::{api, db, telemetry};
 
@@ -25,6 +27,30 @@ enum Command {
     /// Print a development token (HS256, signed with the configured or development secret),
     /// e.g. `kopiena token --role municipality --municipality 050`.
     Token(TokenArgs),
+    /// Fill an empty database with deterministic synthetic demo data (providers, services,
+    /// clients with assessments and support plans, mentors, assignments, placements), e.g.
+    /// `kopiena demo-data --clients 100000 --seed 42`. Refuses a database that holds data.
+    DemoData(DemoArgs),
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    /// Number of clients.
+    #[arg(long, default_value_t = 2000)]
+    clients: u32,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of providers [default: clients / 50, at least one per municipality plus the
+    /// five state social care centres].
+    #[arg(long)]
+    providers: Option<u32>,
+    /// Number of services [default: five per provider].
+    #[arg(long)]
+    services: Option<u32>,
+    /// Number of social mentors [default: clients / 5, at least one per municipality].
+    #[arg(long)]
+    mentors: Option<u32>,
 }
 
 #[derive(clap::Args)]
@@ -84,6 +110,38 @@ async fn main() -> anyhow::Result<()> {
                 ..claims
             })?;
             println!("{token}");
+            Ok(())
+        }
+        Command::DemoData(args) => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn", std::io::stderr);
+            let keys = PiiKeys::from_settings(&settings)?;
+            let mut conn = db::establish(&settings.database.url)?;
+            db::run_migrations(&mut conn)?;
+            let options = DemoOptions {
+                providers: args.providers,
+                services: args.services,
+                mentors: args.mentors,
+                policy: settings.policy.clone(),
+                progress: true,
+                ..DemoOptions::new(args.clients, args.seed)
+            };
+            eprintln!(
+                "loading demo data (seed {}, {} clients) into {:?} database",
+                args.seed,
+                args.clients,
+                settings.database.backend()
+            );
+            let report = demo::generate(&mut conn, &options, &keys)?;
+            println!("demo data loaded in {:.1} s", report.total.as_secs_f64());
+            println!("\n{:<28}{:>10}", "phase", "seconds");
+            for (phase, took) in &report.phases {
+                println!("{phase:<28}{:>10.1}", took.as_secs_f64());
+            }
+            println!("\n{:<28}{:>10}", "table", "rows");
+            for (table, rows) in &report.rows {
+                println!("{table:<28}{rows:>10}");
+            }
             Ok(())
         }
         Command::Migrate => {

@@ -185,6 +185,7 @@ pub async fn create_client(
         key,
         user.sub.clone(),
         fingerprint,
+        Some(keys.clone()),
         move |conn| {
             audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {

@@ -1,6 +1,7 @@
 //! Shared HTTP conventions: pagination, ETag/If-Match, Idempotency-Key.
 
 use std::future::{Ready, ready};
+use std::sync::Arc;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
@@ -13,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::MAX_PAGE_SIZE;
 use crate::db::{Db, DbConnection, idempotency};
 use crate::error::{ApiError, ApiResult};
+use crate::pii::PiiKeys;
 
 /// One page of a list, in a stable order.
 #[derive(Debug, Serialize, ToSchema)]
@@ -198,12 +200,14 @@ impl From<ApiError> for TxError {
 }
 
 /// Runs a creation in one transaction, claiming the idempotency key first so a concurrent
-/// retry waits for it and then replays its response.
+/// retry waits for it and then replays its response. With `seal`, the stored response is
+/// encrypted at rest (it holds personal data, such as a client's personal code).
 pub async fn create<T, F>(
     db: &Db,
     key: IdempotencyKey,
     caller: String,
     fingerprint: String,
+    seal: Option<Arc<PiiKeys>>,
     f: F,
 ) -> ApiResult<HttpResponse>
 where
@@ -211,6 +215,7 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
 {
     let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
+    let opener = seal.clone();
     let stored = db
         .run(move |conn| {
             use diesel::Connection;
@@ -252,7 +257,12 @@ where
                         record.status = response.status;
                         record.location.clone_from(&response.location);
                         record.etag.clone_from(&response.etag);
-                        record.body.clone_from(&response.body);
+                        record.body = match &seal {
+                            Some(keys) => {
+                                keys.encrypt(&response.body).map_err(ApiError::Internal)?
+                            }
+                            None => response.body.clone(),
+                        };
                         idempotency::complete(conn, record)?;
                     }
                     Ok(response)
@@ -262,8 +272,11 @@ where
                 Err(TxError::Api(e)) => Err(e),
                 Err(TxError::Replay) => {
                     let key = key.0.unwrap_or_default();
-                    let stored = idempotency::find(conn, &caller, &key)?;
+                    let mut stored = idempotency::find(conn, &caller, &key)?;
                     if stored.request_hash == hash {
+                        if let Some(keys) = &opener {
+                            stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
+                        }
                         Ok(stored)
                     } else {
                         Err(ApiError::IdempotencyKeyReused)

@@ -240,6 +240,7 @@ pub async fn create_provider(
         key,
         user.sub.clone(),
         fingerprint,
+        None,
         move |conn| {
             check_municipality(conn, &changes.municipality, registered_on)?;
             let row = q::insert(conn, &changes)?;

@@ -285,6 +285,7 @@ pub async fn create_service(
         key,
         user.sub.clone(),
         fingerprint,
+        None,
         move |conn| {
             let provider = writable_provider(conn, &user, provider_id)?;
             let rules = catalogue_rules(conn, &input.service_type)?;

@@ -183,16 +183,18 @@ impl BulkInsert {
     }
 
     /// Ends a group of rows that belong together; sends the pending statement once it is
-    /// large enough.
-    pub fn end_group(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
-        if self.rows_in_statement >= ROWS_PER_STATEMENT || self.sql.len() >= BYTES_PER_STATEMENT
-        {
+    /// large enough. Returns whether it did: rows of another table that reference these
+    /// may then be sent too ([`BulkInsert::flush`]).
+    pub fn end_group(&mut self, conn: &mut DbConnection) -> QueryResult<bool> {
+        if self.rows_in_statement >= ROWS_PER_STATEMENT || self.sql.len() >= BYTES_PER_STATEMENT {
             self.flush(conn)?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
-    fn flush(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+    /// Sends the pending rows now.
+    pub fn flush(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
         if self.rows_in_statement > 0 {
             conn.batch_execute(&self.sql)?;
             self.sql.clear();
@@ -245,7 +247,33 @@ pub fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let row: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .get_result(conn)?;
+    let row: Count =
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result(conn)?;
     Ok(row.n)
+}
+
+/// Sets `column` to `id + 1` on the rows `ids`: the forward link of a chain of rows numbered
+/// consecutively (an assessment's `superseded_by_id`, a plan's `replaced_by_id`).
+///
+/// Written after the rows rather than with them: SQLite answers an insert whose foreign key
+/// points at a row later in the same statement by scanning the table for every row that
+/// follows, which turns a bulk load quadratic.
+pub fn link_to_next(
+    conn: &mut DbConnection,
+    table: &str,
+    column: &str,
+    ids: &[i64],
+) -> QueryResult<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("UPDATE {table} SET {column} = id + 1 WHERE id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(sql, "{id}");
+        }
+        sql.push(')');
+        conn.batch_execute(&sql)?;
+    }
+    Ok(())
 }

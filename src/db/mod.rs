@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod bulk;
 pub mod clients;
 pub mod idempotency;
 pub mod mentors;

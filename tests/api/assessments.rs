@@ -673,3 +673,54 @@ async fn needed_service_types_must_be_in_the_catalogue() {
     );
     assert!(assessments_of(&app, id).await.is_empty());
 }
+
+#[tokio::test]
+async fn concurrent_assessments_of_one_client_leave_exactly_one_current_assessment() {
+    let app = TestApp::spawn().await;
+    let id = client(&app, ADULT, 1).await;
+    app.create_assessment("050", id, &assessment_body(ADULT, "2025-01-10", (1, 1, 1)))
+        .await;
+    let bodies: Vec<Value> = (0..8)
+        .map(|day| assessment_body(ADULT, &format!("2026-02-{:02}", day + 1), (2, 2, 2)))
+        .collect();
+    let statuses: Vec<u16> =
+        futures::future::join_all(bodies.iter().map(|body| post(&app, id, body)))
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+    assert!(
+        statuses.iter().all(|s| [201, 409].contains(s)),
+        "{statuses:?}"
+    );
+    let created = statuses.iter().filter(|s| **s == 201).count();
+
+    let list = assessments_of(&app, id).await;
+    assert_eq!(list.len(), 1 + created);
+    let current: Vec<&Value> = list
+        .iter()
+        .filter(|a| a["superseded_by_id"].is_null())
+        .collect();
+    assert_eq!(current.len(), 1, "one current assessment: {list:#?}");
+    let mut successors: Vec<i64> = list
+        .iter()
+        .filter_map(|a| a["superseded_by_id"].as_i64())
+        .collect();
+    successors.sort_unstable();
+    successors.dedup();
+    assert_eq!(
+        successors.len(),
+        list.len() - 1,
+        "a single chain: {list:#?}"
+    );
+    let due = app
+        .get_ok(
+            &format!(
+                "/api/v1/assessments/due?before={}",
+                months_from(today(), 24)
+            ),
+            &token(&municipality("050")),
+        )
+        .await;
+    assert_eq!(due["total"], 1, "the client is due once: {due}");
+}

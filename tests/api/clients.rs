@@ -990,3 +990,35 @@ async fn transferring_a_case_to_its_own_municipality_is_409_and_to_an_unknown_on
         .await;
     assert_eq!(history, json!([]));
 }
+
+#[tokio::test]
+async fn concurrent_registrations_of_one_code_register_it_once() {
+    let app = TestApp::spawn().await;
+    let requests: Vec<(String, Value)> = ["050", "RIX", "JEL", "050", "RIX", "JEL"]
+        .iter()
+        .enumerate()
+        .map(|(n, m)| {
+            (
+                token(&municipality(m)),
+                adult("161175-19997", &format!("Dubulte{n}")),
+            )
+        })
+        .collect();
+    let responses = futures::future::join_all(
+        requests
+            .iter()
+            .map(|(t, body)| app.post_json("/api/v1/clients", t, body)),
+    )
+    .await;
+    let mut created = 0;
+    for response in responses {
+        if response.status() == 201 {
+            created += 1;
+        } else {
+            assert_problem(response, 409, "/problems/client-already-registered").await;
+        }
+    }
+    assert_eq!(created, 1);
+    let everyone = app.get_ok("/api/v1/clients", &token(&admin())).await;
+    assert_eq!(everyone["total"], 1);
+}

@@ -543,3 +543,39 @@ async fn a_plan_is_based_only_on_an_assessment_of_its_own_client() {
         .await;
     assert_eq!(plan["assessment_id"], own["id"]);
 }
+
+#[tokio::test]
+async fn concurrent_final_versions_number_uniquely_and_leave_one_current_final_plan() {
+    let app = TestApp::spawn().await;
+    let id = client(&app, ADULT, 1).await;
+    let all = sections(&app, ADULT, &[]).await;
+    let body = json!({"sections": all, "opinion": "Mana izvēle", "status": "final"});
+    let path = plans_path(id);
+    let token = kuldiga();
+    let statuses: Vec<u16> =
+        futures::future::join_all((0..6).map(|_| app.post_json(&path, &token, &body)))
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+    assert!(
+        statuses.iter().all(|s| [201, 409].contains(s)),
+        "{statuses:?}"
+    );
+    let created = statuses.iter().filter(|s| **s == 201).count();
+    assert!(created >= 1, "{statuses:?}");
+    let list = app.get_ok(&path, &token).await;
+    let plans = list.as_array().expect("array");
+    assert_eq!(plans.len(), created);
+    let mut versions: Vec<i64> = plans
+        .iter()
+        .map(|p| p["plan_version"].as_i64().expect("version"))
+        .collect();
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=created as i64).collect::<Vec<_>>());
+    let current: Vec<&Value> = plans
+        .iter()
+        .filter(|p| p["replaced_by_id"].is_null())
+        .collect();
+    assert_eq!(current.len(), 1, "one current final plan: {list:#}");
+}
