@@ -143,10 +143,11 @@ pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
         .collect())
 }
 
-/// Mentors by region, employer municipality (empty for region-employed) and load.
-pub fn mentor_load(
-    conn: &mut DbConnection,
-) -> QueryResult<Vec<(String, String, String, i32, i64)>> {
+/// `(region, employer kind, employer code, active assignments, mentors)`.
+pub type LoadFact = (String, String, String, i32, i64);
+
+/// Mentors by region, employer and load.
+pub fn mentor_load(conn: &mut DbConnection) -> QueryResult<Vec<LoadFact>> {
     mentors::table
         .group_by((
             mentors::region,
