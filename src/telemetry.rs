@@ -37,7 +37,17 @@ pub async fn echo_request_id(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().copied();
+    let method = req.method().clone();
+    let started = std::time::Instant::now();
     let mut response = next.call(req).await?;
+    // One line per request (route pattern, never the query string or body).
+    tracing::info!(
+        method = %method,
+        route = response.request().match_pattern().as_deref().unwrap_or("unmatched"),
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request completed"
+    );
     if let Some(id) = request_id
         && let Ok(value) = HeaderValue::from_str(&id.to_string())
     {

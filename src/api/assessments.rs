@@ -37,6 +37,7 @@ pub struct TeamMemberInput {
     #[schema(example = "social_worker")]
     pub role: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub name: Option<String>,
     /// The team lead: the social worker (INV-A05).
     #[serde(default)]
@@ -69,8 +70,10 @@ pub struct CreateAssessment {
     /// Service type codes the client needs.
     #[serde(default)]
     #[validate(length(max = 40))]
+    #[schema(max_items = 40)]
     pub needed_service_types: Vec<String>,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub notes: Option<String>,
     /// Instrument code and version; the default instrument when omitted.
     pub instrument: Option<InstrumentRef>,
@@ -214,6 +217,7 @@ pub async fn create_assessment(
                     &auditor.entry("assessment.create", "assessment", None, Some(client_id)),
                 )?;
                 let client = clients::get(conn, &access, client_id)?;
+                clients::lock(conn, client_id)?;
                 if input.assessed_on > Utc::now().date_naive() {
                     return Err(DomainError::AssessmentInFuture.into());
                 }

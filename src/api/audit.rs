@@ -104,7 +104,9 @@ impl From<AuditRow> for AuditRecord {
 pub struct ListAuditQuery {
     pub client_id: Option<i64>,
     /// Token subject of the caller.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub actor: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub action: Option<String>,
     /// From this date (inclusive).
     pub from: Option<NaiveDate>,

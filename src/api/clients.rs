@@ -85,7 +85,7 @@ pub fn client_view(row: ClientRow, access: &ClientAccess, keys: &PiiKeys) -> Api
 pub struct CreateClient {
     /// Latvian personal code, legacy `DDMMYY-CNNNN` (with a valid check digit) or new
     /// `3[2-9]NNNN-NNNNN`; the hyphen is optional.
-    #[schema(example = "161175-19997")]
+    #[schema(example = "161175-19997", pattern = r"^\s*[0-9]{6}-?[0-9]{5}\s*$")]
     pub personal_code: String,
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
@@ -105,8 +105,10 @@ pub struct CreateClient {
 #[serde(deny_unknown_fields)]
 pub struct UpdateClient {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
     pub target_group: Option<TargetGroup>,
     pub di_status: Option<DiStatus>,
@@ -406,7 +408,7 @@ pub async fn list_clients(
 #[serde(deny_unknown_fields)]
 pub struct SearchClients {
     /// The personal code to look up (in the body, never in a URL).
-    #[schema(example = "161175-19997")]
+    #[schema(example = "161175-19997", pattern = r"^\s*[0-9]{6}-?[0-9]{5}\s*$")]
     pub personal_code: String,
 }
 

@@ -137,8 +137,22 @@ fn header_param(name: &str, description: &str) -> Parameter {
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]([ -~]*[!-~])?$")),
+        ))
         .build()
+}
+
+/// Query parameters sent empty (`?sort=`) count as absent, as forms and many clients send them.
+pub fn empty_as_none<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(Option::<String>::deserialize(deserializer)?.filter(|v| !v.trim().is_empty()))
 }
 
 /// `Idempotency-Key`: a retried POST with the same key and body replays the first response.

@@ -171,14 +171,17 @@ fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<St
 #[serde(deny_unknown_fields)]
 pub struct CreateMentor {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: String,
     /// Defaults to the caller's municipality or region; admins must give it.
     pub employer: Option<Employer>,
     /// Employment contract or contract for services (INV-M05).
     pub contract_type: ContractType,
     #[validate(custom(function = "validate_phone"))]
+    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -300,11 +303,14 @@ pub async fn get_mentor(
 #[serde(deny_unknown_fields)]
 pub struct UpdateMentor {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub given_name: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
     pub contract_type: Option<ContractType>,
     #[validate(custom(function = "validate_phone"))]
+    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,

@@ -216,7 +216,9 @@ pub fn openapi() -> OpenApiDoc {
 }
 
 /// Every operation can fail unexpectedly (500); every operation that touches the database
-/// can find it unreachable (503). Adding them here keeps each handler's list to its own cases.
+/// can find it unreachable (503); every operation with a JSON body can get a malformed,
+/// oversized, non-JSON or invalid one. Adding them here keeps each handler's list to its own
+/// cases.
 fn add_common_problems(doc: &mut OpenApiDoc) {
     let reference =
         |name: &str| RefOr::<Response>::Ref(utoipa::openapi::Ref::from_response_name(name));

@@ -107,13 +107,17 @@ pub struct CreateProvider {
     #[schema(min_length = 1, max_length = 300)]
     pub address: String,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(example = "+371 63322000")]
+    #[schema(example = "+371 63322000", pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
     pub phone: Option<String>,
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[validate(url, length(max = 500))]
-    #[schema(max_length = 500)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^https?://[^\s/$.?#].[^\s]*$",
+        example = "https://example.lv"
+    )]
     pub website: Option<String>,
     /// Date of registration; defaults to today.
     pub registered_on: Option<NaiveDate>,
@@ -133,13 +137,14 @@ pub struct UpdateProvider {
     pub register_number: Option<String>,
     pub legal_status: Option<LegalStatus>,
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_length = 1, max_length = 10)]
     pub municipality: Option<String>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub address: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(custom(function = "validate_phone"))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(email, length(max = 254))]
@@ -147,7 +152,7 @@ pub struct UpdateProvider {
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(url, length(max = 500))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^https?://[^\s/$.?#].[^\s]*$")]
     pub website: Option<Option<String>>,
     /// Only ministry and admin change the status; `excluded` is final.
     pub status: Option<ProviderStatus>,
@@ -370,15 +375,19 @@ pub async fn update_provider(
 #[into_params(parameter_in = Query)]
 pub struct ListProvidersQuery {
     /// Municipality code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub municipality: Option<String>,
     /// Planning region code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
     pub status: Option<ProviderStatus>,
     pub sector: Option<Sector>,
     pub legal_status: Option<LegalStatus>,
     /// Text contained in the name or the register number.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub q: Option<String>,
     /// `name`, `registered_on` or `created_at` (default), `-` prefix for descending.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub sort: Option<String>,
 }
 

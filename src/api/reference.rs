@@ -242,6 +242,7 @@ pub async fn get_planning_region(
 pub struct ListMunicipalitiesQuery {
     /// Only municipalities of this planning region.
     #[param(example = "KURZEME")]
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
     /// Only municipalities that exist on this date.
     pub valid_on: Option<NaiveDate>,
@@ -308,6 +309,7 @@ pub struct ListServiceTypesQuery {
     pub setting: Option<Setting>,
     /// Only service types that serve this target group.
     #[param(example = "adult_with_mental_disorder")]
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub target_group: Option<String>,
     /// Only alternatives to institutional care (`true`) or only the others (`false`).
     pub di_alternative: Option<bool>,

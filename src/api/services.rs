@@ -164,6 +164,7 @@ pub struct CreateService {
     pub description_en: Option<String>,
     /// Municipality code; defaults to the provider's.
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_length = 1, max_length = 10)]
     pub municipality: Option<String>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
@@ -201,10 +202,13 @@ pub struct UpdateService {
     #[schema(value_type = Option<String>)]
     pub description_en: Option<Option<String>>,
     #[validate(length(min = 1, max = 10))]
+    #[schema(min_length = 1, max_length = 10)]
     pub municipality: Option<String>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_items = 1, max_items = 40)]
     pub target_groups: Option<Vec<String>>,
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
@@ -512,12 +516,16 @@ pub async fn close_service(
 #[into_params(parameter_in = Query)]
 pub struct ListServicesQuery {
     /// Service type code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub service_type: Option<String>,
     /// Municipality code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub municipality: Option<String>,
     /// Planning region code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
     /// Target-group code.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub target_group: Option<String>,
     pub status: Option<ServiceStatus>,
     /// Sector of the provider.
@@ -526,8 +534,10 @@ pub struct ListServicesQuery {
     pub has_vacancies: Option<bool>,
     /// Words matched, diacritics and case ignored, against the beginnings of the words of
     /// the names and descriptions in Latvian and English (`gim maj` finds "Ģimenes māja").
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub q: Option<String>,
     /// `name`, `capacity`, `vacancies` or `created_at` (default), `-` prefix for descending.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub sort: Option<String>,
 }
 

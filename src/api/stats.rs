@@ -331,14 +331,21 @@ fn group_by(
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// Comma-separated dimensions to group by (each endpoint lists its own).
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub group_by: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub municipality: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub target_group: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub service_type: Option<String>,
     /// Provider sector.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub sector: Option<String>,
     /// Service status.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub status: Option<String>,
     /// Date of the figures (default today).
     pub as_of: Option<NaiveDate>,
@@ -347,6 +354,7 @@ pub struct StatsQuery {
     /// End of the period (transitions).
     pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`; `Accept: text/csv` works too.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub format: Option<String>,
 }
 
@@ -887,10 +895,12 @@ pub struct IndicatorValue {
 pub struct IndicatorsQuery {
     /// Planning region whose indicator table to compute (default: the caller's region, or KURZEME).
     #[param(example = "KURZEME")]
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
     /// Date of the values (default today).
     pub as_of: Option<NaiveDate>,
     /// `json` (default) or `csv`.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub format: Option<String>,
 }
 

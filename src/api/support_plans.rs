@@ -93,6 +93,7 @@ pub struct CreateSupportPlan {
     pub sections: BTreeMap<String, String>,
     /// The child's opinion or the adult's own choice.
     #[validate(length(min = 1, max = 8000))]
+    #[schema(min_length = 1, max_length = 8000)]
     pub opinion: Option<String>,
     /// The assessment the plan is based on.
     pub assessment_id: Option<i64>,
@@ -106,6 +107,7 @@ pub struct UpdateSupportPlan {
     /// Sections to set (merged into the plan); an empty text removes a section.
     pub sections: Option<BTreeMap<String, String>>,
     #[validate(length(min = 1, max = 8000))]
+    #[schema(min_length = 1, max_length = 8000)]
     pub opinion: Option<String>,
     pub assessment_id: Option<i64>,
     /// `final` finalises the plan when nothing is missing.
@@ -374,6 +376,7 @@ pub async fn update_support_plan(
                     ),
                 )?;
                 let group = client_group(conn, &access, client_id)?;
+                clients::lock(conn, client_id)?;
                 let current = q::get(conn, client_id, plan_id)?;
                 if_match.check(&common::etag(current.row.id, current.row.version))?;
                 if current.row.status == "final" {

@@ -100,6 +100,15 @@ pub fn find_by_hash(
         .first(conn)
 }
 
+/// Locks the client's row until the transaction ends (PostgreSQL row lock; SQLite holds its
+/// single write lock already), so writes to one client's history serialise.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(clients::table.filter(clients::id.eq(id)))
+        .set(clients::version.eq(clients::version))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: i64,

@@ -59,17 +59,20 @@ fn write_sections(
     Ok(())
 }
 
-/// The client's latest final plan, which a newly finalised version replaces.
+/// The client's current final plan of an earlier version, which a newly finalised version
+/// replaces (finalising an old draft never replaces a newer final plan).
 fn latest_final(
     conn: &mut DbConnection,
     client_id: i64,
     except: i64,
+    below: i32,
 ) -> QueryResult<Option<PlanRow>> {
     support_plans::table
         .filter(support_plans::client_id.eq(client_id))
         .filter(support_plans::status.eq("final"))
         .filter(support_plans::replaced_by_id.is_null())
         .filter(support_plans::id.ne(except))
+        .filter(support_plans::plan_version.lt(below))
         .select(PlanRow::as_select())
         .first(conn)
         .optional()
@@ -77,7 +80,7 @@ fn latest_final(
 
 fn mark_replaced(conn: &mut DbConnection, row: &PlanRow) -> QueryResult<()> {
     if row.status == "final"
-        && let Some(old) = latest_final(conn, row.client_id, row.id)?
+        && let Some(old) = latest_final(conn, row.client_id, row.id, row.plan_version)?
     {
         diesel::update(support_plans::table.find(old.id))
             .set(support_plans::replaced_by_id.eq(row.id))

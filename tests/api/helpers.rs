@@ -148,6 +148,8 @@ impl TestApp {
                 "KOPIENA_DB_POOL_SIZE" => Some("4".into()),
                 "KOPIENA_DB_TIMEOUT_MS" => Some("1000".into()),
                 "KOPIENA_JWT_SECRET" => Some(TEST_SECRET.into()),
+                "KOPIENA_PII_HMAC_KEY" => Some("11".repeat(32)),
+                "KOPIENA_PII_ENCRYPTION_KEY" => Some("22".repeat(32)),
                 _ => None,
             })
         })
