@@ -388,6 +388,7 @@ pub struct ListProvidersQuery {
     pub q: Option<String>,
     /// `name`, `registered_on` or `created_at` (default), `-` prefix for descending.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(pattern = "^-?(name|registered_on|created_at)$")]
     pub sort: Option<String>,
 }
 

@@ -538,6 +538,7 @@ pub struct ListServicesQuery {
     pub q: Option<String>,
     /// `name`, `capacity`, `vacancies` or `created_at` (default), `-` prefix for descending.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(pattern = "^-?(name|capacity|vacancies|created_at)$")]
     pub sort: Option<String>,
 }
 

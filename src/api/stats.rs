@@ -332,6 +332,7 @@ fn group_by(
 pub struct StatsQuery {
     /// Comma-separated dimensions to group by (each endpoint lists its own).
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(pattern = "^(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load)(,(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load))*$")]
     pub group_by: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
@@ -355,6 +356,7 @@ pub struct StatsQuery {
     pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`; `Accept: text/csv` works too.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -901,6 +903,7 @@ pub struct IndicatorsQuery {
     pub as_of: Option<NaiveDate>,
     /// `json` (default) or `csv`.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
