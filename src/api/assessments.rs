@@ -218,7 +218,7 @@ pub async fn create_assessment(
                 )?;
                 let client = clients::get(conn, &access, client_id)?;
                 clients::lock(conn, client_id)?;
-                if input.assessed_on > Utc::now().date_naive() {
+                if input.assessed_on > crate::domain::today() {
                     return Err(DomainError::AssessmentInFuture.into());
                 }
                 check_organisation(input.organisation_type)?;
@@ -466,7 +466,7 @@ pub async fn list_due_assessments(
     let access = client_read_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
     let (limit, offset) = page.resolve()?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
     let (rows, total) = db
         .run(move |conn| {

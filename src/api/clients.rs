@@ -159,7 +159,7 @@ pub async fn create_client(
     let code = PersonalCode::parse(&input.personal_code).map_err(DomainError::from)?;
     code.check_birth_date(input.birth_date)
         .map_err(DomainError::from)?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::today();
     check_target_group_age(input.target_group, input.birth_date, today)?;
     let consent = input.vsac_consent.clone().unwrap_or(Consent {
         given: false,
@@ -327,7 +327,7 @@ pub async fn update_client(
                     changes.family_name = v;
                 }
                 if let Some(v) = input.target_group {
-                    check_target_group_age(v, current.birth_date, Utc::now().date_naive())?;
+                    check_target_group_age(v, current.birth_date, crate::domain::today())?;
                     changes.target_group = v.as_str().into();
                 }
                 if let Some(v) = input.di_status {
@@ -553,7 +553,7 @@ pub async fn transfer_client(
                 let current = q::get(conn, &access, id)?;
                 let on = input
                     .transferred_on
-                    .unwrap_or_else(|| Utc::now().date_naive());
+                    .unwrap_or_else(|| crate::domain::today());
                 if input.to_municipality == current.municipality {
                     return Err(DomainError::TransferToSameMunicipality.into());
                 }

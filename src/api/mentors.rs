@@ -489,7 +489,7 @@ pub async fn create_training(
                     }
                     .into());
                 }
-                if input.completed_on > Utc::now().date_naive() {
+                if input.completed_on > crate::domain::today() {
                     return Err(ApiError::Validation(std::collections::BTreeMap::from([(
                         "completed_on".to_string(),
                         vec!["must not be in the future".to_string()],
@@ -607,7 +607,7 @@ pub async fn create_assignment(
                 if !q::take_place(conn, mentor_id, capacity)? {
                     return Err(DomainError::MentorCapacityExceeded { capacity }.into());
                 }
-                let started_on = input.started_on.unwrap_or_else(|| Utc::now().date_naive());
+                let started_on = input.started_on.unwrap_or_else(|| crate::domain::today());
                 let row = q::insert_assignment(
                     conn,
                     mentor_id,
@@ -689,7 +689,7 @@ pub async fn end_assignment(
                 )?;
                 let current = q::get_assignment(conn, id)?;
                 let client = clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(|| Utc::now().date_naive());
+                let ended_on = input.ended_on.unwrap_or_else(|| crate::domain::today());
                 if ended_on < current.started_on {
                     return Err(DomainError::EndBeforeStart.into());
                 }

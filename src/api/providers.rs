@@ -223,7 +223,7 @@ pub async fn create_provider(
         access::may_change_provider_status(&user.scope)?;
     }
     let now = Utc::now().naive_utc();
-    let registered_on = input.registered_on.unwrap_or(now.date());
+    let registered_on = input.registered_on.unwrap_or_else(crate::domain::today);
     let changes = ProviderChanges {
         name: input.name,
         register_number: input.register_number,
@@ -322,7 +322,7 @@ pub async fn update_provider(
                 municipality,
             };
             access::may_write_provider(&user.scope, target(&current.municipality))?;
-            let today = Utc::now().date_naive();
+            let today = crate::domain::today();
             let mut changes = ProviderChanges::from(&current);
             if let Some(municipality) = input.municipality {
                 access::may_write_provider(&user.scope, target(&municipality))?;

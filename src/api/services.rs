@@ -309,7 +309,7 @@ pub async fn create_service(
             )?;
             let municipality = input.municipality.unwrap_or(provider.municipality);
             let now = Utc::now().naive_utc();
-            check_municipality(conn, &municipality, now.date())?;
+            check_municipality(conn, &municipality, crate::domain::today())?;
             let changes = ServiceChanges {
                 service_type: input.service_type,
                 name: input.name,
@@ -322,7 +322,7 @@ pub async fn create_service(
                 status: status.as_str().into(),
                 price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
                 price_unit: input.price.as_ref().map(|p| price_unit_str(p.unit).into()),
-                closed_on: (status == ServiceStatus::Closed).then_some(now.date()),
+                closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
                 updated_at: now,
             };
             let row = q::insert(conn, provider.id, &changes, &target_groups)?;
@@ -388,7 +388,7 @@ async fn change_service(
                 },
             )?;
             if changes.municipality != row.municipality {
-                check_municipality(conn, &changes.municipality, Utc::now().date_naive())?;
+                check_municipality(conn, &changes.municipality, crate::domain::today())?;
             }
             changes.updated_at = Utc::now().naive_utc();
             q::update(conn, id, row.version, &changes, &target_groups)?
@@ -506,7 +506,7 @@ pub async fn close_service(
             return Err(DomainError::ServiceClosed.into());
         }
         c.status = ServiceStatus::Closed.as_str().into();
-        c.closed_on = Some(Utc::now().date_naive());
+        c.closed_on = Some(crate::domain::today());
         Ok(())
     })
     .await

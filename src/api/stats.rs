@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -332,7 +332,9 @@ fn group_by(
 pub struct StatsQuery {
     /// Comma-separated dimensions to group by (each endpoint lists its own).
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    #[param(pattern = "^(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load)(,(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load))*$")]
+    #[param(
+        pattern = "^(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load)(,(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load))*$"
+    )]
     pub group_by: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
@@ -513,7 +515,7 @@ pub async fn transition_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let today = Utc::now().date_naive();
+    let today = crate::domain::today();
     let from = query.from.unwrap_or_else(|| {
         NaiveDate::from_yo_opt(chrono::Datelike::year(&today), 1).unwrap_or(today)
     });
@@ -592,7 +594,7 @@ pub async fn overdue_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let as_of = query.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
     person_table(
         req,
         &db,
@@ -762,7 +764,7 @@ pub async fn registry_stats(
     )?;
     let threshold = policy.suppression_threshold;
     let apply = scope.suppress;
-    let as_of = query.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
     let (table, labels, query) = db
         .run(move |conn| -> ApiResult<_> {
             let labels = labels(conn, lang)?;
@@ -935,7 +937,7 @@ pub async fn indicator_stats(
         .clone()
         .or(scope.region.clone())
         .unwrap_or_else(|| "KURZEME".into());
-    let as_of = query.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
     let items = db
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
             let labels = labels(conn, lang)?;

@@ -325,3 +325,11 @@ impl DomainError {
         self.meta().3
     }
 }
+
+/// Today's date in Latvia: dates of the DI process (assessments, placements, ages) are
+/// Latvian calendar dates, not UTC ones (they differ for two or three hours each night).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Riga)
+        .date_naive()
+}

@@ -349,7 +349,7 @@ pub fn new_code(n: u64) -> String {
 
 /// Today in UTC, as the service computes it.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    kopiena::domain::today()
 }
 
 /// `date` moved by `months` (negative: back), clamped to the month's last day.
