@@ -55,8 +55,8 @@ pub const CREATED_BY: &str = "demo-data";
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
     pub clients: u32,
-    /// Default: one per 50 clients, at least one per valid municipality plus the five
-    /// state social care centres.
+    /// Default: one per 50 clients, at least two per valid municipality (each one's social
+    /// service, the five state social care centres, NGOs, companies, religious providers).
     pub providers: Option<u32>,
     /// Default: five per provider.
     pub services: Option<u32>,
@@ -1182,9 +1182,11 @@ impl<'r> Plan<'r> {
         let n_mun = reference.municipalities.len() as u32;
         let n_regions = reference.regions.len() as u32;
         let min_providers = n_mun + n_regions;
+        // At small scales twice the municipalities, so that NGOs, companies and religious
+        // providers appear beside each municipality's social service.
         let providers = options
             .providers
-            .unwrap_or((options.clients / 50).max(min_providers));
+            .unwrap_or((options.clients / 50).max(2 * n_mun).max(min_providers));
         if providers < min_providers {
             bail!(
                 "--providers must be at least {min_providers}: one social service per valid \

@@ -41,8 +41,8 @@ struct DemoArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Number of providers [default: clients / 50, at least one per municipality plus the
-    /// five state social care centres].
+    /// Number of providers [default: clients / 50, at least two per municipality; the
+    /// least is one per municipality plus the five state social care centres].
     #[arg(long)]
     providers: Option<u32>,
     /// Number of services [default: five per provider].

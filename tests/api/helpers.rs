@@ -347,7 +347,7 @@ pub fn new_code(n: u64) -> String {
     format!("{}-{}", &digits[..6], &digits[6..])
 }
 
-/// Today in UTC, as the service computes it.
+/// Today in Latvia, as the service computes it.
 pub fn today() -> chrono::NaiveDate {
     kopiena::domain::today()
 }

@@ -4,6 +4,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod clients;
+mod demo;
 mod errors;
 mod health;
 mod helpers;
