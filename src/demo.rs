@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow, bail};
 use chrono::{Days, Months, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::Connection as _;
+use diesel::connection::SimpleConnection as _;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt as _, SeedableRng as _};
 
@@ -63,7 +64,8 @@ pub struct DemoOptions {
     /// Default: one per five clients, at least one per valid municipality.
     pub mentors: Option<u32>,
     pub seed: u64,
-    /// The day the data is generated on: every event is dated before it.
+    /// The day the data is generated on (default: today in Latvia, as the API counts
+    /// dates): every event is dated before it.
     pub today: NaiveDate,
     /// The DI policy the API enforces (mentor capacity, reassessment interval, time limits).
     pub policy: Policy,
@@ -79,7 +81,7 @@ impl DemoOptions {
             services: None,
             mentors: None,
             seed,
-            today: chrono::Utc::now().date_naive(),
+            today: crate::domain::today(),
             policy: Policy::default(),
             progress: false,
         }
@@ -106,6 +108,8 @@ pub fn generate(
     let mut rows = Vec::new();
     conn.transaction(|conn| -> anyhow::Result<()> {
         refuse_non_empty(conn)?;
+        // PostgreSQL: foreign keys are checked once at the end rather than row by row.
+        let foreign_keys = bulk::suspend_foreign_keys(conn, &TABLES)?;
         progress.start("plan", 0);
         let reference = Reference::load(conn, options.today)?;
         let ids = IdBase::load(conn)?;
@@ -127,6 +131,13 @@ pub fn generate(
         writer.mentors()?;
         writer.assignments()?;
         writer.placements()?;
+        progress.start("finish", 0);
+        bulk::restore_foreign_keys(conn, foreign_keys)?;
+        if matches!(conn, DbConnection::Postgres(_)) {
+            // Fresh statistics for the query planner right away (autovacuum would follow).
+            conn.batch_execute(&format!("ANALYZE {}", TABLES.join(", ")))?;
+        }
+        progress.finish();
         progress.start("commit", 0);
         Ok(())
     })?;
@@ -137,6 +148,25 @@ pub fn generate(
         total: started.elapsed(),
     })
 }
+
+/// Every table the load writes.
+const TABLES: [&str; 15] = [
+    "providers",
+    "services",
+    "service_target_groups",
+    "service_search_terms",
+    "clients",
+    "assessments",
+    "assessment_team_members",
+    "assessment_service_types",
+    "support_plans",
+    "support_plan_sections",
+    "mentors",
+    "mentor_trainings",
+    "mentor_assignments",
+    "placements",
+    "di_transitions",
+];
 
 fn refuse_non_empty(conn: &mut DbConnection) -> anyhow::Result<()> {
     let mut found = Vec::new();
@@ -1152,6 +1182,10 @@ struct Plan<'r> {
     training_base_id: i64,
 }
 
+/// Institutions to plan for clients of some groups: the groups, the places needed, and the
+/// institution types with their weights.
+type InstitutionPlan<'a> = (&'a [&'a str], i64, &'a [(&'a str, u64)]);
+
 /// The day the current municipalities came into being (2021 administrative reform).
 fn reform_day() -> NaiveDate {
     date(2021, 7, 1)
@@ -1491,7 +1525,12 @@ impl<'r> Plan<'r> {
             latest
         }
         .min(yesterday);
-        let first = day_between(rng, earliest, latest);
+        // Some clients have been assessed since the start; the others joined later.
+        let first = if rng.random_bool(0.2) {
+            earliest
+        } else {
+            day_between(rng, earliest, latest)
+        };
         let mut dates = vec![latest];
         let mut d = latest;
         loop {
@@ -1528,7 +1567,7 @@ impl<'r> Plan<'r> {
             TargetGroup::ChildWithFunctionalImpairment.as_str(),
         ];
         let adult_groups = [TargetGroup::AdultWithMentalDisorder.as_str()];
-        let plans: [(&[&str], i64, &[(&str, u64)]); 2] = [
+        let plans: [InstitutionPlan<'_>; 2] = [
             (
                 &adult_groups,
                 (institutional_adults * 115 + 99) / 100,
@@ -1707,7 +1746,11 @@ impl<'r> Plan<'r> {
         };
         let description = rng.random_bool(0.6).then(|| {
             let of_mun = genitive(&m.name);
-            match rng.random_range(0..3) {
+            // Opening hours only for services people come to during the day.
+            let daytime = ["centre", "workshop", "consultations", "group_sessions"]
+                .iter()
+                .any(|w| stype.code.contains(w));
+            match rng.random_range(0..if daytime { 3 } else { 2 }) {
                 0 => format!("{} {of_mun} iedzīvotājiem.", stype.label_lv),
                 1 => format!(
                     "{}. Individuāls atbalsts sadzīves iemaņu apguvē un sociālajā integrācijā.",
@@ -2198,9 +2241,9 @@ impl<'r> Plan<'r> {
                 *slot = Some(slot.map_or(p.started_on, |d: NaiveDate| d.min(p.started_on)));
             }
         }
-        for c in 0..self.clients.len() {
+        for (c, community_since) in in_community_service.iter().copied().enumerate() {
             let client = &self.clients[c];
-            let share = match (client.status, in_community_service[c]) {
+            let share = match (client.status, community_since) {
                 (DiStatus::InCommunity, Some(_)) => 0.75,
                 (DiStatus::InCommunity, None) => 0.4,
                 (DiStatus::WaitingList, _) => 0.15,
@@ -2214,7 +2257,7 @@ impl<'r> Plan<'r> {
             let floor = client
                 .created_on
                 .max(date(2022, 1, 1))
-                .max(in_community_service[c].map_or(NaiveDate::MIN, |d| minus_days(d, 60)));
+                .max(community_since.map_or(NaiveDate::MIN, |d| minus_days(d, 60)));
             // Mentor with a free place: the municipality's own first, then the region's.
             let mut chosen = None;
             for pool in [&mut own[m], &mut regional[r]] {
@@ -2524,6 +2567,15 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
+    /// Whether a row may point at a later row of the same statement. PostgreSQL checks
+    /// foreign keys at the end of each statement (and a client's rows share one); SQLite
+    /// answers every row inserted after such a pointer with a scan of the whole table for
+    /// rows pointing at it, which makes a bulk load quadratic, so there the links are set
+    /// by `bulk::link_to_next` afterwards.
+    fn forward_links_inline(&self) -> bool {
+        matches!(self.conn, DbConnection::Postgres(_))
+    }
+
     fn providers(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
         self.progress
@@ -2790,6 +2842,7 @@ impl Writer<'_, '_> {
         let domains = ["health", "self_care", "communication"];
         // Assessments superseded by the next one (the client's next id).
         let mut superseded = Vec::new();
+        let inline = self.forward_links_inline();
         let mut done = 0;
         for c in &plan.clients {
             let n = c.assessed.len();
@@ -2880,11 +2933,16 @@ impl Writer<'_, '_> {
                     notes.into(),
                     next_reassessment_due(assessed_on, months).into(),
                     (k > 0).then(|| id - 1).into(),
-                    Lit::Null, // superseded_by_id: linked below
+                    // superseded_by_id: the client's next assessment (see `forward_links`).
+                    if inline && k + 1 < n {
+                        Lit::Int(id + 1)
+                    } else {
+                        Lit::Null
+                    },
                     CREATED_BY.into(),
                     during(&mut rng, created_on).into(),
                 ]);
-                if k + 1 < n {
+                if !inline && k + 1 < n {
                     superseded.push(id);
                 }
                 done += 1;
@@ -2935,6 +2993,7 @@ impl Writer<'_, '_> {
         );
         let mut next_id = plan.plan_base_id;
         let mut replaced = Vec::new();
+        let inline = self.forward_links_inline();
         for (i, c) in plan.clients.iter().enumerate() {
             if c.assessed.is_empty() || !rng.random_bool(0.4) {
                 self.progress.tick(i as u64 + 1);
@@ -2988,7 +3047,7 @@ impl Writer<'_, '_> {
                         "support plan",
                     )?;
                 }
-                // A newer final version replaces the previous final one (linked below).
+                // A newer final version replaces the previous final one.
                 if is_final && last_final.is_some_and(|l| l > v) {
                     if versions.get(v + 1).map(|(_, f)| *f) != Some(true) {
                         bail!("a final plan is replaced by the next final version");
@@ -3005,7 +3064,12 @@ impl Writer<'_, '_> {
                     (c.first_assessment_id + a as i64).into(),
                     opinion.into(),
                     finalised_at.into(),
-                    Lit::Null, // replaced_by_id
+                    // replaced_by_id: the next version (see `forward_links`).
+                    if inline && replaced.last() == Some(&id) {
+                        Lit::Int(id + 1)
+                    } else {
+                        Lit::Null
+                    },
                     Lit::Int(1),
                     created_at.into(),
                     finalised_at.unwrap_or(created_at).into(),
@@ -3023,7 +3087,9 @@ impl Writer<'_, '_> {
         }
         self.done("support_plans", plans)?;
         self.done("support_plan_sections", sections)?;
-        bulk::link_to_next(self.conn, "support_plans", "replaced_by_id", &replaced)?;
+        if !inline {
+            bulk::link_to_next(self.conn, "support_plans", "replaced_by_id", &replaced)?;
+        }
         self.progress.finish();
         Ok(())
     }

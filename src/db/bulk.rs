@@ -277,3 +277,78 @@ pub fn link_to_next(
     }
     Ok(())
 }
+
+/// A foreign key set aside during a bulk load.
+pub struct ForeignKey {
+    table: String,
+    name: String,
+    definition: String,
+}
+
+/// On PostgreSQL, drops the foreign keys of `tables` for the length of a bulk load and
+/// returns them for [`restore_foreign_keys`] (nothing on SQLite).
+///
+/// PostgreSQL checks a foreign key with a trigger per inserted row, which is most of the
+/// time of a load of millions of rows; adding the constraint back afterwards checks all
+/// rows at once with one query per key, as `pg_restore` does. Both happen inside the
+/// caller's transaction, so the schema is never seen without its keys, and a row that broke
+/// a key would fail the whole load. SQLite's own checks are cheap and stay on.
+pub fn suspend_foreign_keys(
+    conn: &mut DbConnection,
+    tables: &[&str],
+) -> QueryResult<Vec<ForeignKey>> {
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        tbl: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        def: String,
+    }
+    if !matches!(conn, DbConnection::Postgres(_)) {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<Key> = diesel::sql_query(
+        "SELECT c.conrelid::regclass::text AS tbl, c.conname::text AS name, \
+         pg_get_constraintdef(c.oid) AS def \
+         FROM pg_constraint c WHERE c.contype = 'f' ORDER BY c.conrelid::regclass::text, c.conname",
+    )
+    .load(conn)?;
+    let keys: Vec<ForeignKey> = keys
+        .into_iter()
+        .filter(|k| tables.contains(&k.tbl.as_str()))
+        .map(|k| ForeignKey {
+            table: k.tbl,
+            name: k.name,
+            definition: k.def,
+        })
+        .collect();
+    for key in &keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            key.table,
+            quote_identifier(&key.name)
+        ))?;
+    }
+    Ok(keys)
+}
+
+/// Adds back the foreign keys [`suspend_foreign_keys`] set aside, checking every row.
+pub fn restore_foreign_keys(conn: &mut DbConnection, keys: Vec<ForeignKey>) -> QueryResult<()> {
+    for key in keys {
+        conn.batch_execute(&format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            key.table,
+            quote_identifier(&key.name),
+            key.definition
+        ))?;
+    }
+    Ok(())
+}
+
+fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
