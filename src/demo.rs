@@ -96,7 +96,7 @@ pub struct DemoReport {
     pub total: Duration,
 }
 
-/// Fills an empty database (no providers, clients or mentors) with demo data, in one
+/// Fills an empty database (no providers, services, clients or mentors) with demo data, in one
 /// transaction. Fails, changing nothing, when the database already holds data.
 pub fn generate(
     conn: &mut DbConnection,

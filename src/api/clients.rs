@@ -551,9 +551,7 @@ pub async fn transfer_client(
                     &auditor.entry("client.transfer", "client", Some(id), Some(id)),
                 )?;
                 let current = q::get(conn, &access, id)?;
-                let on = input
-                    .transferred_on
-                    .unwrap_or_else(|| crate::domain::today());
+                let on = input.transferred_on.unwrap_or_else(crate::domain::today);
                 if input.to_municipality == current.municipality {
                     return Err(DomainError::TransferToSameMunicipality.into());
                 }

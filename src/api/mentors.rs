@@ -607,7 +607,7 @@ pub async fn create_assignment(
                 if !q::take_place(conn, mentor_id, capacity)? {
                     return Err(DomainError::MentorCapacityExceeded { capacity }.into());
                 }
-                let started_on = input.started_on.unwrap_or_else(|| crate::domain::today());
+                let started_on = input.started_on.unwrap_or_else(crate::domain::today);
                 let row = q::insert_assignment(
                     conn,
                     mentor_id,
@@ -689,7 +689,7 @@ pub async fn end_assignment(
                 )?;
                 let current = q::get_assignment(conn, id)?;
                 let client = clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(|| crate::domain::today());
+                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
                 if ended_on < current.started_on {
                     return Err(DomainError::EndBeforeStart.into());
                 }

@@ -168,7 +168,7 @@ pub async fn create_placement(
                 let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
                     ApiError::Internal(anyhow::anyhow!("client without DI target group"))
                 })?;
-                let start = input.started_on.unwrap_or_else(|| crate::domain::today());
+                let start = input.started_on.unwrap_or_else(crate::domain::today);
                 check_placement(
                     &policy,
                     &ServiceFacts {
@@ -268,7 +268,7 @@ pub async fn end_placement(
                 )?;
                 let current = q::get(conn, id)?;
                 clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(|| crate::domain::today());
+                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
                 if ended_on < current.started_on {
                     return Err(DomainError::EndBeforeStart.into());
                 }
@@ -515,7 +515,7 @@ pub async fn placements_past_time_limit(
 ) -> ApiResult<web::Json<Vec<Placement>>> {
     let municipality = gap_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
-    let on = query.on.unwrap_or_else(|| crate::domain::today());
+    let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db
         .run(move |conn| {
             conn.transaction(|conn| -> ApiResult<_> {

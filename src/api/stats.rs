@@ -594,7 +594,7 @@ pub async fn overdue_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
+    let as_of = query.as_of.unwrap_or_else(crate::domain::today);
     person_table(
         req,
         &db,
@@ -764,7 +764,7 @@ pub async fn registry_stats(
     )?;
     let threshold = policy.suppression_threshold;
     let apply = scope.suppress;
-    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
+    let as_of = query.as_of.unwrap_or_else(crate::domain::today);
     let (table, labels, query) = db
         .run(move |conn| -> ApiResult<_> {
             let labels = labels(conn, lang)?;
@@ -937,7 +937,7 @@ pub async fn indicator_stats(
         .clone()
         .or(scope.region.clone())
         .unwrap_or_else(|| "KURZEME".into());
-    let as_of = query.as_of.unwrap_or_else(|| crate::domain::today());
+    let as_of = query.as_of.unwrap_or_else(crate::domain::today);
     let items = db
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
             let labels = labels(conn, lang)?;

@@ -256,7 +256,8 @@ async fn the_default_instrument_derives_the_care_level_at_every_threshold() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
     // (scores, total, level by total, raised by a domain at 4, care level)
-    let cases: [((i64, i64, i64), i64, &str, Option<&str>, &str); 16] = [
+    type Case<'a> = ((i64, i64, i64), i64, &'a str, Option<&'a str>, &'a str);
+    let cases: [Case; 16] = [
         ((0, 0, 0), 0, "I", None, "I"),
         ((1, 0, 0), 1, "I", None, "I"),
         ((1, 1, 1), 3, "I", None, "I"),
