@@ -111,6 +111,42 @@ fn flatten_validation_errors(
     }
 }
 
+impl ApiError {
+    /// A validation problem naming one field.
+    pub fn field(name: &str, message: &str) -> Self {
+        ApiError::Validation(BTreeMap::from([(
+            name.to_string(),
+            vec![message.to_string()],
+        )]))
+    }
+}
+
+/// Maps a missing referenced record to `422 /problems/unknown-reference`; other errors as usual.
+pub fn unknown_reference(
+    what: &'static str,
+    code: impl std::fmt::Display,
+) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    move |e| match e {
+        diesel::result::Error::NotFound => DomainError::UnknownReference {
+            what,
+            code: code.to_string(),
+        }
+        .into(),
+        other => other.into(),
+    }
+}
+
+/// Maps a unique violation to the DI rule it enforces; other errors as usual.
+pub fn unique_violation_as(rule: DomainError) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => rule.into(),
+        other => other.into(),
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as Kind, Error};

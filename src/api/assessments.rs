@@ -28,7 +28,7 @@ use crate::domain::assessment::{
 };
 use crate::domain::client::TargetGroup;
 use crate::domain::policy::Policy;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unknown_reference};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -166,14 +166,6 @@ impl From<AssessmentEntry> for Assessment {
     }
 }
 
-fn unknown(what: &'static str, code: &str) -> ApiError {
-    DomainError::UnknownReference {
-        what,
-        code: code.to_string(),
-    }
-    .into()
-}
-
 /// Records an assessment of a client of the caller's municipality. The care level is
 /// derived by the instrument; the previous assessment becomes superseded.
 #[utoipa::path(
@@ -228,7 +220,11 @@ pub async fn create_assessment(
                 let roles = reference::list_specialist_roles(conn)?;
                 for member in &input.team {
                     if !roles.iter().any(|r| r.code == member.role) {
-                        return Err(unknown("specialist role", &member.role));
+                        return Err(DomainError::UnknownReference {
+                            what: "specialist role",
+                            code: member.role.clone(),
+                        }
+                        .into());
                     }
                 }
                 let team: Vec<TeamMember> = input
@@ -241,10 +237,8 @@ pub async fn create_assessment(
                     .collect();
                 check_team(group, &team)?;
                 for code in &input.needed_service_types {
-                    reference::get_service_type(conn, code).map_err(|e| match e {
-                        diesel::result::Error::NotFound => unknown("service type", code),
-                        other => other.into(),
-                    })?;
+                    reference::get_service_type(conn, code)
+                        .map_err(unknown_reference("service type", code))?;
                 }
                 let instrument = q::instrument(
                     conn,
@@ -253,17 +247,14 @@ pub async fn create_assessment(
                         .as_ref()
                         .map(|i| (i.code.as_str(), i.version)),
                 )
-                .map_err(|e| match e {
-                    diesel::result::Error::NotFound => unknown(
-                        "assessment instrument",
-                        &input
-                            .instrument
-                            .as_ref()
-                            .map(|i| format!("{}@{}", i.code, i.version))
-                            .unwrap_or_default(),
-                    ),
-                    other => other.into(),
-                })?;
+                .map_err(unknown_reference(
+                    "assessment instrument",
+                    input
+                        .instrument
+                        .as_ref()
+                        .map(|i| format!("{}@{}", i.code, i.version))
+                        .unwrap_or_default(),
+                ))?;
                 let scores = BTreeMap::from([
                     ("health".to_string(), input.scores.health),
                     ("self_care".to_string(), input.scores.self_care),

@@ -19,7 +19,7 @@ use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
 use crate::domain::personal_code::PersonalCode;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unique_violation_as};
 use crate::pii::PiiKeys;
 
 /// Consent of a VSAC client to take part in DI activities (INV-A03).
@@ -117,10 +117,10 @@ pub struct UpdateClient {
 
 fn check_consent(consent: &Consent) -> ApiResult<()> {
     if consent.given && consent.date.is_none() {
-        return Err(ApiError::Validation(std::collections::BTreeMap::from([(
-            "vsac_consent.date".to_string(),
-            vec!["required when consent is given".to_string()],
-        )])));
+        return Err(ApiError::field(
+            "vsac_consent.date",
+            "required when consent is given",
+        ));
     }
     Ok(())
 }
@@ -210,13 +210,7 @@ pub async fn create_client(
                     updated_at: now,
                 },
             )
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::from(DomainError::ClientAlreadyRegistered),
-                other => other.into(),
-            })?;
+            .map_err(unique_violation_as(DomainError::ClientAlreadyRegistered))?;
             audit::set_record(conn, auditor.request_id(), "client.create", row.id, row.id)?;
             Ok(Created {
                 location: format!("/api/v1/clients/{}", row.id),

@@ -21,7 +21,7 @@ use crate::domain::access::{
 };
 use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
 use crate::domain::policy::Policy;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -147,23 +147,13 @@ fn may_manage(scope: &Scope, kind: &str, code: &str) -> ApiResult<()> {
 
 /// The region of an employer, checking the employer exists.
 fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<String> {
-    let unknown = |what| DomainError::UnknownReference {
-        what,
-        code: employer.code.clone(),
-    };
     match employer.kind {
         EmployerKind::Municipality => reference::get_municipality(conn, &employer.code)
             .map(|m| m.planning_region)
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => unknown("municipality").into(),
-                other => other.into(),
-            }),
+            .map_err(unknown_reference("municipality", &employer.code)),
         EmployerKind::Region => reference::get_planning_region(conn, &employer.code)
             .map(|r| r.code)
-            .map_err(|e| match e {
-                diesel::result::Error::NotFound => unknown("planning region").into(),
-                other => other.into(),
-            }),
+            .map_err(unknown_reference("planning region", &employer.code)),
     }
 }
 
@@ -229,10 +219,7 @@ pub async fn create_mentor(
             code: code.clone(),
         },
         _ => {
-            return Err(ApiError::Validation(std::collections::BTreeMap::from([(
-                "employer".to_string(),
-                vec!["required".to_string()],
-            )])));
+            return Err(ApiError::field("employer", "required"));
         }
     };
     may_manage(&user.scope, kind_str(employer.kind), &employer.code)?;
@@ -490,10 +477,7 @@ pub async fn create_training(
                     .into());
                 }
                 if input.completed_on > crate::domain::today() {
-                    return Err(ApiError::Validation(std::collections::BTreeMap::from([(
-                        "completed_on".to_string(),
-                        vec!["must not be in the future".to_string()],
-                    )])));
+                    return Err(ApiError::field("completed_on", "must not be in the future"));
                 }
                 q::insert_training(
                     conn,
@@ -616,13 +600,7 @@ pub async fn create_assignment(
                     &sub,
                     Utc::now().naive_utc(),
                 )
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => ApiError::from(DomainError::ClientHasMentor),
-                    other => other.into(),
-                })?;
+                .map_err(unique_violation_as(DomainError::ClientHasMentor))?;
                 audit::set_record(
                     conn,
                     auditor.request_id(),

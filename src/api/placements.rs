@@ -24,7 +24,7 @@ use crate::domain::placement::{
     ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
 };
 use crate::domain::policy::Policy;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimeLimitView {
@@ -154,15 +154,8 @@ pub async fn create_placement(
                     &auditor.entry("placement.create", "placement", None, Some(client_id)),
                 )?;
                 let client = clients::get(conn, &access, client_id)?;
-                let service = services::get(conn, input.service_id).map_err(|e| match e {
-                    diesel::result::Error::NotFound => {
-                        ApiError::from(DomainError::UnknownReference {
-                            what: "service",
-                            code: input.service_id.to_string(),
-                        })
-                    }
-                    other => other.into(),
-                })?;
+                let service = services::get(conn, input.service_id)
+                    .map_err(unknown_reference("service", input.service_id))?;
                 let service_type = reference::get_service_type(conn, &service.row.service_type)?;
                 let institutional = service_type.row.setting == "institutional";
                 let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
@@ -203,13 +196,7 @@ pub async fn create_placement(
                         created_at: Utc::now().naive_utc(),
                     },
                 )
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => ApiError::from(DomainError::AlreadyPlaced),
-                    other => other.into(),
-                })?;
+                .map_err(unique_violation_as(DomainError::AlreadyPlaced))?;
                 follow_placements(conn, client_id, start, row.id)?;
                 audit::set_record(
                     conn,

@@ -11,11 +11,10 @@ use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
-use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector, change_provider_status};
 use crate::domain::validity::ensure_municipality_valid;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Contacts {
@@ -169,13 +168,8 @@ where
 
 /// Checks that the municipality exists and is valid on `date`.
 pub fn check_municipality(conn: &mut DbConnection, code: &str, date: NaiveDate) -> ApiResult<()> {
-    let row = reference::get_municipality(conn, code).map_err(|e| match e {
-        diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
-            what: "municipality",
-            code: code.to_string(),
-        }),
-        other => other.into(),
-    })?;
+    let row =
+        reference::get_municipality(conn, code).map_err(unknown_reference("municipality", code))?;
     ensure_municipality_valid(code, row.validity(), date)?;
     Ok(())
 }

@@ -20,7 +20,7 @@ use crate::domain::access::{self, ProviderRef};
 use crate::domain::registry::{
     ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules, check_service,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unknown_reference};
 
 /// A price in euro per unit.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -222,13 +222,8 @@ pub struct UpdateService {
 }
 
 fn catalogue_rules(conn: &mut DbConnection, code: &str) -> ApiResult<ServiceTypeRules> {
-    let entry = reference::get_service_type(conn, code).map_err(|e| match e {
-        diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
-            what: "service type",
-            code: code.to_string(),
-        }),
-        other => other.into(),
-    })?;
+    let entry =
+        reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
     Ok(ServiceTypeRules {
         code: entry.row.code,
         max_capacity: entry.row.max_capacity,
@@ -431,10 +426,10 @@ pub async fn update_service(
     let input = body.into_inner();
     input.validate()?;
     if input.status == Some(ServiceStatus::Closed) {
-        return Err(ApiError::Validation(std::collections::BTreeMap::from([(
-            "status".to_string(),
-            vec!["use POST /api/v1/services/{id}/close to close a service".to_string()],
-        )])));
+        return Err(ApiError::field(
+            "status",
+            "use POST /api/v1/services/{id}/close to close a service",
+        ));
     }
     change_service(
         db.get_ref(),

@@ -236,6 +236,17 @@ fn render(table: Table, labels: &Labels, apply: bool, threshold: i64) -> StatsTa
     }
 }
 
+/// Whether the caller asked for CSV, by `?format=csv` or, without `format`, by `Accept`.
+fn wants_csv(req: &HttpRequest, format: Option<&str>) -> bool {
+    format == Some("csv")
+        || (format.is_none()
+            && req
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/csv")))
+}
+
 /// JSON, or CSV for `Accept: text/csv` or `?format=csv` (header row, UTF-8, labels in the
 /// request's language).
 fn respond(
@@ -244,13 +255,7 @@ fn respond(
     lang: Lang,
     table: StatsTable,
 ) -> ApiResult<HttpResponse> {
-    let wants_csv = format == Some("csv")
-        || (format.is_none()
-            && req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|a| a.contains("text/csv")));
+    let wants_csv = wants_csv(req, format);
     match format {
         None | Some("csv") | Some("json") => {}
         Some(other) => {
@@ -1013,14 +1018,7 @@ pub async fn indicator_stats(
         .iter()
         .map(|i| serde_json::to_value(i).unwrap_or_default())
         .collect();
-    if query.format.as_deref() == Some("csv")
-        || (query.format.is_none()
-            && req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|a| a.contains("text/csv")))
-    {
+    if wants_csv(&req, query.format.as_deref()) {
         let table = StatsTable {
             dimensions: vec!["code".into(), "name".into(), "unit".into()],
             metrics: [

@@ -24,7 +24,7 @@ use crate::domain::client::TargetGroup;
 use crate::domain::support_plan::{
     check_finalisable, check_known_sections, opinion_name, sections_for,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, unknown_reference};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -136,13 +136,8 @@ fn check_plan(
 ) -> ApiResult<()> {
     check_known_sections(group, sections.keys().map(String::as_str))?;
     if let Some(id) = assessment_id {
-        assessments::get(conn, client_id, id).map_err(|e| match e {
-            diesel::result::Error::NotFound => ApiError::from(DomainError::UnknownReference {
-                what: "assessment of this client",
-                code: id.to_string(),
-            }),
-            other => other.into(),
-        })?;
+        assessments::get(conn, client_id, id)
+            .map_err(unknown_reference("assessment of this client", id))?;
     }
     if status == PlanStatus::Final {
         check_finalisable(
