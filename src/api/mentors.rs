@@ -20,7 +20,7 @@ use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
 };
 use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
-use crate::domain::policy::Policy;
+use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -396,11 +396,10 @@ pub async fn list_mentors(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Mentor>>> {
     let (limit, offset) = page.resolve()?;
+    let available = query.available == Some(true);
     let filter = q::MentorFilter {
-        with_capacity_below: query
-            .available
-            .filter(|a| *a)
-            .map(|_| policy.mentor_capacity),
+        with_capacity_below: available.then_some(policy.mentor_capacity),
+        trained_in: if available { &MENTOR_TRAININGS } else { &[] },
         contract_type: query.contract_type.map(|c| c.as_str().into()),
     };
     let (rows, total) = db
@@ -409,13 +408,8 @@ pub async fn list_mentors(
             Ok(q::list(conn, &area, &filter, limit, offset)?)
         })
         .await?;
-    let mut items: Vec<Mentor> = rows.into_iter().map(|e| mentor_view(e, &policy)).collect();
-    if query.available == Some(true) {
-        // Eligibility depends on summed training hours: filtered here, after the page is read.
-        items.retain(|m| m.eligible);
-    }
     Ok(web::Json(Page {
-        items,
+        items: rows.into_iter().map(|e| mentor_view(e, &policy)).collect(),
         total,
         limit,
         offset,

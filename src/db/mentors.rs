@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sum;
 use diesel::prelude::*;
 
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
@@ -160,6 +161,9 @@ fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<Men
 pub struct MentorFilter {
     /// Only mentors with a free place (`active_assignments < capacity`).
     pub with_capacity_below: Option<i32>,
+    /// Only mentors whose completed hours reach each `(programme, hours)` requirement
+    /// (hours of the same programme add up, as in `domain::mentor::missing_trainings`).
+    pub trained_in: &'static [(&'static str, i32)],
     pub contract_type: Option<String>,
 }
 
@@ -174,6 +178,17 @@ pub fn list(
         let mut q = visible(area);
         if let Some(cap) = filter.with_capacity_below {
             q = q.filter(mentors::active_assignments.lt(cap));
+        }
+        for (programme, hours) in filter.trained_in {
+            q = q.filter(
+                mentors::id.eq_any(
+                    mentor_trainings::table
+                        .filter(mentor_trainings::programme.eq(*programme))
+                        .group_by(mentor_trainings::mentor_id)
+                        .having(sum(mentor_trainings::hours).ge(i64::from(*hours)))
+                        .select(mentor_trainings::mentor_id),
+                ),
+            );
         }
         if let Some(c) = &filter.contract_type {
             q = q.filter(mentors::contract_type.eq(c.clone()));

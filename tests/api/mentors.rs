@@ -374,3 +374,53 @@ where
     let responses = futures::future::join_all(set).await;
     responses.into_iter().map(|r| r.status().as_u16()).collect()
 }
+
+#[tokio::test]
+async fn available_mentors_are_filtered_before_paging_with_hours_adding_up() {
+    let app = TestApp::spawn().await;
+    let mut short = FULL_TRAINING.to_vec();
+    short[0] = ("life_skills", 47);
+    let mut split = FULL_TRAINING.to_vec();
+    split[0] = ("life_skills", 24);
+    split.push(("life_skills", 24));
+    let eligible = mentor(&app, "050", &FULL_TRAINING).await;
+    mentor(&app, "050", &short).await;
+    mentor(&app, "050", &[]).await;
+    let eligible_split = mentor(&app, "050", &split).await;
+
+    let t = token(&municipality("050"));
+    let mut seen = Vec::new();
+    for offset in [0, 1] {
+        let page: Value = app
+            .client
+            .get(app.url(&format!(
+                "/api/v1/mentors?available=true&limit=1&offset={offset}"
+            )))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(page["total"], 2, "only eligible mentors count");
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "a page is full of eligible mentors");
+        assert_eq!(items[0]["eligible"], true);
+        seen.push(items[0]["id"].as_i64().expect("id"));
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, [eligible, eligible_split]);
+
+    let all: Value = app
+        .client
+        .get(app.url("/api/v1/mentors"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["total"], 4);
+}
