@@ -121,6 +121,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// How long a POST's `Idempotency-Key` replays its first response; older keys are
+    /// forgotten (and their stored responses deleted).
+    pub idempotency_retention: chrono::TimeDelta,
     /// Origins allowed by CORS; `*` allows any. Empty: no cross-origin access.
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -248,6 +251,13 @@ impl Settings {
                 pool_size,
                 connect_timeout: Duration::from_millis(parse_or("KOPIENA_DB_TIMEOUT_MS", 5_000)?),
             },
+            idempotency_retention: i64::try_from(parse_or(
+                "KOPIENA_IDEMPOTENCY_TTL_SECONDS",
+                86_400,
+            )?)
+            .ok()
+            .and_then(chrono::TimeDelta::try_seconds)
+            .context("KOPIENA_IDEMPOTENCY_TTL_SECONDS is too large")?,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
                 .context("KOPIENA_MAX_BODY_BYTES is too large")?,
             cors_origins: get("KOPIENA_CORS_ORIGINS")
@@ -282,6 +292,7 @@ mod tests {
         assert_eq!(s.database.backend(), Backend::Sqlite);
         assert_eq!(s.database.url, DEFAULT_DATABASE_URL);
         assert!(s.cors_origins.is_empty());
+        assert_eq!(s.idempotency_retention, chrono::TimeDelta::hours(24));
         Ok(())
     }
 

@@ -1,6 +1,8 @@
 //! Builds the HTTP server: pool and migrations, middleware, routes, documentation.
 
+use std::convert::Infallible;
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -8,14 +10,16 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
+use chrono::TimeDelta;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::common::IdempotencyRetention;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, idempotency};
 use crate::pii::PiiKeys;
 use crate::telemetry::echo_request_id;
 
@@ -23,6 +27,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    idempotency_retention: TimeDelta,
 }
 
 impl Application {
@@ -36,7 +41,12 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let server = run(listener, db.clone(), keys, pii, settings)?;
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            idempotency_retention: settings.idempotency_retention,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -47,9 +57,30 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown.
+    /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown. Meanwhile,
+    /// expired idempotency keys are deleted every hour.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let purge = purge_idempotency_keys(self.db, self.idempotency_retention);
+        tokio::select! {
+            result = self.server => result,
+            never = purge => match never {},
+        }
+    }
+}
+
+async fn purge_idempotency_keys(db: Db, retention: TimeDelta) -> Infallible {
+    let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let cutoff = chrono::Utc::now().naive_utc() - retention;
+        match db
+            .run(move |conn| idempotency::purge_expired(conn, cutoff))
+            .await
+        {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "expired idempotency keys deleted"),
+            Err(e) => tracing::warn!(error = %e, "cannot delete expired idempotency keys"),
+        }
     }
 }
 
@@ -86,6 +117,7 @@ fn run(
     let keys = web::Data::new(keys);
     let pii = web::Data::new(pii);
     let policy = web::Data::new(settings.policy.clone());
+    let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
     let openapi = api::openapi();
     let metrics = metrics()?;
     let db = web::Data::new(db);
@@ -103,6 +135,7 @@ fn run(
             .app_data(keys.clone())
             .app_data(pii.clone())
             .app_data(policy.clone())
+            .app_data(retention.clone())
             .configure(|cfg| api::extractor_configs(max_body, cfg))
             .into_utoipa_app()
             .configure(api::routes)

@@ -4,7 +4,7 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -155,14 +155,26 @@ where
     Ok(Option::<String>::deserialize(deserializer)?.filter(|v| !v.trim().is_empty()))
 }
 
+/// How long an `Idempotency-Key` replays its first response (application data).
+#[derive(Debug, Clone, Copy)]
+pub struct IdempotencyRetention(pub chrono::TimeDelta);
+
 /// `Idempotency-Key`: a retried POST with the same key and body replays the first response.
-pub struct IdempotencyKey(Option<String>);
+pub struct IdempotencyKey {
+    key: Option<String>,
+    /// Keys claimed before this instant have expired and count as new.
+    expired_before: chrono::NaiveDateTime,
+}
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let retention = req
+            .app_data::<web::Data<IdempotencyRetention>>()
+            .map_or(chrono::TimeDelta::days(1), |r| r.0);
+        let expired_before = chrono::Utc::now().naive_utc() - retention;
         let value = req.headers().get("idempotency-key").map(|v| {
             v.to_str()
                 .ok()
@@ -171,8 +183,14 @@ impl FromRequest for IdempotencyKey {
                 .map(str::to_string)
         });
         ready(match value {
-            None => Ok(IdempotencyKey(None)),
-            Some(Some(key)) => Ok(IdempotencyKey(Some(key))),
+            None => Ok(IdempotencyKey {
+                key: None,
+                expired_before,
+            }),
+            Some(Some(key)) => Ok(IdempotencyKey {
+                key: Some(key),
+                expired_before,
+            }),
             Some(None) => Err(ApiError::BadRequest(
                 "Idempotency-Key must be 1 to 255 characters of text".into(),
             )),
@@ -184,7 +202,7 @@ impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![header_param(
             "Idempotency-Key",
-            "A unique key per intended creation (e.g. a UUID). A retry with the same key and body returns the original response and creates nothing; the same key with a different body is a 422 problem.",
+            "A unique key per intended creation (e.g. a UUID). A retry with the same key and body returns the original response and creates nothing; the same key with a different body is a 422 problem. Keys are kept for 24 hours by default.",
         )]
     }
 }
@@ -235,7 +253,7 @@ where
             use diesel::Connection;
             let outcome =
                 conn.transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
-                    let mut record = key.0.as_ref().map(|key| idempotency::StoredResponse {
+                    let mut record = key.key.as_ref().map(|key| idempotency::StoredResponse {
                         caller: caller.clone(),
                         key: key.clone(),
                         request_hash: hash.clone(),
@@ -246,6 +264,12 @@ where
                         created_at: chrono::Utc::now().naive_utc(),
                     });
                     if let Some(record) = &record {
+                        idempotency::release_if_expired(
+                            conn,
+                            &record.caller,
+                            &record.key,
+                            key.expired_before,
+                        )?;
                         match idempotency::claim(conn, record) {
                             Err(diesel::result::Error::DatabaseError(
                                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -285,7 +309,7 @@ where
                 Ok(response) => Ok(response),
                 Err(TxError::Api(e)) => Err(e),
                 Err(TxError::Replay) => {
-                    let key = key.0.unwrap_or_default();
+                    let key = key.key.unwrap_or_default();
                     let mut stored = idempotency::find(conn, &caller, &key)?;
                     if stored.request_hash == hash {
                         if let Some(keys) = &opener {

@@ -53,3 +53,26 @@ pub fn find(conn: &mut DbConnection, caller: &str, key: &str) -> QueryResult<Sto
         .select(StoredResponse::as_select())
         .first(conn)
 }
+
+/// Forgets the caller's key if it was claimed before `cutoff`, so it counts as new.
+pub fn release_if_expired(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &str,
+    cutoff: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(caller))
+            .filter(idempotency_keys::key.eq(key))
+            .filter(idempotency_keys::created_at.lt(cutoff)),
+    )
+    .execute(conn)
+    .map(drop)
+}
+
+/// Deletes every key claimed before `cutoff`, with its stored response.
+pub fn purge_expired(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
+        .execute(conn)
+}

@@ -297,6 +297,47 @@ async fn idempotent_retries_create_one_provider() {
 }
 
 #[tokio::test]
+async fn an_expired_idempotency_key_counts_as_new() {
+    let app = TestApp::spawn_with(|key| {
+        (key == "KOPIENA_IDEMPOTENCY_TTL_SECONDS").then(|| "2".to_string())
+    })
+    .await;
+    let send = |body: Value| {
+        app.client
+            .post(app.url("/api/v1/providers"))
+            .bearer_auth(token(&ministry()))
+            .header("Idempotency-Key", "short-lived")
+            .json(&body)
+            .send()
+    };
+    let first: Value = send(new_provider("LM-FIRST", "050"))
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let retry: Value = send(new_provider("LM-FIRST", "050"))
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(retry["id"], first["id"], "replayed within the retention");
+
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let later = send(new_provider("LM-LATER", "050"))
+        .await
+        .expect("request");
+    assert_eq!(later.status(), 201, "the expired key is free again");
+    assert_ne!(
+        later.json::<Value>().await.expect("json")["id"],
+        first["id"]
+    );
+    let list: Value = app.get_json("/api/v1/providers").await;
+    assert_eq!(list["total"], 2);
+}
+
+#[tokio::test]
 async fn provider_lists_filter_sort_and_paginate() {
     let app = TestApp::spawn().await;
     for (i, m) in ["050", "050", "RIX", "LPX", "050"].iter().enumerate() {
