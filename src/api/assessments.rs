@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +11,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::Auditor;
-use super::common::{Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::problems as p;
 use crate::auth::AuthUser;
@@ -171,7 +170,7 @@ impl From<AssessmentEntry> for Assessment {
 #[utoipa::path(
     tag = "assessments",
     request_body = CreateAssessment,
-    params(("id" = i64, Path, description = "Client id")),
+    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assessment, headers(("Location" = String))),
@@ -192,142 +191,155 @@ pub async fn create_assessment(
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,
-    body: web::Json<CreateAssessment>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
     let auditor = Auditor::new(&user, request_id);
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateAssessment = common::parse_body(body.into_inner())?;
     input.validate()?;
     let client_id = id.into_inner();
     let months = policy.reassessment_months;
     let sub = user.sub.clone();
-    let entry = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<AssessmentEntry> {
-                audit::append(
-                    conn,
-                    &auditor.entry("assessment.create", "assessment", None, Some(client_id)),
-                )?;
-                let client = clients::get(conn, &access, client_id)?;
-                clients::lock(conn, client_id)?;
-                if input.assessed_on > crate::domain::today() {
-                    return Err(DomainError::AssessmentInFuture.into());
-                }
-                check_organisation(input.organisation_type)?;
-                let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("client without DI target group"))
-                })?;
-                let roles = reference::list_specialist_roles(conn)?;
-                for member in &input.team {
-                    if !roles.iter().any(|r| r.code == member.role) {
-                        return Err(DomainError::UnknownReference {
-                            what: "specialist role",
-                            code: member.role.clone(),
-                        }
-                        .into());
+    let replay_auditor = auditor.clone();
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        Some(common::Private {
+            seal: None,
+            replay_audit: Box::new(move |id| {
+                replay_auditor.entry(
+                    "assessment.create.replay",
+                    "assessment",
+                    Some(id),
+                    Some(client_id),
+                )
+            }),
+        }),
+        move |conn| {
+            audit::append(
+                conn,
+                &auditor.entry("assessment.create", "assessment", None, Some(client_id)),
+            )?;
+            let client = clients::get(conn, &access, client_id)?;
+            clients::lock(conn, client_id)?;
+            if input.assessed_on > crate::domain::today() {
+                return Err(DomainError::AssessmentInFuture.into());
+            }
+            check_organisation(input.organisation_type)?;
+            let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("client without DI target group"))
+            })?;
+            let roles = reference::list_specialist_roles(conn)?;
+            for member in &input.team {
+                if !roles.iter().any(|r| r.code == member.role) {
+                    return Err(DomainError::UnknownReference {
+                        what: "specialist role",
+                        code: member.role.clone(),
                     }
+                    .into());
                 }
-                let team: Vec<TeamMember> = input
+            }
+            let team: Vec<TeamMember> = input
+                .team
+                .iter()
+                .map(|m| TeamMember {
+                    role: m.role.clone(),
+                    lead: m.lead,
+                })
+                .collect();
+            check_team(group, &team)?;
+            for code in &input.needed_service_types {
+                reference::get_service_type(conn, code)
+                    .map_err(unknown_reference("service type", code))?;
+            }
+            let instrument = q::instrument(
+                conn,
+                input
+                    .instrument
+                    .as_ref()
+                    .map(|i| (i.code.as_str(), i.version)),
+            )
+            .map_err(unknown_reference(
+                "assessment instrument",
+                input
+                    .instrument
+                    .as_ref()
+                    .map(|i| format!("{}@{}", i.code, i.version))
+                    .unwrap_or_default(),
+            ))?;
+            let scores = BTreeMap::from([
+                ("health".to_string(), input.scores.health),
+                ("self_care".to_string(), input.scores.self_care),
+                ("communication".to_string(), input.scores.communication),
+            ]);
+            let derivation =
+                derive_care_level(&instrument.instrument, &scores, input.quality_of_life_score)?;
+            let previous = q::current(conn, client_id)?;
+            if let Some(corrects) = input.corrects
+                && previous.as_ref().map(|p| p.id) != Some(corrects)
+            {
+                return Err(ApiError::Conflict(
+                    "`corrects` must name the client's current assessment".into(),
+                ));
+            }
+            let row = q::insert(
+                conn,
+                &AssessmentRow {
+                    id: 0,
+                    client_id,
+                    assessed_on: input.assessed_on,
+                    organisation_type: input.organisation_type.as_str().into(),
+                    health_score: input.scores.health,
+                    self_care_score: input.scores.self_care,
+                    communication_score: input.scores.communication,
+                    quality_of_life_score: input.quality_of_life_score,
+                    instrument_code: derivation.instrument.clone(),
+                    instrument_version: derivation.instrument_version,
+                    total_score: derivation.total,
+                    level_by_total: derivation.level_by_total.clone(),
+                    raised_by_domain: derivation.raised_by_domain.clone(),
+                    care_level: derivation.care_level.clone(),
+                    notes: input.notes,
+                    next_reassessment_due: next_reassessment_due(input.assessed_on, months),
+                    supersedes_id: previous.map(|p| p.id),
+                    superseded_by_id: None,
+                    created_by: sub,
+                    created_at: Utc::now().naive_utc(),
+                },
+                &input
                     .team
-                    .iter()
-                    .map(|m| TeamMember {
-                        role: m.role.clone(),
+                    .into_iter()
+                    .map(|m| TeamMemberRow {
+                        role: m.role,
+                        name: m.name,
                         lead: m.lead,
                     })
-                    .collect();
-                check_team(group, &team)?;
-                for code in &input.needed_service_types {
-                    reference::get_service_type(conn, code)
-                        .map_err(unknown_reference("service type", code))?;
-                }
-                let instrument = q::instrument(
-                    conn,
-                    input
-                        .instrument
-                        .as_ref()
-                        .map(|i| (i.code.as_str(), i.version)),
-                )
-                .map_err(unknown_reference(
-                    "assessment instrument",
-                    input
-                        .instrument
-                        .as_ref()
-                        .map(|i| format!("{}@{}", i.code, i.version))
-                        .unwrap_or_default(),
-                ))?;
-                let scores = BTreeMap::from([
-                    ("health".to_string(), input.scores.health),
-                    ("self_care".to_string(), input.scores.self_care),
-                    ("communication".to_string(), input.scores.communication),
-                ]);
-                let derivation = derive_care_level(
-                    &instrument.instrument,
-                    &scores,
-                    input.quality_of_life_score,
-                )?;
-                let previous = q::current(conn, client_id)?;
-                if let Some(corrects) = input.corrects
-                    && previous.as_ref().map(|p| p.id) != Some(corrects)
-                {
-                    return Err(ApiError::Conflict(
-                        "`corrects` must name the client's current assessment".into(),
-                    ));
-                }
-                let row = q::insert(
-                    conn,
-                    &AssessmentRow {
-                        id: 0,
-                        client_id,
-                        assessed_on: input.assessed_on,
-                        organisation_type: input.organisation_type.as_str().into(),
-                        health_score: input.scores.health,
-                        self_care_score: input.scores.self_care,
-                        communication_score: input.scores.communication,
-                        quality_of_life_score: input.quality_of_life_score,
-                        instrument_code: derivation.instrument.clone(),
-                        instrument_version: derivation.instrument_version,
-                        total_score: derivation.total,
-                        level_by_total: derivation.level_by_total.clone(),
-                        raised_by_domain: derivation.raised_by_domain.clone(),
-                        care_level: derivation.care_level.clone(),
-                        notes: input.notes,
-                        next_reassessment_due: next_reassessment_due(input.assessed_on, months),
-                        supersedes_id: previous.map(|p| p.id),
-                        superseded_by_id: None,
-                        created_by: sub,
-                        created_at: Utc::now().naive_utc(),
-                    },
-                    &input
-                        .team
-                        .into_iter()
-                        .map(|m| TeamMemberRow {
-                            role: m.role,
-                            name: m.name,
-                            lead: m.lead,
-                        })
-                        .collect::<Vec<_>>(),
-                    &input.needed_service_types,
-                )?;
-                audit::set_record(
-                    conn,
-                    auditor.request_id(),
-                    "assessment.create",
-                    row.id,
-                    client_id,
-                )?;
-                Ok(q::get(conn, client_id, row.id)?)
+                    .collect::<Vec<_>>(),
+                &input.needed_service_types,
+            )?;
+            audit::set_record(
+                conn,
+                auditor.request_id(),
+                "assessment.create",
+                row.id,
+                client_id,
+            )?;
+            let entry = q::get(conn, client_id, row.id)?;
+            Ok(Created {
+                location: Some(format!(
+                    "/api/v1/clients/{client_id}/assessments/{}",
+                    entry.row.id
+                )),
+                etag: None,
+                body: Assessment::from(entry),
             })
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!(
-                "/api/v1/clients/{}/assessments/{}",
-                entry.row.client_id, entry.row.id
-            ),
-        ))
-        .json(Assessment::from(entry)))
+        },
+    )
+    .await
 }
 
 /// The client's assessments, newest first (the history is append-only).
@@ -355,7 +367,7 @@ pub async fn list_assessments(
     let client_id = id.into_inner();
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
                 audit::append(
                     conn,
@@ -393,7 +405,7 @@ pub async fn get_assessment(
     let (client_id, assessment_id) = path.into_inner();
     let entry = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
                 let entry = q::get(conn, client_id, assessment_id)?;
                 audit::append(
@@ -461,7 +473,7 @@ pub async fn list_due_assessments(
     let before = query.before.unwrap_or(today);
     let (rows, total) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("assessment.due.list", "assessment", None, None),

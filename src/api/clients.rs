@@ -1,8 +1,7 @@
 //! Clients in the DI process: personal data, municipality scope, every access audited.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +10,7 @@ use validator::Validate;
 use super::audit::{AuditRecord, Auditor};
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::problems as p;
-use super::providers::{check_municipality, parse_body};
+use super::providers::check_municipality;
 use crate::auth::AuthUser;
 use crate::db::clients::{self as q, ClientChanges, ClientRow, TransferRow};
 use crate::db::{Db, audit};
@@ -144,7 +143,6 @@ fn check_consent(consent: &Consent) -> ApiResult<()> {
 )]
 #[post("/clients")]
 pub async fn create_client(
-    req: HttpRequest,
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
     user: AuthUser,
@@ -154,7 +152,7 @@ pub async fn create_client(
 ) -> ApiResult<HttpResponse> {
     let municipality = client_write_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
-    let input: CreateClient = parse_body(body.into_inner())?;
+    let input: CreateClient = common::parse_body(body.into_inner())?;
     input.validate()?;
     let code = PersonalCode::parse(&input.personal_code).map_err(DomainError::from)?;
     code.check_birth_date(input.birth_date)
@@ -169,25 +167,29 @@ pub async fn create_client(
     let hash = keys.lookup_hash(&code.digits());
     let encrypted = keys.encrypt(code.as_str()).map_err(ApiError::Internal)?;
     // The fingerprint holds the keyed hash, never the code itself.
-    let fingerprint = format!(
-        "{} {} {hash} {} {} {} {} {} {:?}",
-        req.method(),
-        req.path(),
+    let fingerprint = key.fingerprint(format_args!(
+        "{hash} {} {} {} {} {} {:?}",
         input.given_name,
         input.family_name,
         input.birth_date,
         input.target_group.as_str(),
         input.di_status.as_str(),
         (consent.given, consent.date),
-    );
+    ));
     let keys = keys.into_inner();
     let access = ClientAccess::Municipality(municipality.clone());
+    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(keys.clone()),
+        Some(common::Private {
+            seal: Some(keys.clone()),
+            replay_audit: Box::new(move |id| {
+                replay_auditor.entry("client.create.replay", "client", Some(id), Some(id))
+            }),
+        }),
         move |conn| {
             audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
@@ -213,8 +215,8 @@ pub async fn create_client(
             .map_err(unique_violation_as(DomainError::ClientAlreadyRegistered))?;
             audit::set_record(conn, auditor.request_id(), "client.create", row.id, row.id)?;
             Ok(Created {
-                location: format!("/api/v1/clients/{}", row.id),
-                etag: common::etag(row.id, row.version),
+                location: Some(format!("/api/v1/clients/{}", row.id)),
+                etag: Some(common::etag(row.id, row.version)),
                 body: client_view(row, &access, &keys)?,
             })
         },
@@ -249,7 +251,7 @@ pub async fn get_client(
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<ClientRow> {
+            conn.write_transaction(|conn| -> ApiResult<ClientRow> {
                 let row = q::get(conn, &access, id)?;
                 audit::append(
                     conn,
@@ -306,7 +308,7 @@ pub async fn update_client(
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<ClientRow> {
+            conn.write_transaction(|conn| -> ApiResult<ClientRow> {
                 audit::append(
                     conn,
                     &auditor.entry("client.update", "client", Some(id), Some(id)),
@@ -381,7 +383,7 @@ pub async fn list_clients(
     let view_access = access.clone();
     let (rows, total) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(conn, &auditor.entry("client.list", "client", None, None))?;
                 Ok(q::list(conn, &access, &filter, limit, offset)?)
             })
@@ -435,7 +437,7 @@ pub async fn search_clients(
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<Option<ClientRow>> {
+            conn.write_transaction(|conn| -> ApiResult<Option<ClientRow>> {
                 audit::append(conn, &auditor.entry("client.search", "client", None, None))?;
                 let found = q::find_by_hash(conn, &access, &hash).optional_found()?;
                 if let Some(row) = &found {
@@ -510,7 +512,7 @@ impl From<TransferRow> for Transfer {
 #[utoipa::path(
     tag = "clients",
     request_body = TransferClient,
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Transfer),
@@ -528,50 +530,70 @@ pub async fn transfer_client(
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,
-    body: web::Json<TransferClient>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let municipality = client_write_access(&user.scope)?;
     let access = ClientAccess::Municipality(municipality);
     let auditor = Auditor::new(&user, request_id);
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: TransferClient = common::parse_body(body.into_inner())?;
     input.validate()?;
     let id = id.into_inner();
     let sub = user.sub.clone();
-    let transfer = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<TransferRow> {
-                audit::append(
-                    conn,
-                    &auditor.entry("client.transfer", "client", Some(id), Some(id)),
-                )?;
-                let current = q::get(conn, &access, id)?;
-                let on = input.transferred_on.unwrap_or_else(crate::domain::today);
-                if input.to_municipality == current.municipality {
-                    return Err(DomainError::TransferToSameMunicipality.into());
-                }
-                check_municipality(conn, &input.to_municipality, on)?;
-                let mut changes = ClientChanges::from(&current);
-                changes.municipality = input.to_municipality.clone();
-                changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, current.version, &changes)?
-                    .ok_or(ApiError::PreconditionFailed)?;
-                Ok(q::insert_transfer(
-                    conn,
-                    &TransferRow {
-                        id: 0,
-                        client_id: id,
-                        from_municipality: current.municipality,
-                        to_municipality: input.to_municipality,
-                        transferred_on: on,
-                        reason: input.reason,
-                        transferred_by: sub,
-                        created_at: Utc::now().naive_utc(),
-                    },
-                )?)
+    let replay_auditor = auditor.clone();
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        Some(common::Private {
+            seal: None,
+            replay_audit: Box::new(move |transfer_id| {
+                replay_auditor.entry(
+                    "client.transfer.replay",
+                    "client_transfer",
+                    Some(transfer_id),
+                    Some(id),
+                )
+            }),
+        }),
+        move |conn| {
+            audit::append(
+                conn,
+                &auditor.entry("client.transfer", "client", Some(id), Some(id)),
+            )?;
+            let current = q::get(conn, &access, id)?;
+            let on = input.transferred_on.unwrap_or_else(crate::domain::today);
+            if input.to_municipality == current.municipality {
+                return Err(DomainError::TransferToSameMunicipality.into());
+            }
+            check_municipality(conn, &input.to_municipality, on)?;
+            let mut changes = ClientChanges::from(&current);
+            changes.municipality = input.to_municipality.clone();
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
+            let transfer = q::insert_transfer(
+                conn,
+                &TransferRow {
+                    id: 0,
+                    client_id: id,
+                    from_municipality: current.municipality,
+                    to_municipality: input.to_municipality,
+                    transferred_on: on,
+                    reason: input.reason,
+                    transferred_by: sub,
+                    created_at: Utc::now().naive_utc(),
+                },
+            )?;
+            Ok(Created {
+                location: None,
+                etag: None,
+                body: Transfer::from(transfer),
             })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(Transfer::from(transfer)))
+        },
+    )
+    .await
 }
 
 /// The client's case transfers, oldest first.
@@ -599,7 +621,7 @@ pub async fn list_transfers(
     let id = id.into_inner();
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 q::get(conn, &access, id)?;
                 audit::append(
                     conn,
@@ -640,7 +662,7 @@ pub async fn client_access_log(
     let id = id.into_inner();
     let (rows, total) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 q::get(conn, &access, id)?;
                 audit::append(
                     conn,

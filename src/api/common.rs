@@ -12,6 +12,7 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::MAX_PAGE_SIZE;
+use crate::db::audit::AuditEntry;
 use crate::db::{Db, DbConnection, idempotency};
 use crate::error::{ApiError, ApiResult};
 use crate::pii::PiiKeys;
@@ -162,6 +163,8 @@ pub struct IdempotencyRetention(pub chrono::TimeDelta);
 /// `Idempotency-Key`: a retried POST with the same key and body replays the first response.
 pub struct IdempotencyKey {
     key: Option<String>,
+    /// Method and path of the request.
+    request: String,
     /// Keys claimed before this instant have expired and count as new.
     expired_before: chrono::NaiveDateTime,
 }
@@ -175,6 +178,7 @@ impl FromRequest for IdempotencyKey {
             .app_data::<web::Data<IdempotencyRetention>>()
             .map_or(chrono::TimeDelta::days(1), |r| r.0);
         let expired_before = chrono::Utc::now().naive_utc() - retention;
+        let request = format!("{} {}", req.method(), req.path());
         let value = req.headers().get("idempotency-key").map(|v| {
             v.to_str()
                 .ok()
@@ -185,16 +189,27 @@ impl FromRequest for IdempotencyKey {
         ready(match value {
             None => Ok(IdempotencyKey {
                 key: None,
+                request,
                 expired_before,
             }),
             Some(Some(key)) => Ok(IdempotencyKey {
                 key: Some(key),
+                request,
                 expired_before,
             }),
             Some(None) => Err(ApiError::BadRequest(
                 "Idempotency-Key must be 1 to 255 characters of text".into(),
             )),
         })
+    }
+}
+
+impl IdempotencyKey {
+    /// The request a key's first use is compared with: method, path and the body (given as
+    /// a `serde_json::Value`, its keys are sorted, so a retry that reorders fields is the
+    /// same request).
+    pub fn fingerprint(&self, body: impl std::fmt::Display) -> String {
+        format!("{} {body}", self.request)
     }
 }
 
@@ -207,11 +222,24 @@ impl IntoParams for IdempotencyKey {
     }
 }
 
-/// A created resource: the body, its URL and its ETag.
+/// A created resource: the body, and the `Location` and `ETag` a replay repeats.
 pub struct Created<T> {
     pub body: T,
-    pub location: String,
-    pub etag: String,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+}
+
+/// A creation whose response holds client-level data.
+pub struct Private {
+    /// Encrypts the stored response at rest (when it holds a personal code).
+    pub seal: Option<Arc<PiiKeys>>,
+    /// A replay shows the record again, so it is audited: the entry for the record's id.
+    pub replay_audit: Box<dyn FnOnce(i64) -> AuditEntry + Send>,
+}
+
+/// Deserialises the body after the raw value was kept for the idempotency fingerprint.
+pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 
 enum TxError {
@@ -232,14 +260,13 @@ impl From<ApiError> for TxError {
 }
 
 /// Runs a creation in one transaction, claiming the idempotency key first so a concurrent
-/// retry waits for it and then replays its response. With `seal`, the stored response is
-/// encrypted at rest (it holds personal data, such as a client's personal code).
+/// retry waits for it and then replays its response (`201`, body, `Location`, `ETag`).
 pub async fn create<T, F>(
     db: &Db,
     key: IdempotencyKey,
     caller: String,
     fingerprint: String,
-    seal: Option<Arc<PiiKeys>>,
+    private: Option<Private>,
     f: F,
 ) -> ApiResult<HttpResponse>
 where
@@ -247,12 +274,15 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
 {
     let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
+    let (seal, replay_audit) = match private {
+        Some(p) => (p.seal, Some(p.replay_audit)),
+        None => (None, None),
+    };
     let opener = seal.clone();
     let stored = db
         .run(move |conn| {
-            use diesel::Connection;
             let outcome =
-                conn.transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
+                conn.write_transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
                     let mut record = key.key.as_ref().map(|key| idempotency::StoredResponse {
                         caller: caller.clone(),
                         key: key.clone(),
@@ -286,8 +316,8 @@ where
                         key: String::new(),
                         request_hash: hash.clone(),
                         status: i32::from(StatusCode::CREATED.as_u16()),
-                        location: Some(created.location),
-                        etag: Some(created.etag),
+                        location: created.location,
+                        etag: created.etag,
                         body,
                         created_at: chrono::Utc::now().naive_utc(),
                     };
@@ -311,14 +341,22 @@ where
                 Err(TxError::Replay) => {
                     let key = key.key.unwrap_or_default();
                     let mut stored = idempotency::find(conn, &caller, &key)?;
-                    if stored.request_hash == hash {
-                        if let Some(keys) = &opener {
-                            stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
-                        }
-                        Ok(stored)
-                    } else {
-                        Err(ApiError::IdempotencyKeyReused)
+                    if stored.request_hash != hash {
+                        return Err(ApiError::IdempotencyKeyReused);
                     }
+                    if let Some(keys) = &opener {
+                        stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
+                    }
+                    if let Some(entry) = replay_audit {
+                        let id = serde_json::from_str::<serde_json::Value>(&stored.body)
+                            .ok()
+                            .and_then(|b| b["id"].as_i64())
+                            .ok_or_else(|| {
+                                ApiError::Internal(anyhow::anyhow!("stored response without id"))
+                            })?;
+                        crate::db::audit::append(conn, &entry(id))?;
+                    }
+                    Ok(stored)
                 }
             }
         })

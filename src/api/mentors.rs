@@ -2,14 +2,13 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::Auditor;
-use super::common::{self, IfMatch, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::problems as p;
 use super::providers::validate_phone;
 use crate::auth::AuthUser;
@@ -188,6 +187,7 @@ fn kind_str(kind: EmployerKind) -> &'static str {
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateMentor,
+    params(IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor, headers(("Location" = String), ("ETag" = String))),
@@ -204,9 +204,11 @@ pub async fn create_mentor(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
     user: AuthUser,
-    body: web::Json<CreateMentor>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateMentor = common::parse_body(body.into_inner())?;
     input.validate()?;
     let employer = match (&user.scope, input.employer) {
         (_, Some(e)) => e,
@@ -223,36 +225,37 @@ pub async fn create_mentor(
         }
     };
     may_manage(&user.scope, kind_str(employer.kind), &employer.code)?;
-    let entry = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<MentorEntry> {
-                let region = employer_region(conn, &employer)?;
-                let row = q::insert(
-                    conn,
-                    &MentorChanges {
-                        given_name: input.given_name,
-                        family_name: input.family_name,
-                        employer_kind: kind_str(employer.kind).into(),
-                        employer_code: employer.code,
-                        region,
-                        contract_type: input.contract_type.as_str().into(),
-                        phone: input.phone,
-                        email: input.email,
-                        updated_at: Utc::now().naive_utc(),
-                    },
-                )?;
-                Ok(q::get(conn, &MentorArea::All, row.id)?)
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        None,
+        move |conn| {
+            let region = employer_region(conn, &employer)?;
+            let row = q::insert(
+                conn,
+                &MentorChanges {
+                    given_name: input.given_name,
+                    family_name: input.family_name,
+                    employer_kind: kind_str(employer.kind).into(),
+                    employer_code: employer.code,
+                    region,
+                    contract_type: input.contract_type.as_str().into(),
+                    phone: input.phone,
+                    email: input.email,
+                    updated_at: Utc::now().naive_utc(),
+                },
+            )?;
+            let entry = q::get(conn, &MentorArea::All, row.id)?;
+            Ok(Created {
+                location: Some(format!("/api/v1/mentors/{}", entry.row.id)),
+                etag: Some(common::etag(entry.row.id, entry.row.version)),
+                body: mentor_view(entry, &policy),
             })
-        })
-        .await?;
-    let tag = common::etag(entry.row.id, entry.row.version);
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/mentors/{}", entry.row.id),
-        ))
-        .insert_header((actix_web::http::header::ETAG, tag))
-        .json(mentor_view(entry, &policy)))
+        },
+    )
+    .await
 }
 
 /// Reads a mentor, with eligibility and free places.
@@ -335,7 +338,7 @@ pub async fn update_mentor(
     let id = id.into_inner();
     let entry = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<MentorEntry> {
+            conn.write_transaction(|conn| -> ApiResult<MentorEntry> {
                 let area = area(conn, &user.scope)?;
                 let current = q::get(conn, &area, id)?.row;
                 may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
@@ -432,7 +435,7 @@ pub struct CreateTraining {
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateTraining,
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor),
@@ -449,43 +452,52 @@ pub async fn create_training(
     policy: web::Data<Policy>,
     user: AuthUser,
     id: web::Path<i64>,
-    body: web::Json<CreateTraining>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateTraining = common::parse_body(body.into_inner())?;
     input.validate()?;
     let id = id.into_inner();
-    let entry = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<MentorEntry> {
-                let area = area(conn, &user.scope)?;
-                let current = q::get(conn, &area, id)?.row;
-                may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
-                if !reference::list_training_programmes(conn)?
-                    .iter()
-                    .any(|p| p.code == input.programme)
-                {
-                    return Err(DomainError::UnknownReference {
-                        what: "training programme",
-                        code: input.programme,
-                    }
-                    .into());
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        None,
+        move |conn| {
+            let area = area(conn, &user.scope)?;
+            let current = q::get(conn, &area, id)?.row;
+            may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+            if !reference::list_training_programmes(conn)?
+                .iter()
+                .any(|p| p.code == input.programme)
+            {
+                return Err(DomainError::UnknownReference {
+                    what: "training programme",
+                    code: input.programme,
                 }
-                if input.completed_on > crate::domain::today() {
-                    return Err(ApiError::field("completed_on", "must not be in the future"));
-                }
-                q::insert_training(
-                    conn,
-                    id,
-                    &input.programme,
-                    input.hours,
-                    input.completed_on,
-                    Utc::now().naive_utc(),
-                )?;
-                Ok(q::get(conn, &MentorArea::All, id)?)
+                .into());
+            }
+            if input.completed_on > crate::domain::today() {
+                return Err(ApiError::field("completed_on", "must not be in the future"));
+            }
+            q::insert_training(
+                conn,
+                id,
+                &input.programme,
+                input.hours,
+                input.completed_on,
+                Utc::now().naive_utc(),
+            )?;
+            Ok(Created {
+                location: None,
+                etag: None,
+                body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
             })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(mentor_view(entry, &policy)))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -528,7 +540,7 @@ pub struct CreateAssignment {
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateAssignment,
-    params(("id" = i64, Path, description = "Mentor id")),
+    params(("id" = i64, Path, description = "Mentor id"), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assignment),
@@ -547,70 +559,85 @@ pub async fn create_assignment(
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,
-    body: web::Json<CreateAssignment>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let municipality = client_write_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateAssignment = common::parse_body(body.into_inner())?;
     let mentor_id = id.into_inner();
     let capacity = policy.mentor_capacity;
     let sub = user.sub.clone();
-    let view = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
-                // The audit entry is the first write: on SQLite it takes the write lock
-                // before anything is read, so concurrent assignments queue instead of failing.
-                audit::append(
-                    conn,
-                    &auditor.entry(
-                        "mentor_assignment.create",
-                        "mentor_assignment",
-                        None,
-                        Some(input.client_id),
-                    ),
-                )?;
-                let client = clients::get(
-                    conn,
-                    &ClientAccess::Municipality(municipality.clone()),
-                    input.client_id,
-                )?;
-                let area = area(conn, &user.scope)?;
-                let mentor = q::get(conn, &area, mentor_id)?;
-                check_eligible(&missing_trainings(
-                    mentor
-                        .trainings
-                        .iter()
-                        .map(|t| (t.programme.as_str(), t.hours)),
-                ))?;
-                if !q::take_place(conn, mentor_id, capacity)? {
-                    return Err(DomainError::MentorCapacityExceeded { capacity }.into());
-                }
-                let started_on = input.started_on.unwrap_or_else(crate::domain::today);
-                let row = q::insert_assignment(
-                    conn,
-                    mentor_id,
-                    client.id,
-                    started_on,
-                    &sub,
-                    Utc::now().naive_utc(),
+    let replay_auditor = auditor.clone();
+    let client_id = input.client_id;
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        Some(common::Private {
+            seal: None,
+            replay_audit: Box::new(move |id| {
+                replay_auditor.entry(
+                    "mentor_assignment.create.replay",
+                    "mentor_assignment",
+                    Some(id),
+                    Some(client_id),
                 )
-                .map_err(unique_violation_as(DomainError::ClientHasMentor))?;
-                audit::set_record(
-                    conn,
-                    auditor.request_id(),
+            }),
+        }),
+        move |conn| {
+            audit::append(
+                conn,
+                &auditor.entry(
                     "mentor_assignment.create",
-                    row.id,
-                    client.id,
-                )?;
-                Ok(assignment_view((
-                    row,
-                    client.given_name,
-                    client.family_name,
-                )))
+                    "mentor_assignment",
+                    None,
+                    Some(input.client_id),
+                ),
+            )?;
+            let client = clients::get(
+                conn,
+                &ClientAccess::Municipality(municipality.clone()),
+                input.client_id,
+            )?;
+            let area = area(conn, &user.scope)?;
+            let mentor = q::get(conn, &area, mentor_id)?;
+            check_eligible(&missing_trainings(
+                mentor
+                    .trainings
+                    .iter()
+                    .map(|t| (t.programme.as_str(), t.hours)),
+            ))?;
+            if !q::take_place(conn, mentor_id, capacity)? {
+                return Err(DomainError::MentorCapacityExceeded { capacity }.into());
+            }
+            let started_on = input.started_on.unwrap_or_else(crate::domain::today);
+            let row = q::insert_assignment(
+                conn,
+                mentor_id,
+                client.id,
+                started_on,
+                &sub,
+                Utc::now().naive_utc(),
+            )
+            .map_err(unique_violation_as(DomainError::ClientHasMentor))?;
+            audit::set_record(
+                conn,
+                auditor.request_id(),
+                "mentor_assignment.create",
+                row.id,
+                client.id,
+            )?;
+            Ok(Created {
+                location: None,
+                etag: None,
+                body: assignment_view((row, client.given_name, client.family_name)),
             })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -654,7 +681,7 @@ pub async fn end_assignment(
     let id = id.into_inner();
     let view = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("mentor_assignment.end", "mentor_assignment", Some(id), None),
@@ -711,7 +738,7 @@ pub async fn list_mentor_assignments(
     let mentor_id = id.into_inner();
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("mentor_assignment.list", "mentor_assignment", None, None),
@@ -754,7 +781,7 @@ pub async fn list_client_assignments(
     let client_id = id.into_inner();
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
                 audit::append(
                     conn,

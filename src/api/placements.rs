@@ -3,13 +3,13 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::Auditor;
+use super::common::{self, Created, IdempotencyKey};
 use super::mentors::EndRequest;
 use super::problems as p;
 use crate::auth::AuthUser;
@@ -119,7 +119,7 @@ pub struct CreatePlacement {
 #[utoipa::path(
     tag = "placements",
     request_body = CreatePlacement,
-    params(("id" = i64, Path, description = "Client id")),
+    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Placement),
@@ -138,83 +138,96 @@ pub async fn create_placement(
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,
-    body: web::Json<CreatePlacement>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
     let auditor = Auditor::new(&user, request_id);
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreatePlacement = common::parse_body(body.into_inner())?;
     let client_id = id.into_inner();
     let policy = policy.into_inner();
     let sub = user.sub.clone();
-    let placement = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<Placement> {
-                audit::append(
-                    conn,
-                    &auditor.entry("placement.create", "placement", None, Some(client_id)),
-                )?;
-                let client = clients::get(conn, &access, client_id)?;
-                let service = services::get(conn, input.service_id)
-                    .map_err(unknown_reference("service", input.service_id))?;
-                let service_type = reference::get_service_type(conn, &service.row.service_type)?;
-                let institutional = service_type.row.setting == "institutional";
-                let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("client without DI target group"))
-                })?;
-                let start = input.started_on.unwrap_or_else(crate::domain::today);
-                check_placement(
-                    &policy,
-                    &ServiceFacts {
-                        service_type: &service.row.service_type,
-                        institutional,
-                        active: service.row.status == "active"
-                            && service.provider_status == "active",
-                        target_groups: &service.target_groups,
-                    },
-                    group,
-                    client.birth_date,
-                    start,
-                )?;
-                if !q::take_place(conn, service.row.id)? {
-                    return Err(DomainError::ServiceFull.into());
-                }
-                let limit =
-                    time_limit(&policy, &service.row.service_type, client.birth_date, start);
-                let row = q::insert(
-                    conn,
-                    &PlacementRow {
-                        id: 0,
-                        client_id,
-                        service_id: service.row.id,
-                        institutional,
-                        started_on: start,
-                        ended_on: None,
-                        end_reason: None,
-                        time_limit_rule: limit.as_ref().map(|l| l.rule.to_string()),
-                        time_limit_on: limit.map(|l| l.due_on),
-                        created_by: sub,
-                        created_at: Utc::now().naive_utc(),
-                    },
+    let replay_auditor = auditor.clone();
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        Some(common::Private {
+            seal: None,
+            replay_audit: Box::new(move |id| {
+                replay_auditor.entry(
+                    "placement.create.replay",
+                    "placement",
+                    Some(id),
+                    Some(client_id),
                 )
-                .map_err(unique_violation_as(DomainError::AlreadyPlaced))?;
-                follow_placements(conn, client_id, start, row.id)?;
-                audit::set_record(
-                    conn,
-                    auditor.request_id(),
-                    "placement.create",
-                    row.id,
+            }),
+        }),
+        move |conn| {
+            audit::append(
+                conn,
+                &auditor.entry("placement.create", "placement", None, Some(client_id)),
+            )?;
+            let client = clients::get(conn, &access, client_id)?;
+            let service = services::get(conn, input.service_id)
+                .map_err(unknown_reference("service", input.service_id))?;
+            let service_type = reference::get_service_type(conn, &service.row.service_type)?;
+            let institutional = service_type.row.setting == "institutional";
+            let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("client without DI target group"))
+            })?;
+            let start = input.started_on.unwrap_or_else(crate::domain::today);
+            check_placement(
+                &policy,
+                &ServiceFacts {
+                    service_type: &service.row.service_type,
+                    institutional,
+                    active: service.row.status == "active" && service.provider_status == "active",
+                    target_groups: &service.target_groups,
+                },
+                group,
+                client.birth_date,
+                start,
+            )?;
+            if !q::take_place(conn, service.row.id)? {
+                return Err(DomainError::ServiceFull.into());
+            }
+            let limit = time_limit(&policy, &service.row.service_type, client.birth_date, start);
+            let row = q::insert(
+                conn,
+                &PlacementRow {
+                    id: 0,
                     client_id,
-                )?;
-                placement_view(conn, row.id)
+                    service_id: service.row.id,
+                    institutional,
+                    started_on: start,
+                    ended_on: None,
+                    end_reason: None,
+                    time_limit_rule: limit.as_ref().map(|l| l.rule.to_string()),
+                    time_limit_on: limit.map(|l| l.due_on),
+                    created_by: sub,
+                    created_at: Utc::now().naive_utc(),
+                },
+            )
+            .map_err(unique_violation_as(DomainError::AlreadyPlaced))?;
+            follow_placements(conn, client_id, start, row.id)?;
+            audit::set_record(
+                conn,
+                auditor.request_id(),
+                "placement.create",
+                row.id,
+                client_id,
+            )?;
+            Ok(Created {
+                location: Some(format!("/api/v1/clients/{client_id}/placements")),
+                etag: None,
+                body: placement_view(conn, row.id)?,
             })
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/clients/{}/placements", placement.client_id),
-        ))
-        .json(placement))
+        },
+    )
+    .await
 }
 
 /// Ends a placement; the place is free at once and the client's DI status follows.
@@ -248,7 +261,7 @@ pub async fn end_placement(
     let id = id.into_inner();
     let placement = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<Placement> {
+            conn.write_transaction(|conn| -> ApiResult<Placement> {
                 audit::append(
                     conn,
                     &auditor.entry("placement.end", "placement", Some(id), None),
@@ -311,7 +324,7 @@ pub async fn list_client_placements(
     let active = query.active.unwrap_or(false);
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
                 audit::append(
                     conn,
@@ -351,7 +364,7 @@ pub async fn list_service_placements(
     let active = query.active.unwrap_or(false);
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 let service = services::get(conn, service_id)?;
                 let municipality = match &user.scope {
                     Scope::Provider(own) if *own == service.row.provider_id => None,
@@ -405,7 +418,7 @@ pub async fn clients_without_mentor(
     let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("gaps.clients_without_mentor", "client", None, None),
@@ -449,7 +462,7 @@ pub async fn reassessments_after_transition(
     let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("gaps.reassessments_after_transition", "client", None, None),
@@ -505,7 +518,7 @@ pub async fn placements_past_time_limit(
     let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry("gaps.placements_past_time_limit", "placement", None, None),

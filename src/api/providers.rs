@@ -1,6 +1,6 @@
 //! The provider register.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -174,15 +174,6 @@ pub fn check_municipality(conn: &mut DbConnection, code: &str, date: NaiveDate) 
     Ok(())
 }
 
-fn canonical(req: &HttpRequest, body: &impl Serialize) -> String {
-    format!(
-        "{} {} {}",
-        req.method(),
-        req.path(),
-        serde_json::to_string(body).unwrap_or_default()
-    )
-}
-
 /// Registers a provider.
 #[utoipa::path(
     tag = "providers",
@@ -202,14 +193,13 @@ fn canonical(req: &HttpRequest, body: &impl Serialize) -> String {
 )]
 #[post("/providers")]
 pub async fn create_provider(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = canonical(&req, &*body);
-    let input: CreateProvider = parse_body(body.into_inner())?;
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateProvider = common::parse_body(body.into_inner())?;
     input.validate()?;
     access::may_create_provider(&user.scope, &input.municipality)?;
     let status = input.status.unwrap_or(ProviderStatus::Active);
@@ -244,18 +234,13 @@ pub async fn create_provider(
             check_municipality(conn, &changes.municipality, registered_on)?;
             let row = q::insert(conn, &changes)?;
             Ok(Created {
-                location: format!("/api/v1/providers/{}", row.id),
-                etag: common::etag(row.id, row.version),
+                location: Some(format!("/api/v1/providers/{}", row.id)),
+                etag: Some(common::etag(row.id, row.version)),
                 body: Provider::from(row),
             })
         },
     )
     .await
-}
-
-/// Deserialises the body after the raw value was kept for the idempotency fingerprint.
-pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 
 /// Reads a provider. Public.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +10,7 @@ use validator::{Validate, ValidationError};
 
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::problems as p;
-use super::providers::{check_municipality, nullable, parse_body};
+use super::providers::{check_municipality, nullable};
 use super::reference::PriceUnit;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
@@ -268,15 +268,14 @@ fn writable_provider(
 )]
 #[post("/providers/{id}/services")]
 pub async fn create_service(
-    req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     key: IdempotencyKey,
     provider_id: web::Path<i64>,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = format!("{} {} {}", req.method(), req.path(), body.0);
-    let input: CreateService = parse_body(body.into_inner())?;
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateService = common::parse_body(body.into_inner())?;
     input.validate()?;
     let provider_id = provider_id.into_inner();
     common::create(
@@ -323,8 +322,8 @@ pub async fn create_service(
             let row = q::insert(conn, provider.id, &changes, &target_groups)?;
             let entry = q::get(conn, row.id)?;
             Ok(Created {
-                location: format!("/api/v1/services/{}", row.id),
-                etag: common::etag(row.id, row.version),
+                location: Some(format!("/api/v1/services/{}", row.id)),
+                etag: Some(common::etag(row.id, row.version)),
                 body: Service::from(entry),
             })
         },

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +11,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::Auditor;
-use super::common::{self, IfMatch};
+use super::common::{self, Created, IdempotencyKey, IfMatch};
 use super::lang::{Lang, Localized};
 use super::problems as p;
 use crate::auth::AuthUser;
@@ -153,7 +152,7 @@ fn check_plan(
 #[utoipa::path(
     tag = "support plans",
     request_body = CreateSupportPlan,
-    params(("id" = i64, Path, description = "Client id")),
+    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = SupportPlan, headers(("Location" = String), ("ETag" = String))),
@@ -172,71 +171,89 @@ pub async fn create_support_plan(
     user: AuthUser,
     request_id: RequestId,
     id: web::Path<i64>,
-    body: web::Json<CreateSupportPlan>,
+    key: IdempotencyKey,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
     let auditor = Auditor::new(&user, request_id);
-    let input = body.into_inner();
+    let fingerprint = key.fingerprint(&*body);
+    let input: CreateSupportPlan = common::parse_body(body.into_inner())?;
     input.validate()?;
     let client_id = id.into_inner();
-    let (entry, group) = db
-        .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("support_plan.create", "support_plan", None, Some(client_id)),
-                )?;
-                let group = client_group(conn, &access, client_id)?;
-                let status = input.status.unwrap_or(PlanStatus::Draft);
-                let sections: BTreeMap<String, String> = input
-                    .sections
-                    .into_iter()
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .collect();
-                check_plan(
-                    conn,
-                    group,
-                    client_id,
-                    &sections,
-                    input.opinion.as_deref(),
-                    input.assessment_id,
-                    status,
-                )?;
-                let now = Utc::now().naive_utc();
-                let entry = q::insert(
-                    conn,
-                    client_id,
-                    &PlanChanges {
-                        status: if status == PlanStatus::Final {
-                            "final"
-                        } else {
-                            "draft"
-                        }
-                        .into(),
-                        assessment_id: input.assessment_id,
-                        opinion: input.opinion,
-                        finalised_at: (status == PlanStatus::Final).then_some(now),
-                        updated_at: now,
-                    },
-                    &sections,
-                )?;
-                audit::set_record(
-                    conn,
-                    auditor.request_id(),
-                    "support_plan.create",
-                    entry.row.id,
-                    client_id,
-                )?;
-                Ok((entry, group))
+    let replay_auditor = auditor.clone();
+    common::create(
+        db.get_ref(),
+        key,
+        user.sub.clone(),
+        fingerprint,
+        Some(common::Private {
+            seal: None,
+            replay_audit: Box::new(move |id| {
+                replay_auditor.entry(
+                    "support_plan.create.replay",
+                    "support_plan",
+                    Some(id),
+                    Some(client_id),
+                )
+            }),
+        }),
+        move |conn| {
+            audit::append(
+                conn,
+                &auditor.entry("support_plan.create", "support_plan", None, Some(client_id)),
+            )?;
+            let group = client_group(conn, &access, client_id)?;
+            let status = input.status.unwrap_or(PlanStatus::Draft);
+            let sections: BTreeMap<String, String> = input
+                .sections
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect();
+            check_plan(
+                conn,
+                group,
+                client_id,
+                &sections,
+                input.opinion.as_deref(),
+                input.assessment_id,
+                status,
+            )?;
+            let now = Utc::now().naive_utc();
+            let entry = q::insert(
+                conn,
+                client_id,
+                &PlanChanges {
+                    status: if status == PlanStatus::Final {
+                        "final"
+                    } else {
+                        "draft"
+                    }
+                    .into(),
+                    assessment_id: input.assessment_id,
+                    opinion: input.opinion,
+                    finalised_at: (status == PlanStatus::Final).then_some(now),
+                    updated_at: now,
+                },
+                &sections,
+            )?;
+            audit::set_record(
+                conn,
+                auditor.request_id(),
+                "support_plan.create",
+                entry.row.id,
+                client_id,
+            )?;
+            Ok(Created {
+                location: Some(format!(
+                    "/api/v1/clients/{client_id}/support-plans/{}",
+                    entry.row.id
+                )),
+                etag: Some(common::etag(entry.row.id, entry.row.version)),
+                body: plan_view(entry, group),
             })
-        })
-        .await?;
-    let tag = common::etag(entry.row.id, entry.row.version);
-    let location = format!("/api/v1/clients/{client_id}/support-plans/{}", entry.row.id);
-    Ok(HttpResponse::Created()
-        .insert_header((actix_web::http::header::LOCATION, location))
-        .insert_header((actix_web::http::header::ETAG, tag))
-        .json(plan_view(entry, group)))
+        },
+    )
+    .await
 }
 
 /// The client's plans, newest version first.
@@ -264,7 +281,7 @@ pub async fn list_support_plans(
     let client_id = id.into_inner();
     let (rows, group) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 let group = client_group(conn, &access, client_id)?;
                 audit::append(
                     conn,
@@ -304,7 +321,7 @@ pub async fn get_support_plan(
     let (client_id, plan_id) = path.into_inner();
     let (entry, group) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 let group = client_group(conn, &access, client_id)?;
                 let entry = q::get(conn, client_id, plan_id)?;
                 audit::append(
@@ -360,7 +377,7 @@ pub async fn update_support_plan(
     let (client_id, plan_id) = path.into_inner();
     let (entry, group) = db
         .run(move |conn| {
-            conn.transaction(|conn| -> ApiResult<_> {
+            conn.write_transaction(|conn| -> ApiResult<_> {
                 audit::append(
                     conn,
                     &auditor.entry(

@@ -18,7 +18,7 @@ pub mod support_plans;
 use std::path::Path;
 
 use anyhow::Context;
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -33,6 +33,40 @@ pub enum DbConnection {
 }
 
 pub type QueryResult<T> = diesel::QueryResult<T>;
+
+impl DbConnection {
+    /// A transaction that writes. On SQLite it begins `IMMEDIATE`, taking the write lock
+    /// first: a deferred `BEGIN` that reads and then writes fails at once (`SQLITE_BUSY`,
+    /// which busy_timeout cannot wait out) when another writer committed in between, so
+    /// concurrent requests would fail instead of queueing. On PostgreSQL, and inside an open
+    /// transaction, it is a plain (nested) transaction.
+    pub fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        let sqlite_top_level = match self {
+            DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()?
+                .is_none(),
+            DbConnection::Postgres(_) => false,
+        };
+        if !sqlite_top_level {
+            return self.transaction(f);
+        }
+        if let DbConnection::Sqlite(c) = self {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        let outcome = f(self);
+        if let DbConnection::Sqlite(c) = self {
+            match outcome {
+                Ok(_) => AnsiTransactionManager::commit_transaction(c)?,
+                Err(_) => AnsiTransactionManager::rollback_transaction(c)?,
+            }
+        }
+        outcome
+    }
+}
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");

@@ -217,10 +217,10 @@ impl TestApp {
                 }),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        response.json::<Value>().await.expect("json")["id"]
-            .as_i64()
-            .expect("id")
+        let status = response.status();
+        let body = response.json::<Value>().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().expect("id")
     }
 }
 

@@ -8,6 +8,7 @@ mod demo;
 mod errors;
 mod health;
 mod helpers;
+mod idempotency;
 mod mentors;
 mod migrations;
 mod openapi;

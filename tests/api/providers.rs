@@ -297,6 +297,28 @@ async fn idempotent_retries_create_one_provider() {
 }
 
 #[tokio::test]
+async fn concurrent_writes_queue_instead_of_failing() {
+    // On SQLite a deferred transaction that reads and then writes fails at once when another
+    // writer committed in between; write transactions take the lock first so these queue.
+    let app = TestApp::spawn().await;
+    let requests = (0..30).map(|i| {
+        app.client
+            .post(app.url("/api/v1/providers"))
+            .bearer_auth(token(&ministry()))
+            .json(&new_provider(&format!("LM-C{i}"), "050"))
+            .send()
+    });
+    for response in futures::future::join_all(requests).await {
+        let response = response.expect("request");
+        let status = response.status();
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(status, 201, "{body}");
+    }
+    let list: Value = app.get_json("/api/v1/providers").await;
+    assert_eq!(list["total"], 30);
+}
+
+#[tokio::test]
 async fn an_expired_idempotency_key_counts_as_new() {
     let app = TestApp::spawn_with(|key| {
         (key == "KOPIENA_IDEMPOTENCY_TTL_SECONDS").then(|| "2".to_string())
