@@ -31,8 +31,8 @@ use crate::db::bulk::{self, BulkInsert, Lit};
 use crate::db::reference::{self, MunicipalityFilter, ServiceTypeFilter};
 use crate::domain::DomainError;
 use crate::domain::assessment::{
-    Instrument, OrganisationType, TeamMember, check_organisation, check_team, derive_care_level,
-    next_reassessment_due, required_team,
+    Instrument, OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
+    derive_care_level, next_reassessment_due, required_team,
 };
 use crate::domain::client::{DiStatus, TargetGroup, age_on, check_target_group_age};
 use crate::domain::mentor::{ContractType, check_eligible, missing_trainings};
@@ -2851,6 +2851,11 @@ impl Writer<'_, '_> {
                 if assessed_on > plan.today {
                     rule(Err(DomainError::AssessmentInFuture), "assessment")?;
                 }
+                let previous_on = k.checked_sub(1).map(|p| c.assessed[p]);
+                rule(
+                    check_chronology(assessed_on, previous_on, false),
+                    "assessment",
+                )?;
                 let mut scores = BTreeMap::new();
                 for domain in domains {
                     let (min, max) = instrument.domains.get(domain).copied().unwrap_or((0, 4));

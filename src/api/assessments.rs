@@ -22,8 +22,8 @@ use crate::db::{Db, audit, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::assessment::{
-    Derivation, OrganisationType, TeamMember, check_organisation, check_team, derive_care_level,
-    next_reassessment_due,
+    Derivation, OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
+    derive_care_level, next_reassessment_due,
 };
 use crate::domain::client::TargetGroup;
 use crate::domain::policy::Policy;
@@ -286,6 +286,11 @@ pub async fn create_assessment(
                     "`corrects` must name the client's current assessment".into(),
                 ));
             }
+            check_chronology(
+                input.assessed_on,
+                previous.as_ref().map(|p| p.assessed_on),
+                input.corrects.is_some(),
+            )?;
             let row = q::insert(
                 conn,
                 &AssessmentRow {

@@ -105,6 +105,22 @@ pub fn next_reassessment_due(assessed_on: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// A new assessment supersedes the client's current one, so it may not be dated before it:
+/// the history would run backwards and the reassessment due date (INV-A01) with it. A
+/// correction of the current assessment may carry any (past) date.
+pub fn check_chronology(
+    assessed_on: NaiveDate,
+    current_on: Option<NaiveDate>,
+    corrects_current: bool,
+) -> Result<(), DomainError> {
+    match current_on {
+        Some(current_on) if assessed_on < current_on && !corrects_current => {
+            Err(DomainError::AssessmentBeforeCurrent { current_on })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A care-level instrument, published as reference data: each domain's score range and the
 /// total-score thresholds of each level.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -192,6 +208,26 @@ pub fn derive_care_level(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_assessment_is_not_dated_before_the_current_one_unless_it_corrects_it() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        assert_eq!(check_chronology(d("2026-01-01"), None, false), Ok(()));
+        assert_eq!(
+            check_chronology(d("2026-05-01"), Some(d("2026-05-01")), false),
+            Ok(())
+        );
+        assert_eq!(
+            check_chronology(d("2026-04-30"), Some(d("2026-05-01")), false),
+            Err(DomainError::AssessmentBeforeCurrent {
+                current_on: d("2026-05-01")
+            })
+        );
+        assert_eq!(
+            check_chronology(d("2026-04-30"), Some(d("2026-05-01")), true),
+            Ok(())
+        );
+    }
 
     fn team(roles: &[(&str, bool)]) -> Vec<TeamMember> {
         roles

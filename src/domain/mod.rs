@@ -72,6 +72,10 @@ pub enum DomainError {
     #[error("an assessment cannot be dated in the future")]
     AssessmentInFuture,
     #[error(
+        "the client's current assessment is dated {current_on}: a later assessment cannot be dated before it (a correction names it in `corrects`)"
+    )]
+    AssessmentBeforeCurrent { current_on: chrono::NaiveDate },
+    #[error(
         "a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may"
     )]
     OrganisationMayNotSetCareLevel { organisation_type: &'static str },
@@ -213,6 +217,12 @@ impl DomainError {
                 "The assessment date is in the future",
                 None,
                 Invalid,
+            ),
+            DomainError::AssessmentBeforeCurrent { .. } => (
+                "assessment-before-current",
+                "The assessment is dated before the client's current assessment",
+                Some("INV-A01"),
+                Conflict,
             ),
             DomainError::OrganisationMayNotSetCareLevel { .. } => (
                 "organisation-may-not-set-care-level",

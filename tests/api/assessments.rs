@@ -327,13 +327,16 @@ async fn scores_outside_the_instrument_ranges_are_422() {
 #[tokio::test]
 async fn the_reassessment_is_due_twelve_months_after_the_assessment() {
     let app = TestApp::spawn().await;
-    let id = client(&app, ADULT, 1).await;
-    for (assessed_on, due) in [
+    for (n, (assessed_on, due)) in [
         ("2025-11-23", "2026-11-23"),
         ("2024-02-29", "2025-02-28"),
         ("2025-01-31", "2026-01-31"),
         ("2025-12-31", "2026-12-31"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = client(&app, ADULT, n as u64).await;
         let created = app
             .create_assessment("050", id, &assessment_body(ADULT, assessed_on, (1, 1, 1)))
             .await;
@@ -423,6 +426,25 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
             (first["id"].clone(), second["id"].clone()),
         ]
     );
+}
+
+#[tokio::test]
+async fn a_new_assessment_dated_before_the_current_one_is_409_unless_it_corrects_it() {
+    let app = TestApp::spawn().await;
+    let id = client(&app, ADULT, 1).await;
+    let current = app
+        .create_assessment("050", id, &assessment_body(ADULT, "2026-05-01", (1, 1, 1)))
+        .await;
+    let response = post(&app, id, &assessment_body(ADULT, "2026-04-30", (3, 3, 3))).await;
+    let problem = assert_problem(response, 409, "/problems/assessment-before-current").await;
+    assert_eq!(problem["rule"], "INV-A01");
+    assert_eq!(assessments_of(&app, id).await.len(), 1, "nothing recorded");
+
+    let mut correction = assessment_body(ADULT, "2026-04-30", (3, 3, 3));
+    correction["corrects"] = current["id"].clone();
+    let corrected = app.create_assessment("050", id, &correction).await;
+    assert_eq!(corrected["supersedes_id"], current["id"]);
+    assert_eq!(corrected["next_reassessment_due"], "2027-04-30");
 }
 
 #[tokio::test]
