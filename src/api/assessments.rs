@@ -202,23 +202,17 @@ pub async fn create_assessment(
     let client_id = id.into_inner();
     let months = policy.reassessment_months;
     let sub = user.sub.clone();
-    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: None,
-            replay_audit: Box::new(move |id| {
-                replay_auditor.entry(
-                    "assessment.create.replay",
-                    "assessment",
-                    Some(id),
-                    Some(client_id),
-                )
-            }),
-        }),
+        Some(common::Private::audited(
+            &auditor,
+            "assessment.create",
+            "assessment",
+            Some(client_id),
+        )),
         move |conn| {
             audit::append(
                 conn,

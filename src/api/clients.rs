@@ -178,18 +178,15 @@ pub async fn create_client(
     ));
     let keys = keys.into_inner();
     let access = ClientAccess::Municipality(municipality.clone());
-    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: Some(keys.clone()),
-            replay_audit: Box::new(move |id| {
-                replay_auditor.entry("client.create.replay", "client", Some(id), Some(id))
-            }),
-        }),
+        Some(
+            common::Private::audited(&auditor, "client.create", "client", None)
+                .sealed(keys.clone()),
+        ),
         move |conn| {
             audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
@@ -541,23 +538,17 @@ pub async fn transfer_client(
     input.validate()?;
     let id = id.into_inner();
     let sub = user.sub.clone();
-    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: None,
-            replay_audit: Box::new(move |transfer_id| {
-                replay_auditor.entry(
-                    "client.transfer.replay",
-                    "client_transfer",
-                    Some(transfer_id),
-                    Some(id),
-                )
-            }),
-        }),
+        Some(common::Private::audited(
+            &auditor,
+            "client.transfer",
+            "client_transfer",
+            Some(id),
+        )),
         move |conn| {
             audit::append(
                 conn,

@@ -12,6 +12,7 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::MAX_PAGE_SIZE;
+use super::audit::Auditor;
 use crate::db::audit::AuditEntry;
 use crate::db::{Db, DbConnection, idempotency};
 use crate::error::{ApiError, ApiResult};
@@ -232,9 +233,42 @@ pub struct Created<T> {
 /// A creation whose response holds client-level data.
 pub struct Private {
     /// Encrypts the stored response at rest (when it holds a personal code).
-    pub seal: Option<Arc<PiiKeys>>,
+    seal: Option<Arc<PiiKeys>>,
     /// A replay shows the record again, so it is audited: the entry for the record's id.
-    pub replay_audit: Box<dyn FnOnce(i64) -> AuditEntry + Send>,
+    replay_audit: Box<dyn FnOnce(i64) -> AuditEntry + Send>,
+}
+
+impl Private {
+    /// A replay is audited as `<action>.replay` of the returned record, a record of
+    /// `client_id` (without one, the record is the client).
+    pub fn audited(
+        auditor: &Auditor,
+        action: &str,
+        record_type: &'static str,
+        client_id: Option<i64>,
+    ) -> Self {
+        let auditor = auditor.clone();
+        let action = format!("{action}.replay");
+        Self {
+            seal: None,
+            replay_audit: Box::new(move |id| {
+                auditor.entry(
+                    &action,
+                    record_type,
+                    Some(id),
+                    Some(client_id.unwrap_or(id)),
+                )
+            }),
+        }
+    }
+
+    /// The stored response is encrypted at rest (it holds a personal code).
+    pub fn sealed(self, keys: Arc<PiiKeys>) -> Self {
+        Self {
+            seal: Some(keys),
+            ..self
+        }
+    }
 }
 
 /// Deserialises the body after the raw value was kept for the idempotency fingerprint.

@@ -569,24 +569,18 @@ pub async fn create_assignment(
     let mentor_id = id.into_inner();
     let capacity = policy.mentor_capacity;
     let sub = user.sub.clone();
-    let replay_auditor = auditor.clone();
     let client_id = input.client_id;
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: None,
-            replay_audit: Box::new(move |id| {
-                replay_auditor.entry(
-                    "mentor_assignment.create.replay",
-                    "mentor_assignment",
-                    Some(id),
-                    Some(client_id),
-                )
-            }),
-        }),
+        Some(common::Private::audited(
+            &auditor,
+            "mentor_assignment.create",
+            "mentor_assignment",
+            Some(client_id),
+        )),
         move |conn| {
             audit::append(
                 conn,

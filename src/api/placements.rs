@@ -148,23 +148,17 @@ pub async fn create_placement(
     let client_id = id.into_inner();
     let policy = policy.into_inner();
     let sub = user.sub.clone();
-    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: None,
-            replay_audit: Box::new(move |id| {
-                replay_auditor.entry(
-                    "placement.create.replay",
-                    "placement",
-                    Some(id),
-                    Some(client_id),
-                )
-            }),
-        }),
+        Some(common::Private::audited(
+            &auditor,
+            "placement.create",
+            "placement",
+            Some(client_id),
+        )),
         move |conn| {
             audit::append(
                 conn,

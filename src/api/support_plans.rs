@@ -180,23 +180,17 @@ pub async fn create_support_plan(
     let input: CreateSupportPlan = common::parse_body(body.into_inner())?;
     input.validate()?;
     let client_id = id.into_inner();
-    let replay_auditor = auditor.clone();
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
         fingerprint,
-        Some(common::Private {
-            seal: None,
-            replay_audit: Box::new(move |id| {
-                replay_auditor.entry(
-                    "support_plan.create.replay",
-                    "support_plan",
-                    Some(id),
-                    Some(client_id),
-                )
-            }),
-        }),
+        Some(common::Private::audited(
+            &auditor,
+            "support_plan.create",
+            "support_plan",
+            Some(client_id),
+        )),
         move |conn| {
             audit::append(
                 conn,
