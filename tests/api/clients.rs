@@ -634,6 +634,11 @@ async fn the_personal_code_is_stored_only_encrypted_not_even_in_a_replayed_respo
     let replay = send().await.expect("request");
     assert_eq!(replay.status(), 201);
     assert_eq!(replay.json::<Value>().await.expect("json"), first);
+    // The replay shows the client again: audited as such.
+    let replays = app.audit_records("action=client.create.replay").await;
+    assert_eq!(replays.len(), 1);
+    assert_eq!(replays[0]["record_id"], first["id"]);
+    assert_eq!(replays[0]["client_id"], first["id"]);
 
     for needle in ["161175-19997", "16117519997"] {
         assert_eq!(
