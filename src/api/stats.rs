@@ -335,11 +335,9 @@ fn group_by(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// Comma-separated dimensions to group by (each endpoint lists its own).
+    /// Comma-separated dimensions to group by; each endpoint documents its own.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    #[param(
-        pattern = "^(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load)(,(region|municipality|service_type|target_group|sector|status|di_status|mentor|care_level|load))*$"
-    )]
+    #[param(ignore)]
     pub group_by: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub region: Option<String>,
@@ -465,7 +463,11 @@ async fn person_table(
 /// target_group, di_status (default: region, target_group, di_status).
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|di_status)(,(region|municipality|target_group|di_status))*$", description = "Comma-separated dimensions: region, municipality, target_group, di_status (default: region,target_group,di_status)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -502,7 +504,11 @@ pub async fn client_stats(
 /// Dimensions: region, municipality, target_group (default: region, target_group).
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group)(,(region|municipality|target_group))*$", description = "Comma-separated dimensions: region, municipality, target_group (default: region,target_group)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -544,7 +550,11 @@ pub async fn transition_stats(
 /// Dimensions: region, municipality, target_group, mentor (`with` / `without`).
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|mentor)(,(region|municipality|target_group|mentor))*$", description = "Comma-separated dimensions: region, municipality, target_group, mentor (default: region,mentor)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -581,7 +591,11 @@ pub async fn mentor_coverage_stats(
 /// municipality, target_group.
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group)(,(region|municipality|target_group))*$", description = "Comma-separated dimensions: region, municipality, target_group (default: region)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -619,7 +633,11 @@ pub async fn overdue_stats(
 /// target_group, care_level (default: care_level).
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|care_level)(,(region|municipality|target_group|care_level))*$", description = "Comma-separated dimensions: region, municipality, target_group, care_level (default: care_level)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -655,7 +673,11 @@ pub async fn care_level_stats(
 /// Mentors by number of active clients (0 to the cap). Dimensions: region, load (default: load).
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|load)(,(region|load))*$", description = "Comma-separated dimensions: region, load (default: load)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),
@@ -735,7 +757,11 @@ pub async fn mentor_load_stats(
 /// ministry and regions like every person count, and vacancies with it.
 #[utoipa::path(
     tag = "statistics",
-    params(StatsQuery, Lang),
+    params(
+        ("group_by" = Option<String>, Query, pattern = "^(region|municipality|service_type|target_group|sector|status)(,(region|municipality|service_type|target_group|sector|status))*$", description = "Comma-separated dimensions: region, municipality, service_type, target_group, sector, status (default: service_type)."),
+        StatsQuery,
+        Lang
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The aggregate table", content((StatsTable = "application/json"), (String = "text/csv"))),

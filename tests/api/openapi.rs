@@ -88,3 +88,39 @@ async fn interactive_documentation_is_served_without_external_assets() {
         .expect("request");
     assert!(redirect.status().is_redirection());
 }
+
+/// Each statistics endpoint accepts exactly the `group_by` dimensions its document lists.
+#[tokio::test]
+async fn every_documented_group_by_dimension_is_accepted_and_others_are_not() {
+    let app = TestApp::spawn().await;
+    let ministry = crate::helpers::token(&crate::helpers::ministry());
+    let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    let mut endpoints = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let parameters = item["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let Some(pattern) = parameters
+            .iter()
+            .find(|p| p["name"] == "group_by")
+            .and_then(|p| p["schema"]["pattern"].as_str())
+        else {
+            continue;
+        };
+        endpoints += 1;
+        let alternatives = pattern
+            .strip_prefix("^(")
+            .and_then(|p| p.split_once(')'))
+            .map(|(a, _)| a)
+            .expect("pattern ^(a|b|…)…");
+        for dimension in alternatives.split('|').chain(["nonsense"]) {
+            let response = app
+                .get_as(&format!("{path}?group_by={dimension}"), &ministry)
+                .await;
+            let expected = if dimension == "nonsense" { 400 } else { 200 };
+            assert_eq!(response.status(), expected, "{path}?group_by={dimension}");
+        }
+    }
+    assert_eq!(endpoints, 7);
+}
