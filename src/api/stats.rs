@@ -343,26 +343,53 @@ pub struct StatsQuery {
     pub region: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub municipality: Option<String>,
+    /// The filters below apply to some statistics only; each endpoint documents its own.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(ignore)]
     pub target_group: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(ignore)]
     pub service_type: Option<String>,
-    /// Provider sector.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(ignore)]
     pub sector: Option<String>,
-    /// Service status.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(ignore)]
     pub status: Option<String>,
-    /// Date of the figures (default today).
+    #[param(ignore)]
     pub as_of: Option<NaiveDate>,
-    /// Start of the period (transitions).
+    #[param(ignore)]
     pub from: Option<NaiveDate>,
-    /// End of the period (transitions).
+    #[param(ignore)]
     pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`; `Accept: text/csv` works too.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
+}
+
+impl StatsQuery {
+    /// Refuses a filter the statistic does not apply, rather than ignoring it silently.
+    fn only(&self, applies: &[&str]) -> ApiResult<()> {
+        let given = [
+            ("target_group", self.target_group.is_some()),
+            ("service_type", self.service_type.is_some()),
+            ("sector", self.sector.is_some()),
+            ("status", self.status.is_some()),
+            ("as_of", self.as_of.is_some()),
+            ("from", self.from.is_some()),
+            ("to", self.to.is_some()),
+        ];
+        match given
+            .iter()
+            .find(|(name, set)| *set && !applies.contains(name))
+        {
+            Some((name, _)) => Err(ApiError::BadRequest(format!(
+                "{name} does not apply to this statistic"
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Whether a fact at `municipality` passes the scope and the area filters.
@@ -465,6 +492,7 @@ async fn person_table(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|di_status)(,(region|municipality|target_group|di_status))*$", description = "Comma-separated dimensions: region, municipality, target_group, di_status (default: region,target_group,di_status)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
         StatsQuery,
         Lang
     ),
@@ -485,6 +513,7 @@ pub async fn client_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group"])?;
     person_table(
         req,
         &db,
@@ -506,6 +535,9 @@ pub async fn client_stats(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group)(,(region|municipality|target_group))*$", description = "Comma-separated dimensions: region, municipality, target_group (default: region,target_group)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
+        ("from" = Option<NaiveDate>, Query, description = "Start of the period (default: 1 January of this year)."),
+        ("to" = Option<NaiveDate>, Query, description = "End of the period (default: today)."),
         StatsQuery,
         Lang
     ),
@@ -526,6 +558,7 @@ pub async fn transition_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group", "from", "to"])?;
     let today = crate::domain::today();
     let from = query.from.unwrap_or_else(|| {
         NaiveDate::from_yo_opt(chrono::Datelike::year(&today), 1).unwrap_or(today)
@@ -552,6 +585,7 @@ pub async fn transition_stats(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|mentor)(,(region|municipality|target_group|mentor))*$", description = "Comma-separated dimensions: region, municipality, target_group, mentor (default: region,mentor)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
         StatsQuery,
         Lang
     ),
@@ -572,6 +606,7 @@ pub async fn mentor_coverage_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group"])?;
     person_table(
         req,
         &db,
@@ -593,6 +628,8 @@ pub async fn mentor_coverage_stats(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group)(,(region|municipality|target_group))*$", description = "Comma-separated dimensions: region, municipality, target_group (default: region)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
+        ("as_of" = Option<NaiveDate>, Query, description = "Date of the figures (default: today)."),
         StatsQuery,
         Lang
     ),
@@ -613,6 +650,7 @@ pub async fn overdue_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group", "as_of"])?;
     let as_of = query.as_of.unwrap_or_else(crate::domain::today);
     person_table(
         req,
@@ -635,6 +673,7 @@ pub async fn overdue_stats(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|target_group|care_level)(,(region|municipality|target_group|care_level))*$", description = "Comma-separated dimensions: region, municipality, target_group, care_level (default: care_level)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
         StatsQuery,
         Lang
     ),
@@ -655,6 +694,7 @@ pub async fn care_level_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group"])?;
     person_table(
         req,
         &db,
@@ -671,6 +711,7 @@ pub async fn care_level_stats(
 }
 
 /// Mentors by number of active clients (0 to the cap). Dimensions: region, load (default: load).
+/// `municipality` counts the mentors that municipality employs.
 #[utoipa::path(
     tag = "statistics",
     params(
@@ -695,6 +736,7 @@ pub async fn mentor_load_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&[])?;
     let query = query.into_inner();
     let scope = stats_scope(&user.scope, query.region.as_deref())?;
     let dims = group_by(query.group_by.as_deref(), &["region", "load"], &["load"])?;
@@ -721,6 +763,10 @@ pub async fn mentor_load_stats(
                 let in_scope = scope.region.as_deref().is_none_or(|r| r == region)
                     && query.region.as_deref().is_none_or(|r| r == region)
                     && scope
+                        .municipality
+                        .as_deref()
+                        .is_none_or(|m| kind == "municipality" && m == code)
+                    && query
                         .municipality
                         .as_deref()
                         .is_none_or(|m| kind == "municipality" && m == code);
@@ -759,6 +805,11 @@ pub async fn mentor_load_stats(
     tag = "statistics",
     params(
         ("group_by" = Option<String>, Query, pattern = "^(region|municipality|service_type|target_group|sector|status)(,(region|municipality|service_type|target_group|sector|status))*$", description = "Comma-separated dimensions: region, municipality, service_type, target_group, sector, status (default: service_type)."),
+        ("target_group" = Option<String>, Query, description = "Target group code."),
+        ("service_type" = Option<String>, Query, description = "Service type code."),
+        ("sector" = Option<String>, Query, description = "Provider sector."),
+        ("status" = Option<String>, Query, description = "Service status."),
+        ("as_of" = Option<NaiveDate>, Query, description = "Date of the figures (default: today)."),
         StatsQuery,
         Lang
     ),
@@ -779,6 +830,7 @@ pub async fn registry_stats(
     lang: Lang,
     query: web::Query<StatsQuery>,
 ) -> ApiResult<HttpResponse> {
+    query.only(&["target_group", "service_type", "sector", "status", "as_of"])?;
     let query = query.into_inner();
     let scope = stats_scope(&user.scope, query.region.as_deref())?;
     let dims = group_by(

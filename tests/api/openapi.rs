@@ -124,3 +124,44 @@ async fn every_documented_group_by_dimension_is_accepted_and_others_are_not() {
     }
     assert_eq!(endpoints, 7);
 }
+
+/// Each statistics endpoint applies exactly the filters its document lists; any other
+/// filter is a 400 rather than silently ignored.
+#[tokio::test]
+async fn statistics_apply_the_filters_they_document_and_refuse_the_others() {
+    let app = TestApp::spawn().await;
+    let ministry = crate::helpers::token(&crate::helpers::ministry());
+    let filters = [
+        ("region", "KURZEME"),
+        ("municipality", "050"),
+        ("target_group", "adult_with_mental_disorder"),
+        ("service_type", "group_home"),
+        ("sector", "public"),
+        ("status", "active"),
+        ("as_of", "2026-01-01"),
+        ("from", "2026-01-01"),
+        ("to", "2026-06-30"),
+    ];
+    let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    let mut endpoints = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        if !path.starts_with("/api/v1/stats/") || path.ends_with("/indicators") {
+            continue;
+        }
+        endpoints += 1;
+        let documented: Vec<&str> = item["get"]["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for (name, value) in filters {
+            let response = app
+                .get_as(&format!("{path}?{name}={value}"), &ministry)
+                .await;
+            let expected = if documented.contains(&name) { 200 } else { 400 };
+            assert_eq!(response.status(), expected, "{path}?{name}={value}");
+        }
+    }
+    assert_eq!(endpoints, 7);
+}

@@ -346,6 +346,14 @@ async fn mentor_load_and_coverage_count_mentors_and_clients() {
         Some(6),
         "loads 0 to 5"
     );
+    // A Liepāja mentor counts for the ministry, and for Liepāja only when filtered.
+    mentor(&app, "LPX", &FULL_TRAINING).await;
+    let admin = crate::helpers::admin();
+    let all = stats(&app, "/api/v1/stats/mentor-load", &admin).await;
+    assert_eq!(row(&all, &[("load", "0")])["mentors"], 2);
+    let kuldiga = stats(&app, "/api/v1/stats/mentor-load?municipality=050", &admin).await;
+    assert_eq!(row(&kuldiga, &[("load", "0")])["mentors"], 1);
+    assert_eq!(row(&kuldiga, &[("load", "2")])["mentors"], 1);
     let coverage = stats(
         &app,
         "/api/v1/stats/mentor-coverage?group_by=mentor",
