@@ -236,6 +236,18 @@ impl Settings {
             .context("KOPIENA_SUPPRESSION_THRESHOLD is too large")?,
             ..defaults
         };
+        if parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 1)? == 0 {
+            bail!("KOPIENA_IDEMPOTENCY_TTL_SECONDS must be at least 1 (0 would replay nothing)");
+        }
+        let idempotency_retention = match parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 86_400)? {
+            0 => {
+                bail!("KOPIENA_IDEMPOTENCY_TTL_SECONDS must be at least 1 (0 would replay nothing)")
+            }
+            seconds => i64::try_from(seconds)
+                .ok()
+                .and_then(chrono::TimeDelta::try_seconds)
+                .context("KOPIENA_IDEMPOTENCY_TTL_SECONDS is too large")?,
+        };
         if policy.reassessment_months == 0 || policy.mentor_capacity == 0 {
             bail!("KOPIENA_REASSESSMENT_MONTHS and KOPIENA_MENTOR_CAPACITY must be at least 1");
         }
@@ -251,13 +263,7 @@ impl Settings {
                 pool_size,
                 connect_timeout: Duration::from_millis(parse_or("KOPIENA_DB_TIMEOUT_MS", 5_000)?),
             },
-            idempotency_retention: i64::try_from(parse_or(
-                "KOPIENA_IDEMPOTENCY_TTL_SECONDS",
-                86_400,
-            )?)
-            .ok()
-            .and_then(chrono::TimeDelta::try_seconds)
-            .context("KOPIENA_IDEMPOTENCY_TTL_SECONDS is too large")?,
+            idempotency_retention,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
                 .context("KOPIENA_MAX_BODY_BYTES is too large")?,
             cors_origins: get("KOPIENA_CORS_ORIGINS")
@@ -314,6 +320,10 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("KOPIENA_DB_POOL_SIZE")));
+        let err = settings(&[("KOPIENA_IDEMPOTENCY_TTL_SECONDS", "0")])
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("KOPIENA_IDEMPOTENCY_TTL_SECONDS")));
     }
 
     #[test]

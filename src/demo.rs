@@ -2852,10 +2852,7 @@ impl Writer<'_, '_> {
                     rule(Err(DomainError::AssessmentInFuture), "assessment")?;
                 }
                 let previous_on = k.checked_sub(1).map(|p| c.assessed[p]);
-                rule(
-                    check_chronology(assessed_on, previous_on, false),
-                    "assessment",
-                )?;
+                rule(check_chronology(assessed_on, previous_on), "assessment")?;
                 let mut scores = BTreeMap::new();
                 for domain in domains {
                     let (min, max) = instrument.domains.get(domain).copied().unwrap_or((0, 4));

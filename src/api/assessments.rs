@@ -212,6 +212,7 @@ pub async fn create_assessment(
             "assessment.create",
             "assessment",
             Some(client_id),
+            Some(access.clone()),
         )),
         move |conn| {
             audit::append(
@@ -280,11 +281,16 @@ pub async fn create_assessment(
                     "`corrects` must name the client's current assessment".into(),
                 ));
             }
-            check_chronology(
-                input.assessed_on,
-                previous.as_ref().map(|p| p.assessed_on),
-                input.corrects.is_some(),
-            )?;
+            // A correction replaces the current assessment: it follows the one before it.
+            let follows = match (&previous, input.corrects) {
+                (Some(current), Some(_)) => match current.supersedes_id {
+                    Some(before) => Some(q::get(conn, client_id, before)?.row.assessed_on),
+                    None => None,
+                },
+                (current, None) => current.as_ref().map(|c| c.assessed_on),
+                (None, Some(_)) => None,
+            };
+            check_chronology(input.assessed_on, follows)?;
             let row = q::insert(
                 conn,
                 &AssessmentRow {

@@ -184,8 +184,14 @@ pub async fn create_client(
         user.sub.clone(),
         fingerprint,
         Some(
-            common::Private::audited(&auditor, "client.create", "client", None)
-                .sealed(keys.clone()),
+            common::Private::audited(
+                &auditor,
+                "client.create",
+                "client",
+                None,
+                Some(access.clone()),
+            )
+            .sealed(keys.clone()),
         ),
         move |conn| {
             audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
@@ -548,6 +554,8 @@ pub async fn transfer_client(
             "client.transfer",
             "client_transfer",
             Some(id),
+            // The transfer moved the client away: the replay shows only the caller's own act.
+            None,
         )),
         move |conn| {
             audit::append(

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -13,8 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::MAX_PAGE_SIZE;
 use super::audit::Auditor;
-use crate::db::audit::AuditEntry;
-use crate::db::{Db, DbConnection, idempotency};
+use crate::db::{Db, DbConnection, audit, clients, idempotency};
+use crate::domain::access::ClientAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::pii::PiiKeys;
 
@@ -230,34 +231,40 @@ pub struct Created<T> {
     pub etag: Option<String>,
 }
 
+/// Checks and audits a replay of the record with the given id.
+type OnReplay = Box<dyn FnOnce(&mut DbConnection, i64) -> ApiResult<()> + Send>;
+
 /// A creation whose response holds client-level data.
 pub struct Private {
     /// Encrypts the stored response at rest (when it holds a personal code).
     seal: Option<Arc<PiiKeys>>,
-    /// A replay shows the record again, so it is audited: the entry for the record's id.
-    replay_audit: Box<dyn FnOnce(i64) -> AuditEntry + Send>,
+    /// A replay shows the record (its id given) again: checked and audited like a read.
+    on_replay: OnReplay,
 }
 
 impl Private {
     /// A replay is audited as `<action>.replay` of the returned record, a record of
-    /// `client_id` (without one, the record is the client).
+    /// `client_id` (without one, the record is the client). With `still_visible`, the
+    /// client must still be within the caller's reach (it may have been transferred since):
+    /// otherwise the replay is `404` like any read.
     pub fn audited(
         auditor: &Auditor,
         action: &str,
         record_type: &'static str,
         client_id: Option<i64>,
+        still_visible: Option<ClientAccess>,
     ) -> Self {
         let auditor = auditor.clone();
         let action = format!("{action}.replay");
         Self {
             seal: None,
-            replay_audit: Box::new(move |id| {
-                auditor.entry(
-                    &action,
-                    record_type,
-                    Some(id),
-                    Some(client_id.unwrap_or(id)),
-                )
+            on_replay: Box::new(move |conn, id| {
+                let client_id = client_id.unwrap_or(id);
+                if let Some(access) = &still_visible {
+                    clients::get(conn, access, client_id)?;
+                }
+                let entry = auditor.entry(&action, record_type, Some(id), Some(client_id));
+                Ok(audit::append(conn, &entry)?)
             }),
         }
     }
@@ -276,25 +283,9 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> A
     serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 
-enum TxError {
-    Replay,
-    Api(ApiError),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Api(e.into())
-    }
-}
-
-impl From<ApiError> for TxError {
-    fn from(e: ApiError) -> Self {
-        TxError::Api(e)
-    }
-}
-
-/// Runs a creation in one transaction, claiming the idempotency key first so a concurrent
-/// retry waits for it and then replays its response (`201`, body, `Location`, `ETag`).
+/// Runs a creation in one transaction, claiming the idempotency key first: a concurrent
+/// retry waits for it, and a retry replays its response (`201`, body, `Location`, `ETag`)
+/// within its own transaction.
 pub async fn create<T, F>(
     db: &Db,
     key: IdempotencyKey,
@@ -308,91 +299,64 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
 {
     let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
-    let (seal, replay_audit) = match private {
-        Some(p) => (p.seal, Some(p.replay_audit)),
+    let (seal, on_replay) = match private {
+        Some(p) => (p.seal, Some(p.on_replay)),
         None => (None, None),
     };
-    let opener = seal.clone();
     let stored = db
         .run(move |conn| {
-            let outcome =
-                conn.write_transaction(|conn| -> Result<idempotency::StoredResponse, TxError> {
-                    let mut record = key.key.as_ref().map(|key| idempotency::StoredResponse {
-                        caller: caller.clone(),
-                        key: key.clone(),
-                        request_hash: hash.clone(),
-                        status: 0,
-                        location: None,
-                        etag: None,
-                        body: String::new(),
-                        created_at: chrono::Utc::now().naive_utc(),
-                    });
-                    if let Some(record) = &record {
-                        idempotency::release_if_expired(
-                            conn,
-                            &record.caller,
-                            &record.key,
-                            key.expired_before,
-                        )?;
-                        match idempotency::claim(conn, record) {
-                            Err(diesel::result::Error::DatabaseError(
-                                diesel::result::DatabaseErrorKind::UniqueViolation,
-                                _,
-                            )) => return Err(TxError::Replay),
-                            other => other?,
-                        }
-                    }
-                    let created = f(conn)?;
-                    let body = serde_json::to_string(&created.body)
-                        .map_err(|e| ApiError::Internal(e.into()))?;
-                    let response = idempotency::StoredResponse {
-                        caller: caller.clone(),
-                        key: String::new(),
-                        request_hash: hash.clone(),
-                        status: i32::from(StatusCode::CREATED.as_u16()),
-                        location: created.location,
-                        etag: created.etag,
-                        body,
-                        created_at: chrono::Utc::now().naive_utc(),
-                    };
-                    if let Some(record) = record.as_mut() {
-                        record.status = response.status;
-                        record.location.clone_from(&response.location);
-                        record.etag.clone_from(&response.etag);
-                        record.body = match &seal {
-                            Some(keys) => {
-                                keys.encrypt(&response.body).map_err(ApiError::Internal)?
-                            }
-                            None => response.body.clone(),
-                        };
-                        idempotency::complete(conn, record)?;
-                    }
-                    Ok(response)
+            conn.write_transaction(|conn| -> ApiResult<idempotency::StoredResponse> {
+                let mut record = key.key.as_ref().map(|key| idempotency::StoredResponse {
+                    caller,
+                    key: key.clone(),
+                    request_hash: hash.clone(),
+                    status: 0,
+                    location: None,
+                    etag: None,
+                    body: String::new(),
+                    created_at: chrono::Utc::now().naive_utc(),
                 });
-            match outcome {
-                Ok(response) => Ok(response),
-                Err(TxError::Api(e)) => Err(e),
-                Err(TxError::Replay) => {
-                    let key = key.key.unwrap_or_default();
-                    let mut stored = idempotency::find(conn, &caller, &key)?;
-                    if stored.request_hash != hash {
-                        return Err(ApiError::IdempotencyKeyReused);
+                if let Some(record) = &record {
+                    idempotency::release_if_expired(
+                        conn,
+                        &record.caller,
+                        &record.key,
+                        key.expired_before,
+                    )?;
+                    // In a savepoint: on PostgreSQL a failed statement aborts the transaction.
+                    match conn.transaction(|conn| idempotency::claim(conn, record)) {
+                        Err(diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        )) => return replay(conn, record, seal.as_deref(), on_replay),
+                        other => other?,
                     }
-                    if let Some(keys) = &opener {
-                        stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
-                    }
-                    if let Some(entry) = replay_audit {
-                        let id = serde_json::from_str::<serde_json::Value>(&stored.body)
-                            .ok()
-                            .and_then(|b| b["id"].as_i64())
-                            .ok_or_else(|| {
-                                ApiError::Internal(anyhow::anyhow!("stored response without id"))
-                            })?;
-                        crate::db::audit::append(conn, &entry(id))?;
-                    }
-                    Ok(stored)
                 }
-            }
+                let created = f(conn)?;
+                let body = serde_json::to_string(&created.body)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
+                let response = idempotency::StoredResponse {
+                    caller: String::new(),
+                    key: String::new(),
+                    request_hash: hash,
+                    status: i32::from(StatusCode::CREATED.as_u16()),
+                    location: created.location,
+                    etag: created.etag,
+                    body,
+                    created_at: chrono::Utc::now().naive_utc(),
+                };
+                if let Some(record) = record.as_mut() {
+                    record.status = response.status;
+                    record.location.clone_from(&response.location);
+                    record.etag.clone_from(&response.etag);
+                    record.body = match &seal {
+                        Some(keys) => keys.encrypt(&response.body).map_err(ApiError::Internal)?,
+                        None => response.body.clone(),
+                    };
+                    idempotency::complete(conn, record)?;
+                }
+                Ok(response)
+            })
         })
         .await?;
     let mut response = HttpResponse::build(
@@ -407,6 +371,30 @@ where
         response.insert_header((header::ETAG, etag));
     }
     Ok(response.body(stored.body))
+}
+
+/// The response stored for a claimed key, when `claim` is the same request again.
+fn replay(
+    conn: &mut DbConnection,
+    claim: &idempotency::StoredResponse,
+    seal: Option<&PiiKeys>,
+    on_replay: Option<OnReplay>,
+) -> ApiResult<idempotency::StoredResponse> {
+    let mut stored = idempotency::find(conn, &claim.caller, &claim.key)?;
+    if stored.request_hash != claim.request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    if let Some(keys) = seal {
+        stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
+    }
+    if let Some(on_replay) = on_replay {
+        let id = serde_json::from_str::<serde_json::Value>(&stored.body)
+            .ok()
+            .and_then(|b| b["id"].as_i64())
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored response without id")))?;
+        on_replay(conn, id)?;
+    }
+    Ok(stored)
 }
 
 /// A JSON response with the resource's ETag.

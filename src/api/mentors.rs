@@ -580,6 +580,7 @@ pub async fn create_assignment(
             "mentor_assignment.create",
             "mentor_assignment",
             Some(client_id),
+            Some(ClientAccess::Municipality(municipality.clone())),
         )),
         move |conn| {
             audit::append(

@@ -158,6 +158,7 @@ pub async fn create_placement(
             "placement.create",
             "placement",
             Some(client_id),
+            Some(access.clone()),
         )),
         move |conn| {
             audit::append(

@@ -334,6 +334,7 @@ fn group_by(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     /// Comma-separated dimensions to group by; each endpoint documents its own.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]

@@ -190,6 +190,7 @@ pub async fn create_support_plan(
             "support_plan.create",
             "support_plan",
             Some(client_id),
+            Some(access.clone()),
         )),
         move |conn| {
             audit::append(

@@ -107,15 +107,16 @@ pub fn next_reassessment_due(assessed_on: NaiveDate, months: u32) -> NaiveDate {
 
 /// A new assessment supersedes the client's current one, so it may not be dated before it:
 /// the history would run backwards and the reassessment due date (INV-A01) with it. A
-/// correction of the current assessment may carry any (past) date.
+/// correction replaces the current assessment, so it may not be dated before the one that
+/// preceded the current one. `not_before` is that date (the current one's, or for a
+/// correction its predecessor's), if any.
 pub fn check_chronology(
     assessed_on: NaiveDate,
-    current_on: Option<NaiveDate>,
-    corrects_current: bool,
+    not_before: Option<NaiveDate>,
 ) -> Result<(), DomainError> {
-    match current_on {
-        Some(current_on) if assessed_on < current_on && !corrects_current => {
-            Err(DomainError::AssessmentBeforeCurrent { current_on })
+    match not_before {
+        Some(not_before) if assessed_on < not_before => {
+            Err(DomainError::AssessmentOutOfOrder { not_before })
         }
         _ => Ok(()),
     }
@@ -210,22 +211,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_assessment_is_not_dated_before_the_current_one_unless_it_corrects_it() {
+    fn an_assessment_is_not_dated_before_the_one_it_follows() {
         let d = |s: &str| s.parse::<NaiveDate>().expect("date");
-        assert_eq!(check_chronology(d("2026-01-01"), None, false), Ok(()));
+        assert_eq!(check_chronology(d("2026-01-01"), None), Ok(()));
         assert_eq!(
-            check_chronology(d("2026-05-01"), Some(d("2026-05-01")), false),
+            check_chronology(d("2026-05-01"), Some(d("2026-05-01"))),
             Ok(())
         );
         assert_eq!(
-            check_chronology(d("2026-04-30"), Some(d("2026-05-01")), false),
-            Err(DomainError::AssessmentBeforeCurrent {
-                current_on: d("2026-05-01")
+            check_chronology(d("2026-04-30"), Some(d("2026-05-01"))),
+            Err(DomainError::AssessmentOutOfOrder {
+                not_before: d("2026-05-01")
             })
-        );
-        assert_eq!(
-            check_chronology(d("2026-04-30"), Some(d("2026-05-01")), true),
-            Ok(())
         );
     }
 

@@ -72,9 +72,9 @@ pub enum DomainError {
     #[error("an assessment cannot be dated in the future")]
     AssessmentInFuture,
     #[error(
-        "the client's current assessment is dated {current_on}: a later assessment cannot be dated before it (a correction names it in `corrects`)"
+        "the assessment cannot be dated before {not_before}, the date of the assessment it follows"
     )]
-    AssessmentBeforeCurrent { current_on: chrono::NaiveDate },
+    AssessmentOutOfOrder { not_before: chrono::NaiveDate },
     #[error(
         "a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may"
     )]
@@ -218,9 +218,9 @@ impl DomainError {
                 None,
                 Invalid,
             ),
-            DomainError::AssessmentBeforeCurrent { .. } => (
-                "assessment-before-current",
-                "The assessment is dated before the client's current assessment",
+            DomainError::AssessmentOutOfOrder { .. } => (
+                "assessment-out-of-order",
+                "The assessment is dated before the assessment it follows",
                 Some("INV-A01"),
                 Conflict,
             ),

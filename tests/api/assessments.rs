@@ -429,19 +429,25 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
 }
 
 #[tokio::test]
-async fn a_new_assessment_dated_before_the_current_one_is_409_unless_it_corrects_it() {
+async fn assessments_are_not_dated_before_the_assessment_they_follow() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
+    app.create_assessment("050", id, &assessment_body(ADULT, "2026-01-10", (1, 1, 1)))
+        .await;
     let current = app
         .create_assessment("050", id, &assessment_body(ADULT, "2026-05-01", (1, 1, 1)))
         .await;
     let response = post(&app, id, &assessment_body(ADULT, "2026-04-30", (3, 3, 3))).await;
-    let problem = assert_problem(response, 409, "/problems/assessment-before-current").await;
+    let problem = assert_problem(response, 409, "/problems/assessment-out-of-order").await;
     assert_eq!(problem["rule"], "INV-A01");
-    assert_eq!(assessments_of(&app, id).await.len(), 1, "nothing recorded");
+    assert_eq!(assessments_of(&app, id).await.len(), 2, "nothing recorded");
 
-    let mut correction = assessment_body(ADULT, "2026-04-30", (3, 3, 3));
+    // A correction replaces the current assessment: it follows the one before it.
+    let mut correction = assessment_body(ADULT, "2026-01-09", (3, 3, 3));
     correction["corrects"] = current["id"].clone();
+    let response = post(&app, id, &correction).await;
+    assert_problem(response, 409, "/problems/assessment-out-of-order").await;
+    correction["assessed_on"] = json!("2026-04-30");
     let corrected = app.create_assessment("050", id, &correction).await;
     assert_eq!(corrected["supersedes_id"], current["id"]);
     assert_eq!(corrected["next_reassessment_due"], "2027-04-30");

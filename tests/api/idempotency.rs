@@ -130,3 +130,35 @@ async fn every_creating_post_replays_its_first_response_and_creates_nothing() {
         .await;
     assert_eq!(liepaja["municipality"], "LPX");
 }
+
+#[tokio::test]
+async fn a_replay_is_a_read_so_a_client_transferred_away_since_is_404() {
+    let app = TestApp::spawn().await;
+    let kuldiga = municipality("050");
+    let client = adult(&app, "050", 1).await;
+    let path = format!("/api/v1/clients/{client}/assessments");
+    let body = assessment_body(ADULT, &today().to_string(), (1, 1, 1));
+    let send = || {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(token(&kuldiga))
+            .header("Idempotency-Key", "assess-once")
+            .json(&body)
+            .send()
+    };
+    assert_eq!(send().await.expect("request").status(), 201);
+    let transfer = app
+        .post_json(
+            &format!("/api/v1/clients/{client}/transfer"),
+            &token(&kuldiga),
+            &json!({"to_municipality": "LPX", "reason": "Deklarētā dzīvesvieta"}),
+        )
+        .await;
+    assert_eq!(transfer.status(), 201);
+    crate::helpers::assert_problem(send().await.expect("request"), 404, "about:blank").await;
+    assert!(
+        app.audit_records("action=assessment.create.replay")
+            .await
+            .is_empty()
+    );
+}

@@ -162,6 +162,10 @@ async fn statistics_apply_the_filters_they_document_and_refuse_the_others() {
             let expected = if documented.contains(&name) { 200 } else { 400 };
             assert_eq!(response.status(), expected, "{path}?{name}={value}");
         }
+        let unknown = app
+            .get_as(&format!("{path}?provider_id=3"), &ministry)
+            .await;
+        assert_eq!(unknown.status(), 400, "{path}?provider_id=3");
     }
     assert_eq!(endpoints, 7);
 }
