@@ -236,9 +236,6 @@ impl Settings {
             .context("KOPIENA_SUPPRESSION_THRESHOLD is too large")?,
             ..defaults
         };
-        if parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 1)? == 0 {
-            bail!("KOPIENA_IDEMPOTENCY_TTL_SECONDS must be at least 1 (0 would replay nothing)");
-        }
         let idempotency_retention = match parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 86_400)? {
             0 => {
                 bail!("KOPIENA_IDEMPOTENCY_TTL_SECONDS must be at least 1 (0 would replay nothing)")

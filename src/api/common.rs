@@ -181,28 +181,26 @@ impl FromRequest for IdempotencyKey {
             .map_or(chrono::TimeDelta::days(1), |r| r.0);
         let expired_before = chrono::Utc::now().naive_utc() - retention;
         let request = format!("{} {}", req.method(), req.path());
-        let value = req.headers().get("idempotency-key").map(|v| {
+        let key = match req.headers().get("idempotency-key").map(|v| {
             v.to_str()
                 .ok()
                 .map(str::trim)
                 .filter(|k| (1..=255).contains(&k.len()))
                 .map(str::to_string)
-        });
-        ready(match value {
-            None => Ok(IdempotencyKey {
-                key: None,
-                request,
-                expired_before,
-            }),
-            Some(Some(key)) => Ok(IdempotencyKey {
-                key: Some(key),
-                request,
-                expired_before,
-            }),
-            Some(None) => Err(ApiError::BadRequest(
-                "Idempotency-Key must be 1 to 255 characters of text".into(),
-            )),
-        })
+        }) {
+            None => None,
+            Some(Some(key)) => Some(key),
+            Some(None) => {
+                return ready(Err(ApiError::BadRequest(
+                    "Idempotency-Key must be 1 to 255 characters of text".into(),
+                )));
+            }
+        };
+        ready(Ok(IdempotencyKey {
+            key,
+            request,
+            expired_before,
+        }))
     }
 }
 
