@@ -54,7 +54,7 @@ pub struct Scores {
     pub communication: i32,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAssessment {
     /// Not in the future.
@@ -429,7 +429,7 @@ pub async fn get_assessment(
     Ok(web::Json(Assessment::from(entry)))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// Due on or before this date (default: today).

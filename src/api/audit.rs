@@ -99,7 +99,7 @@ impl From<AuditRow> for AuditRecord {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListAuditQuery {
     pub client_id: Option<i64>,

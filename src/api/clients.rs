@@ -100,7 +100,7 @@ pub struct CreateClient {
     pub vsac_consent: Option<Consent>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateClient {
     #[validate(length(min = 1, max = 100))]
@@ -348,7 +348,7 @@ pub async fn update_client(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListClientsQuery {
     pub target_group: Option<TargetGroup>,
@@ -403,7 +403,7 @@ pub async fn list_clients(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchClients {
     /// The personal code to look up (in the body, never in a URL).
@@ -468,7 +468,7 @@ impl<T> OptionalFound<T> for Result<T, diesel::result::Error> {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferClient {
     /// The municipality of the client's new declared residence.

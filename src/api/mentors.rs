@@ -156,7 +156,7 @@ fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<St
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMentor {
     #[validate(length(min = 1, max = 100))]
@@ -289,7 +289,7 @@ pub async fn get_mentor(
     Ok(common::with_etag(&mentor_view(entry, &policy), tag))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMentor {
     #[validate(length(min = 1, max = 100))]
@@ -370,7 +370,7 @@ pub async fn update_mentor(
     Ok(common::with_etag(&mentor_view(entry, &policy), tag))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListMentorsQuery {
     /// Only mentors eligible by training with a free place.
@@ -419,7 +419,7 @@ pub async fn list_mentors(
     }))
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTraining {
     /// Training programme code (`GET /api/v1/training-programmes`).
@@ -527,7 +527,7 @@ fn assignment_view((a, given, family): (AssignmentRow, String, String)) -> Assig
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAssignment {
     pub client_id: i64,
@@ -635,7 +635,7 @@ pub async fn create_assignment(
     .await
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndRequest {
     /// Defaults to today.

@@ -106,7 +106,7 @@ fn follow_placements(
     Ok(())
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlacement {
     pub service_id: i64,
@@ -285,7 +285,7 @@ pub async fn end_placement(
     Ok(web::Json(placement))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListPlacementsQuery {
     /// Only active placements.
@@ -482,7 +482,7 @@ pub async fn reassessments_after_transition(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TimeLimitQuery {
     /// Time limits reached on or before this date (default: today).

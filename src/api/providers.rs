@@ -125,7 +125,7 @@ pub struct CreateProvider {
 }
 
 /// A partial update: fields left out keep their value; `null` clears an optional field.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProvider {
     #[validate(length(min = 1, max = 200))]
@@ -353,7 +353,7 @@ pub async fn update_provider(
     Ok(common::with_etag(&Provider::from(row), tag))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListProvidersQuery {
     /// Municipality code.

@@ -237,7 +237,7 @@ pub async fn get_planning_region(
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListMunicipalitiesQuery {
     /// Only municipalities of this planning region.
@@ -302,7 +302,7 @@ pub async fn get_municipality(
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListServiceTypesQuery {
     /// Only institutional or only community-based service types.
@@ -370,7 +370,7 @@ pub async fn get_service_type(
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListTargetGroupsQuery {
     /// Only the three DI target groups (`true`) or only register-level groups (`false`).

@@ -183,7 +183,7 @@ pub struct CreateService {
     pub price: Option<Price>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateService {
     #[validate(length(min = 1, max = 200))]
@@ -509,7 +509,7 @@ pub async fn close_service(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListServicesQuery {
     /// Service type code.

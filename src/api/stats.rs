@@ -332,7 +332,7 @@ fn group_by(
         })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
@@ -978,7 +978,7 @@ pub struct IndicatorValue {
     pub source: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorsQuery {
     /// Planning region whose indicator table to compute (default: the caller's region, or KURZEME).

@@ -84,7 +84,7 @@ fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSupportPlan {
     /// Section code → content (`GET /api/v1/support-plan-sections?target_group=…`).
@@ -100,7 +100,7 @@ pub struct CreateSupportPlan {
     pub status: Option<PlanStatus>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSupportPlan {
     /// Sections to set (merged into the plan); an empty text removes a section.
@@ -437,7 +437,7 @@ pub async fn update_support_plan(
     Ok(common::with_etag(&plan_view(entry, group), tag))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SectionsQuery {
     /// The DI target group whose plan sections to list.
