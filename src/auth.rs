@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthSettings, Settings};
 use crate::domain::access::Scope;
+use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::ids::ProviderId;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -31,11 +33,11 @@ pub struct Claims {
     pub sub: String,
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_id: Option<i64>,
+    pub provider_id: Option<ProviderId>,
     pub exp: i64,
     pub iat: i64,
     pub iss: String,

@@ -10,22 +10,27 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::List;
-use super::audit::Auditor;
+use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey, Page, PageQuery};
 use super::lang::{Lang, Localized};
+use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::assessments::{
-    self as q, AssessmentEntry, AssessmentRow, InstrumentEntry, TeamMemberRow,
+    self as q, AssessmentEntry, InstrumentEntry, NewAssessment, TeamMemberRow,
 };
 use crate::db::{Db, audit, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
     Derivation, OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
     derive_care_level, next_reassessment_due,
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::client::TargetGroup;
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 use crate::domain::policy::Policy;
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
@@ -34,7 +39,7 @@ use crate::error::{ApiError, ApiResult, unknown_reference};
 pub struct TeamMemberInput {
     /// Specialist role code (`GET /api/v1/specialist-roles`).
     #[schema(example = "social_worker")]
-    pub role: String,
+    pub role: SpecialistRoleCode,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub name: Option<String>,
@@ -70,14 +75,14 @@ pub struct CreateAssessment {
     #[serde(default)]
     #[validate(length(max = 40))]
     #[schema(max_items = 40)]
-    pub needed_service_types: Vec<String>,
+    pub needed_service_types: Vec<ServiceTypeCode>,
     #[validate(length(max = 4000))]
     #[schema(max_length = 4000)]
     pub notes: Option<String>,
     /// Instrument code and version; the default instrument when omitted.
     pub instrument: Option<InstrumentRef>,
     /// Set when this assessment corrects the client's current one.
-    pub corrects: Option<i64>,
+    pub corrects: Option<AssessmentId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -91,33 +96,33 @@ pub struct InstrumentRef {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TeamMemberView {
-    pub role: String,
+    pub role: SpecialistRoleCode,
     pub name: Option<String>,
     pub lead: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Assessment {
-    pub id: i64,
-    pub client_id: i64,
+    pub id: AssessmentId,
+    pub client_id: ClientId,
     pub assessed_on: NaiveDate,
-    pub organisation_type: String,
+    pub organisation_type: OrganisationType,
     pub team: Vec<TeamMemberView>,
     pub scores: Scores,
     pub quality_of_life_score: i32,
     /// I, II, III or IV.
     #[schema(example = "II")]
-    pub care_level: String,
+    pub care_level: CareLevel,
     /// How the level was reached.
     pub derivation: Derivation,
-    pub needed_service_types: Vec<String>,
+    pub needed_service_types: Vec<ServiceTypeCode>,
     pub notes: Option<String>,
     /// Assessment date plus the reassessment period (INV-A01).
     pub next_reassessment_due: NaiveDate,
     /// The assessment this one corrects or follows.
-    pub supersedes_id: Option<i64>,
+    pub supersedes_id: Option<AssessmentId>,
     /// The later assessment that replaced this one; `null` while current.
-    pub superseded_by_id: Option<i64>,
+    pub superseded_by_id: Option<AssessmentId>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -170,7 +175,7 @@ impl From<AssessmentEntry> for Assessment {
 #[utoipa::path(
     tag = "assessments",
     request_body = CreateAssessment,
-    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
+    params(ClientPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assessment, headers(("Location" = String))),
@@ -188,18 +193,17 @@ impl From<AssessmentEntry> for Assessment {
 pub async fn create_assessment(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let fingerprint = key.fingerprint(&*body);
     let input: CreateAssessment = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let months = policy.reassessment_months;
     let sub = user.sub.clone();
     common::create(
@@ -209,31 +213,24 @@ pub async fn create_assessment(
         fingerprint,
         Some(common::Private::audited(
             &auditor,
-            "assessment.create",
-            "assessment",
+            AuditAction::AssessmentCreate,
             Some(client_id),
             Some(access.clone()),
         )),
         move |conn| {
-            audit::append(
-                conn,
-                &auditor.entry("assessment.create", "assessment", None, Some(client_id)),
-            )?;
             let client = clients::get(conn, &access, client_id)?;
             clients::lock(conn, client_id)?;
             if input.assessed_on > crate::domain::today() {
                 return Err(DomainError::AssessmentInFuture.into());
             }
             check_organisation(input.organisation_type)?;
-            let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("client without DI target group"))
-            })?;
+            let group = client.target_group;
             let roles = reference::list_specialist_roles(conn)?;
             for member in &input.team {
                 if !roles.iter().any(|r| r.code == member.role) {
                     return Err(DomainError::UnknownReference {
                         what: "specialist role",
-                        code: member.role.clone(),
+                        code: member.role.to_string(),
                     }
                     .into());
                 }
@@ -242,7 +239,7 @@ pub async fn create_assessment(
                 .team
                 .iter()
                 .map(|m| TeamMember {
-                    role: m.role.clone(),
+                    role: m.role.to_string(),
                     lead: m.lead,
                 })
                 .collect();
@@ -293,11 +290,10 @@ pub async fn create_assessment(
             check_chronology(input.assessed_on, follows)?;
             let row = q::insert(
                 conn,
-                &AssessmentRow {
-                    id: 0,
+                &NewAssessment {
                     client_id,
                     assessed_on: input.assessed_on,
-                    organisation_type: input.organisation_type.as_str().into(),
+                    organisation_type: input.organisation_type,
                     health_score: input.scores.health,
                     self_care_score: input.scores.self_care,
                     communication_score: input.scores.communication,
@@ -326,15 +322,15 @@ pub async fn create_assessment(
                     .collect::<Vec<_>>(),
                 &input.needed_service_types,
             )?;
-            audit::set_record(
+            auditor.record(
                 conn,
-                auditor.request_id(),
-                "assessment.create",
-                row.id,
-                client_id,
+                AuditAction::AssessmentCreate,
+                Some(row.id.get()),
+                Some(client_id),
             )?;
             let entry = q::get(conn, client_id, row.id)?;
             Ok(Created {
+                record_id: entry.row.id.get(),
                 location: Some(format!(
                     "/api/v1/clients/{client_id}/assessments/{}",
                     entry.row.id
@@ -350,7 +346,7 @@ pub async fn create_assessment(
 /// The client's assessments, newest first (the history is append-only).
 #[utoipa::path(
     tag = "assessments",
-    params(("id" = i64, Path, description = "Client id")),
+    params(ClientPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assessment>),
@@ -363,21 +359,17 @@ pub async fn create_assessment(
 #[get("/clients/{id}/assessments")]
 pub async fn list_assessments(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Assessment>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("assessment.list", "assessment", None, Some(client_id)),
-                )?;
+                auditor.record(conn, AuditAction::AssessmentList, None, Some(client_id))?;
                 Ok(q::list_for_client(conn, client_id)?)
             })
         })
@@ -388,7 +380,7 @@ pub async fn list_assessments(
 /// Reads one assessment of a client.
 #[utoipa::path(
     tag = "assessments",
-    params(("id" = i64, Path, description = "Client id"), ("assessment_id" = i64, Path)),
+    params(ClientAssessmentPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Assessment),
@@ -401,26 +393,25 @@ pub async fn list_assessments(
 #[get("/clients/{id}/assessments/{assessment_id}")]
 pub async fn get_assessment(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    path: web::Path<(i64, i64)>,
+    caller: Caller,
+    path: web::Path<ClientAssessmentPath>,
 ) -> ApiResult<web::Json<Assessment>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let (client_id, assessment_id) = path.into_inner();
+    let ClientAssessmentPath {
+        id: client_id,
+        assessment_id,
+    } = path.into_inner();
     let entry = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
                 let entry = q::get(conn, client_id, assessment_id)?;
-                audit::append(
+                auditor.record(
                     conn,
-                    &auditor.entry(
-                        "assessment.read",
-                        "assessment",
-                        Some(assessment_id),
-                        Some(client_id),
-                    ),
+                    AuditAction::AssessmentRead,
+                    Some(assessment_id.get()),
+                    Some(client_id),
                 )?;
                 Ok(entry)
             })
@@ -439,12 +430,12 @@ pub struct DueQuery {
 /// A client whose reassessment is due.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DueItem {
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub given_name: String,
     pub family_name: String,
-    pub assessment_id: i64,
+    pub assessment_id: AssessmentId,
     pub assessed_on: NaiveDate,
-    pub care_level: String,
+    pub care_level: CareLevel,
     pub next_reassessment_due: NaiveDate,
     /// Due before today.
     pub overdue: bool,
@@ -466,23 +457,19 @@ pub struct DueItem {
 #[get("/assessments/due")]
 pub async fn list_due_assessments(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
     query: web::Query<DueQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<DueItem>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let (limit, offset) = page.resolve()?;
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
     let (rows, total) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("assessment.due.list", "assessment", None, None),
-                )?;
+                auditor.record(conn, AuditAction::AssessmentDueList, None, None)?;
                 Ok(q::due(conn, &access, before, limit, offset)?)
             })
         })
@@ -518,7 +505,7 @@ pub struct InstrumentDomain {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InstrumentLevel {
     #[schema(example = "II")]
-    pub care_level: String,
+    pub care_level: CareLevel,
     /// Lowest total score that reaches this level.
     pub min_total: i32,
 }
@@ -537,7 +524,7 @@ pub struct AssessmentInstrument {
     pub levels: Vec<InstrumentLevel>,
     /// A single domain at or above `floor_score` raises the level to at least `floor_level`.
     pub floor_score: Option<i32>,
-    pub floor_level: Option<String>,
+    pub floor_level: Option<CareLevel>,
     /// Used when an assessment names no instrument.
     pub is_default: bool,
     pub published_on: NaiveDate,

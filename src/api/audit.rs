@@ -1,6 +1,9 @@
 //! The access audit: every read or change of client-level data leaves one record.
 
-use actix_web::{get, web};
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
@@ -10,74 +13,59 @@ use super::common::{Page, PageQuery};
 use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Db;
-use crate::db::audit::{self as q, AuditEntry, AuditFilter, AuditRow};
+use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
 use crate::domain::access::{Forbidden, Scope};
-use crate::error::ApiResult;
+use crate::domain::audit::{AuditAction, RecordType};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::error::{ApiError, ApiResult};
 
-/// The caller and request an audit record names.
-#[derive(Debug, Clone)]
-pub struct Auditor {
-    sub: String,
-    role: &'static str,
-    municipality: Option<String>,
-    request_id: String,
+/// The caller of an audited operation: who they are (their scope) and the auditor that
+/// names them and the request in every record the operation appends.
+pub struct Caller {
+    pub user: AuthUser,
+    pub auditor: Auditor,
 }
 
-impl Auditor {
-    pub fn new(user: &AuthUser, request_id: RequestId) -> Self {
-        Self {
-            sub: user.sub.clone(),
-            role: user.scope.role(),
-            municipality: match &user.scope {
-                Scope::Municipality(code) => Some(code.clone()),
-                _ => None,
-            },
-            request_id: request_id.to_string(),
-        }
-    }
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
 
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
-
-    /// An entry for `action` on a record (`record_id`) of a client (`client_id`).
-    pub fn entry(
-        &self,
-        action: &str,
-        record_type: &str,
-        record_id: Option<i64>,
-        client_id: Option<i64>,
-    ) -> AuditEntry {
-        AuditEntry {
-            occurred_at: Utc::now().naive_utc(),
-            actor_sub: self.sub.clone(),
-            actor_role: self.role.to_string(),
-            actor_municipality: self.municipality.clone(),
-            action: action.to_string(),
-            record_type: record_type.to_string(),
-            record_id,
-            client_id,
-            request_id: self.request_id.clone(),
-        }
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = AuthUser::from_request(req, payload)
+            .into_inner()
+            .and_then(|user| {
+                let request_id = RequestId::from_request(req, payload)
+                    .into_inner()
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("no request id: {e}")))?;
+                let auditor = Auditor::new(
+                    user.sub.clone(),
+                    user.scope.role(),
+                    match &user.scope {
+                        Scope::Municipality(code) => Some(code.clone()),
+                        _ => None,
+                    },
+                    request_id.to_string(),
+                );
+                Ok(Caller { user, auditor })
+            });
+        ready(caller)
     }
 }
 
 /// One audit record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditRecord {
-    pub id: i64,
+    pub id: AuditId,
     pub occurred_at: DateTime<Utc>,
     /// The token subject of the caller.
     pub actor_sub: String,
     pub actor_role: String,
-    pub actor_municipality: Option<String>,
-    /// E.g. `client.read`, `client.create`, `assessment.create`, `client.search`.
-    #[schema(example = "client.read")]
-    pub action: String,
-    /// `client`, `assessment`, `support_plan`, `client_transfer` or `access_log`.
-    pub record_type: String,
+    pub actor_municipality: Option<MunicipalityCode>,
+    pub action: AuditAction,
+    pub record_type: RecordType,
     pub record_id: Option<i64>,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     /// The request's `X-Request-Id`.
     pub request_id: String,
 }
@@ -102,12 +90,12 @@ impl From<AuditRow> for AuditRecord {
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListAuditQuery {
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     /// Token subject of the caller.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub actor: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// From this date (inclusive).
     pub from: Option<NaiveDate>,
     /// Up to this date (inclusive).

@@ -7,16 +7,20 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::{AuditRecord, Auditor};
+use super::audit::{AuditRecord, Caller};
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::auth::AuthUser;
-use crate::db::clients::{self as q, ClientChanges, ClientRow, TransferRow};
+use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::audit::AuditAction;
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 use crate::domain::personal_code::PersonalCode;
 use crate::error::{ApiError, ApiResult, unique_violation_as};
 use crate::pii::PiiKeys;
@@ -32,7 +36,7 @@ pub struct Consent {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Client {
-    pub id: i64,
+    pub id: ClientId,
     /// Normalised personal code; only the owning municipality sees it (`null` for others).
     #[schema(example = "161175-19997")]
     pub personal_code: Option<String>,
@@ -41,7 +45,7 @@ pub struct Client {
     pub birth_date: NaiveDate,
     pub target_group: TargetGroup,
     /// The case owner (INV-A12).
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     pub di_status: DiStatus,
     pub vsac_consent: Consent,
     pub created_at: DateTime<Utc>,
@@ -65,11 +69,9 @@ pub fn client_view(row: ClientRow, access: &ClientAccess, keys: &PiiKeys) -> Api
         given_name: row.given_name,
         family_name: row.family_name,
         birth_date: row.birth_date,
-        target_group: TargetGroup::parse(&row.target_group).ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!("stored target group is not a DI group"))
-        })?,
+        target_group: row.target_group,
         municipality: row.municipality,
-        di_status: DiStatus::parse(&row.di_status).unwrap_or(DiStatus::WaitingList),
+        di_status: row.di_status,
         vsac_consent: Consent {
             given: row.vsac_consent,
             date: row.vsac_consent_on,
@@ -145,13 +147,12 @@ fn check_consent(consent: &Consent) -> ApiResult<()> {
 pub async fn create_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let input: CreateClient = common::parse_body(body.into_inner())?;
     input.validate()?;
     let code = PersonalCode::parse(&input.personal_code).map_err(DomainError::from)?;
@@ -186,15 +187,13 @@ pub async fn create_client(
         Some(
             common::Private::audited(
                 &auditor,
-                "client.create",
-                "client",
+                AuditAction::ClientCreate,
                 None,
                 Some(access.clone()),
             )
             .sealed(keys.clone()),
         ),
         move |conn| {
-            audit::append(conn, &auditor.entry("client.create", "client", None, None))?;
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
                 return Err(DomainError::ClientAlreadyRegistered.into());
             }
@@ -207,17 +206,23 @@ pub async fn create_client(
                     given_name: input.given_name,
                     family_name: input.family_name,
                     birth_date: input.birth_date,
-                    target_group: input.target_group.as_str().into(),
+                    target_group: input.target_group,
                     municipality,
-                    di_status: input.di_status.as_str().into(),
+                    di_status: input.di_status,
                     vsac_consent: consent.given,
                     vsac_consent_on: consent.date,
                     updated_at: now,
                 },
             )
             .map_err(unique_violation_as(DomainError::ClientAlreadyRegistered))?;
-            audit::set_record(conn, auditor.request_id(), "client.create", row.id, row.id)?;
+            auditor.record(
+                conn,
+                AuditAction::ClientCreate,
+                Some(row.id.get()),
+                Some(row.id),
+            )?;
             Ok(Created {
+                record_id: row.id.get(),
                 location: Some(format!("/api/v1/clients/{}", row.id)),
                 etag: Some(common::etag(row.id, row.version)),
                 body: client_view(row, &access, &keys)?,
@@ -230,7 +235,7 @@ pub async fn create_client(
 /// Reads a client. Another municipality's client is 404.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = i64, Path)),
+    params(ClientPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
@@ -244,22 +249,18 @@ pub async fn create_client(
 pub async fn get_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<ClientRow> {
                 let row = q::get(conn, &access, id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("client.read", "client", Some(id), Some(id)),
-                )?;
+                auditor.record(conn, AuditAction::ClientRead, Some(id.get()), Some(id))?;
                 Ok(row)
             })
         })
@@ -275,7 +276,7 @@ pub async fn get_client(
 #[utoipa::path(
     tag = "clients",
     request_body = UpdateClient,
-    params(("id" = i64, Path), IfMatch),
+    params(ClientPath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
@@ -293,29 +294,25 @@ pub async fn get_client(
 pub async fn update_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     if_match: IfMatch,
     body: web::Json<UpdateClient>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let access = ClientAccess::Municipality(municipality);
-    let auditor = Auditor::new(&user, request_id);
     let input = body.into_inner();
     input.validate()?;
     if let Some(consent) = &input.vsac_consent {
         check_consent(consent)?;
     }
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<ClientRow> {
-                audit::append(
-                    conn,
-                    &auditor.entry("client.update", "client", Some(id), Some(id)),
-                )?;
+                auditor.record(conn, AuditAction::ClientUpdate, Some(id.get()), Some(id))?;
                 let current = q::get(conn, &access, id)?;
                 if_match.check(&common::etag(current.id, current.version))?;
                 let mut changes = ClientChanges::from(&current);
@@ -327,10 +324,10 @@ pub async fn update_client(
                 }
                 if let Some(v) = input.target_group {
                     check_target_group_age(v, current.birth_date, crate::domain::today())?;
-                    changes.target_group = v.as_str().into();
+                    changes.target_group = v;
                 }
                 if let Some(v) = input.di_status {
-                    changes.di_status = v.as_str().into();
+                    changes.di_status = v;
                 }
                 if let Some(c) = input.vsac_consent {
                     changes.vsac_consent = c.given;
@@ -371,23 +368,22 @@ pub struct ListClientsQuery {
 pub async fn list_clients(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
     query: web::Query<ListClientsQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Client>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let (limit, offset) = page.resolve()?;
     let filter = q::ClientFilter {
-        target_group: query.target_group.map(|g| g.as_str().into()),
-        di_status: query.di_status.map(|s| s.as_str().into()),
+        target_group: query.target_group,
+        di_status: query.di_status,
     };
     let view_access = access.clone();
     let (rows, total) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(conn, &auditor.entry("client.list", "client", None, None))?;
+                auditor.record(conn, AuditAction::ClientList, None, None)?;
                 Ok(q::list(conn, &access, &filter, limit, offset)?)
             })
         })
@@ -429,23 +425,20 @@ pub struct SearchClients {
 pub async fn search_clients(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
     body: web::Json<SearchClients>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let code = PersonalCode::parse(&body.personal_code).map_err(DomainError::from)?;
     let hash = keys.lookup_hash(&code.digits());
     let view_access = access.clone();
     let row = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<Option<ClientRow>> {
-                audit::append(conn, &auditor.entry("client.search", "client", None, None))?;
                 let found = q::find_by_hash(conn, &access, &hash).optional_found()?;
-                if let Some(row) = &found {
-                    audit::set_record(conn, auditor.request_id(), "client.search", row.id, row.id)?;
-                }
+                let id = found.as_ref().map(|row| row.id);
+                auditor.record(conn, AuditAction::ClientSearch, id.map(ClientId::get), id)?;
                 Ok(found)
             })
         })
@@ -473,7 +466,7 @@ impl<T> OptionalFound<T> for Result<T, diesel::result::Error> {
 pub struct TransferClient {
     /// The municipality of the client's new declared residence.
     #[schema(example = "RIX")]
-    pub to_municipality: String,
+    pub to_municipality: MunicipalityCode,
     /// Defaults to today.
     pub transferred_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 1000))]
@@ -487,10 +480,10 @@ pub struct TransferClient {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Transfer {
-    pub id: i64,
-    pub client_id: i64,
-    pub from_municipality: String,
-    pub to_municipality: String,
+    pub id: TransferId,
+    pub client_id: ClientId,
+    pub from_municipality: MunicipalityCode,
+    pub to_municipality: MunicipalityCode,
     pub transferred_on: NaiveDate,
     pub reason: String,
     pub transferred_by: String,
@@ -515,7 +508,7 @@ impl From<TransferRow> for Transfer {
 #[utoipa::path(
     tag = "clients",
     request_body = TransferClient,
-    params(("id" = i64, Path), IdempotencyKey),
+    params(ClientPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Transfer),
@@ -530,19 +523,18 @@ impl From<TransferRow> for Transfer {
 #[post("/clients/{id}/transfer")]
 pub async fn transfer_client(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let access = ClientAccess::Municipality(municipality);
-    let auditor = Auditor::new(&user, request_id);
     let fingerprint = key.fingerprint(&*body);
     let input: TransferClient = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let sub = user.sub.clone();
     common::create(
         db.get_ref(),
@@ -551,17 +543,13 @@ pub async fn transfer_client(
         fingerprint,
         Some(common::Private::audited(
             &auditor,
-            "client.transfer",
-            "client_transfer",
+            AuditAction::ClientTransfer,
             Some(id),
             // The transfer moved the client away: the replay shows only the caller's own act.
             None,
         )),
         move |conn| {
-            audit::append(
-                conn,
-                &auditor.entry("client.transfer", "client", Some(id), Some(id)),
-            )?;
+            auditor.record(conn, AuditAction::ClientTransfer, Some(id.get()), Some(id))?;
             let current = q::get(conn, &access, id)?;
             let on = input.transferred_on.unwrap_or_else(crate::domain::today);
             if input.to_municipality == current.municipality {
@@ -574,8 +562,7 @@ pub async fn transfer_client(
             q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
             let transfer = q::insert_transfer(
                 conn,
-                &TransferRow {
-                    id: 0,
+                &NewTransfer {
                     client_id: id,
                     from_municipality: current.municipality,
                     to_municipality: input.to_municipality,
@@ -586,6 +573,8 @@ pub async fn transfer_client(
                 },
             )?;
             Ok(Created {
+                // Audited as an act on the client, as the transfer itself is.
+                record_id: id.get(),
                 location: None,
                 etag: None,
                 body: Transfer::from(transfer),
@@ -598,7 +587,7 @@ pub async fn transfer_client(
 /// The client's case transfers, oldest first.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = i64, Path)),
+    params(ClientPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Transfer>),
@@ -611,21 +600,17 @@ pub async fn transfer_client(
 #[get("/clients/{id}/transfers")]
 pub async fn list_transfers(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Transfer>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 q::get(conn, &access, id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("client.transfers.read", "client_transfer", None, Some(id)),
-                )?;
+                auditor.record(conn, AuditAction::ClientTransfersRead, None, Some(id))?;
                 Ok(q::transfers(conn, id)?)
             })
         })
@@ -636,7 +621,7 @@ pub async fn list_transfers(
 /// Who read or changed this client's data, newest first. For the owning municipality.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = i64, Path), PageQuery),
+    params(ClientPath, PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<AuditRecord>),
@@ -649,24 +634,20 @@ pub async fn list_transfers(
 #[get("/clients/{id}/access-log")]
 pub async fn client_access_log(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditRecord>>> {
+    let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let access = ClientAccess::Municipality(municipality);
-    let auditor = Auditor::new(&user, request_id);
     let (limit, offset) = page.resolve()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let (rows, total) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 q::get(conn, &access, id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("client.access_log.read", "access_log", None, Some(id)),
-                )?;
+                auditor.record(conn, AuditAction::ClientAccessLogRead, None, Some(id))?;
                 let filter = audit::AuditFilter {
                     client_id: Some(id),
                     ..Default::default()

@@ -13,9 +13,11 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::MAX_PAGE_SIZE;
-use super::audit::Auditor;
-use crate::db::{Db, DbConnection, audit, clients, idempotency};
+use crate::db::audit::Auditor;
+use crate::db::{Db, DbConnection, clients, idempotency};
 use crate::domain::access::ClientAccess;
+use crate::domain::audit::AuditAction;
+use crate::domain::ids::ClientId;
 use crate::error::{ApiError, ApiResult};
 use crate::pii::PiiKeys;
 
@@ -83,7 +85,7 @@ pub fn parse_sort<T: Copy>(
 }
 
 /// The strong ETag of a resource version.
-pub fn etag(id: i64, version: i32) -> String {
+pub fn etag(id: impl std::fmt::Display, version: i32) -> String {
     format!("\"{id}.{version}\"")
 }
 
@@ -150,12 +152,18 @@ fn header_param(name: &str, description: &str) -> Parameter {
         .build()
 }
 
-/// Query parameters sent empty (`?sort=`) count as absent, as forms and many clients send them.
-pub fn empty_as_none<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+/// Query parameters sent empty (`?sort=`) count as absent, as forms and many clients send them;
+/// a present value is parsed as its type (a code, a closed set's value, an id).
+pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
 {
-    Ok(Option::<String>::deserialize(deserializer)?.filter(|v| !v.trim().is_empty()))
+    use serde::de::IntoDeserializer;
+    Option::<String>::deserialize(deserializer)?
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| T::deserialize(v.into_deserializer()))
+        .transpose()
 }
 
 /// How long an `Idempotency-Key` replays its first response (application data).
@@ -222,48 +230,43 @@ impl IntoParams for IdempotencyKey {
     }
 }
 
-/// A created resource: the body, and the `Location` and `ETag` a replay repeats.
+/// A created resource: the body, the id of the record created, and the `Location` and
+/// `ETag` a replay repeats.
 pub struct Created<T> {
     pub body: T,
+    pub record_id: i64,
     pub location: Option<String>,
     pub etag: Option<String>,
 }
 
-/// Checks and audits a replay of the record with the given id.
-type OnReplay = Box<dyn FnOnce(&mut DbConnection, i64) -> ApiResult<()> + Send>;
-
-/// A creation whose response holds client-level data.
+/// A creation whose response holds client-level data: its replay is a read of that data,
+/// checked and audited like one.
 pub struct Private {
+    auditor: Auditor,
+    /// Audited as this action's `….replay`.
+    action: AuditAction,
+    /// The client the record belongs to; `None` when the record is the client.
+    client_id: Option<ClientId>,
+    /// The client must still be within this reach (it may have been transferred since):
+    /// otherwise the replay is `404` like any read.
+    still_visible: Option<ClientAccess>,
     /// Encrypts the stored response at rest (when it holds a personal code).
     seal: Option<Arc<PiiKeys>>,
-    /// A replay shows the record (its id given) again: checked and audited like a read.
-    on_replay: OnReplay,
 }
 
 impl Private {
-    /// A replay is audited as `<action>.replay` of the returned record, a record of
-    /// `client_id` (without one, the record is the client). With `still_visible`, the
-    /// client must still be within the caller's reach (it may have been transferred since):
-    /// otherwise the replay is `404` like any read.
     pub fn audited(
         auditor: &Auditor,
-        action: &str,
-        record_type: &'static str,
-        client_id: Option<i64>,
+        action: AuditAction,
+        client_id: Option<ClientId>,
         still_visible: Option<ClientAccess>,
     ) -> Self {
-        let auditor = auditor.clone();
-        let action = format!("{action}.replay");
         Self {
+            auditor: auditor.clone(),
+            action,
+            client_id,
+            still_visible,
             seal: None,
-            on_replay: Box::new(move |conn, id| {
-                let client_id = client_id.unwrap_or(id);
-                if let Some(access) = &still_visible {
-                    clients::get(conn, access, client_id)?;
-                }
-                let entry = auditor.entry(&action, record_type, Some(id), Some(client_id));
-                Ok(audit::append(conn, &entry)?)
-            }),
         }
     }
 
@@ -274,6 +277,20 @@ impl Private {
             ..self
         }
     }
+
+    /// A replay shows the record `record_id` again: checked and audited as a read.
+    fn replayed(&self, conn: &mut DbConnection, record_id: i64) -> ApiResult<()> {
+        let client_id = self.client_id.unwrap_or(ClientId(record_id));
+        if let Some(access) = &self.still_visible {
+            clients::get(conn, access, client_id)?;
+        }
+        let action = self.action.replay().ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("{} is not a creation", self.action))
+        })?;
+        Ok(self
+            .auditor
+            .record(conn, action, Some(record_id), Some(client_id))?)
+    }
 }
 
 /// Deserialises the body after the raw value was kept for the idempotency fingerprint.
@@ -281,9 +298,56 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> A
     serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 
-/// Runs a creation in one transaction, claiming the idempotency key first: a concurrent
-/// retry waits for it, and a retry replays its response (`201`, body, `Location`, `ETag`)
-/// within its own transaction.
+/// What a creating request does next: create, or answer with the response its first try
+/// saved (zero-to-production's idempotency).
+enum NextAction {
+    StartProcessing,
+    ReturnSavedResponse(idempotency::StoredResponse),
+}
+
+/// Claims the request's key (when it has one) inside the caller's transaction: a concurrent
+/// retry waits for the claim, and a retry of a finished request gets its saved response.
+fn try_processing(
+    conn: &mut DbConnection,
+    key: &IdempotencyKey,
+    caller: &str,
+    request_hash: &str,
+) -> ApiResult<NextAction> {
+    let Some(key_text) = &key.key else {
+        return Ok(NextAction::StartProcessing);
+    };
+    idempotency::release_if_expired(conn, caller, key_text, key.expired_before)?;
+    let claim = idempotency::StoredResponse {
+        caller: caller.to_string(),
+        key: key_text.clone(),
+        request_hash: request_hash.to_string(),
+        status: 0,
+        location: None,
+        etag: None,
+        body: String::new(),
+        created_at: chrono::Utc::now().naive_utc(),
+        record_id: None,
+    };
+    // In a savepoint: on PostgreSQL a failed statement aborts the transaction.
+    match conn.transaction(|conn| idempotency::claim(conn, &claim)) {
+        Ok(()) => Ok(NextAction::StartProcessing),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            let saved = idempotency::find(conn, caller, key_text)?;
+            if saved.request_hash != request_hash {
+                return Err(ApiError::IdempotencyKeyReused);
+            }
+            Ok(NextAction::ReturnSavedResponse(saved))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs a creation in one transaction, claiming the idempotency key first: a retry replays
+/// the first response (`201`, body, `Location`, `ETag`) within its own transaction, checked
+/// and audited as a read when the response holds client-level data.
 pub async fn create<T, F>(
     db: &Db,
     key: IdempotencyKey,
@@ -296,103 +360,65 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
 {
-    let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
-    let (seal, on_replay) = match private {
-        Some(p) => (p.seal, Some(p.on_replay)),
-        None => (None, None),
-    };
-    let stored = db
+    let request_hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
+    let seal = private.as_ref().and_then(|p| p.seal.clone());
+    let response = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<idempotency::StoredResponse> {
-                let mut record = key.key.as_ref().map(|key| idempotency::StoredResponse {
-                    caller,
-                    key: key.clone(),
-                    request_hash: hash.clone(),
-                    status: 0,
-                    location: None,
-                    etag: None,
-                    body: String::new(),
-                    created_at: chrono::Utc::now().naive_utc(),
-                });
-                if let Some(record) = &record {
-                    idempotency::release_if_expired(
-                        conn,
-                        &record.caller,
-                        &record.key,
-                        key.expired_before,
-                    )?;
-                    // In a savepoint: on PostgreSQL a failed statement aborts the transaction.
-                    match conn.transaction(|conn| idempotency::claim(conn, record)) {
-                        Err(diesel::result::Error::DatabaseError(
-                            diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        )) => return replay(conn, record, seal.as_deref(), on_replay),
-                        other => other?,
+                match try_processing(conn, &key, &caller, &request_hash)? {
+                    NextAction::ReturnSavedResponse(mut saved) => {
+                        if let Some(keys) = &seal {
+                            saved.body = keys.decrypt(&saved.body).map_err(ApiError::Internal)?;
+                        }
+                        if let Some(private) = &private {
+                            let id = saved.record_id.ok_or_else(|| {
+                                ApiError::Internal(anyhow::anyhow!("saved response without id"))
+                            })?;
+                            private.replayed(conn, id)?;
+                        }
+                        Ok(saved)
+                    }
+                    NextAction::StartProcessing => {
+                        let created = f(conn)?;
+                        let body = serde_json::to_string(&created.body)
+                            .map_err(|e| ApiError::Internal(e.into()))?;
+                        let mut response = idempotency::StoredResponse {
+                            caller,
+                            key: key.key.clone().unwrap_or_default(),
+                            request_hash,
+                            status: i32::from(StatusCode::CREATED.as_u16()),
+                            location: created.location,
+                            etag: created.etag,
+                            body: match &seal {
+                                Some(keys) => keys.encrypt(&body).map_err(ApiError::Internal)?,
+                                None => body.clone(),
+                            },
+                            created_at: chrono::Utc::now().naive_utc(),
+                            record_id: Some(created.record_id),
+                        };
+                        if key.key.is_some() {
+                            idempotency::complete(conn, &response)?;
+                        }
+                        response.body = body;
+                        Ok(response)
                     }
                 }
-                let created = f(conn)?;
-                let body = serde_json::to_string(&created.body)
-                    .map_err(|e| ApiError::Internal(e.into()))?;
-                let response = idempotency::StoredResponse {
-                    caller: String::new(),
-                    key: String::new(),
-                    request_hash: hash,
-                    status: i32::from(StatusCode::CREATED.as_u16()),
-                    location: created.location,
-                    etag: created.etag,
-                    body,
-                    created_at: chrono::Utc::now().naive_utc(),
-                };
-                if let Some(record) = record.as_mut() {
-                    record.status = response.status;
-                    record.location.clone_from(&response.location);
-                    record.etag.clone_from(&response.etag);
-                    record.body = match &seal {
-                        Some(keys) => keys.encrypt(&response.body).map_err(ApiError::Internal)?,
-                        None => response.body.clone(),
-                    };
-                    idempotency::complete(conn, record)?;
-                }
-                Ok(response)
             })
         })
         .await?;
-    let mut response = HttpResponse::build(
-        StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(201))
-            .unwrap_or(StatusCode::CREATED),
-    );
-    response.content_type("application/json");
-    if let Some(location) = stored.location {
-        response.insert_header((header::LOCATION, location));
+    let status = u16::try_from(response.status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("saved status {}", response.status)))?;
+    let mut builder = HttpResponse::build(status);
+    builder.content_type("application/json");
+    if let Some(location) = response.location {
+        builder.insert_header((header::LOCATION, location));
     }
-    if let Some(etag) = stored.etag {
-        response.insert_header((header::ETAG, etag));
+    if let Some(etag) = response.etag {
+        builder.insert_header((header::ETAG, etag));
     }
-    Ok(response.body(stored.body))
-}
-
-/// The response stored for a claimed key, when `claim` is the same request again.
-fn replay(
-    conn: &mut DbConnection,
-    claim: &idempotency::StoredResponse,
-    seal: Option<&PiiKeys>,
-    on_replay: Option<OnReplay>,
-) -> ApiResult<idempotency::StoredResponse> {
-    let mut stored = idempotency::find(conn, &claim.caller, &claim.key)?;
-    if stored.request_hash != claim.request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    if let Some(keys) = seal {
-        stored.body = keys.decrypt(&stored.body).map_err(ApiError::Internal)?;
-    }
-    if let Some(on_replay) = on_replay {
-        let id = serde_json::from_str::<serde_json::Value>(&stored.body)
-            .ok()
-            .and_then(|b| b["id"].as_i64())
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored response without id")))?;
-        on_replay(conn, id)?;
-    }
-    Ok(stored)
+    Ok(builder.body(response.body))
 }
 
 /// A JSON response with the resource's ETag.

@@ -7,8 +7,9 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::Auditor;
+use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::paths::{AssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
 use super::providers::validate_phone;
 use crate::auth::AuthUser;
@@ -18,16 +19,13 @@ use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
 };
+use crate::domain::audit::AuditAction;
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::mentor::EmployerKind;
 use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EmployerKind {
-    Municipality,
-    Region,
-}
 
 /// Who engages the mentor: a municipality or a planning region (SM-9).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -41,21 +39,21 @@ pub struct Employer {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Training {
-    pub id: i64,
+    pub id: TrainingId,
     #[schema(example = "life_skills")]
-    pub programme: String,
+    pub programme: ProgrammeCode,
     pub hours: i32,
     pub completed_on: NaiveDate,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Mentor {
-    pub id: i64,
+    pub id: MentorId,
     pub given_name: String,
     pub family_name: String,
     pub employer: Employer,
     /// Planning region of the employer.
-    pub region: String,
+    pub region: RegionCode,
     pub contract_type: ContractType,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -79,15 +77,11 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
         given_name: r.given_name,
         family_name: r.family_name,
         employer: Employer {
-            kind: if r.employer_kind == "region" {
-                EmployerKind::Region
-            } else {
-                EmployerKind::Municipality
-            },
+            kind: r.employer_kind,
             code: r.employer_code,
         },
         region: r.region,
-        contract_type: ContractType::parse(&r.contract_type).unwrap_or(ContractType::Employment),
+        contract_type: r.contract_type,
         phone: r.phone,
         email: r.email,
         trainings: e
@@ -130,10 +124,10 @@ fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
 }
 
 /// Municipalities manage the mentors they employ; regions those the region employs.
-fn may_manage(scope: &Scope, kind: &str, code: &str) -> ApiResult<()> {
+fn may_manage(scope: &Scope, kind: EmployerKind, code: &str) -> ApiResult<()> {
     let allowed = match scope {
-        Scope::Municipality(own) => kind == "municipality" && own == code,
-        Scope::Region(own) => kind == "region" && own == code,
+        Scope::Municipality(own) => kind == EmployerKind::Municipality && own.as_str() == code,
+        Scope::Region(own) => kind == EmployerKind::Region && own.as_str() == code,
         Scope::Admin => true,
         _ => false,
     };
@@ -145,14 +139,18 @@ fn may_manage(scope: &Scope, kind: &str, code: &str) -> ApiResult<()> {
 }
 
 /// The region of an employer, checking the employer exists.
-fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<String> {
+fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<RegionCode> {
     match employer.kind {
-        EmployerKind::Municipality => reference::get_municipality(conn, &employer.code)
-            .map(|m| m.planning_region)
-            .map_err(unknown_reference("municipality", &employer.code)),
-        EmployerKind::Region => reference::get_planning_region(conn, &employer.code)
-            .map(|r| r.code)
-            .map_err(unknown_reference("planning region", &employer.code)),
+        EmployerKind::Municipality => {
+            reference::get_municipality(conn, &MunicipalityCode::new(employer.code.as_str()))
+                .map(|m| m.planning_region)
+                .map_err(unknown_reference("municipality", &employer.code))
+        }
+        EmployerKind::Region => {
+            reference::get_planning_region(conn, &RegionCode::new(employer.code.as_str()))
+                .map(|r| r.code)
+                .map_err(unknown_reference("planning region", &employer.code))
+        }
     }
 }
 
@@ -174,13 +172,6 @@ pub struct CreateMentor {
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
-}
-
-fn kind_str(kind: EmployerKind) -> &'static str {
-    match kind {
-        EmployerKind::Municipality => "municipality",
-        EmployerKind::Region => "region",
-    }
 }
 
 /// Registers a mentor employed by the caller's municipality or region.
@@ -214,17 +205,17 @@ pub async fn create_mentor(
         (_, Some(e)) => e,
         (Scope::Municipality(code), None) => Employer {
             kind: EmployerKind::Municipality,
-            code: code.clone(),
+            code: code.to_string(),
         },
         (Scope::Region(code), None) => Employer {
             kind: EmployerKind::Region,
-            code: code.clone(),
+            code: code.to_string(),
         },
         _ => {
             return Err(ApiError::field("employer", "required"));
         }
     };
-    may_manage(&user.scope, kind_str(employer.kind), &employer.code)?;
+    may_manage(&user.scope, employer.kind, &employer.code)?;
     common::create(
         db.get_ref(),
         key,
@@ -238,10 +229,10 @@ pub async fn create_mentor(
                 &MentorChanges {
                     given_name: input.given_name,
                     family_name: input.family_name,
-                    employer_kind: kind_str(employer.kind).into(),
+                    employer_kind: employer.kind,
                     employer_code: employer.code,
                     region,
-                    contract_type: input.contract_type.as_str().into(),
+                    contract_type: input.contract_type,
                     phone: input.phone,
                     email: input.email,
                     updated_at: Utc::now().naive_utc(),
@@ -249,6 +240,7 @@ pub async fn create_mentor(
             )?;
             let entry = q::get(conn, &MentorArea::All, row.id)?;
             Ok(Created {
+                record_id: entry.row.id.get(),
                 location: Some(format!("/api/v1/mentors/{}", entry.row.id)),
                 etag: Some(common::etag(entry.row.id, entry.row.version)),
                 body: mentor_view(entry, &policy),
@@ -261,7 +253,7 @@ pub async fn create_mentor(
 /// Reads a mentor, with eligibility and free places.
 #[utoipa::path(
     tag = "mentors",
-    params(("id" = i64, Path)),
+    params(MentorPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
@@ -276,9 +268,9 @@ pub async fn get_mentor(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MentorPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let entry = db
         .run(move |conn| -> ApiResult<_> {
             let area = area(conn, &user.scope)?;
@@ -310,7 +302,7 @@ pub struct UpdateMentor {
 #[utoipa::path(
     tag = "mentors",
     request_body = UpdateMentor,
-    params(("id" = i64, Path), IfMatch),
+    params(MentorPath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
@@ -329,19 +321,19 @@ pub async fn update_mentor(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MentorPath>,
     if_match: IfMatch,
     body: web::Json<UpdateMentor>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let entry = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<MentorEntry> {
                 let area = area(conn, &user.scope)?;
                 let current = q::get(conn, &area, id)?.row;
-                may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+                may_manage(&user.scope, current.employer_kind, &current.employer_code)?;
                 if_match.check(&common::etag(current.id, current.version))?;
                 let mut changes = MentorChanges::from(&current);
                 if let Some(v) = input.given_name {
@@ -351,7 +343,7 @@ pub async fn update_mentor(
                     changes.family_name = v;
                 }
                 if let Some(v) = input.contract_type {
-                    changes.contract_type = v.as_str().into();
+                    changes.contract_type = v;
                 }
                 if let Some(v) = input.phone {
                     changes.phone = Some(v);
@@ -403,7 +395,7 @@ pub async fn list_mentors(
     let filter = q::MentorFilter {
         with_capacity_below: available.then_some(policy.mentor_capacity),
         trained_in: if available { &MENTOR_TRAININGS } else { &[] },
-        contract_type: query.contract_type.map(|c| c.as_str().into()),
+        contract_type: query.contract_type,
     };
     let (rows, total) = db
         .run(move |conn| -> ApiResult<_> {
@@ -424,7 +416,7 @@ pub async fn list_mentors(
 pub struct CreateTraining {
     /// Training programme code (`GET /api/v1/training-programmes`).
     #[schema(example = "life_skills")]
-    pub programme: String,
+    pub programme: ProgrammeCode,
     #[validate(range(min = 1, max = 2000))]
     #[schema(minimum = 1, maximum = 2000)]
     pub hours: i32,
@@ -435,7 +427,7 @@ pub struct CreateTraining {
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateTraining,
-    params(("id" = i64, Path), IdempotencyKey),
+    params(MentorPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor),
@@ -451,14 +443,14 @@ pub async fn create_training(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MentorPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let fingerprint = key.fingerprint(&*body);
     let input: CreateTraining = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     common::create(
         db.get_ref(),
         key,
@@ -468,21 +460,21 @@ pub async fn create_training(
         move |conn| {
             let area = area(conn, &user.scope)?;
             let current = q::get(conn, &area, id)?.row;
-            may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+            may_manage(&user.scope, current.employer_kind, &current.employer_code)?;
             if !reference::list_training_programmes(conn)?
                 .iter()
                 .any(|p| p.code == input.programme)
             {
                 return Err(DomainError::UnknownReference {
                     what: "training programme",
-                    code: input.programme,
+                    code: input.programme.to_string(),
                 }
                 .into());
             }
             if input.completed_on > crate::domain::today() {
                 return Err(ApiError::field("completed_on", "must not be in the future"));
             }
-            q::insert_training(
+            let training = q::insert_training(
                 conn,
                 id,
                 &input.programme,
@@ -491,6 +483,7 @@ pub async fn create_training(
                 Utc::now().naive_utc(),
             )?;
             Ok(Created {
+                record_id: training.id.get(),
                 location: None,
                 etag: None,
                 body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
@@ -502,9 +495,9 @@ pub async fn create_training(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Assignment {
-    pub id: i64,
-    pub mentor_id: i64,
-    pub client_id: i64,
+    pub id: AssignmentId,
+    pub mentor_id: MentorId,
+    pub client_id: ClientId,
     pub client_given_name: String,
     pub client_family_name: String,
     pub started_on: NaiveDate,
@@ -530,7 +523,7 @@ fn assignment_view((a, given, family): (AssignmentRow, String, String)) -> Assig
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAssignment {
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Defaults to today.
     pub started_on: Option<NaiveDate>,
 }
@@ -540,7 +533,7 @@ pub struct CreateAssignment {
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateAssignment,
-    params(("id" = i64, Path, description = "Mentor id"), IdempotencyKey),
+    params(MentorPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assignment),
@@ -556,17 +549,16 @@ pub struct CreateAssignment {
 pub async fn create_assignment(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<MentorPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let fingerprint = key.fingerprint(&*body);
     let input: CreateAssignment = common::parse_body(body.into_inner())?;
-    let mentor_id = id.into_inner();
+    let mentor_id = id.into_inner().id;
     let capacity = policy.mentor_capacity;
     let sub = user.sub.clone();
     let client_id = input.client_id;
@@ -577,21 +569,11 @@ pub async fn create_assignment(
         fingerprint,
         Some(common::Private::audited(
             &auditor,
-            "mentor_assignment.create",
-            "mentor_assignment",
+            AuditAction::MentorAssignmentCreate,
             Some(client_id),
             Some(ClientAccess::Municipality(municipality.clone())),
         )),
         move |conn| {
-            audit::append(
-                conn,
-                &auditor.entry(
-                    "mentor_assignment.create",
-                    "mentor_assignment",
-                    None,
-                    Some(input.client_id),
-                ),
-            )?;
             let client = clients::get(
                 conn,
                 &ClientAccess::Municipality(municipality.clone()),
@@ -618,14 +600,14 @@ pub async fn create_assignment(
                 Utc::now().naive_utc(),
             )
             .map_err(unique_violation_as(DomainError::ClientHasMentor))?;
-            audit::set_record(
+            auditor.record(
                 conn,
-                auditor.request_id(),
-                "mentor_assignment.create",
-                row.id,
-                client.id,
+                AuditAction::MentorAssignmentCreate,
+                Some(row.id.get()),
+                Some(client.id),
             )?;
             Ok(Created {
+                record_id: row.id.get(),
                 location: None,
                 etag: None,
                 body: assignment_view((row, client.given_name, client.family_name)),
@@ -649,7 +631,7 @@ pub struct EndRequest {
 #[utoipa::path(
     tag = "mentors",
     request_body = EndRequest,
-    params(("id" = i64, Path, description = "Assignment id")),
+    params(AssignmentPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Assignment),
@@ -664,23 +646,18 @@ pub struct EndRequest {
 #[post("/mentor-assignments/{id}/end")]
 pub async fn end_assignment(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<AssignmentPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Assignment>> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let input = body.into_inner();
     input.validate()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let view = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("mentor_assignment.end", "mentor_assignment", Some(id), None),
-                )?;
                 let current = q::get_assignment(conn, id)?;
                 let client = clients::get(conn, &access, current.client_id)?;
                 let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
@@ -690,12 +667,11 @@ pub async fn end_assignment(
                 let row = q::end_assignment(conn, id, ended_on, &input.reason)?
                     .ok_or(DomainError::AlreadyEnded)?;
                 q::free_place(conn, row.mentor_id)?;
-                audit::set_record(
+                auditor.record(
                     conn,
-                    auditor.request_id(),
-                    "mentor_assignment.end",
-                    id,
-                    client.id,
+                    AuditAction::MentorAssignmentEnd,
+                    Some(id.get()),
+                    Some(client.id),
                 )?;
                 Ok(assignment_view((
                     row,
@@ -711,7 +687,7 @@ pub async fn end_assignment(
 /// A mentor's assignments, newest first (a municipality sees those of its own clients).
 #[utoipa::path(
     tag = "mentors",
-    params(("id" = i64, Path, description = "Mentor id")),
+    params(MentorPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
@@ -724,24 +700,20 @@ pub async fn end_assignment(
 #[get("/mentors/{id}/assignments")]
 pub async fn list_mentor_assignments(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<MentorPath>,
 ) -> ApiResult<web::Json<Vec<Assignment>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let mentor_id = id.into_inner();
+    let mentor_id = id.into_inner().id;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("mentor_assignment.list", "mentor_assignment", None, None),
-                )?;
+                auditor.record(conn, AuditAction::MentorAssignmentList, None, None)?;
                 let area = area(conn, &user.scope)?;
                 q::get(conn, &area, mentor_id)?;
                 let municipality = match &access {
-                    ClientAccess::Municipality(code) => Some(code.as_str()),
+                    ClientAccess::Municipality(code) => Some(code),
                     ClientAccess::All => None,
                 };
                 Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
@@ -754,7 +726,7 @@ pub async fn list_mentor_assignments(
 /// A client's mentor assignments, newest first.
 #[utoipa::path(
     tag = "mentors",
-    params(("id" = i64, Path, description = "Client id")),
+    params(ClientPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
@@ -767,25 +739,21 @@ pub async fn list_mentor_assignments(
 #[get("/clients/{id}/mentor-assignments")]
 pub async fn list_client_assignments(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Assignment>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
-                audit::append(
+                auditor.record(
                     conn,
-                    &auditor.entry(
-                        "mentor_assignment.list",
-                        "mentor_assignment",
-                        None,
-                        Some(client_id),
-                    ),
+                    AuditAction::MentorAssignmentList,
+                    None,
+                    Some(client_id),
                 )?;
                 Ok(q::assignments(conn, None, Some(client_id), None)?)
             })

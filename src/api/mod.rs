@@ -8,6 +8,7 @@ pub mod common;
 pub mod health;
 pub mod lang;
 pub mod mentors;
+pub mod paths;
 pub mod placements;
 pub mod problems;
 pub mod providers;

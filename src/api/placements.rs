@@ -8,22 +8,27 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::Auditor;
+use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey};
 use super::mentors::EndRequest;
+use super::paths::{ClientPath, PlacementPath, ServicePath};
 use super::problems as p;
 use crate::auth::AuthUser;
-use crate::db::placements::{self as q, PlacementRow, PlacementView};
+use crate::db::placements::{self as q, NewPlacement, PlacementRow, PlacementView};
 use crate::db::{Db, DbConnection, audit, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 use crate::domain::placement::{
     ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
 };
 use crate::domain::policy::Policy;
+use crate::domain::registry::{ProviderStatus, ServiceStatus, Setting};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,13 +41,13 @@ pub struct TimeLimitView {
 /// A client receiving a service (client names, never personal codes).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Placement {
-    pub id: i64,
-    pub client_id: i64,
+    pub id: PlacementId,
+    pub client_id: ClientId,
     pub client_given_name: String,
     pub client_family_name: String,
-    pub service_id: i64,
+    pub service_id: ServiceId,
     pub service_name: String,
-    pub service_type: String,
+    pub service_type: ServiceTypeCode,
     /// Placed in an institutional service type.
     pub institutional: bool,
     pub started_on: NaiveDate,
@@ -53,15 +58,16 @@ pub struct Placement {
     pub time_limit: Option<TimeLimitView>,
 }
 
-fn view((r, given, family, service_name, service_type): PlacementView) -> Placement {
+fn view(v: PlacementView) -> Placement {
+    let r = v.placement;
     Placement {
         id: r.id,
         client_id: r.client_id,
-        client_given_name: given,
-        client_family_name: family,
+        client_given_name: v.client_given_name,
+        client_family_name: v.client_family_name,
         service_id: r.service_id,
-        service_name,
-        service_type,
+        service_name: v.service_name,
+        service_type: v.service_type,
         institutional: r.institutional,
         started_on: r.started_on,
         active: r.ended_on.is_none(),
@@ -74,12 +80,12 @@ fn view((r, given, family, service_name, service_type): PlacementView) -> Placem
     }
 }
 
-fn placement_view(conn: &mut DbConnection, id: i64) -> ApiResult<Placement> {
+fn placement_view(conn: &mut DbConnection, id: PlacementId) -> ApiResult<Placement> {
     let row = q::get(conn, id)?;
     let client_id = row.client_id;
     q::list(conn, Some(client_id), None, None, false)?
         .into_iter()
-        .find(|v| v.0.id == id)
+        .find(|v| v.placement.id == id)
         .map(view)
         .ok_or(ApiError::NotFound)
 }
@@ -88,17 +94,17 @@ fn placement_view(conn: &mut DbConnection, id: i64) -> ApiResult<Placement> {
 /// when the client moves from institution to community (INV-A11).
 fn follow_placements(
     conn: &mut DbConnection,
-    client_id: i64,
+    client_id: ClientId,
     on: NaiveDate,
-    placement_id: i64,
+    placement_id: PlacementId,
 ) -> ApiResult<()> {
     let client = clients::get(conn, &ClientAccess::All, client_id)?;
-    let before = DiStatus::parse(&client.di_status).unwrap_or(DiStatus::WaitingList);
+    let before = client.di_status;
     let (institutional, community) = q::active_settings(conn, client_id)?;
     let after = derive_di_status(before, institutional, community);
     let now = Utc::now().naive_utc();
     if after != before {
-        q::set_di_status(conn, client_id, after.as_str(), now)?;
+        q::set_di_status(conn, client_id, after, now)?;
     }
     if is_transition(before, after) {
         q::insert_transition(conn, client_id, on, placement_id, now)?;
@@ -109,7 +115,7 @@ fn follow_placements(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlacement {
-    pub service_id: i64,
+    pub service_id: ServiceId,
     /// Defaults to today.
     pub started_on: Option<NaiveDate>,
 }
@@ -119,7 +125,7 @@ pub struct CreatePlacement {
 #[utoipa::path(
     tag = "placements",
     request_body = CreatePlacement,
-    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
+    params(ClientPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Placement),
@@ -135,17 +141,16 @@ pub struct CreatePlacement {
 pub async fn create_placement(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let fingerprint = key.fingerprint(&*body);
     let input: CreatePlacement = common::parse_body(body.into_inner())?;
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let policy = policy.into_inner();
     let sub = user.sub.clone();
     common::create(
@@ -155,31 +160,25 @@ pub async fn create_placement(
         fingerprint,
         Some(common::Private::audited(
             &auditor,
-            "placement.create",
-            "placement",
+            AuditAction::PlacementCreate,
             Some(client_id),
             Some(access.clone()),
         )),
         move |conn| {
-            audit::append(
-                conn,
-                &auditor.entry("placement.create", "placement", None, Some(client_id)),
-            )?;
             let client = clients::get(conn, &access, client_id)?;
             let service = services::get(conn, input.service_id)
                 .map_err(unknown_reference("service", input.service_id))?;
             let service_type = reference::get_service_type(conn, &service.row.service_type)?;
-            let institutional = service_type.row.setting == "institutional";
-            let group = TargetGroup::parse(&client.target_group).ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("client without DI target group"))
-            })?;
+            let institutional = service_type.row.setting == Setting::Institutional;
+            let group = client.target_group;
             let start = input.started_on.unwrap_or_else(crate::domain::today);
             check_placement(
                 &policy,
                 &ServiceFacts {
                     service_type: &service.row.service_type,
                     institutional,
-                    active: service.row.status == "active" && service.provider_status == "active",
+                    active: service.row.status == ServiceStatus::Active
+                        && service.provider_status == ProviderStatus::Active,
                     target_groups: &service.target_groups,
                 },
                 group,
@@ -189,11 +188,15 @@ pub async fn create_placement(
             if !q::take_place(conn, service.row.id)? {
                 return Err(DomainError::ServiceFull.into());
             }
-            let limit = time_limit(&policy, &service.row.service_type, client.birth_date, start);
+            let limit = time_limit(
+                &policy,
+                service.row.service_type.as_str(),
+                client.birth_date,
+                start,
+            );
             let row = q::insert(
                 conn,
-                &PlacementRow {
-                    id: 0,
+                &NewPlacement {
                     client_id,
                     service_id: service.row.id,
                     institutional,
@@ -208,14 +211,14 @@ pub async fn create_placement(
             )
             .map_err(unique_violation_as(DomainError::AlreadyPlaced))?;
             follow_placements(conn, client_id, start, row.id)?;
-            audit::set_record(
+            auditor.record(
                 conn,
-                auditor.request_id(),
-                "placement.create",
-                row.id,
-                client_id,
+                AuditAction::PlacementCreate,
+                Some(row.id.get()),
+                Some(client_id),
             )?;
             Ok(Created {
+                record_id: row.id.get(),
                 location: Some(format!("/api/v1/clients/{client_id}/placements")),
                 etag: None,
                 body: placement_view(conn, row.id)?,
@@ -229,7 +232,7 @@ pub async fn create_placement(
 #[utoipa::path(
     tag = "placements",
     request_body = EndRequest,
-    params(("id" = i64, Path, description = "Placement id")),
+    params(PlacementPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Placement),
@@ -244,23 +247,18 @@ pub async fn create_placement(
 #[post("/placements/{id}/end")]
 pub async fn end_placement(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<PlacementPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Placement>> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let input = body.into_inner();
     input.validate()?;
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let placement = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<Placement> {
-                audit::append(
-                    conn,
-                    &auditor.entry("placement.end", "placement", Some(id), None),
-                )?;
                 let current = q::get(conn, id)?;
                 clients::get(conn, &access, current.client_id)?;
                 let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
@@ -271,12 +269,11 @@ pub async fn end_placement(
                     q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
                 q::free_place(conn, row.service_id)?;
                 follow_placements(conn, row.client_id, ended_on, row.id)?;
-                audit::set_record(
+                auditor.record(
                     conn,
-                    auditor.request_id(),
-                    "placement.end",
-                    id,
-                    row.client_id,
+                    AuditAction::PlacementEnd,
+                    Some(id.get()),
+                    Some(row.client_id),
                 )?;
                 placement_view(conn, id)
             })
@@ -295,7 +292,7 @@ pub struct ListPlacementsQuery {
 /// A client's placements, newest first.
 #[utoipa::path(
     tag = "placements",
-    params(("id" = i64, Path, description = "Client id"), ListPlacementsQuery),
+    params(ClientPath, ListPlacementsQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
@@ -308,23 +305,19 @@ pub struct ListPlacementsQuery {
 #[get("/clients/{id}/placements")]
 pub async fn list_client_placements(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     query: web::Query<ListPlacementsQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 clients::get(conn, &access, client_id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("placement.list", "placement", None, Some(client_id)),
-                )?;
+                auditor.record(conn, AuditAction::PlacementList, None, Some(client_id))?;
                 Ok(q::list(conn, Some(client_id), None, None, active)?)
             })
         })
@@ -336,7 +329,7 @@ pub async fn list_client_placements(
 /// those of its clients, admin all.
 #[utoipa::path(
     tag = "placements",
-    params(("id" = i64, Path, description = "Service id"), ListPlacementsQuery),
+    params(ServicePath, ListPlacementsQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
@@ -349,13 +342,12 @@ pub async fn list_client_placements(
 #[get("/services/{id}/placements")]
 pub async fn list_service_placements(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ServicePath>,
     query: web::Query<ListPlacementsQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
-    let auditor = Auditor::new(&user, request_id);
-    let service_id = id.into_inner();
+    let Caller { user, auditor } = caller;
+    let service_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
     let rows = db
         .run(move |conn| {
@@ -367,8 +359,8 @@ pub async fn list_service_placements(
                     Scope::Admin => None,
                     _ => return Err(Forbidden("placements are for the provider, the clients' municipality and administrators").into()),
                 };
-                audit::append(conn, &auditor.entry("placement.list", "placement", None, None))?;
-                Ok(q::list(conn, None, Some(service_id), municipality.as_deref(), active)?)
+                auditor.record(conn, AuditAction::PlacementList, None, None)?;
+                Ok(q::list(conn, None, Some(service_id), municipality.as_ref(), active)?)
             })
         })
         .await?;
@@ -378,17 +370,30 @@ pub async fn list_service_placements(
 /// A client with a gap in their DI support.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClientGap {
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub given_name: String,
     pub family_name: String,
-    pub target_group: Option<String>,
+    pub target_group: Option<TargetGroup>,
     /// Date of the client's latest move from institution to community.
     pub transitioned_on: Option<NaiveDate>,
     /// Date of the current assessment, if any.
     pub last_assessed_on: Option<NaiveDate>,
 }
 
-fn gap_access(scope: &Scope) -> ApiResult<String> {
+impl From<q::ClientGapRow> for ClientGap {
+    fn from(r: q::ClientGapRow) -> Self {
+        Self {
+            client_id: r.client_id,
+            given_name: r.given_name,
+            family_name: r.family_name,
+            target_group: r.target_group,
+            transitioned_on: r.transitioned_on,
+            last_assessed_on: r.last_assessed_on,
+        }
+    }
+}
+
+fn gap_access(scope: &Scope) -> ApiResult<MunicipalityCode> {
     Ok(client_write_access(scope)?)
 }
 
@@ -406,34 +411,19 @@ fn gap_access(scope: &Scope) -> ApiResult<String> {
 #[get("/gaps/clients-without-mentor")]
 pub async fn clients_without_mentor(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    let Caller { user, auditor } = caller;
     let municipality = gap_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("gaps.clients_without_mentor", "client", None, None),
-                )?;
+                auditor.record(conn, AuditAction::GapsClientsWithoutMentor, None, None)?;
                 Ok(q::without_mentor(conn, &municipality)?)
             })
         })
         .await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|(client_id, given_name, family_name, group)| ClientGap {
-                client_id,
-                given_name,
-                family_name,
-                target_group: Some(group),
-                transitioned_on: None,
-                last_assessed_on: None,
-            })
-            .collect(),
-    ))
+    Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
 }
 
 /// The caller's clients who moved from institution to community after their current
@@ -450,36 +440,24 @@ pub async fn clients_without_mentor(
 #[get("/gaps/reassessments-after-transition")]
 pub async fn reassessments_after_transition(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    let Caller { user, auditor } = caller;
     let municipality = gap_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
+                auditor.record(
                     conn,
-                    &auditor.entry("gaps.reassessments_after_transition", "client", None, None),
+                    AuditAction::GapsReassessmentsAfterTransition,
+                    None,
+                    None,
                 )?;
                 Ok(q::reassessment_after_transition(conn, &municipality)?)
             })
         })
         .await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(
-                |(client_id, given_name, family_name, on, assessed)| ClientGap {
-                    client_id,
-                    given_name,
-                    family_name,
-                    target_group: None,
-                    transitioned_on: Some(on),
-                    last_assessed_on: assessed,
-                },
-            )
-            .collect(),
-    ))
+    Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
@@ -504,20 +482,16 @@ pub struct TimeLimitQuery {
 #[get("/gaps/placements-past-time-limit")]
 pub async fn placements_past_time_limit(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
+    caller: Caller,
     query: web::Query<TimeLimitQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
+    let Caller { user, auditor } = caller;
     let municipality = gap_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
     let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
-                    conn,
-                    &auditor.entry("gaps.placements_past_time_limit", "placement", None, None),
-                )?;
+                auditor.record(conn, AuditAction::GapsPlacementsPastTimeLimit, None, None)?;
                 Ok(q::past_time_limit(conn, &municipality, on)?)
             })
         })

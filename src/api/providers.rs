@@ -7,11 +7,14 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::paths::ProviderPath;
 use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
 use crate::domain::access::{self, ProviderRef};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector, change_provider_status};
 use crate::domain::validity::ensure_municipality_valid;
 use crate::error::{ApiError, ApiResult, unknown_reference};
@@ -26,21 +29,18 @@ pub struct Contacts {
 /// A social service provider in the LM register.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Provider {
-    pub id: i64,
+    pub id: ProviderId,
     pub name: String,
     /// Number in the Ministry of Welfare's register of social service providers (unique).
     pub register_number: String,
-    #[schema(value_type = LegalStatus)]
-    pub legal_status: String,
+    pub legal_status: LegalStatus,
     /// Derived from the legal status.
-    #[schema(value_type = Sector)]
-    pub sector: String,
+    pub sector: Sector,
     /// Municipality code.
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     pub address: String,
     pub contacts: Contacts,
-    #[schema(value_type = ProviderStatus)]
-    pub status: String,
+    pub status: ProviderStatus,
     pub registered_on: NaiveDate,
     /// Date of the last status change.
     pub status_changed_on: Option<NaiveDate>,
@@ -101,7 +101,7 @@ pub struct CreateProvider {
     /// Municipality code; it must exist on `registered_on`.
     #[validate(length(min = 1, max = 10))]
     #[schema(example = "050")]
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub address: String,
@@ -137,7 +137,7 @@ pub struct UpdateProvider {
     pub legal_status: Option<LegalStatus>,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_length = 1, max_length = 10)]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub address: Option<String>,
@@ -167,7 +167,11 @@ where
 }
 
 /// Checks that the municipality exists and is valid on `date`.
-pub fn check_municipality(conn: &mut DbConnection, code: &str, date: NaiveDate) -> ApiResult<()> {
+pub fn check_municipality(
+    conn: &mut DbConnection,
+    code: &MunicipalityCode,
+    date: NaiveDate,
+) -> ApiResult<()> {
     let row =
         reference::get_municipality(conn, code).map_err(unknown_reference("municipality", code))?;
     ensure_municipality_valid(code, row.validity(), date)?;
@@ -211,14 +215,14 @@ pub async fn create_provider(
     let changes = ProviderChanges {
         name: input.name,
         register_number: input.register_number,
-        legal_status: input.legal_status.as_str().into(),
-        sector: input.legal_status.sector().as_str().into(),
+        legal_status: input.legal_status,
+        sector: input.legal_status.sector(),
         municipality: input.municipality,
         address: input.address,
         phone: input.phone,
         email: input.email,
         website: input.website,
-        status: status.as_str().into(),
+        status: status,
         registered_on,
         status_changed_on: None,
         excluded_on: (status == ProviderStatus::Excluded).then_some(registered_on),
@@ -234,6 +238,7 @@ pub async fn create_provider(
             check_municipality(conn, &changes.municipality, registered_on)?;
             let row = q::insert(conn, &changes)?;
             Ok(Created {
+                record_id: row.id.get(),
                 location: Some(format!("/api/v1/providers/{}", row.id)),
                 etag: Some(common::etag(row.id, row.version)),
                 body: Provider::from(row),
@@ -246,7 +251,7 @@ pub async fn create_provider(
 /// Reads a provider. Public.
 #[utoipa::path(
     tag = "providers",
-    params(("id" = i64, Path)),
+    params(ProviderPath),
     responses(
         (status = 200, body = Provider, headers(("ETag" = String))),
         (status = 400, response = p::BadRequest),
@@ -254,8 +259,11 @@ pub async fn create_provider(
     )
 )]
 #[get("/providers/{id}")]
-pub async fn get_provider(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
+pub async fn get_provider(
+    db: web::Data<Db>,
+    id: web::Path<ProviderPath>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner().id;
     let row = db.run(move |c| q::get(c, id)).await?;
     let tag = common::etag(row.id, row.version);
     Ok(common::with_etag(&Provider::from(row), tag))
@@ -266,7 +274,7 @@ pub async fn get_provider(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<Ht
 #[utoipa::path(
     tag = "providers",
     request_body = UpdateProvider,
-    params(("id" = i64, Path), IfMatch),
+    params(ProviderPath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Provider, headers(("ETag" = String))),
@@ -285,11 +293,11 @@ pub async fn get_provider(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<Ht
 pub async fn update_provider(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ProviderPath>,
     if_match: IfMatch,
     body: web::Json<UpdateProvider>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     let input = body.into_inner();
     input.validate()?;
     let row = db
@@ -310,12 +318,11 @@ pub async fn update_provider(
                     changes.municipality = municipality;
                 }
                 if let Some(status) = input.status {
-                    let from =
-                        ProviderStatus::parse(&current.status).unwrap_or(ProviderStatus::Active);
+                    let from = current.status;
                     if status != from {
                         access::may_change_provider_status(&user.scope)?;
                         change_provider_status(from, status)?;
-                        changes.status = status.as_str().into();
+                        changes.status = status;
                         changes.status_changed_on = Some(today);
                         if status == ProviderStatus::Excluded {
                             changes.excluded_on = Some(today);
@@ -323,8 +330,8 @@ pub async fn update_provider(
                     }
                 }
                 if let Some(legal_status) = input.legal_status {
-                    changes.legal_status = legal_status.as_str().into();
-                    changes.sector = legal_status.sector().as_str().into();
+                    changes.legal_status = legal_status;
+                    changes.sector = legal_status.sector();
                 }
                 if let Some(v) = input.name {
                     changes.name = v;
@@ -358,10 +365,10 @@ pub async fn update_provider(
 pub struct ListProvidersQuery {
     /// Municipality code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     /// Planning region code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     pub status: Option<ProviderStatus>,
     pub sector: Option<Sector>,
     pub legal_status: Option<LegalStatus>,
@@ -403,9 +410,9 @@ pub async fn list_providers(
     let filter = q::ProviderFilter {
         municipality: query.municipality,
         region: query.region,
-        status: query.status.map(|s| s.as_str().into()),
-        sector: query.sector.map(|s| s.as_str().into()),
-        legal_status: query.legal_status.map(|s| s.as_str().into()),
+        status: query.status,
+        sector: query.sector,
+        legal_status: query.legal_status,
         q: query.q.filter(|q| !q.trim().is_empty()),
     };
     let (rows, total) = db

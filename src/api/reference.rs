@@ -8,14 +8,18 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::List;
 use super::lang::{Lang, Localized};
+use super::paths::{MunicipalityPath, RegionPath, ServiceTypePath};
 use crate::db::{self, Db, reference as q};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::registry::{MunicipalityKind, PriceUnit, Setting};
 use crate::error::ApiResult;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanningRegion {
     /// Stable code, e.g. `KURZEME`.
     #[schema(example = "KURZEME")]
-    pub code: String,
+    pub code: RegionCode,
     pub name: String,
 }
 
@@ -28,21 +32,12 @@ impl PlanningRegion {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MunicipalityKind {
-    /// Valstspilsēta (state city).
-    StateCity,
-    /// Novads (municipality).
-    Municipality,
-}
-
 /// A local government (2021 territorial reform), with the dates it exists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Municipality {
     /// Code used across the API: the ISO 3166-2:LV subdivision code without `LV-`.
     #[schema(example = "RIX")]
-    pub code: String,
+    pub code: MunicipalityCode,
     #[schema(example = "LV-RIX")]
     pub iso_3166_2: String,
     /// ATVK code of the official classification.
@@ -50,23 +45,19 @@ pub struct Municipality {
     pub name: String,
     pub kind: MunicipalityKind,
     /// Code of the planning region.
-    pub planning_region: String,
+    pub planning_region: RegionCode,
     pub valid_from: NaiveDate,
     /// Last day the municipality existed; `null` while it exists.
     pub valid_to: Option<NaiveDate>,
     /// Code of the municipality that took over, when dissolved.
-    pub successor: Option<String>,
+    pub successor: Option<MunicipalityCode>,
 }
 
 impl Municipality {
     fn new(row: q::MunicipalityRow, lang: Lang) -> Self {
         Self {
             name: lang.pick(&row.name_lv, &row.name_en).to_string(),
-            kind: if row.kind == "state_city" {
-                MunicipalityKind::StateCity
-            } else {
-                MunicipalityKind::Municipality
-            },
+            kind: row.kind,
             code: row.code,
             iso_3166_2: row.iso_3166_2,
             atvk_code: row.atvk_code,
@@ -76,32 +67,6 @@ impl Municipality {
             successor: row.successor,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Setting {
-    /// Institutional care (long-term care institutions, state social care centres).
-    Institutional,
-    /// Community-based service.
-    Community,
-}
-
-impl Setting {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Setting::Institutional => "institutional",
-            Setting::Community => "community",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PriceUnit {
-    PersonDay,
-    Hour,
-    Month,
 }
 
 /// Numeric limits the DI plan sets for a service type.
@@ -118,7 +83,7 @@ pub struct ServiceTypeLimits {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServiceType {
     #[schema(example = "family_like_care_home")]
-    pub code: String,
+    pub code: ServiceTypeCode,
     pub label: String,
     pub setting: Setting,
     /// `false` for forms of social assistance kept for completeness (social apartment,
@@ -127,7 +92,7 @@ pub struct ServiceType {
     /// Named as an alternative to institutional care.
     pub is_di_alternative: bool,
     /// Codes of the target groups the service type serves.
-    pub target_groups: Vec<String>,
+    pub target_groups: Vec<TargetGroupCode>,
     pub limits: ServiceTypeLimits,
     /// The unit its price is usually quoted in.
     pub default_price_unit: Option<PriceUnit>,
@@ -138,11 +103,7 @@ impl ServiceType {
         let row = entry.row;
         Self {
             label: lang.pick(&row.label_lv, &row.label_en).to_string(),
-            setting: if row.setting == "institutional" {
-                Setting::Institutional
-            } else {
-                Setting::Community
-            },
+            setting: row.setting,
             is_social_service: row.is_social_service,
             is_di_alternative: row.is_di_alternative,
             target_groups: entry.target_groups,
@@ -150,12 +111,7 @@ impl ServiceType {
                 max_capacity: row.max_capacity,
                 max_age_at_placement: row.max_age_at_placement,
             },
-            default_price_unit: row.default_price_unit.as_deref().and_then(|u| match u {
-                "person_day" => Some(PriceUnit::PersonDay),
-                "hour" => Some(PriceUnit::Hour),
-                "month" => Some(PriceUnit::Month),
-                _ => None,
-            }),
+            default_price_unit: row.default_price_unit,
             code: row.code,
         }
     }
@@ -164,7 +120,7 @@ impl ServiceType {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TargetGroup {
     #[schema(example = "adult_with_mental_disorder")]
-    pub code: String,
+    pub code: TargetGroupCode,
     pub label: String,
     /// One of the three target groups of the DI plan (the others are register-level groups).
     pub is_di: bool,
@@ -177,14 +133,14 @@ pub struct TargetGroup {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpecialistRole {
     #[schema(example = "social_worker")]
-    pub code: String,
+    pub code: SpecialistRoleCode,
     pub label: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrainingProgramme {
     #[schema(example = "life_skills")]
-    pub code: String,
+    pub code: ProgrammeCode,
     pub label: String,
     /// Minimum hours the DI plan requires, when it sets one.
     pub min_hours: Option<i32>,
@@ -217,7 +173,7 @@ pub async fn list_planning_regions(
 /// Reads one planning region.
 #[utoipa::path(
     tag = "reference",
-    params(("code" = String, Path, description = "Planning region code, e.g. `KURZEME`"), Lang),
+    params(RegionPath, Lang),
     responses(
         (status = 200, body = PlanningRegion, headers(("Content-Language" = String))),
         (status = 404, response = super::problems::NotFound),
@@ -226,10 +182,10 @@ pub async fn list_planning_regions(
 #[get("/planning-regions/{code}")]
 pub async fn get_planning_region(
     db: web::Data<Db>,
-    code: web::Path<String>,
+    code: web::Path<RegionPath>,
     lang: Lang,
 ) -> ApiResult<Localized<PlanningRegion>> {
-    let code = code.into_inner();
+    let code = code.into_inner().code;
     let row = db.run(move |c| q::get_planning_region(c, &code)).await?;
     Ok(Localized {
         lang,
@@ -243,7 +199,7 @@ pub struct ListMunicipalitiesQuery {
     /// Only municipalities of this planning region.
     #[param(example = "KURZEME")]
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     /// Only municipalities that exist on this date.
     pub valid_on: Option<NaiveDate>,
 }
@@ -282,7 +238,7 @@ pub async fn list_municipalities(
 /// Reads one municipality, including dissolved ones.
 #[utoipa::path(
     tag = "reference",
-    params(("code" = String, Path, description = "Municipality code, e.g. `RIX` or `050`"), Lang),
+    params(MunicipalityPath, Lang),
     responses(
         (status = 200, body = Municipality, headers(("Content-Language" = String))),
         (status = 404, response = super::problems::NotFound),
@@ -291,10 +247,10 @@ pub async fn list_municipalities(
 #[get("/municipalities/{code}")]
 pub async fn get_municipality(
     db: web::Data<Db>,
-    code: web::Path<String>,
+    code: web::Path<MunicipalityPath>,
     lang: Lang,
 ) -> ApiResult<Localized<Municipality>> {
-    let code = code.into_inner();
+    let code = code.into_inner().code;
     let row = db.run(move |c| q::get_municipality(c, &code)).await?;
     Ok(Localized {
         lang,
@@ -310,7 +266,7 @@ pub struct ListServiceTypesQuery {
     /// Only service types that serve this target group.
     #[param(example = "adult_with_mental_disorder")]
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub target_group: Option<String>,
+    pub target_group: Option<TargetGroupCode>,
     /// Only alternatives to institutional care (`true`) or only the others (`false`).
     pub di_alternative: Option<bool>,
 }
@@ -332,7 +288,7 @@ pub async fn list_service_types(
 ) -> ApiResult<Localized<List<ServiceType>>> {
     let query = query.into_inner();
     let filter = q::ServiceTypeFilter {
-        setting: query.setting.map(|s| s.as_str().to_string()),
+        setting: query.setting,
         target_group: query.target_group,
         is_di_alternative: query.di_alternative,
     };
@@ -350,7 +306,7 @@ pub async fn list_service_types(
 /// Reads one service type of the catalogue.
 #[utoipa::path(
     tag = "reference",
-    params(("code" = String, Path, description = "Service type code, e.g. `group_home`"), Lang),
+    params(ServiceTypePath, Lang),
     responses(
         (status = 200, body = ServiceType, headers(("Content-Language" = String))),
         (status = 404, response = super::problems::NotFound),
@@ -359,10 +315,10 @@ pub async fn list_service_types(
 #[get("/service-types/{code}")]
 pub async fn get_service_type(
     db: web::Data<Db>,
-    code: web::Path<String>,
+    code: web::Path<ServiceTypePath>,
     lang: Lang,
 ) -> ApiResult<Localized<ServiceType>> {
-    let code = code.into_inner();
+    let code = code.into_inner().code;
     let entry = db.run(move |c| q::get_service_type(c, &code)).await?;
     Ok(Localized {
         lang,

@@ -9,14 +9,17 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::paths::{ProviderPath, ServicePath};
 use super::problems as p;
 use super::providers::{check_municipality, nullable};
-use super::reference::PriceUnit;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
 use crate::db::{Db, DbConnection, providers, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::registry::PriceUnit;
 use crate::domain::registry::{
     ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules, check_service,
 };
@@ -54,31 +57,23 @@ fn cents(amount: &str) -> Option<i64> {
     Some(whole.parse::<i64>().ok()? * 100 + fraction_cents)
 }
 
-fn price_unit_str(unit: PriceUnit) -> &'static str {
-    match unit {
-        PriceUnit::PersonDay => "person_day",
-        PriceUnit::Hour => "hour",
-        PriceUnit::Month => "month",
-    }
-}
-
 /// A service: one service type offered by a provider at an address.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Service {
-    pub id: i64,
-    pub provider_id: i64,
+    pub id: ServiceId,
+    pub provider_id: ProviderId,
     /// Status of the provider: services of a provider that is not active are hidden from
     /// the public list.
     pub provider_status: ProviderStatus,
     /// Service type code from the catalogue.
-    pub service_type: String,
+    pub service_type: ServiceTypeCode,
     pub name: String,
     pub name_en: Option<String>,
     pub description: Option<String>,
     pub description_en: Option<String>,
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     pub address: String,
-    pub target_groups: Vec<String>,
+    pub target_groups: Vec<TargetGroupCode>,
     /// Places.
     pub capacity: i32,
     /// Places taken by active placements.
@@ -104,17 +99,10 @@ pub struct ServicePrice {
 impl From<ServiceEntry> for Service {
     fn from(e: ServiceEntry) -> Self {
         let r = e.row;
-        let unit = match r.price_unit.as_deref() {
-            Some("person_day") => Some(PriceUnit::PersonDay),
-            Some("hour") => Some(PriceUnit::Hour),
-            Some("month") => Some(PriceUnit::Month),
-            _ => None,
-        };
         Self {
             id: r.id,
             provider_id: r.provider_id,
-            provider_status: ProviderStatus::parse(&e.provider_status)
-                .unwrap_or(ProviderStatus::Suspended),
+            provider_status: e.provider_status,
             service_type: r.service_type,
             name: r.name,
             name_en: r.name_en,
@@ -126,12 +114,15 @@ impl From<ServiceEntry> for Service {
             capacity: r.capacity,
             occupied: r.occupied,
             vacancies: r.capacity - r.occupied,
-            status: ServiceStatus::parse(&r.status).unwrap_or(ServiceStatus::Planned),
-            price: r.price_cents.zip(unit).map(|(c, unit)| ServicePrice {
-                amount: format!("{}.{:02}", c / 100, c % 100),
-                unit,
-                currency: "EUR",
-            }),
+            status: r.status,
+            price: r
+                .price_cents
+                .zip(r.price_unit)
+                .map(|(c, unit)| ServicePrice {
+                    amount: format!("{}.{:02}", c / 100, c % 100),
+                    unit,
+                    currency: "EUR",
+                }),
             closed_on: r.closed_on,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
@@ -145,7 +136,7 @@ pub struct CreateService {
     /// Service type code from the catalogue (`GET /api/v1/service-types`).
     #[validate(length(min = 1, max = 64))]
     #[schema(example = "group_home")]
-    pub service_type: String,
+    pub service_type: ServiceTypeCode,
     #[validate(length(min = 1, max = 200))]
     #[schema(
         min_length = 1,
@@ -165,14 +156,14 @@ pub struct CreateService {
     /// Municipality code; defaults to the provider's.
     #[validate(length(min = 1, max = 10))]
     #[schema(min_length = 1, max_length = 10)]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub address: String,
     /// Target-group codes; each must be served by the service type.
     #[validate(length(min = 1, max = 40))]
     #[schema(min_items = 1)]
-    pub target_groups: Vec<String>,
+    pub target_groups: Vec<TargetGroupCode>,
     /// Places, within the service type's limit.
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000, example = 6)]
@@ -203,13 +194,13 @@ pub struct UpdateService {
     pub description_en: Option<Option<String>>,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_length = 1, max_length = 10)]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 40))]
     #[schema(min_items = 1, max_items = 40)]
-    pub target_groups: Option<Vec<String>>,
+    pub target_groups: Option<Vec<TargetGroupCode>>,
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
     pub capacity: Option<i32>,
@@ -221,7 +212,7 @@ pub struct UpdateService {
     pub price: Option<Option<Price>>,
 }
 
-fn catalogue_rules(conn: &mut DbConnection, code: &str) -> ApiResult<ServiceTypeRules> {
+fn catalogue_rules(conn: &mut DbConnection, code: &ServiceTypeCode) -> ApiResult<ServiceTypeRules> {
     let entry =
         reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
     Ok(ServiceTypeRules {
@@ -235,7 +226,7 @@ fn catalogue_rules(conn: &mut DbConnection, code: &str) -> ApiResult<ServiceType
 fn writable_provider(
     conn: &mut DbConnection,
     user: &AuthUser,
-    provider_id: i64,
+    provider_id: ProviderId,
 ) -> ApiResult<providers::ProviderRow> {
     let provider = providers::get(conn, provider_id)?;
     access::may_write_provider(
@@ -252,7 +243,7 @@ fn writable_provider(
 #[utoipa::path(
     tag = "services",
     request_body = CreateService,
-    params(("id" = i64, Path, description = "Provider id"), IdempotencyKey),
+    params(ProviderPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = Service, headers(("Location" = String), ("ETag" = String))),
@@ -271,13 +262,13 @@ pub async fn create_service(
     db: web::Data<Db>,
     user: AuthUser,
     key: IdempotencyKey,
-    provider_id: web::Path<i64>,
+    provider_id: web::Path<ProviderPath>,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let fingerprint = key.fingerprint(&*body);
     let input: CreateService = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let provider_id = provider_id.into_inner();
+    let provider_id = provider_id.into_inner().id;
     common::create(
         db.get_ref(),
         key,
@@ -287,7 +278,8 @@ pub async fn create_service(
         move |conn| {
             let provider = writable_provider(conn, &user, provider_id)?;
             let rules = catalogue_rules(conn, &input.service_type)?;
-            let target_groups: BTreeSet<String> = input.target_groups.iter().cloned().collect();
+            let target_groups: BTreeSet<TargetGroupCode> =
+                input.target_groups.iter().cloned().collect();
             let status = input.status.unwrap_or(ServiceStatus::Planned);
             check_service(
                 &rules,
@@ -297,8 +289,7 @@ pub async fn create_service(
                     target_groups: &target_groups,
                     status,
                     previous_status: None,
-                    provider_status: ProviderStatus::parse(&provider.status)
-                        .unwrap_or(ProviderStatus::Suspended),
+                    provider_status: provider.status,
                 },
             )?;
             let municipality = input.municipality.unwrap_or(provider.municipality);
@@ -313,15 +304,16 @@ pub async fn create_service(
                 municipality,
                 address: input.address,
                 capacity: input.capacity,
-                status: status.as_str().into(),
+                status,
                 price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
-                price_unit: input.price.as_ref().map(|p| price_unit_str(p.unit).into()),
+                price_unit: input.price.as_ref().map(|p| p.unit),
                 closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
                 updated_at: now,
             };
             let row = q::insert(conn, provider.id, &changes, &target_groups)?;
             let entry = q::get(conn, row.id)?;
             Ok(Created {
+                record_id: row.id.get(),
                 location: Some(format!("/api/v1/services/{}", row.id)),
                 etag: Some(common::etag(row.id, row.version)),
                 body: Service::from(entry),
@@ -334,7 +326,7 @@ pub async fn create_service(
 /// Reads a service. Public.
 #[utoipa::path(
     tag = "services",
-    params(("id" = i64, Path)),
+    params(ServicePath),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
         (status = 400, response = p::BadRequest),
@@ -342,8 +334,8 @@ pub async fn create_service(
     )
 )]
 #[get("/services/{id}")]
-pub async fn get_service(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
+pub async fn get_service(db: web::Data<Db>, id: web::Path<ServicePath>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner().id;
     let entry = db.run(move |c| q::get(c, id)).await?;
     let tag = common::etag(entry.row.id, entry.row.version);
     Ok(common::with_etag(&Service::from(entry), tag))
@@ -353,9 +345,11 @@ pub async fn get_service(db: web::Data<Db>, id: web::Path<i64>) -> ApiResult<Htt
 async fn change_service(
     db: &Db,
     user: AuthUser,
-    id: i64,
+    id: ServiceId,
     if_match: IfMatch,
-    edit: impl FnOnce(&mut ServiceChanges, &mut BTreeSet<String>) -> ApiResult<()> + Send + 'static,
+    edit: impl FnOnce(&mut ServiceChanges, &mut BTreeSet<TargetGroupCode>) -> ApiResult<()>
+    + Send
+    + 'static,
 ) -> ApiResult<HttpResponse> {
     let entry = db
         .run(move |conn| {
@@ -365,12 +359,11 @@ async fn change_service(
                 if_match.check(&common::etag(row.id, row.version))?;
                 let provider = writable_provider(conn, &user, row.provider_id)?;
                 let mut changes = ServiceChanges::from(row);
-                let mut target_groups: BTreeSet<String> =
+                let mut target_groups: BTreeSet<TargetGroupCode> =
                     current.target_groups.iter().cloned().collect();
                 edit(&mut changes, &mut target_groups)?;
                 let rules = catalogue_rules(conn, &changes.service_type)?;
-                let status =
-                    ServiceStatus::parse(&changes.status).unwrap_or(ServiceStatus::Planned);
+                let status = changes.status;
                 check_service(
                     &rules,
                     &ServiceState {
@@ -378,9 +371,8 @@ async fn change_service(
                         occupied: row.occupied,
                         target_groups: &target_groups,
                         status,
-                        previous_status: ServiceStatus::parse(&row.status),
-                        provider_status: ProviderStatus::parse(&provider.status)
-                            .unwrap_or(ProviderStatus::Suspended),
+                        previous_status: Some(row.status),
+                        provider_status: provider.status,
                     },
                 )?;
                 if changes.municipality != row.municipality {
@@ -402,7 +394,7 @@ async fn change_service(
 #[utoipa::path(
     tag = "services",
     request_body = UpdateService,
-    params(("id" = i64, Path), IfMatch),
+    params(ServicePath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
@@ -421,7 +413,7 @@ async fn change_service(
 pub async fn update_service(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ServicePath>,
     if_match: IfMatch,
     body: web::Json<UpdateService>,
 ) -> ApiResult<HttpResponse> {
@@ -436,7 +428,7 @@ pub async fn update_service(
     change_service(
         db.get_ref(),
         user,
-        id.into_inner(),
+        id.into_inner().id,
         if_match,
         move |c, groups| {
             if let Some(v) = input.name {
@@ -464,11 +456,11 @@ pub async fn update_service(
                 c.capacity = v;
             }
             if let Some(v) = input.status {
-                c.status = v.as_str().into();
+                c.status = v;
             }
             if let Some(price) = input.price {
                 c.price_cents = price.as_ref().and_then(|p| cents(&p.amount));
-                c.price_unit = price.map(|p| price_unit_str(p.unit).into());
+                c.price_unit = price.map(|p| p.unit);
             }
             Ok(())
         },
@@ -479,7 +471,7 @@ pub async fn update_service(
 /// Closes a service (final).
 #[utoipa::path(
     tag = "services",
-    params(("id" = i64, Path), IfMatch),
+    params(ServicePath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
@@ -495,14 +487,14 @@ pub async fn update_service(
 pub async fn close_service(
     db: web::Data<Db>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ServicePath>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    change_service(db.get_ref(), user, id.into_inner(), if_match, |c, _| {
-        if c.status == ServiceStatus::Closed.as_str() {
+    change_service(db.get_ref(), user, id.into_inner().id, if_match, |c, _| {
+        if c.status == ServiceStatus::Closed {
             return Err(DomainError::ServiceClosed.into());
         }
-        c.status = ServiceStatus::Closed.as_str().into();
+        c.status = ServiceStatus::Closed;
         c.closed_on = Some(crate::domain::today());
         Ok(())
     })
@@ -514,16 +506,16 @@ pub async fn close_service(
 pub struct ListServicesQuery {
     /// Service type code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub service_type: Option<String>,
+    pub service_type: Option<ServiceTypeCode>,
     /// Municipality code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub municipality: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
     /// Planning region code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     /// Target-group code.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub target_group: Option<String>,
+    pub target_group: Option<TargetGroupCode>,
     pub status: Option<ServiceStatus>,
     /// Sector of the provider.
     pub sector: Option<Sector>,
@@ -542,7 +534,7 @@ pub struct ListServicesQuery {
 async fn list(
     db: &Db,
     user: MaybeAuthUser,
-    provider_id: Option<i64>,
+    provider_id: Option<ProviderId>,
     query: ListServicesQuery,
     page: PageQuery,
 ) -> ApiResult<web::Json<Page<Service>>> {
@@ -563,8 +555,8 @@ async fn list(
         municipality: query.municipality,
         region: query.region,
         target_group: query.target_group,
-        status: query.status.map(|s| s.as_str().into()),
-        sector: query.sector.map(|s| s.as_str().into()),
+        status: query.status,
+        sector: query.sector,
         has_vacancies: query.has_vacancies,
         q: query.q.filter(|q| !q.trim().is_empty()),
         only_active_providers: user.0.is_none(),
@@ -611,7 +603,7 @@ pub async fn list_services(
 /// The services of one provider, with the same filters as the directory.
 #[utoipa::path(
     tag = "services",
-    params(("id" = i64, Path, description = "Provider id"), ListServicesQuery, PageQuery),
+    params(ProviderPath, ListServicesQuery, PageQuery),
     responses(
         (status = 200, body = Page<Service>),
         (status = 400, response = p::BadRequest),
@@ -623,11 +615,11 @@ pub async fn list_services(
 pub async fn list_provider_services(
     db: web::Data<Db>,
     user: MaybeAuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ProviderPath>,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Service>>> {
-    let id = id.into_inner();
+    let id = id.into_inner().id;
     db.run(move |c| providers::get(c, id)).await?;
     list(
         db.get_ref(),

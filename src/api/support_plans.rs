@@ -10,36 +10,34 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::List;
-use super::audit::Auditor;
+use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey, IfMatch};
 use super::lang::{Lang, Localized};
+use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, audit, clients};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
+use crate::domain::audit::AuditAction;
 use crate::domain::client::TargetGroup;
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{
     check_finalisable, check_known_sections, opinion_name, sections_for,
 };
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    Draft,
-    Final,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupportPlan {
-    pub id: i64,
-    pub client_id: i64,
+    pub id: PlanId,
+    pub client_id: ClientId,
     /// 1 for the client's first plan, then 2, 3…
     pub plan_version: i32,
     pub status: PlanStatus,
-    pub assessment_id: Option<i64>,
+    pub assessment_id: Option<AssessmentId>,
     /// `child_opinion` for the child groups, `own_choice` for adults (INV-A10).
     pub opinion_kind: &'static str,
     pub opinion: Option<String>,
@@ -49,7 +47,7 @@ pub struct SupportPlan {
     pub missing: Vec<String>,
     pub finalised_at: Option<DateTime<Utc>>,
     /// The later final plan that replaced this one.
-    pub replaced_by_id: Option<i64>,
+    pub replaced_by_id: Option<PlanId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -67,11 +65,7 @@ fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
         id: e.row.id,
         client_id: e.row.client_id,
         plan_version: e.row.plan_version,
-        status: if e.row.status == "final" {
-            PlanStatus::Final
-        } else {
-            PlanStatus::Draft
-        },
+        status: e.row.status,
         assessment_id: e.row.assessment_id,
         opinion_kind: opinion_name(group),
         opinion: e.row.opinion,
@@ -95,7 +89,7 @@ pub struct CreateSupportPlan {
     #[schema(min_length = 1, max_length = 8000)]
     pub opinion: Option<String>,
     /// The assessment the plan is based on.
-    pub assessment_id: Option<i64>,
+    pub assessment_id: Option<AssessmentId>,
     /// `draft` (default) or `final`.
     pub status: Option<PlanStatus>,
 }
@@ -108,7 +102,7 @@ pub struct UpdateSupportPlan {
     #[validate(length(min = 1, max = 8000))]
     #[schema(min_length = 1, max_length = 8000)]
     pub opinion: Option<String>,
-    pub assessment_id: Option<i64>,
+    pub assessment_id: Option<AssessmentId>,
     /// `final` finalises the plan when nothing is missing.
     pub status: Option<PlanStatus>,
 }
@@ -116,21 +110,19 @@ pub struct UpdateSupportPlan {
 fn client_group(
     conn: &mut DbConnection,
     access: &ClientAccess,
-    client_id: i64,
+    client_id: ClientId,
 ) -> ApiResult<TargetGroup> {
-    let client = clients::get(conn, access, client_id)?;
-    TargetGroup::parse(&client.target_group)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("client without DI target group")))
+    Ok(clients::get(conn, access, client_id)?.target_group)
 }
 
 /// Validates a plan's content and, when it is to be final, its completeness.
 fn check_plan(
     conn: &mut DbConnection,
     group: TargetGroup,
-    client_id: i64,
+    client_id: ClientId,
     sections: &BTreeMap<String, String>,
     opinion: Option<&str>,
-    assessment_id: Option<i64>,
+    assessment_id: Option<AssessmentId>,
     status: PlanStatus,
 ) -> ApiResult<()> {
     check_known_sections(group, sections.keys().map(String::as_str))?;
@@ -152,7 +144,7 @@ fn check_plan(
 #[utoipa::path(
     tag = "support plans",
     request_body = CreateSupportPlan,
-    params(("id" = i64, Path, description = "Client id"), IdempotencyKey),
+    params(ClientPath, IdempotencyKey),
     security(("bearer" = [])),
     responses(
         (status = 201, body = SupportPlan, headers(("Location" = String), ("ETag" = String))),
@@ -168,18 +160,17 @@ fn check_plan(
 #[post("/clients/{id}/support-plans")]
 pub async fn create_support_plan(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
     key: IdempotencyKey,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let fingerprint = key.fingerprint(&*body);
     let input: CreateSupportPlan = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     common::create(
         db.get_ref(),
         key,
@@ -187,16 +178,11 @@ pub async fn create_support_plan(
         fingerprint,
         Some(common::Private::audited(
             &auditor,
-            "support_plan.create",
-            "support_plan",
+            AuditAction::SupportPlanCreate,
             Some(client_id),
             Some(access.clone()),
         )),
         move |conn| {
-            audit::append(
-                conn,
-                &auditor.entry("support_plan.create", "support_plan", None, Some(client_id)),
-            )?;
             let group = client_group(conn, &access, client_id)?;
             let status = input.status.unwrap_or(PlanStatus::Draft);
             let sections: BTreeMap<String, String> = input
@@ -218,12 +204,7 @@ pub async fn create_support_plan(
                 conn,
                 client_id,
                 &PlanChanges {
-                    status: if status == PlanStatus::Final {
-                        "final"
-                    } else {
-                        "draft"
-                    }
-                    .into(),
+                    status,
                     assessment_id: input.assessment_id,
                     opinion: input.opinion,
                     finalised_at: (status == PlanStatus::Final).then_some(now),
@@ -231,14 +212,14 @@ pub async fn create_support_plan(
                 },
                 &sections,
             )?;
-            audit::set_record(
+            auditor.record(
                 conn,
-                auditor.request_id(),
-                "support_plan.create",
-                entry.row.id,
-                client_id,
+                AuditAction::SupportPlanCreate,
+                Some(entry.row.id.get()),
+                Some(client_id),
             )?;
             Ok(Created {
+                record_id: entry.row.id.get(),
                 location: Some(format!(
                     "/api/v1/clients/{client_id}/support-plans/{}",
                     entry.row.id
@@ -254,7 +235,7 @@ pub async fn create_support_plan(
 /// The client's plans, newest version first.
 #[utoipa::path(
     tag = "support plans",
-    params(("id" = i64, Path, description = "Client id")),
+    params(ClientPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<SupportPlan>),
@@ -267,21 +248,17 @@ pub async fn create_support_plan(
 #[get("/clients/{id}/support-plans")]
 pub async fn list_support_plans(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    id: web::Path<i64>,
+    caller: Caller,
+    id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<SupportPlan>>> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let client_id = id.into_inner();
+    let client_id = id.into_inner().id;
     let (rows, group) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 let group = client_group(conn, &access, client_id)?;
-                audit::append(
-                    conn,
-                    &auditor.entry("support_plan.list", "support_plan", None, Some(client_id)),
-                )?;
+                auditor.record(conn, AuditAction::SupportPlanList, None, Some(client_id))?;
                 Ok((q::list_for_client(conn, client_id)?, group))
             })
         })
@@ -294,7 +271,7 @@ pub async fn list_support_plans(
 /// Reads one plan.
 #[utoipa::path(
     tag = "support plans",
-    params(("id" = i64, Path, description = "Client id"), ("plan_id" = i64, Path)),
+    params(ClientPlanPath),
     security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
@@ -307,26 +284,25 @@ pub async fn list_support_plans(
 #[get("/clients/{id}/support-plans/{plan_id}")]
 pub async fn get_support_plan(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    path: web::Path<(i64, i64)>,
+    caller: Caller,
+    path: web::Path<ClientPlanPath>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = client_read_access(&user.scope)?;
-    let auditor = Auditor::new(&user, request_id);
-    let (client_id, plan_id) = path.into_inner();
+    let ClientPlanPath {
+        id: client_id,
+        plan_id,
+    } = path.into_inner();
     let (entry, group) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 let group = client_group(conn, &access, client_id)?;
                 let entry = q::get(conn, client_id, plan_id)?;
-                audit::append(
+                auditor.record(
                     conn,
-                    &auditor.entry(
-                        "support_plan.read",
-                        "support_plan",
-                        Some(plan_id),
-                        Some(client_id),
-                    ),
+                    AuditAction::SupportPlanRead,
+                    Some(plan_id.get()),
+                    Some(client_id),
                 )?;
                 Ok((entry, group))
             })
@@ -341,7 +317,7 @@ pub async fn get_support_plan(
 #[utoipa::path(
     tag = "support plans",
     request_body = UpdateSupportPlan,
-    params(("id" = i64, Path, description = "Client id"), ("plan_id" = i64, Path), IfMatch),
+    params(ClientPlanPath, IfMatch),
     security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
@@ -359,34 +335,33 @@ pub async fn get_support_plan(
 #[patch("/clients/{id}/support-plans/{plan_id}")]
 pub async fn update_support_plan(
     db: web::Data<Db>,
-    user: AuthUser,
-    request_id: RequestId,
-    path: web::Path<(i64, i64)>,
+    caller: Caller,
+    path: web::Path<ClientPlanPath>,
     if_match: IfMatch,
     body: web::Json<UpdateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
+    let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let auditor = Auditor::new(&user, request_id);
     let input = body.into_inner();
     input.validate()?;
-    let (client_id, plan_id) = path.into_inner();
+    let ClientPlanPath {
+        id: client_id,
+        plan_id,
+    } = path.into_inner();
     let (entry, group) = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
-                audit::append(
+                auditor.record(
                     conn,
-                    &auditor.entry(
-                        "support_plan.update",
-                        "support_plan",
-                        Some(plan_id),
-                        Some(client_id),
-                    ),
+                    AuditAction::SupportPlanUpdate,
+                    Some(plan_id.get()),
+                    Some(client_id),
                 )?;
                 let group = client_group(conn, &access, client_id)?;
                 clients::lock(conn, client_id)?;
                 let current = q::get(conn, client_id, plan_id)?;
                 if_match.check(&common::etag(current.row.id, current.row.version))?;
-                if current.row.status == "final" {
+                if current.row.status == PlanStatus::Final {
                     return Err(DomainError::PlanFinal.into());
                 }
                 let mut sections = current.sections;
@@ -415,12 +390,7 @@ pub async fn update_support_plan(
                     plan_id,
                     current.row.version,
                     &PlanChanges {
-                        status: if status == PlanStatus::Final {
-                            "final"
-                        } else {
-                            "draft"
-                        }
-                        .into(),
+                        status,
                         assessment_id,
                         opinion,
                         finalised_at: (status == PlanStatus::Final).then_some(now),

@@ -12,6 +12,9 @@ use super::schema::{
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
 use crate::domain::assessment::Instrument;
+use crate::domain::assessment::{CareLevel, OrganisationType};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = assessment_instruments, check_for_backend(MultiBackend))]
@@ -24,7 +27,7 @@ pub struct InstrumentRow {
     pub quality_of_life_min: i32,
     pub quality_of_life_max: i32,
     pub floor_score: Option<i32>,
-    pub floor_level: Option<String>,
+    pub floor_level: Option<CareLevel>,
     pub is_default: bool,
     pub published_on: NaiveDate,
 }
@@ -54,7 +57,7 @@ fn assemble(
             .into_iter()
             .map(|(d, min, max)| (d, (min, max)))
             .collect();
-        let thresholds: Vec<(String, i32)> = assessment_instrument_levels::table
+        let thresholds: Vec<(CareLevel, i32)> = assessment_instrument_levels::table
             .filter(assessment_instrument_levels::instrument_code.eq(&row.code))
             .filter(assessment_instrument_levels::instrument_version.eq(row.version))
             .order(assessment_instrument_levels::min_total.asc())
@@ -109,14 +112,13 @@ pub fn instrument(
         .ok_or(diesel::result::Error::NotFound)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = assessments, check_for_backend(MultiBackend))]
 pub struct AssessmentRow {
-    #[diesel(skip_insertion)]
-    pub id: i64,
-    pub client_id: i64,
+    pub id: AssessmentId,
+    pub client_id: ClientId,
     pub assessed_on: NaiveDate,
-    pub organisation_type: String,
+    pub organisation_type: OrganisationType,
     pub health_score: i32,
     pub self_care_score: i32,
     pub communication_score: i32,
@@ -124,20 +126,45 @@ pub struct AssessmentRow {
     pub instrument_code: String,
     pub instrument_version: i32,
     pub total_score: i32,
-    pub level_by_total: String,
-    pub raised_by_domain: Option<String>,
-    pub care_level: String,
+    pub level_by_total: CareLevel,
+    pub raised_by_domain: Option<CareLevel>,
+    pub care_level: CareLevel,
     pub notes: Option<String>,
     pub next_reassessment_due: NaiveDate,
-    pub supersedes_id: Option<i64>,
-    pub superseded_by_id: Option<i64>,
+    pub supersedes_id: Option<AssessmentId>,
+    pub superseded_by_id: Option<AssessmentId>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A record to insert: the database assigns the id.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = assessments)]
+pub struct NewAssessment {
+    pub client_id: ClientId,
+    pub assessed_on: NaiveDate,
+    pub organisation_type: OrganisationType,
+    pub health_score: i32,
+    pub self_care_score: i32,
+    pub communication_score: i32,
+    pub quality_of_life_score: i32,
+    pub instrument_code: String,
+    pub instrument_version: i32,
+    pub total_score: i32,
+    pub level_by_total: CareLevel,
+    pub raised_by_domain: Option<CareLevel>,
+    pub care_level: CareLevel,
+    pub notes: Option<String>,
+    pub next_reassessment_due: NaiveDate,
+    pub supersedes_id: Option<AssessmentId>,
+    pub superseded_by_id: Option<AssessmentId>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone)]
 pub struct TeamMemberRow {
-    pub role: String,
+    pub role: SpecialistRoleCode,
     pub name: Option<String>,
     pub lead: bool,
 }
@@ -146,11 +173,11 @@ pub struct TeamMemberRow {
 pub struct AssessmentEntry {
     pub row: AssessmentRow,
     pub team: Vec<TeamMemberRow>,
-    pub needed_service_types: Vec<String>,
+    pub needed_service_types: Vec<ServiceTypeCode>,
 }
 
 /// The client's current assessment (not superseded), if any.
-pub fn current(conn: &mut DbConnection, client_id: i64) -> QueryResult<Option<AssessmentRow>> {
+pub fn current(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Option<AssessmentRow>> {
     assessments::table
         .filter(assessments::client_id.eq(client_id))
         .filter(assessments::superseded_by_id.is_null())
@@ -162,9 +189,9 @@ pub fn current(conn: &mut DbConnection, client_id: i64) -> QueryResult<Option<As
 /// Appends an assessment; the previous current one becomes superseded by it.
 pub fn insert(
     conn: &mut DbConnection,
-    row: &AssessmentRow,
+    row: &NewAssessment,
     team: &[TeamMemberRow],
-    service_types: &[String],
+    service_types: &[ServiceTypeCode],
 ) -> QueryResult<AssessmentRow> {
     let previous = current(conn, row.client_id)?;
     let inserted: AssessmentRow = diesel::insert_into(assessments::table)
@@ -199,8 +226,8 @@ pub fn insert(
 }
 
 fn entries(conn: &mut DbConnection, rows: Vec<AssessmentRow>) -> QueryResult<Vec<AssessmentEntry>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut teams: BTreeMap<i64, Vec<TeamMemberRow>> = BTreeMap::new();
+    let ids: Vec<AssessmentId> = rows.iter().map(|r| r.id).collect();
+    let mut teams: BTreeMap<AssessmentId, Vec<TeamMemberRow>> = BTreeMap::new();
     for (id, role, name, lead) in assessment_team_members::table
         .filter(assessment_team_members::assessment_id.eq_any(&ids))
         .order((
@@ -213,14 +240,14 @@ fn entries(conn: &mut DbConnection, rows: Vec<AssessmentRow>) -> QueryResult<Vec
             assessment_team_members::name,
             assessment_team_members::lead,
         ))
-        .load::<(i64, String, Option<String>, bool)>(conn)?
+        .load::<(AssessmentId, SpecialistRoleCode, Option<String>, bool)>(conn)?
     {
         teams
             .entry(id)
             .or_default()
             .push(TeamMemberRow { role, name, lead });
     }
-    let mut types: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let mut types: BTreeMap<AssessmentId, Vec<ServiceTypeCode>> = BTreeMap::new();
     for (id, t) in assessment_service_types::table
         .filter(assessment_service_types::assessment_id.eq_any(&ids))
         .order((
@@ -231,7 +258,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<AssessmentRow>) -> QueryResult<Vec
             assessment_service_types::assessment_id,
             assessment_service_types::service_type,
         ))
-        .load::<(i64, String)>(conn)?
+        .load::<(AssessmentId, ServiceTypeCode)>(conn)?
     {
         types.entry(id).or_default().push(t);
     }
@@ -245,7 +272,11 @@ fn entries(conn: &mut DbConnection, rows: Vec<AssessmentRow>) -> QueryResult<Vec
         .collect())
 }
 
-pub fn get(conn: &mut DbConnection, client_id: i64, id: i64) -> QueryResult<AssessmentEntry> {
+pub fn get(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    id: AssessmentId,
+) -> QueryResult<AssessmentEntry> {
     let row = assessments::table
         .filter(assessments::id.eq(id))
         .filter(assessments::client_id.eq(client_id))
@@ -259,7 +290,7 @@ pub fn get(conn: &mut DbConnection, client_id: i64, id: i64) -> QueryResult<Asse
 /// The client's assessments, newest first.
 pub fn list_for_client(
     conn: &mut DbConnection,
-    client_id: i64,
+    client_id: ClientId,
 ) -> QueryResult<Vec<AssessmentEntry>> {
     let rows = assessments::table
         .filter(assessments::client_id.eq(client_id))

@@ -5,49 +5,97 @@ use diesel::prelude::*;
 
 use super::schema::audit_log;
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::audit::{AuditAction, RecordType};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 
-/// Who did what to which record, appended in the same transaction as the access itself.
+/// The caller and request an audit record names: built once per request, and the only way
+/// to append to the log, so every record is complete when it is written.
+#[derive(Debug, Clone)]
+pub struct Auditor {
+    actor_sub: String,
+    actor_role: &'static str,
+    actor_municipality: Option<MunicipalityCode>,
+    request_id: String,
+}
+
+/// One record, inserted whole in the same transaction as the access itself; the log is
+/// append-only (nothing updates or deletes it).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_log)]
-pub struct AuditEntry {
-    pub occurred_at: NaiveDateTime,
-    pub actor_sub: String,
-    pub actor_role: String,
-    pub actor_municipality: Option<String>,
-    pub action: String,
-    pub record_type: String,
-    pub record_id: Option<i64>,
-    pub client_id: Option<i64>,
-    pub request_id: String,
+struct NewAuditRecord<'a> {
+    occurred_at: NaiveDateTime,
+    actor_sub: &'a str,
+    actor_role: &'a str,
+    actor_municipality: Option<&'a MunicipalityCode>,
+    action: AuditAction,
+    record_type: RecordType,
+    record_id: Option<i64>,
+    client_id: Option<ClientId>,
+    request_id: &'a str,
+}
+
+impl Auditor {
+    pub fn new(
+        actor_sub: String,
+        actor_role: &'static str,
+        actor_municipality: Option<MunicipalityCode>,
+        request_id: String,
+    ) -> Self {
+        Self {
+            actor_sub,
+            actor_role,
+            actor_municipality,
+            request_id,
+        }
+    }
+
+    /// Appends that the caller did `action` to the record `record_id` (of the kind the
+    /// action names) of the client `client_id`.
+    pub fn record(
+        &self,
+        conn: &mut DbConnection,
+        action: AuditAction,
+        record_id: Option<i64>,
+        client_id: Option<ClientId>,
+    ) -> QueryResult<()> {
+        diesel::insert_into(audit_log::table)
+            .values(NewAuditRecord {
+                occurred_at: chrono::Utc::now().naive_utc(),
+                actor_sub: &self.actor_sub,
+                actor_role: self.actor_role,
+                actor_municipality: self.actor_municipality.as_ref(),
+                action,
+                record_type: action.record_type(),
+                record_id,
+                client_id,
+                request_id: &self.request_id,
+            })
+            .execute(conn)
+            .map(drop)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log, check_for_backend(MultiBackend))]
 pub struct AuditRow {
-    pub id: i64,
+    pub id: AuditId,
     pub occurred_at: NaiveDateTime,
     pub actor_sub: String,
     pub actor_role: String,
-    pub actor_municipality: Option<String>,
-    pub action: String,
-    pub record_type: String,
+    pub actor_municipality: Option<MunicipalityCode>,
+    pub action: AuditAction,
+    pub record_type: RecordType,
     pub record_id: Option<i64>,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub request_id: String,
-}
-
-pub fn append(conn: &mut DbConnection, entry: &AuditEntry) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values(entry)
-        .execute(conn)
-        .map(drop)
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub actor_sub: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
 }
@@ -60,8 +108,8 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
     if let Some(sub) = &f.actor_sub {
         q = q.filter(audit_log::actor_sub.eq(sub.clone()));
     }
-    if let Some(action) = &f.action {
-        q = q.filter(audit_log::action.eq(action.clone()));
+    if let Some(action) = f.action {
+        q = q.filter(audit_log::action.eq(action));
     }
     if let Some(from) = f.from {
         q = q.filter(audit_log::occurred_at.ge(from));
@@ -87,26 +135,4 @@ pub fn list(
         .offset(offset)
         .load(conn)?;
     Ok((rows, total))
-}
-
-/// Names the record of this request's entry once it exists (a create learns its id last;
-/// the entry was appended first so that the transaction starts with a write).
-pub fn set_record(
-    conn: &mut DbConnection,
-    request_id: &str,
-    action: &str,
-    record_id: i64,
-    client_id: i64,
-) -> QueryResult<()> {
-    diesel::update(
-        audit_log::table
-            .filter(audit_log::request_id.eq(request_id))
-            .filter(audit_log::action.eq(action)),
-    )
-    .set((
-        audit_log::record_id.eq(record_id),
-        audit_log::client_id.eq(client_id),
-    ))
-    .execute(conn)
-    .map(drop)
 }

@@ -6,19 +6,22 @@ use diesel::prelude::*;
 use super::schema::{client_transfers, clients};
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
+use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients, check_for_backend(MultiBackend))]
 pub struct ClientRow {
-    pub id: i64,
+    pub id: ClientId,
     pub personal_code_hash: String,
     pub personal_code_encrypted: String,
     pub given_name: String,
     pub family_name: String,
     pub birth_date: NaiveDate,
-    pub target_group: String,
-    pub municipality: String,
-    pub di_status: String,
+    pub target_group: TargetGroup,
+    pub municipality: MunicipalityCode,
+    pub di_status: DiStatus,
     pub vsac_consent: bool,
     pub vsac_consent_on: Option<NaiveDate>,
     pub version: i32,
@@ -32,9 +35,9 @@ pub struct ClientChanges {
     pub given_name: String,
     pub family_name: String,
     pub birth_date: NaiveDate,
-    pub target_group: String,
-    pub municipality: String,
-    pub di_status: String,
+    pub target_group: TargetGroup,
+    pub municipality: MunicipalityCode,
+    pub di_status: DiStatus,
     pub vsac_consent: bool,
     pub vsac_consent_on: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
@@ -82,7 +85,7 @@ pub fn insert(
 }
 
 /// The client if the caller may see it; `NotFound` otherwise, whether or not it exists.
-pub fn get(conn: &mut DbConnection, access: &ClientAccess, id: i64) -> QueryResult<ClientRow> {
+pub fn get(conn: &mut DbConnection, access: &ClientAccess, id: ClientId) -> QueryResult<ClientRow> {
     visible(access)
         .filter(clients::id.eq(id))
         .select(ClientRow::as_select())
@@ -102,7 +105,7 @@ pub fn find_by_hash(
 
 /// Locks the client's row until the transaction ends (PostgreSQL row lock; SQLite holds its
 /// single write lock already), so writes to one client's history serialise.
-pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+pub fn lock(conn: &mut DbConnection, id: ClientId) -> QueryResult<()> {
     diesel::update(clients::table.filter(clients::id.eq(id)))
         .set(clients::version.eq(clients::version))
         .execute(conn)
@@ -111,7 +114,7 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: ClientId,
     version: i32,
     changes: &ClientChanges,
 ) -> QueryResult<Option<ClientRow>> {
@@ -124,8 +127,8 @@ pub fn update(
 
 #[derive(Debug, Default, Clone)]
 pub struct ClientFilter {
-    pub target_group: Option<String>,
-    pub di_status: Option<String>,
+    pub target_group: Option<TargetGroup>,
+    pub di_status: Option<DiStatus>,
 }
 
 pub fn list(
@@ -159,28 +162,39 @@ pub fn list(
     Ok((rows, total))
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = client_transfers, check_for_backend(MultiBackend))]
 pub struct TransferRow {
-    #[diesel(skip_insertion)]
-    pub id: i64,
-    pub client_id: i64,
-    pub from_municipality: String,
-    pub to_municipality: String,
+    pub id: TransferId,
+    pub client_id: ClientId,
+    pub from_municipality: MunicipalityCode,
+    pub to_municipality: MunicipalityCode,
     pub transferred_on: NaiveDate,
     pub reason: String,
     pub transferred_by: String,
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_transfer(conn: &mut DbConnection, t: &TransferRow) -> QueryResult<TransferRow> {
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = client_transfers)]
+pub struct NewTransfer {
+    pub client_id: ClientId,
+    pub from_municipality: MunicipalityCode,
+    pub to_municipality: MunicipalityCode,
+    pub transferred_on: NaiveDate,
+    pub reason: String,
+    pub transferred_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_transfer(conn: &mut DbConnection, t: &NewTransfer) -> QueryResult<TransferRow> {
     diesel::insert_into(client_transfers::table)
         .values(t)
         .returning(client_transfers::all_columns)
         .get_result(conn)
 }
 
-pub fn transfers(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<TransferRow>> {
+pub fn transfers(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Vec<TransferRow>> {
     client_transfers::table
         .filter(client_transfers::client_id.eq(client_id))
         .order(client_transfers::id.asc())

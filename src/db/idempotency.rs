@@ -17,6 +17,8 @@ pub struct StoredResponse {
     pub etag: Option<String>,
     pub body: String,
     pub created_at: NaiveDateTime,
+    /// The id of the record the first request created.
+    pub record_id: Option<i64>,
 }
 
 /// Claims the key by inserting its row first. Within the caller's transaction this takes
@@ -41,6 +43,7 @@ pub fn complete(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()
         idempotency_keys::location.eq(&row.location),
         idempotency_keys::etag.eq(&row.etag),
         idempotency_keys::body.eq(&row.body),
+        idempotency_keys::record_id.eq(row.record_id),
     ))
     .execute(conn)
     .map(drop)

@@ -8,17 +8,20 @@ use diesel::prelude::*;
 
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::mentor::{ContractType, EmployerKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = mentors, check_for_backend(MultiBackend))]
 pub struct MentorRow {
-    pub id: i64,
+    pub id: MentorId,
     pub given_name: String,
     pub family_name: String,
-    pub employer_kind: String,
+    pub employer_kind: EmployerKind,
     pub employer_code: String,
-    pub region: String,
-    pub contract_type: String,
+    pub region: RegionCode,
+    pub contract_type: ContractType,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub active_assignments: i32,
@@ -32,10 +35,10 @@ pub struct MentorRow {
 pub struct MentorChanges {
     pub given_name: String,
     pub family_name: String,
-    pub employer_kind: String,
+    pub employer_kind: EmployerKind,
     pub employer_code: String,
-    pub region: String,
-    pub contract_type: String,
+    pub region: RegionCode,
+    pub contract_type: ContractType,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub updated_at: NaiveDateTime,
@@ -60,9 +63,9 @@ impl From<&MentorRow> for MentorChanges {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = mentor_trainings, check_for_backend(MultiBackend))]
 pub struct TrainingRow {
-    pub id: i64,
-    pub mentor_id: i64,
-    pub programme: String,
+    pub id: TrainingId,
+    pub mentor_id: MentorId,
+    pub programme: ProgrammeCode,
     pub hours: i32,
     pub completed_on: NaiveDate,
     pub created_at: NaiveDateTime,
@@ -80,10 +83,10 @@ pub struct MentorEntry {
 pub enum MentorArea {
     /// A municipality (code) and its planning region.
     Municipality {
-        code: String,
-        region: String,
+        code: MunicipalityCode,
+        region: RegionCode,
     },
-    Region(String),
+    Region(RegionCode),
     All,
 }
 
@@ -110,7 +113,7 @@ pub fn insert(conn: &mut DbConnection, changes: &MentorChanges) -> QueryResult<M
         .get_result(conn)
 }
 
-pub fn get(conn: &mut DbConnection, area: &MentorArea, id: i64) -> QueryResult<MentorEntry> {
+pub fn get(conn: &mut DbConnection, area: &MentorArea, id: MentorId) -> QueryResult<MentorEntry> {
     let row = visible(area)
         .filter(mentors::id.eq(id))
         .select(MentorRow::as_select())
@@ -122,7 +125,7 @@ pub fn get(conn: &mut DbConnection, area: &MentorArea, id: i64) -> QueryResult<M
 
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: MentorId,
     version: i32,
     changes: &MentorChanges,
 ) -> QueryResult<Option<MentorRow>> {
@@ -134,8 +137,8 @@ pub fn update(
 }
 
 fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<MentorEntry>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut by_mentor: BTreeMap<i64, Vec<TrainingRow>> = BTreeMap::new();
+    let ids: Vec<MentorId> = rows.iter().map(|r| r.id).collect();
+    let mut by_mentor: BTreeMap<MentorId, Vec<TrainingRow>> = BTreeMap::new();
     for t in mentor_trainings::table
         .filter(mentor_trainings::mentor_id.eq_any(&ids))
         .order((
@@ -164,7 +167,7 @@ pub struct MentorFilter {
     /// Only mentors whose completed hours reach each `(programme, hours)` requirement
     /// (hours of the same programme add up, as in `domain::mentor::missing_trainings`).
     pub trained_in: &'static [(&'static str, i32)],
-    pub contract_type: Option<String>,
+    pub contract_type: Option<ContractType>,
 }
 
 pub fn list(
@@ -207,8 +210,8 @@ pub fn list(
 
 pub fn insert_training(
     conn: &mut DbConnection,
-    mentor_id: i64,
-    programme: &str,
+    mentor_id: MentorId,
+    programme: &ProgrammeCode,
     hours: i32,
     completed_on: NaiveDate,
     now: NaiveDateTime,
@@ -227,7 +230,11 @@ pub fn insert_training(
 
 /// Takes one of the mentor's places: `false` when all `capacity` places are taken. A single
 /// conditional UPDATE, so concurrent requests cannot both take the last place.
-pub fn take_place(conn: &mut DbConnection, mentor_id: i64, capacity: i32) -> QueryResult<bool> {
+pub fn take_place(
+    conn: &mut DbConnection,
+    mentor_id: MentorId,
+    capacity: i32,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         mentors::table
             .filter(mentors::id.eq(mentor_id))
@@ -238,7 +245,7 @@ pub fn take_place(conn: &mut DbConnection, mentor_id: i64, capacity: i32) -> Que
     Ok(updated == 1)
 }
 
-pub fn free_place(conn: &mut DbConnection, mentor_id: i64) -> QueryResult<()> {
+pub fn free_place(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
     diesel::update(mentors::table.filter(mentors::id.eq(mentor_id)))
         .set(mentors::active_assignments.eq(mentors::active_assignments - 1))
         .execute(conn)
@@ -248,9 +255,9 @@ pub fn free_place(conn: &mut DbConnection, mentor_id: i64) -> QueryResult<()> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = mentor_assignments, check_for_backend(MultiBackend))]
 pub struct AssignmentRow {
-    pub id: i64,
-    pub mentor_id: i64,
-    pub client_id: i64,
+    pub id: AssignmentId,
+    pub mentor_id: MentorId,
+    pub client_id: ClientId,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -262,8 +269,8 @@ pub struct AssignmentRow {
 /// for the client (UniqueViolation).
 pub fn insert_assignment(
     conn: &mut DbConnection,
-    mentor_id: i64,
-    client_id: i64,
+    mentor_id: MentorId,
+    client_id: ClientId,
     started_on: NaiveDate,
     created_by: &str,
     now: NaiveDateTime,
@@ -280,7 +287,7 @@ pub fn insert_assignment(
         .get_result(conn)
 }
 
-pub fn get_assignment(conn: &mut DbConnection, id: i64) -> QueryResult<AssignmentRow> {
+pub fn get_assignment(conn: &mut DbConnection, id: AssignmentId) -> QueryResult<AssignmentRow> {
     mentor_assignments::table
         .find(id)
         .select(AssignmentRow::as_select())
@@ -290,7 +297,7 @@ pub fn get_assignment(conn: &mut DbConnection, id: i64) -> QueryResult<Assignmen
 /// Ends an active assignment; `None` if it had already ended.
 pub fn end_assignment(
     conn: &mut DbConnection,
-    id: i64,
+    id: AssignmentId,
     ended_on: NaiveDate,
     reason: &str,
 ) -> QueryResult<Option<AssignmentRow>> {
@@ -312,15 +319,15 @@ pub fn end_assignment(
 /// `municipality` keeps only that municipality's clients.
 pub fn assignments(
     conn: &mut DbConnection,
-    mentor_id: Option<i64>,
-    client_id: Option<i64>,
-    municipality: Option<&str>,
+    mentor_id: Option<MentorId>,
+    client_id: Option<ClientId>,
+    municipality: Option<&MunicipalityCode>,
 ) -> QueryResult<Vec<(AssignmentRow, String, String)>> {
     let mut q = mentor_assignments::table
         .inner_join(clients::table)
         .into_boxed::<MultiBackend>();
     if let Some(m) = municipality {
-        q = q.filter(clients::municipality.eq(m.to_string()));
+        q = q.filter(clients::municipality.eq(m.clone()));
     }
     if let Some(m) = mentor_id {
         q = q.filter(mentor_assignments::mentor_id.eq(m));

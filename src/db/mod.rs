@@ -14,6 +14,7 @@ pub mod schema;
 pub mod services;
 pub mod stats;
 pub mod support_plans;
+pub mod types;
 
 use std::path::Path;
 

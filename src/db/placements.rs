@@ -7,14 +7,32 @@ use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = placements, check_for_backend(MultiBackend))]
 pub struct PlacementRow {
-    #[diesel(skip_insertion)]
-    pub id: i64,
-    pub client_id: i64,
-    pub service_id: i64,
+    pub id: PlacementId,
+    pub client_id: ClientId,
+    pub service_id: ServiceId,
+    pub institutional: bool,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub time_limit_rule: Option<String>,
+    pub time_limit_on: Option<NaiveDate>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A record to insert: the database assigns the id.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = placements)]
+pub struct NewPlacement {
+    pub client_id: ClientId,
+    pub service_id: ServiceId,
     pub institutional: bool,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
@@ -28,7 +46,7 @@ pub struct PlacementRow {
 /// Takes a place in an active service: `false` when it is full (or not active). One
 /// conditional UPDATE, so concurrent placements cannot overfill; the CHECK on `occupied`
 /// backs it up.
-pub fn take_place(conn: &mut DbConnection, service_id: i64) -> QueryResult<bool> {
+pub fn take_place(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<bool> {
     let updated = diesel::update(
         services::table
             .filter(services::id.eq(service_id))
@@ -40,21 +58,21 @@ pub fn take_place(conn: &mut DbConnection, service_id: i64) -> QueryResult<bool>
     Ok(updated == 1)
 }
 
-pub fn free_place(conn: &mut DbConnection, service_id: i64) -> QueryResult<()> {
+pub fn free_place(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<()> {
     diesel::update(services::table.filter(services::id.eq(service_id)))
         .set(services::occupied.eq(services::occupied - 1))
         .execute(conn)
         .map(drop)
 }
 
-pub fn insert(conn: &mut DbConnection, row: &PlacementRow) -> QueryResult<PlacementRow> {
+pub fn insert(conn: &mut DbConnection, row: &NewPlacement) -> QueryResult<PlacementRow> {
     diesel::insert_into(placements::table)
         .values(row)
         .returning(placements::all_columns)
         .get_result(conn)
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<PlacementRow> {
+pub fn get(conn: &mut DbConnection, id: PlacementId) -> QueryResult<PlacementRow> {
     placements::table
         .find(id)
         .select(PlacementRow::as_select())
@@ -63,7 +81,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<PlacementRow> {
 
 pub fn end(
     conn: &mut DbConnection,
-    id: i64,
+    id: PlacementId,
     ended_on: NaiveDate,
     reason: &str,
 ) -> QueryResult<Option<PlacementRow>> {
@@ -82,7 +100,7 @@ pub fn end(
 }
 
 /// Whether the client has active institutional and community placements.
-pub fn active_settings(conn: &mut DbConnection, client_id: i64) -> QueryResult<(bool, bool)> {
+pub fn active_settings(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<(bool, bool)> {
     let kinds: Vec<bool> = placements::table
         .filter(placements::client_id.eq(client_id))
         .filter(placements::ended_on.is_null())
@@ -93,8 +111,8 @@ pub fn active_settings(conn: &mut DbConnection, client_id: i64) -> QueryResult<(
 
 pub fn set_di_status(
     conn: &mut DbConnection,
-    client_id: i64,
-    status: &str,
+    client_id: ClientId,
+    status: DiStatus,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(clients::table.filter(clients::id.eq(client_id)))
@@ -109,9 +127,9 @@ pub fn set_di_status(
 
 pub fn insert_transition(
     conn: &mut DbConnection,
-    client_id: i64,
+    client_id: ClientId,
     on: NaiveDate,
-    placement_id: i64,
+    placement_id: PlacementId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(di_transitions::table)
@@ -125,7 +143,7 @@ pub fn insert_transition(
         .map(drop)
 }
 
-pub fn transitions(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<NaiveDate>> {
+pub fn transitions(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Vec<NaiveDate>> {
     di_transitions::table
         .filter(di_transitions::client_id.eq(client_id))
         .order(di_transitions::transitioned_on)
@@ -134,15 +152,35 @@ pub fn transitions(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<N
 }
 
 /// A placement with the client's names and the service's name and type.
-pub type PlacementView = (PlacementRow, String, String, String, String);
+#[derive(Debug, Clone, Queryable)]
+pub struct PlacementView {
+    pub placement: PlacementRow,
+    pub client_given_name: String,
+    pub client_family_name: String,
+    pub service_name: String,
+    pub service_type: ServiceTypeCode,
+}
+
+/// A client with a gap in their support: who, and the facts of the gap.
+#[derive(Debug, Clone, Queryable)]
+pub struct ClientGapRow {
+    pub client_id: ClientId,
+    pub given_name: String,
+    pub family_name: String,
+    pub target_group: Option<TargetGroup>,
+    /// The client's latest DI transition.
+    pub transitioned_on: Option<NaiveDate>,
+    /// The date of the client's current assessment.
+    pub last_assessed_on: Option<NaiveDate>,
+}
 
 /// Placements, newest first, for a client or a service; `municipality` limits them to that
 /// municipality's clients.
 pub fn list(
     conn: &mut DbConnection,
-    client_id: Option<i64>,
-    service_id: Option<i64>,
-    municipality: Option<&str>,
+    client_id: Option<ClientId>,
+    service_id: Option<ServiceId>,
+    municipality: Option<&MunicipalityCode>,
     active_only: bool,
 ) -> QueryResult<Vec<PlacementView>> {
     let mut q = placements::table
@@ -156,7 +194,7 @@ pub fn list(
         q = q.filter(placements::service_id.eq(s));
     }
     if let Some(m) = municipality {
-        q = q.filter(clients::municipality.eq(m.to_string()));
+        q = q.filter(clients::municipality.eq(m.clone()));
     }
     if active_only {
         q = q.filter(placements::ended_on.is_null());
@@ -175,7 +213,7 @@ pub fn list(
 /// Active placements of a municipality's clients whose time limit falls on or before `on`.
 pub fn past_time_limit(
     conn: &mut DbConnection,
-    municipality: &str,
+    municipality: &MunicipalityCode,
     on: NaiveDate,
 ) -> QueryResult<Vec<PlacementView>> {
     placements::table
@@ -199,9 +237,9 @@ pub fn past_time_limit(
 /// (INV-M02/M03): `(client id, given name, family name, target group)`.
 pub fn without_mentor(
     conn: &mut DbConnection,
-    municipality: &str,
-) -> QueryResult<Vec<(i64, String, String, String)>> {
-    clients::table
+    municipality: &MunicipalityCode,
+) -> QueryResult<Vec<ClientGapRow>> {
+    Ok(clients::table
         .filter(clients::municipality.eq(municipality))
         .filter(
             clients::id.eq_any(
@@ -225,20 +263,27 @@ pub fn without_mentor(
             clients::family_name,
             clients::target_group,
         ))
-        .load(conn)
+        .load::<(ClientId, String, String, TargetGroup)>(conn)?
+        .into_iter()
+        .map(|(client_id, given_name, family_name, group)| ClientGapRow {
+            client_id,
+            given_name,
+            family_name,
+            target_group: Some(group),
+            transitioned_on: None,
+            last_assessed_on: None,
+        })
+        .collect())
 }
-
-/// `(client id, given name, family name, transition date, current assessment date)`.
-pub type TransitionGap = (i64, String, String, NaiveDate, Option<NaiveDate>);
 
 /// A municipality's clients whose last DI transition came after their current assessment
 /// (or who have none): a reassessment is due (INV-A11). `(client, names, transition date,
 /// last assessment date)`.
 pub fn reassessment_after_transition(
     conn: &mut DbConnection,
-    municipality: &str,
-) -> QueryResult<Vec<TransitionGap>> {
-    let rows: Vec<(i64, String, String, NaiveDate)> = di_transitions::table
+    municipality: &MunicipalityCode,
+) -> QueryResult<Vec<ClientGapRow>> {
+    let rows: Vec<(ClientId, String, String, NaiveDate)> = di_transitions::table
         .inner_join(clients::table)
         .filter(clients::municipality.eq(municipality))
         .order((clients::id, di_transitions::transitioned_on.desc()))
@@ -249,7 +294,7 @@ pub fn reassessment_after_transition(
             di_transitions::transitioned_on,
         ))
         .load(conn)?;
-    let mut out: Vec<TransitionGap> = Vec::new();
+    let mut out = Vec::new();
     let mut seen = None;
     for (id, given, family, on) in rows {
         if seen == Some(id) {
@@ -263,7 +308,14 @@ pub fn reassessment_after_transition(
             .first(conn)
             .optional()?;
         if assessed.is_none_or(|a| a < on) {
-            out.push((id, given, family, on, assessed));
+            out.push(ClientGapRow {
+                client_id: id,
+                given_name: given,
+                family_name: family,
+                target_group: None,
+                transitioned_on: Some(on),
+                last_assessed_on: assessed,
+            });
         }
     }
     Ok(out)

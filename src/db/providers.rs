@@ -5,21 +5,24 @@ use diesel::prelude::*;
 
 use super::schema::{municipalities, providers};
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::ids::ProviderId;
+use crate::domain::registry::{LegalStatus, ProviderStatus, Sector};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = providers, check_for_backend(MultiBackend))]
 pub struct ProviderRow {
-    pub id: i64,
+    pub id: ProviderId,
     pub name: String,
     pub register_number: String,
-    pub legal_status: String,
-    pub sector: String,
-    pub municipality: String,
+    pub legal_status: LegalStatus,
+    pub sector: Sector,
+    pub municipality: MunicipalityCode,
     pub address: String,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
-    pub status: String,
+    pub status: ProviderStatus,
     pub registered_on: NaiveDate,
     pub status_changed_on: Option<NaiveDate>,
     pub excluded_on: Option<NaiveDate>,
@@ -34,14 +37,14 @@ pub struct ProviderRow {
 pub struct ProviderChanges {
     pub name: String,
     pub register_number: String,
-    pub legal_status: String,
-    pub sector: String,
-    pub municipality: String,
+    pub legal_status: LegalStatus,
+    pub sector: Sector,
+    pub municipality: MunicipalityCode,
     pub address: String,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
-    pub status: String,
+    pub status: ProviderStatus,
     pub registered_on: NaiveDate,
     pub status_changed_on: Option<NaiveDate>,
     pub excluded_on: Option<NaiveDate>,
@@ -76,7 +79,7 @@ pub fn insert(conn: &mut DbConnection, new: &ProviderChanges) -> QueryResult<Pro
         .get_result(conn)
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ProviderRow> {
+pub fn get(conn: &mut DbConnection, id: ProviderId) -> QueryResult<ProviderRow> {
     providers::table
         .find(id)
         .select(ProviderRow::as_select())
@@ -87,7 +90,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ProviderRow> {
 /// when another write came first.
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: ProviderId,
     version: i32,
     changes: &ProviderChanges,
 ) -> QueryResult<Option<ProviderRow>> {
@@ -102,11 +105,11 @@ pub fn update(
 
 #[derive(Debug, Default, Clone)]
 pub struct ProviderFilter {
-    pub municipality: Option<String>,
-    pub region: Option<String>,
-    pub status: Option<String>,
-    pub sector: Option<String>,
-    pub legal_status: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
+    pub region: Option<RegionCode>,
+    pub status: Option<ProviderStatus>,
+    pub sector: Option<Sector>,
+    pub legal_status: Option<LegalStatus>,
     /// Case-insensitive substring of the name or the register number.
     pub q: Option<String>,
 }

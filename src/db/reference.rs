@@ -10,12 +10,15 @@ use super::schema::{
     target_groups, training_programmes,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::registry::{MunicipalityKind, PriceUnit, Setting};
 use crate::domain::validity::Validity;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = planning_regions, check_for_backend(MultiBackend))]
 pub struct PlanningRegionRow {
-    pub code: String,
+    pub code: RegionCode,
     pub name_lv: String,
     pub name_en: String,
 }
@@ -23,16 +26,16 @@ pub struct PlanningRegionRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = municipalities, check_for_backend(MultiBackend))]
 pub struct MunicipalityRow {
-    pub code: String,
+    pub code: MunicipalityCode,
     pub iso_3166_2: String,
     pub atvk_code: String,
     pub name_lv: String,
     pub name_en: String,
-    pub kind: String,
-    pub planning_region: String,
+    pub kind: MunicipalityKind,
+    pub planning_region: RegionCode,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub successor: Option<String>,
+    pub successor: Option<MunicipalityCode>,
 }
 
 impl MunicipalityRow {
@@ -47,7 +50,7 @@ impl MunicipalityRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = target_groups, check_for_backend(MultiBackend))]
 pub struct TargetGroupRow {
-    pub code: String,
+    pub code: TargetGroupCode,
     pub label_lv: String,
     pub label_en: String,
     pub is_di: bool,
@@ -58,28 +61,28 @@ pub struct TargetGroupRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = service_types, check_for_backend(MultiBackend))]
 pub struct ServiceTypeRow {
-    pub code: String,
+    pub code: ServiceTypeCode,
     pub label_lv: String,
     pub label_en: String,
-    pub setting: String,
+    pub setting: Setting,
     pub is_social_service: bool,
     pub is_di_alternative: bool,
     pub max_capacity: Option<i32>,
     pub max_age_at_placement: Option<i32>,
-    pub default_price_unit: Option<String>,
+    pub default_price_unit: Option<PriceUnit>,
 }
 
 /// A service type with the codes of the target groups it serves.
 #[derive(Debug, Clone)]
 pub struct ServiceTypeEntry {
     pub row: ServiceTypeRow,
-    pub target_groups: Vec<String>,
+    pub target_groups: Vec<TargetGroupCode>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = specialist_roles, check_for_backend(MultiBackend))]
 pub struct SpecialistRoleRow {
-    pub code: String,
+    pub code: SpecialistRoleCode,
     pub label_lv: String,
     pub label_en: String,
 }
@@ -87,7 +90,7 @@ pub struct SpecialistRoleRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = training_programmes, check_for_backend(MultiBackend))]
 pub struct TrainingProgrammeRow {
-    pub code: String,
+    pub code: ProgrammeCode,
     pub label_lv: String,
     pub label_en: String,
     pub min_hours: Option<i32>,
@@ -100,7 +103,10 @@ pub fn list_planning_regions(conn: &mut DbConnection) -> QueryResult<Vec<Plannin
         .load(conn)
 }
 
-pub fn get_planning_region(conn: &mut DbConnection, code: &str) -> QueryResult<PlanningRegionRow> {
+pub fn get_planning_region(
+    conn: &mut DbConnection,
+    code: &RegionCode,
+) -> QueryResult<PlanningRegionRow> {
     planning_regions::table
         .find(code)
         .select(PlanningRegionRow::as_select())
@@ -109,7 +115,7 @@ pub fn get_planning_region(conn: &mut DbConnection, code: &str) -> QueryResult<P
 
 #[derive(Debug, Default)]
 pub struct MunicipalityFilter {
-    pub region: Option<String>,
+    pub region: Option<RegionCode>,
     pub valid_on: Option<NaiveDate>,
 }
 
@@ -134,7 +140,10 @@ pub fn list_municipalities(
     query.load(conn)
 }
 
-pub fn get_municipality(conn: &mut DbConnection, code: &str) -> QueryResult<MunicipalityRow> {
+pub fn get_municipality(
+    conn: &mut DbConnection,
+    code: &MunicipalityCode,
+) -> QueryResult<MunicipalityRow> {
     municipalities::table
         .find(code)
         .select(MunicipalityRow::as_select())
@@ -157,8 +166,8 @@ pub fn list_target_groups(
 
 #[derive(Debug, Default)]
 pub struct ServiceTypeFilter {
-    pub setting: Option<String>,
-    pub target_group: Option<String>,
+    pub setting: Option<Setting>,
+    pub target_group: Option<TargetGroupCode>,
     pub is_di_alternative: Option<bool>,
 }
 
@@ -189,7 +198,10 @@ pub fn list_service_types(
     with_target_groups(conn, rows)
 }
 
-pub fn get_service_type(conn: &mut DbConnection, code: &str) -> QueryResult<ServiceTypeEntry> {
+pub fn get_service_type(
+    conn: &mut DbConnection,
+    code: &ServiceTypeCode,
+) -> QueryResult<ServiceTypeEntry> {
     let row = service_types::table
         .find(code)
         .select(ServiceTypeRow::as_select())
@@ -205,7 +217,7 @@ fn with_target_groups(
     rows: Vec<ServiceTypeRow>,
 ) -> QueryResult<Vec<ServiceTypeEntry>> {
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
-    let pairs: Vec<(String, String)> = service_type_target_groups::table
+    let pairs: Vec<(ServiceTypeCode, TargetGroupCode)> = service_type_target_groups::table
         .inner_join(target_groups::table)
         .filter(service_type_target_groups::service_type.eq_any(codes))
         .order(target_groups::position)
@@ -214,7 +226,7 @@ fn with_target_groups(
             service_type_target_groups::target_group,
         ))
         .load(conn)?;
-    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_type: BTreeMap<ServiceTypeCode, Vec<TargetGroupCode>> = BTreeMap::new();
     for (service_type, group) in pairs {
         by_type.entry(service_type).or_default().push(group);
     }

@@ -144,6 +144,7 @@ diesel::table! {
         etag -> Nullable<Text>,
         body -> Text,
         created_at -> Timestamp,
+        record_id -> Nullable<Int8>,
     }
 }
 

@@ -9,25 +9,28 @@ use super::schema::{
     municipalities, providers, service_search_terms, service_target_groups, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::registry::{PriceUnit, ProviderStatus, Sector, ServiceStatus};
 use crate::domain::registry::{prefix_range, search_terms};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = services, check_for_backend(MultiBackend))]
 pub struct ServiceRow {
-    pub id: i64,
-    pub provider_id: i64,
-    pub service_type: String,
+    pub id: ServiceId,
+    pub provider_id: ProviderId,
+    pub service_type: ServiceTypeCode,
     pub name: String,
     pub name_en: Option<String>,
     pub description: Option<String>,
     pub description_en: Option<String>,
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     pub address: String,
     pub capacity: i32,
     pub occupied: i32,
-    pub status: String,
+    pub status: ServiceStatus,
     pub price_cents: Option<i64>,
-    pub price_unit: Option<String>,
+    pub price_unit: Option<PriceUnit>,
     pub closed_on: Option<NaiveDate>,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -38,24 +41,24 @@ pub struct ServiceRow {
 #[derive(Debug, Clone)]
 pub struct ServiceEntry {
     pub row: ServiceRow,
-    pub target_groups: Vec<String>,
-    pub provider_status: String,
+    pub target_groups: Vec<TargetGroupCode>,
+    pub provider_status: ProviderStatus,
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = services, treat_none_as_null = true)]
 pub struct ServiceChanges {
-    pub service_type: String,
+    pub service_type: ServiceTypeCode,
     pub name: String,
     pub name_en: Option<String>,
     pub description: Option<String>,
     pub description_en: Option<String>,
-    pub municipality: String,
+    pub municipality: MunicipalityCode,
     pub address: String,
     pub capacity: i32,
-    pub status: String,
+    pub status: ServiceStatus,
     pub price_cents: Option<i64>,
-    pub price_unit: Option<String>,
+    pub price_unit: Option<PriceUnit>,
     pub closed_on: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
 }
@@ -96,9 +99,9 @@ impl ServiceChanges {
 /// Replaces the target groups and search terms of a service (inside the caller's transaction).
 fn write_children(
     conn: &mut DbConnection,
-    id: i64,
+    id: ServiceId,
     changes: &ServiceChanges,
-    target_groups: &BTreeSet<String>,
+    target_groups: &BTreeSet<TargetGroupCode>,
 ) -> QueryResult<()> {
     diesel::delete(service_target_groups::table.filter(service_target_groups::service_id.eq(id)))
         .execute(conn)?;
@@ -126,9 +129,9 @@ fn write_children(
 /// Inserts a service with its target groups and search terms (inside the caller's transaction).
 pub fn insert(
     conn: &mut DbConnection,
-    provider_id: i64,
+    provider_id: ProviderId,
     changes: &ServiceChanges,
-    target_groups: &BTreeSet<String>,
+    target_groups: &BTreeSet<TargetGroupCode>,
 ) -> QueryResult<ServiceRow> {
     let row: ServiceRow = diesel::insert_into(services::table)
         .values((
@@ -145,10 +148,10 @@ pub fn insert(
 /// Writes `changes` if the row still has `version`; `None` when another write came first.
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: ServiceId,
     version: i32,
     changes: &ServiceChanges,
-    target_groups: &BTreeSet<String>,
+    target_groups: &BTreeSet<TargetGroupCode>,
 ) -> QueryResult<Option<ServiceRow>> {
     let row: Option<ServiceRow> = diesel::update(
         services::table.filter(services::id.eq(id).and(services::version.eq(version))),
@@ -163,7 +166,7 @@ pub fn update(
     Ok(row)
 }
 
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ServiceEntry> {
+pub fn get(conn: &mut DbConnection, id: ServiceId) -> QueryResult<ServiceEntry> {
     let row = services::table
         .find(id)
         .select(ServiceRow::as_select())
@@ -173,20 +176,23 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ServiceEntry> {
         .ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn target_groups_of(conn: &mut DbConnection, id: i64) -> QueryResult<BTreeSet<String>> {
+pub fn target_groups_of(
+    conn: &mut DbConnection,
+    id: ServiceId,
+) -> QueryResult<BTreeSet<TargetGroupCode>> {
     Ok(service_target_groups::table
         .filter(service_target_groups::service_id.eq(id))
         .select(service_target_groups::target_group)
-        .load::<String>(conn)?
+        .load::<TargetGroupCode>(conn)?
         .into_iter()
         .collect())
 }
 
 /// Attaches target groups and provider status with two queries for the whole page.
 fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<ServiceEntry>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let provider_ids: Vec<i64> = rows.iter().map(|r| r.provider_id).collect();
-    let mut groups: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let ids: Vec<ServiceId> = rows.iter().map(|r| r.id).collect();
+    let provider_ids: Vec<ProviderId> = rows.iter().map(|r| r.provider_id).collect();
+    let mut groups: BTreeMap<ServiceId, Vec<TargetGroupCode>> = BTreeMap::new();
     for (id, group) in service_target_groups::table
         .filter(service_target_groups::service_id.eq_any(&ids))
         .order((
@@ -197,35 +203,40 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
             service_target_groups::service_id,
             service_target_groups::target_group,
         ))
-        .load::<(i64, String)>(conn)?
+        .load::<(ServiceId, TargetGroupCode)>(conn)?
     {
         groups.entry(id).or_default().push(group);
     }
-    let statuses: BTreeMap<i64, String> = providers::table
+    let statuses: BTreeMap<ProviderId, ProviderStatus> = providers::table
         .filter(providers::id.eq_any(&provider_ids))
         .select((providers::id, providers::status))
-        .load::<(i64, String)>(conn)?
+        .load::<(ProviderId, ProviderStatus)>(conn)?
         .into_iter()
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|row| ServiceEntry {
-            target_groups: groups.remove(&row.id).unwrap_or_default(),
-            provider_status: statuses.get(&row.provider_id).cloned().unwrap_or_default(),
-            row,
+    rows.into_iter()
+        .map(|row| {
+            // Every service has its provider (a foreign key): a missing one is an error.
+            let provider_status = *statuses
+                .get(&row.provider_id)
+                .ok_or(diesel::result::Error::NotFound)?;
+            Ok(ServiceEntry {
+                target_groups: groups.remove(&row.id).unwrap_or_default(),
+                provider_status,
+                row,
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct ServiceFilter {
-    pub provider_id: Option<i64>,
-    pub service_type: Option<String>,
-    pub municipality: Option<String>,
-    pub region: Option<String>,
-    pub target_group: Option<String>,
-    pub status: Option<String>,
-    pub sector: Option<String>,
+    pub provider_id: Option<ProviderId>,
+    pub service_type: Option<ServiceTypeCode>,
+    pub municipality: Option<MunicipalityCode>,
+    pub region: Option<RegionCode>,
+    pub target_group: Option<TargetGroupCode>,
+    pub status: Option<ServiceStatus>,
+    pub sector: Option<Sector>,
     pub has_vacancies: Option<bool>,
     /// Words that must each start a word of the service's names or descriptions.
     pub q: Option<String>,

@@ -7,18 +7,21 @@ use diesel::prelude::*;
 
 use super::schema::{support_plan_sections, support_plans};
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::codes::*;
+use crate::domain::ids::*;
+use crate::domain::support_plan::PlanStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = support_plans, check_for_backend(MultiBackend))]
 pub struct PlanRow {
-    pub id: i64,
-    pub client_id: i64,
+    pub id: PlanId,
+    pub client_id: ClientId,
     pub plan_version: i32,
-    pub status: String,
-    pub assessment_id: Option<i64>,
+    pub status: PlanStatus,
+    pub assessment_id: Option<AssessmentId>,
     pub opinion: Option<String>,
     pub finalised_at: Option<NaiveDateTime>,
-    pub replaced_by_id: Option<i64>,
+    pub replaced_by_id: Option<PlanId>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -27,8 +30,8 @@ pub struct PlanRow {
 #[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = support_plans, treat_none_as_null = true)]
 pub struct PlanChanges {
-    pub status: String,
-    pub assessment_id: Option<i64>,
+    pub status: PlanStatus,
+    pub assessment_id: Option<AssessmentId>,
     pub opinion: Option<String>,
     pub finalised_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -42,7 +45,7 @@ pub struct PlanEntry {
 
 fn write_sections(
     conn: &mut DbConnection,
-    id: i64,
+    id: PlanId,
     sections: &BTreeMap<String, String>,
 ) -> QueryResult<()> {
     diesel::delete(support_plan_sections::table.filter(support_plan_sections::plan_id.eq(id)))
@@ -63,8 +66,8 @@ fn write_sections(
 /// replaces (finalising an old draft never replaces a newer final plan).
 fn latest_final(
     conn: &mut DbConnection,
-    client_id: i64,
-    except: i64,
+    client_id: ClientId,
+    except: PlanId,
     below: i32,
 ) -> QueryResult<Option<PlanRow>> {
     support_plans::table
@@ -79,7 +82,7 @@ fn latest_final(
 }
 
 fn mark_replaced(conn: &mut DbConnection, row: &PlanRow) -> QueryResult<()> {
-    if row.status == "final"
+    if row.status == PlanStatus::Final
         && let Some(old) = latest_final(conn, row.client_id, row.id, row.plan_version)?
     {
         diesel::update(support_plans::table.find(old.id))
@@ -91,7 +94,7 @@ fn mark_replaced(conn: &mut DbConnection, row: &PlanRow) -> QueryResult<()> {
 
 pub fn insert(
     conn: &mut DbConnection,
-    client_id: i64,
+    client_id: ClientId,
     changes: &PlanChanges,
     sections: &BTreeMap<String, String>,
 ) -> QueryResult<PlanEntry> {
@@ -120,7 +123,7 @@ pub fn insert(
 
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: PlanId,
     version: i32,
     changes: &PlanChanges,
     sections: &BTreeMap<String, String>,
@@ -146,8 +149,8 @@ pub fn update(
 }
 
 fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanEntry>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut by_plan: BTreeMap<i64, BTreeMap<String, String>> = BTreeMap::new();
+    let ids: Vec<PlanId> = rows.iter().map(|r| r.id).collect();
+    let mut by_plan: BTreeMap<PlanId, BTreeMap<String, String>> = BTreeMap::new();
     for (id, section, content) in support_plan_sections::table
         .filter(support_plan_sections::plan_id.eq_any(&ids))
         .select((
@@ -155,7 +158,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanE
             support_plan_sections::section,
             support_plan_sections::content,
         ))
-        .load::<(i64, String, String)>(conn)?
+        .load::<(PlanId, String, String)>(conn)?
     {
         by_plan.entry(id).or_default().insert(section, content);
     }
@@ -168,7 +171,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanE
         .collect())
 }
 
-pub fn get(conn: &mut DbConnection, client_id: i64, id: i64) -> QueryResult<PlanEntry> {
+pub fn get(conn: &mut DbConnection, client_id: ClientId, id: PlanId) -> QueryResult<PlanEntry> {
     let row = support_plans::table
         .filter(support_plans::id.eq(id))
         .filter(support_plans::client_id.eq(client_id))
@@ -180,7 +183,10 @@ pub fn get(conn: &mut DbConnection, client_id: i64, id: i64) -> QueryResult<Plan
 }
 
 /// The client's plans, newest version first.
-pub fn list_for_client(conn: &mut DbConnection, client_id: i64) -> QueryResult<Vec<PlanEntry>> {
+pub fn list_for_client(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<Vec<PlanEntry>> {
     let rows = support_plans::table
         .filter(support_plans::client_id.eq(client_id))
         .order(support_plans::plan_version.desc())

@@ -1,15 +1,18 @@
 //! Who may do what: the caller's scope, decided once from the token, and the pure policies
 //! that read it. Queries take the scope so a list only returns what the caller may see.
 
+use super::codes::{MunicipalityCode, RegionCode};
+use super::ids::ProviderId;
+
 /// What an authenticated caller may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     /// A municipal social service: its own municipality (by code).
-    Municipality(String),
+    Municipality(MunicipalityCode),
     /// Provider staff: their own provider record and its services.
-    Provider(i64),
+    Provider(ProviderId),
     /// A planning region coordinator: aggregates of the region, mentors it engages.
-    Region(String),
+    Region(RegionCode),
     /// The Ministry of Welfare: the whole country, aggregates only.
     National,
     /// System administrator: everything (every access audited).
@@ -38,8 +41,8 @@ pub struct Forbidden(pub &'static str);
 #[derive(Debug, Clone, Copy)]
 pub struct ProviderRef<'a> {
     /// `None` for a provider being created.
-    pub id: Option<i64>,
-    pub municipality: &'a str,
+    pub id: Option<ProviderId>,
+    pub municipality: &'a MunicipalityCode,
 }
 
 /// Ministry and admin write any provider; a municipality the providers in its own
@@ -70,7 +73,10 @@ pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
 
 /// Only the ministry and admin register a provider anywhere; a municipality registers
 /// providers in its own municipality; provider staff cannot create providers.
-pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forbidden> {
+pub fn may_create_provider(
+    scope: &Scope,
+    municipality: &MunicipalityCode,
+) -> Result<(), Forbidden> {
     match scope {
         Scope::Provider(_) => Err(Forbidden("provider staff cannot register providers")),
         _ => may_write_provider(
@@ -87,7 +93,7 @@ pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forb
 /// client-level data; a client outside the caller's reach is "not found", never "forbidden".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientAccess {
-    Municipality(String),
+    Municipality(MunicipalityCode),
     All,
 }
 
@@ -102,7 +108,7 @@ pub fn client_read_access(scope: &Scope) -> Result<ClientAccess, Forbidden> {
 }
 
 /// Case work (creating and changing client records) is the case-owning municipality's.
-pub fn client_write_access(scope: &Scope) -> Result<String, Forbidden> {
+pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
     match scope {
         Scope::Municipality(code) => Ok(code.clone()),
         _ => Err(Forbidden(

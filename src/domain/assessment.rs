@@ -8,28 +8,29 @@ use serde::{Deserialize, Serialize};
 
 use super::DomainError;
 use super::client::TargetGroup;
+use super::codes::closed_set;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationType {
-    /// Pašvaldības sociālais dienests.
-    MunicipalSocialService,
-    /// Ilgstošas sociālās aprūpes un sociālās rehabilitācijas institūcija.
-    LongTermCareInstitution,
-    /// A planning region's specialist team: assesses needs but does not set a care level.
-    RegionalSpecialistTeam,
-    /// A service provider: does not set a care level.
-    ServiceProvider,
+closed_set! {
+    /// The kind of organisation that carried out an assessment.
+    pub enum OrganisationType {
+        /// Pašvaldības sociālais dienests.
+        MunicipalSocialService = "municipal_social_service",
+        /// Ilgstošas sociālās aprūpes un sociālās rehabilitācijas institūcija.
+        LongTermCareInstitution = "long_term_care_institution",
+        /// A planning region's specialist team: assesses needs but does not set a care level.
+        RegionalSpecialistTeam = "regional_specialist_team",
+        /// A service provider: does not set a care level.
+        ServiceProvider = "service_provider",
+    }
 }
 
-impl OrganisationType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrganisationType::MunicipalSocialService => "municipal_social_service",
-            OrganisationType::LongTermCareInstitution => "long_term_care_institution",
-            OrganisationType::RegionalSpecialistTeam => "regional_specialist_team",
-            OrganisationType::ServiceProvider => "service_provider",
-        }
+closed_set! {
+    /// Care levels I (least support) to IV (most), as Cabinet Regulation No. 138 sets them.
+    pub enum CareLevel {
+        I = "I",
+        Ii = "II",
+        Iii = "III",
+        Iv = "IV",
     }
 }
 
@@ -133,9 +134,9 @@ pub struct Instrument {
     /// Quality-of-life score range.
     pub quality_of_life: (i32, i32),
     /// Levels with the lowest total that reaches them, in ascending order of `min_total`.
-    pub thresholds: Vec<(String, i32)>,
+    pub thresholds: Vec<(CareLevel, i32)>,
     /// A single domain at or above this score raises the level to at least `floor_level`.
-    pub domain_floor: Option<(i32, String)>,
+    pub domain_floor: Option<(i32, CareLevel)>,
 }
 
 /// How a care level was reached, returned with every assessment.
@@ -145,10 +146,10 @@ pub struct Derivation {
     pub instrument_version: i32,
     pub total: i32,
     /// The level the total reached.
-    pub level_by_total: String,
+    pub level_by_total: CareLevel,
     /// The level raised by a single domain's score, when that happened.
-    pub raised_by_domain: Option<String>,
-    pub care_level: String,
+    pub raised_by_domain: Option<CareLevel>,
+    pub care_level: CareLevel,
 }
 
 /// Scores the three domains with `instrument` (INV-A07). Every domain of the instrument must
@@ -183,24 +184,28 @@ pub fn derive_care_level(
         return Err(DomainError::ScoresOutOfRange { errors });
     }
     let total: i32 = scores.values().sum();
-    let level_index = |level: &str| instrument.thresholds.iter().position(|(l, _)| l == level);
-    let by_total = instrument
+    let Some(by_total) = instrument
         .thresholds
         .iter()
         .rev()
         .find(|(_, min)| total >= *min)
         .or(instrument.thresholds.first())
-        .map(|(l, _)| l.clone())
-        .unwrap_or_default();
-    let raised = instrument.domain_floor.as_ref().and_then(|(score, floor)| {
-        let hits = scores.values().any(|s| s >= score);
-        (hits && level_index(floor) > level_index(&by_total)).then(|| floor.clone())
+        .map(|(level, _)| *level)
+    else {
+        return Err(DomainError::ScoresOutOfRange {
+            errors: vec![format!("{} defines no care levels", instrument.code)],
+        });
+    };
+    // Care levels are ordered I < II < III < IV.
+    let raised = instrument.domain_floor.and_then(|(score, floor)| {
+        let hits = scores.values().any(|s| *s >= score);
+        (hits && floor > by_total).then_some(floor)
     });
     Ok(Derivation {
         instrument: instrument.code.clone(),
         instrument_version: instrument.version,
         total,
-        care_level: raised.clone().unwrap_or_else(|| by_total.clone()),
+        care_level: raised.unwrap_or(by_total),
         level_by_total: by_total,
         raised_by_domain: raised,
     })
@@ -250,12 +255,12 @@ mod tests {
             .collect(),
             quality_of_life: (0, 100),
             thresholds: vec![
-                ("I".into(), 0),
-                ("II".into(), 4),
-                ("III".into(), 7),
-                ("IV".into(), 10),
+                (CareLevel::I, 0),
+                (CareLevel::Ii, 4),
+                (CareLevel::Iii, 7),
+                (CareLevel::Iv, 10),
             ],
-            domain_floor: Some((4, "III".into())),
+            domain_floor: Some((4, CareLevel::Iii)),
         }
     }
 

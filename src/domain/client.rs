@@ -3,77 +3,32 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::DomainError;
+use super::codes::closed_set;
 
-/// The three DI target groups (di-rules §2).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetGroup {
-    /// Orphan or child left without parental care.
-    OrphanOrNoParentalCare,
-    /// Child with functional impairments.
-    ChildWithFunctionalImpairment,
-    /// Adult with a mental disorder (intellectual disability or mental illness).
-    AdultWithMentalDisorder,
+closed_set! {
+    /// The three DI target groups (di-rules §2).
+    pub enum TargetGroup {
+        /// Orphan or child left without parental care.
+        OrphanOrNoParentalCare = "orphan_or_no_parental_care",
+        /// Child with functional impairments.
+        ChildWithFunctionalImpairment = "child_with_functional_impairment",
+        /// Adult with a mental disorder (intellectual disability or mental illness).
+        AdultWithMentalDisorder = "adult_with_mental_disorder",
+    }
 }
 
 impl TargetGroup {
-    pub const ALL: [TargetGroup; 3] = [
-        TargetGroup::OrphanOrNoParentalCare,
-        TargetGroup::ChildWithFunctionalImpairment,
-        TargetGroup::AdultWithMentalDisorder,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetGroup::OrphanOrNoParentalCare => "orphan_or_no_parental_care",
-            TargetGroup::ChildWithFunctionalImpairment => "child_with_functional_impairment",
-            TargetGroup::AdultWithMentalDisorder => "adult_with_mental_disorder",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-
     pub fn is_child(self) -> bool {
         self != TargetGroup::AdultWithMentalDisorder
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DiStatus {
-    InInstitution,
-    WaitingList,
-    InCommunity,
-}
-
-impl DiStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DiStatus::InInstitution => "in_institution",
-            DiStatus::WaitingList => "waiting_list",
-            DiStatus::InCommunity => "in_community",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::InInstitution, Self::WaitingList, Self::InCommunity]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+closed_set! {
+    /// Where a client stands in the DI process.
+    pub enum DiStatus {
+        InInstitution = "in_institution",
+        WaitingList = "waiting_list",
+        InCommunity = "in_community",
     }
 }
 

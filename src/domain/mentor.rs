@@ -5,29 +5,24 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
+use super::codes::closed_set;
 use super::policy::MENTOR_TRAININGS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ContractType {
-    /// Darba līgums.
-    Employment,
-    /// Uzņēmuma līgums.
-    Services,
+closed_set! {
+    /// How a mentor is engaged.
+    pub enum ContractType {
+        /// Darba līgums.
+        Employment = "employment",
+        /// Uzņēmuma līgums.
+        Services = "services",
+    }
 }
 
-impl ContractType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContractType::Employment => "employment",
-            ContractType::Services => "services",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Employment, Self::Services]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+closed_set! {
+    /// Who engages a mentor (SM-9).
+    pub enum EmployerKind {
+        Municipality = "municipality",
+        Region = "region",
     }
 }
 

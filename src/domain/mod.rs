@@ -1,10 +1,15 @@
-//! Pure DI rules: no actix, no diesel, no async. Each rule violation is one `DomainError`
+//! Pure DI rules: no actix, no async, no queries (diesel appears only as the derives that
+//! mark a value type as storable; `db/types.rs` says how). Each rule violation is one `DomainError`
 //! variant with a stable problem type.
+
+pub mod codes;
 
 pub mod access;
 pub mod assessment;
+pub mod audit;
 pub mod client;
 pub mod disclosure;
+pub mod ids;
 pub mod mentor;
 pub mod personal_code;
 pub mod placement;

@@ -5,15 +5,16 @@ use chrono::{Months, NaiveDate};
 
 use super::DomainError;
 use super::client::{DiStatus, TargetGroup, age_on};
+use super::codes::{ServiceTypeCode, TargetGroupCode};
 use super::policy::Policy;
 
 /// What a placement needs to know about the service.
 #[derive(Debug, Clone)]
 pub struct ServiceFacts<'a> {
-    pub service_type: &'a str,
+    pub service_type: &'a ServiceTypeCode,
     pub institutional: bool,
     pub active: bool,
-    pub target_groups: &'a [String],
+    pub target_groups: &'a [TargetGroupCode],
 }
 
 /// The service must be active and serve the client's target group; youth home residents
@@ -28,13 +29,13 @@ pub fn check_placement(
     if !service.active {
         return Err(DomainError::ServiceNotActive);
     }
-    if !service.target_groups.iter().any(|g| g == group.as_str()) {
+    if !service.target_groups.iter().any(|g| *g == *group.as_str()) {
         return Err(DomainError::TargetGroupNotServed {
             service_type: service.service_type.to_string(),
             target_groups: vec![group.as_str().to_string()],
         });
     }
-    if service.service_type == "youth_home" {
+    if service.service_type.is(ServiceTypeCode::YOUTH_HOME) {
         let age = age_on(birth_date, start);
         if age >= policy.youth_home_age_limit {
             return Err(DomainError::YouthHomeAge {

@@ -6,58 +6,25 @@
 use std::collections::BTreeSet;
 
 use super::DomainError;
+use super::codes::{ServiceTypeCode, TargetGroupCode, closed_set};
 
-/// Legal status of a provider (registry-and-indicators §9.2.3); the sector follows from it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum LegalStatus {
-    MunicipalInstitutionUnit,
-    MunicipalInstitution,
-    MunicipalAgency,
-    StateInstitution,
-    Company,
-    StateOwnedCompany,
-    MunicipalOwnedCompany,
-    Association,
-    Foundation,
-    ReligiousOrganisation,
+closed_set! {
+    /// Legal status of a provider (registry-and-indicators §9.2.3); the sector follows from it.
+    pub enum LegalStatus {
+        MunicipalInstitutionUnit = "municipal_institution_unit",
+        MunicipalInstitution = "municipal_institution",
+        MunicipalAgency = "municipal_agency",
+        StateInstitution = "state_institution",
+        Company = "company",
+        StateOwnedCompany = "state_owned_company",
+        MunicipalOwnedCompany = "municipal_owned_company",
+        Association = "association",
+        Foundation = "foundation",
+        ReligiousOrganisation = "religious_organisation",
+    }
 }
 
 impl LegalStatus {
-    pub const ALL: [LegalStatus; 10] = [
-        LegalStatus::MunicipalInstitutionUnit,
-        LegalStatus::MunicipalInstitution,
-        LegalStatus::MunicipalAgency,
-        LegalStatus::StateInstitution,
-        LegalStatus::Company,
-        LegalStatus::StateOwnedCompany,
-        LegalStatus::MunicipalOwnedCompany,
-        LegalStatus::Association,
-        LegalStatus::Foundation,
-        LegalStatus::ReligiousOrganisation,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LegalStatus::MunicipalInstitutionUnit => "municipal_institution_unit",
-            LegalStatus::MunicipalInstitution => "municipal_institution",
-            LegalStatus::MunicipalAgency => "municipal_agency",
-            LegalStatus::StateInstitution => "state_institution",
-            LegalStatus::Company => "company",
-            LegalStatus::StateOwnedCompany => "state_owned_company",
-            LegalStatus::MunicipalOwnedCompany => "municipal_owned_company",
-            LegalStatus::Association => "association",
-            LegalStatus::Foundation => "foundation",
-            LegalStatus::ReligiousOrganisation => "religious_organisation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-
     /// Municipal and state bodies and companies they own are public sector; a limited
     /// company is private; associations and foundations are NGOs.
     pub fn sector(self) -> Sector {
@@ -74,53 +41,23 @@ impl LegalStatus {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Sector {
-    Municipal,
-    State,
-    Ngo,
-    Private,
-    Religious,
-}
-
-impl Sector {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sector::Municipal => "municipal",
-            Sector::State => "state",
-            Sector::Ngo => "ngo",
-            Sector::Private => "private",
-            Sector::Religious => "religious",
-        }
+closed_set! {
+    /// The sector a provider belongs to.
+    pub enum Sector {
+        Municipal = "municipal",
+        State = "state",
+        Ngo = "ngo",
+        Private = "private",
+        Religious = "religious",
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderStatus {
-    Active,
-    Suspended,
-    Excluded,
-}
-
-impl ProviderStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderStatus::Active => "active",
-            ProviderStatus::Suspended => "suspended",
-            ProviderStatus::Excluded => "excluded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::Suspended, Self::Excluded]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+closed_set! {
+    /// A provider's standing in the register.
+    pub enum ProviderStatus {
+        Active = "active",
+        Suspended = "suspended",
+        Excluded = "excluded",
     }
 }
 
@@ -133,38 +70,50 @@ pub fn change_provider_status(from: ProviderStatus, to: ProviderStatus) -> Resul
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceStatus {
-    Planned,
-    Active,
-    Closed,
+closed_set! {
+    /// A service's life cycle.
+    pub enum ServiceStatus {
+        Planned = "planned",
+        Active = "active",
+        Closed = "closed",
+    }
 }
 
-impl ServiceStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceStatus::Planned => "planned",
-            ServiceStatus::Active => "active",
-            ServiceStatus::Closed => "closed",
-        }
+closed_set! {
+    /// Where a service type is delivered.
+    pub enum Setting {
+        /// Institutional care (long-term care institutions, state social care centres).
+        Institutional = "institutional",
+        /// Community-based service.
+        Community = "community",
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Planned, Self::Active, Self::Closed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+closed_set! {
+    /// The unit a service's price is given in.
+    pub enum PriceUnit {
+        PersonDay = "person_day",
+        Hour = "hour",
+        Month = "month",
+    }
+}
+
+closed_set! {
+    /// A local government's kind (2021 territorial reform).
+    pub enum MunicipalityKind {
+        /// Valstspilsēta (state city).
+        StateCity = "state_city",
+        /// Novads (municipality).
+        Municipality = "municipality",
     }
 }
 
 /// What the catalogue says about a service type.
 #[derive(Debug, Clone)]
 pub struct ServiceTypeRules {
-    pub code: String,
+    pub code: ServiceTypeCode,
     pub max_capacity: Option<i32>,
-    pub target_groups: BTreeSet<String>,
+    pub target_groups: BTreeSet<TargetGroupCode>,
 }
 
 /// A service as it would be stored after a create or an update.
@@ -172,7 +121,7 @@ pub struct ServiceTypeRules {
 pub struct ServiceState<'a> {
     pub capacity: i32,
     pub occupied: i32,
-    pub target_groups: &'a BTreeSet<String>,
+    pub target_groups: &'a BTreeSet<TargetGroupCode>,
     pub status: ServiceStatus,
     pub previous_status: Option<ServiceStatus>,
     pub provider_status: ProviderStatus,
@@ -190,7 +139,7 @@ pub fn check_service(rules: &ServiceTypeRules, s: &ServiceState<'_>) -> Result<(
         && s.capacity > limit
     {
         return Err(DomainError::CapacityAboveTypeLimit {
-            service_type: rules.code.clone(),
+            service_type: rules.code.to_string(),
             limit,
             capacity: s.capacity,
         });
@@ -203,18 +152,18 @@ pub fn check_service(rules: &ServiceTypeRules, s: &ServiceState<'_>) -> Result<(
     }
     if s.target_groups.is_empty() {
         return Err(DomainError::TargetGroupNotServed {
-            service_type: rules.code.clone(),
+            service_type: rules.code.to_string(),
             target_groups: Vec::new(),
         });
     }
     let unserved: Vec<String> = s
         .target_groups
         .difference(&rules.target_groups)
-        .cloned()
+        .map(ToString::to_string)
         .collect();
     if !unserved.is_empty() {
         return Err(DomainError::TargetGroupNotServed {
-            service_type: rules.code.clone(),
+            service_type: rules.code.to_string(),
             target_groups: unserved,
         });
     }
@@ -252,17 +201,17 @@ mod tests {
 
     fn rules(max: Option<i32>, groups: &[&str]) -> ServiceTypeRules {
         ServiceTypeRules {
-            code: "family_like_care_home".into(),
+            code: ServiceTypeCode::new("family_like_care_home"),
             max_capacity: max,
-            target_groups: groups.iter().map(|s| s.to_string()).collect(),
+            target_groups: groups.iter().copied().map(TargetGroupCode::new).collect(),
         }
     }
 
-    fn groups(g: &[&str]) -> BTreeSet<String> {
-        g.iter().map(|s| s.to_string()).collect()
+    fn groups(g: &[&str]) -> BTreeSet<TargetGroupCode> {
+        g.iter().copied().map(TargetGroupCode::new).collect()
     }
 
-    fn state<'a>(capacity: i32, target_groups: &'a BTreeSet<String>) -> ServiceState<'a> {
+    fn state<'a>(capacity: i32, target_groups: &'a BTreeSet<TargetGroupCode>) -> ServiceState<'a> {
         ServiceState {
             capacity,
             occupied: 0,

@@ -3,6 +3,15 @@
 
 use super::DomainError;
 use super::client::TargetGroup;
+use super::codes::closed_set;
+
+closed_set! {
+    /// A plan is drafted, then finalised; a final plan is never edited again.
+    pub enum PlanStatus {
+        Draft = "draft",
+        Final = "final",
+    }
+}
 
 /// A section of the plan: stable code, Latvian and English title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ impl Validity {
 
 /// Data dated `date` may reference municipality `code` only while it exists (SPEC §3).
 pub fn ensure_municipality_valid(
-    code: &str,
+    code: &crate::domain::codes::MunicipalityCode,
     validity: Validity,
     date: NaiveDate,
 ) -> Result<(), DomainError> {

@@ -1,0 +1,72 @@
+//! Typed path parameters: a handler's path says which record's id it takes, so a service id
+//! cannot reach a query for a client. Each struct documents its parameters in the OpenAPI.
+
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
+use crate::domain::ids::{
+    AssessmentId, AssignmentId, ClientId, MentorId, PlacementId, PlanId, ProviderId, ServiceId,
+};
+
+macro_rules! path_params {
+    ($($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty),+ $(,)? })+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+        #[into_params(parameter_in = Path)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)+
+        }
+    )+};
+}
+
+path_params! {
+    ProviderPath {
+        /// The provider's id.
+        id: ProviderId,
+    }
+    ServicePath {
+        /// The service's id.
+        id: ServiceId,
+    }
+    ClientPath {
+        /// The client's id.
+        id: ClientId,
+    }
+    ClientAssessmentPath {
+        /// The client's id.
+        id: ClientId,
+        /// The assessment's id.
+        assessment_id: AssessmentId,
+    }
+    ClientPlanPath {
+        /// The client's id.
+        id: ClientId,
+        /// The support plan's id.
+        plan_id: PlanId,
+    }
+    MentorPath {
+        /// The mentor's id.
+        id: MentorId,
+    }
+    AssignmentPath {
+        /// The assignment's id.
+        id: AssignmentId,
+    }
+    PlacementPath {
+        /// The placement's id.
+        id: PlacementId,
+    }
+    RegionPath {
+        /// The planning region's code.
+        code: RegionCode,
+    }
+    MunicipalityPath {
+        /// The municipality's code.
+        code: MunicipalityCode,
+    }
+    ServiceTypePath {
+        /// The service type's code.
+        code: ServiceTypeCode,
+    }
+}

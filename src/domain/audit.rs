@@ -1,0 +1,124 @@
+//! What the access audit records: the closed sets of audited actions and record kinds.
+
+use super::codes::closed_set;
+
+closed_set! {
+    /// An audited read or change of client-level data; `….replay` is a repeated creation
+    /// answered from its `Idempotency-Key` (a read of the record it created).
+    pub enum AuditAction {
+        ClientCreate = "client.create",
+        ClientCreateReplay = "client.create.replay",
+        ClientRead = "client.read",
+        ClientUpdate = "client.update",
+        ClientList = "client.list",
+        ClientSearch = "client.search",
+        ClientTransfer = "client.transfer",
+        ClientTransferReplay = "client.transfer.replay",
+        ClientTransfersRead = "client.transfers.read",
+        ClientAccessLogRead = "client.access_log.read",
+        AssessmentCreate = "assessment.create",
+        AssessmentCreateReplay = "assessment.create.replay",
+        AssessmentRead = "assessment.read",
+        AssessmentList = "assessment.list",
+        AssessmentDueList = "assessment.due.list",
+        SupportPlanCreate = "support_plan.create",
+        SupportPlanCreateReplay = "support_plan.create.replay",
+        SupportPlanRead = "support_plan.read",
+        SupportPlanUpdate = "support_plan.update",
+        SupportPlanList = "support_plan.list",
+        MentorAssignmentCreate = "mentor_assignment.create",
+        MentorAssignmentCreateReplay = "mentor_assignment.create.replay",
+        MentorAssignmentEnd = "mentor_assignment.end",
+        MentorAssignmentList = "mentor_assignment.list",
+        PlacementCreate = "placement.create",
+        PlacementCreateReplay = "placement.create.replay",
+        PlacementEnd = "placement.end",
+        PlacementList = "placement.list",
+        GapsClientsWithoutMentor = "gaps.clients_without_mentor",
+        GapsReassessmentsAfterTransition = "gaps.reassessments_after_transition",
+        GapsPlacementsPastTimeLimit = "gaps.placements_past_time_limit",
+    }
+}
+
+impl AuditAction {
+    /// The kind of record the action names: one per action, so a record and its replay
+    /// are always filed under the same kind.
+    pub fn record_type(self) -> RecordType {
+        use AuditAction as A;
+        match self {
+            A::ClientCreate
+            | A::ClientCreateReplay
+            | A::ClientRead
+            | A::ClientUpdate
+            | A::ClientList
+            | A::ClientSearch
+            | A::ClientTransfer
+            | A::ClientTransferReplay
+            | A::GapsClientsWithoutMentor
+            | A::GapsReassessmentsAfterTransition => RecordType::Client,
+            A::ClientTransfersRead => RecordType::ClientTransfer,
+            A::ClientAccessLogRead => RecordType::AccessLog,
+            A::AssessmentCreate
+            | A::AssessmentCreateReplay
+            | A::AssessmentRead
+            | A::AssessmentList
+            | A::AssessmentDueList => RecordType::Assessment,
+            A::SupportPlanCreate
+            | A::SupportPlanCreateReplay
+            | A::SupportPlanRead
+            | A::SupportPlanUpdate
+            | A::SupportPlanList => RecordType::SupportPlan,
+            A::MentorAssignmentCreate
+            | A::MentorAssignmentCreateReplay
+            | A::MentorAssignmentEnd
+            | A::MentorAssignmentList => RecordType::MentorAssignment,
+            A::PlacementCreate
+            | A::PlacementCreateReplay
+            | A::PlacementEnd
+            | A::PlacementList
+            | A::GapsPlacementsPastTimeLimit => RecordType::Placement,
+        }
+    }
+
+    /// The action a replay of this creation is audited as; `None` for an action that is
+    /// not a creation.
+    pub fn replay(self) -> Option<AuditAction> {
+        Some(match self {
+            AuditAction::ClientCreate => AuditAction::ClientCreateReplay,
+            AuditAction::ClientTransfer => AuditAction::ClientTransferReplay,
+            AuditAction::AssessmentCreate => AuditAction::AssessmentCreateReplay,
+            AuditAction::SupportPlanCreate => AuditAction::SupportPlanCreateReplay,
+            AuditAction::MentorAssignmentCreate => AuditAction::MentorAssignmentCreateReplay,
+            AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
+            _ => return None,
+        })
+    }
+}
+
+closed_set! {
+    /// The kind of record an audit entry names.
+    pub enum RecordType {
+        Client = "client",
+        ClientTransfer = "client_transfer",
+        AccessLog = "access_log",
+        Assessment = "assessment",
+        SupportPlan = "support_plan",
+        MentorAssignment = "mentor_assignment",
+        Placement = "placement",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_is_filed_under_the_record_kind_of_its_creation() {
+        for action in AuditAction::ALL {
+            if let Some(replay) = action.replay() {
+                assert_eq!(replay.record_type(), action.record_type(), "{action}");
+                assert_eq!(replay.as_str(), format!("{action}.replay"));
+            }
+        }
+    }
+}
