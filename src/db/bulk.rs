@@ -9,9 +9,93 @@
 use std::fmt::Write as _;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::Column;
 use diesel::connection::SimpleConnection;
 
+use super::schema;
 use super::{DbConnection, QueryResult};
+
+/// A table rows are loaded into, with its SQL name.
+pub trait BulkTable: diesel::Table + Default {
+    const NAME: &'static str;
+}
+
+/// `BulkTable` for tables of `schema`: the module `table!` generates is named after the table
+/// (the schema uses no `sql_name`; a test checks diesel renders the same name).
+macro_rules! bulk_tables {
+    ($($table:ident),+ $(,)?) => {
+        $(impl BulkTable for schema::$table::table {
+            const NAME: &'static str = stringify!($table);
+        })+
+
+        /// Every table rows are loaded into, parents before children.
+        pub const TABLES: &[&str] = &[$(stringify!($table)),+];
+
+        #[cfg(test)]
+        fn bulk_table_names() -> Vec<(&'static str, String)> {
+            vec![$((
+                stringify!($table),
+                diesel::debug_query::<diesel::pg::Pg, _>(&schema::$table::table).to_string(),
+            )),+]
+        }
+    };
+}
+
+bulk_tables!(
+    providers,
+    services,
+    service_target_groups,
+    service_search_terms,
+    clients,
+    assessments,
+    assessment_team_members,
+    assessment_service_types,
+    support_plans,
+    support_plan_sections,
+    mentors,
+    mentor_trainings,
+    mentor_assignments,
+    placements,
+    di_transitions,
+);
+
+/// The columns a [`BulkInsert`] writes: a tuple of diesel columns of one table, whose names
+/// come from the schema (`Column::NAME`).
+pub trait Columns {
+    type Table: BulkTable;
+    fn names() -> Vec<&'static str>;
+}
+
+macro_rules! tuple_columns {
+    ($($c:ident),+) => {
+        impl<T: BulkTable, $($c: Column<Table = T>),+> Columns for ($($c,)+) {
+            type Table = T;
+            fn names() -> Vec<&'static str> {
+                vec![$($c::NAME),+]
+            }
+        }
+    };
+}
+
+tuple_columns!(A, B);
+tuple_columns!(A, B, C);
+tuple_columns!(A, B, C, D);
+tuple_columns!(A, B, C, D, E);
+tuple_columns!(A, B, C, D, E, F);
+tuple_columns!(A, B, C, D, E, F, G);
+tuple_columns!(A, B, C, D, E, F, G, H);
+tuple_columns!(A, B, C, D, E, F, G, H, I);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S);
+tuple_columns!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, U);
 
 /// One value of a row.
 #[derive(Debug, Clone, Copy)]
@@ -96,15 +180,14 @@ pub struct BulkInsert {
 }
 
 impl BulkInsert {
-    /// `explicit_id`: the first column is the `id` identity column, given by the caller
-    /// (PostgreSQL needs `OVERRIDING SYSTEM VALUE`, and its sequence is moved past the
-    /// largest id by [`BulkInsert::finish`]).
-    pub fn new(
-        conn: &DbConnection,
-        table: &'static str,
-        columns: &[&str],
-        explicit_id: bool,
-    ) -> Self {
+    /// Rows of the columns `C` (a tuple such as `(mentors::id, mentors::given_name)`).
+    /// When they include `id`, the identity column is given by the caller (PostgreSQL needs
+    /// `OVERRIDING SYSTEM VALUE`, and its sequence is moved past the largest id by
+    /// [`BulkInsert::finish`]).
+    pub fn new<C: Columns>(conn: &DbConnection, _columns: C) -> Self {
+        let table = C::Table::NAME;
+        let columns = C::names();
+        let explicit_id = columns.contains(&"id");
         let postgres = matches!(conn, DbConnection::Postgres(_));
         let overriding = if explicit_id && postgres {
             " OVERRIDING SYSTEM VALUE"
@@ -203,6 +286,11 @@ impl BulkInsert {
         Ok(())
     }
 
+    /// The table the rows go to.
+    pub fn table(&self) -> &'static str {
+        self.table
+    }
+
     /// Rows appended so far.
     pub fn rows(&self) -> u64 {
         self.rows
@@ -223,7 +311,8 @@ impl BulkInsert {
 }
 
 /// The largest id of a table with an `id` column (0 when empty), to number new rows after it.
-pub fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+pub fn max_id<T: BulkTable>(conn: &mut DbConnection) -> QueryResult<i64> {
+    let table = T::NAME;
     use diesel::RunQueryDsl;
 
     #[derive(diesel::QueryableByName)]
@@ -239,7 +328,8 @@ pub fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 }
 
 /// Rows in a table.
-pub fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+pub fn count<T: BulkTable>(conn: &mut DbConnection) -> QueryResult<i64> {
+    let table = T::NAME;
     use diesel::RunQueryDsl;
 
     #[derive(diesel::QueryableByName)]
@@ -258,12 +348,11 @@ pub fn count(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 /// Written after the rows rather than with them: SQLite answers an insert whose foreign key
 /// points at a row later in the same statement by scanning the table for every row that
 /// follows, which turns a bulk load quadratic.
-pub fn link_to_next(
-    conn: &mut DbConnection,
-    table: &str,
-    column: &str,
-    ids: &[i64],
-) -> QueryResult<()> {
+pub fn link_to_next<C>(conn: &mut DbConnection, _column: C, ids: &[i64]) -> QueryResult<()>
+where
+    C: Column<Table: BulkTable>,
+{
+    let (table, column) = (C::Table::NAME, C::NAME);
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = format!("UPDATE {table} SET {column} = id + 1 WHERE id IN (");
         for (i, id) in chunk.iter().enumerate() {
@@ -351,4 +440,14 @@ pub fn restore_foreign_keys(conn: &mut DbConnection, keys: Vec<ForeignKey>) -> Q
 
 fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bulk_table_names_are_the_schema_names() {
+        for (name, rendered) in super::bulk_table_names() {
+            assert_eq!(rendered, format!("\"{name}\" -- binds: []"));
+        }
+    }
 }

@@ -1,0 +1,417 @@
+//! Placements and DI transitions: clients drawn to live in an institution get an
+//! institutional place (some moved from another), clients in the community a community
+//! service (some after leaving an institution, which is a DI transition), each within the
+//! capacity and rules of the service, nearest first ([`Vacancies`]).
+
+use std::collections::HashMap;
+
+use anyhow::bail;
+use chrono::NaiveDate;
+use rand::RngExt as _;
+use rand::rngs::ChaCha8Rng;
+
+use super::{Placement, Plan, Transition};
+use crate::demo::random::{
+    date, day_between, during, minus_days, minus_years, pick, plus_days, plus_years, rng_for,
+};
+use crate::demo::reference::IdBase;
+use crate::demo::rule;
+use crate::domain::client::{DiStatus, TargetGroup, age_on};
+use crate::domain::placement::{
+    ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
+};
+use crate::domain::registry::{ProviderStatus, ServiceState, ServiceStatus, check_service};
+
+const TRANSITION_REASON: &str = "Pāreja uz sabiedrībā balstītu pakalpojumu";
+const INSTITUTION_MOVE_REASON: &str = "Pārcelts uz citu institūciju";
+
+impl Plan<'_> {
+    pub(super) fn placements(&mut self, seed: u64, ids: &IdBase) -> anyhow::Result<()> {
+        let mut rng = rng_for(seed, "placements");
+        let mut vacancies = Vacancies::new(self);
+        for c in 0..self.clients.len() {
+            match self.clients[c].intended {
+                DiStatus::InInstitution => {
+                    self.place_in_institution(&mut rng, &mut vacancies, c, ids)?
+                }
+                DiStatus::InCommunity => {
+                    self.place_in_community(&mut rng, &mut vacancies, c, ids)?
+                }
+                DiStatus::WaitingList => {}
+            }
+            // The status that follows from the active placements (as the API derives it).
+            let client = &self.clients[c];
+            let active = self
+                .placements
+                .iter()
+                .rev()
+                .take_while(|p| p.client == c)
+                .filter(|p| p.ended_on.is_none());
+            let (mut institutional, mut community) = (false, false);
+            for p in active {
+                if p.institutional {
+                    institutional = true;
+                } else {
+                    community = true;
+                }
+            }
+            let before = match client.intended {
+                DiStatus::InCommunity => DiStatus::InCommunity,
+                _ => DiStatus::WaitingList,
+            };
+            self.clients[c].status = derive_di_status(before, institutional, community);
+        }
+        for (s, service) in self.services.iter().enumerate() {
+            let stype = &self.reference.types[service.service_type];
+            if service.occupied > service.capacity {
+                bail!("service {s} was overfilled");
+            }
+            rule(
+                check_service(
+                    &stype.rules,
+                    &ServiceState {
+                        capacity: service.capacity,
+                        occupied: service.occupied,
+                        target_groups: &service.groups,
+                        status: service.status,
+                        previous_status: None,
+                        provider_status: self.providers[service.provider].status,
+                    },
+                ),
+                "service occupancy",
+            )?;
+        }
+        Ok(())
+    }
+
+    fn facts(&self, s: usize) -> (ServiceFacts<'_>, Vec<String>) {
+        let service = &self.services[s];
+        let stype = &self.reference.types[service.service_type];
+        (
+            ServiceFacts {
+                service_type: &stype.code,
+                institutional: stype.institutional,
+                active: service.status == ServiceStatus::Active
+                    && self.providers[service.provider].status == ProviderStatus::Active,
+                target_groups: &[],
+            },
+            service.groups.iter().cloned().collect(),
+        )
+    }
+
+    /// Records a placement after the checks the API makes; returns its id.
+    fn add_placement(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        ids: &IdBase,
+        c: usize,
+        s: usize,
+        started_on: NaiveDate,
+        end: Option<(NaiveDate, &'static str)>,
+    ) -> anyhow::Result<i64> {
+        let client = &self.clients[c];
+        let (facts, groups) = self.facts(s);
+        let facts = ServiceFacts {
+            target_groups: &groups,
+            ..facts
+        };
+        rule(
+            check_placement(&self.policy, &facts, client.group, client.birth, started_on),
+            "placement",
+        )?;
+        let institutional = facts.institutional;
+        let limit = time_limit(&self.policy, facts.service_type, client.birth, started_on);
+        if end.is_none() {
+            let service = &mut self.services[s];
+            if service.occupied >= service.capacity {
+                bail!("placement into a full service");
+            }
+            service.occupied += 1;
+        }
+        let id = ids.placement + self.placements.len() as i64;
+        let created_at = during(rng, started_on.min(self.yesterday));
+        self.placements.push(Placement {
+            id,
+            client: c,
+            service: s,
+            institutional,
+            started_on,
+            ended_on: end.map(|(d, _)| d),
+            end_reason: end.map(|(_, r)| r),
+            time_limit: limit.map(|l| (l.rule, l.due_on)),
+            created_at,
+        });
+        Ok(id)
+    }
+
+    /// Earliest plausible start of a placement: adults as adults, children after birth.
+    fn placement_floor(&self, c: usize, not_before: NaiveDate) -> NaiveDate {
+        let client = &self.clients[c];
+        let grown = if client.group.is_child() {
+            plus_days(client.birth, 7)
+        } else {
+            plus_years(client.birth, 18)
+        };
+        grown.max(not_before).min(self.yesterday)
+    }
+
+    fn place_in_institution(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        vacancies: &mut Vacancies,
+        c: usize,
+        ids: &IdBase,
+    ) -> anyhow::Result<()> {
+        let client = &self.clients[c];
+        let floor = if client.group.is_child() && age_on(client.birth, self.today) <= 3 {
+            // Small children are placed for months, not years (INV-C06).
+            self.placement_floor(c, minus_days(self.today, 240))
+        } else {
+            self.placement_floor(c, date(2008, 1, 1))
+        };
+        let start = day_between(rng, floor, minus_days(self.yesterday, 30).max(floor));
+        let Some(s) = vacancies.take(self, rng, c, true, start, None) else {
+            return Ok(()); // no free institutional place: the client waits
+        };
+        if rng.random_bool(0.1) && start > plus_days(floor, 120) {
+            // Moved here from another institution.
+            let earlier = day_between(rng, floor, minus_days(start, 60));
+            if let Some(previous) = vacancies.history(self, rng, c, true, s) {
+                self.add_placement(
+                    rng,
+                    ids,
+                    c,
+                    previous,
+                    earlier,
+                    Some((start, INSTITUTION_MOVE_REASON)),
+                )?;
+            }
+        }
+        self.add_placement(rng, ids, c, s, start, None)?;
+        Ok(())
+    }
+
+    fn place_in_community(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        vacancies: &mut Vacancies,
+        c: usize,
+        ids: &IdBase,
+    ) -> anyhow::Result<()> {
+        let client = &self.clients[c];
+        let latest_assessment = client.assessed.last().copied().unwrap_or(self.yesterday);
+        let previous_assessment = client
+            .assessed
+            .iter()
+            .rev()
+            .nth(1)
+            .copied()
+            .unwrap_or(date(2022, 1, 1));
+        if rng.random_bool(0.45) {
+            // Moved from an institution: most were reassessed after the move (INV-A11).
+            let floor = self.placement_floor(c, date(2022, 1, 1));
+            let on = if rng.random_bool(0.8) || latest_assessment >= self.yesterday {
+                day_between(
+                    rng,
+                    minus_days(latest_assessment, 300)
+                        .max(plus_days(previous_assessment, 1))
+                        .max(floor),
+                    latest_assessment,
+                )
+            } else {
+                day_between(rng, plus_days(latest_assessment, 1), self.yesterday)
+            }
+            .max(floor)
+            .min(self.yesterday);
+            let institution_floor = self.placement_floor(c, minus_years(on, 10));
+            if on > plus_days(institution_floor, 30)
+                && let Some(institution) = vacancies.history(self, rng, c, true, usize::MAX)
+                && let Some(s) = vacancies.take(self, rng, c, false, on, None)
+            {
+                let since = day_between(rng, institution_floor, minus_days(on, 30));
+                // As the API records it: the institutional placement ends (the status stays
+                // in_institution with no active placement), then the community placement
+                // starts and the derived status moves to in_community: a DI transition.
+                self.add_placement(
+                    rng,
+                    ids,
+                    c,
+                    institution,
+                    since,
+                    Some((on, TRANSITION_REASON)),
+                )?;
+                let before = DiStatus::InInstitution;
+                let placement_id = self.add_placement(rng, ids, c, s, on, None)?;
+                let after = derive_di_status(before, false, true);
+                if !is_transition(before, after) {
+                    bail!("a move to the community must be a DI transition");
+                }
+                let created_at = during(rng, on);
+                self.transitions.push(Transition {
+                    id: ids.transition + self.transitions.len() as i64,
+                    client: c,
+                    on,
+                    placement_id,
+                    created_at,
+                });
+                if rng.random_bool(0.2) {
+                    let day = day_between(rng, on, self.yesterday);
+                    if let Some(s2) = vacancies.take(self, rng, c, false, day, Some(s)) {
+                        self.add_placement(rng, ids, c, s2, day, None)?;
+                    }
+                }
+                return Ok(());
+            }
+        }
+        if rng.random_bool(0.1) {
+            return Ok(()); // lives with family, no service yet
+        }
+        let floor = self.placement_floor(c, date(2016, 1, 1));
+        let start = day_between(rng, floor, self.yesterday);
+        let Some(s) = vacancies.take(self, rng, c, false, start, None) else {
+            return Ok(());
+        };
+        if rng.random_bool(0.15) && start > plus_days(floor, 90) {
+            let earlier = day_between(rng, floor, minus_days(start, 60));
+            let ended = day_between(rng, plus_days(earlier, 30), start);
+            if let Some(previous) = vacancies.history(self, rng, c, false, s) {
+                let reason = pick(rng, &self.words.placement_end_reasons).as_str();
+                self.add_placement(rng, ids, c, previous, earlier, Some((ended, reason)))?;
+            }
+        }
+        self.add_placement(rng, ids, c, s, start, None)?;
+        if rng.random_bool(0.2) {
+            let day = day_between(rng, start, self.yesterday);
+            if let Some(s2) = vacancies.take(self, rng, c, false, day, Some(s)) {
+                self.add_placement(rng, ids, c, s2, day, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Services with free places for each DI group and setting, nearest first (municipality,
+/// region, country). Full services drop out of the lists as they are met.
+pub(super) struct Vacancies {
+    local: HashMap<(usize, bool, usize), Vec<usize>>,
+    regional: HashMap<(usize, bool, usize), Vec<usize>>,
+    national: HashMap<(usize, bool), Vec<usize>>,
+    /// Every active service per group and setting, for past (ended) placements.
+    history: HashMap<(usize, bool), Vec<usize>>,
+}
+
+pub(in crate::demo) fn group_index(group: TargetGroup) -> usize {
+    TargetGroup::ALL
+        .iter()
+        .position(|g| *g == group)
+        .unwrap_or(0)
+}
+
+impl Vacancies {
+    fn new(plan: &Plan<'_>) -> Self {
+        let mut v = Vacancies {
+            local: HashMap::new(),
+            regional: HashMap::new(),
+            national: HashMap::new(),
+            history: HashMap::new(),
+        };
+        for (s, service) in plan.services.iter().enumerate() {
+            let (facts, _) = plan.facts(s);
+            if !facts.active {
+                continue;
+            }
+            let region = plan.reference.municipalities[service.municipality].region;
+            for g in &service.groups {
+                let Some(group) = TargetGroup::parse(g) else {
+                    continue;
+                };
+                let gi = group_index(group);
+                let inst = facts.institutional;
+                v.local
+                    .entry((gi, inst, service.municipality))
+                    .or_default()
+                    .push(s);
+                v.regional.entry((gi, inst, region)).or_default().push(s);
+                v.national.entry((gi, inst)).or_default().push(s);
+                v.history.entry((gi, inst)).or_default().push(s);
+            }
+        }
+        v
+    }
+
+    /// A service with a free place that accepts client `c` on `start` (and is not `except`).
+    fn take(
+        &mut self,
+        plan: &Plan<'_>,
+        rng: &mut ChaCha8Rng,
+        c: usize,
+        institutional: bool,
+        start: NaiveDate,
+        except: Option<usize>,
+    ) -> Option<usize> {
+        let client = &plan.clients[c];
+        let gi = group_index(client.group);
+        let m = client.municipality;
+        let r = plan.reference.municipalities[m].region;
+        for level in 0..3 {
+            let list = match level {
+                0 => self.local.get_mut(&(gi, institutional, m)),
+                1 => self.regional.get_mut(&(gi, institutional, r)),
+                _ => self.national.get_mut(&(gi, institutional)),
+            };
+            let Some(list) = list else { continue };
+            let mut tries = 0;
+            while !list.is_empty() && tries < 12 {
+                let k = rng.random_range(0..list.len());
+                let s = list[k];
+                let service = &plan.services[s];
+                if service.occupied >= service.capacity {
+                    list.swap_remove(k);
+                    continue;
+                }
+                tries += 1;
+                if Some(s) == except
+                    || plan
+                        .placements
+                        .iter()
+                        .rev()
+                        .take_while(|p| p.client == c)
+                        .any(|p| p.service == s && p.ended_on.is_none())
+                {
+                    continue;
+                }
+                let (facts, groups) = plan.facts(s);
+                let facts = ServiceFacts {
+                    target_groups: &groups,
+                    ..facts
+                };
+                if check_placement(&plan.policy, &facts, client.group, client.birth, start).is_ok()
+                {
+                    return Some(s);
+                }
+            }
+        }
+        None
+    }
+
+    /// An active service of the setting serving the client's group, other than `except`,
+    /// regardless of free places (for a placement that has ended).
+    fn history(
+        &self,
+        plan: &Plan<'_>,
+        rng: &mut ChaCha8Rng,
+        c: usize,
+        institutional: bool,
+        except: usize,
+    ) -> Option<usize> {
+        let gi = group_index(plan.clients[c].group);
+        let list = self.history.get(&(gi, institutional))?;
+        for _ in 0..8 {
+            let s = *pick(rng, list);
+            if s != except {
+                return Some(s);
+            }
+        }
+        None
+    }
+}

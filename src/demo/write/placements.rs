@@ -1,0 +1,74 @@
+//! Placements and the DI transitions they made.
+
+use super::Writer;
+use crate::db::bulk::BulkInsert;
+use crate::db::schema::{di_transitions, placements};
+use crate::demo::CREATED_BY;
+
+impl Writer<'_, '_> {
+    pub(in crate::demo) fn placements(&mut self) -> anyhow::Result<()> {
+        let plan = self.plan;
+        self.progress.start(
+            "placements",
+            (plan.placements.len() + plan.transitions.len()) as u64,
+        );
+        let mut insert = BulkInsert::new(
+            self.conn,
+            (
+                placements::id,
+                placements::client_id,
+                placements::service_id,
+                placements::institutional,
+                placements::started_on,
+                placements::ended_on,
+                placements::end_reason,
+                placements::time_limit_rule,
+                placements::time_limit_on,
+                placements::created_by,
+                placements::created_at,
+            ),
+        );
+        for (i, p) in plan.placements.iter().enumerate() {
+            insert.row(&[
+                p.id.into(),
+                plan.clients[p.client].id.into(),
+                plan.services[p.service].id.into(),
+                p.institutional.into(),
+                p.started_on.into(),
+                p.ended_on.into(),
+                p.end_reason.into(),
+                p.time_limit.map(|t| t.0).into(),
+                p.time_limit.map(|t| t.1).into(),
+                CREATED_BY.into(),
+                p.created_at.into(),
+            ]);
+            insert.end_group(self.conn)?;
+            self.progress.tick(i as u64 + 1);
+        }
+        self.done(insert)?;
+        let mut insert = BulkInsert::new(
+            self.conn,
+            (
+                di_transitions::id,
+                di_transitions::client_id,
+                di_transitions::transitioned_on,
+                di_transitions::placement_id,
+                di_transitions::created_at,
+            ),
+        );
+        for (i, t) in plan.transitions.iter().enumerate() {
+            insert.row(&[
+                t.id.into(),
+                plan.clients[t.client].id.into(),
+                t.on.into(),
+                t.placement_id.into(),
+                t.created_at.into(),
+            ]);
+            insert.end_group(self.conn)?;
+            self.progress.tick((plan.placements.len() + i + 1) as u64);
+        }
+        self.done(insert)?;
+        self.progress.finish();
+        Ok(())
+    }
+}
