@@ -70,7 +70,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "mentors", description = "Social mentors, trainings and assignments (at most five clients per mentor)"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
-        (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV); person counts of 1-4 are suppressed for ministry and regions"),
+        (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV); for ministry and regions, person counts below the configured threshold are suppressed (each response states the threshold in `suppression`)"),
         (name = "audit", description = "The access audit of client-level data"),
         (name = "operations", description = "Health checks and metrics")
     )
@@ -177,14 +177,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(placements::clients_without_mentor)
                 .service(placements::reassessments_after_transition)
                 .service(placements::placements_past_time_limit)
-                .service(stats::registry_stats)
-                .service(stats::client_stats)
-                .service(stats::transition_stats)
-                .service(stats::mentor_coverage_stats)
-                .service(stats::mentor_load_stats)
-                .service(stats::overdue_stats)
-                .service(stats::care_level_stats)
-                .service(stats::indicator_stats),
+                .configure(stats::routes),
         )
         .default_service(web::to(fallback));
 }

@@ -10,6 +10,7 @@ use super::schema::{
     providers, service_target_groups, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::client::DiStatus;
 
 /// One service as the registry statistics need it.
 #[derive(Debug, Clone, Queryable)]
@@ -58,8 +59,15 @@ pub fn service_facts(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<V
         .load(conn)
 }
 
-/// `(service id, target group)` for every service.
-pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+/// A target group a service serves.
+#[derive(Debug, Clone, Queryable)]
+pub struct ServiceGroup {
+    pub service_id: i64,
+    pub target_group: String,
+}
+
+/// The target groups of every service.
+pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<ServiceGroup>> {
     service_target_groups::table
         .select((
             service_target_groups::service_id,
@@ -68,15 +76,28 @@ pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>
         .load(conn)
 }
 
-/// `(municipality, planning region)` for every municipality.
-pub fn regions(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
-    municipalities::table
-        .select((municipalities::code, municipalities::planning_region))
-        .load(conn)
+/// A person count at municipality × target group × one more dimension (`value`, empty
+/// for a statistic without one).
+#[derive(Debug, Clone, Queryable)]
+pub struct CountFact {
+    pub municipality: String,
+    pub target_group: String,
+    pub value: String,
+    pub count: i64,
 }
 
-/// A count at municipality × target group × one more dimension.
-pub type CountFact = (String, String, String, i64);
+impl CountFact {
+    /// The facts of a count kept at municipality × target group only, with `value`.
+    fn with(rows: Vec<(String, String, i64)>, value: &str) -> impl Iterator<Item = CountFact> {
+        rows.into_iter()
+            .map(move |(municipality, target_group, count)| CountFact {
+                municipality,
+                target_group,
+                value: value.to_string(),
+                count,
+            })
+    }
+}
 
 /// Clients by municipality, target group and DI status.
 pub fn clients_by_status(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
@@ -108,17 +129,14 @@ pub fn transitions(
         .group_by((clients::municipality, clients::target_group))
         .select((clients::municipality, clients::target_group, count_star()))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(m, g, n)| (m, g, String::new(), n))
-        .collect())
+    Ok(CountFact::with(rows, "").collect())
 }
 
 /// Clients in the community by whether they have an active mentor (`with` / `without`).
 pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
     let base = || {
         clients::table
-            .filter(clients::di_status.eq("in_community"))
+            .filter(clients::di_status.eq(DiStatus::InCommunity.as_str()))
             .group_by((clients::municipality, clients::target_group))
             .select((clients::municipality, clients::target_group, count_star()))
     };
@@ -132,19 +150,22 @@ pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
     let without: Vec<(String, String, i64)> = base()
         .filter(diesel::dsl::not(clients::id.eq_any(mentored())))
         .load(conn)?;
-    Ok(with
-        .into_iter()
-        .map(|(m, g, n)| (m, g, "with".to_string(), n))
-        .chain(
-            without
-                .into_iter()
-                .map(|(m, g, n)| (m, g, "without".to_string(), n)),
-        )
+    Ok(CountFact::with(with, "with")
+        .chain(CountFact::with(without, "without"))
         .collect())
 }
 
-/// `(region, employer kind, employer code, active assignments, mentors)`.
-pub type LoadFact = (String, String, String, i32, i64);
+/// A number of mentors of one region and employer with the same load.
+#[derive(Debug, Clone, Queryable)]
+pub struct LoadFact {
+    pub region: String,
+    /// `municipality` or another kind of employer.
+    pub employer_kind: String,
+    pub employer_code: String,
+    /// Active assignments.
+    pub load: i32,
+    pub mentors: i64,
+}
 
 /// Mentors by region, employer and load.
 pub fn mentor_load(conn: &mut DbConnection) -> QueryResult<Vec<LoadFact>> {
@@ -174,10 +195,7 @@ pub fn overdue(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<Cou
         .group_by((clients::municipality, clients::target_group))
         .select((clients::municipality, clients::target_group, count_star()))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(m, g, n)| (m, g, String::new(), n))
-        .collect())
+    Ok(CountFact::with(rows, "").collect())
 }
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(

@@ -1,0 +1,230 @@
+//! One endpoint per [`Statistic`]: its actix resource, its handler and its OpenAPI
+//! operation, all generated from the descriptor.
+
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
+use utoipa::openapi::content::Content;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
+    Paths,
+};
+use utoipa::openapi::response::{ResponseBuilder, Responses, ResponsesBuilder};
+use utoipa::openapi::schema::SchemaFormat;
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{KnownFormat, ObjectBuilder, Ref, RefOr, Required, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
+use utoipa_actix_web::OpenApiFactory;
+
+use super::context::{Context, Labels, StatsQuery, stats_scope};
+use super::table::{StatsTable, Table, render, respond};
+use super::{Dimension, MetricClass, Statistic};
+use crate::api::lang::Lang;
+use crate::api::problems as p;
+use crate::auth::AuthUser;
+use crate::db::Db;
+use crate::domain::policy::Policy;
+use crate::error::ApiResult;
+
+/// A statistic as a service: registered with `.service(..)` like a handler function.
+pub struct Endpoint(pub &'static Statistic);
+
+impl HttpServiceFactory for Endpoint {
+    fn register(self, config: &mut AppService) {
+        let statistic = self.0;
+        // As `#[get]` would: other methods fall through to the API's 405 with `Allow`.
+        let resource = web::resource(statistic.path)
+            .name(statistic.operation_id)
+            .guard(guard::Get())
+            .to(
+                move |req: HttpRequest,
+                      db: web::Data<Db>,
+                      policy: web::Data<Policy>,
+                      user: AuthUser,
+                      lang: Lang,
+                      query: web::Query<StatsQuery>| {
+                    handle(statistic, req, db, policy, user, lang, query.into_inner())
+                },
+            );
+        HttpServiceFactory::register(resource, config);
+    }
+}
+
+/// The handler every statistic shares: refuse what it does not apply, decide the caller's
+/// area, run its query, render with disclosure control, answer JSON or CSV.
+async fn handle(
+    statistic: &'static Statistic,
+    req: HttpRequest,
+    db: web::Data<Db>,
+    policy: web::Data<Policy>,
+    user: AuthUser,
+    lang: Lang,
+    query: StatsQuery,
+) -> ApiResult<HttpResponse> {
+    query.only(statistic.filters)?;
+    let scope = stats_scope(&user.scope, query.region.as_deref())?;
+    let dims = Dimension::parse_group_by(
+        query.group_by.as_deref(),
+        statistic.dimensions,
+        statistic.default_group_by,
+    )?;
+    let apply = scope.suppress;
+    let threshold = policy.suppression_threshold;
+    let mentor_capacity = policy.mentor_capacity;
+    let format = query.format.clone();
+    let (table, labels) = db
+        .run(move |conn| -> ApiResult<_> {
+            let labels = Labels::load(conn, lang)?;
+            let context = Context {
+                dims,
+                query,
+                scope,
+                labels,
+                mentor_capacity,
+            };
+            let mut table = Table::new(context.dims.clone(), statistic.metrics);
+            (statistic.query)(conn, &context, &mut table)?;
+            Ok((table, context.labels))
+        })
+        .await?;
+    respond(
+        &req,
+        format.as_deref(),
+        lang,
+        render(table, &labels, apply, threshold),
+    )
+}
+
+impl OpenApiFactory for Endpoint {
+    fn paths(&self) -> Paths {
+        Paths::builder()
+            .path(
+                self.0.path,
+                PathItem::new(HttpMethod::Get, operation(self.0)),
+            )
+            .build()
+    }
+
+    fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((StatsTable::name().into_owned(), StatsTable::schema()));
+        <StatsTable as ToSchema>::schemas(schemas);
+        let dimensions = self.0.filters.iter().filter_map(|f| f.dimension());
+        schemas.extend(dimensions.filter_map(Dimension::values));
+    }
+}
+
+fn operation(statistic: &Statistic) -> Operation {
+    OperationBuilder::new()
+        .tag("statistics")
+        .summary(Some(statistic.summary))
+        .description(Some(description(statistic)))
+        .operation_id(Some(statistic.operation_id))
+        .parameters(Some(parameters(statistic)))
+        .responses(responses())
+        .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+        .build()
+}
+
+/// The text every statistic's operation carries, from its descriptor.
+fn description(statistic: &Statistic) -> String {
+    let mut text = String::new();
+    if !statistic.notes.is_empty() {
+        text.push_str(statistic.notes);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "Dimensions: {} (default: {}).",
+        Dimension::join(statistic.dimensions, ", "),
+        Dimension::join(statistic.default_group_by, ", ")
+    ));
+    let filters: Vec<&str> = ["region", "municipality"]
+        .into_iter()
+        .chain(statistic.filters.iter().map(|f| f.name()))
+        .collect();
+    text.push_str(&format!(" Filters: {}.", filters.join(", ")));
+    let metrics: Vec<String> = statistic
+        .metrics
+        .iter()
+        .map(|m| {
+            let class = match m.class {
+                MetricClass::Persons => {
+                    "a person count, suppressed below the threshold for ministry and regions"
+                        .to_string()
+                }
+                MetricClass::Registry => "a registry count, never suppressed".to_string(),
+                MetricClass::HiddenWith(source) => format!("hidden wherever `{source}` is"),
+            };
+            format!("`{}` ({class})", m.name)
+        })
+        .collect();
+    text.push_str(&format!(" Metrics: {}.", metrics.join("; ")));
+    text
+}
+
+fn query_param(name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+/// `group_by`, the statistic's filters, the area, `format` and `Accept-Language`.
+fn parameters(statistic: &Statistic) -> Vec<Parameter> {
+    let mut parameters = vec![query_param(
+        "group_by",
+        &format!(
+            "Comma-separated dimensions: {} (default: {}).",
+            Dimension::join(statistic.dimensions, ", "),
+            Dimension::join(statistic.default_group_by, ",")
+        ),
+        string().pattern(Some(Dimension::pattern(statistic.dimensions))),
+    )];
+    parameters.extend(statistic.filters.iter().map(|filter| {
+        let schema: RefOr<Schema> = match filter.dimension().and_then(Dimension::values) {
+            Some((name, _)) => Ref::from_schema_name(name).into(),
+            None if filter.dimension().is_some() => string().into(),
+            None => string()
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                .into(),
+        };
+        query_param(filter.name(), filter.description(), schema)
+    }));
+    parameters.push(query_param(
+        "region",
+        "Planning region code (a region's own statistics are always of its region).",
+        string(),
+    ));
+    parameters.push(query_param("municipality", "Municipality code.", string()));
+    parameters.push(query_param(
+        "format",
+        "`json` (default) or `csv`; `Accept: text/csv` works too.",
+        string().pattern(Some("^(json|csv)$")),
+    ));
+    parameters.extend(Lang::into_params(|| None));
+    parameters
+}
+
+fn responses() -> Responses {
+    let problem = |(name, _): (&str, _)| Ref::from_response_name(name);
+    ResponsesBuilder::new()
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The aggregate table")
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name(StatsTable::name()))),
+                )
+                .content("text/csv", Content::new(Some(string()))),
+        )
+        .response("400", problem(p::BadRequest::response()))
+        .response("401", problem(p::Unauthorized::response()))
+        .response("403", problem(p::Forbidden::response()))
+        .build()
+}

@@ -1,0 +1,103 @@
+//! The register's statistic: providers, services, places and occupancy on a date.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::Dimension::{Municipality, Region, Sector, ServiceType, Status, TargetGroup};
+use super::{Filter, Metric, MetricClass, Statistic};
+use crate::db::stats as q;
+
+pub static REGISTRY: Statistic = Statistic {
+    path: "/stats/registry",
+    operation_id: "registry_stats",
+    summary: "The register: providers, services, municipalities offering them, places, occupancy and vacancies.",
+    notes: "With `target_group`, a service counts once in each group it serves, so groups do not \
+add up to the total. Occupancy counts persons: suppressed for ministry and regions like every \
+person count, and vacancies with it.",
+    dimensions: &[
+        Region,
+        Municipality,
+        ServiceType,
+        TargetGroup,
+        Sector,
+        Status,
+    ],
+    default_group_by: &[ServiceType],
+    filters: &[
+        Filter::TargetGroup,
+        Filter::ServiceType,
+        Filter::Sector,
+        Filter::Status,
+        Filter::AsOf,
+    ],
+    metrics: &[
+        Metric::registry("providers"),
+        Metric::registry("services"),
+        Metric::registry("municipalities"),
+        Metric::registry("capacity"),
+        Metric::persons("occupied"),
+        Metric {
+            name: "vacancies",
+            class: MetricClass::HiddenWith("occupied"),
+        },
+    ],
+    query: |conn, context, table| {
+        let facts = q::service_facts(conn, context.as_of())?;
+        let needs_groups =
+            context.dims.contains(&TargetGroup) || context.query.target_group.is_some();
+        let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+        if needs_groups {
+            for g in q::service_groups(conn)? {
+                groups.entry(g.service_id).or_default().push(g.target_group);
+            }
+        }
+        // Per output cell: services, capacity, occupied, and the distinct providers and
+        // municipalities.
+        type Cell = (i64, i64, i64, BTreeSet<i64>, BTreeSet<String>);
+        let mut cells: BTreeMap<Vec<String>, Cell> = BTreeMap::new();
+        let none = vec![String::new()];
+        for f in &facts {
+            if !context.in_area(&f.municipality)
+                || !context.admits(ServiceType, &f.service_type)
+                || !context.admits(Sector, &f.sector)
+                || !context.admits(Status, &f.status)
+            {
+                continue;
+            }
+            // Without target groups in play, `groups` is empty and each service counts once.
+            let service_groups = groups.get(&f.id).unwrap_or(&none);
+            for group in service_groups {
+                if !context.admits(TargetGroup, group) {
+                    continue;
+                }
+                let key = context.key(|d| match d {
+                    Region => context.labels.region_of(&f.municipality).to_string(),
+                    Municipality => f.municipality.clone(),
+                    ServiceType => f.service_type.clone(),
+                    TargetGroup => group.clone(),
+                    Sector => f.sector.clone(),
+                    Status => f.status.clone(),
+                    _ => String::new(),
+                });
+                let cell = cells.entry(key).or_default();
+                cell.0 += 1;
+                cell.1 += i64::from(f.capacity);
+                cell.2 += i64::from(f.occupied);
+                cell.3.insert(f.provider_id);
+                cell.4.insert(f.municipality.clone());
+            }
+        }
+        let distinct = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        for (key, (services, capacity, occupied, providers, municipalities)) in cells {
+            let values = [
+                distinct(providers.len()),
+                services,
+                distinct(municipalities.len()),
+                capacity,
+                occupied,
+                capacity - occupied,
+            ];
+            table.add(key, &values);
+        }
+        Ok(())
+    },
+};
