@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -15,11 +14,10 @@ use super::common::{self, Created, IdempotencyKey, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
-use crate::auth::AuthUser;
 use crate::db::assessments::{
     self as q, AssessmentEntry, InstrumentEntry, NewAssessment, TeamMemberRow,
 };
-use crate::db::{Db, audit, clients, reference};
+use crate::db::{Db, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::assessment::CareLevel;
@@ -28,7 +26,6 @@ use crate::domain::assessment::{
     derive_care_level, next_reassessment_due,
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::policy::Policy;

@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -12,7 +11,6 @@ use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
-use crate::auth::AuthUser;
 use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
 use crate::db::{Db, audit};
 use crate::domain::DomainError;

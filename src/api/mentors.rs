@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -14,7 +13,7 @@ use super::problems as p;
 use super::providers::validate_phone;
 use crate::auth::AuthUser;
 use crate::db::mentors::{self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry};
-use crate::db::{Db, DbConnection, audit, clients, reference};
+use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access,

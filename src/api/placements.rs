@@ -4,7 +4,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -13,15 +12,14 @@ use super::common::{self, Created, IdempotencyKey};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, PlacementPath, ServicePath};
 use super::problems as p;
-use crate::auth::AuthUser;
-use crate::db::placements::{self as q, NewPlacement, PlacementRow, PlacementView};
-use crate::db::{Db, DbConnection, audit, clients, reference, services};
+use crate::db::placements::{self as q, NewPlacement, PlacementView};
+use crate::db::{Db, DbConnection, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::placement::{

@@ -11,7 +11,6 @@ use super::lang::{Lang, Localized};
 use super::paths::{MunicipalityPath, RegionPath, ServiceTypePath};
 use crate::db::{self, Db, reference as q};
 use crate::domain::codes::*;
-use crate::domain::ids::*;
 use crate::domain::registry::{MunicipalityKind, PriceUnit, Setting};
 use crate::error::ApiResult;
 

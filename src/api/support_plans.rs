@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -15,14 +14,12 @@ use super::common::{self, Created, IdempotencyKey, IfMatch};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
-use crate::auth::AuthUser;
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
-use crate::db::{Db, DbConnection, assessments, audit, clients};
+use crate::db::{Db, DbConnection, assessments, clients};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::audit::AuditAction;
 use crate::domain::client::TargetGroup;
-use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{

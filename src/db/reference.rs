@@ -11,7 +11,6 @@ use super::schema::{
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::codes::*;
-use crate::domain::ids::*;
 use crate::domain::registry::{MunicipalityKind, PriceUnit, Setting};
 use crate::domain::validity::Validity;
 

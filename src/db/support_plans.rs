@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::schema::{support_plan_sections, support_plans};
 use super::{DbConnection, MultiBackend, QueryResult};
-use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
 

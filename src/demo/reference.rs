@@ -18,6 +18,7 @@ use crate::db::schema::{
     placements, providers, services, support_plans,
 };
 use crate::domain::assessment::Instrument;
+use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
 use crate::domain::policy::MENTOR_TRAININGS;
 use crate::domain::registry::ServiceTypeRules;
 use crate::domain::validity::Validity;
@@ -39,7 +40,7 @@ pub(super) struct Region {
 }
 
 pub(super) struct ServiceType {
-    pub code: String,
+    pub code: ServiceTypeCode,
     pub label_lv: String,
     pub label_en: String,
     pub institutional: bool,
@@ -47,7 +48,7 @@ pub(super) struct ServiceType {
     /// The default price unit and its usual range.
     pub price: Option<(String, PriceRange)>,
     /// Served target groups, catalogue order.
-    pub groups: Vec<String>,
+    pub groups: Vec<TargetGroupCode>,
     pub rules: ServiceTypeRules,
     pub params: &'static TypeParams,
 }
@@ -70,8 +71,8 @@ impl Reference {
         let mut regions = Vec::new();
         for r in reference::list_planning_regions(conn)? {
             regions.push(Region {
-                short_name: catalogue.region_name(&r.code)?,
-                code: r.code,
+                short_name: catalogue.region_name(r.code.as_str())?,
+                code: r.code.to_string(),
                 municipalities: Vec::new(),
                 weight: 0,
             });
@@ -88,14 +89,14 @@ impl Reference {
         for row in rows {
             let region = regions
                 .iter()
-                .position(|r| r.code == row.planning_region)
+                .position(|r| r.code == row.planning_region.as_str())
                 .with_context(|| format!("municipality {} without its region", row.code))?;
-            let weight = catalogue.population(&row.code)?;
+            let weight = catalogue.population(row.code.as_str())?;
             regions[region].municipalities.push(municipalities.len());
             regions[region].weight += weight;
             municipalities.push(Municipality {
                 validity: row.validity(),
-                code: row.code,
+                code: row.code.to_string(),
                 name: row.name_lv,
                 region,
                 weight,
@@ -114,11 +115,11 @@ impl Reference {
         let mut types = Vec::new();
         for e in reference::list_service_types(conn, &ServiceTypeFilter::default())? {
             let price = match e.row.default_price_unit {
-                Some(unit) => Some((catalogue.price(&unit)?, unit)),
+                Some(unit) => Some((catalogue.price(unit.as_str())?, unit.as_str().to_string())),
                 None => None,
             };
             types.push(ServiceType {
-                params: catalogue.service_type(&e.row.code)?,
+                params: catalogue.service_type(e.row.code.as_str())?,
                 rules: ServiceTypeRules {
                     code: e.row.code.clone(),
                     max_capacity: e.row.max_capacity,
@@ -127,7 +128,7 @@ impl Reference {
                 code: e.row.code,
                 label_lv: e.row.label_lv,
                 label_en: e.row.label_en,
-                institutional: e.row.setting == "institutional",
+                institutional: e.row.setting == crate::domain::registry::Setting::Institutional,
                 di_alternative: e.row.is_di_alternative,
                 price: price.map(|(range, unit)| (unit, range)),
                 groups: e.target_groups,
@@ -138,11 +139,11 @@ impl Reference {
             .instrument;
         let roles: HashSet<String> = reference::list_specialist_roles(conn)?
             .into_iter()
-            .map(|r| r.code)
+            .map(|r| r.code.to_string())
             .collect();
         let programmes: HashSet<String> = reference::list_training_programmes(conn)?
             .into_iter()
-            .map(|p| p.code)
+            .map(|p| p.code.to_string())
             .collect();
         for (programme, _) in MENTOR_TRAININGS {
             if !programmes.contains(programme) {
@@ -162,7 +163,7 @@ impl Reference {
     pub fn type_index(&self, code: &str) -> anyhow::Result<usize> {
         self.types
             .iter()
-            .position(|t| t.code == code)
+            .position(|t| t.code.is(code))
             .with_context(|| format!("service type {code} is missing from the catalogue"))
     }
 }

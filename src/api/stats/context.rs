@@ -97,12 +97,12 @@ pub fn stats_scope(scope: &Scope, requested_region: Option<&str>) -> ApiResult<S
         Scope::National => Ok(area(None, None, true)),
         Scope::Admin => Ok(area(None, None, false)),
         Scope::Region(own) => {
-            if requested_region.is_some_and(|r| r != own) {
+            if requested_region.is_some_and(|r| r != own.as_str()) {
                 return Err(Forbidden("a planning region sees its own region's statistics").into());
             }
-            Ok(area(Some(own), None, true))
+            Ok(area(Some(&own.to_string()), None, true))
         }
-        Scope::Municipality(own) => Ok(area(None, Some(own), false)),
+        Scope::Municipality(own) => Ok(area(None, Some(&own.to_string()), false)),
         Scope::Provider(_) => {
             Err(Forbidden("statistics are for municipalities, regions and the ministry").into())
         }
@@ -129,23 +129,33 @@ impl Labels {
             names.insert((dimension, code.to_string()), lang.pick(lv, en).to_string());
         };
         for r in reference::list_planning_regions(conn)? {
-            name(Dimension::Region, &r.code, &r.name_lv, &r.name_en);
+            name(Dimension::Region, r.code.as_str(), &r.name_lv, &r.name_en);
         }
         let mut region_of = HashMap::new();
         for m in reference::list_municipalities(conn, &Default::default())? {
-            name(Dimension::Municipality, &m.code, &m.name_lv, &m.name_en);
-            region_of.insert(m.code, m.planning_region);
+            name(
+                Dimension::Municipality,
+                m.code.as_str(),
+                &m.name_lv,
+                &m.name_en,
+            );
+            region_of.insert(m.code.to_string(), m.planning_region.to_string());
         }
         for s in reference::list_service_types(conn, &Default::default())? {
             name(
                 Dimension::ServiceType,
-                &s.row.code,
+                s.row.code.as_str(),
                 &s.row.label_lv,
                 &s.row.label_en,
             );
         }
         for g in reference::list_target_groups(conn, None)? {
-            name(Dimension::TargetGroup, &g.code, &g.label_lv, &g.label_en);
+            name(
+                Dimension::TargetGroup,
+                g.code.as_str(),
+                &g.label_lv,
+                &g.label_en,
+            );
         }
         Ok(Labels { region_of, names })
     }

@@ -16,6 +16,7 @@ use crate::demo::random::{
 use crate::demo::reference::IdBase;
 use crate::demo::rule;
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
+use crate::domain::codes::MunicipalityCode;
 use crate::domain::personal_code::{PersonalCode, synthetic_legacy, synthetic_new};
 use crate::domain::validity::ensure_municipality_valid;
 
@@ -78,7 +79,11 @@ impl Plan<'_> {
                 .min(first);
             let m = &self.reference.municipalities[municipality];
             rule(
-                ensure_municipality_valid(&m.code, m.validity, created_on),
+                ensure_municipality_valid(
+                    &MunicipalityCode::new(m.code.as_str()),
+                    m.validity,
+                    created_on,
+                ),
                 "client",
             )?;
             let created_at = during(&mut rng, created_on);

@@ -21,6 +21,7 @@ use super::random::{Weighted, date, minus_days, pick};
 use super::reference::{IdBase, Municipality, Reference};
 use super::words::Words;
 use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::TargetGroupCode;
 use crate::domain::mentor::ContractType;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::policy::Policy;
@@ -58,7 +59,7 @@ pub(super) struct Service {
     pub status: ServiceStatus,
     pub price: Option<(i64, String)>,
     pub closed_on: Option<NaiveDate>,
-    pub groups: BTreeSet<String>,
+    pub groups: BTreeSet<TargetGroupCode>,
     pub created_at: NaiveDateTime,
 }
 

@@ -17,6 +17,7 @@ use crate::demo::random::{
 use crate::demo::reference::IdBase;
 use crate::demo::rule;
 use crate::domain::client::{DiStatus, TargetGroup, age_on};
+use crate::domain::codes::TargetGroupCode;
 use crate::domain::placement::{
     ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
 };
@@ -84,7 +85,7 @@ impl Plan<'_> {
         Ok(())
     }
 
-    fn facts(&self, s: usize) -> (ServiceFacts<'_>, Vec<String>) {
+    fn facts(&self, s: usize) -> (ServiceFacts<'_>, Vec<TargetGroupCode>) {
         let service = &self.services[s];
         let stype = &self.reference.types[service.service_type];
         (
@@ -120,7 +121,12 @@ impl Plan<'_> {
             "placement",
         )?;
         let institutional = facts.institutional;
-        let limit = time_limit(&self.policy, facts.service_type, client.birth, started_on);
+        let limit = time_limit(
+            &self.policy,
+            facts.service_type.as_str(),
+            client.birth,
+            started_on,
+        );
         if end.is_none() {
             let service = &mut self.services[s];
             if service.occupied >= service.capacity {
@@ -322,7 +328,7 @@ impl Vacancies {
             }
             let region = plan.reference.municipalities[service.municipality].region;
             for g in &service.groups {
-                let Some(group) = TargetGroup::parse(g) else {
+                let Some(group) = TargetGroup::parse(g.as_str()) else {
                     continue;
                 };
                 let gi = group_index(group);

@@ -15,6 +15,8 @@ use crate::demo::random::{
 use crate::demo::rule;
 use crate::demo::words::{genitive, slug};
 use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::MunicipalityCode;
+use crate::domain::codes::TargetGroupCode;
 use crate::domain::registry::{
     LegalStatus, ProviderStatus, Sector, ServiceState, ServiceStatus, check_service,
 };
@@ -116,7 +118,11 @@ impl Plan<'_> {
             }
             .min(self.yesterday);
             rule(
-                ensure_municipality_valid(&m.code, m.validity, registered_on),
+                ensure_municipality_valid(
+                    &MunicipalityCode::new(m.code.as_str()),
+                    m.validity,
+                    registered_on,
+                ),
                 "provider",
             )?;
             let suspended = i >= n_mun + n_regions && rng.random_bool(0.05);
@@ -205,10 +211,12 @@ impl Plan<'_> {
             let mut candidates: Vec<(usize, u64)> = Vec::new();
             for (code, w) in type_weights {
                 let t = reference.type_index(code)?;
-                if groups
-                    .iter()
-                    .all(|g| reference.types[t].rules.target_groups.contains(*g))
-                {
+                if groups.iter().all(|g| {
+                    reference.types[t]
+                        .rules
+                        .target_groups
+                        .contains(&TargetGroupCode::new(*g))
+                }) {
                     candidates.push((t, *w));
                 }
             }
@@ -219,7 +227,8 @@ impl Plan<'_> {
             let mut capacity: i64 = 0;
             while capacity < target {
                 let t = candidates[pick_type.pick(&mut rng)].0;
-                let forced: BTreeSet<String> = groups.iter().map(|g| g.to_string()).collect();
+                let forced: BTreeSet<TargetGroupCode> =
+                    groups.iter().copied().map(TargetGroupCode::new).collect();
                 let s = self.new_service(&mut rng, t, forced, true, base_id)?;
                 capacity += i64::from(self.services[s].capacity);
             }
@@ -253,7 +262,7 @@ impl Plan<'_> {
         &mut self,
         rng: &mut ChaCha8Rng,
         t: usize,
-        forced: BTreeSet<String>,
+        forced: BTreeSet<TargetGroupCode>,
         needed: bool,
         base_id: i64,
     ) -> anyhow::Result<usize> {
@@ -289,7 +298,7 @@ impl Plan<'_> {
         let m = &reference.municipalities[municipality];
         let mut groups = forced;
         for g in &stype.groups {
-            let is_di = TargetGroup::parse(g).is_some();
+            let is_di = TargetGroup::parse(g.as_str()).is_some();
             if rng.random_bool(if is_di { 0.8 } else { 0.35 }) {
                 groups.insert(g.clone());
             }
@@ -338,14 +347,18 @@ impl Plan<'_> {
         )
         .min(self.yesterday);
         rule(
-            ensure_municipality_valid(&m.code, m.validity, created_on),
+            ensure_municipality_valid(
+                &MunicipalityCode::new(m.code.as_str()),
+                m.validity,
+                created_on,
+            ),
             "service",
         )?;
         let closed_on = (status == ServiceStatus::Closed)
             .then(|| day_between(rng, plus_days(created_on, 30), self.yesterday))
             .map(|d| d.min(self.yesterday).max(created_on));
         let quoted = pick(rng, &self.words.place_names);
-        let (name, name_en) = if stype.code == "state_social_care_centre" {
+        let (name, name_en) = if stype.code.is("state_social_care_centre") {
             let region = reference.regions[m.region].short_name;
             (
                 format!("VSAC \"{region}\" filiāle \"{quoted}\""),

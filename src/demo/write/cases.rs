@@ -17,11 +17,13 @@ use crate::demo::plan::group_index;
 use crate::demo::random::{during, pick, plus_days, rng_for};
 use crate::demo::{CREATED_BY, rule};
 use crate::domain::DomainError;
+use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
     OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
     derive_care_level, next_reassessment_due, required_team,
 };
 use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::TargetGroupCode;
 use crate::domain::support_plan::{Section, check_finalisable, check_known_sections, sections_for};
 
 impl Writer<'_, '_> {
@@ -135,7 +137,9 @@ impl Writer<'_, '_> {
                     .filter(|t| {
                         !t.institutional
                             && t.di_alternative
-                            && t.rules.target_groups.contains(g.as_str())
+                            && t.rules
+                                .target_groups
+                                .contains(&TargetGroupCode::new(g.as_str()))
                     })
                     .map(|t| t.code.as_str())
                     .collect()
@@ -231,9 +235,9 @@ impl Writer<'_, '_> {
                     (&derivation.instrument).into(),
                     derivation.instrument_version.into(),
                     derivation.total.into(),
-                    (&derivation.level_by_total).into(),
-                    derivation.raised_by_domain.as_ref().into(),
-                    (&derivation.care_level).into(),
+                    derivation.level_by_total.as_str().into(),
+                    derivation.raised_by_domain.map(CareLevel::as_str).into(),
+                    derivation.care_level.as_str().into(),
                     notes.into(),
                     next_reassessment_due(assessed_on, months).into(),
                     (k > 0).then(|| id - 1).into(),

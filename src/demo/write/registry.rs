@@ -101,7 +101,7 @@ impl Writer<'_, '_> {
             services.row(&[
                 s.id.into(),
                 plan.providers[s.provider].id.into(),
-                (&plan.reference.types[s.service_type].code).into(),
+                plan.reference.types[s.service_type].code.as_str().into(),
                 (&s.name).into(),
                 (&s.name_en).into(),
                 s.description.as_ref().into(),
@@ -119,7 +119,7 @@ impl Writer<'_, '_> {
                 s.created_at.into(),
             ]);
             for g in &s.groups {
-                groups.row(&[s.id.into(), g.into()]);
+                groups.row(&[s.id.into(), g.as_str().into()]);
             }
             // The words `db::services::insert` stores for search.
             let texts = [
