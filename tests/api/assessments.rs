@@ -1,26 +1,62 @@
+use chrono::NaiveDate;
+use kopiena::api::assessments::{CreateAssessment, InstrumentRef, TeamMemberInput};
+use kopiena::domain::assessment::OrganisationType;
+use kopiena::domain::client::TargetGroup;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, admin, adult, assert_problem, assessment_body, child, ministry, months_from,
-    municipality, new_code, region, required_roles, team, today, token,
+    TestApp, admin, adult, assert_problem, assessment_body, child, date, due, id_of, ministry,
+    months_from, municipality, new_code, page, region, required_roles, team, today, token,
 };
 
-const ADULT: &str = "adult_with_mental_disorder";
-const ORPHAN: &str = "orphan_or_no_parental_care";
-const CHILD_FI: &str = "child_with_functional_impairment";
+const ADULT: TargetGroup = TargetGroup::AdultWithMentalDisorder;
+const ORPHAN: TargetGroup = TargetGroup::OrphanOrNoParentalCare;
+const CHILD_FI: TargetGroup = TargetGroup::ChildWithFunctionalImpairment;
 
 /// A client of `group` registered in Kuldīga; its id.
-async fn client(app: &TestApp, group: &str, n: u64) -> i64 {
+async fn client(app: &TestApp, group: TargetGroup, n: u64) -> i64 {
     let body = if group == ADULT {
         adult(&new_code(n), &format!("Klients{n}"))
     } else {
         child(&new_code(n), &format!("Klients{n}"), group)
     };
-    app.create_client_id("050", &body).await
+    app.new_client("050", &body).await
 }
 
-async fn post(app: &TestApp, client_id: i64, body: &Value) -> reqwest::Response {
-    app.post_json(
+async fn post(app: &TestApp, client_id: i64, body: &CreateAssessment) -> reqwest::Response {
+    app.create_assessment(&token(&municipality("050")), client_id, body)
+        .await
+}
+
+/// Records `body` as `municipality_code`, expecting 201; the assessment.
+async fn record(
+    app: &TestApp,
+    municipality_code: &str,
+    client_id: i64,
+    body: &CreateAssessment,
+) -> Value {
+    app.create_assessment(&token(&municipality(municipality_code)), client_id, body)
+        .created()
+        .await
+}
+
+async fn assessments_of(app: &TestApp, client_id: i64) -> Vec<Value> {
+    app.list_assessments(&token(&municipality("050")), client_id)
+        .ok()
+        .await
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
+/// An assessment body as JSON, for the tests whose point is a value the DTO cannot hold.
+fn as_json(body: &CreateAssessment) -> Value {
+    serde_json::to_value(body).expect("JSON")
+}
+
+/// Posts a JSON assessment body as Kuldīga.
+async fn post_json(app: &TestApp, client_id: i64, body: &Value) -> reqwest::Response {
+    app.post_as(
         &format!("/api/v1/clients/{client_id}/assessments"),
         &token(&municipality("050")),
         body,
@@ -28,24 +64,24 @@ async fn post(app: &TestApp, client_id: i64, body: &Value) -> reqwest::Response 
     .await
 }
 
-async fn assessments_of(app: &TestApp, client_id: i64) -> Vec<Value> {
-    app.get_ok(
-        &format!("/api/v1/clients/{client_id}/assessments"),
-        &token(&municipality("050")),
-    )
-    .await
-    .as_array()
-    .expect("array")
-    .clone()
+/// A team member without a name.
+fn member(role: &str, lead: bool) -> TeamMemberInput {
+    TeamMemberInput {
+        role: role.into(),
+        name: None,
+        lead,
+    }
 }
 
 #[tokio::test]
 async fn an_assessment_is_recorded_with_its_team_derivation_and_reassessment_date() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    let mut body = assessment_body(ADULT, "2026-03-15", (2, 3, 1));
-    body["needed_service_types"] = json!(["group_home"]);
-    body["notes"] = json!("Vēlas dzīvot grupu mājā");
+    let body = CreateAssessment {
+        needed_service_types: vec!["group_home".into()],
+        notes: Some("Vēlas dzīvot grupu mājā".into()),
+        ..assessment_body(ADULT, date("2026-03-15"), (2, 3, 1))
+    };
     let response = post(&app, id, &body).await;
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"]
@@ -53,9 +89,10 @@ async fn an_assessment_is_recorded_with_its_team_derivation_and_reassessment_dat
         .expect("location")
         .to_string();
     let created: Value = response.json().await.expect("json");
+    let assessment_id = id_of(&created);
     assert_eq!(
         location,
-        format!("/api/v1/clients/{id}/assessments/{}", created["id"])
+        format!("/api/v1/clients/{id}/assessments/{assessment_id}")
     );
     assert_eq!(created["client_id"], id);
     assert_eq!(created["assessed_on"], "2026-03-15");
@@ -86,9 +123,15 @@ async fn an_assessment_is_recorded_with_its_team_derivation_and_reassessment_dat
     assert_eq!(roles, required_roles(ADULT));
     assert_eq!(created["team"][0]["lead"], true);
 
-    let read = app.get_ok(&location, &token(&municipality("050"))).await;
+    let read = app
+        .get_assessment(&token(&municipality("050")), id, assessment_id)
+        .ok()
+        .await;
     assert_eq!(read, created);
-    let as_admin = app.get_ok(&location, &token(&admin())).await;
+    let as_admin = app
+        .get_assessment(&token(&admin()), id, assessment_id)
+        .ok()
+        .await;
     assert_eq!(as_admin, created);
 }
 
@@ -96,19 +139,14 @@ async fn an_assessment_is_recorded_with_its_team_derivation_and_reassessment_dat
 async fn an_assessment_cannot_be_dated_in_the_future() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    let tomorrow = today().succ_opt().expect("date").to_string();
-    let next_year = months_from(today(), 12).to_string();
-    for date in [tomorrow, next_year] {
-        let response = post(&app, id, &assessment_body(ADULT, &date, (1, 1, 1))).await;
+    let tomorrow = today().succ_opt().expect("date");
+    let next_year = months_from(today(), 12);
+    for day in [tomorrow, next_year] {
+        let response = post(&app, id, &assessment_body(ADULT, day, (1, 1, 1))).await;
         assert_problem(response, 422, "/problems/assessment-in-future").await;
     }
     assert!(assessments_of(&app, id).await.is_empty());
-    let response = post(
-        &app,
-        id,
-        &assessment_body(ADULT, &today().to_string(), (1, 1, 1)),
-    )
-    .await;
+    let response = post(&app, id, &assessment_body(ADULT, today(), (1, 1, 1))).await;
     assert_eq!(response.status(), 201, "today is not the future");
 }
 
@@ -116,10 +154,15 @@ async fn an_assessment_cannot_be_dated_in_the_future() {
 async fn only_a_municipal_social_service_or_a_long_term_care_institution_sets_a_care_level() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    for organisation in ["regional_specialist_team", "service_provider"] {
-        let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-        body["organisation_type"] = json!(organisation);
-        let response = post(&app, id, &body).await;
+    let by = |organisation_type: OrganisationType| CreateAssessment {
+        organisation_type,
+        ..assessment_body(ADULT, date("2026-05-01"), (1, 1, 1))
+    };
+    for organisation in [
+        OrganisationType::RegionalSpecialistTeam,
+        OrganisationType::ServiceProvider,
+    ] {
+        let response = post(&app, id, &by(organisation)).await;
         let problem = assert_problem(
             response,
             422,
@@ -129,60 +172,74 @@ async fn only_a_municipal_social_service_or_a_long_term_care_institution_sets_a_
         assert!(
             problem["detail"]
                 .as_str()
-                .is_some_and(|d| d.contains(organisation)),
+                .is_some_and(|d| d.contains(organisation.as_str())),
             "{problem}"
         );
     }
-    let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-    body["organisation_type"] = json!("hospital");
-    assert_problem(post(&app, id, &body).await, 422, "/problems/validation").await;
+    // An organisation type outside the enumeration cannot be built as a DTO: sent as JSON.
+    let mut hospital = as_json(&assessment_body(ADULT, date("2026-05-01"), (1, 1, 1)));
+    hospital["organisation_type"] = json!("hospital");
+    assert_problem(
+        post_json(&app, id, &hospital).await,
+        422,
+        "/problems/validation",
+    )
+    .await;
     assert!(assessments_of(&app, id).await.is_empty());
-    for organisation in ["long_term_care_institution", "municipal_social_service"] {
-        let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-        body["organisation_type"] = json!(organisation);
-        let created = app.create_assessment("050", id, &body).await;
-        assert_eq!(created["organisation_type"], organisation);
+    for organisation in [
+        OrganisationType::LongTermCareInstitution,
+        OrganisationType::MunicipalSocialService,
+    ] {
+        let created = record(&app, "050", id, &by(organisation)).await;
+        assert_eq!(created["organisation_type"], organisation.as_str());
     }
 }
 
 /// Every required role is needed: without any one of them, the team is incomplete and the
 /// detail names the missing role; the full team (and the full team plus others) is accepted.
-async fn check_team_composition(target_group: &str) {
+async fn check_team_composition(target_group: TargetGroup) {
     let app = TestApp::spawn().await;
     let id = client(&app, target_group, 1).await;
     let required = required_roles(target_group);
     for missing in required {
         let roles: Vec<&str> = required.iter().copied().filter(|r| r != missing).collect();
-        let mut body = assessment_body(target_group, "2026-05-01", (1, 1, 1));
-        body["team"] = team(&roles);
+        let mut body = CreateAssessment {
+            team: team(&roles),
+            ..assessment_body(target_group, date("2026-05-01"), (1, 1, 1))
+        };
         if *missing == "social_worker" {
             // Someone else leads, so only the composition is at fault.
-            body["team"][0]["lead"] = json!(true);
+            body.team[0].lead = true;
         }
         let response = post(&app, id, &body).await;
         let problem = assert_problem(response, 422, "/problems/assessment-team-incomplete").await;
         let detail = problem["detail"].as_str().expect("detail");
         assert!(
             detail.contains(missing),
-            "{target_group} without {missing}: {detail}"
+            "{target_group:?} without {missing}: {detail}"
         );
     }
-    let mut body = assessment_body(target_group, "2026-05-01", (1, 1, 1));
-    body["team"] = team(&[]);
-    assert_eq!(post(&app, id, &body).await.status(), 422, "an empty team");
+    let nobody = CreateAssessment {
+        team: team(&[]),
+        ..assessment_body(target_group, date("2026-05-01"), (1, 1, 1))
+    };
+    assert_eq!(post(&app, id, &nobody).await.status(), 422, "an empty team");
     assert!(assessments_of(&app, id).await.is_empty());
 
-    app.create_assessment(
+    record(
+        &app,
         "050",
         id,
-        &assessment_body(target_group, "2026-05-01", (1, 1, 1)),
+        &assessment_body(target_group, date("2026-05-01"), (1, 1, 1)),
     )
     .await;
     let mut with_more: Vec<&str> = required.to_vec();
     with_more.push("psychologist");
-    let mut body = assessment_body(target_group, "2026-05-02", (1, 1, 1));
-    body["team"] = team(&with_more);
-    app.create_assessment("050", id, &body).await;
+    let larger = CreateAssessment {
+        team: team(&with_more),
+        ..assessment_body(target_group, date("2026-05-02"), (1, 1, 1))
+    };
+    record(&app, "050", id, &larger).await;
 }
 
 #[tokio::test]
@@ -209,7 +266,6 @@ async fn an_adults_team_needs_a_social_worker_a_psychiatrist_and_an_occupational
 async fn the_assessment_team_is_led_by_its_social_worker_and_only_by_them() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    let member = |role: &str, lead: bool| json!({"role": role, "lead": lead});
     for members in [
         // Nobody leads.
         vec![
@@ -230,13 +286,15 @@ async fn the_assessment_team_is_led_by_its_social_worker_and_only_by_them() {
             member("occupational_therapist", false),
         ],
     ] {
-        let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-        body["team"] = Value::Array(members);
+        let body = CreateAssessment {
+            team: members,
+            ..assessment_body(ADULT, date("2026-05-01"), (1, 1, 1))
+        };
         let response = post(&app, id, &body).await;
         assert_problem(response, 422, "/problems/assessment-team-lead").await;
     }
-    let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-    body["team"][1] = member("astrologer", false);
+    let mut body = assessment_body(ADULT, date("2026-05-01"), (1, 1, 1));
+    body.team[1] = member("astrologer", false);
     let problem = assert_problem(
         post(&app, id, &body).await,
         422,
@@ -256,7 +314,7 @@ async fn the_default_instrument_derives_the_care_level_at_every_threshold() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
     // (scores, total, level by total, raised by a domain at 4, care level)
-    type Case<'a> = ((i64, i64, i64), i64, &'a str, Option<&'a str>, &'a str);
+    type Case<'a> = ((i32, i32, i32), i64, &'a str, Option<&'a str>, &'a str);
     let cases: [Case; 16] = [
         ((0, 0, 0), 0, "I", None, "I"),
         ((1, 0, 0), 1, "I", None, "I"),
@@ -278,9 +336,13 @@ async fn the_default_instrument_derives_the_care_level_at_every_threshold() {
         ((4, 3, 0), 7, "III", None, "III"),
     ];
     for (scores, total, by_total, raised, level) in cases {
-        let created = app
-            .create_assessment("050", id, &assessment_body(ADULT, "2026-05-01", scores))
-            .await;
+        let created = record(
+            &app,
+            "050",
+            id,
+            &assessment_body(ADULT, date("2026-05-01"), scores),
+        )
+        .await;
         let derivation = &created["derivation"];
         assert_eq!(created["care_level"], level, "{scores:?}");
         assert_eq!(derivation["total"], total, "{scores:?}");
@@ -303,8 +365,10 @@ async fn scores_outside_the_instrument_ranges_are_422() {
         ((0, 0, 0), 101, "quality_of_life"),
         ((0, 0, 0), -1, "quality_of_life"),
     ] {
-        let mut body = assessment_body(ADULT, "2026-05-01", scores);
-        body["quality_of_life_score"] = json!(quality_of_life);
+        let body = CreateAssessment {
+            quality_of_life_score: quality_of_life,
+            ..assessment_body(ADULT, date("2026-05-01"), scores)
+        };
         let response = post(&app, id, &body).await;
         let problem = assert_problem(response, 422, "/problems/scores-out-of-range").await;
         assert!(
@@ -314,10 +378,11 @@ async fn scores_outside_the_instrument_ranges_are_422() {
             "{problem}"
         );
     }
-    let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
+    // A domain left unscored cannot be built as a DTO: sent as JSON.
+    let mut body = as_json(&assessment_body(ADULT, date("2026-05-01"), (1, 1, 1)));
     body["scores"] = json!({"health": 1, "self_care": 1});
     assert_eq!(
-        post(&app, id, &body).await.status(),
+        post_json(&app, id, &body).await.status(),
         422,
         "a domain unscored"
     );
@@ -337,9 +402,13 @@ async fn the_reassessment_is_due_twelve_months_after_the_assessment() {
     .enumerate()
     {
         let id = client(&app, ADULT, n as u64).await;
-        let created = app
-            .create_assessment("050", id, &assessment_body(ADULT, assessed_on, (1, 1, 1)))
-            .await;
+        let created = record(
+            &app,
+            "050",
+            id,
+            &assessment_body(ADULT, date(assessed_on), (1, 1, 1)),
+        )
+        .await;
         assert_eq!(created["next_reassessment_due"], due, "{assessed_on}");
     }
 }
@@ -350,20 +419,29 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
     let kuldiga = token(&municipality("050"));
     let id = client(&app, ADULT, 1).await;
     let other = client(&app, ADULT, 2).await;
-    let first = app
-        .create_assessment("050", id, &assessment_body(ADULT, "2025-05-01", (1, 1, 1)))
-        .await;
-    let unrelated = app
-        .create_assessment(
-            "050",
-            other,
-            &assessment_body(ADULT, "2025-05-01", (1, 1, 1)),
-        )
-        .await;
-    let second = app
-        .create_assessment("050", id, &assessment_body(ADULT, "2026-05-01", (3, 3, 3)))
-        .await;
-    assert_eq!(second["supersedes_id"], first["id"]);
+    let first = record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ADULT, date("2025-05-01"), (1, 1, 1)),
+    )
+    .await;
+    let unrelated = record(
+        &app,
+        "050",
+        other,
+        &assessment_body(ADULT, date("2025-05-01"), (1, 1, 1)),
+    )
+    .await;
+    let second = record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ADULT, date("2026-05-01"), (3, 3, 3)),
+    )
+    .await;
+    let (first_id, second_id) = (id_of(&first), id_of(&second));
+    assert_eq!(second["supersedes_id"], first_id);
     assert!(second["superseded_by_id"].is_null());
 
     let list = assessments_of(&app, id).await;
@@ -380,37 +458,25 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
     );
     assert_eq!(list[0], second);
 
-    let read_first = app
-        .get_ok(
-            &format!("/api/v1/clients/{id}/assessments/{}", first["id"]),
-            &kuldiga,
-        )
-        .await;
+    let read_first = app.get_assessment(&kuldiga, id, first_id).ok().await;
     assert_eq!(read_first["superseded_by_id"], second["id"]);
 
     // Another client's current assessment is untouched.
-    let read_unrelated = app
-        .get_ok(
-            &format!("/api/v1/clients/{other}/assessments/{}", unrelated["id"]),
-            &kuldiga,
-        )
-        .await;
+    let unrelated = id_of(&unrelated);
+    let read_unrelated = app.get_assessment(&kuldiga, other, unrelated).ok().await;
     assert!(read_unrelated["superseded_by_id"].is_null());
     // And it is not reachable under this client.
-    let response = app
-        .get_as(
-            &format!("/api/v1/clients/{id}/assessments/{}", unrelated["id"]),
-            &kuldiga,
-        )
-        .await;
+    let response = app.get_assessment(&kuldiga, id, unrelated).await;
     assert_problem(response, 404, "about:blank").await;
 
     // A correction must name the current assessment.
-    let mut correction = assessment_body(ADULT, "2026-05-02", (2, 2, 2));
-    correction["corrects"] = first["id"].clone();
+    let mut correction = CreateAssessment {
+        corrects: Some(first_id),
+        ..assessment_body(ADULT, date("2026-05-02"), (2, 2, 2))
+    };
     assert_eq!(post(&app, id, &correction).await.status(), 409);
-    correction["corrects"] = second["id"].clone();
-    let third = app.create_assessment("050", id, &correction).await;
+    correction.corrects = Some(second_id);
+    let third = record(&app, "050", id, &correction).await;
     assert_eq!(third["supersedes_id"], second["id"]);
     let list = assessments_of(&app, id).await;
     assert_eq!(list.len(), 3);
@@ -432,23 +498,39 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
 async fn assessments_are_not_dated_before_the_assessment_they_follow() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    app.create_assessment("050", id, &assessment_body(ADULT, "2026-01-10", (1, 1, 1)))
-        .await;
-    let current = app
-        .create_assessment("050", id, &assessment_body(ADULT, "2026-05-01", (1, 1, 1)))
-        .await;
-    let response = post(&app, id, &assessment_body(ADULT, "2026-04-30", (3, 3, 3))).await;
+    record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ADULT, date("2026-01-10"), (1, 1, 1)),
+    )
+    .await;
+    let current = record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ADULT, date("2026-05-01"), (1, 1, 1)),
+    )
+    .await;
+    let response = post(
+        &app,
+        id,
+        &assessment_body(ADULT, date("2026-04-30"), (3, 3, 3)),
+    )
+    .await;
     let problem = assert_problem(response, 409, "/problems/assessment-out-of-order").await;
     assert_eq!(problem["rule"], "INV-A01");
     assert_eq!(assessments_of(&app, id).await.len(), 2, "nothing recorded");
 
     // A correction replaces the current assessment: it follows the one before it.
-    let mut correction = assessment_body(ADULT, "2026-01-09", (3, 3, 3));
-    correction["corrects"] = current["id"].clone();
+    let mut correction = CreateAssessment {
+        corrects: Some(id_of(&current)),
+        ..assessment_body(ADULT, date("2026-01-09"), (3, 3, 3))
+    };
     let response = post(&app, id, &correction).await;
     assert_problem(response, 409, "/problems/assessment-out-of-order").await;
-    correction["assessed_on"] = json!("2026-04-30");
-    let corrected = app.create_assessment("050", id, &correction).await;
+    correction.assessed_on = date("2026-04-30");
+    let corrected = record(&app, "050", id, &correction).await;
     assert_eq!(corrected["supersedes_id"], current["id"]);
     assert_eq!(corrected["next_reassessment_due"], "2027-04-30");
 }
@@ -458,7 +540,7 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
     let t = today();
-    let on = |months: i32| months_from(t, months).to_string();
+    let on = |months: i32| months_from(t, months);
 
     let overdue = client(&app, ADULT, 1).await;
     let due_soon = client(&app, ADULT, 2).await;
@@ -466,39 +548,51 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
     let reassessed = client(&app, ADULT, 4).await;
     let _never_assessed = client(&app, ADULT, 5).await;
     let riga = app
-        .create_client_id("RIX", &adult(&new_code(6), "Rīdziniece"))
+        .new_client("RIX", &adult(&new_code(6), "Rīdziniece"))
         .await;
 
-    let a_overdue = app
-        .create_assessment("050", overdue, &assessment_body(ADULT, &on(-13), (1, 1, 1)))
-        .await;
-    let a_due_soon = app
-        .create_assessment(
-            "050",
-            due_soon,
-            &assessment_body(ADULT, &on(-11), (2, 2, 2)),
-        )
-        .await;
-    let a_later = app
-        .create_assessment("050", later, &assessment_body(ADULT, &on(-1), (1, 1, 1)))
-        .await;
-    let a_old = app
-        .create_assessment(
-            "050",
-            reassessed,
-            &assessment_body(ADULT, &on(-24), (1, 1, 1)),
-        )
-        .await;
-    let a_new = app
-        .create_assessment(
-            "050",
-            reassessed,
-            &assessment_body(ADULT, &on(-2), (1, 1, 1)),
-        )
-        .await;
-    let a_riga = app
-        .create_assessment("RIX", riga, &assessment_body(ADULT, &on(-14), (1, 1, 1)))
-        .await;
+    let a_overdue = record(
+        &app,
+        "050",
+        overdue,
+        &assessment_body(ADULT, on(-13), (1, 1, 1)),
+    )
+    .await;
+    let a_due_soon = record(
+        &app,
+        "050",
+        due_soon,
+        &assessment_body(ADULT, on(-11), (2, 2, 2)),
+    )
+    .await;
+    let a_later = record(
+        &app,
+        "050",
+        later,
+        &assessment_body(ADULT, on(-1), (1, 1, 1)),
+    )
+    .await;
+    let a_old = record(
+        &app,
+        "050",
+        reassessed,
+        &assessment_body(ADULT, on(-24), (1, 1, 1)),
+    )
+    .await;
+    let a_new = record(
+        &app,
+        "050",
+        reassessed,
+        &assessment_body(ADULT, on(-2), (1, 1, 1)),
+    )
+    .await;
+    let a_riga = record(
+        &app,
+        "RIX",
+        riga,
+        &assessment_body(ADULT, on(-14), (1, 1, 1)),
+    )
+    .await;
 
     let due_list = |page: &Value| -> Vec<(Value, Value, Value)> {
         page["items"]
@@ -519,12 +613,10 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
     };
 
     // Within the next two months: the overdue one first, then the one due soon.
-    let soon = app
-        .get_ok(
-            &format!("/api/v1/assessments/due?before={}", on(2)),
-            &kuldiga,
-        )
-        .await;
+    let due_by = async |token: &str, before: Option<NaiveDate>| {
+        app.list_due_assessments(token, &due(before)).ok().await
+    };
+    let soon = due_by(&kuldiga, Some(on(2))).await;
     assert_eq!(
         due_list(&soon),
         [
@@ -543,27 +635,15 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
     assert_eq!(first["family_name"], "Klients1");
 
     // Without `before`: due by today, i.e. only the overdue one.
-    let by_today = app.get_ok("/api/v1/assessments/due", &kuldiga).await;
+    let by_today = due_by(&kuldiga, None).await;
     assert_eq!(due_list(&by_today), [entry(overdue, &a_overdue, true)]);
     // `before` is inclusive.
-    let exactly = app
-        .get_ok(
-            &format!(
-                "/api/v1/assessments/due?before={}",
-                a_due_soon["next_reassessment_due"].as_str().expect("date")
-            ),
-            &kuldiga,
-        )
-        .await;
+    let due_on = date(a_due_soon["next_reassessment_due"].as_str().expect("date"));
+    let exactly = due_by(&kuldiga, Some(due_on)).await;
     assert_eq!(exactly["total"], 2);
 
     // Far ahead: every current assessment of the caller's clients, never a superseded one.
-    let all = app
-        .get_ok(
-            &format!("/api/v1/assessments/due?before={}", on(24)),
-            &kuldiga,
-        )
-        .await;
+    let all = due_by(&kuldiga, Some(on(24))).await;
     assert_eq!(
         due_list(&all),
         [
@@ -578,35 +658,25 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
             .contains(&format!("\"assessment_id\":{}", a_old["id"])),
         "a superseded assessment is never due"
     );
-    let page = app
-        .get_ok(
-            &format!("/api/v1/assessments/due?before={}&limit=1&offset=1", on(24)),
-            &kuldiga,
-        )
+    let second = app
+        .list_due_assessments(&kuldiga, &due(Some(on(24))))
+        .query(&page(1, 1))
+        .ok()
         .await;
-    assert_eq!(due_list(&page), [entry(due_soon, &a_due_soon, false)]);
-    assert_eq!(page["total"], 4);
+    assert_eq!(due_list(&second), [entry(due_soon, &a_due_soon, false)]);
+    assert_eq!(second["total"], 4);
 
     // Riga sees only its own client; admin sees every municipality's.
-    let riga_due = app
-        .get_ok(
-            &format!("/api/v1/assessments/due?before={}", on(2)),
-            &token(&municipality("RIX")),
-        )
-        .await;
+    let riga_due = due_by(&token(&municipality("RIX")), Some(on(2))).await;
     assert_eq!(due_list(&riga_due), [entry(riga, &a_riga, true)]);
-    let everyone = app
-        .get_ok(
-            &format!("/api/v1/assessments/due?before={}", on(24)),
-            &token(&admin()),
-        )
-        .await;
+    let everyone = due_by(&token(&admin()), Some(on(24))).await;
     assert_eq!(everyone["total"], 5);
 
     for claims in [ministry(), region("KURZEME")] {
-        let response = app.get_as("/api/v1/assessments/due", &token(&claims)).await;
+        let response = app.list_due_assessments(&token(&claims), &due(None)).await;
         assert_problem(response, 403, "about:blank").await;
     }
+    // A date that is not one cannot be built as a query struct: sent raw.
     let response = app
         .get_as("/api/v1/assessments/due?before=soon", &kuldiga)
         .await;
@@ -616,7 +686,7 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
 #[tokio::test]
 async fn the_default_assessment_instrument_is_published_without_a_token() {
     let app = TestApp::spawn().await;
-    let list = app.get_json("/api/v1/assessment-instruments").await;
+    let list = app.list_instruments().ok().await;
     let default: Vec<&Value> = list["items"]
         .as_array()
         .expect("items")
@@ -670,11 +740,19 @@ async fn the_default_assessment_instrument_is_published_without_a_token() {
 
     // Naming it explicitly is the same as the default; an unknown one is 422.
     let id = client(&app, ADULT, 1).await;
-    let mut body = assessment_body(ADULT, "2026-05-01", (2, 1, 1));
-    body["instrument"] = json!({"code": "kopiena-default", "version": 1});
-    let created = app.create_assessment("050", id, &body).await;
+    let mut body = CreateAssessment {
+        instrument: Some(InstrumentRef {
+            code: "kopiena-default".into(),
+            version: 1,
+        }),
+        ..assessment_body(ADULT, date("2026-05-01"), (2, 1, 1))
+    };
+    let created = record(&app, "050", id, &body).await;
     assert_eq!(created["care_level"], "II");
-    body["instrument"] = json!({"code": "kopiena-default", "version": 99});
+    body.instrument = Some(InstrumentRef {
+        code: "kopiena-default".into(),
+        version: 99,
+    });
     assert_problem(
         post(&app, id, &body).await,
         422,
@@ -687,8 +765,10 @@ async fn the_default_assessment_instrument_is_published_without_a_token() {
 async fn needed_service_types_must_be_in_the_catalogue() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    let mut body = assessment_body(ADULT, "2026-05-01", (1, 1, 1));
-    body["needed_service_types"] = json!(["group_home", "teleportation"]);
+    let body = CreateAssessment {
+        needed_service_types: vec!["group_home".into(), "teleportation".into()],
+        ..assessment_body(ADULT, date("2026-05-01"), (1, 1, 1))
+    };
     let problem = assert_problem(
         post(&app, id, &body).await,
         422,
@@ -707,10 +787,15 @@ async fn needed_service_types_must_be_in_the_catalogue() {
 async fn concurrent_assessments_of_one_client_leave_exactly_one_current_assessment() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    app.create_assessment("050", id, &assessment_body(ADULT, "2025-01-10", (1, 1, 1)))
-        .await;
-    let bodies: Vec<Value> = (0..8)
-        .map(|day| assessment_body(ADULT, &format!("2026-02-{:02}", day + 1), (2, 2, 2)))
+    record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ADULT, date("2025-01-10"), (1, 1, 1)),
+    )
+    .await;
+    let bodies: Vec<CreateAssessment> = (0..8)
+        .map(|day| assessment_body(ADULT, date(&format!("2026-02-{:02}", day + 1)), (2, 2, 2)))
         .collect();
     let statuses: Vec<u16> =
         futures::future::join_all(bodies.iter().map(|body| post(&app, id, body)))
@@ -743,13 +828,11 @@ async fn concurrent_assessments_of_one_client_leave_exactly_one_current_assessme
         "a single chain: {list:#?}"
     );
     let due = app
-        .get_ok(
-            &format!(
-                "/api/v1/assessments/due?before={}",
-                months_from(today(), 24)
-            ),
+        .list_due_assessments(
             &token(&municipality("050")),
+            &due(Some(months_from(today(), 24))),
         )
+        .ok()
         .await;
     assert_eq!(due["total"], 1, "the client is due once: {due}");
 }

@@ -1,0 +1,41 @@
+//! Checks on responses: problem bodies and headers.
+
+use reqwest::Response;
+use serde_json::Value;
+
+/// Checks a problem response: status, content type and body shape; returns the body.
+pub async fn assert_problem(response: Response, status: u16, problem_type: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["type"], problem_type, "problem type in {body}");
+    assert_eq!(body["status"], status, "status member in {body}");
+    assert!(body["title"].is_string(), "title in {body}");
+    body
+}
+
+/// The `X-Request-Id` of a response.
+pub fn request_id(response: &Response) -> String {
+    response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("X-Request-Id header")
+        .to_string()
+}
+
+/// The `ETag` of a response.
+pub fn etag_of(response: &Response) -> String {
+    response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .expect("ETag header")
+        .to_string()
+}
