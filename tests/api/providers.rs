@@ -3,8 +3,8 @@ use kopiena::domain::registry::{LegalStatus, ProviderStatus, Sector};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, admin, assert_problem, date, etag_of, id_of, ministry, municipality, page, provider,
-    provider_body, provider_update, providers_query, region, token,
+    TestApp, admin, assert_problem, date, etag_of, id_of, location_of, ministry, municipality,
+    page, provider, provider_body, provider_update, providers_query, region, token,
 };
 
 /// A municipal agency with every contact.
@@ -41,14 +41,8 @@ async fn ministry_registers_a_provider_and_anyone_reads_it() {
         .create_provider(&token(&ministry()), &new_provider("LM-1", "050"))
         .await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
-    let etag = response.headers()["etag"]
-        .to_str()
-        .expect("etag")
-        .to_string();
+    let location = location_of(&response);
+    let etag = etag_of(&response);
     let created: Value = response.json().await.expect("json");
     assert_eq!(
         created["sector"], "municipal",
@@ -58,7 +52,7 @@ async fn ministry_registers_a_provider_and_anyone_reads_it() {
     assert_eq!(created["contacts"]["email"], "info@example.lv");
 
     let read = app.get(&location).await;
-    assert_eq!(read.headers()["etag"].to_str().ok(), Some(etag.as_str()));
+    assert_eq!(etag_of(&read), etag);
     let read: Value = read.json().await.expect("json");
     assert_eq!(read, created);
 }

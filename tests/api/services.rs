@@ -5,8 +5,8 @@ use kopiena::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_problem, ministry, municipality, page, provider, provider_update, service_body,
-    service_update, services_query, token,
+    TestApp, assert_problem, location_of, ministry, municipality, page, provider, provider_update,
+    service_body, service_update, services_query, token,
 };
 
 const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
@@ -29,6 +29,17 @@ async fn set_provider_status(app: &TestApp, provider_id: i64, status: ProviderSt
         .await;
 }
 
+/// Creates a group home for six adults under `provider_id`; its id.
+async fn group_home(app: &TestApp, provider_id: i64) -> i64 {
+    app.create_service(
+        &token(&ministry()),
+        provider_id,
+        &service_body("group_home", 6, &ADULTS),
+    )
+    .created_id()
+    .await
+}
+
 fn capacity(capacity: i32) -> UpdateService {
     UpdateService {
         capacity: Some(capacity),
@@ -42,10 +53,7 @@ async fn a_service_is_created_under_its_provider_with_occupancy_and_vacancies() 
     let pid = app.new_provider("050", "LM-S1").await;
     let response = create(&app, pid, &service_body("group_home", 6, &ADULTS)).await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let location = location_of(&response);
     let created: Value = response.json().await.expect("json");
     assert_eq!(created["municipality"], "050", "defaults to the provider's");
     assert_eq!(created["occupied"], 0);
@@ -108,14 +116,7 @@ async fn capacity_limits_and_target_groups_of_the_catalogue_hold() {
 async fn a_suspended_provider_has_no_active_services_and_disappears_from_the_public_list() {
     let app = TestApp::spawn().await;
     let pid = app.new_provider("050", "LM-S3").await;
-    let sid = app
-        .create_service(
-            &token(&ministry()),
-            pid,
-            &service_body("group_home", 6, &ADULTS),
-        )
-        .created_id()
-        .await;
+    let sid = group_home(&app, pid).await;
     set_provider_status(&app, pid, ProviderStatus::Suspended).await;
     let public = app.list_services(&services_query()).ok().await;
     assert_eq!(public["total"], 0);
@@ -147,14 +148,7 @@ async fn a_suspended_provider_has_no_active_services_and_disappears_from_the_pub
 async fn services_are_updated_and_closed_by_their_provider_writers() {
     let app = TestApp::spawn().await;
     let pid = app.new_provider("050", "LM-S4").await;
-    let sid = app
-        .create_service(
-            &token(&ministry()),
-            pid,
-            &service_body("group_home", 6, &ADULTS),
-        )
-        .created_id()
-        .await;
+    let sid = group_home(&app, pid).await;
     let change = UpdateService {
         capacity: Some(10),
         description: Some(Some("Jauns apraksts".into())),

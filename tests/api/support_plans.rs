@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     Call, TestApp, adult, assert_problem, assessment_body, child, date, etag_of, id_of,
-    municipality, new_code, plan_body, plan_update, token,
+    location_of, municipality, new_code, plan_body, plan_update, token,
 };
 
 const ADULT: TargetGroup = TargetGroup::AdultWithMentalDisorder;
@@ -200,10 +200,7 @@ async fn a_draft_plan_is_created_read_and_edited_with_if_match() {
     )
     .await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let location = location_of(&response);
     let first_etag = etag_of(&response);
     let created: Value = response.json().await.expect("json");
     let plan_id = id_of(&created);

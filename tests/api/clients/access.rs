@@ -62,14 +62,23 @@ fn opinion(text: &str) -> UpdateSupportPlan {
     }
 }
 
-#[tokio::test]
-async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
-    let app = TestApp::spawn().await;
+/// A client of Kuldīga with an assessment and a draft plan, and the ETags of both.
+struct Case {
+    id: i64,
+    etag: String,
+    assessment: i64,
+    plan: i64,
+    plan_etag: String,
+}
+
+async fn open_case(app: &TestApp, family_name: &str) -> Case {
     let kuldiga = token(&municipality("050"));
-    let id = app
-        .new_client("050", &adult("161175-19997", "Krūmiņa"))
+    let response = app
+        .create_client(&kuldiga, &adult("161175-19997", family_name))
         .await;
-    let aid = app
+    let etag = etag_of(&response);
+    let id = id_of(&response.json::<Value>().await.expect("json"));
+    let assessment = app
         .create_assessment(
             &kuldiga,
             id,
@@ -77,10 +86,31 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
         )
         .created_id()
         .await;
-    let pid = app
+    let response = app
         .create_support_plan(&kuldiga, id, &plan_body(employment("Darbs"), None))
-        .created_id()
         .await;
+    assert_eq!(response.status(), 201);
+    let plan_etag = etag_of(&response);
+    let plan = id_of(&response.json::<Value>().await.expect("json"));
+    Case {
+        id,
+        etag,
+        assessment,
+        plan,
+        plan_etag,
+    }
+}
+
+#[tokio::test]
+async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let Case {
+        id,
+        assessment: aid,
+        plan: pid,
+        ..
+    } = open_case(&app, "Krūmiņa").await;
     let new_client = adult(&new_code(9), "Jauna");
     let assessment = assessment_body(ADULT, date("2026-10-02"), (1, 1, 1));
     let empty_plan = plan_body(BTreeMap::new(), None);
@@ -140,25 +170,13 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
     let riga = token(&municipality("RIX"));
-    let response = app
-        .create_client(&kuldiga, &adult("161175-19997", "Sniega"))
-        .await;
-    let etag = etag_of(&response);
-    let id = id_of(&response.json::<Value>().await.expect("json"));
-    let aid = app
-        .create_assessment(
-            &kuldiga,
-            id,
-            &assessment_body(ADULT, date("2026-10-01"), (1, 1, 1)),
-        )
-        .created_id()
-        .await;
-    let response = app
-        .create_support_plan(&kuldiga, id, &plan_body(employment("Darbs"), None))
-        .await;
-    assert_eq!(response.status(), 201);
-    let plan_etag = etag_of(&response);
-    let pid = id_of(&response.json::<Value>().await.expect("json"));
+    let Case {
+        id,
+        etag,
+        assessment: aid,
+        plan: pid,
+        plan_etag,
+    } = open_case(&app, "Sniega").await;
     let missing = id + 1000;
     let assessment = assessment_body(ADULT, date("2026-10-02"), (3, 3, 3));
     let other_plan = plan_body(employment("Cits"), None);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{ADULT, CHILD_FI, ORPHAN, registered};
 use crate::helpers::{
     TestApp, admin, adult, assert_problem, client_body, clients_query, date, etag_of, id_of,
-    legacy_code, municipality, new_code, today, token,
+    legacy_code, location_of, municipality, new_code, today, token,
 };
 
 #[tokio::test]
@@ -18,10 +18,7 @@ async fn a_municipality_registers_a_client_and_reads_it_back_with_the_normalised
         .create_client(&kuldiga, &adult("16117519997", "Bērziņa"))
         .await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let location = location_of(&response);
     let etag = etag_of(&response);
     let created: Value = response.json().await.expect("json");
     let id = id_of(&created);

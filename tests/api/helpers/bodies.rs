@@ -217,29 +217,10 @@ pub fn transfer(to_municipality: &str, reason: &str) -> TransferClient {
     }
 }
 
-/// The specialist roles a target group's assessment team needs.
+/// The specialist roles a target group's assessment team needs: the service's own list
+/// (INV-A04), which the assessment tests pin by size and by the roles they name.
 pub fn required_roles(target_group: TargetGroup) -> &'static [&'static str] {
-    match target_group {
-        TargetGroup::OrphanOrNoParentalCare => &[
-            "social_worker",
-            "special_educator",
-            "clinical_psychologist",
-            "child_psychiatrist",
-            "child_neurologist",
-            "physiotherapist",
-            "paediatrician_neonatologist",
-        ],
-        TargetGroup::ChildWithFunctionalImpairment => &[
-            "social_worker",
-            "special_educator",
-            "clinical_psychologist",
-            "child_psychiatrist",
-            "physiotherapist",
-        ],
-        TargetGroup::AdultWithMentalDisorder => {
-            &["social_worker", "psychiatrist", "occupational_therapist"]
-        }
-    }
+    kopiena::domain::assessment::required_team(target_group)
 }
 
 /// A team of `roles`, led by the social worker.

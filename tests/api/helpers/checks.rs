@@ -20,22 +20,27 @@ pub async fn assert_problem(response: Response, status: u16, problem_type: &str)
     body
 }
 
-/// The `X-Request-Id` of a response.
-pub fn request_id(response: &Response) -> String {
+/// The value of header `name` in a response, which must carry it.
+fn header_of(response: &Response, name: &str) -> String {
     response
         .headers()
-        .get("x-request-id")
+        .get(name)
         .and_then(|v| v.to_str().ok())
-        .expect("X-Request-Id header")
+        .unwrap_or_else(|| panic!("{name} header"))
         .to_string()
+}
+
+/// The `X-Request-Id` of a response.
+pub fn request_id(response: &Response) -> String {
+    header_of(response, "x-request-id")
 }
 
 /// The `ETag` of a response.
 pub fn etag_of(response: &Response) -> String {
-    response
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .expect("ETag header")
-        .to_string()
+    header_of(response, "etag")
+}
+
+/// The `Location` of a response.
+pub fn location_of(response: &Response) -> String {
+    header_of(response, "location")
 }
