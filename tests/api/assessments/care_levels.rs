@@ -172,16 +172,5 @@ async fn needed_service_types_must_be_in_the_catalogue() {
         needed_service_types: vec!["group_home".into(), "teleportation".into()],
         ..assessment_body(ADULT, date("2026-05-01"), (1, 1, 1))
     };
-    let problem = assert_problem(
-        post(&app, id, &body).await,
-        422,
-        "/problems/unknown-reference",
-    )
-    .await;
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("teleportation"))
-    );
-    assert!(assessments_of(&app, id).await.is_empty());
+    super::refused_as_unknown(&app, id, &body, "teleportation").await;
 }

@@ -4,10 +4,10 @@ use chrono::NaiveDate;
 use kopiena::api::assessments::CreateAssessment;
 use serde_json::{Value, json};
 
-use super::{ADULT, assessments_of, client, post, record};
+use super::{ADULT, assessed, assessments_of, client, post, record};
 use crate::helpers::{
-    TestApp, admin, adult, assert_problem, assessment_body, date, due, id_of, ministry,
-    months_from, municipality, new_code, page, region, today, token,
+    TestApp, admin, adult, assert_problem, assessment_body, created_or_conflict, date, due, id_of,
+    ministry, months_from, municipality, new_code, page, region, today, token,
 };
 
 #[tokio::test]
@@ -23,13 +23,7 @@ async fn the_reassessment_is_due_twelve_months_after_the_assessment() {
     .enumerate()
     {
         let id = client(&app, ADULT, n as u64).await;
-        let created = record(
-            &app,
-            "050",
-            id,
-            &assessment_body(ADULT, date(assessed_on), (1, 1, 1)),
-        )
-        .await;
+        let created = assessed(&app, id, assessed_on, (1, 1, 1)).await;
         assert_eq!(created["next_reassessment_due"], due, "{assessed_on}");
     }
 }
@@ -40,27 +34,9 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
     let kuldiga = token(&municipality("050"));
     let id = client(&app, ADULT, 1).await;
     let other = client(&app, ADULT, 2).await;
-    let first = record(
-        &app,
-        "050",
-        id,
-        &assessment_body(ADULT, date("2025-05-01"), (1, 1, 1)),
-    )
-    .await;
-    let unrelated = record(
-        &app,
-        "050",
-        other,
-        &assessment_body(ADULT, date("2025-05-01"), (1, 1, 1)),
-    )
-    .await;
-    let second = record(
-        &app,
-        "050",
-        id,
-        &assessment_body(ADULT, date("2026-05-01"), (3, 3, 3)),
-    )
-    .await;
+    let first = assessed(&app, id, "2025-05-01", (1, 1, 1)).await;
+    let unrelated = assessed(&app, other, "2025-05-01", (1, 1, 1)).await;
+    let second = assessed(&app, id, "2026-05-01", (3, 3, 3)).await;
     let (first_id, second_id) = (id_of(&first), id_of(&second));
     assert_eq!(second["supersedes_id"], first_id);
     assert!(second["superseded_by_id"].is_null());
@@ -119,20 +95,8 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
 async fn assessments_are_not_dated_before_the_assessment_they_follow() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    record(
-        &app,
-        "050",
-        id,
-        &assessment_body(ADULT, date("2026-01-10"), (1, 1, 1)),
-    )
-    .await;
-    let current = record(
-        &app,
-        "050",
-        id,
-        &assessment_body(ADULT, date("2026-05-01"), (1, 1, 1)),
-    )
-    .await;
+    assessed(&app, id, "2026-01-10", (1, 1, 1)).await;
+    let current = assessed(&app, id, "2026-05-01", (1, 1, 1)).await;
     let response = post(
         &app,
         id,
@@ -172,48 +136,21 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
         .new_client("RIX", &adult(&new_code(6), "Rīdziniece"))
         .await;
 
-    let a_overdue = record(
-        &app,
-        "050",
-        overdue,
-        &assessment_body(ADULT, on(-13), (1, 1, 1)),
-    )
-    .await;
-    let a_due_soon = record(
-        &app,
-        "050",
-        due_soon,
-        &assessment_body(ADULT, on(-11), (2, 2, 2)),
-    )
-    .await;
-    let a_later = record(
-        &app,
-        "050",
-        later,
-        &assessment_body(ADULT, on(-1), (1, 1, 1)),
-    )
-    .await;
-    let a_old = record(
-        &app,
-        "050",
-        reassessed,
-        &assessment_body(ADULT, on(-24), (1, 1, 1)),
-    )
-    .await;
-    let a_new = record(
-        &app,
-        "050",
-        reassessed,
-        &assessment_body(ADULT, on(-2), (1, 1, 1)),
-    )
-    .await;
-    let a_riga = record(
-        &app,
-        "RIX",
-        riga,
-        &assessment_body(ADULT, on(-14), (1, 1, 1)),
-    )
-    .await;
+    let at = async |municipality_code: &str, client: i64, months: i32, scores| {
+        record(
+            &app,
+            municipality_code,
+            client,
+            &assessment_body(ADULT, on(months), scores),
+        )
+        .await
+    };
+    let a_overdue = at("050", overdue, -13, (1, 1, 1)).await;
+    let a_due_soon = at("050", due_soon, -11, (2, 2, 2)).await;
+    let a_later = at("050", later, -1, (1, 1, 1)).await;
+    let a_old = at("050", reassessed, -24, (1, 1, 1)).await;
+    let a_new = at("050", reassessed, -2, (1, 1, 1)).await;
+    let a_riga = at("RIX", riga, -14, (1, 1, 1)).await;
 
     let due_list = |page: &Value| -> Vec<(Value, Value, Value)> {
         page["items"]
@@ -308,27 +245,11 @@ async fn due_reassessments_list_the_callers_current_assessments_due_or_overdue()
 async fn concurrent_assessments_of_one_client_leave_exactly_one_current_assessment() {
     let app = TestApp::spawn().await;
     let id = client(&app, ADULT, 1).await;
-    record(
-        &app,
-        "050",
-        id,
-        &assessment_body(ADULT, date("2025-01-10"), (1, 1, 1)),
-    )
-    .await;
+    assessed(&app, id, "2025-01-10", (1, 1, 1)).await;
     let bodies: Vec<CreateAssessment> = (0..8)
         .map(|day| assessment_body(ADULT, date(&format!("2026-02-{:02}", day + 1)), (2, 2, 2)))
         .collect();
-    let statuses: Vec<u16> =
-        futures::future::join_all(bodies.iter().map(|body| post(&app, id, body)))
-            .await
-            .iter()
-            .map(|r| r.status().as_u16())
-            .collect();
-    assert!(
-        statuses.iter().all(|s| [201, 409].contains(s)),
-        "{statuses:?}"
-    );
-    let created = statuses.iter().filter(|s| **s == 201).count();
+    let created = created_or_conflict(bodies.iter().map(|body| post(&app, id, body))).await;
 
     let list = assessments_of(&app, id).await;
     assert_eq!(list.len(), 1 + created);

@@ -72,6 +72,44 @@ pub(super) async fn post_json(app: &TestApp, client_id: i64, body: &Value) -> re
     .await
 }
 
+/// Records an adult's assessment of `on` by Kuldīga, expecting 201; the assessment.
+pub(super) async fn assessed(
+    app: &TestApp,
+    client_id: i64,
+    on: &str,
+    scores: (i32, i32, i32),
+) -> Value {
+    record(
+        app,
+        "050",
+        client_id,
+        &assessment_body(ADULT, date(on), scores),
+    )
+    .await
+}
+
+/// Posting `body` is refused as naming an unknown `reference`, and nothing is recorded.
+pub(super) async fn refused_as_unknown(
+    app: &TestApp,
+    id: i64,
+    body: &CreateAssessment,
+    reference: &str,
+) {
+    let problem = assert_problem(
+        post(app, id, body).await,
+        422,
+        "/problems/unknown-reference",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(reference)),
+        "{problem}"
+    );
+    assert!(assessments_of(app, id).await.is_empty());
+}
+
 /// A team member without a name.
 pub(super) fn member(role: &str, lead: bool) -> TeamMemberInput {
     TeamMemberInput {
@@ -300,16 +338,5 @@ async fn the_assessment_team_is_led_by_its_social_worker_and_only_by_them() {
     }
     let mut body = assessment_body(ADULT, date("2026-05-01"), (1, 1, 1));
     body.team[1] = member("astrologer", false);
-    let problem = assert_problem(
-        post(&app, id, &body).await,
-        422,
-        "/problems/unknown-reference",
-    )
-    .await;
-    assert!(
-        problem["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("astrologer"))
-    );
-    assert!(assessments_of(&app, id).await.is_empty());
+    refused_as_unknown(&app, id, &body, "astrologer").await;
 }

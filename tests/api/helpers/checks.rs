@@ -1,5 +1,7 @@
 //! Checks on responses: problem bodies and headers.
 
+use std::future::Future;
+
 use reqwest::Response;
 use serde_json::Value;
 
@@ -43,4 +45,22 @@ pub fn etag_of(response: &Response) -> String {
 /// The `Location` of a response.
 pub fn location_of(response: &Response) -> String {
     header_of(response, "location")
+}
+
+/// Sends `requests` at once; how many created their record (201). Every other must have been
+/// refused as a conflict (409).
+pub async fn created_or_conflict<F>(requests: impl IntoIterator<Item = F>) -> usize
+where
+    F: Future<Output = Response>,
+{
+    let statuses: Vec<u16> = futures::future::join_all(requests)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| [201, 409].contains(s)),
+        "{statuses:?}"
+    );
+    statuses.iter().filter(|s| **s == 201).count()
 }
