@@ -1,12 +1,19 @@
+use std::collections::BTreeMap;
+
+use kopiena::api::audit::ListAuditQuery;
+use kopiena::api::clients::UpdateClient;
+use kopiena::api::support_plans::UpdateSupportPlan;
+use kopiena::domain::client::TargetGroup;
 use reqwest::Response;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, admin, adult, assert_problem, assessment_body, etag_of, ministry, municipality,
-    new_code, provider, region, request_id, today, token,
+    TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
+    clients_query, date, due, etag_of, id_of, ministry, municipality, new_code, page, plan_body,
+    plan_update, provider, region, request_id, search, today, token, transfer,
 };
 
-const ADULT: &str = "adult_with_mental_disorder";
+const ADULT: TargetGroup = TargetGroup::AdultWithMentalDisorder;
 
 /// What one request's audit record must say.
 struct Expected {
@@ -60,15 +67,11 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
 
     // Clients.
     let response = app
-        .post_json(
-            "/api/v1/clients",
-            &kuldiga,
-            &adult("161175-19997", "Auditē"),
-        )
+        .create_client(&kuldiga, &adult("161175-19997", "Auditē"))
         .await;
     let etag = etag_of(&response);
     let (rid, client) = done(response, 201).await;
-    let id = client["id"].as_i64().expect("id");
+    let id = id_of(&client);
     let cid = json!(id);
     expect(
         rid,
@@ -78,9 +81,8 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let path = format!("/api/v1/clients/{id}");
 
-    let (rid, _) = done(app.get_as(&path, &kuldiga).await, 200).await;
+    let (rid, _) = done(app.get_client(&kuldiga, id).await, 200).await;
     expect(
         rid,
         "client.read",
@@ -90,8 +92,16 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("050"),
     );
     let (rid, _) = done(
-        app.patch_if_match(&path, &kuldiga, &etag, &json!({"given_name": "Inese"}))
-            .await,
+        app.update_client(
+            &kuldiga,
+            id,
+            &UpdateClient {
+                given_name: Some("Inese".into()),
+                ..client_update()
+            },
+        )
+        .if_match(&etag)
+        .await,
         200,
     )
     .await;
@@ -103,7 +113,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(app.get_as("/api/v1/clients", &kuldiga).await, 200).await;
+    let (rid, _) = done(app.list_clients(&kuldiga, &clients_query()).await, 200).await;
     expect(
         rid,
         "client.list",
@@ -113,12 +123,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("050"),
     );
     let (rid, _) = done(
-        app.post_json(
-            "/api/v1/clients/search",
-            &kuldiga,
-            &json!({"personal_code": "161175-19997"}),
-        )
-        .await,
+        app.search_clients(&kuldiga, &search("161175-19997")).await,
         200,
     )
     .await;
@@ -130,13 +135,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let response = app
-        .post_json(
-            "/api/v1/clients/search",
-            &kuldiga,
-            &json!({"personal_code": "300190-12341"}),
-        )
-        .await;
+    let response = app.search_clients(&kuldiga, &search("300190-12341")).await;
     assert_eq!(response.status(), 404);
     expect(
         request_id(&response),
@@ -146,7 +145,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         Value::Null,
         by("050"),
     );
-    let (rid, _) = done(app.get_as(&path, &token(&admin())).await, 200).await;
+    let (rid, _) = done(app.get_client(&token(&admin()), id).await, 200).await;
     expect(
         rid,
         "client.read",
@@ -158,16 +157,16 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
 
     // Assessments.
     let (rid, assessment) = done(
-        app.post_json(
-            &format!("{path}/assessments"),
+        app.create_assessment(
             &kuldiga,
-            &assessment_body(ADULT, "2026-05-01", (1, 1, 1)),
+            id,
+            &assessment_body(ADULT, date("2026-05-01"), (1, 1, 1)),
         )
         .await,
         201,
     )
     .await;
-    let aid = assessment["id"].clone();
+    let aid = json!(id_of(&assessment));
     expect(
         rid,
         "assessment.create",
@@ -176,11 +175,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(
-        app.get_as(&format!("{path}/assessments"), &kuldiga).await,
-        200,
-    )
-    .await;
+    let (rid, _) = done(app.list_assessments(&kuldiga, id).await, 200).await;
     expect(
         rid,
         "assessment.list",
@@ -190,8 +185,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("050"),
     );
     let (rid, _) = done(
-        app.get_as(&format!("{path}/assessments/{aid}"), &kuldiga)
-            .await,
+        app.get_assessment(&kuldiga, id, id_of(&assessment)).await,
         200,
     )
     .await;
@@ -203,7 +197,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(app.get_as("/api/v1/assessments/due", &kuldiga).await, 200).await;
+    let (rid, _) = done(app.list_due_assessments(&kuldiga, &due(None)).await, 200).await;
     expect(
         rid,
         "assessment.due.list",
@@ -214,16 +208,14 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
     );
 
     // Support plans.
+    let sections = BTreeMap::from([("employment".to_string(), "Darbs".to_string())]);
     let response = app
-        .post_json(
-            &format!("{path}/support-plans"),
-            &kuldiga,
-            &json!({"sections": {"employment": "Darbs"}}),
-        )
+        .create_support_plan(&kuldiga, id, &plan_body(sections, None))
         .await;
     let plan_etag = etag_of(&response);
     let (rid, plan) = done(response, 201).await;
-    let pid = plan["id"].clone();
+    let plan_id = id_of(&plan);
+    let pid = json!(plan_id);
     expect(
         rid,
         "support_plan.create",
@@ -232,8 +224,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let plan_path = format!("{path}/support-plans/{pid}");
-    let (rid, _) = done(app.get_as(&plan_path, &kuldiga).await, 200).await;
+    let (rid, _) = done(app.get_support_plan(&kuldiga, id, plan_id).await, 200).await;
     expect(
         rid,
         "support_plan.read",
@@ -243,8 +234,17 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("050"),
     );
     let (rid, _) = done(
-        app.patch_if_match(&plan_path, &kuldiga, &plan_etag, &json!({"opinion": "Jā"}))
-            .await,
+        app.update_support_plan(
+            &kuldiga,
+            id,
+            plan_id,
+            &UpdateSupportPlan {
+                opinion: Some("Jā".into()),
+                ..plan_update()
+            },
+        )
+        .if_match(&plan_etag)
+        .await,
         200,
     )
     .await;
@@ -256,11 +256,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(
-        app.get_as(&format!("{path}/support-plans"), &kuldiga).await,
-        200,
-    )
-    .await;
+    let (rid, _) = done(app.list_support_plans(&kuldiga, id).await, 200).await;
     expect(
         rid,
         "support_plan.list",
@@ -271,11 +267,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
     );
 
     // Transfers and the access log.
-    let (rid, _) = done(
-        app.get_as(&format!("{path}/transfers"), &kuldiga).await,
-        200,
-    )
-    .await;
+    let (rid, _) = done(app.list_transfers(&kuldiga, id).await, 200).await;
     expect(
         rid,
         "client.transfers.read",
@@ -284,11 +276,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(
-        app.get_as(&format!("{path}/access-log"), &kuldiga).await,
-        200,
-    )
-    .await;
+    let (rid, _) = done(app.client_access_log(&kuldiga, id).await, 200).await;
     expect(
         rid,
         "client.access_log.read",
@@ -298,12 +286,8 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("050"),
     );
     let (rid, _) = done(
-        app.post_json(
-            &format!("{path}/transfer"),
-            &kuldiga,
-            &json!({"to_municipality": "RIX", "reason": "Pārcēlās"}),
-        )
-        .await,
+        app.transfer_client(&kuldiga, id, &transfer("RIX", "Pārcēlās"))
+            .await,
         201,
     )
     .await;
@@ -315,7 +299,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         cid.clone(),
         by("050"),
     );
-    let (rid, _) = done(app.get_as(&path, &token(&municipality("RIX"))).await, 200).await;
+    let (rid, _) = done(app.get_client(&token(&municipality("RIX")), id).await, 200).await;
     expect(
         rid,
         "client.read",
@@ -325,7 +309,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         by("RIX"),
     );
 
-    let all = app.audit_records("").await;
+    let all = app.audit_records(&audit_query()).await;
     for e in &expected {
         let records: Vec<&Value> = all
             .iter()
@@ -344,7 +328,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
     }
     // Nothing else was recorded.
     assert_eq!(all.len(), expected.len(), "{all:#?}");
-    let of_client = app.audit_records(&format!("client_id={id}")).await;
+    let of_client = app.audit_of_client(id).await;
     let expected_of_client = expected.iter().filter(|e| e.client_id == cid).count();
     assert_eq!(of_client.len(), expected_of_client);
     assert!(of_client.iter().all(|r| r["client_id"] == cid));
@@ -355,17 +339,13 @@ async fn the_owning_municipality_reads_its_clients_access_log_including_that_rea
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
     let id = app
-        .create_client_id("050", &adult("161175-19997", "Žurnāla"))
+        .new_client("050", &adult("161175-19997", "Žurnāla"))
         .await;
-    let other = app
-        .create_client_id("050", &adult(&new_code(7), "Cita"))
-        .await;
-    let path = format!("/api/v1/clients/{id}");
-    let (read_rid, _) = done(app.get_as(&path, &token(&admin())).await, 200).await;
-    app.get_ok(&format!("/api/v1/clients/{other}"), &kuldiga)
-        .await;
+    let other = app.new_client("050", &adult(&new_code(7), "Cita")).await;
+    let (read_rid, _) = done(app.get_client(&token(&admin()), id).await, 200).await;
+    app.get_client(&kuldiga, other).ok().await;
 
-    let response = app.get_as(&format!("{path}/access-log"), &kuldiga).await;
+    let response = app.client_access_log(&kuldiga, id).await;
     let (log_rid, log) = done(response, 200).await;
     let actions: Vec<&str> = log["items"]
         .as_array()
@@ -387,14 +367,16 @@ async fn the_owning_municipality_reads_its_clients_access_log_including_that_rea
 
     // Reading it again shows the first read too.
     let again = app
-        .get_ok(&format!("{path}/access-log?limit=2"), &kuldiga)
+        .client_access_log(&kuldiga, id)
+        .query(&page(2, 0))
+        .ok()
         .await;
     assert_eq!(again["total"], 4);
     assert_eq!(again["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(again["items"][1]["request_id"], log_rid);
 
     let response = app
-        .get_as(&format!("{path}/access-log"), &token(&municipality("RIX")))
+        .client_access_log(&token(&municipality("RIX")), id)
         .await;
     assert_problem(response, 404, "about:blank").await;
 }
@@ -404,16 +386,12 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
     let id = app
-        .create_client_id("050", &adult("161175-19997", "Filtrē"))
+        .new_client("050", &adult("161175-19997", "Filtrē"))
         .await;
-    let other = app
-        .create_client_id("050", &adult(&new_code(7), "Cita"))
-        .await;
-    app.get_ok(&format!("/api/v1/clients/{id}"), &kuldiga).await;
-    app.get_ok(&format!("/api/v1/clients/{id}"), &token(&admin()))
-        .await;
-    app.get_ok(&format!("/api/v1/clients/{other}"), &kuldiga)
-        .await;
+    let other = app.new_client("050", &adult(&new_code(7), "Cita")).await;
+    app.get_client(&kuldiga, id).ok().await;
+    app.get_client(&token(&admin()), id).ok().await;
+    app.get_client(&kuldiga, other).ok().await;
 
     for claims in [
         municipality("050"),
@@ -421,47 +399,66 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
         region("KURZEME"),
         provider(1),
     ] {
-        let response = app.get_as("/api/v1/audit", &token(&claims)).await;
+        let response = app.list_audit(&token(&claims), &audit_query()).await;
         assert_problem(response, 403, "about:blank").await;
     }
+    // Without credentials (the client's methods always send a token).
     assert_problem(app.get("/api/v1/audit").await, 401, "about:blank").await;
 
     let count = |records: &[Value]| records.len();
-    assert_eq!(count(&app.audit_records("").await), 5);
-    let of_client = app.audit_records(&format!("client_id={id}")).await;
+    assert_eq!(count(&app.audit_records(&audit_query()).await), 5);
+    let of_client = app.audit_of_client(id).await;
     assert_eq!(count(&of_client), 3);
-    let reads = app.audit_records("action=client.read").await;
+    let client_reads = ListAuditQuery {
+        action: Some("client.read".into()),
+        ..audit_query()
+    };
+    let reads = app.audit_records(&client_reads).await;
     assert_eq!(count(&reads), 3);
     let reads_of_client = app
-        .audit_records(&format!("action=client.read&client_id={id}"))
+        .audit_records(&ListAuditQuery {
+            client_id: Some(id),
+            ..client_reads
+        })
         .await;
     assert_eq!(count(&reads_of_client), 2);
-    let by_admin = app.audit_records("actor=test-admin").await;
+    let by_admin = app
+        .audit_records(&ListAuditQuery {
+            actor: Some("test-admin".into()),
+            ..audit_query()
+        })
+        .await;
     assert_eq!(count(&by_admin), 1);
     assert_eq!(by_admin[0]["actor_role"], "admin");
     let today = today();
     let yesterday = today.pred_opt().expect("date");
-    assert_eq!(
-        count(&app.audit_records(&format!("from={today}&to={today}")).await),
-        5
-    );
-    assert_eq!(
-        count(&app.audit_records(&format!("to={yesterday}")).await),
-        0
-    );
+    let on_today = ListAuditQuery {
+        from: Some(today),
+        to: Some(today),
+        ..audit_query()
+    };
+    assert_eq!(count(&app.audit_records(&on_today).await), 5);
+    let until_yesterday = ListAuditQuery {
+        to: Some(yesterday),
+        ..audit_query()
+    };
+    assert_eq!(count(&app.audit_records(&until_yesterday).await), 0);
 
-    let page = app
-        .get_ok("/api/v1/audit?limit=2&offset=1", &token(&admin()))
+    let second = app
+        .list_audit(&token(&admin()), &audit_query())
+        .query(&page(2, 1))
+        .ok()
         .await;
-    assert_eq!(page["total"], 5);
-    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(second["total"], 5);
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(2));
     let ids: Vec<i64> = app
-        .audit_records("")
+        .audit_records(&audit_query())
         .await
         .iter()
-        .map(|r| r["id"].as_i64().expect("id"))
+        .map(id_of)
         .collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    // A date that is not one cannot be built as a query struct: sent raw.
     assert_problem(
         app.get_as("/api/v1/audit?from=yesterday", &token(&admin()))
             .await,

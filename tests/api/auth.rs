@@ -1,21 +1,26 @@
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::helpers::{TEST_SECRET, TestApp, assert_problem, claims, ministry, token};
+use kopiena::api::providers::CreateProvider;
+
+use crate::helpers::{
+    TEST_SECRET, TestApp, assert_problem, claims, ministry, provider_body, services_query, token,
+};
 
 fn b64(v: &Value) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
 }
 
-fn body() -> Value {
-    json!({
-        "name": "Auth test", "register_number": "LM-AUTH", "legal_status": "association",
-        "municipality": "050", "address": "Kuldīga"
-    })
+fn body() -> CreateProvider {
+    CreateProvider {
+        name: "Auth test".into(),
+        address: "Kuldīga".into(),
+        ..provider_body("050", "LM-AUTH")
+    }
 }
 
 async fn assert_401(app: &TestApp, token: &str, why: &str) {
-    let response = app.post_json("/api/v1/providers", token, &body()).await;
+    let response = app.create_provider(token, &body()).await;
     assert_eq!(
         response
             .headers()
@@ -107,9 +112,7 @@ async fn every_invalid_token_is_a_401_problem_with_www_authenticate() {
     assert_problem(response, 401, "about:blank").await;
 
     // And the valid token works.
-    let response = app
-        .post_json("/api/v1/providers", &token(&valid), &body())
-        .await;
+    let response = app.create_provider(&token(&valid), &body()).await;
     assert_eq!(response.status(), 201);
 }
 
@@ -117,14 +120,11 @@ async fn every_invalid_token_is_a_401_problem_with_www_authenticate() {
 async fn a_bad_token_on_a_public_read_is_still_refused() {
     let app = TestApp::spawn().await;
     let response = app
-        .client
-        .get(app.url("/api/v1/services"))
-        .bearer_auth("not-a-jwt")
-        .send()
-        .await
-        .expect("request");
+        .list_services(&services_query())
+        .bearer("not-a-jwt")
+        .await;
     assert_problem(response, 401, "about:blank").await;
-    assert_eq!(app.get("/api/v1/services").await.status(), 200);
+    assert_eq!(app.list_services(&services_query()).await.status(), 200);
 }
 
 #[test]

@@ -21,7 +21,7 @@ use kopiena::domain::support_plan::check_finalisable;
 use kopiena::pii::PiiKeys;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, TestDb, municipality, token};
+use crate::helpers::{TestApp, TestDb, clients_query, municipality, page, token};
 
 const CLIENTS: u32 = 300;
 const SEED: u64 = 7;
@@ -659,13 +659,12 @@ async fn check_personal_codes(app: &TestApp, conn: &mut DbConnection, today: Nai
         let bearer = token(&municipality(code));
         let mut offset = 0;
         loop {
-            let page = app
-                .get_ok(
-                    &format!("/api/v1/clients?limit=100&offset={offset}"),
-                    &bearer,
-                )
+            let listed = app
+                .list_clients(&bearer, &clients_query())
+                .query(&page(100, i64::try_from(offset).expect("offset")))
+                .ok()
                 .await;
-            let items = page["items"].as_array().expect("items").clone();
+            let items = listed["items"].as_array().expect("items").clone();
             for client in &items {
                 assert_eq!(client["municipality"], Value::from(code.as_str()));
                 let personal = client["personal_code"]
@@ -691,7 +690,7 @@ async fn check_personal_codes(app: &TestApp, conn: &mut DbConnection, today: Nai
                 assert!(seen.insert(parsed.digits()), "a personal code twice");
             }
             offset += items.len();
-            if items.is_empty() || offset as u64 >= page["total"].as_u64().expect("total") {
+            if items.is_empty() || offset as u64 >= listed["total"].as_u64().expect("total") {
                 break;
             }
         }

@@ -7,8 +7,8 @@ use crate::helpers::{TestApp, TestDb, assert_problem};
 #[tokio::test]
 async fn liveness_and_readiness_answer_200() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.get_json("/health/live").await["status"], "ok");
-    let ready = app.get_json("/health/ready").await;
+    assert_eq!(app.health_live().ok().await["status"], "ok");
+    let ready = app.health_ready().ok().await;
     assert_eq!(ready["status"], "ok");
     let expected = match app.db {
         TestDb::Sqlite { .. } => "sqlite",
@@ -20,7 +20,7 @@ async fn liveness_and_readiness_answer_200() {
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = TestApp::spawn().await;
-    let first = app.get("/health/live").await;
+    let first = app.health_live().await;
     let second = app.get("/no/such/route").await;
     let id = |r: &reqwest::Response| {
         r.headers()
@@ -37,9 +37,9 @@ async fn every_response_carries_a_request_id() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_pattern_and_status() {
     let app = TestApp::spawn().await;
-    app.get_json("/api/v1/municipalities/RIX").await;
-    app.get("/api/v1/municipalities/NOPE").await;
-    let response = app.get("/metrics").await;
+    app.get_municipality("RIX").ok().await;
+    app.get_municipality("NOPE").await;
+    let response = app.metrics().await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]
@@ -103,16 +103,16 @@ async fn readiness_is_503_while_postgres_refuses_connections_and_recovers_withou
         &mut admin,
         format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
     );
-    let response = app.get("/health/ready").await;
+    let response = app.health_ready().await;
     assert!(response.headers().contains_key("retry-after"));
     assert_problem(response, 503, "about:blank").await;
-    let response = app.get("/api/v1/planning-regions").await;
+    let response = app.list_planning_regions().await;
     assert_problem(response, 503, "about:blank").await;
 
     sql(
         &mut admin,
         format!(r#"ALTER DATABASE "{name}" ALLOW_CONNECTIONS true"#),
     );
-    assert_eq!(app.get_json("/health/ready").await["status"], "ok");
-    assert_eq!(app.get_json("/api/v1/planning-regions").await["total"], 5);
+    assert_eq!(app.health_ready().ok().await["status"], "ok");
+    assert_eq!(app.list_planning_regions().ok().await["total"], 5);
 }

@@ -1,34 +1,30 @@
+use chrono::NaiveDate;
+use kopiena::api::clients::CreateClient;
+use kopiena::api::mentors::{ListMentorsQuery, UpdateMentor};
+use kopiena::domain::client::TargetGroup;
+use kopiena::domain::mentor::ContractType;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, ministry, municipality, region, token};
+use crate::helpers::{
+    TestApp, assert_problem, assignment, client_body, date, ending, id_of, mentor_body,
+    mentor_update, mentors_query, ministry, municipality, page, region, token, training,
+};
 
 /// Registers a client in `municipality` with a synthetic new-format personal code.
 pub async fn client(
     app: &TestApp,
     municipality_code: &str,
     n: u64,
-    group: &str,
-    birth_date: &str,
+    group: TargetGroup,
+    birth_date: NaiveDate,
 ) -> i64 {
     let code = kopiena::domain::personal_code::synthetic_new(n);
-    let response = app
-        .post_json(
-            "/api/v1/clients",
-            &token(&municipality(municipality_code)),
-            &json!({
-                "personal_code": code.as_str(),
-                "given_name": format!("Klients{n}"),
-                "family_name": "Testa",
-                "birth_date": birth_date,
-                "target_group": group,
-                "di_status": "in_institution",
-            }),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "client created");
-    response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
+    let body = CreateClient {
+        given_name: format!("Klients{n}"),
+        vsac_consent: None,
+        ..client_body(code.as_str(), "Testa", birth_date, group)
+    };
+    app.new_client(municipality_code, &body).await
 }
 
 pub async fn adult(app: &TestApp, municipality_code: &str, n: u64) -> i64 {
@@ -36,40 +32,28 @@ pub async fn adult(app: &TestApp, municipality_code: &str, n: u64) -> i64 {
         app,
         municipality_code,
         n,
-        "adult_with_mental_disorder",
-        "1980-05-05",
+        TargetGroup::AdultWithMentalDisorder,
+        date("1980-05-05"),
     )
     .await
 }
 
 /// Creates a mentor employed by `municipality_code`, with the given training hours.
-pub async fn mentor(app: &TestApp, municipality_code: &str, trainings: &[(&str, i64)]) -> i64 {
+pub async fn mentor(app: &TestApp, municipality_code: &str, trainings: &[(&str, i32)]) -> i64 {
     let t = token(&municipality(municipality_code));
-    let response = app
-        .post_json(
-            "/api/v1/mentors",
-            &t,
-            &json!({"given_name": "Anna", "family_name": "Ozola", "contract_type": "services"}),
-        )
+    let id = app
+        .create_mentor(&t, &mentor_body("Anna", "Ozola", ContractType::Services))
+        .created_id()
         .await;
-    assert_eq!(response.status(), 201);
-    let id = response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
     for (programme, hours) in trainings {
-        let response = app
-            .post_json(
-                &format!("/api/v1/mentors/{id}/trainings"),
-                &t,
-                &json!({"programme": programme, "hours": hours, "completed_on": "2026-01-10"}),
-            )
+        app.add_training(&t, id, &training(programme, *hours, date("2026-01-10")))
+            .created()
             .await;
-        assert_eq!(response.status(), 201);
     }
     id
 }
 
-pub const FULL_TRAINING: [(&str, i64); 4] = [
+pub const FULL_TRAINING: [(&str, i32); 4] = [
     ("life_skills", 48),
     ("support_plan_development", 24),
     ("work_with_disabilities", 24),
@@ -77,10 +61,10 @@ pub const FULL_TRAINING: [(&str, i64); 4] = [
 ];
 
 async fn assign(app: &TestApp, mentor_id: i64, client_id: i64) -> reqwest::Response {
-    app.post_json(
-        &format!("/api/v1/mentors/{mentor_id}/assignments"),
+    app.create_assignment(
         &token(&municipality("050")),
-        &json!({"client_id": client_id, "started_on": "2026-02-01"}),
+        mentor_id,
+        &assignment(client_id, Some(date("2026-02-01"))),
     )
     .await
 }
@@ -91,17 +75,7 @@ async fn a_mentor_shows_eligibility_and_what_is_missing() {
     let mut short = FULL_TRAINING.to_vec();
     short[0] = ("life_skills", 47);
     let id = mentor(&app, "050", &short).await;
-    let path = format!("/api/v1/mentors/{id}");
-    let body: Value = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(token(&municipality("050")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let body = app.get_mentor(&token(&municipality("050")), id).ok().await;
     assert_eq!(body["eligible"], false);
     assert_eq!(
         body["missing_trainings"],
@@ -121,10 +95,10 @@ async fn a_mentor_shows_eligibility_and_what_is_missing() {
     assert_eq!(problem["rule"], "INV-M04");
 
     // One more hour makes the mentor eligible.
-    app.post_json(
-        &format!("/api/v1/mentors/{id}/trainings"),
+    app.add_training(
         &token(&municipality("050")),
-        &json!({"programme": "life_skills", "hours": 1, "completed_on": "2026-02-01"}),
+        id,
+        &training("life_skills", 1, date("2026-02-01")),
     )
     .await;
     assert_eq!(assign(&app, id, client).await.status(), 201);
@@ -134,56 +108,31 @@ async fn a_mentor_shows_eligibility_and_what_is_missing() {
 async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
     let app = TestApp::spawn().await;
     let id = mentor(&app, "050", &[]).await;
-    let path = format!("/api/v1/mentors/{id}");
     // Another municipality of the same region reads it? No: municipalities see their own and
     // their region's mentors.
-    let other = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(token(&municipality("LPX")))
-        .send()
-        .await
-        .expect("request");
+    let other = app.get_mentor(&token(&municipality("LPX")), id).await;
     assert_problem(other, 404, "about:blank").await;
-    let by_region = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(token(&region("KURZEME")))
-        .send()
-        .await
-        .expect("request");
+    let by_region = app.get_mentor(&token(&region("KURZEME")), id).await;
     assert_eq!(by_region.status(), 200);
-    let other_region = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(token(&region("RIGA")))
-        .send()
-        .await
-        .expect("request");
+    let other_region = app.get_mentor(&token(&region("RIGA")), id).await;
     assert_problem(other_region, 404, "about:blank").await;
-    let ministry = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(token(&ministry()))
-        .send()
-        .await
-        .expect("request");
+    let ministry = app.get_mentor(&token(&ministry()), id).await;
     assert_problem(ministry, 403, "about:blank").await;
 
+    let phone = UpdateMentor {
+        phone: Some("+371 20000000".into()),
+        ..mentor_update()
+    };
     let response = app
-        .patch_json(
-            &path,
-            &token(&region("KURZEME")),
-            &json!({"phone": "+371 20000000"}),
-        )
+        .update_mentor(&token(&region("KURZEME")), id, &phone)
         .await;
     assert_problem(response, 403, "about:blank").await;
+    let employed = UpdateMentor {
+        contract_type: Some(ContractType::Employment),
+        ..mentor_update()
+    };
     let response = app
-        .patch_json(
-            &path,
-            &token(&municipality("050")),
-            &json!({"contract_type": "employment"}),
-        )
+        .update_mentor(&token(&municipality("050")), id, &employed)
         .await;
     assert_eq!(
         response.json::<Value>().await.expect("json")["contract_type"],
@@ -191,35 +140,28 @@ async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
     );
 
     // A region employs its own mentors, which its municipalities can see.
-    let response = app
-        .post_json(
-            "/api/v1/mentors",
+    let regional = app
+        .create_mentor(
             &token(&region("KURZEME")),
-            &json!({"given_name": "Jānis", "family_name": "Kalns", "contract_type": "employment"}),
+            &mentor_body("Jānis", "Kalns", ContractType::Employment),
         )
+        .created()
         .await;
-    let regional = response.json::<Value>().await.expect("json");
     assert_eq!(
         regional["employer"],
         json!({"kind": "region", "code": "KURZEME"})
     );
-    let listed: Value = app
-        .client
-        .get(app.url("/api/v1/mentors"))
-        .bearer_auth(token(&municipality("050")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let listed = app
+        .list_mentors(&token(&municipality("050")), &mentors_query())
+        .ok()
+        .await;
     assert_eq!(listed["total"], 2);
+    // A contract type outside the enumeration cannot be built as a DTO: sent as JSON.
+    let mut gig =
+        serde_json::to_value(mentor_body("X", "Y", ContractType::Services)).expect("JSON");
+    gig["contract_type"] = json!("gig");
     let response = app
-        .post_json(
-            "/api/v1/mentors",
-            &token(&municipality("050")),
-            &json!({"given_name": "X", "family_name": "Y", "contract_type": "gig"}),
-        )
+        .post_as("/api/v1/mentors", &token(&municipality("050")), &gig)
         .await;
     assert_eq!(
         response.status(),
@@ -240,11 +182,7 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     for c in &clients[..5] {
         let response = assign(&app, m, *c).await;
         assert_eq!(response.status(), 201);
-        assignments.push(
-            response.json::<Value>().await.expect("json")["id"]
-                .as_i64()
-                .expect("id"),
-        );
+        assignments.push(id_of(&response.json::<Value>().await.expect("json")));
     }
     let problem = assert_problem(
         assign(&app, m, clients[5]).await,
@@ -255,10 +193,10 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     assert_eq!(problem["rule"], "INV-M01");
 
     let end = app
-        .post_json(
-            &format!("/api/v1/mentor-assignments/{}/end", assignments[0]),
+        .end_assignment(
             &token(&municipality("050")),
-            &json!({"ended_on": "2026-03-01", "reason": "Moved"}),
+            assignments[0],
+            &ending(Some(date("2026-03-01")), "Moved"),
         )
         .await;
     assert_eq!(end.json::<Value>().await.expect("json")["active"], false);
@@ -271,36 +209,21 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     .await;
 
     // History stays queryable for mentor and client.
-    let history: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/mentors/{m}/assignments")))
-        .bearer_auth(token(&municipality("050")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let history = app
+        .list_mentor_assignments(&token(&municipality("050")), m)
+        .ok()
+        .await;
     assert_eq!(history.as_array().map(Vec::len), Some(6));
-    let of_client: Value = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/clients/{}/mentor-assignments",
-            clients[0]
-        )))
-        .bearer_auth(token(&municipality("050")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let of_client = app
+        .list_client_assignments(&token(&municipality("050")), clients[0])
+        .ok()
+        .await;
     assert_eq!(of_client[0]["ended_on"], "2026-03-01");
     let again = app
-        .post_json(
-            &format!("/api/v1/mentor-assignments/{}/end", assignments[0]),
+        .end_assignment(
             &token(&municipality("050")),
-            &json!({"reason": "Twice"}),
+            assignments[0],
+            &ending(None, "Twice"),
         )
         .await;
     assert_problem(again, 409, "/problems/already-ended").await;
@@ -335,16 +258,7 @@ async fn twenty_simultaneous_assignments_to_one_free_mentor_give_exactly_five() 
     let created = responses.iter().filter(|s| **s == 201).count();
     let refused = responses.iter().filter(|s| **s == 409).count();
     assert_eq!((created, refused), (5, 15), "{responses:?}");
-    let body: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/mentors/{m}")))
-        .bearer_auth(token(&municipality("050")))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let body = app.get_mentor(&token(&municipality("050")), m).ok().await;
     assert_eq!(body["active_assignments"], 5);
 }
 
@@ -391,36 +305,24 @@ async fn available_mentors_are_filtered_before_paging_with_hours_adding_up() {
     let t = token(&municipality("050"));
     let mut seen = Vec::new();
     for offset in [0, 1] {
-        let page: Value = app
-            .client
-            .get(app.url(&format!(
-                "/api/v1/mentors?available=true&limit=1&offset={offset}"
-            )))
-            .bearer_auth(&t)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(page["total"], 2, "only eligible mentors count");
-        let items = page["items"].as_array().expect("items");
+        let available = ListMentorsQuery {
+            available: Some(true),
+            ..mentors_query()
+        };
+        let listed = app
+            .list_mentors(&t, &available)
+            .query(&page(1, offset))
+            .ok()
+            .await;
+        assert_eq!(listed["total"], 2, "only eligible mentors count");
+        let items = listed["items"].as_array().expect("items");
         assert_eq!(items.len(), 1, "a page is full of eligible mentors");
         assert_eq!(items[0]["eligible"], true);
-        seen.push(items[0]["id"].as_i64().expect("id"));
+        seen.push(id_of(&items[0]));
     }
     seen.sort_unstable();
     assert_eq!(seen, [eligible, eligible_split]);
 
-    let all: Value = app
-        .client
-        .get(app.url("/api/v1/mentors"))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let all = app.list_mentors(&t, &mentors_query()).ok().await;
     assert_eq!(all["total"], 4);
 }

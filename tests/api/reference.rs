@@ -1,8 +1,27 @@
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+use kopiena::api::reference::{
+    ListMunicipalitiesQuery, ListServiceTypesQuery, ListTargetGroupsQuery, Setting,
+};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, date};
+
+fn municipalities(region: Option<&str>, valid_on: Option<NaiveDate>) -> ListMunicipalitiesQuery {
+    ListMunicipalitiesQuery {
+        region: region.map(str::to_string),
+        valid_on,
+    }
+}
+
+fn service_types(setting: Option<Setting>, target_group: Option<&str>) -> ListServiceTypesQuery {
+    ListServiceTypesQuery {
+        setting,
+        target_group: target_group.map(str::to_string),
+        di_alternative: None,
+    }
+}
 
 fn csv_rows(name: &str) -> Vec<BTreeMap<String, String>> {
     let path = format!("{}/reference/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -30,17 +49,13 @@ fn opt_str(value: &str) -> Value {
 #[tokio::test]
 async fn municipalities_are_served_exactly_as_the_reference_csv_holds_them() {
     let app = TestApp::spawn().await;
-    let en = app.get_json("/api/v1/municipalities").await;
+    let all = municipalities(None, None);
+    let en = app.list_municipalities(&all).ok().await;
     let lv = app
-        .client
-        .get(app.url("/api/v1/municipalities"))
-        .header("Accept-Language", "lv")
-        .send()
-        .await
-        .expect("request")
-        .json::<Value>()
-        .await
-        .expect("json");
+        .list_municipalities(&all)
+        .accept_language("lv")
+        .ok()
+        .await;
     let rows = csv_rows("municipalities.csv");
     assert_eq!(en["total"], rows.len());
     assert_eq!(rows.len(), 43);
@@ -69,7 +84,10 @@ async fn municipalities_are_served_exactly_as_the_reference_csv_holds_them() {
 async fn municipalities_filter_by_region_and_by_validity_date() {
     let app = TestApp::spawn().await;
     let rows = csv_rows("municipalities.csv");
-    let kurzeme = app.get_json("/api/v1/municipalities?region=KURZEME").await;
+    let kurzeme = app
+        .list_municipalities(&municipalities(Some("KURZEME"), None))
+        .ok()
+        .await;
     let expected = rows
         .iter()
         .filter(|r| r["planning_region"] == "KURZEME")
@@ -84,12 +102,13 @@ async fn municipalities_filter_by_region_and_by_validity_date() {
     );
 
     // Varakļāni municipality existed until 2025-06-30.
-    let before = app
-        .get_json("/api/v1/municipalities?valid_on=2025-06-30")
-        .await;
-    let after = app
-        .get_json("/api/v1/municipalities?valid_on=2025-07-01")
-        .await;
+    let valid_on = async |day: &str| {
+        app.list_municipalities(&municipalities(None, Some(date(day))))
+            .ok()
+            .await
+    };
+    let before = valid_on("2025-06-30").await;
+    let after = valid_on("2025-07-01").await;
     let has = |doc: &Value, code: &str| {
         doc["items"]
             .as_array()
@@ -101,13 +120,12 @@ async fn municipalities_filter_by_region_and_by_validity_date() {
     assert!(!has(&after, "102"));
     assert_eq!(before["total"], rows.len());
     assert_eq!(after["total"], rows.len() - 1);
-    let none = app
-        .get_json("/api/v1/municipalities?valid_on=2020-01-01")
-        .await;
+    let none = valid_on("2020-01-01").await;
     assert_eq!(none["total"], 0);
 
     let combined = app
-        .get_json("/api/v1/municipalities?region=VIDZEME&valid_on=2026-01-01")
+        .list_municipalities(&municipalities(Some("VIDZEME"), Some(date("2026-01-01"))))
+        .ok()
         .await;
     assert!(!has(&combined, "102"));
     assert!(has(&combined, "113"));
@@ -116,31 +134,24 @@ async fn municipalities_filter_by_region_and_by_validity_date() {
 #[tokio::test]
 async fn planning_regions_and_single_municipalities_are_readable() {
     let app = TestApp::spawn().await;
-    let regions = app.get_json("/api/v1/planning-regions").await;
+    let regions = app.list_planning_regions().ok().await;
     assert_eq!(regions["total"], 5);
-    let kurzeme = app.get_json("/api/v1/planning-regions/KURZEME").await;
+    let kurzeme = app.get_planning_region("KURZEME").ok().await;
     assert_eq!(kurzeme["name"], "Kurzeme Planning Region");
-    let riga = app.get_json("/api/v1/municipalities/RIX").await;
+    let riga = app.get_municipality("RIX").ok().await;
     assert_eq!(riga["name"], "Riga");
     assert_eq!(riga["kind"], "state_city");
-    assert_problem(
-        app.get("/api/v1/municipalities/XXX").await,
-        404,
-        "about:blank",
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/planning-regions/MARS").await,
-        404,
-        "about:blank",
-    )
-    .await;
+    assert_problem(app.get_municipality("XXX").await, 404, "about:blank").await;
+    assert_problem(app.get_planning_region("MARS").await, 404, "about:blank").await;
 }
 
 #[tokio::test]
 async fn the_service_type_catalogue_matches_the_reference_csv() {
     let app = TestApp::spawn().await;
-    let catalogue = app.get_json("/api/v1/service-types").await;
+    let catalogue = app
+        .list_service_types(&service_types(None, None))
+        .ok()
+        .await;
     let rows = csv_rows("service_types.csv");
     let links = csv_rows("service_type_target_groups.csv");
     assert_eq!(catalogue["total"], rows.len());
@@ -178,40 +189,34 @@ async fn the_service_type_catalogue_matches_the_reference_csv() {
 async fn the_catalogue_holds_the_di_plan_limits() {
     let app = TestApp::spawn().await;
     let limit = |doc: &Value| doc["limits"]["max_capacity"].clone();
-    let family = app
-        .get_json("/api/v1/service-types/family_like_care_home")
-        .await;
+    let family = app.get_service_type("family_like_care_home").ok().await;
     assert_eq!(limit(&family), 8);
-    let correction = app
-        .get_json("/api/v1/service-types/social_correction_home")
-        .await;
+    let correction = app.get_service_type("social_correction_home").ok().await;
     assert_eq!(limit(&correction), 24);
-    let youth = app.get_json("/api/v1/service-types/youth_home").await;
+    let youth = app.get_service_type("youth_home").ok().await;
     assert_eq!(youth["limits"]["max_age_at_placement"], 23);
-    let vsac = app
-        .get_json("/api/v1/service-types/state_social_care_centre")
-        .await;
+    let vsac = app.get_service_type("state_social_care_centre").ok().await;
     assert_eq!(vsac["setting"], "institutional");
-    assert_problem(
-        app.get("/api/v1/service-types/hospital").await,
-        404,
-        "about:blank",
-    )
-    .await;
+    assert_problem(app.get_service_type("hospital").await, 404, "about:blank").await;
 }
 
 #[tokio::test]
 async fn service_types_filter_by_setting_and_target_group() {
     let app = TestApp::spawn().await;
     let institutional = app
-        .get_json("/api/v1/service-types?setting=institutional")
+        .list_service_types(&service_types(Some(Setting::Institutional), None))
+        .ok()
         .await;
     let items = institutional["items"].as_array().expect("items");
     assert!(!items.is_empty());
     assert!(items.iter().all(|s| s["setting"] == "institutional"));
 
     let adults = app
-        .get_json("/api/v1/service-types?target_group=adult_with_mental_disorder&setting=community")
+        .list_service_types(&service_types(
+            Some(Setting::Community),
+            Some("adult_with_mental_disorder"),
+        ))
+        .ok()
         .await;
     let items = adults["items"].as_array().expect("items");
     assert!(items.iter().any(|s| s["code"] == "group_home"));
@@ -236,13 +241,11 @@ async fn labels_follow_accept_language_and_name_it_in_content_language() {
         ),
         (Some("de"), "en", "Family-like care home"),
     ] {
-        let mut request = app
-            .client
-            .get(app.url("/api/v1/service-types/family_like_care_home"));
+        let mut request = app.get_service_type("family_like_care_home");
         if let Some(accept) = accept {
-            request = request.header("Accept-Language", accept);
+            request = request.accept_language(accept);
         }
-        let response = request.send().await.expect("request");
+        let response = request.await;
         assert_eq!(response.headers()["content-language"], language);
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["label"], label, "Accept-Language {accept:?}");
@@ -252,7 +255,10 @@ async fn labels_follow_accept_language_and_name_it_in_content_language() {
 #[tokio::test]
 async fn target_groups_roles_and_programmes_are_published() {
     let app = TestApp::spawn().await;
-    let di = app.get_json("/api/v1/target-groups?di=true").await;
+    let di = app
+        .list_target_groups(&ListTargetGroupsQuery { di: Some(true) })
+        .ok()
+        .await;
     let codes: Vec<&str> = di["items"]
         .as_array()
         .expect("items")
@@ -267,10 +273,13 @@ async fn target_groups_roles_and_programmes_are_published() {
             "adult_with_mental_disorder"
         ]
     );
-    let all = app.get_json("/api/v1/target-groups").await;
+    let all = app
+        .list_target_groups(&ListTargetGroupsQuery { di: None })
+        .ok()
+        .await;
     assert_eq!(all["total"], csv_rows("target_groups.csv").len());
 
-    let roles = app.get_json("/api/v1/specialist-roles").await;
+    let roles = app.list_specialist_roles().ok().await;
     assert_eq!(roles["total"], csv_rows("specialist_roles.csv").len());
     assert!(
         roles["items"]
@@ -280,7 +289,7 @@ async fn target_groups_roles_and_programmes_are_published() {
             .any(|r| r["code"] == "social_worker")
     );
 
-    let programmes = app.get_json("/api/v1/training-programmes").await;
+    let programmes = app.list_training_programmes().ok().await;
     let hours = |code: &str| {
         programmes["items"]
             .as_array()

@@ -1,43 +1,59 @@
+use kopiena::api::providers::UpdateProvider;
+use kopiena::api::services::{CreateService, ListServicesQuery, UpdateService};
+use kopiena::domain::client::TargetGroup;
+use kopiena::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, ministry, municipality, provider, token};
+use crate::helpers::{
+    TestApp, assert_problem, location_of, ministry, municipality, page, provider, provider_update,
+    service_body, service_update, services_query, token,
+};
 
-fn new_service(service_type: &str, capacity: i64, groups: &[&str]) -> Value {
-    json!({
-        "service_type": service_type,
-        "name": format!("Pakalpojums {service_type}"),
-        "address": "Skolas iela 3",
-        "target_groups": groups,
-        "capacity": capacity,
-        "status": "active",
-        "price": {"amount": "14.94", "unit": "person_day"},
-    })
+const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
+const ORPHANS: [TargetGroup; 1] = [TargetGroup::OrphanOrNoParentalCare];
+
+/// Creates `body` under `provider_id` as the ministry.
+async fn create(app: &TestApp, provider_id: i64, body: &CreateService) -> reqwest::Response {
+    app.create_service(&token(&ministry()), provider_id, body)
+        .await
 }
 
-async fn create(app: &TestApp, provider_id: i64, body: &Value) -> reqwest::Response {
-    app.post_json(
-        &format!("/api/v1/providers/{provider_id}/services"),
+/// Sets a provider's status as the ministry.
+async fn set_provider_status(app: &TestApp, provider_id: i64, status: ProviderStatus) {
+    let change = UpdateProvider {
+        status: Some(status),
+        ..provider_update()
+    };
+    app.update_provider(&token(&ministry()), provider_id, &change)
+        .ok()
+        .await;
+}
+
+/// Creates a group home for six adults under `provider_id`; its id.
+async fn group_home(app: &TestApp, provider_id: i64) -> i64 {
+    app.create_service(
         &token(&ministry()),
-        body,
+        provider_id,
+        &service_body("group_home", 6, &ADULTS),
     )
+    .created_id()
     .await
+}
+
+fn capacity(capacity: i32) -> UpdateService {
+    UpdateService {
+        capacity: Some(capacity),
+        ..service_update()
+    }
 }
 
 #[tokio::test]
 async fn a_service_is_created_under_its_provider_with_occupancy_and_vacancies() {
     let app = TestApp::spawn().await;
-    let pid = app.create_provider("050", "LM-S1").await;
-    let response = create(
-        &app,
-        pid,
-        &new_service("group_home", 6, &["adult_with_mental_disorder"]),
-    )
-    .await;
+    let pid = app.new_provider("050", "LM-S1").await;
+    let response = create(&app, pid, &service_body("group_home", 6, &ADULTS)).await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
+    let location = location_of(&response);
     let created: Value = response.json().await.expect("json");
     assert_eq!(created["municipality"], "050", "defaults to the provider's");
     assert_eq!(created["occupied"], 0);
@@ -46,9 +62,10 @@ async fn a_service_is_created_under_its_provider_with_occupancy_and_vacancies() 
         created["price"],
         json!({"amount": "14.94", "unit": "person_day", "currency": "EUR"})
     );
-    assert_eq!(app.get_json(&location).await, created);
+    assert_eq!(app.get(&location).ok().await, created);
     let listed = app
-        .get_json(&format!("/api/v1/providers/{pid}/services"))
+        .list_provider_services(pid, &services_query())
+        .ok()
         .await;
     assert_eq!(listed["total"], 1);
 }
@@ -56,13 +73,12 @@ async fn a_service_is_created_under_its_provider_with_occupancy_and_vacancies() 
 #[tokio::test]
 async fn capacity_limits_and_target_groups_of_the_catalogue_hold() {
     let app = TestApp::spawn().await;
-    let pid = app.create_provider("050", "LM-S2").await;
-    let children = ["orphan_or_no_parental_care"];
+    let pid = app.new_provider("050", "LM-S2").await;
     assert_eq!(
         create(
             &app,
             pid,
-            &new_service("family_like_care_home", 8, &children)
+            &service_body("family_like_care_home", 8, &ORPHANS)
         )
         .await
         .status(),
@@ -71,7 +87,7 @@ async fn capacity_limits_and_target_groups_of_the_catalogue_hold() {
     let response = create(
         &app,
         pid,
-        &new_service("family_like_care_home", 9, &children),
+        &service_body("family_like_care_home", 9, &ORPHANS),
     )
     .await;
     let problem = assert_problem(response, 422, "/problems/capacity-above-type-limit").await;
@@ -79,106 +95,67 @@ async fn capacity_limits_and_target_groups_of_the_catalogue_hold() {
     let response = create(
         &app,
         pid,
-        &new_service("social_correction_home", 25, &children),
+        &service_body("social_correction_home", 25, &ORPHANS),
     )
     .await;
     assert_problem(response, 422, "/problems/capacity-above-type-limit").await;
     let response = create(
         &app,
         pid,
-        &new_service("family_like_care_home", 4, &["adult_with_mental_disorder"]),
+        &service_body("family_like_care_home", 4, &ADULTS),
     )
     .await;
     assert_problem(response, 422, "/problems/target-group-not-served").await;
-    let response = create(&app, pid, &new_service("hospital", 4, &children)).await;
+    let response = create(&app, pid, &service_body("hospital", 4, &ORPHANS)).await;
     assert_problem(response, 422, "/problems/unknown-reference").await;
-    let response = create(
-        &app,
-        pid,
-        &new_service("group_home", -1, &["adult_with_mental_disorder"]),
-    )
-    .await;
+    let response = create(&app, pid, &service_body("group_home", -1, &ADULTS)).await;
     assert_problem(response, 422, "/problems/validation").await;
 }
 
 #[tokio::test]
 async fn a_suspended_provider_has_no_active_services_and_disappears_from_the_public_list() {
     let app = TestApp::spawn().await;
-    let pid = app.create_provider("050", "LM-S3").await;
-    let sid = create(
-        &app,
-        pid,
-        &new_service("group_home", 6, &["adult_with_mental_disorder"]),
-    )
-    .await
-    .json::<Value>()
-    .await
-    .expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    app.patch_json(
-        &format!("/api/v1/providers/{pid}"),
-        &token(&ministry()),
-        &json!({"status": "suspended"}),
-    )
-    .await;
-    let public = app.get_json("/api/v1/services").await;
+    let pid = app.new_provider("050", "LM-S3").await;
+    let sid = group_home(&app, pid).await;
+    set_provider_status(&app, pid, ProviderStatus::Suspended).await;
+    let public = app.list_services(&services_query()).ok().await;
     assert_eq!(public["total"], 0);
-    let authenticated: Value = app
-        .client
-        .get(app.url("/api/v1/services"))
-        .bearer_auth(token(&ministry()))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let authenticated = app
+        .list_services(&services_query())
+        .bearer(&token(&ministry()))
+        .ok()
+        .await;
     assert_eq!(authenticated["total"], 1);
     assert_eq!(authenticated["items"][0]["provider_status"], "suspended");
-    let response = create(
-        &app,
-        pid,
-        &new_service("group_home", 6, &["adult_with_mental_disorder"]),
-    )
-    .await;
+    let response = create(&app, pid, &service_body("group_home", 6, &ADULTS)).await;
     assert_problem(response, 409, "/problems/provider-not-active").await;
-    let mut planned = new_service("group_home", 6, &["adult_with_mental_disorder"]);
-    planned["status"] = json!("planned");
+    let planned = CreateService {
+        status: Some(ServiceStatus::Planned),
+        ..service_body("group_home", 6, &ADULTS)
+    };
     assert_eq!(create(&app, pid, &planned).await.status(), 201);
     // Reactivating the provider brings the service back.
-    app.patch_json(
-        &format!("/api/v1/providers/{pid}"),
-        &token(&ministry()),
-        &json!({"status": "active"}),
-    )
-    .await;
-    let public = app.get_json("/api/v1/services?status=active").await;
+    set_provider_status(&app, pid, ProviderStatus::Active).await;
+    let active = ListServicesQuery {
+        status: Some(ServiceStatus::Active),
+        ..services_query()
+    };
+    let public = app.list_services(&active).ok().await;
     assert_eq!(public["items"][0]["id"], sid);
 }
 
 #[tokio::test]
 async fn services_are_updated_and_closed_by_their_provider_writers() {
     let app = TestApp::spawn().await;
-    let pid = app.create_provider("050", "LM-S4").await;
-    let sid = create(
-        &app,
-        pid,
-        &new_service("group_home", 6, &["adult_with_mental_disorder"]),
-    )
-    .await
-    .json::<Value>()
-    .await
-    .expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    let path = format!("/api/v1/services/{sid}");
+    let pid = app.new_provider("050", "LM-S4").await;
+    let sid = group_home(&app, pid).await;
+    let change = UpdateService {
+        capacity: Some(10),
+        description: Some(Some("Jauns apraksts".into())),
+        ..service_update()
+    };
     let response = app
-        .patch_json(
-            &path,
-            &token(&provider(pid)),
-            &json!({"capacity": 10, "description": "Jauns apraksts"}),
-        )
+        .update_service(&token(&provider(pid)), sid, &change)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
@@ -186,26 +163,24 @@ async fn services_are_updated_and_closed_by_their_provider_writers() {
         10
     );
     let response = app
-        .patch_json(&path, &token(&municipality("RIX")), &json!({"capacity": 3}))
+        .update_service(&token(&municipality("RIX")), sid, &capacity(3))
         .await;
     assert_problem(response, 403, "about:blank").await;
     let response = app
-        .patch_json(&path, &token(&municipality("050")), &json!({"capacity": 3}))
+        .update_service(&token(&municipality("050")), sid, &capacity(3))
         .await;
     assert_eq!(response.status(), 200);
-    let close = app
-        .client
-        .post(app.url(&format!("{path}/close")))
-        .bearer_auth(token(&provider(pid)))
-        .send()
-        .await
-        .expect("request");
+    let close = app.close_service(&token(&provider(pid)), sid).await;
     assert_eq!(
         close.json::<Value>().await.expect("json")["status"],
         "closed"
     );
+    let reactivate = UpdateService {
+        status: Some(ServiceStatus::Active),
+        ..service_update()
+    };
     let reopen = app
-        .patch_json(&path, &token(&ministry()), &json!({"status": "active"}))
+        .update_service(&token(&ministry()), sid, &reactivate)
         .await;
     assert_problem(reopen, 409, "/problems/service-closed").await;
 }
@@ -213,18 +188,29 @@ async fn services_are_updated_and_closed_by_their_provider_writers() {
 #[tokio::test]
 async fn the_directory_filters_combine_and_search_ignores_case_and_diacritics() {
     let app = TestApp::spawn().await;
-    let kuldiga = app.create_provider("050", "LM-F1").await;
-    let riga = app.create_provider("RIX", "LM-F2").await;
-    let mut home = new_service("family_like_care_home", 8, &["orphan_or_no_parental_care"]);
-    home["name"] = json!("Ģimenes māja Saulīte");
-    home["description_en"] = json!("A family-like home for siblings");
+    let kuldiga = app.new_provider("050", "LM-F1").await;
+    let riga = app.new_provider("RIX", "LM-F2").await;
+    let home = CreateService {
+        name: "Ģimenes māja Saulīte".into(),
+        description_en: Some("A family-like home for siblings".into()),
+        ..service_body("family_like_care_home", 8, &ORPHANS)
+    };
     create(&app, kuldiga, &home).await;
-    let mut day = new_service("day_care_centre", 20, &["adult_with_mental_disorder"]);
-    day["name"] = json!("Dienas centrs Rīgā");
+    let day = CreateService {
+        name: "Dienas centrs Rīgā".into(),
+        ..service_body("day_care_centre", 20, &ADULTS)
+    };
     create(&app, riga, &day).await;
-    let mut full = new_service("group_home", 0, &["adult_with_mental_disorder"]);
-    full["name"] = json!("Grupu dzīvoklis");
+    let full = CreateService {
+        name: "Grupu dzīvoklis".into(),
+        ..service_body("group_home", 0, &ADULTS)
+    };
     create(&app, riga, &full).await;
+    let search = |q: &str| ListServicesQuery {
+        q: Some(q.into()),
+        ..services_query()
+    };
+    let found = async |query: &ListServicesQuery| app.list_services(query).ok().await;
 
     let ids = |doc: &Value| -> Vec<String> {
         doc["items"]
@@ -235,59 +221,86 @@ async fn the_directory_filters_combine_and_search_ignores_case_and_diacritics() 
             .collect()
     };
     assert_eq!(
-        ids(&app.get_json("/api/v1/services?q=gim%20MAJA").await),
+        ids(&found(&search("gim MAJA")).await),
         ["Ģimenes māja Saulīte"]
     );
     assert_eq!(
-        ids(&app.get_json("/api/v1/services?q=sibling").await),
+        ids(&found(&search("sibling")).await),
+        ["Ģimenes māja Saulīte"]
+    );
+    assert_eq!(ids(&found(&search("riga")).await), ["Dienas centrs Rīgā"]);
+    assert_eq!(found(&search("gim riga")).await["total"], 0);
+    assert_eq!(
+        ids(&found(&ListServicesQuery {
+            region: Some("KURZEME".into()),
+            ..services_query()
+        })
+        .await),
         ["Ģimenes māja Saulīte"]
     );
     assert_eq!(
-        ids(&app.get_json("/api/v1/services?q=riga").await),
-        ["Dienas centrs Rīgā"]
-    );
-    assert_eq!(
-        app.get_json("/api/v1/services?q=gim%20riga").await["total"],
-        0
-    );
-    assert_eq!(
-        ids(&app.get_json("/api/v1/services?region=KURZEME").await),
-        ["Ģimenes māja Saulīte"]
-    );
-    assert_eq!(
-        app.get_json("/api/v1/services?region=RIGA&has_vacancies=true")
-            .await["total"],
+        found(&ListServicesQuery {
+            region: Some("RIGA".into()),
+            has_vacancies: Some(true),
+            ..services_query()
+        })
+        .await["total"],
         1
     );
     assert_eq!(
-        ids(&app.get_json("/api/v1/services?has_vacancies=false").await),
+        ids(&found(&ListServicesQuery {
+            has_vacancies: Some(false),
+            ..services_query()
+        })
+        .await),
         ["Grupu dzīvoklis"]
     );
     assert_eq!(
-        app.get_json("/api/v1/services?target_group=adult_with_mental_disorder&municipality=RIX")
-            .await["total"],
+        found(&ListServicesQuery {
+            target_group: Some("adult_with_mental_disorder".into()),
+            municipality: Some("RIX".into()),
+            ..services_query()
+        })
+        .await["total"],
         2
     );
     assert_eq!(
-        app.get_json("/api/v1/services?service_type=day_care_centre&sector=ngo")
-            .await["total"],
+        found(&ListServicesQuery {
+            service_type: Some("day_care_centre".into()),
+            sector: Some(Sector::Ngo),
+            ..services_query()
+        })
+        .await["total"],
         1
     );
     assert_eq!(
-        app.get_json("/api/v1/services?sector=private").await["total"],
+        found(&ListServicesQuery {
+            sector: Some(Sector::Private),
+            ..services_query()
+        })
+        .await["total"],
         0
     );
     assert_eq!(
         ids(&app
-            .get_json("/api/v1/services?sort=-capacity&limit=2")
+            .list_services(&ListServicesQuery {
+                sort: Some("-capacity".into()),
+                ..services_query()
+            })
+            .query(&page(2, 0))
+            .ok()
             .await),
         ["Dienas centrs Rīgā", "Ģimenes māja Saulīte"]
     );
-    let page = app.get_json("/api/v1/services?limit=1&offset=2").await;
+    let third = app
+        .list_services(&services_query())
+        .query(&page(1, 2))
+        .ok()
+        .await;
     assert_eq!(
         (
-            page["total"].as_i64(),
-            page["items"].as_array().map(Vec::len)
+            third["total"].as_i64(),
+            third["items"].as_array().map(Vec::len)
         ),
         (Some(3), Some(1))
     );

@@ -1,21 +1,17 @@
+use kopiena::api::clients::UpdateClient;
+use kopiena::api::services::CreateService;
+use kopiena::api::stats::{IndicatorsQuery, StatsQuery};
+use kopiena::domain::client::{DiStatus, TargetGroup};
+use kopiena::domain::registry::ServiceStatus;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, admin, assert_problem, ministry, municipality, provider, region, token,
+    TestApp, admin, assert_problem, assignment, client_update, date, grouped_by, ministry,
+    municipality, provider, region, service_body, stats_query, token,
 };
 use crate::mentors::{FULL_TRAINING, client, mentor};
 
-async fn stats(app: &TestApp, path: &str, claims: &Value) -> Value {
-    let response = app
-        .client
-        .get(app.url(path))
-        .bearer_auth(token(claims))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.json().await.expect("json")
-}
+const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
 
 fn row<'a>(table: &'a Value, pairs: &[(&str, &str)]) -> &'a Value {
     table["rows"]
@@ -30,40 +26,56 @@ async fn adults(
     municipality_code: &str,
     first: u64,
     n: u64,
-    status: &str,
+    status: DiStatus,
 ) -> Vec<i64> {
     let mut ids = Vec::new();
+    let change = UpdateClient {
+        di_status: Some(status),
+        ..client_update()
+    };
     for i in first..first + n {
         let id = client(
             app,
             municipality_code,
             i,
-            "adult_with_mental_disorder",
-            "1980-01-01",
+            TargetGroup::AdultWithMentalDisorder,
+            date("1980-01-01"),
         )
         .await;
-        app.patch_json(
-            &format!("/api/v1/clients/{id}"),
-            &token(&municipality(municipality_code)),
-            &json!({"di_status": status}),
-        )
-        .await;
+        app.update_client(&token(&municipality(municipality_code)), id, &change)
+            .await;
         ids.push(id);
     }
     ids
+}
+
+/// A service of `service_type` for adults named "S" at "A", without a price.
+fn plain_service(service_type: &str, capacity: i32, status: ServiceStatus) -> CreateService {
+    CreateService {
+        name: "S".into(),
+        address: "A".into(),
+        status: Some(status),
+        price: None,
+        ..service_body(service_type, capacity, &ADULTS)
+    }
 }
 
 #[tokio::test]
 async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_ministry_and_region_only()
  {
     let app = TestApp::spawn().await;
-    adults(&app, "050", 0, 7, "in_institution").await; // Kuldīga, Kurzeme
-    adults(&app, "050", 100, 2, "in_community").await;
-    adults(&app, "RIX", 200, 6, "waiting_list").await; // Rīga
-    let by_municipality = "/api/v1/stats/clients?group_by=municipality,di_status";
+    adults(&app, "050", 0, 7, DiStatus::InInstitution).await; // Kuldīga, Kurzeme
+    adults(&app, "050", 100, 2, DiStatus::InCommunity).await;
+    adults(&app, "RIX", 200, 6, DiStatus::WaitingList).await; // Rīga
+    let by_municipality = grouped_by("municipality,di_status");
+    let stats = async |claims: &Value| {
+        app.client_stats(&token(claims), &by_municipality)
+            .ok()
+            .await
+    };
 
     // The municipality sees its own counts, unsuppressed, and only its own.
-    let own = stats(&app, by_municipality, &municipality("050")).await;
+    let own = stats(&municipality("050")).await;
     assert_eq!(own["suppression"]["applied"], false);
     assert_eq!(row(&own, &[("di_status", "in_institution")])["clients"], 7);
     assert_eq!(row(&own, &[("di_status", "in_community")])["clients"], 2);
@@ -73,7 +85,7 @@ async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_min
     // The ministry sees the country with 2 suppressed, and the complementary cell (the
     // smallest other non-zero one: Rīga's 6) suppressed too, so 2 = 15 − 7 − 6 cannot be
     // recovered from the total.
-    let national = stats(&app, by_municipality, &ministry()).await;
+    let national = stats(&ministry()).await;
     assert_eq!(national["suppression"]["applied"], true);
     let community = row(
         &national,
@@ -100,7 +112,7 @@ async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_min
     assert!(!national.to_string().contains("given_name"));
 
     // A region sees only its region, suppressed.
-    let kurzeme = stats(&app, by_municipality, &region("KURZEME")).await;
+    let kurzeme = stats(&region("KURZEME")).await;
     assert!(
         kurzeme["rows"]
             .as_array()
@@ -113,25 +125,17 @@ async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_min
         row(&kurzeme, &[("di_status", "in_community")])["clients_suppressed"],
         true
     );
-    let response = app
-        .client
-        .get(app.url("/api/v1/stats/clients?region=RIGA"))
-        .bearer_auth(token(&region("KURZEME")))
-        .send()
-        .await
-        .expect("request");
+    let riga = StatsQuery {
+        region: Some("RIGA".into()),
+        ..stats_query()
+    };
+    let response = app.client_stats(&token(&region("KURZEME")), &riga).await;
     assert_problem(response, 403, "about:blank").await;
-    let response = app
-        .client
-        .get(app.url("/api/v1/stats/clients"))
-        .bearer_auth(token(&provider(1)))
-        .send()
-        .await
-        .expect("request");
+    let response = app.client_stats(&token(&provider(1)), &stats_query()).await;
     assert_problem(response, 403, "about:blank").await;
 
     // Admin: unsuppressed.
-    let full = stats(&app, by_municipality, &admin()).await;
+    let full = stats(&admin()).await;
     assert_eq!(
         row(
             &full,
@@ -144,22 +148,14 @@ async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_min
 #[tokio::test]
 async fn csv_parses_and_matches_the_json_with_latvian_labels() {
     let app = TestApp::spawn().await;
-    adults(&app, "050", 0, 6, "in_institution").await;
-    let json = stats(
-        &app,
-        "/api/v1/stats/clients?group_by=region,target_group",
-        &ministry(),
-    )
-    .await;
+    adults(&app, "050", 0, 6, DiStatus::InInstitution).await;
+    let by_region = grouped_by("region,target_group");
+    let json = app.client_stats(&token(&ministry()), &by_region).ok().await;
     let response = app
-        .client
-        .get(app.url("/api/v1/stats/clients?group_by=region,target_group"))
-        .bearer_auth(token(&ministry()))
+        .client_stats(&token(&ministry()), &by_region)
         .header("Accept", "text/csv")
-        .header("Accept-Language", "lv")
-        .send()
-        .await
-        .expect("request");
+        .accept_language("lv")
+        .await;
     assert!(
         response.headers()["content-type"]
             .to_str()
@@ -186,13 +182,11 @@ async fn csv_parses_and_matches_the_json_with_latvian_labels() {
     assert_eq!(&records[0][0], "KURZEME");
     assert_eq!(&records[0][1], "Kurzemes plānošanas reģions");
     assert_eq!(&records[0][4], json["rows"][0]["clients"].to_string());
-    let by_param = app
-        .client
-        .get(app.url("/api/v1/stats/clients?format=csv"))
-        .bearer_auth(token(&ministry()))
-        .send()
-        .await
-        .expect("request");
+    let as_csv = StatsQuery {
+        format: Some("csv".into()),
+        ..stats_query()
+    };
+    let by_param = app.client_stats(&token(&ministry()), &as_csv).await;
     assert!(
         by_param.headers()["content-type"]
             .to_str()
@@ -204,30 +198,27 @@ async fn csv_parses_and_matches_the_json_with_latvian_labels() {
 async fn registry_aggregates_count_providers_services_places_and_municipalities_offering_each_type()
 {
     let app = TestApp::spawn().await;
-    let a = app.create_provider("050", "LM-A").await; // Kuldīga
-    let b = app.create_provider("LPX", "LM-B").await; // Liepāja
-    let c = app.create_provider("RIX", "LM-C").await; // Rīga
+    let a = app.new_provider("050", "LM-A").await; // Kuldīga
+    let b = app.new_provider("LPX", "LM-B").await; // Liepāja
+    let c = app.new_provider("RIX", "LM-C").await; // Rīga
     for (pid, t, cap, st) in [
-        (a, "home_care", 10, "active"),
-        (a, "home_care", 5, "active"),
-        (b, "home_care", 20, "active"),
-        (c, "home_care", 30, "planned"),
-        (b, "group_home", 8, "active"),
+        (a, "home_care", 10, ServiceStatus::Active),
+        (a, "home_care", 5, ServiceStatus::Active),
+        (b, "home_care", 20, ServiceStatus::Active),
+        (c, "home_care", 30, ServiceStatus::Planned),
+        (b, "group_home", 8, ServiceStatus::Active),
     ] {
-        let response = app
-            .post_json(
-                &format!("/api/v1/providers/{pid}/services"),
-                &token(&ministry()),
-                &json!({"service_type": t, "name": "S", "address": "A", "target_groups": ["adult_with_mental_disorder"], "capacity": cap, "status": st}),
-            )
+        app.create_service(&token(&ministry()), pid, &plain_service(t, cap, st))
+            .created()
             .await;
-        assert_eq!(response.status(), 201);
     }
-    let kurzeme = stats(
-        &app,
-        "/api/v1/stats/registry?region=KURZEME&status=active",
-        &ministry(),
-    )
+    let registry =
+        async |query: &StatsQuery| app.registry_stats(&token(&ministry()), query).ok().await;
+    let kurzeme = registry(&StatsQuery {
+        region: Some("KURZEME".into()),
+        status: Some("active".into()),
+        ..stats_query()
+    })
     .await;
     let home_care = row(&kurzeme, &[("service_type", "home_care")]);
     assert_eq!(home_care["services"], 3);
@@ -238,22 +229,16 @@ async fn registry_aggregates_count_providers_services_places_and_municipalities_
     );
     assert_eq!(home_care["capacity"], 35);
     assert_eq!(home_care["vacancies"], 35);
-    let national = stats(
-        &app,
-        "/api/v1/stats/registry?group_by=region,status",
-        &ministry(),
-    )
-    .await;
+    let national = registry(&grouped_by("region,status")).await;
     assert_eq!(
         row(&national, &[("region", "RIGA"), ("status", "planned")])["services"],
         1
     );
     assert_eq!(national["total"]["services"], 5);
-    let sectors = stats(
-        &app,
-        "/api/v1/stats/registry?group_by=sector&as_of=2000-01-01",
-        &ministry(),
-    )
+    let sectors = registry(&StatsQuery {
+        as_of: Some(date("2000-01-01")),
+        ..grouped_by("sector")
+    })
     .await;
     assert_eq!(sectors["rows"], json!([]), "nothing existed in 2000");
 }
@@ -261,30 +246,29 @@ async fn registry_aggregates_count_providers_services_places_and_municipalities_
 #[tokio::test]
 async fn kurzeme_indicators_are_computed_from_known_data_or_said_not_computable() {
     let app = TestApp::spawn().await;
-    let kuldiga = app.create_provider("050", "LM-K1").await;
-    let liepaja = app.create_provider("LPX", "LM-K2").await;
-    app.create_provider("RIX", "LM-R1").await;
+    let kuldiga = app.new_provider("050", "LM-K1").await;
+    let liepaja = app.new_provider("LPX", "LM-K2").await;
+    app.new_provider("RIX", "LM-R1").await;
     for (pid, t) in [
         (kuldiga, "home_care"),
         (liepaja, "home_care"),
         (liepaja, "social_rehabilitation"),
         (liepaja, "social_rehabilitation"),
     ] {
-        let response = app
-            .post_json(
-                &format!("/api/v1/providers/{pid}/services"),
-                &token(&ministry()),
-                &json!({"service_type": t, "name": "S", "address": "A", "target_groups": ["adult_with_mental_disorder"], "capacity": 5, "status": "active"}),
-            )
+        let body = plain_service(t, 5, ServiceStatus::Active);
+        app.create_service(&token(&ministry()), pid, &body)
+            .created()
             .await;
-        assert_eq!(response.status(), 201);
     }
-    let indicators = stats(
-        &app,
-        "/api/v1/stats/indicators?region=KURZEME",
-        &region("KURZEME"),
-    )
-    .await;
+    let in_kurzeme = IndicatorsQuery {
+        region: Some("KURZEME".into()),
+        as_of: None,
+        format: None,
+    };
+    let indicators = app
+        .indicator_stats(&token(&region("KURZEME")), &in_kurzeme)
+        .ok()
+        .await;
     let find = |code: &str| {
         indicators
             .as_array()
@@ -327,18 +311,16 @@ async fn mentor_load_and_coverage_count_mentors_and_clients() {
     let app = TestApp::spawn().await;
     let busy = mentor(&app, "050", &FULL_TRAINING).await;
     mentor(&app, "050", &FULL_TRAINING).await;
-    let ids = adults(&app, "050", 0, 3, "in_community").await;
+    let ids = adults(&app, "050", 0, 3, DiStatus::InCommunity).await;
     for id in &ids[..2] {
-        let response = app
-            .post_json(
-                &format!("/api/v1/mentors/{busy}/assignments"),
-                &token(&municipality("050")),
-                &json!({"client_id": id}),
-            )
+        app.create_assignment(&token(&municipality("050")), busy, &assignment(*id, None))
+            .created()
             .await;
-        assert_eq!(response.status(), 201);
     }
-    let load = stats(&app, "/api/v1/stats/mentor-load", &municipality("050")).await;
+    let load = app
+        .mentor_load_stats(&token(&municipality("050")), &stats_query())
+        .ok()
+        .await;
     assert_eq!(row(&load, &[("load", "0")])["mentors"], 1);
     assert_eq!(row(&load, &[("load", "2")])["mentors"], 1);
     assert_eq!(
@@ -348,26 +330,27 @@ async fn mentor_load_and_coverage_count_mentors_and_clients() {
     );
     // A Liepāja mentor counts for the ministry, and for Liepāja only when filtered.
     mentor(&app, "LPX", &FULL_TRAINING).await;
-    let admin = crate::helpers::admin();
-    let all = stats(&app, "/api/v1/stats/mentor-load", &admin).await;
+    let admin = token(&admin());
+    let all = app.mentor_load_stats(&admin, &stats_query()).ok().await;
     assert_eq!(row(&all, &[("load", "0")])["mentors"], 2);
-    let kuldiga = stats(&app, "/api/v1/stats/mentor-load?municipality=050", &admin).await;
+    let in_kuldiga = StatsQuery {
+        municipality: Some("050".into()),
+        ..stats_query()
+    };
+    let kuldiga = app.mentor_load_stats(&admin, &in_kuldiga).ok().await;
     assert_eq!(row(&kuldiga, &[("load", "0")])["mentors"], 1);
     assert_eq!(row(&kuldiga, &[("load", "2")])["mentors"], 1);
-    let coverage = stats(
-        &app,
-        "/api/v1/stats/mentor-coverage?group_by=mentor",
-        &municipality("050"),
-    )
-    .await;
+    let by_mentor = grouped_by("mentor");
+    let coverage = app
+        .mentor_coverage_stats(&token(&municipality("050")), &by_mentor)
+        .ok()
+        .await;
     assert_eq!(row(&coverage, &[("mentor", "with")])["clients"], 2);
     assert_eq!(row(&coverage, &[("mentor", "without")])["clients"], 1);
-    let suppressed = stats(
-        &app,
-        "/api/v1/stats/mentor-coverage?group_by=mentor",
-        &ministry(),
-    )
-    .await;
+    let suppressed = app
+        .mentor_coverage_stats(&token(&ministry()), &by_mentor)
+        .ok()
+        .await;
     assert_eq!(
         row(&suppressed, &[("mentor", "with")])["clients_suppressed"],
         true

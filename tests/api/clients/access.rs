@@ -1,0 +1,218 @@
+//! Who may touch a client's case: only the owning municipality writes; admin reads; every
+//! other role is refused, and another municipality cannot tell the case exists.
+
+use std::collections::BTreeMap;
+
+use kopiena::api::audit::ListAuditQuery;
+use kopiena::api::clients::UpdateClient;
+use kopiena::api::support_plans::UpdateSupportPlan;
+use serde_json::{Value, json};
+
+use super::ADULT;
+use crate::helpers::{
+    Call, TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
+    clients_query, date, due, etag_of, id_of, ministry, municipality, new_code, plan_body,
+    plan_update, provider, region, search, token, transfer,
+};
+
+/// One support-plan section.
+fn employment(text: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([("employment".to_string(), text.to_string())])
+}
+
+/// Every read of one client's records as `t`.
+fn case_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) -> Vec<Call> {
+    vec![
+        app.get_client(t, client),
+        app.list_transfers(t, client),
+        app.client_access_log(t, client),
+        app.list_assessments(t, client),
+        app.get_assessment(t, client, assessment),
+        app.list_support_plans(t, client),
+        app.get_support_plan(t, client, plan),
+    ]
+}
+
+/// Every client-level read as `t`: the case's records, the lists and the audit of the case.
+fn all_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) -> Vec<Call> {
+    let mut reads = vec![app.list_clients(t, &clients_query())];
+    reads.extend(case_reads(app, t, client, assessment, plan));
+    reads.push(app.list_due_assessments(t, &due(None)));
+    reads.push(app.list_audit(
+        t,
+        &ListAuditQuery {
+            client_id: Some(client),
+            ..audit_query()
+        },
+    ));
+    reads
+}
+
+fn renamed(name: &str) -> UpdateClient {
+    UpdateClient {
+        given_name: Some(name.into()),
+        ..client_update()
+    }
+}
+
+fn opinion(text: &str) -> UpdateSupportPlan {
+    UpdateSupportPlan {
+        opinion: Some(text.into()),
+        ..plan_update()
+    }
+}
+
+/// A client of Kuldīga with an assessment and a draft plan, and the ETags of both.
+struct Case {
+    id: i64,
+    etag: String,
+    assessment: i64,
+    plan: i64,
+    plan_etag: String,
+}
+
+async fn open_case(app: &TestApp, family_name: &str) -> Case {
+    let kuldiga = token(&municipality("050"));
+    let response = app
+        .create_client(&kuldiga, &adult("161175-19997", family_name))
+        .await;
+    let etag = etag_of(&response);
+    let id = id_of(&response.json::<Value>().await.expect("json"));
+    let assessment = app
+        .create_assessment(
+            &kuldiga,
+            id,
+            &assessment_body(ADULT, date("2026-10-01"), (1, 1, 1)),
+        )
+        .created_id()
+        .await;
+    let response = app
+        .create_support_plan(&kuldiga, id, &plan_body(employment("Darbs"), None))
+        .await;
+    assert_eq!(response.status(), 201);
+    let plan_etag = etag_of(&response);
+    let plan = id_of(&response.json::<Value>().await.expect("json"));
+    Case {
+        id,
+        etag,
+        assessment,
+        plan,
+        plan_etag,
+    }
+}
+
+#[tokio::test]
+async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let Case {
+        id,
+        assessment: aid,
+        plan: pid,
+        ..
+    } = open_case(&app, "Krūmiņa").await;
+    let new_client = adult(&new_code(9), "Jauna");
+    let assessment = assessment_body(ADULT, date("2026-10-02"), (1, 1, 1));
+    let empty_plan = plan_body(BTreeMap::new(), None);
+    let writes = |t: &str| {
+        vec![
+            app.create_client(t, &new_client),
+            app.search_clients(t, &search("161175-19997")),
+            app.transfer_client(t, id, &transfer("RIX", "Moved")),
+            app.create_assessment(t, id, &assessment),
+            app.create_support_plan(t, id, &empty_plan),
+            app.update_client(t, id, &renamed("X")),
+            app.update_support_plan(t, id, pid, &opinion("X")),
+        ]
+    };
+    for claims in [ministry(), region("KURZEME"), provider(1)] {
+        let role = claims["role"].clone();
+        let t = token(&claims);
+        for call in all_reads(&app, &t, id, aid, pid) {
+            let what = call.what().to_string();
+            let response = call.await;
+            assert_eq!(response.status(), 403, "{role} {what}");
+            assert_problem(response, 403, "about:blank").await;
+        }
+        for call in writes(&t) {
+            let what = call.what().to_string();
+            assert_eq!(call.await.status(), 403, "{role} {what}");
+        }
+    }
+    // Admin reads (the access log is the owning municipality's) but never writes case data.
+    let admin_token = token(&admin());
+    for call in all_reads(&app, &admin_token, id, aid, pid) {
+        let what = call.what().to_string();
+        if !what.ends_with("/access-log") {
+            assert_eq!(call.await.status(), 200, "admin {what}");
+        }
+    }
+    for call in writes(&admin_token) {
+        let what = call.what().to_string();
+        if !what.ends_with("/search") {
+            assert_eq!(call.await.status(), 403, "admin {what}");
+        }
+    }
+    // Without a token: 401.
+    for call in all_reads(&app, "", id, aid, pid) {
+        assert_problem(call.anonymous().await, 401, "about:blank").await;
+    }
+    // Nothing changed.
+    let client = app.get_client(&kuldiga, id).ok().await;
+    assert_eq!(client["given_name"], "Anna");
+    assert_eq!(client["municipality"], "050");
+    let list = app.list_clients(&kuldiga, &clients_query()).ok().await;
+    assert_eq!(list["total"], 1);
+}
+
+#[tokio::test]
+async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let riga = token(&municipality("RIX"));
+    let Case {
+        id,
+        etag,
+        assessment: aid,
+        plan: pid,
+        plan_etag,
+    } = open_case(&app, "Sniega").await;
+    let missing = id + 1000;
+    let assessment = assessment_body(ADULT, date("2026-10-02"), (3, 3, 3));
+    let other_plan = plan_body(employment("Cits"), None);
+
+    let mut not_found = Vec::new();
+    for client in [id, missing] {
+        let calls = case_reads(&app, &riga, client, aid, pid)
+            .into_iter()
+            .chain([
+                app.transfer_client(&riga, client, &transfer("JEL", "Moved")),
+                app.create_assessment(&riga, client, &assessment),
+                app.create_support_plan(&riga, client, &other_plan),
+                app.update_client(&riga, client, &renamed("Cits"))
+                    .if_match(&etag),
+                app.update_support_plan(&riga, client, pid, &opinion("Cits"))
+                    .if_match(&plan_etag),
+            ]);
+        for call in calls {
+            let what = call.what().to_string();
+            let response = call.await;
+            assert_eq!(response.status(), 404, "{what}");
+            not_found.push(assert_problem(response, 404, "about:blank").await);
+        }
+    }
+    // Another municipality's client is indistinguishable from one that does not exist.
+    assert!(not_found.windows(2).all(|w| w[0] == w[1]), "{not_found:?}");
+
+    // Nothing changed for the owner.
+    let client = app.get_client(&kuldiga, id).ok().await;
+    assert_eq!(client["given_name"], "Anna");
+    assert_eq!(client["municipality"], "050");
+    let assessments = app.list_assessments(&kuldiga, id).ok().await;
+    assert_eq!(assessments.as_array().map(Vec::len), Some(1));
+    let plans = app.list_support_plans(&kuldiga, id).ok().await;
+    assert_eq!(plans.as_array().map(Vec::len), Some(1));
+    assert!(plans[0]["opinion"].is_null());
+    let transfers = app.list_transfers(&kuldiga, id).ok().await;
+    assert_eq!(transfers, json!([]));
+}

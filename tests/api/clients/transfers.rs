@@ -1,0 +1,117 @@
+//! A case moves with the client to the new municipality, with its history.
+
+use kopiena::api::clients::TransferClient;
+use serde_json::{Value, json};
+
+use super::ADULT;
+use crate::helpers::{
+    TestApp, admin, adult, assert_problem, assessment_body, clients_query, date, municipality,
+    search, today, token, transfer,
+};
+
+#[tokio::test]
+async fn a_transferred_case_belongs_to_the_new_municipality_with_its_history() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let riga = token(&municipality("RIX"));
+    let jelgava = token(&municipality("JEL"));
+    let id = app
+        .new_client("050", &adult("161175-19997", "Ceļotāja"))
+        .await;
+    let assessment = app
+        .create_assessment(
+            &kuldiga,
+            id,
+            &assessment_body(ADULT, date("2026-10-01"), (2, 2, 2)),
+        )
+        .created_id()
+        .await;
+
+    let to_riga = TransferClient {
+        transferred_on: Some(date("2026-11-02")),
+        ..transfer("RIX", "Declared residence moved")
+    };
+    let response = app.transfer_client(&kuldiga, id, &to_riga).await;
+    assert_eq!(response.status(), 201);
+    let moved: Value = response.json().await.expect("json");
+    assert_eq!(moved["client_id"], id);
+    assert_eq!(moved["from_municipality"], "050");
+    assert_eq!(moved["to_municipality"], "RIX");
+    assert_eq!(moved["transferred_on"], "2026-11-02");
+    assert_eq!(moved["reason"], "Declared residence moved");
+    assert_eq!(moved["transferred_by"], "test-municipality");
+
+    // The old municipality has lost the case everywhere.
+    for old in [
+        app.get_client(&kuldiga, id),
+        app.list_transfers(&kuldiga, id),
+        app.list_assessments(&kuldiga, id),
+    ] {
+        assert_problem(old.await, 404, "about:blank").await;
+    }
+    let list = app.list_clients(&kuldiga, &clients_query()).ok().await;
+    assert_eq!(list["total"], 0);
+    let found = app.search_clients(&kuldiga, &search("161175-19997")).await;
+    assert_eq!(found.status(), 404);
+
+    // The new one owns it, with its personal code and its assessments.
+    let client = app.get_client(&riga, id).ok().await;
+    assert_eq!(client["municipality"], "RIX");
+    assert_eq!(client["personal_code"], "161175-19997");
+    let assessments = app.list_assessments(&riga, id).ok().await;
+    assert_eq!(assessments[0]["id"], assessment);
+    let history = app.list_transfers(&riga, id).ok().await;
+    assert_eq!(history, json!([moved]));
+
+    // And may move it on; the history keeps both, oldest first.
+    let response = app
+        .transfer_client(&riga, id, &transfer("JEL", "Moved again"))
+        .await;
+    assert_eq!(response.status(), 201);
+    let second: Value = response.json().await.expect("json");
+    assert_eq!(
+        second["transferred_on"],
+        today().to_string(),
+        "defaults to today"
+    );
+    assert_problem(app.get_client(&riga, id).await, 404, "about:blank").await;
+    let history = app.list_transfers(&jelgava, id).ok().await;
+    let moves: Vec<(Value, Value)> = history
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|t| (t["from_municipality"].clone(), t["to_municipality"].clone()))
+        .collect();
+    assert_eq!(
+        moves,
+        [(json!("050"), json!("RIX")), (json!("RIX"), json!("JEL"))]
+    );
+    let admin_history = app.list_transfers(&token(&admin()), id).ok().await;
+    assert_eq!(admin_history, history);
+}
+
+#[tokio::test]
+async fn transferring_a_case_to_its_own_municipality_is_409_and_to_an_unknown_one_422() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let id = app
+        .new_client("050", &adult("161175-19997", "Mājiniece"))
+        .await;
+    let response = app
+        .transfer_client(&kuldiga, id, &transfer("050", "Nowhere"))
+        .await;
+    assert_problem(response, 409, "/problems/transfer-to-same-municipality").await;
+    let response = app
+        .transfer_client(&kuldiga, id, &transfer("XXX", "Abroad"))
+        .await;
+    assert_problem(response, 422, "/problems/unknown-reference").await;
+    let response = app
+        .transfer_client(&kuldiga, id, &transfer("RIX", ""))
+        .await;
+    assert_problem(response, 422, "/problems/validation").await;
+
+    let client = app.get_client(&kuldiga, id).ok().await;
+    assert_eq!(client["municipality"], "050");
+    let history = app.list_transfers(&kuldiga, id).ok().await;
+    assert_eq!(history, json!([]));
+}
