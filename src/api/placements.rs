@@ -173,7 +173,7 @@ pub async fn create_placement(
             check_placement(
                 &policy,
                 &ServiceFacts {
-                    service_type: &service.row.service_type,
+                    service_type: service.row.service_type.as_str(),
                     institutional,
                     active: service.row.status == ServiceStatus::Active
                         && service.provider_status == ProviderStatus::Active,

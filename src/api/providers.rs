@@ -205,7 +205,7 @@ pub async fn create_provider(
     let fingerprint = key.fingerprint(&*body);
     let input: CreateProvider = common::parse_body(body.into_inner())?;
     input.validate()?;
-    access::may_create_provider(&user.scope, &input.municipality)?;
+    access::may_create_provider(&user.scope, input.municipality.as_str())?;
     let status = input.status.unwrap_or(ProviderStatus::Active);
     if status != ProviderStatus::Active {
         access::may_change_provider_status(&user.scope)?;
@@ -309,11 +309,11 @@ pub async fn update_provider(
                     id: Some(current.id),
                     municipality,
                 };
-                access::may_write_provider(&user.scope, target(&current.municipality))?;
+                access::may_write_provider(&user.scope, target(current.municipality.as_str()))?;
                 let today = crate::domain::today();
                 let mut changes = ProviderChanges::from(&current);
                 if let Some(municipality) = input.municipality {
-                    access::may_write_provider(&user.scope, target(&municipality))?;
+                    access::may_write_provider(&user.scope, target(municipality.as_str()))?;
                     check_municipality(conn, &municipality, today)?;
                     changes.municipality = municipality;
                 }

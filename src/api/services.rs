@@ -233,7 +233,7 @@ fn writable_provider(
         &user.scope,
         ProviderRef {
             id: Some(provider.id),
-            municipality: &provider.municipality,
+            municipality: provider.municipality.as_str(),
         },
     )?;
     Ok(provider)

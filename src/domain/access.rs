@@ -42,7 +42,7 @@ pub struct Forbidden(pub &'static str);
 pub struct ProviderRef<'a> {
     /// `None` for a provider being created.
     pub id: Option<ProviderId>,
-    pub municipality: &'a MunicipalityCode,
+    pub municipality: &'a str,
 }
 
 /// Ministry and admin write any provider; a municipality the providers in its own
@@ -50,7 +50,7 @@ pub struct ProviderRef<'a> {
 pub fn may_write_provider(scope: &Scope, provider: ProviderRef<'_>) -> Result<(), Forbidden> {
     let allowed = match scope {
         Scope::National | Scope::Admin => true,
-        Scope::Municipality(code) => code == provider.municipality,
+        Scope::Municipality(code) => code.as_str() == provider.municipality,
         Scope::Provider(own) => provider.id == Some(*own),
         Scope::Region(_) => false,
     };
@@ -75,7 +75,7 @@ pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
 /// providers in its own municipality; provider staff cannot create providers.
 pub fn may_create_provider(
     scope: &Scope,
-    municipality: &MunicipalityCode,
+    municipality: &str,
 ) -> Result<(), Forbidden> {
     match scope {
         Scope::Provider(_) => Err(Forbidden("provider staff cannot register providers")),
@@ -123,7 +123,7 @@ mod tests {
 
     fn provider(id: i64, municipality: &str) -> ProviderRef<'_> {
         ProviderRef {
-            id: Some(id),
+            id: Some(ProviderId(id)),
             municipality,
         }
     }
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn provider_staff_write_their_own_record_only() {
-        let scope = Scope::Provider(7);
+        let scope = Scope::Provider(ProviderId(7));
         assert!(may_write_provider(&scope, provider(7, "050")).is_ok());
         assert!(may_write_provider(&scope, provider(8, "050")).is_err());
         assert!(may_create_provider(&scope, "050").is_err());
@@ -166,7 +166,7 @@ mod tests {
         for scope in [
             Scope::National,
             Scope::Region("KURZEME".into()),
-            Scope::Provider(1),
+            Scope::Provider(ProviderId(1)),
         ] {
             assert!(client_read_access(&scope).is_err());
             assert!(client_write_access(&scope).is_err());

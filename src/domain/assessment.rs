@@ -337,21 +337,21 @@ mod tests {
     fn the_default_instrument_derives_each_level_at_its_threshold() {
         let i = default_instrument();
         let level = |h, s, c| derive_care_level(&i, &scores(h, s, c), 50).map(|d| d.care_level);
-        assert_eq!(level(0, 0, 0), Ok("I".into()));
-        assert_eq!(level(1, 1, 1), Ok("I".into()));
-        assert_eq!(level(2, 1, 1), Ok("II".into()));
-        assert_eq!(level(2, 2, 2), Ok("II".into()));
-        assert_eq!(level(3, 2, 2), Ok("III".into()));
-        assert_eq!(level(3, 3, 3), Ok("III".into()));
-        assert_eq!(level(4, 3, 3), Ok("IV".into()));
-        assert_eq!(level(4, 4, 4), Ok("IV".into()));
+        assert_eq!(level(0, 0, 0), Ok(CareLevel::I));
+        assert_eq!(level(1, 1, 1), Ok(CareLevel::I));
+        assert_eq!(level(2, 1, 1), Ok(CareLevel::Ii));
+        assert_eq!(level(2, 2, 2), Ok(CareLevel::Ii));
+        assert_eq!(level(3, 2, 2), Ok(CareLevel::Iii));
+        assert_eq!(level(3, 3, 3), Ok(CareLevel::Iii));
+        assert_eq!(level(4, 3, 3), Ok(CareLevel::Iv));
+        assert_eq!(level(4, 4, 4), Ok(CareLevel::Iv));
         // One domain needing full support raises the level to at least III.
         let d = derive_care_level(&i, &scores(4, 0, 0), 50).expect("derivation");
         assert_eq!(
             (d.level_by_total.as_str(), d.care_level.as_str(), d.total),
             ("II", "III", 4)
         );
-        assert_eq!(d.raised_by_domain.as_deref(), Some("III"));
+        assert_eq!(d.raised_by_domain, Some(CareLevel::Iii));
     }
 
     #[test]

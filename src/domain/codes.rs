@@ -33,6 +33,12 @@ macro_rules! reference_codes {
             }
         }
 
+        impl From<&str> for $name {
+            fn from(code: &str) -> Self {
+                Self(code.to_string())
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

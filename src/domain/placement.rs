@@ -11,7 +11,7 @@ use super::policy::Policy;
 /// What a placement needs to know about the service.
 #[derive(Debug, Clone)]
 pub struct ServiceFacts<'a> {
-    pub service_type: &'a ServiceTypeCode,
+    pub service_type: &'a str,
     pub institutional: bool,
     pub active: bool,
     pub target_groups: &'a [TargetGroupCode],
@@ -35,7 +35,7 @@ pub fn check_placement(
             target_groups: vec![group.as_str().to_string()],
         });
     }
-    if service.service_type.is(ServiceTypeCode::YOUTH_HOME) {
+    if service.service_type == ServiceTypeCode::YOUTH_HOME {
         let age = age_on(birth_date, start);
         if age >= policy.youth_home_age_limit {
             return Err(DomainError::YouthHomeAge {
@@ -123,7 +123,10 @@ mod tests {
         s.parse().expect("date")
     }
 
-    fn service<'a>(service_type: &'a str, groups: &'a [String]) -> ServiceFacts<'a> {
+    fn service<'a>(
+        service_type: &'a str,
+        groups: &'a [TargetGroupCode],
+    ) -> ServiceFacts<'a> {
         ServiceFacts {
             service_type,
             institutional: false,
@@ -134,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_service_must_be_active_and_serve_the_clients_group() {
-        let groups = vec!["adult_with_mental_disorder".to_string()];
+        let groups = vec![TargetGroupCode::new("adult_with_mental_disorder")];
         let p = Policy::default();
         let adult = TargetGroup::AdultWithMentalDisorder;
         assert!(
@@ -168,7 +171,7 @@ mod tests {
 
     #[test]
     fn youth_home_residents_are_placed_before_their_24th_birthday() {
-        let groups = vec!["orphan_or_no_parental_care".to_string()];
+        let groups = vec![TargetGroupCode::new("orphan_or_no_parental_care")];
         let p = Policy::default();
         let g = TargetGroup::OrphanOrNoParentalCare;
         let s = service("youth_home", &groups);

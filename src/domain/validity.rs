@@ -68,9 +68,9 @@ mod tests {
             from: d("2021-07-01"),
             to: Some(d("2025-06-30")),
         };
-        assert!(ensure_municipality_valid("102", v, d("2025-06-30")).is_ok());
+        assert!(ensure_municipality_valid(&"102".into(), v, d("2025-06-30")).is_ok());
         assert_eq!(
-            ensure_municipality_valid("102", v, d("2026-01-01")),
+            ensure_municipality_valid(&"102".into(), v, d("2026-01-01")),
             Err(DomainError::MunicipalityNotValid {
                 code: "102".into(),
                 date: d("2026-01-01")

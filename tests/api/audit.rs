@@ -1,3 +1,5 @@
+use kopiena::domain::audit::AuditAction;
+use kopiena::domain::ids::ClientId;
 use std::collections::BTreeMap;
 
 use kopiena::api::audit::ListAuditQuery;
@@ -410,14 +412,14 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
     let of_client = app.audit_of_client(id).await;
     assert_eq!(count(&of_client), 3);
     let client_reads = ListAuditQuery {
-        action: Some("client.read".into()),
+        action: Some(AuditAction::ClientRead),
         ..audit_query()
     };
     let reads = app.audit_records(&client_reads).await;
     assert_eq!(count(&reads), 3);
     let reads_of_client = app
         .audit_records(&ListAuditQuery {
-            client_id: Some(id),
+            client_id: Some(ClientId(id)),
             ..client_reads
         })
         .await;

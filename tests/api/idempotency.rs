@@ -1,6 +1,7 @@
 //! `Idempotency-Key` on every POST that creates something: a retry replays the first
 //! response and creates nothing; replays of client-level records are audited.
 
+use kopiena::domain::audit::AuditAction;
 use std::collections::BTreeMap;
 
 use kopiena::api::audit::ListAuditQuery;
@@ -35,7 +36,7 @@ async fn twice(what: &str, send: impl Fn() -> Call) -> Value {
 /// The audit records of `action`.
 async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
     app.audit_records(&ListAuditQuery {
-        action: Some(action.into()),
+        action: AuditAction::parse(action),
         ..audit_query()
     })
     .await

@@ -1,8 +1,9 @@
+use kopiena::domain::registry::Setting;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use kopiena::api::reference::{
-    ListMunicipalitiesQuery, ListServiceTypesQuery, ListTargetGroupsQuery, Setting,
+    ListMunicipalitiesQuery, ListServiceTypesQuery, ListTargetGroupsQuery,
 };
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::helpers::{TestApp, assert_problem, date};
 
 fn municipalities(region: Option<&str>, valid_on: Option<NaiveDate>) -> ListMunicipalitiesQuery {
     ListMunicipalitiesQuery {
-        region: region.map(str::to_string),
+        region: region.map(Into::into),
         valid_on,
     }
 }
@@ -18,7 +19,7 @@ fn municipalities(region: Option<&str>, valid_on: Option<NaiveDate>) -> ListMuni
 fn service_types(setting: Option<Setting>, target_group: Option<&str>) -> ListServiceTypesQuery {
     ListServiceTypesQuery {
         setting,
-        target_group: target_group.map(str::to_string),
+        target_group: target_group.map(Into::into),
         di_alternative: None,
     }
 }

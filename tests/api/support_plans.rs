@@ -1,7 +1,9 @@
+use kopiena::domain::ids::AssessmentId;
+use kopiena::domain::support_plan::PlanStatus;
 use std::collections::{BTreeMap, BTreeSet};
 
 use kopiena::api::support_plans::{
-    CreateSupportPlan, PlanStatus, SectionsQuery, UpdateSupportPlan,
+    CreateSupportPlan, SectionsQuery, UpdateSupportPlan,
 };
 use kopiena::domain::client::TargetGroup;
 use serde_json::{Value, json};
@@ -551,7 +553,7 @@ async fn a_plan_is_based_only_on_an_assessment_of_its_own_client() {
         .created_id()
         .await;
     let based_on = |assessment_id: i64| CreateSupportPlan {
-        assessment_id: Some(assessment_id),
+        assessment_id: Some(AssessmentId(assessment_id)),
         ..plan_body(Sections::new(), None)
     };
     let response = create(&app, id, &based_on(foreign)).await;

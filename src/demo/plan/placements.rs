@@ -90,7 +90,7 @@ impl Plan<'_> {
         let stype = &self.reference.types[service.service_type];
         (
             ServiceFacts {
-                service_type: &stype.code,
+                service_type: stype.code.as_str(),
                 institutional: stype.institutional,
                 active: service.status == ServiceStatus::Active
                     && self.providers[service.provider].status == ProviderStatus::Active,
@@ -123,7 +123,7 @@ impl Plan<'_> {
         let institutional = facts.institutional;
         let limit = time_limit(
             &self.policy,
-            facts.service_type.as_str(),
+            facts.service_type,
             client.birth,
             started_on,
         );

@@ -1,5 +1,6 @@
 //! Reassessment dates, supersession and corrections, and the list of what is due.
 
+use kopiena::domain::ids::AssessmentId;
 use chrono::NaiveDate;
 use kopiena::api::assessments::CreateAssessment;
 use serde_json::{Value, json};
@@ -68,11 +69,11 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
 
     // A correction must name the current assessment.
     let mut correction = CreateAssessment {
-        corrects: Some(first_id),
+        corrects: Some(AssessmentId(first_id)),
         ..assessment_body(ADULT, date("2026-05-02"), (2, 2, 2))
     };
     assert_eq!(post(&app, id, &correction).await.status(), 409);
-    correction.corrects = Some(second_id);
+    correction.corrects = Some(AssessmentId(second_id));
     let third = record(&app, "050", id, &correction).await;
     assert_eq!(third["supersedes_id"], second["id"]);
     let list = assessments_of(&app, id).await;
@@ -109,7 +110,7 @@ async fn assessments_are_not_dated_before_the_assessment_they_follow() {
 
     // A correction replaces the current assessment: it follows the one before it.
     let mut correction = CreateAssessment {
-        corrects: Some(id_of(&current)),
+        corrects: Some(AssessmentId(id_of(&current))),
         ..assessment_body(ADULT, date("2026-01-09"), (3, 3, 3))
     };
     let response = post(&app, id, &correction).await;

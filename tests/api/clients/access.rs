@@ -1,6 +1,7 @@
 //! Who may touch a client's case: only the owning municipality writes; admin reads; every
 //! other role is refused, and another municipality cannot tell the case exists.
 
+use kopiena::domain::ids::ClientId;
 use std::collections::BTreeMap;
 
 use kopiena::api::audit::ListAuditQuery;
@@ -41,7 +42,7 @@ fn all_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) ->
     reads.push(app.list_audit(
         t,
         &ListAuditQuery {
-            client_id: Some(client),
+            client_id: Some(ClientId(client)),
             ..audit_query()
         },
     ));

@@ -1,5 +1,6 @@
 //! The personal code stays out of logs, error bodies and stored clear text.
 
+use kopiena::domain::audit::AuditAction;
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::CreateClient;
 use serde_json::{Value, json};
@@ -122,7 +123,7 @@ async fn the_personal_code_is_stored_only_encrypted_not_even_in_a_replayed_respo
     // The replay shows the client again: audited as such.
     let replays = app
         .audit_records(&ListAuditQuery {
-            action: Some("client.create.replay".into()),
+            action: Some(AuditAction::ClientCreateReplay),
             ..audit_query()
         })
         .await;

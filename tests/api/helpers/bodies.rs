@@ -4,6 +4,7 @@
 //! update syntax (`CreateProvider { phone: None, ..provider_body("050", "LM-1") }`), so a
 //! renamed or retyped field is mended here, once.
 
+use kopiena::domain::ids::{ClientId, ServiceId};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -18,10 +19,11 @@ use kopiena::api::mentors::{
 };
 use kopiena::api::placements::CreatePlacement;
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
-use kopiena::api::reference::PriceUnit;
+use kopiena::domain::registry::PriceUnit;
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::stats::StatsQuery;
-use kopiena::api::support_plans::{CreateSupportPlan, PlanStatus, UpdateSupportPlan};
+use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
+use kopiena::domain::support_plan::PlanStatus;
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::mentor::ContractType;
@@ -101,7 +103,7 @@ pub fn service_body(service_type: &str, capacity: i32, groups: &[TargetGroup]) -
         description_en: None,
         municipality: None,
         address: "Skolas iela 3".into(),
-        target_groups: groups.iter().map(|g| g.as_str().to_string()).collect(),
+        target_groups: groups.iter().map(|g| g.as_str().into()).collect(),
         capacity,
         status: Some(ServiceStatus::Active),
         price: Some(Price {
@@ -348,7 +350,7 @@ pub fn training(programme: &str, hours: i32, completed_on: NaiveDate) -> CreateT
 /// An assignment of `client_id` to a mentor from `started_on` (`None`: today).
 pub fn assignment(client_id: i64, started_on: Option<NaiveDate>) -> CreateAssignment {
     CreateAssignment {
-        client_id,
+        client_id: ClientId(client_id),
         started_on,
     }
 }
@@ -356,7 +358,7 @@ pub fn assignment(client_id: i64, started_on: Option<NaiveDate>) -> CreateAssign
 /// A placement in `service_id` from `started_on` (`None`: today).
 pub fn placement(service_id: i64, started_on: Option<NaiveDate>) -> CreatePlacement {
     CreatePlacement {
-        service_id,
+        service_id: ServiceId(service_id),
         started_on,
     }
 }

@@ -1,5 +1,6 @@
 //! The client's methods for clients, their assessments and support plans, and the audit log.
 
+use kopiena::domain::ids::ClientId;
 use kopiena::api::assessments::{CreateAssessment, DueQuery};
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::{
@@ -149,7 +150,7 @@ impl TestApp {
     /// The audit records of one client.
     pub async fn audit_of_client(&self, client_id: i64) -> Vec<Value> {
         self.audit_records(&ListAuditQuery {
-            client_id: Some(client_id),
+            client_id: Some(ClientId(client_id)),
             ..audit_query()
         })
         .await
