@@ -93,7 +93,9 @@ async fn main() -> anyhow::Result<()> {
             let claims = Claims {
                 sub: args.sub,
                 role: args.role,
-                municipality: args.municipality.map(kopiena::domain::codes::MunicipalityCode::new),
+                municipality: args
+                    .municipality
+                    .map(kopiena::domain::codes::MunicipalityCode::new),
                 region: args.region.map(kopiena::domain::codes::RegionCode::new),
                 provider_id: args.provider_id.map(kopiena::domain::ids::ProviderId),
                 exp: 0,

@@ -222,7 +222,7 @@ pub async fn create_provider(
         phone: input.phone,
         email: input.email,
         website: input.website,
-        status: status,
+        status,
         registered_on,
         status_changed_on: None,
         excluded_on: (status == ProviderStatus::Excluded).then_some(registered_on),

@@ -73,7 +73,7 @@ fn assemble(
                 domains,
                 quality_of_life: (row.quality_of_life_min, row.quality_of_life_max),
                 thresholds,
-                domain_floor: row.floor_score.zip(row.floor_level.clone()),
+                domain_floor: row.floor_score.zip(row.floor_level),
             },
             row,
         });

@@ -49,9 +49,9 @@ impl From<&ClientRow> for ClientChanges {
             given_name: r.given_name.clone(),
             family_name: r.family_name.clone(),
             birth_date: r.birth_date,
-            target_group: r.target_group.clone(),
+            target_group: r.target_group,
             municipality: r.municipality.clone(),
-            di_status: r.di_status.clone(),
+            di_status: r.di_status,
             vsac_consent: r.vsac_consent,
             vsac_consent_on: r.vsac_consent_on,
             updated_at: r.updated_at,
@@ -141,10 +141,10 @@ pub fn list(
     let filtered = || {
         let mut q = visible(access);
         if let Some(g) = &filter.target_group {
-            q = q.filter(clients::target_group.eq(g.clone()));
+            q = q.filter(clients::target_group.eq(*g));
         }
         if let Some(s) = &filter.di_status {
-            q = q.filter(clients::di_status.eq(s.clone()));
+            q = q.filter(clients::di_status.eq(*s));
         }
         q
     };

@@ -49,10 +49,10 @@ impl From<&MentorRow> for MentorChanges {
         Self {
             given_name: r.given_name.clone(),
             family_name: r.family_name.clone(),
-            employer_kind: r.employer_kind.clone(),
+            employer_kind: r.employer_kind,
             employer_code: r.employer_code.clone(),
             region: r.region.clone(),
-            contract_type: r.contract_type.clone(),
+            contract_type: r.contract_type,
             phone: r.phone.clone(),
             email: r.email.clone(),
             updated_at: r.updated_at,
@@ -194,7 +194,7 @@ pub fn list(
             );
         }
         if let Some(c) = &filter.contract_type {
-            q = q.filter(mentors::contract_type.eq(c.clone()));
+            q = q.filter(mentors::contract_type.eq(*c));
         }
         q
     };

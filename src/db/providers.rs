@@ -56,14 +56,14 @@ impl From<&ProviderRow> for ProviderChanges {
         Self {
             name: r.name.clone(),
             register_number: r.register_number.clone(),
-            legal_status: r.legal_status.clone(),
-            sector: r.sector.clone(),
+            legal_status: r.legal_status,
+            sector: r.sector,
             municipality: r.municipality.clone(),
             address: r.address.clone(),
             phone: r.phone.clone(),
             email: r.email.clone(),
             website: r.website.clone(),
-            status: r.status.clone(),
+            status: r.status,
             registered_on: r.registered_on,
             status_changed_on: r.status_changed_on,
             excluded_on: r.excluded_on,
@@ -129,13 +129,13 @@ fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBack
         );
     }
     if let Some(s) = &filter.status {
-        query = query.filter(providers::status.eq(s.clone()));
+        query = query.filter(providers::status.eq(*s));
     }
     if let Some(s) = &filter.sector {
-        query = query.filter(providers::sector.eq(s.clone()));
+        query = query.filter(providers::sector.eq(*s));
     }
     if let Some(s) = &filter.legal_status {
-        query = query.filter(providers::legal_status.eq(s.clone()));
+        query = query.filter(providers::legal_status.eq(*s));
     }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(q));

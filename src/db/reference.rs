@@ -179,7 +179,7 @@ pub fn list_service_types(
         .order(service_types::position)
         .into_boxed::<MultiBackend>();
     if let Some(setting) = &filter.setting {
-        query = query.filter(service_types::setting.eq(setting.clone()));
+        query = query.filter(service_types::setting.eq(*setting));
     }
     if let Some(flag) = filter.is_di_alternative {
         query = query.filter(service_types::is_di_alternative.eq(flag));

@@ -74,9 +74,9 @@ impl From<&ServiceRow> for ServiceChanges {
             municipality: r.municipality.clone(),
             address: r.address.clone(),
             capacity: r.capacity,
-            status: r.status.clone(),
+            status: r.status,
             price_cents: r.price_cents,
-            price_unit: r.price_unit.clone(),
+            price_unit: r.price_unit,
             closed_on: r.closed_on,
             updated_at: r.updated_at,
         }
@@ -274,13 +274,13 @@ fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBacken
         );
     }
     if let Some(s) = &filter.status {
-        query = query.filter(services::status.eq(s.clone()));
+        query = query.filter(services::status.eq(*s));
     }
     if let Some(sector) = &filter.sector {
         query = query.filter(
             services::provider_id.eq_any(
                 providers::table
-                    .filter(providers::sector.eq(sector.clone()))
+                    .filter(providers::sector.eq(*sector))
                     .select(providers::id),
             ),
         );

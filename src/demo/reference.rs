@@ -226,7 +226,9 @@ mod tests {
             reference::list_municipalities(&mut conn, &all).expect("municipalities");
         assert!(!municipalities.is_empty());
         for m in municipalities {
-            data.catalogue.population(m.code.as_str()).expect("population");
+            data.catalogue
+                .population(m.code.as_str())
+                .expect("population");
         }
         let loaded = Reference::load(&mut conn, data, crate::domain::today()).expect("reference");
         assert_eq!(

@@ -73,10 +73,7 @@ pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
 
 /// Only the ministry and admin register a provider anywhere; a municipality registers
 /// providers in its own municipality; provider staff cannot create providers.
-pub fn may_create_provider(
-    scope: &Scope,
-    municipality: &str,
-) -> Result<(), Forbidden> {
+pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forbidden> {
     match scope {
         Scope::Provider(_) => Err(Forbidden("provider staff cannot register providers")),
         _ => may_write_provider(

@@ -123,10 +123,7 @@ mod tests {
         s.parse().expect("date")
     }
 
-    fn service<'a>(
-        service_type: &'a str,
-        groups: &'a [TargetGroupCode],
-    ) -> ServiceFacts<'a> {
+    fn service<'a>(service_type: &'a str, groups: &'a [TargetGroupCode]) -> ServiceFacts<'a> {
         ServiceFacts {
             service_type,
             institutional: false,

@@ -2,9 +2,7 @@ use kopiena::domain::ids::AssessmentId;
 use kopiena::domain::support_plan::PlanStatus;
 use std::collections::{BTreeMap, BTreeSet};
 
-use kopiena::api::support_plans::{
-    CreateSupportPlan, SectionsQuery, UpdateSupportPlan,
-};
+use kopiena::api::support_plans::{CreateSupportPlan, SectionsQuery, UpdateSupportPlan};
 use kopiena::domain::client::TargetGroup;
 use serde_json::{Value, json};
 

@@ -121,12 +121,7 @@ impl Plan<'_> {
             "placement",
         )?;
         let institutional = facts.institutional;
-        let limit = time_limit(
-            &self.policy,
-            facts.service_type,
-            client.birth,
-            started_on,
-        );
+        let limit = time_limit(&self.policy, facts.service_type, client.birth, started_on);
         if end.is_none() {
             let service = &mut self.services[s];
             if service.occupied >= service.capacity {

@@ -1,8 +1,8 @@
 //! Reassessment dates, supersession and corrections, and the list of what is due.
 
-use kopiena::domain::ids::AssessmentId;
 use chrono::NaiveDate;
 use kopiena::api::assessments::CreateAssessment;
+use kopiena::domain::ids::AssessmentId;
 use serde_json::{Value, json};
 
 use super::{ADULT, assessed, assessments_of, client, post, record};

@@ -1,8 +1,8 @@
 //! The personal code stays out of logs, error bodies and stored clear text.
 
-use kopiena::domain::audit::AuditAction;
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::CreateClient;
+use kopiena::domain::audit::AuditAction;
 use serde_json::{Value, json};
 
 use super::ADULT;

@@ -19,15 +19,15 @@ use kopiena::api::mentors::{
 };
 use kopiena::api::placements::CreatePlacement;
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
-use kopiena::domain::registry::PriceUnit;
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::stats::StatsQuery;
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
-use kopiena::domain::support_plan::PlanStatus;
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::mentor::ContractType;
+use kopiena::domain::registry::PriceUnit;
 use kopiena::domain::registry::{LegalStatus, ServiceStatus};
+use kopiena::domain::support_plan::PlanStatus;
 
 /// A date written `YYYY-MM-DD`.
 pub fn date(s: &str) -> NaiveDate {

@@ -1,12 +1,12 @@
 //! The client's methods for clients, their assessments and support plans, and the audit log.
 
-use kopiena::domain::ids::ClientId;
 use kopiena::api::assessments::{CreateAssessment, DueQuery};
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::{
     CreateClient, ListClientsQuery, SearchClients, TransferClient, UpdateClient,
 };
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
+use kopiena::domain::ids::ClientId;
 use serde_json::Value;
 
 use super::auth::{admin, municipality, token};
