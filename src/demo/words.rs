@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Context as _;
+use rand::RngExt as _;
 use rand::rngs::ChaCha8Rng;
 
 use super::data::{csv_rows, non_empty};
@@ -160,6 +161,13 @@ pub(super) fn genitive(name: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// A Latvian phone number (eight digits after +371, the first `6` for a landline, `2` for a
+/// mobile), given with probability `share`.
+pub(super) fn phone(rng: &mut ChaCha8Rng, share: f64, first: char) -> Option<String> {
+    rng.random_bool(share)
+        .then(|| format!("+371 {first}{:07}", rng.random_range(0..10_000_000)))
 }
 
 /// Lower-case ASCII slug of the first word of a name, for e-mail domains.

@@ -14,7 +14,7 @@ use crate::demo::random::{
     Weighted, date, day_between, during, minus_days, pick, plus_days, rng_for,
 };
 use crate::demo::rule;
-use crate::demo::words::slug;
+use crate::demo::words::{phone, slug};
 use crate::domain::DomainError;
 use crate::domain::client::DiStatus;
 use crate::domain::mentor::{ContractType, check_eligible, missing_trainings};
@@ -129,9 +129,7 @@ impl Plan<'_> {
             let email = rng
                 .random_bool(0.7)
                 .then(|| format!("{}.{}@{email_domain}", slug(given), slug(family)));
-            let phone = rng
-                .random_bool(0.8)
-                .then(|| format!("+371 2{:07}", rng.random_range(0..10_000_000)));
+            let phone = phone(&mut rng, 0.8, '2');
             let created_at = during(&mut rng, created_on);
             self.mentors.push(Mentor {
                 id: base_id + i as i64,

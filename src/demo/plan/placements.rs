@@ -26,18 +26,30 @@ use crate::domain::registry::{ProviderStatus, ServiceState, ServiceStatus, check
 const TRANSITION_REASON: &str = "Pāreja uz sabiedrībā balstītu pakalpojumu";
 const INSTITUTION_MOVE_REASON: &str = "Pārcelts uz citu institūciju";
 
+/// What placing the clients one after the other draws on.
+struct Placing<'a> {
+    rng: ChaCha8Rng,
+    vacancies: Vacancies,
+    ids: &'a IdBase,
+}
+
+impl Placing<'_> {
+    fn parts(&mut self) -> (&mut ChaCha8Rng, &mut Vacancies, &IdBase) {
+        (&mut self.rng, &mut self.vacancies, self.ids)
+    }
+}
+
 impl Plan<'_> {
     pub(super) fn placements(&mut self, seed: u64, ids: &IdBase) -> anyhow::Result<()> {
-        let mut rng = rng_for(seed, "placements");
-        let mut vacancies = Vacancies::new(self);
+        let mut at = Placing {
+            rng: rng_for(seed, "placements"),
+            vacancies: Vacancies::new(self),
+            ids,
+        };
         for c in 0..self.clients.len() {
             match self.clients[c].intended {
-                DiStatus::InInstitution => {
-                    self.place_in_institution(&mut rng, &mut vacancies, c, ids)?
-                }
-                DiStatus::InCommunity => {
-                    self.place_in_community(&mut rng, &mut vacancies, c, ids)?
-                }
+                DiStatus::InInstitution => self.place_in_institution(&mut at, c)?,
+                DiStatus::InCommunity => self.place_in_community(&mut at, c)?,
                 DiStatus::WaitingList => {}
             }
             // The status that follows from the active placements (as the API derives it).
@@ -156,13 +168,8 @@ impl Plan<'_> {
         grown.max(not_before).min(self.yesterday)
     }
 
-    fn place_in_institution(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        vacancies: &mut Vacancies,
-        c: usize,
-        ids: &IdBase,
-    ) -> anyhow::Result<()> {
+    fn place_in_institution(&mut self, at: &mut Placing<'_>, c: usize) -> anyhow::Result<()> {
+        let (rng, vacancies, ids) = at.parts();
         let client = &self.clients[c];
         let floor = if client.group.is_child() && age_on(client.birth, self.today) <= 3 {
             // Small children are placed for months, not years (INV-C06).
@@ -192,13 +199,8 @@ impl Plan<'_> {
         Ok(())
     }
 
-    fn place_in_community(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        vacancies: &mut Vacancies,
-        c: usize,
-        ids: &IdBase,
-    ) -> anyhow::Result<()> {
+    fn place_in_community(&mut self, at: &mut Placing<'_>, c: usize) -> anyhow::Result<()> {
+        let (rng, vacancies, ids) = at.parts();
         let client = &self.clients[c];
         let latest_assessment = client.assessed.last().copied().unwrap_or(self.yesterday);
         let previous_assessment = client

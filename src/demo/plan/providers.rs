@@ -13,7 +13,7 @@ use crate::demo::random::{
     Weighted, date, day_between, during, minus_days, pick, plus_days, rng_for,
 };
 use crate::demo::rule;
-use crate::demo::words::{genitive, slug};
+use crate::demo::words::{genitive, phone, slug};
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::MunicipalityCode;
 use crate::domain::codes::TargetGroupCode;
@@ -148,9 +148,7 @@ impl Plan<'_> {
                 legal,
                 municipality,
                 address: Self::address(self.words, &mut rng, m),
-                phone: rng
-                    .random_bool(0.9)
-                    .then(|| format!("+371 6{:07}", rng.random_range(0..10_000_000))),
+                phone: phone(&mut rng, 0.9, '6'),
                 email,
                 website,
                 status: if suspended {

@@ -83,8 +83,7 @@ impl Writer<'_, '_> {
         let plan = self.plan;
         self.progress
             .start("mentor assignments", plan.assignments.len() as u64);
-        let mut insert = BulkInsert::new(
-            self.conn,
+        self.table(
             (
                 mentor_assignments::id,
                 mentor_assignments::mentor_id,
@@ -95,22 +94,21 @@ impl Writer<'_, '_> {
                 mentor_assignments::created_by,
                 mentor_assignments::created_at,
             ),
-        );
-        for (i, a) in plan.assignments.iter().enumerate() {
-            insert.row(&[
-                a.id.into(),
-                plan.mentors[a.mentor].id.into(),
-                plan.clients[a.client].id.into(),
-                a.started_on.into(),
-                a.ended_on.into(),
-                a.end_reason.into(),
-                CREATED_BY.into(),
-                a.created_at.into(),
-            ]);
-            insert.end_group(self.conn)?;
-            self.progress.tick(i as u64 + 1);
-        }
-        self.done(insert)?;
+            &plan.assignments,
+            0,
+            |insert, a| {
+                insert.row(&[
+                    a.id.into(),
+                    plan.mentors[a.mentor].id.into(),
+                    plan.clients[a.client].id.into(),
+                    a.started_on.into(),
+                    a.ended_on.into(),
+                    a.end_reason.into(),
+                    CREATED_BY.into(),
+                    a.created_at.into(),
+                ]);
+            },
+        )?;
         self.progress.finish();
         Ok(())
     }

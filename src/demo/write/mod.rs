@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection as _;
 use super::plan::Plan;
 use super::progress::Progress;
 use crate::db::DbConnection;
-use crate::db::bulk::{self, BulkInsert, ForeignKey};
+use crate::db::bulk::{self, BulkInsert, Columns, ForeignKey};
 use crate::pii::PiiKeys;
 
 /// What a load does differently on each backend.
@@ -71,5 +71,23 @@ impl Writer<'_, '_> {
         let n = insert.finish(self.conn)?;
         self.rows.push((table, n));
         Ok(())
+    }
+
+    /// Writes a table whose rows need no other rows written with them: a row per item,
+    /// progress counted on from `ticked`.
+    fn table<C: Columns, T>(
+        &mut self,
+        columns: C,
+        items: &[T],
+        ticked: usize,
+        mut row: impl FnMut(&mut BulkInsert, &T),
+    ) -> anyhow::Result<()> {
+        let mut insert = BulkInsert::new(self.conn, columns);
+        for (i, item) in items.iter().enumerate() {
+            row(&mut insert, item);
+            insert.end_group(self.conn)?;
+            self.progress.tick((ticked + i + 1) as u64);
+        }
+        self.done(insert)
     }
 }

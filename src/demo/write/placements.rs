@@ -1,7 +1,6 @@
 //! Placements and the DI transitions they made.
 
 use super::Writer;
-use crate::db::bulk::BulkInsert;
 use crate::db::schema::{di_transitions, placements};
 use crate::demo::CREATED_BY;
 
@@ -12,8 +11,7 @@ impl Writer<'_, '_> {
             "placements",
             (plan.placements.len() + plan.transitions.len()) as u64,
         );
-        let mut insert = BulkInsert::new(
-            self.conn,
+        self.table(
             (
                 placements::id,
                 placements::client_id,
@@ -27,27 +25,25 @@ impl Writer<'_, '_> {
                 placements::created_by,
                 placements::created_at,
             ),
-        );
-        for (i, p) in plan.placements.iter().enumerate() {
-            insert.row(&[
-                p.id.into(),
-                plan.clients[p.client].id.into(),
-                plan.services[p.service].id.into(),
-                p.institutional.into(),
-                p.started_on.into(),
-                p.ended_on.into(),
-                p.end_reason.into(),
-                p.time_limit.map(|t| t.0).into(),
-                p.time_limit.map(|t| t.1).into(),
-                CREATED_BY.into(),
-                p.created_at.into(),
-            ]);
-            insert.end_group(self.conn)?;
-            self.progress.tick(i as u64 + 1);
-        }
-        self.done(insert)?;
-        let mut insert = BulkInsert::new(
-            self.conn,
+            &plan.placements,
+            0,
+            |insert, p| {
+                insert.row(&[
+                    p.id.into(),
+                    plan.clients[p.client].id.into(),
+                    plan.services[p.service].id.into(),
+                    p.institutional.into(),
+                    p.started_on.into(),
+                    p.ended_on.into(),
+                    p.end_reason.into(),
+                    p.time_limit.map(|t| t.0).into(),
+                    p.time_limit.map(|t| t.1).into(),
+                    CREATED_BY.into(),
+                    p.created_at.into(),
+                ]);
+            },
+        )?;
+        self.table(
             (
                 di_transitions::id,
                 di_transitions::client_id,
@@ -55,19 +51,18 @@ impl Writer<'_, '_> {
                 di_transitions::placement_id,
                 di_transitions::created_at,
             ),
-        );
-        for (i, t) in plan.transitions.iter().enumerate() {
-            insert.row(&[
-                t.id.into(),
-                plan.clients[t.client].id.into(),
-                t.on.into(),
-                t.placement_id.into(),
-                t.created_at.into(),
-            ]);
-            insert.end_group(self.conn)?;
-            self.progress.tick((plan.placements.len() + i + 1) as u64);
-        }
-        self.done(insert)?;
+            &plan.transitions,
+            plan.placements.len(),
+            |insert, t| {
+                insert.row(&[
+                    t.id.into(),
+                    plan.clients[t.client].id.into(),
+                    t.on.into(),
+                    t.placement_id.into(),
+                    t.created_at.into(),
+                ]);
+            },
+        )?;
         self.progress.finish();
         Ok(())
     }

@@ -10,8 +10,7 @@ impl Writer<'_, '_> {
         let plan = self.plan;
         self.progress
             .start("providers", plan.providers.len() as u64);
-        let mut insert = BulkInsert::new(
-            self.conn,
+        self.table(
             (
                 providers::id,
                 providers::name,
@@ -31,31 +30,30 @@ impl Writer<'_, '_> {
                 providers::created_at,
                 providers::updated_at,
             ),
-        );
-        for (i, p) in plan.providers.iter().enumerate() {
-            insert.row(&[
-                p.id.into(),
-                (&p.name).into(),
-                (&p.register_number).into(),
-                p.legal.as_str().into(),
-                p.legal.sector().as_str().into(),
-                (&plan.reference.municipalities[p.municipality].code).into(),
-                (&p.address).into(),
-                p.phone.as_ref().into(),
-                p.email.as_ref().into(),
-                p.website.as_ref().into(),
-                p.status.as_str().into(),
-                p.registered_on.into(),
-                p.status_changed_on.into(),
-                Lit::Null,
-                Lit::Int(1),
-                p.created_at.into(),
-                p.updated_at.into(),
-            ]);
-            insert.end_group(self.conn)?;
-            self.progress.tick(i as u64 + 1);
-        }
-        self.done(insert)?;
+            &plan.providers,
+            0,
+            |insert, p| {
+                insert.row(&[
+                    p.id.into(),
+                    (&p.name).into(),
+                    (&p.register_number).into(),
+                    p.legal.as_str().into(),
+                    p.legal.sector().as_str().into(),
+                    (&plan.reference.municipalities[p.municipality].code).into(),
+                    (&p.address).into(),
+                    p.phone.as_ref().into(),
+                    p.email.as_ref().into(),
+                    p.website.as_ref().into(),
+                    p.status.as_str().into(),
+                    p.registered_on.into(),
+                    p.status_changed_on.into(),
+                    Lit::Null,
+                    Lit::Int(1),
+                    p.created_at.into(),
+                    p.updated_at.into(),
+                ]);
+            },
+        )?;
         self.progress.finish();
         Ok(())
     }
