@@ -333,7 +333,7 @@ mod tests {
         for s in STATISTICS {
             assert!(!s.summary().is_empty(), "{}", s.path);
             assert!(
-                !s.operation_id.is_empty() && !s.dimensions.is_empty(),
+                !s.path.is_empty() && !s.operation_id.is_empty() && !s.dimensions.is_empty(),
                 "{}",
                 s.path
             );
