@@ -1,75 +1,97 @@
 //! What a statistics request asks for and what the caller may see: the query string, the
 //! caller's area, the labels of dimension values. A statistic's query reads them here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use super::{Dimension, Filter, Table};
-use crate::api::common::empty_as_none;
 use crate::api::lang::Lang;
 use crate::db::{DbConnection, reference, stats as q};
 use crate::domain::access::{Forbidden, Scope};
 use crate::error::{ApiError, ApiResult};
 
-/// The query string every table statistic takes; each documents the part it applies.
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The query string every table statistic takes, parsed against [`Filter::ALL`]: each
+/// statistic documents and applies the part its descriptor names.
+#[derive(Debug, Default)]
 pub struct StatsQuery {
-    /// Comma-separated dimensions to group by.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub group_by: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub region: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub municipality: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub target_group: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub service_type: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub sector: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub status: Option<String>,
-    pub as_of: Option<NaiveDate>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// `json` (default) or `csv`.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub format: Option<String>,
+    group_by: Option<String>,
+    format: Option<String>,
+    values: HashMap<Dimension, String>,
+    dates: HashMap<Filter, NaiveDate>,
 }
 
 impl StatsQuery {
-    /// The value asked for on `dimension` (`region`, `municipality` or a value filter).
-    pub fn value(&self, dimension: Dimension) -> Option<&str> {
-        match dimension {
-            Dimension::Region => self.region.as_deref(),
-            Dimension::Municipality => self.municipality.as_deref(),
-            Dimension::TargetGroup => self.target_group.as_deref(),
-            Dimension::ServiceType => self.service_type.as_deref(),
-            Dimension::Sector => self.sector.as_deref(),
-            Dimension::Status => self.status.as_deref(),
-            Dimension::DiStatus | Dimension::Mentor | Dimension::CareLevel | Dimension::Load => {
-                None
+    /// Parses the query string's pairs: each name at most once and known to some statistic;
+    /// an empty value is no value; a date is `YYYY-MM-DD`.
+    pub fn parse(pairs: Vec<(String, String)>) -> ApiResult<StatsQuery> {
+        let invalid = |what: String| ApiError::BadRequest(format!("Invalid query string: {what}"));
+        let mut query = StatsQuery::default();
+        let mut seen = BTreeSet::new();
+        for (name, value) in pairs {
+            if !seen.insert(name.clone()) {
+                return Err(invalid(format!("duplicate field `{name}`")));
+            }
+            let text = Some(value.clone()).filter(|v| !v.trim().is_empty());
+            let filter = Filter::ALL.into_iter().find(|f| f.name() == name);
+            match (name.as_str(), filter.map(|f| (f, f.dimension()))) {
+                ("group_by", _) => query.group_by = text,
+                ("format", _) => query.format = text,
+                (_, Some((_, Some(dimension)))) => {
+                    query.values.extend(text.map(|text| (dimension, text)));
+                }
+                (_, Some((date, None))) => {
+                    let parsed = value.parse().map_err(|e| invalid(format!("{name}: {e}")))?;
+                    query.dates.insert(date, parsed);
+                }
+                (_, None) => {
+                    let known: Vec<&str> = ["group_by", "format"]
+                        .into_iter()
+                        .chain(Filter::ALL.map(Filter::name))
+                        .collect();
+                    return Err(invalid(format!(
+                        "unknown field `{name}`, expected one of {}",
+                        known.join(", ")
+                    )));
+                }
             }
         }
+        Ok(query)
+    }
+
+    /// Comma-separated dimensions to group by.
+    pub fn group_by(&self) -> Option<&str> {
+        self.group_by.as_deref()
+    }
+
+    /// `json` or `csv`, when asked for.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+
+    /// The value asked for on `dimension` (an area or value filter).
+    pub fn value(&self, dimension: Dimension) -> Option<&str> {
+        self.values.get(&dimension).map(String::as_str)
+    }
+
+    /// The date a date filter asks for.
+    pub fn date(&self, filter: Filter) -> Option<NaiveDate> {
+        self.dates.get(&filter).copied()
     }
 
     fn given(&self, filter: Filter) -> bool {
-        match filter {
-            Filter::AsOf => self.as_of.is_some(),
-            Filter::From => self.from.is_some(),
-            Filter::To => self.to.is_some(),
-            value => value.dimension().and_then(|d| self.value(d)).is_some(),
+        match filter.dimension() {
+            Some(dimension) => self.values.contains_key(&dimension),
+            None => self.dates.contains_key(&filter),
         }
     }
 
     /// Refuses a filter the statistic does not apply, rather than ignoring it silently.
     pub fn only(&self, applies: &[Filter]) -> ApiResult<()> {
+        let applied = |f: &Filter| Filter::AREA.contains(f) || applies.contains(f);
         match Filter::ALL
             .into_iter()
-            .find(|f| self.given(*f) && !applies.contains(f))
+            .find(|f| self.given(*f) && !applied(f))
         {
             Some(filter) => Err(ApiError::BadRequest(format!(
                 "{} does not apply to this statistic",
@@ -186,9 +208,12 @@ impl Context {
     pub fn within(&self, region: &str, municipality: Option<&str>) -> bool {
         let municipality_ok = |wanted: Option<&str>| wanted.is_none_or(|w| municipality == Some(w));
         self.scope.region().is_none_or(|r| r == region)
-            && self.query.region.as_deref().is_none_or(|r| r == region)
+            && self
+                .query
+                .value(Dimension::Region)
+                .is_none_or(|r| r == region)
             && municipality_ok(self.scope.municipality.as_deref())
-            && municipality_ok(self.query.municipality.as_deref())
+            && municipality_ok(self.query.value(Dimension::Municipality))
     }
 
     /// Whether a fact at `municipality` passes the caller's area and the area filters.
@@ -208,7 +233,9 @@ impl Context {
 
     /// The date of the figures (`as_of`, default today).
     pub fn as_of(&self) -> NaiveDate {
-        self.query.as_of.unwrap_or_else(crate::domain::today)
+        self.query
+            .date(Filter::AsOf)
+            .unwrap_or_else(crate::domain::today)
     }
 
     /// The period `from`–`to` (default: this year up to today).
@@ -216,9 +243,9 @@ impl Context {
         let today = crate::domain::today();
         let from = self
             .query
-            .from
+            .date(Filter::From)
             .unwrap_or_else(|| NaiveDate::from_yo_opt(today.year(), 1).unwrap_or(today));
-        (from, self.query.to.unwrap_or(today))
+        (from, self.query.date(Filter::To).unwrap_or(today))
     }
 
     /// Adds person counts kept at municipality × target group × the statistic's own

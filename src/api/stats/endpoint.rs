@@ -8,7 +8,7 @@ use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
     Paths,
 };
-use utoipa::openapi::response::{ResponseBuilder, Responses, ResponsesBuilder};
+use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
 use utoipa::openapi::schema::SchemaFormat;
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{KnownFormat, ObjectBuilder, Ref, RefOr, Required, Schema, Type};
@@ -17,7 +17,7 @@ use utoipa_actix_web::OpenApiFactory;
 
 use super::context::{Context, Labels, StatsQuery, stats_scope};
 use super::table::{StatsTable, Table, render, respond};
-use super::{Dimension, MetricClass, Statistic};
+use super::{Dimension, Filter, MetricClass, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
@@ -41,7 +41,7 @@ impl HttpServiceFactory for Endpoint {
                       policy: web::Data<Policy>,
                       user: AuthUser,
                       lang: Lang,
-                      query: web::Query<StatsQuery>| {
+                      query: web::Query<Vec<(String, String)>>| {
                     handle(statistic, req, db, policy, user, lang, query.into_inner())
                 },
             );
@@ -58,19 +58,20 @@ async fn handle(
     policy: web::Data<Policy>,
     user: AuthUser,
     lang: Lang,
-    query: StatsQuery,
+    query: Vec<(String, String)>,
 ) -> ApiResult<HttpResponse> {
+    let query = StatsQuery::parse(query)?;
     query.only(statistic.filters)?;
-    let scope = stats_scope(&user.scope, query.region.as_deref())?;
+    let scope = stats_scope(&user.scope, query.value(Dimension::Region))?;
     let dims = Dimension::parse_group_by(
-        query.group_by.as_deref(),
+        query.group_by(),
         statistic.dimensions,
         statistic.default_group_by,
     )?;
     let apply = scope.suppress;
     let threshold = policy.suppression_threshold;
     let mentor_capacity = policy.mentor_capacity;
-    let format = query.format.clone();
+    let format = query.format().map(String::from);
     let (table, labels) = db
         .run(move |conn| -> ApiResult<_> {
             let labels = Labels::load(conn, lang)?;
@@ -82,7 +83,7 @@ async fn handle(
                 mentor_capacity,
             };
             let mut table = Table::new(context.dims.clone(), statistic.metrics);
-            (statistic.query)(conn, &context, &mut table)?;
+            statistic.query.run(conn, &context, &mut table)?;
             Ok((table, context.labels))
         })
         .await?;
@@ -96,12 +97,18 @@ async fn handle(
 
 impl OpenApiFactory for Endpoint {
     fn paths(&self) -> Paths {
-        Paths::builder()
-            .path(
-                self.0.path,
-                PathItem::new(HttpMethod::Get, operation(self.0)),
-            )
-            .build()
+        let statistic = self.0;
+        let ok = (
+            "The aggregate table",
+            Ref::from_schema_name(StatsTable::name()).into(),
+        );
+        let operation = operation(
+            statistic.operation_id,
+            (statistic.summary(), description(statistic)),
+            parameters(statistic),
+            ok,
+        );
+        get(statistic.path, operation)
     }
 
     fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
@@ -112,14 +119,46 @@ impl OpenApiFactory for Endpoint {
     }
 }
 
-fn operation(statistic: &Statistic) -> Operation {
+/// The document of `GET path` (below `/api/v1`).
+pub(super) fn get(path: &str, operation: Operation) -> Paths {
+    Paths::builder()
+        .path(path, PathItem::new(HttpMethod::Get, operation))
+        .build()
+}
+
+/// A statistics operation: its own `parameters`, then `format` and `Accept-Language`; a 200
+/// of `ok` (description, JSON schema) or CSV; the problems every statistic can answer.
+pub(super) fn operation(
+    id: &str,
+    (summary, description): (&str, String),
+    mut parameters: Vec<Parameter>,
+    (ok, json): (&str, RefOr<Schema>),
+) -> Operation {
+    parameters.push(query_param(
+        "format",
+        "`json` (default) or `csv`; `Accept: text/csv` works too.",
+        string().pattern(Some("^(json|csv)$")),
+    ));
+    parameters.extend(Lang::into_params(|| None));
+    let problem = |(name, _): (&str, _)| Ref::from_response_name(name);
+    let responses = ResponsesBuilder::new()
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description(ok)
+                .content("application/json", Content::new(Some(json)))
+                .content("text/csv", Content::new(Some(string()))),
+        )
+        .response("400", problem(p::BadRequest::response()))
+        .response("401", problem(p::Unauthorized::response()))
+        .response("403", problem(p::Forbidden::response()));
     OperationBuilder::new()
         .tag("statistics")
-        .summary(Some(statistic.summary))
-        .description(Some(description(statistic)))
-        .operation_id(Some(statistic.operation_id))
-        .parameters(Some(parameters(statistic)))
-        .responses(responses())
+        .summary(Some(summary))
+        .description(Some(description).filter(|d| !d.is_empty()))
+        .operation_id(Some(id))
+        .parameters(Some(parameters))
+        .responses(responses.build())
         .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
         .build()
 }
@@ -127,8 +166,8 @@ fn operation(statistic: &Statistic) -> Operation {
 /// The text every statistic's operation carries, from its descriptor.
 fn description(statistic: &Statistic) -> String {
     let mut text = String::new();
-    if !statistic.notes.is_empty() {
-        text.push_str(statistic.notes);
+    if !statistic.notes().is_empty() {
+        text.push_str(statistic.notes());
         text.push_str("\n\n");
     }
     text.push_str(&format!(
@@ -136,9 +175,10 @@ fn description(statistic: &Statistic) -> String {
         Dimension::join(statistic.dimensions, ", "),
         Dimension::join(statistic.default_group_by, ", ")
     ));
-    let filters: Vec<&str> = ["region", "municipality"]
-        .into_iter()
-        .chain(statistic.filters.iter().map(|f| f.name()))
+    let filters: Vec<&str> = Filter::AREA
+        .iter()
+        .chain(statistic.filters)
+        .map(|f| f.name())
         .collect();
     text.push_str(&format!(" Filters: {}.", filters.join(", ")));
     let metrics: Vec<String> = statistic
@@ -160,7 +200,11 @@ fn description(statistic: &Statistic) -> String {
     text
 }
 
-fn query_param(name: &str, description: &str, schema: impl Into<RefOr<Schema>>) -> Parameter {
+pub(super) fn query_param(
+    name: &str,
+    description: &str,
+    schema: impl Into<RefOr<Schema>>,
+) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Query)
@@ -170,11 +214,15 @@ fn query_param(name: &str, description: &str, schema: impl Into<RefOr<Schema>>) 
         .build()
 }
 
-fn string() -> ObjectBuilder {
+pub(super) fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
-/// `group_by`, the statistic's filters, the area, `format` and `Accept-Language`.
+pub(super) fn date() -> ObjectBuilder {
+    string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+}
+
+/// `group_by`, the statistic's filters and the area.
 fn parameters(statistic: &Statistic) -> Vec<Parameter> {
     let mut parameters = vec![query_param(
         "group_by",
@@ -185,46 +233,14 @@ fn parameters(statistic: &Statistic) -> Vec<Parameter> {
         ),
         string().pattern(Some(Dimension::pattern(statistic.dimensions))),
     )];
-    parameters.extend(statistic.filters.iter().map(|filter| {
+    let filters = statistic.filters.iter().chain(&Filter::AREA);
+    parameters.extend(filters.map(|filter| {
         let schema: RefOr<Schema> = match filter.dimension().and_then(Dimension::values) {
             Some((name, _)) => Ref::from_schema_name(name).into(),
             None if filter.dimension().is_some() => string().into(),
-            None => string()
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-                .into(),
+            None => date().into(),
         };
         query_param(filter.name(), filter.description(), schema)
     }));
-    parameters.push(query_param(
-        "region",
-        "Planning region code (a region's own statistics are always of its region).",
-        string(),
-    ));
-    parameters.push(query_param("municipality", "Municipality code.", string()));
-    parameters.push(query_param(
-        "format",
-        "`json` (default) or `csv`; `Accept: text/csv` works too.",
-        string().pattern(Some("^(json|csv)$")),
-    ));
-    parameters.extend(Lang::into_params(|| None));
     parameters
-}
-
-fn responses() -> Responses {
-    let problem = |(name, _): (&str, _)| Ref::from_response_name(name);
-    ResponsesBuilder::new()
-        .response(
-            "200",
-            ResponseBuilder::new()
-                .description("The aggregate table")
-                .content(
-                    "application/json",
-                    Content::new(Some(Ref::from_schema_name(StatsTable::name()))),
-                )
-                .content("text/csv", Content::new(Some(string()))),
-        )
-        .response("400", problem(p::BadRequest::response()))
-        .response("401", problem(p::Unauthorized::response()))
-        .response("403", problem(p::Forbidden::response()))
-        .build()
 }

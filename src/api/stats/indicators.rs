@@ -2,23 +2,29 @@
 
 use std::collections::BTreeSet;
 
+use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::path::{ParameterBuilder, Paths};
+use utoipa::openapi::schema::ArrayBuilder;
+use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_actix_web::OpenApiFactory;
 
-use super::context::{Labels, stats_scope};
+use super::context::{Labels, StatsQuery, stats_scope};
+use super::endpoint::{date, get, operation, query_param, string};
 use super::table::{csv, wants_csv};
+use super::{Dimension, Filter};
 use crate::api::lang::Lang;
-use crate::api::problems as p;
 use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
 use crate::domain::registry::ServiceStatus;
 use crate::error::ApiResult;
 
-/// The CSV columns, in the order of [`IndicatorValue`]'s fields that matter to a reader.
+/// The CSV columns: [`IndicatorValue`]'s fields, in order (a test holds them together).
 const CSV_COLUMNS: [&str; 12] = [
     "code",
     "name",
@@ -34,72 +40,109 @@ const CSV_COLUMNS: [&str; 12] = [
     "source",
 ];
 
+/// A results indicator of a planning region, with its current value where the registry
+/// can compute it (the examples are Kurzeme's home care indicator).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorValue {
     #[schema(example = "KUR-02")]
     pub code: String,
+    #[schema(example = "Home care services")]
     pub name: String,
     /// `providers`, `municipalities`, `services` or `items`.
+    #[schema(example = "municipalities")]
     pub unit: String,
+    #[schema(example = 1)]
     pub baseline: Option<i32>,
     pub baseline_date: NaiveDate,
+    #[schema(example = 20)]
     pub target: Option<i32>,
+    #[schema(example = 2018)]
     pub target_year: i32,
-    pub data_source: String,
-    /// Whether the registry can compute the current value.
-    pub computable: bool,
     /// The value computed on `as_of`; `null` when not computable.
     pub value: Option<i64>,
+    /// Whether the registry can compute the current value.
+    pub computable: bool,
     /// How the value was computed, or why it cannot be.
+    #[schema(example = "municipalities of the region with an active service of type home_care")]
     pub method: String,
+    /// Where the data come from.
+    #[schema(example = "LM")]
+    pub data_source: String,
     /// Lines of the seed documents defining the indicator.
+    #[schema(example = "001:21-30; 000:47-56")]
     pub source: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct IndicatorsQuery {
-    /// Planning region whose indicator table to compute (default: the caller's region, or KURZEME).
-    #[param(example = "KURZEME")]
-    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    pub region: Option<String>,
-    /// Date of the values (default today).
-    pub as_of: Option<NaiveDate>,
-    /// `json` (default) or `csv`.
-    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
-    #[param(pattern = "^(json|csv)$")]
-    pub format: Option<String>,
+/// `GET /stats/indicators`: registered and documented like the table statistics.
+pub struct Indicators;
+
+const PATH: &str = "/stats/indicators";
+
+impl HttpServiceFactory for Indicators {
+    fn register(self, config: &mut AppService) {
+        let resource = web::resource(PATH)
+            .name("indicator_stats")
+            .guard(guard::Get())
+            .to(indicator_stats);
+        HttpServiceFactory::register(resource, config);
+    }
 }
 
-/// A planning region's results indicators (seed 000) with the current value computed from
-/// the registry where it can be, next to baseline and target.
-#[utoipa::path(
-    tag = "statistics",
-    params(IndicatorsQuery, Lang),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The indicators", content((Vec<IndicatorValue> = "application/json"), (String = "text/csv"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-    )
-)]
-#[get("/stats/indicators")]
-pub async fn indicator_stats(
+impl OpenApiFactory for Indicators {
+    fn paths(&self) -> Paths {
+        let region = ParameterBuilder::from(query_param(
+            "region",
+            "Planning region whose indicator table to compute (default: the caller's region, or KURZEME).",
+            string(),
+        ))
+        .example(Some("KURZEME".into()));
+        let as_of = query_param("as_of", "Date of the values (default today).", date());
+        let summary = "A planning region's results indicators (seed 000) with the current value \
+computed from the registry where it can be, next to baseline and target.";
+        let items = ArrayBuilder::new().items(Ref::from_schema_name(IndicatorValue::name()));
+        let ok = ("The indicators", items.into());
+        let operation = operation(
+            "indicator_stats",
+            (summary, String::new()),
+            vec![region.build(), as_of],
+            ok,
+        );
+        get(PATH, operation)
+    }
+
+    fn schemas(&self, schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            IndicatorValue::name().into_owned(),
+            IndicatorValue::schema(),
+        ));
+    }
+}
+
+/// The parameters the indicators read; any other is ignored, as it always was.
+const PARAMETERS: [&str; 3] = ["region", "as_of", "format"];
+
+async fn indicator_stats(
     req: HttpRequest,
     db: web::Data<Db>,
     user: AuthUser,
     lang: Lang,
-    query: web::Query<IndicatorsQuery>,
+    query: web::Query<Vec<(String, String)>>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let scope = stats_scope(&user.scope, query.region.as_deref())?;
+    let pairs = query.into_inner().into_iter();
+    let query = StatsQuery::parse(
+        pairs
+            .filter(|(n, _)| PARAMETERS.contains(&n.as_str()))
+            .collect(),
+    )?;
+    let scope = stats_scope(&user.scope, query.value(Dimension::Region))?;
     let region = query
-        .region
-        .clone()
-        .or(scope.region().map(String::from))
+        .value(Dimension::Region)
+        .or(scope.region())
+        .map(String::from)
         .unwrap_or_else(|| "KURZEME".into());
-    let as_of = query.as_of.unwrap_or_else(crate::domain::today);
+    let as_of = query
+        .date(Filter::AsOf)
+        .unwrap_or_else(crate::domain::today);
     let items = db
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
             let labels = Labels::load(conn, lang)?;
@@ -172,7 +215,7 @@ pub async fn indicator_stats(
             Ok(out)
         })
         .await?;
-    if wants_csv(&req, query.format.as_deref()) {
+    if wants_csv(&req, query.format()) {
         let rows: Vec<Value> = items
             .iter()
             .map(|i| serde_json::to_value(i).unwrap_or_default())
@@ -183,4 +226,32 @@ pub async fn indicator_stats(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_LANGUAGE, lang.code()))
         .json(items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_columns_are_the_fields_of_an_indicator_in_order() {
+        let value = IndicatorValue {
+            code: String::new(),
+            name: String::new(),
+            unit: String::new(),
+            baseline: None,
+            baseline_date: NaiveDate::MIN,
+            target: None,
+            target_year: 0,
+            value: None,
+            computable: false,
+            method: String::new(),
+            data_source: String::new(),
+            source: String::new(),
+        };
+        let mut writer = ::csv::Writer::from_writer(Vec::new());
+        writer.serialize(value).expect("serialises");
+        let text = String::from_utf8(writer.into_inner().expect("flushes")).expect("utf-8");
+        let header = text.lines().next().unwrap_or_default();
+        assert_eq!(header, CSV_COLUMNS.join(","));
+    }
 }

@@ -1,34 +1,19 @@
-//! Statistics of social mentors: who has a mentor, and how loaded the mentors are.
+//! Statistics of social mentors: how loaded they are. (Who has a mentor is a client count.)
 
-use super::Dimension::{Load, Mentor, Municipality, Region, TargetGroup};
-use super::{Filter, Metric, Statistic};
+use super::Dimension::{Load, Region};
+use super::{Metric, Query, Statistic};
 use crate::db::stats as q;
-
-pub static COVERAGE: Statistic = Statistic {
-    path: "/stats/mentor-coverage",
-    operation_id: "mentor_coverage_stats",
-    summary: "Community-based DI clients with and without an active mentor (INV-M02/M03).",
-    notes: "`mentor` is `with` or `without`.",
-    dimensions: &[Region, Municipality, TargetGroup, Mentor],
-    default_group_by: &[Region, Mentor],
-    filters: &[Filter::TargetGroup],
-    metrics: &[Metric::persons("clients")],
-    query: |conn, context, table| {
-        context.add_counts(table, q::mentor_coverage(conn)?);
-        Ok(())
-    },
-};
 
 pub static LOAD: Statistic = Statistic {
     path: "/stats/mentor-load",
     operation_id: "mentor_load_stats",
-    summary: "Mentors by number of active clients (0 to the configured cap).",
-    notes: "`municipality` counts the mentors that municipality employs.",
+    about: "Mentors by number of active clients (0 to the configured cap).\n\n\
+`municipality` counts the mentors that municipality employs.",
     dimensions: &[Region, Load],
     default_group_by: &[Load],
     filters: &[],
     metrics: &[Metric::persons("mentors")],
-    query: |conn, context, table| {
+    query: Query::Table(|conn, context, table| {
         // Every load from 0 to the cap appears, even when no mentor has it.
         if context.dims == [Load] {
             for load in 0..=context.mentor_capacity {
@@ -47,5 +32,5 @@ pub static LOAD: Statistic = Statistic {
             table.add(key, &[fact.mentors]);
         }
         Ok(())
-    },
+    }),
 };

@@ -21,13 +21,14 @@ use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::db::DbConnection;
+use crate::db::stats::CountFact;
+use crate::db::{DbConnection, QueryResult};
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::registry::{Sector, ServiceStatus};
 use crate::error::{ApiError, ApiResult};
 
 pub use context::{Context, StatsQuery};
-pub use indicators::{IndicatorValue, IndicatorsQuery, indicator_stats};
+pub use indicators::IndicatorValue;
 pub use table::{StatsTable, SuppressionInfo, Table};
 
 /// Every table statistic, in the order the route table registers them.
@@ -35,7 +36,7 @@ pub static STATISTICS: [&Statistic; 7] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
-    &mentors::COVERAGE,
+    &clients::COVERAGE,
     &mentors::LOAD,
     &clients::OVERDUE,
     &clients::CARE_LEVELS,
@@ -46,7 +47,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     for statistic in STATISTICS {
         cfg.service(endpoint::Endpoint(statistic));
     }
-    cfg.service(indicator_stats);
+    cfg.service(indicators::Indicators);
 }
 
 /// One statistic: everything its handler and its OpenAPI operation are generated from.
@@ -55,10 +56,9 @@ pub struct Statistic {
     pub path: &'static str,
     /// The OpenAPI `operationId` (and the actix resource name).
     pub operation_id: &'static str,
-    /// What is counted: the operation's summary.
-    pub summary: &'static str,
-    /// Anything a reader of the numbers must know beyond the generated text (may be empty).
-    pub notes: &'static str,
+    /// What is counted (the operation's summary), then, after a blank line, anything a
+    /// reader of the numbers must know beyond the generated text.
+    pub about: &'static str,
     /// The dimensions `group_by` accepts.
     pub dimensions: &'static [Dimension],
     /// The grouping without `group_by`.
@@ -72,7 +72,45 @@ pub struct Statistic {
 }
 
 /// A statistic's query: reads the facts and adds the rows the request asks for.
-pub type Query = fn(&mut DbConnection, &Context, &mut Table) -> ApiResult<()>;
+#[derive(Clone, Copy)]
+pub enum Query {
+    /// Person counts kept at municipality × target group × the statistic's own dimension,
+    /// rolled up by [`Context::add_counts`].
+    Counts(fn(&mut DbConnection, &Context) -> QueryResult<Vec<CountFact>>),
+    /// Any other table: the query adds the rows itself.
+    Table(fn(&mut DbConnection, &Context, &mut Table) -> ApiResult<()>),
+}
+
+impl Query {
+    pub fn run(
+        self,
+        conn: &mut DbConnection,
+        context: &Context,
+        table: &mut Table,
+    ) -> ApiResult<()> {
+        match self {
+            Query::Counts(facts) => {
+                context.add_counts(table, facts(conn, context)?);
+                Ok(())
+            }
+            Query::Table(fill) => fill(conn, context, table),
+        }
+    }
+}
+
+impl Statistic {
+    /// The operation's summary: the first paragraph of `about`.
+    pub fn summary(&self) -> &'static str {
+        self.about
+            .split_once("\n\n")
+            .map_or(self.about, |(summary, _)| summary)
+    }
+
+    /// The rest of `about` (empty when there is none).
+    pub fn notes(&self) -> &'static str {
+        self.about.split_once("\n\n").map_or("", |(_, notes)| notes)
+    }
+}
 
 /// A dimension a table can be grouped by; its name is the `group_by` value and the column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
@@ -103,6 +141,24 @@ impl Dimension {
             Dimension::Mentor => "mentor",
             Dimension::CareLevel => "care_level",
             Dimension::Load => "load",
+        }
+    }
+
+    /// What a value of the dimension is.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Dimension::Region => {
+                "Planning region code (a region's own statistics are always of its region)."
+            }
+            Dimension::Municipality => "Municipality code.",
+            Dimension::TargetGroup => "Target group code.",
+            Dimension::ServiceType => "Service type code.",
+            Dimension::Sector => "Provider sector.",
+            Dimension::Status => "Service status.",
+            Dimension::DiStatus => "DI status of the client.",
+            Dimension::Mentor => "`with` or `without` an active mentor.",
+            Dimension::CareLevel => "Care level of the current assessment.",
+            Dimension::Load => "Active clients of a mentor.",
         }
     }
 
@@ -166,24 +222,31 @@ impl Dimension {
     }
 }
 
-/// A filter a statistic may apply besides the area (`region`, `municipality`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A filter in the query string. The area (`region`, `municipality`) applies to every
+/// statistic; each statistic lists the others it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Filter {
-    TargetGroup,
-    ServiceType,
-    Sector,
-    Status,
+    /// Only the facts with this value on the dimension (the parameter is the dimension's name).
+    Is(Dimension),
     AsOf,
     From,
     To,
 }
 
 impl Filter {
-    pub const ALL: [Filter; 7] = [
-        Filter::TargetGroup,
-        Filter::ServiceType,
-        Filter::Sector,
-        Filter::Status,
+    pub const AREA: [Filter; 2] = [
+        Filter::Is(Dimension::Region),
+        Filter::Is(Dimension::Municipality),
+    ];
+
+    /// Every filter any statistic applies: the parameters a statistics query may name.
+    pub const ALL: [Filter; 9] = [
+        Filter::AREA[0],
+        Filter::AREA[1],
+        Filter::Is(Dimension::TargetGroup),
+        Filter::Is(Dimension::ServiceType),
+        Filter::Is(Dimension::Sector),
+        Filter::Is(Dimension::Status),
         Filter::AsOf,
         Filter::From,
         Filter::To,
@@ -192,33 +255,24 @@ impl Filter {
     /// The query parameter.
     pub const fn name(self) -> &'static str {
         match self {
+            Filter::Is(dimension) => dimension.as_str(),
             Filter::AsOf => "as_of",
             Filter::From => "from",
             Filter::To => "to",
-            Filter::TargetGroup => Dimension::TargetGroup.as_str(),
-            Filter::ServiceType => Dimension::ServiceType.as_str(),
-            Filter::Sector => Dimension::Sector.as_str(),
-            Filter::Status => Dimension::Status.as_str(),
         }
     }
 
     /// The dimension a value filter selects on; `None` for the dates.
     pub const fn dimension(self) -> Option<Dimension> {
         match self {
-            Filter::TargetGroup => Some(Dimension::TargetGroup),
-            Filter::ServiceType => Some(Dimension::ServiceType),
-            Filter::Sector => Some(Dimension::Sector),
-            Filter::Status => Some(Dimension::Status),
+            Filter::Is(dimension) => Some(dimension),
             Filter::AsOf | Filter::From | Filter::To => None,
         }
     }
 
     pub const fn description(self) -> &'static str {
         match self {
-            Filter::TargetGroup => "Target group code.",
-            Filter::ServiceType => "Service type code.",
-            Filter::Sector => "Provider sector.",
-            Filter::Status => "Service status.",
+            Filter::Is(dimension) => dimension.description(),
             Filter::AsOf => "Date of the figures (default: today).",
             Filter::From => "Start of the period (default: 1 January of this year).",
             Filter::To => "End of the period (default: today).",
@@ -277,7 +331,12 @@ mod tests {
         assert_eq!(paths.len(), STATISTICS.len());
         assert_eq!(ids.len(), STATISTICS.len());
         for s in STATISTICS {
-            assert!(!s.summary.is_empty(), "{}", s.path);
+            assert!(!s.summary().is_empty(), "{}", s.path);
+            assert!(
+                !s.path.is_empty() && !s.operation_id.is_empty() && !s.dimensions.is_empty(),
+                "{}",
+                s.path
+            );
             assert!(
                 s.default_group_by.iter().all(|d| s.dimensions.contains(d)),
                 "{}: default outside the dimensions",

@@ -3,14 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Dimension::{Municipality, Region, Sector, ServiceType, Status, TargetGroup};
-use super::{Filter, Metric, MetricClass, Statistic};
+use super::{Filter, Metric, MetricClass, Query, Statistic};
 use crate::db::stats as q;
 
 pub static REGISTRY: Statistic = Statistic {
     path: "/stats/registry",
     operation_id: "registry_stats",
-    summary: "The register: providers, services, municipalities offering them, places, occupancy and vacancies.",
-    notes: "With `target_group`, a service counts once in each group it serves, so groups do not \
+    about: "The register: providers, services, municipalities offering them, places, occupancy and vacancies.\n\n\
+With `target_group`, a service counts once in each group it serves, so groups do not \
 add up to the total. Occupancy counts persons: suppressed for ministry and regions like every \
 person count, and vacancies with it.",
     dimensions: &[
@@ -23,10 +23,10 @@ person count, and vacancies with it.",
     ],
     default_group_by: &[ServiceType],
     filters: &[
-        Filter::TargetGroup,
-        Filter::ServiceType,
-        Filter::Sector,
-        Filter::Status,
+        Filter::Is(TargetGroup),
+        Filter::Is(ServiceType),
+        Filter::Is(Sector),
+        Filter::Is(Status),
         Filter::AsOf,
     ],
     metrics: &[
@@ -40,10 +40,10 @@ person count, and vacancies with it.",
             class: MetricClass::HiddenWith("occupied"),
         },
     ],
-    query: |conn, context, table| {
+    query: Query::Table(|conn, context, table| {
         let facts = q::service_facts(conn, context.as_of())?;
         let needs_groups =
-            context.dims.contains(&TargetGroup) || context.query.target_group.is_some();
+            context.dims.contains(&TargetGroup) || context.query.value(TargetGroup).is_some();
         let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
         if needs_groups {
             for g in q::service_groups(conn)? {
@@ -99,5 +99,5 @@ person count, and vacancies with it.",
             table.add(key, &values);
         }
         Ok(())
-    },
+    }),
 };
