@@ -1,6 +1,6 @@
+use crate::helpers::{IndicatorsQuery, StatsQuery};
 use kopiena::api::clients::UpdateClient;
 use kopiena::api::services::CreateService;
-use kopiena::api::stats::{IndicatorsQuery, StatsQuery};
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::registry::ServiceStatus;
 use serde_json::{Value, json};

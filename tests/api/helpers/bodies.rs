@@ -20,7 +20,6 @@ use kopiena::api::mentors::{
 use kopiena::api::placements::CreatePlacement;
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
-use kopiena::api::stats::StatsQuery;
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::client::{DiStatus, TargetGroup};
@@ -374,6 +373,45 @@ pub fn ending(ended_on: Option<NaiveDate>, reason: &str) -> EndRequest {
 // ---------------------------------------------------------------------------------------
 // Statistics.
 // ---------------------------------------------------------------------------------------
+
+/// The query string of a table statistic. The service parses it against its own filter
+/// table (no struct to share), so the tests name the documented parameters here.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct StatsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// The query string of `/stats/indicators`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IndicatorsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
 
 /// A statistic over everything, as of today, as JSON (a base for struct update syntax).
 pub fn stats_query() -> StatsQuery {

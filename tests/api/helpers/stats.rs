@@ -1,6 +1,6 @@
 //! The client's methods for the statistics.
 
-use kopiena::api::stats::{IndicatorsQuery, StatsQuery};
+use super::bodies::{IndicatorsQuery, StatsQuery};
 
 use super::call::Call;
 use super::harness::TestApp;
