@@ -11,7 +11,7 @@ use super::schema::{
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
-use crate::domain::assessment::Instrument;
+use crate::domain::assessment::{CurrentAssessment, Instrument, NewTeamMember};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = assessment_instruments, check_for_backend(MultiBackend))]
@@ -149,30 +149,55 @@ pub struct AssessmentEntry {
     pub needed_service_types: Vec<String>,
 }
 
-/// The client's current assessment (not superseded), if any.
-pub fn current(conn: &mut DbConnection, client_id: i64) -> QueryResult<Option<AssessmentRow>> {
-    assessments::table
+/// The client's current assessment (not superseded), if any, with the date of the assessment
+/// it followed.
+pub fn current(
+    conn: &mut DbConnection,
+    client_id: i64,
+) -> QueryResult<Option<CurrentAssessment>> {
+    let current: Option<(i64, NaiveDate, Option<i64>)> = assessments::table
         .filter(assessments::client_id.eq(client_id))
         .filter(assessments::superseded_by_id.is_null())
-        .select(AssessmentRow::as_select())
+        .select((
+            assessments::id,
+            assessments::assessed_on,
+            assessments::supersedes_id,
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    let Some((id, assessed_on, supersedes_id)) = current else {
+        return Ok(None);
+    };
+    let follows_on = match supersedes_id {
+        Some(before) => Some(
+            assessments::table
+                .find(before)
+                .select(assessments::assessed_on)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Ok(Some(CurrentAssessment {
+        id,
+        assessed_on,
+        follows_on,
+    }))
 }
 
-/// Appends an assessment; the previous current one becomes superseded by it.
+/// Appends an assessment; the one it supersedes (`row.supersedes_id`) is marked superseded
+/// by it.
 pub fn insert(
     conn: &mut DbConnection,
     row: &AssessmentRow,
-    team: &[TeamMemberRow],
+    team: &[NewTeamMember],
     service_types: &[String],
 ) -> QueryResult<AssessmentRow> {
-    let previous = current(conn, row.client_id)?;
     let inserted: AssessmentRow = diesel::insert_into(assessments::table)
         .values(row)
         .returning(assessments::all_columns)
         .get_result(conn)?;
-    if let Some(previous) = previous {
-        diesel::update(assessments::table.find(previous.id))
+    if let Some(previous) = row.supersedes_id {
+        diesel::update(assessments::table.find(previous))
             .set(assessments::superseded_by_id.eq(inserted.id))
             .execute(conn)?;
     }

@@ -408,7 +408,8 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
     // A correction must name the current assessment.
     let mut correction = assessment_body(ADULT, "2026-05-02", (2, 2, 2));
     correction["corrects"] = first["id"].clone();
-    assert_eq!(post(&app, id, &correction).await.status(), 409);
+    let response = post(&app, id, &correction).await;
+    assert_problem(response, 409, "/problems/correction-not-current").await;
     correction["corrects"] = second["id"].clone();
     let third = app.create_assessment("050", id, &correction).await;
     assert_eq!(third["supersedes_id"], second["id"]);
