@@ -18,8 +18,8 @@ use crate::db::{Db, DbConnection, audit, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::assessment::{
-    AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember,
-    OrganisationType, Scores, SubmittedAssessment,
+    AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember, OrganisationType,
+    Scores, SubmittedAssessment,
 };
 use crate::domain::client::TargetGroup;
 use crate::domain::policy::Policy;
@@ -286,8 +286,7 @@ fn check_references(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<(
         }
     }
     for code in &new.needed_service_types {
-        reference::get_service_type(conn, code)
-            .map_err(unknown_reference("service type", code))?;
+        reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
     }
     Ok(())
 }

@@ -12,22 +12,20 @@ use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::problems as p;
 use super::providers::validate_phone;
 use crate::auth::AuthUser;
-use crate::db::mentors::{self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry};
+use crate::db::mentors::{
+    self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry, MentorRow,
+};
 use crate::db::{Db, DbConnection, audit, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
-    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+    ClientAccess, MentorAccess, Scope, client_read_access, client_write_access, may_manage_mentor,
+    mentor_read_access, own_employer,
 };
-use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
+use crate::domain::mentor::{
+    ContractType, EmployerKind, MissingTraining, check_eligible, missing_trainings,
+};
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EmployerKind {
-    Municipality,
-    Region,
-}
 
 /// Who engages the mentor: a municipality or a planning region (SM-9).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -109,39 +107,30 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
     }
 }
 
-/// The mentors a caller may read: a municipality sees those it or its region employs; a
-/// region those of its area; admin all. Others have no business with mentor records.
+/// The mentors a caller may read (`access::mentor_read_access`), with a municipality's region.
 fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
-    match scope {
-        Scope::Municipality(code) => {
-            let m = reference::get_municipality(conn, code)?;
-            Ok(MentorArea::Municipality {
-                code: code.clone(),
+    Ok(match mentor_read_access(scope)? {
+        MentorAccess::Municipality(code) => {
+            let m = reference::get_municipality(conn, &code)?;
+            MentorArea::Municipality {
+                code,
                 region: m.planning_region,
-            })
+            }
         }
-        Scope::Region(region) => Ok(MentorArea::Region(region.clone())),
-        Scope::Admin => Ok(MentorArea::All),
-        _ => Err(Forbidden(
-            "mentor records are for municipalities, planning regions and administrators",
-        )
-        .into()),
-    }
+        MentorAccess::Region(region) => MentorArea::Region(region),
+        MentorAccess::All => MentorArea::All,
+    })
 }
 
-/// Municipalities manage the mentors they employ; regions those the region employs.
-fn may_manage(scope: &Scope, kind: &str, code: &str) -> ApiResult<()> {
-    let allowed = match scope {
-        Scope::Municipality(own) => kind == "municipality" && own == code,
-        Scope::Region(own) => kind == "region" && own == code,
-        Scope::Admin => true,
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Forbidden("you do not employ this mentor").into())
-    }
+/// The caller may manage this stored mentor (`access::may_manage_mentor`).
+fn may_manage(scope: &Scope, mentor: &MentorRow) -> ApiResult<()> {
+    let kind = EmployerKind::parse(&mentor.employer_kind).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "mentor {} has an unknown employer_kind",
+            mentor.id
+        ))
+    })?;
+    Ok(may_manage_mentor(scope, kind, &mentor.employer_code)?)
 }
 
 /// The region of an employer, checking the employer exists.
@@ -176,13 +165,6 @@ pub struct CreateMentor {
     pub email: Option<String>,
 }
 
-fn kind_str(kind: EmployerKind) -> &'static str {
-    match kind {
-        EmployerKind::Municipality => "municipality",
-        EmployerKind::Region => "region",
-    }
-}
-
 /// Registers a mentor employed by the caller's municipality or region.
 #[utoipa::path(
     tag = "mentors",
@@ -210,21 +192,13 @@ pub async fn create_mentor(
     let fingerprint = key.fingerprint(&*body);
     let input: CreateMentor = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let employer = match (&user.scope, input.employer) {
-        (_, Some(e)) => e,
-        (Scope::Municipality(code), None) => Employer {
-            kind: EmployerKind::Municipality,
-            code: code.clone(),
-        },
-        (Scope::Region(code), None) => Employer {
-            kind: EmployerKind::Region,
-            code: code.clone(),
-        },
-        _ => {
-            return Err(ApiError::field("employer", "required"));
-        }
+    let employer = match input.employer {
+        Some(e) => e,
+        None => own_employer(&user.scope)
+            .map(|(kind, code)| Employer { kind, code })
+            .ok_or_else(|| ApiError::field("employer", "required"))?,
     };
-    may_manage(&user.scope, kind_str(employer.kind), &employer.code)?;
+    may_manage_mentor(&user.scope, employer.kind, &employer.code)?;
     common::create(
         db.get_ref(),
         key,
@@ -238,7 +212,7 @@ pub async fn create_mentor(
                 &MentorChanges {
                     given_name: input.given_name,
                     family_name: input.family_name,
-                    employer_kind: kind_str(employer.kind).into(),
+                    employer_kind: employer.kind.as_str().into(),
                     employer_code: employer.code,
                     region,
                     contract_type: input.contract_type.as_str().into(),
@@ -341,7 +315,7 @@ pub async fn update_mentor(
             conn.write_transaction(|conn| -> ApiResult<MentorEntry> {
                 let area = area(conn, &user.scope)?;
                 let current = q::get(conn, &area, id)?.row;
-                may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+                may_manage(&user.scope, &current)?;
                 if_match.check(&common::etag(current.id, current.version))?;
                 let mut changes = MentorChanges::from(&current);
                 if let Some(v) = input.given_name {
@@ -468,7 +442,7 @@ pub async fn create_training(
         move |conn| {
             let area = area(conn, &user.scope)?;
             let current = q::get(conn, &area, id)?.row;
-            may_manage(&user.scope, &current.employer_kind, &current.employer_code)?;
+            may_manage(&user.scope, &current)?;
             if !reference::list_training_programmes(conn)?
                 .iter()
                 .any(|p| p.code == input.programme)

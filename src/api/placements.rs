@@ -17,7 +17,7 @@ use crate::db::placements::{self as q, PlacementRow, PlacementView};
 use crate::db::{Db, DbConnection, audit, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{
-    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+    ClientAccess, client_read_access, client_write_access, service_placements_access,
 };
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::placement::{
@@ -361,14 +361,22 @@ pub async fn list_service_placements(
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 let service = services::get(conn, service_id)?;
-                let municipality = match &user.scope {
-                    Scope::Provider(own) if *own == service.row.provider_id => None,
-                    Scope::Municipality(code) => Some(code.clone()),
-                    Scope::Admin => None,
-                    _ => return Err(Forbidden("placements are for the provider, the clients' municipality and administrators").into()),
-                };
-                audit::append(conn, &auditor.entry("placement.list", "placement", None, None))?;
-                Ok(q::list(conn, None, Some(service_id), municipality.as_deref(), active)?)
+                let municipality =
+                    match service_placements_access(&user.scope, service.row.provider_id)? {
+                        ClientAccess::Municipality(code) => Some(code),
+                        ClientAccess::All => None,
+                    };
+                audit::append(
+                    conn,
+                    &auditor.entry("placement.list", "placement", None, None),
+                )?;
+                Ok(q::list(
+                    conn,
+                    None,
+                    Some(service_id),
+                    municipality.as_deref(),
+                    active,
+                )?)
             })
         })
         .await?;
@@ -388,10 +396,6 @@ pub struct ClientGap {
     pub last_assessed_on: Option<NaiveDate>,
 }
 
-fn gap_access(scope: &Scope) -> ApiResult<String> {
-    Ok(client_write_access(scope)?)
-}
-
 /// The caller's clients receiving community-based services without an active social mentor
 /// (INV-M02/M03).
 #[utoipa::path(
@@ -409,7 +413,7 @@ pub async fn clients_without_mentor(
     user: AuthUser,
     request_id: RequestId,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
@@ -453,7 +457,7 @@ pub async fn reassessments_after_transition(
     user: AuthUser,
     request_id: RequestId,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
     let rows = db
         .run(move |conn| {
@@ -508,7 +512,7 @@ pub async fn placements_past_time_limit(
     request_id: RequestId,
     query: web::Query<TimeLimitQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let auditor = Auditor::new(&user, request_id);
     let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db

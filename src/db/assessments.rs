@@ -151,10 +151,7 @@ pub struct AssessmentEntry {
 
 /// The client's current assessment (not superseded), if any, with the date of the assessment
 /// it followed.
-pub fn current(
-    conn: &mut DbConnection,
-    client_id: i64,
-) -> QueryResult<Option<CurrentAssessment>> {
+pub fn current(conn: &mut DbConnection, client_id: i64) -> QueryResult<Option<CurrentAssessment>> {
     let current: Option<(i64, NaiveDate, Option<i64>)> = assessments::table
         .filter(assessments::client_id.eq(client_id))
         .filter(assessments::superseded_by_id.is_null())

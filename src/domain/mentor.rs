@@ -31,6 +31,29 @@ impl ContractType {
     }
 }
 
+/// Who engages a mentor: a municipality or a planning region (SM-9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmployerKind {
+    Municipality,
+    Region,
+}
+
+impl EmployerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmployerKind::Municipality => "municipality",
+            EmployerKind::Region => "region",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Municipality, Self::Region]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
 /// A training still short of its required hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MissingTraining {
