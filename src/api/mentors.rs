@@ -10,7 +10,7 @@ use validator::Validate;
 use super::audit::Auditor;
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::problems as p;
-use super::providers::validate_phone;
+use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
 use crate::db::mentors::{
     self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry, MentorRow,
@@ -159,7 +159,7 @@ pub struct CreateMentor {
     /// Employment contract or contract for services (INV-M05).
     pub contract_type: ContractType,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -274,7 +274,7 @@ pub struct UpdateMentor {
     pub family_name: Option<String>,
     pub contract_type: Option<ContractType>,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,

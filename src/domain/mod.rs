@@ -7,6 +7,7 @@ pub mod client;
 pub mod disclosure;
 pub mod mentor;
 pub mod personal_code;
+pub mod phone;
 pub mod placement;
 pub mod policy;
 pub mod registry;

@@ -228,6 +228,24 @@ async fn validation_lists_every_failing_field() {
 }
 
 #[tokio::test]
+async fn a_phone_follows_the_documented_pattern() {
+    let app = TestApp::spawn().await;
+    let mut body = new_provider("LM-PHONE", "050");
+    // The schema pattern has always refused a leading bracket; now the validator does too.
+    body["phone"] = json!("(371) 6332200");
+    let response = app
+        .post_json("/api/v1/providers", &token(&ministry()), &body)
+        .await;
+    let problem = assert_problem(response, 422, "/problems/validation").await;
+    assert!(problem["errors"]["phone"].is_array(), "{problem}");
+    body["phone"] = json!("+371 (63) 322-000");
+    let response = app
+        .post_json("/api/v1/providers", &token(&ministry()), &body)
+        .await;
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
 async fn if_match_guards_updates_with_412() {
     let app = TestApp::spawn().await;
     let id = app.create_provider("050", "LM-ETAG").await;
