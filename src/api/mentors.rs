@@ -1,4 +1,5 @@
-//! Social mentors, their trainings, and mentor assignments (at most five clients each).
+//! Social mentors, their trainings, and mentor assignments (at most the configured number of
+//! clients each: `KOPIENA_MENTOR_CAPACITY`, default 5).
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -510,7 +511,8 @@ pub struct CreateAssignment {
 }
 
 /// Assigns a client of the caller's municipality to an eligible mentor of its area. A
-/// mentor has at most five active clients (configurable); a client one active mentor.
+/// mentor has at most the configured number of active clients (`KOPIENA_MENTOR_CAPACITY`,
+/// default 5); a client one active mentor.
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateAssignment,
