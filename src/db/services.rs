@@ -173,15 +173,6 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<ServiceEntry> {
         .ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn target_groups_of(conn: &mut DbConnection, id: i64) -> QueryResult<BTreeSet<String>> {
-    Ok(service_target_groups::table
-        .filter(service_target_groups::service_id.eq(id))
-        .select(service_target_groups::target_group)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect())
-}
-
 /// Attaches target groups and provider status with two queries for the whole page.
 fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<ServiceEntry>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
