@@ -185,10 +185,12 @@ pub struct SubmittedAssessment {
     pub corrects: Option<i64>,
 }
 
-/// The scores of the three domains every assessment records. An instrument's score ranges,
-/// level thresholds and floor rule are data (a new instrument or version is a new row, not new
-/// code), but these domains are fixed: they are fields of the API and columns of the
-/// `assessments` table, so an instrument with other domains needs a code change.
+// What is data and what is fixed: an instrument's score ranges, level thresholds and floor
+// rule are rows (a new instrument or version over these domains is a new row, not new code),
+// but the three domains are fields here and columns of `assessments`, so an instrument with
+// other domains needs a code change and a migration.
+/// The scores of the three domains every assessment records; the instrument gives each
+/// domain's range (`GET /api/v1/assessment-instruments`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scores {
