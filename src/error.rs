@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn body_errors_do_not_echo_values() {
         #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
+        #[expect(dead_code, reason = "the field exists to be mistyped in the body")]
         struct Body {
             code: u64,
         }

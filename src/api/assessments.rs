@@ -1,7 +1,5 @@
 //! Care-level assessments: append-only, derived by a versioned instrument.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,16 +12,14 @@ use super::common::{self, Created, IdempotencyKey, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
-use crate::db::assessments::{
-    self as q, AssessmentEntry, InstrumentEntry, NewAssessment, TeamMemberRow,
-};
-use crate::db::{Db, clients, reference};
+use crate::db::assessments::{self as q, AssessmentEntry, InstrumentEntry, NewAssessmentRow};
+use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
-    Derivation, OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
-    derive_care_level, next_reassessment_due,
+    AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember, OrganisationType,
+    Scores, SubmittedAssessment,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::codes::*;
@@ -43,17 +39,6 @@ pub struct TeamMemberInput {
     /// The team lead: the social worker (INV-A05).
     #[serde(default)]
     pub lead: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Scores {
-    #[schema(example = 2)]
-    pub health: i32,
-    #[schema(example = 3)]
-    pub self_care: i32,
-    #[schema(example = 1)]
-    pub communication: i32,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -198,10 +183,9 @@ pub async fn create_assessment(
     let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
     let fingerprint = key.fingerprint(&*body);
-    let input: CreateAssessment = common::parse_body(body.into_inner())?;
-    input.validate()?;
+    let new = NewAssessment::try_from(common::parse_body::<CreateAssessment>(body.into_inner())?)?;
     let client_id = id.into_inner().id;
-    let months = policy.reassessment_months;
+    let reassessment_months = policy.reassessment_months;
     let sub = user.sub.clone();
     common::create(
         db.get_ref(),
@@ -217,107 +201,20 @@ pub async fn create_assessment(
         move |conn| {
             let client = clients::get(conn, &access, client_id)?;
             clients::lock(conn, client_id)?;
-            if input.assessed_on > crate::domain::today() {
-                return Err(DomainError::AssessmentInFuture.into());
-            }
-            check_organisation(input.organisation_type)?;
-            let group = client.target_group;
-            let roles = reference::list_specialist_roles(conn)?;
-            for member in &input.team {
-                if !roles.iter().any(|r| r.code == member.role) {
-                    return Err(DomainError::UnknownReference {
-                        what: "specialist role",
-                        code: member.role.to_string(),
-                    }
-                    .into());
-                }
-            }
-            let team: Vec<TeamMember> = input
-                .team
-                .iter()
-                .map(|m| TeamMember {
-                    role: m.role.to_string(),
-                    lead: m.lead,
-                })
-                .collect();
-            check_team(group, &team)?;
-            for code in &input.needed_service_types {
-                reference::get_service_type(conn, code)
-                    .map_err(unknown_reference("service type", code))?;
-            }
-            let instrument = q::instrument(
-                conn,
-                input
-                    .instrument
-                    .as_ref()
-                    .map(|i| (i.code.as_str(), i.version)),
-            )
-            .map_err(unknown_reference(
-                "assessment instrument",
-                input
-                    .instrument
-                    .as_ref()
-                    .map(|i| format!("{}@{}", i.code, i.version))
-                    .unwrap_or_default(),
-            ))?;
-            let scores = BTreeMap::from([
-                ("health".to_string(), input.scores.health),
-                ("self_care".to_string(), input.scores.self_care),
-                ("communication".to_string(), input.scores.communication),
-            ]);
-            let derivation =
-                derive_care_level(&instrument.instrument, &scores, input.quality_of_life_score)?;
-            let previous = q::current(conn, client_id)?;
-            if let Some(corrects) = input.corrects
-                && previous.as_ref().map(|p| p.id) != Some(corrects)
-            {
-                return Err(ApiError::Conflict(
-                    "`corrects` must name the client's current assessment".into(),
-                ));
-            }
-            // A correction replaces the current assessment: it follows the one before it.
-            let follows = match (&previous, input.corrects) {
-                (Some(current), Some(_)) => match current.supersedes_id {
-                    Some(before) => Some(q::get(conn, client_id, before)?.row.assessed_on),
-                    None => None,
-                },
-                (current, None) => current.as_ref().map(|c| c.assessed_on),
-                (None, Some(_)) => None,
-            };
-            check_chronology(input.assessed_on, follows)?;
+            let target_group = client.target_group;
+            check_references(conn, &new)?;
+            let instrument = instrument(conn, &new)?;
+            let outcome = new.judge(AssessmentFacts {
+                target_group,
+                instrument: &instrument.instrument,
+                current: q::current(conn, client_id)?,
+                reassessment_months,
+            })?;
             let row = q::insert(
                 conn,
-                &NewAssessment {
-                    client_id,
-                    assessed_on: input.assessed_on,
-                    organisation_type: input.organisation_type,
-                    health_score: input.scores.health,
-                    self_care_score: input.scores.self_care,
-                    communication_score: input.scores.communication,
-                    quality_of_life_score: input.quality_of_life_score,
-                    instrument_code: derivation.instrument.clone(),
-                    instrument_version: derivation.instrument_version,
-                    total_score: derivation.total,
-                    level_by_total: derivation.level_by_total,
-                    raised_by_domain: derivation.raised_by_domain,
-                    care_level: derivation.care_level,
-                    notes: input.notes,
-                    next_reassessment_due: next_reassessment_due(input.assessed_on, months),
-                    supersedes_id: previous.map(|p| p.id),
-                    superseded_by_id: None,
-                    created_by: sub,
-                    created_at: Utc::now().naive_utc(),
-                },
-                &input
-                    .team
-                    .into_iter()
-                    .map(|m| TeamMemberRow {
-                        role: m.role,
-                        name: m.name,
-                        lead: m.lead,
-                    })
-                    .collect::<Vec<_>>(),
-                &input.needed_service_types,
+                &assessment_row(client_id, &new, outcome, sub),
+                &new.team,
+                &new.needed_service_types,
             )?;
             auditor.record(
                 conn,
@@ -338,6 +235,96 @@ pub async fn create_assessment(
         },
     )
     .await
+}
+
+/// Parses a request body once: its field limits, a date not in the future, an organisation
+/// that sets care levels.
+impl TryFrom<CreateAssessment> for NewAssessment {
+    type Error = ApiError;
+
+    fn try_from(input: CreateAssessment) -> ApiResult<Self> {
+        input.validate()?;
+        let submitted = SubmittedAssessment {
+            assessed_on: input.assessed_on,
+            organisation_type: input.organisation_type,
+            team: input
+                .team
+                .into_iter()
+                .map(|m| NewTeamMember {
+                    role: m.role,
+                    name: m.name,
+                    lead: m.lead,
+                })
+                .collect(),
+            scores: input.scores,
+            quality_of_life: input.quality_of_life_score,
+            needed_service_types: input.needed_service_types,
+            notes: input.notes,
+            instrument: input.instrument.map(|i| (i.code, i.version)),
+            corrects: input.corrects,
+        };
+        Ok(NewAssessment::parse(submitted, crate::domain::today())?)
+    }
+}
+
+/// The specialist roles and service types an assessment names exist.
+fn check_references(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<()> {
+    let roles = reference::list_specialist_roles(conn)?;
+    for member in &new.team {
+        if !roles.iter().any(|r| r.code == member.role) {
+            return Err(DomainError::UnknownReference {
+                what: "specialist role",
+                code: member.role.to_string(),
+            }
+            .into());
+        }
+    }
+    for code in &new.needed_service_types {
+        reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
+    }
+    Ok(())
+}
+
+/// The instrument an assessment names, or the default one.
+fn instrument(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<InstrumentEntry> {
+    let named = new.instrument.as_ref();
+    q::instrument(conn, named.map(|(code, version)| (code.as_str(), *version))).map_err(
+        unknown_reference(
+            "assessment instrument",
+            named
+                .map(|(code, version)| format!("{code}@{version}"))
+                .unwrap_or_default(),
+        ),
+    )
+}
+
+fn assessment_row(
+    client_id: ClientId,
+    new: &NewAssessment,
+    outcome: AssessmentOutcome,
+    created_by: String,
+) -> NewAssessmentRow {
+    let derivation = outcome.derivation;
+    NewAssessmentRow {
+        client_id,
+        assessed_on: new.assessed_on,
+        organisation_type: new.organisation_type,
+        health_score: new.scores.health,
+        self_care_score: new.scores.self_care,
+        communication_score: new.scores.communication,
+        quality_of_life_score: new.quality_of_life,
+        instrument_code: derivation.instrument,
+        instrument_version: derivation.instrument_version,
+        total_score: derivation.total,
+        level_by_total: derivation.level_by_total,
+        raised_by_domain: derivation.raised_by_domain,
+        care_level: derivation.care_level,
+        notes: new.notes.clone(),
+        next_reassessment_due: outcome.next_reassessment_due,
+        supersedes_id: outcome.supersedes,
+        created_by,
+        created_at: Utc::now().naive_utc(),
+    }
 }
 
 /// The client's assessments, newest first (the history is append-only).

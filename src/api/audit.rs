@@ -14,7 +14,7 @@ use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
-use crate::domain::access::{Forbidden, Scope};
+use crate::domain::access::{Scope, may_read_audit_log};
 use crate::domain::audit::{AuditAction, RecordType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -121,9 +121,7 @@ pub async fn list_audit(
     query: web::Query<ListAuditQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditRecord>>> {
-    if user.scope != Scope::Admin {
-        return Err(Forbidden("the audit log is for administrators").into());
-    }
+    may_read_audit_log(&user.scope)?;
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
     let filter = AuditFilter {

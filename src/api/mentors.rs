@@ -1,4 +1,5 @@
-//! Social mentors, their trainings, and mentor assignments (at most five clients each).
+//! Social mentors, their trainings, and mentor assignments (at most the configured number of
+//! clients each: `KOPIENA_MENTOR_CAPACITY`, default 5).
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,19 +11,21 @@ use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
 use super::paths::{AssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
-use super::providers::validate_phone;
+use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
 use crate::db::mentors::{self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
-    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+    ClientAccess, MentorAccess, Scope, client_read_access, client_write_access, may_manage_mentor,
+    mentor_read_access, own_employer,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
-use crate::domain::mentor::EmployerKind;
-use crate::domain::mentor::{ContractType, MissingTraining, check_eligible, missing_trainings};
+use crate::domain::mentor::{
+    ContractType, EmployerKind, MissingTraining, check_eligible, missing_trainings,
+};
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
@@ -102,39 +105,19 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
     }
 }
 
-/// The mentors a caller may read: a municipality sees those it or its region employs; a
-/// region those of its area; admin all. Others have no business with mentor records.
+/// The mentors a caller may read (`access::mentor_read_access`), with a municipality's region.
 fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
-    match scope {
-        Scope::Municipality(code) => {
-            let m = reference::get_municipality(conn, code)?;
-            Ok(MentorArea::Municipality {
-                code: code.clone(),
+    Ok(match mentor_read_access(scope)? {
+        MentorAccess::Municipality(code) => {
+            let m = reference::get_municipality(conn, &code)?;
+            MentorArea::Municipality {
+                code,
                 region: m.planning_region,
-            })
+            }
         }
-        Scope::Region(region) => Ok(MentorArea::Region(region.clone())),
-        Scope::Admin => Ok(MentorArea::All),
-        _ => Err(Forbidden(
-            "mentor records are for municipalities, planning regions and administrators",
-        )
-        .into()),
-    }
-}
-
-/// Municipalities manage the mentors they employ; regions those the region employs.
-fn may_manage(scope: &Scope, kind: EmployerKind, code: &str) -> ApiResult<()> {
-    let allowed = match scope {
-        Scope::Municipality(own) => kind == EmployerKind::Municipality && own.as_str() == code,
-        Scope::Region(own) => kind == EmployerKind::Region && own.as_str() == code,
-        Scope::Admin => true,
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Forbidden("you do not employ this mentor").into())
-    }
+        MentorAccess::Region(region) => MentorArea::Region(region),
+        MentorAccess::All => MentorArea::All,
+    })
 }
 
 /// The region of an employer, checking the employer exists.
@@ -167,7 +150,7 @@ pub struct CreateMentor {
     /// Employment contract or contract for services (INV-M05).
     pub contract_type: ContractType,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -200,21 +183,13 @@ pub async fn create_mentor(
     let fingerprint = key.fingerprint(&*body);
     let input: CreateMentor = common::parse_body(body.into_inner())?;
     input.validate()?;
-    let employer = match (&user.scope, input.employer) {
-        (_, Some(e)) => e,
-        (Scope::Municipality(code), None) => Employer {
-            kind: EmployerKind::Municipality,
-            code: code.to_string(),
-        },
-        (Scope::Region(code), None) => Employer {
-            kind: EmployerKind::Region,
-            code: code.to_string(),
-        },
-        _ => {
-            return Err(ApiError::field("employer", "required"));
-        }
+    let employer = match input.employer {
+        Some(e) => e,
+        None => own_employer(&user.scope)
+            .map(|(kind, code)| Employer { kind, code })
+            .ok_or_else(|| ApiError::field("employer", "required"))?,
     };
-    may_manage(&user.scope, employer.kind, &employer.code)?;
+    may_manage_mentor(&user.scope, employer.kind, &employer.code)?;
     common::create(
         db.get_ref(),
         key,
@@ -291,7 +266,7 @@ pub struct UpdateMentor {
     pub family_name: Option<String>,
     pub contract_type: Option<ContractType>,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -332,7 +307,7 @@ pub async fn update_mentor(
             conn.write_transaction(|conn| -> ApiResult<MentorEntry> {
                 let area = area(conn, &user.scope)?;
                 let current = q::get(conn, &area, id)?.row;
-                may_manage(&user.scope, current.employer_kind, &current.employer_code)?;
+                may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
                 if_match.check(&common::etag(current.id, current.version))?;
                 let mut changes = MentorChanges::from(&current);
                 if let Some(v) = input.given_name {
@@ -459,7 +434,7 @@ pub async fn create_training(
         move |conn| {
             let area = area(conn, &user.scope)?;
             let current = q::get(conn, &area, id)?.row;
-            may_manage(&user.scope, current.employer_kind, &current.employer_code)?;
+            may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
             if !reference::list_training_programmes(conn)?
                 .iter()
                 .any(|p| p.code == input.programme)
@@ -528,7 +503,8 @@ pub struct CreateAssignment {
 }
 
 /// Assigns a client of the caller's municipality to an eligible mentor of its area. A
-/// mentor has at most five active clients (configurable); a client one active mentor.
+/// mentor has at most the configured number of active clients (`KOPIENA_MENTOR_CAPACITY`,
+/// default 5); a client one active mentor.
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateAssignment,

@@ -16,7 +16,7 @@ use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{
-    ClientAccess, Forbidden, Scope, client_read_access, client_write_access,
+    ClientAccess, client_read_access, client_write_access, service_placements_access,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::client::TargetGroup;
@@ -351,14 +351,19 @@ pub async fn list_service_placements(
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
                 let service = services::get(conn, service_id)?;
-                let municipality = match &user.scope {
-                    Scope::Provider(own) if *own == service.row.provider_id => None,
-                    Scope::Municipality(code) => Some(code.clone()),
-                    Scope::Admin => None,
-                    _ => return Err(Forbidden("placements are for the provider, the clients' municipality and administrators").into()),
-                };
+                let municipality =
+                    match service_placements_access(&user.scope, service.row.provider_id)? {
+                        ClientAccess::Municipality(code) => Some(code),
+                        ClientAccess::All => None,
+                    };
                 auditor.record(conn, AuditAction::PlacementList, None, None)?;
-                Ok(q::list(conn, None, Some(service_id), municipality.as_ref(), active)?)
+                Ok(q::list(
+                    conn,
+                    None,
+                    Some(service_id),
+                    municipality.as_ref(),
+                    active,
+                )?)
             })
         })
         .await?;
@@ -391,10 +396,6 @@ impl From<q::ClientGapRow> for ClientGap {
     }
 }
 
-fn gap_access(scope: &Scope) -> ApiResult<MunicipalityCode> {
-    Ok(client_write_access(scope)?)
-}
-
 /// The caller's clients receiving community-based services without an active social mentor
 /// (INV-M02/M03).
 #[utoipa::path(
@@ -412,7 +413,7 @@ pub async fn clients_without_mentor(
     caller: Caller,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
     let Caller { user, auditor } = caller;
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
@@ -441,7 +442,7 @@ pub async fn reassessments_after_transition(
     caller: Caller,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
     let Caller { user, auditor } = caller;
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let rows = db
         .run(move |conn| {
             conn.write_transaction(|conn| -> ApiResult<_> {
@@ -484,7 +485,7 @@ pub async fn placements_past_time_limit(
     query: web::Query<TimeLimitQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
     let Caller { user, auditor } = caller;
-    let municipality = gap_access(&user.scope)?;
+    let municipality = client_write_access(&user.scope)?;
     let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db
         .run(move |conn| {

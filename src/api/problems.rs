@@ -1,4 +1,6 @@
-//! Reusable OpenAPI descriptions of the problem responses, one per status.
+//! Reusable OpenAPI descriptions of the problem responses, one per status. Each struct only
+//! carries the `Problem` schema into the document and is never built (its field is public, so
+//! it is not dead code).
 
 use utoipa::ToResponse;
 
@@ -10,12 +12,12 @@ use crate::error::Problem;
     description = "Bad request: the query string, path or body could not be parsed",
     content_type = "application/problem+json"
 )]
-pub struct BadRequest(#[allow(dead_code)] Problem);
+pub struct BadRequest(pub Problem);
 
 /// The resource does not exist.
 #[derive(ToResponse)]
 #[response(description = "Not found", content_type = "application/problem+json")]
-pub struct NotFound(#[allow(dead_code)] Problem);
+pub struct NotFound(pub Problem);
 
 /// The body is larger than the configured limit.
 #[derive(ToResponse)]
@@ -23,7 +25,7 @@ pub struct NotFound(#[allow(dead_code)] Problem);
     description = "Payload too large",
     content_type = "application/problem+json"
 )]
-pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+pub struct PayloadTooLarge(pub Problem);
 
 /// The body is not `application/json`.
 #[derive(ToResponse)]
@@ -31,7 +33,7 @@ pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
     description = "Unsupported media type: send JSON",
     content_type = "application/problem+json"
 )]
-pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
+pub struct UnsupportedMediaType(pub Problem);
 
 /// One or more fields failed validation; `errors` lists every failing field.
 #[derive(ToResponse)]
@@ -39,7 +41,7 @@ pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
     description = "Validation failed or a DI rule was violated",
     content_type = "application/problem+json"
 )]
-pub struct Unprocessable(#[allow(dead_code)] Problem);
+pub struct Unprocessable(pub Problem);
 
 /// An unexpected error; the cause is logged, never returned.
 #[derive(ToResponse)]
@@ -47,19 +49,19 @@ pub struct Unprocessable(#[allow(dead_code)] Problem);
     description = "Internal error",
     content_type = "application/problem+json"
 )]
-pub struct Internal(#[allow(dead_code)] Problem);
+pub struct Internal(pub Problem);
 
 /// The database cannot be reached; retry later.
 #[derive(ToResponse)]
 #[response(description = "Service unavailable: the database cannot be reached", content_type = "application/problem+json",
     headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))]
-pub struct Unavailable(#[allow(dead_code)] Problem);
+pub struct Unavailable(pub Problem);
 
 /// The bearer token is missing, malformed, expired, signed wrongly or lacks its scope claim.
 #[derive(ToResponse)]
 #[response(description = "Unauthorized: a valid bearer token is required", content_type = "application/problem+json",
     headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
-pub struct Unauthorized(#[allow(dead_code)] Problem);
+pub struct Unauthorized(pub Problem);
 
 /// The caller's role or scope does not allow this operation.
 #[derive(ToResponse)]
@@ -67,7 +69,7 @@ pub struct Unauthorized(#[allow(dead_code)] Problem);
     description = "Forbidden: the caller's role or scope does not allow this",
     content_type = "application/problem+json"
 )]
-pub struct Forbidden(#[allow(dead_code)] Problem);
+pub struct Forbidden(pub Problem);
 
 /// The request conflicts with the stored state (a DI rule or a uniqueness constraint).
 #[derive(ToResponse)]
@@ -75,7 +77,7 @@ pub struct Forbidden(#[allow(dead_code)] Problem);
     description = "Conflict with the current state or a DI rule",
     content_type = "application/problem+json"
 )]
-pub struct Conflict(#[allow(dead_code)] Problem);
+pub struct Conflict(pub Problem);
 
 /// `If-Match` does not match the current ETag.
 #[derive(ToResponse)]
@@ -83,4 +85,4 @@ pub struct Conflict(#[allow(dead_code)] Problem);
     description = "Precondition failed: the resource changed since it was read",
     content_type = "application/problem+json"
 )]
-pub struct PreconditionFailed(#[allow(dead_code)] Problem);
+pub struct PreconditionFailed(pub Problem);

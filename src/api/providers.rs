@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{Object, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
@@ -15,6 +16,7 @@ use crate::db::{Db, DbConnection, reference};
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::phone::{PHONE_PATTERN, is_phone};
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector, change_provider_status};
 use crate::domain::validity::ensure_municipality_valid;
 use crate::error::{ApiError, ApiResult, unknown_reference};
@@ -75,17 +77,23 @@ impl From<ProviderRow> for Provider {
     }
 }
 
-/// A phone number: digits, spaces, brackets and hyphens, optionally starting with `+`.
+/// A phone number matching [`PHONE_PATTERN`] (the same pattern [`phone_schema`] documents).
 pub fn validate_phone(phone: &str) -> Result<(), ValidationError> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (i == 0 && c == '+'));
-    if allowed && (6..=15).contains(&digits) {
+    if is_phone(phone) {
         Ok(())
     } else {
         Err(ValidationError::new("phone"))
     }
+}
+
+/// The schema of an optional phone field: [`PHONE_PATTERN`], the pattern `validate_phone`
+/// checks.
+pub fn phone_schema() -> Object {
+    Object::builder()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(PHONE_PATTERN))
+        .examples(["+371 63322000"])
+        .build()
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -106,7 +114,7 @@ pub struct CreateProvider {
     #[schema(min_length = 1, max_length = 300)]
     pub address: String,
     #[validate(custom(function = "validate_phone"))]
-    #[schema(example = "+371 63322000", pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<String>,
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254)]
@@ -143,7 +151,7 @@ pub struct UpdateProvider {
     pub address: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(custom(function = "validate_phone"))]
-    #[schema(value_type = Option<String>, pattern = r"^\+?[0-9][0-9 ()-]{4,24}[0-9]$")]
+    #[schema(schema_with = phone_schema)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(email, length(max = 254))]

@@ -11,8 +11,9 @@ use super::schema::{
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
-use crate::domain::assessment::Instrument;
-use crate::domain::assessment::{CareLevel, OrganisationType};
+use crate::domain::assessment::{
+    CareLevel, CurrentAssessment, Instrument, NewTeamMember, OrganisationType,
+};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 
@@ -140,7 +141,7 @@ pub struct AssessmentRow {
 /// A record to insert: the database assigns the id.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = assessments)]
-pub struct NewAssessment {
+pub struct NewAssessmentRow {
     pub client_id: ClientId,
     pub assessed_on: NaiveDate,
     pub organisation_type: OrganisationType,
@@ -157,7 +158,6 @@ pub struct NewAssessment {
     pub notes: Option<String>,
     pub next_reassessment_due: NaiveDate,
     pub supersedes_id: Option<AssessmentId>,
-    pub superseded_by_id: Option<AssessmentId>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
@@ -176,30 +176,55 @@ pub struct AssessmentEntry {
     pub needed_service_types: Vec<ServiceTypeCode>,
 }
 
-/// The client's current assessment (not superseded), if any.
-pub fn current(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Option<AssessmentRow>> {
-    assessments::table
+/// The client's current assessment (not superseded), if any, with the date of the assessment
+/// it followed.
+pub fn current(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<Option<CurrentAssessment>> {
+    let current: Option<(AssessmentId, NaiveDate, Option<AssessmentId>)> = assessments::table
         .filter(assessments::client_id.eq(client_id))
         .filter(assessments::superseded_by_id.is_null())
-        .select(AssessmentRow::as_select())
+        .select((
+            assessments::id,
+            assessments::assessed_on,
+            assessments::supersedes_id,
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    let Some((id, assessed_on, supersedes_id)) = current else {
+        return Ok(None);
+    };
+    let follows_on = match supersedes_id {
+        Some(before) => Some(
+            assessments::table
+                .find(before)
+                .select(assessments::assessed_on)
+                .first(conn)?,
+        ),
+        None => None,
+    };
+    Ok(Some(CurrentAssessment {
+        id,
+        assessed_on,
+        follows_on,
+    }))
 }
 
-/// Appends an assessment; the previous current one becomes superseded by it.
+/// Appends an assessment; the one it supersedes (`row.supersedes_id`) is marked superseded
+/// by it.
 pub fn insert(
     conn: &mut DbConnection,
-    row: &NewAssessment,
-    team: &[TeamMemberRow],
+    row: &NewAssessmentRow,
+    team: &[NewTeamMember],
     service_types: &[ServiceTypeCode],
 ) -> QueryResult<AssessmentRow> {
-    let previous = current(conn, row.client_id)?;
     let inserted: AssessmentRow = diesel::insert_into(assessments::table)
         .values(row)
         .returning(assessments::all_columns)
         .get_result(conn)?;
-    if let Some(previous) = previous {
-        diesel::update(assessments::table.find(previous.id))
+    if let Some(previous) = row.supersedes_id {
+        diesel::update(assessments::table.find(previous))
             .set(assessments::superseded_by_id.eq(inserted.id))
             .execute(conn)?;
     }

@@ -143,14 +143,6 @@ pub fn insert_transition(
         .map(drop)
 }
 
-pub fn transitions(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Vec<NaiveDate>> {
-    di_transitions::table
-        .filter(di_transitions::client_id.eq(client_id))
-        .order(di_transitions::transitioned_on)
-        .select(di_transitions::transitioned_on)
-        .load(conn)
-}
-
 /// A placement with the client's names and the service's name and type.
 #[derive(Debug, Clone, Queryable)]
 pub struct PlacementView {

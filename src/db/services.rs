@@ -176,18 +176,6 @@ pub fn get(conn: &mut DbConnection, id: ServiceId) -> QueryResult<ServiceEntry> 
         .ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn target_groups_of(
-    conn: &mut DbConnection,
-    id: ServiceId,
-) -> QueryResult<BTreeSet<TargetGroupCode>> {
-    Ok(service_target_groups::table
-        .filter(service_target_groups::service_id.eq(id))
-        .select(service_target_groups::target_group)
-        .load::<TargetGroupCode>(conn)?
-        .into_iter()
-        .collect())
-}
-
 /// Attaches target groups and provider status with two queries for the whole page.
 fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<ServiceEntry>> {
     let ids: Vec<ServiceId> = rows.iter().map(|r| r.id).collect();

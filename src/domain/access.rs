@@ -3,6 +3,7 @@
 
 use super::codes::{MunicipalityCode, RegionCode};
 use super::ids::ProviderId;
+use super::mentor::EmployerKind;
 
 /// What an authenticated caller may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +115,138 @@ pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden>
     }
 }
 
+/// Only administrators read the audit log (a case owner reads its client's access log through
+/// client access).
+pub fn may_read_audit_log(scope: &Scope) -> Result<(), Forbidden> {
+    match scope {
+        Scope::Admin => Ok(()),
+        _ => Err(Forbidden("the audit log is for administrators")),
+    }
+}
+
+/// Which mentor records a caller may read: a municipality those it or its planning region
+/// employs, a region those of its area, an administrator all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MentorAccess {
+    Municipality(MunicipalityCode),
+    Region(RegionCode),
+    All,
+}
+
+pub fn mentor_read_access(scope: &Scope) -> Result<MentorAccess, Forbidden> {
+    match scope {
+        Scope::Municipality(code) => Ok(MentorAccess::Municipality(code.clone())),
+        Scope::Region(region) => Ok(MentorAccess::Region(region.clone())),
+        Scope::Admin => Ok(MentorAccess::All),
+        Scope::Provider(_) | Scope::National => Err(Forbidden(
+            "mentor records are for municipalities, planning regions and administrators",
+        )),
+    }
+}
+
+/// Municipalities manage the mentors they employ, regions those the region employs, an
+/// administrator all.
+pub fn may_manage_mentor(
+    scope: &Scope,
+    employer_kind: EmployerKind,
+    employer_code: &str,
+) -> Result<(), Forbidden> {
+    let allowed = match scope {
+        Scope::Municipality(own) => {
+            employer_kind == EmployerKind::Municipality && own.as_str() == employer_code
+        }
+        Scope::Region(own) => {
+            employer_kind == EmployerKind::Region && own.as_str() == employer_code
+        }
+        Scope::Admin => true,
+        Scope::Provider(_) | Scope::National => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Forbidden("you do not employ this mentor"))
+    }
+}
+
+/// The employer of a mentor registered without one: the caller's own municipality or region.
+/// Other callers (an administrator) must name it.
+pub fn own_employer(scope: &Scope) -> Option<(EmployerKind, String)> {
+    match scope {
+        Scope::Municipality(code) => Some((EmployerKind::Municipality, code.to_string())),
+        Scope::Region(code) => Some((EmployerKind::Region, code.to_string())),
+        Scope::Provider(_) | Scope::National | Scope::Admin => None,
+    }
+}
+
+/// Whose placements in a service (of provider `provider_id`) a caller sees: the provider's
+/// staff and administrators all of them, a municipality those of its own clients.
+pub fn service_placements_access(
+    scope: &Scope,
+    provider_id: ProviderId,
+) -> Result<ClientAccess, Forbidden> {
+    match scope {
+        Scope::Provider(own) if *own == provider_id => Ok(ClientAccess::All),
+        Scope::Municipality(code) => Ok(ClientAccess::Municipality(code.clone())),
+        Scope::Admin => Ok(ClientAccess::All),
+        _ => Err(Forbidden(
+            "placements are for the provider, the clients' municipality and administrators",
+        )),
+    }
+}
+
+/// What a caller may aggregate, and whether small person counts are suppressed for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatisticsAccess {
+    /// Only this planning region.
+    pub region: Option<RegionCode>,
+    /// Only this municipality.
+    pub municipality: Option<MunicipalityCode>,
+    /// Small person counts are suppressed (ministry and regions; a municipality sees its own
+    /// cases, an administrator everything).
+    pub suppress: bool,
+}
+
+impl StatisticsAccess {
+    /// The planning region the caller is restricted to, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_ref().map(RegionCode::as_str)
+    }
+
+    /// The municipality the caller is restricted to, if any.
+    pub fn municipality(&self) -> Option<&str> {
+        self.municipality.as_ref().map(MunicipalityCode::as_str)
+    }
+}
+
+/// The ministry aggregates the country and an administrator everything; a region only its own
+/// region (`requested_region` must be it, if given); a municipality only itself. Provider
+/// staff see no statistics.
+pub fn statistics_access(
+    scope: &Scope,
+    requested_region: Option<&str>,
+) -> Result<StatisticsAccess, Forbidden> {
+    let access =
+        |region: Option<&RegionCode>, municipality: Option<&MunicipalityCode>, suppress| {
+            Ok(StatisticsAccess {
+                region: region.cloned(),
+                municipality: municipality.cloned(),
+                suppress,
+            })
+        };
+    match scope {
+        Scope::National => access(None, None, true),
+        Scope::Admin => access(None, None, false),
+        Scope::Region(own) if requested_region.is_some_and(|r| r != own.as_str()) => Err(
+            Forbidden("a planning region sees its own region's statistics"),
+        ),
+        Scope::Region(own) => access(Some(own), None, true),
+        Scope::Municipality(own) => access(None, Some(own), false),
+        Scope::Provider(_) => Err(Forbidden(
+            "statistics are for municipalities, regions and the ministry",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +306,115 @@ mod tests {
             client_write_access(&Scope::Municipality("050".into())),
             Ok("050".into())
         );
+    }
+
+    #[test]
+    fn only_administrators_read_the_audit_log() {
+        assert_eq!(may_read_audit_log(&Scope::Admin), Ok(()));
+        for scope in [
+            Scope::Municipality("050".into()),
+            Scope::Region("KURZEME".into()),
+            Scope::Provider(ProviderId(1)),
+            Scope::National,
+        ] {
+            assert!(may_read_audit_log(&scope).is_err(), "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn mentor_records_are_for_municipalities_regions_and_administrators() {
+        assert_eq!(
+            mentor_read_access(&Scope::Municipality("050".into())),
+            Ok(MentorAccess::Municipality("050".into()))
+        );
+        assert_eq!(
+            mentor_read_access(&Scope::Region("KURZEME".into())),
+            Ok(MentorAccess::Region("KURZEME".into()))
+        );
+        assert_eq!(mentor_read_access(&Scope::Admin), Ok(MentorAccess::All));
+        assert!(mentor_read_access(&Scope::National).is_err());
+        assert!(mentor_read_access(&Scope::Provider(ProviderId(1))).is_err());
+    }
+
+    #[test]
+    fn employers_manage_their_own_mentors() {
+        use EmployerKind::{Municipality, Region};
+        let kuldiga = Scope::Municipality("050".into());
+        assert!(may_manage_mentor(&kuldiga, Municipality, "050").is_ok());
+        assert!(may_manage_mentor(&kuldiga, Municipality, "RIX").is_err());
+        // A region's mentor is the region's to manage, even inside the municipality's region.
+        assert!(may_manage_mentor(&kuldiga, Region, "050").is_err());
+        let kurzeme = Scope::Region("KURZEME".into());
+        assert!(may_manage_mentor(&kurzeme, Region, "KURZEME").is_ok());
+        assert!(may_manage_mentor(&kurzeme, Region, "VIDZEME").is_err());
+        assert!(may_manage_mentor(&kurzeme, Municipality, "KURZEME").is_err());
+        assert!(may_manage_mentor(&Scope::Admin, Region, "VIDZEME").is_ok());
+        assert!(may_manage_mentor(&Scope::National, Municipality, "050").is_err());
+        assert!(may_manage_mentor(&Scope::Provider(ProviderId(1)), Municipality, "050").is_err());
+    }
+
+    #[test]
+    fn a_mentor_without_an_employer_is_the_callers_own() {
+        assert_eq!(
+            own_employer(&Scope::Municipality("050".into())),
+            Some((EmployerKind::Municipality, "050".into()))
+        );
+        assert_eq!(
+            own_employer(&Scope::Region("KURZEME".into())),
+            Some((EmployerKind::Region, "KURZEME".into()))
+        );
+        assert_eq!(own_employer(&Scope::Admin), None);
+        assert_eq!(own_employer(&Scope::National), None);
+    }
+
+    #[test]
+    fn a_services_placements_are_for_its_provider_the_clients_municipality_and_admins() {
+        assert_eq!(
+            service_placements_access(&Scope::Provider(ProviderId(7)), ProviderId(7)),
+            Ok(ClientAccess::All)
+        );
+        assert!(service_placements_access(&Scope::Provider(ProviderId(8)), ProviderId(7)).is_err());
+        assert_eq!(
+            service_placements_access(&Scope::Municipality("050".into()), ProviderId(7)),
+            Ok(ClientAccess::Municipality("050".into()))
+        );
+        assert_eq!(
+            service_placements_access(&Scope::Admin, ProviderId(7)),
+            Ok(ClientAccess::All)
+        );
+        assert!(service_placements_access(&Scope::National, ProviderId(7)).is_err());
+        assert!(
+            service_placements_access(&Scope::Region("KURZEME".into()), ProviderId(7)).is_err()
+        );
+    }
+
+    #[test]
+    fn statistics_are_suppressed_for_the_ministry_and_regions_and_scoped_to_the_caller() {
+        let national = statistics_access(&Scope::National, Some("KURZEME")).expect("ministry");
+        assert_eq!(
+            (national.region, national.municipality, national.suppress),
+            (None, None, true)
+        );
+        let admin = statistics_access(&Scope::Admin, None).expect("admin");
+        assert_eq!(
+            (admin.region, admin.municipality, admin.suppress),
+            (None, None, false)
+        );
+        let region = Scope::Region("KURZEME".into());
+        for requested in [None, Some("KURZEME")] {
+            let own = statistics_access(&region, requested).expect("own region");
+            assert_eq!(
+                (own.region(), own.municipality(), own.suppress),
+                (Some("KURZEME"), None, true)
+            );
+        }
+        assert!(statistics_access(&region, Some("VIDZEME")).is_err());
+        let kuldiga = statistics_access(&Scope::Municipality("050".into()), None).expect("own");
+        assert_eq!(
+            (kuldiga.region(), kuldiga.municipality(), kuldiga.suppress),
+            (None, Some("050"), false)
+        );
+        assert!(statistics_access(&Scope::Provider(ProviderId(1)), None).is_err());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::DomainError;
 use super::client::TargetGroup;
-use super::codes::closed_set;
+use super::codes::{ServiceTypeCode, SpecialistRoleCode, closed_set};
+use super::ids::AssessmentId;
 
 closed_set! {
     /// The kind of organisation that carried out an assessment.
@@ -93,7 +94,7 @@ pub fn check_team(group: TargetGroup, team: &[TeamMember]) -> Result<(), DomainE
         });
     }
     let leads: Vec<&TeamMember> = team.iter().filter(|m| m.lead).collect();
-    if leads.len() != 1 || leads[0].role != "social_worker" {
+    if leads.len() != 1 || leads[0].role != SpecialistRoleCode::SOCIAL_WORKER {
         return Err(DomainError::TeamNotLedBySocialWorker);
     }
     Ok(())
@@ -120,6 +121,171 @@ pub fn check_chronology(
             Err(DomainError::AssessmentOutOfOrder { not_before })
         }
         _ => Ok(()),
+    }
+}
+
+/// The client's current assessment, as far as a new assessment's place in the history
+/// needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrentAssessment {
+    pub id: AssessmentId,
+    pub assessed_on: NaiveDate,
+    /// The date of the assessment the current one followed, if any.
+    pub follows_on: Option<NaiveDate>,
+}
+
+/// Where a new assessment goes in the client's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Succession {
+    /// The assessment the new one supersedes: the current one, if any.
+    pub supersedes: Option<AssessmentId>,
+    /// The new assessment may not be dated before this (see [`check_chronology`]).
+    pub not_before: Option<NaiveDate>,
+}
+
+/// INV-A01: a new assessment supersedes the client's current one and follows it. A correction
+/// (`corrects`) must name the current assessment; it supersedes it too, but replaces it, so it
+/// follows the assessment the current one followed.
+pub fn succession(
+    current: Option<CurrentAssessment>,
+    corrects: Option<AssessmentId>,
+) -> Result<Succession, DomainError> {
+    match (current, corrects) {
+        (current, None) => Ok(Succession {
+            supersedes: current.map(|c| c.id),
+            not_before: current.map(|c| c.assessed_on),
+        }),
+        (Some(current), Some(corrected)) if corrected == current.id => Ok(Succession {
+            supersedes: Some(current.id),
+            not_before: current.follows_on,
+        }),
+        (_, Some(_)) => Err(DomainError::CorrectionNotCurrent),
+    }
+}
+
+/// A team member as submitted: role code, name, and whether they lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTeamMember {
+    pub role: SpecialistRoleCode,
+    pub name: Option<String>,
+    pub lead: bool,
+}
+
+/// An assessment as the caller submitted it, not yet checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmittedAssessment {
+    pub assessed_on: NaiveDate,
+    pub organisation_type: OrganisationType,
+    pub team: Vec<NewTeamMember>,
+    pub scores: Scores,
+    pub quality_of_life: i32,
+    pub needed_service_types: Vec<ServiceTypeCode>,
+    pub notes: Option<String>,
+    /// Instrument code and version; `None` for the default instrument.
+    pub instrument: Option<(String, i32)>,
+    /// The client's current assessment, when this one corrects it.
+    pub corrects: Option<AssessmentId>,
+}
+
+// What is data and what is fixed: an instrument's score ranges, level thresholds and floor
+// rule are rows (a new instrument or version over these domains is a new row, not new code),
+// but the three domains are fields here and columns of `assessments`, so an instrument with
+// other domains needs a code change and a migration.
+/// The scores of the three domains every assessment records; the instrument gives each
+/// domain's range (`GET /api/v1/assessment-instruments`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scores {
+    #[schema(example = 2)]
+    pub health: i32,
+    #[schema(example = 3)]
+    pub self_care: i32,
+    #[schema(example = 1)]
+    pub communication: i32,
+}
+
+impl Scores {
+    /// Domain code → score, as [`derive_care_level`] reads them.
+    pub fn by_domain(&self) -> BTreeMap<String, i32> {
+        BTreeMap::from([
+            ("health".to_string(), self.health),
+            ("self_care".to_string(), self.self_care),
+            ("communication".to_string(), self.communication),
+        ])
+    }
+}
+
+/// A submitted assessment that passed the checks needing no stored facts (see
+/// [`NewAssessment::parse`]); [`NewAssessment::judge`] applies the rules that do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssessment(SubmittedAssessment);
+
+impl std::ops::Deref for NewAssessment {
+    type Target = SubmittedAssessment;
+
+    fn deref(&self) -> &SubmittedAssessment {
+        &self.0
+    }
+}
+
+/// The stored facts a new assessment is judged against.
+#[derive(Debug, Clone, Copy)]
+pub struct AssessmentFacts<'a> {
+    pub target_group: TargetGroup,
+    pub instrument: &'a Instrument,
+    pub current: Option<CurrentAssessment>,
+    /// The reassessment period in months (policy).
+    pub reassessment_months: u32,
+}
+
+/// What the rules make of a new assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentOutcome {
+    pub derivation: Derivation,
+    /// The assessment the new one supersedes, if any.
+    pub supersedes: Option<AssessmentId>,
+    pub next_reassessment_due: NaiveDate,
+}
+
+impl NewAssessment {
+    /// An assessment is not dated after `today`, and only an organisation that sets care
+    /// levels records one (INV-A08).
+    pub fn parse(submitted: SubmittedAssessment, today: NaiveDate) -> Result<Self, DomainError> {
+        if submitted.assessed_on > today {
+            return Err(DomainError::AssessmentInFuture);
+        }
+        check_organisation(submitted.organisation_type)?;
+        Ok(Self(submitted))
+    }
+
+    /// Applies the rules that read stored facts: the team fits the client's target group
+    /// (INV-A04/A05), the instrument derives the level (INV-A07), the history runs forward
+    /// and the next reassessment is due a period later (INV-A01).
+    pub fn judge(&self, facts: AssessmentFacts<'_>) -> Result<AssessmentOutcome, DomainError> {
+        let team: Vec<TeamMember> = self
+            .team
+            .iter()
+            .map(|m| TeamMember {
+                role: m.role.to_string(),
+                lead: m.lead,
+            })
+            .collect();
+        check_team(facts.target_group, &team)?;
+        let derivation = derive_care_level(
+            facts.instrument,
+            &self.scores.by_domain(),
+            self.quality_of_life,
+        )?;
+        let succession = succession(facts.current, self.corrects)?;
+        check_chronology(self.assessed_on, succession.not_before)?;
+        Ok(AssessmentOutcome {
+            derivation,
+            supersedes: succession.supersedes,
+            next_reassessment_due: next_reassessment_due(
+                self.assessed_on,
+                facts.reassessment_months,
+            ),
+        })
     }
 }
 
@@ -229,6 +395,154 @@ mod tests {
                 not_before: d("2026-05-01")
             })
         );
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn current(id: i64, on: &str, follows_on: Option<&str>) -> Option<CurrentAssessment> {
+        Some(CurrentAssessment {
+            id: AssessmentId(id),
+            assessed_on: d(on),
+            follows_on: follows_on.map(d),
+        })
+    }
+
+    #[test]
+    fn inv_a01_a_new_assessment_supersedes_and_follows_the_current_one() {
+        assert_eq!(
+            succession(None, None),
+            Ok(Succession {
+                supersedes: None,
+                not_before: None
+            })
+        );
+        assert_eq!(
+            succession(current(7, "2026-05-01", Some("2026-01-10")), None),
+            Ok(Succession {
+                supersedes: Some(AssessmentId(7)),
+                not_before: Some(d("2026-05-01"))
+            })
+        );
+    }
+
+    #[test]
+    fn inv_a01_a_correction_replaces_the_current_one_and_follows_its_predecessor() {
+        assert_eq!(
+            succession(
+                current(7, "2026-05-01", Some("2026-01-10")),
+                Some(AssessmentId(7))
+            ),
+            Ok(Succession {
+                supersedes: Some(AssessmentId(7)),
+                not_before: Some(d("2026-01-10"))
+            })
+        );
+        assert_eq!(
+            succession(current(7, "2026-05-01", None), Some(AssessmentId(7))),
+            Ok(Succession {
+                supersedes: Some(AssessmentId(7)),
+                not_before: None
+            })
+        );
+    }
+
+    #[test]
+    fn a_correction_must_name_the_current_assessment() {
+        assert_eq!(
+            succession(current(7, "2026-05-01", None), Some(AssessmentId(6))),
+            Err(DomainError::CorrectionNotCurrent)
+        );
+        assert_eq!(
+            succession(None, Some(AssessmentId(6))),
+            Err(DomainError::CorrectionNotCurrent)
+        );
+    }
+
+    fn submitted(on: &str, organisation_type: OrganisationType) -> SubmittedAssessment {
+        SubmittedAssessment {
+            assessed_on: d(on),
+            organisation_type,
+            team: [
+                ("social_worker", true),
+                ("psychiatrist", false),
+                ("occupational_therapist", false),
+            ]
+            .into_iter()
+            .map(|(role, lead)| NewTeamMember {
+                role: role.into(),
+                name: None,
+                lead,
+            })
+            .collect(),
+            scores: Scores {
+                health: 4,
+                self_care: 0,
+                communication: 0,
+            },
+            quality_of_life: 50,
+            needed_service_types: vec![],
+            notes: None,
+            instrument: None,
+            corrects: None,
+        }
+    }
+
+    #[test]
+    fn inv_a08_a_new_assessment_is_not_in_the_future_and_set_by_a_care_level_organisation() {
+        let today = d("2026-06-01");
+        let ok = submitted("2026-06-01", OrganisationType::MunicipalSocialService);
+        assert!(NewAssessment::parse(ok, today).is_ok());
+        assert_eq!(
+            NewAssessment::parse(
+                submitted("2026-06-02", OrganisationType::MunicipalSocialService),
+                today
+            ),
+            Err(DomainError::AssessmentInFuture)
+        );
+        assert_eq!(
+            NewAssessment::parse(
+                submitted("2026-06-01", OrganisationType::ServiceProvider),
+                today
+            ),
+            Err(DomainError::OrganisationMayNotSetCareLevel {
+                organisation_type: "service_provider"
+            })
+        );
+    }
+
+    #[test]
+    fn inv_a01_a07_judging_derives_the_level_the_succession_and_the_next_due_date() {
+        let instrument = default_instrument();
+        let facts = |current| AssessmentFacts {
+            target_group: TargetGroup::AdultWithMentalDisorder,
+            instrument: &instrument,
+            current,
+            reassessment_months: 12,
+        };
+        let mut s = submitted("2026-04-30", OrganisationType::MunicipalSocialService);
+        s.corrects = Some(AssessmentId(7));
+        let new = NewAssessment::parse(s, d("2026-06-01")).expect("parses");
+        let outcome = new
+            .judge(facts(current(7, "2026-05-01", Some("2026-01-10"))))
+            .expect("a correction after the predecessor");
+        assert_eq!(outcome.supersedes, Some(AssessmentId(7)));
+        assert_eq!(outcome.next_reassessment_due, d("2027-04-30"));
+        assert_eq!(outcome.derivation.care_level, CareLevel::Iii);
+        assert_eq!(
+            new.judge(facts(current(7, "2026-05-01", Some("2026-05-01")))),
+            Err(DomainError::AssessmentOutOfOrder {
+                not_before: d("2026-05-01")
+            })
+        );
+        let mut s = submitted("2026-04-30", OrganisationType::MunicipalSocialService);
+        s.team.pop();
+        let incomplete = NewAssessment::parse(s, d("2026-06-01")).expect("parses");
+        assert!(matches!(
+            incomplete.judge(facts(None)),
+            Err(DomainError::TeamIncomplete { .. })
+        ));
     }
 
     fn team(roles: &[(&str, bool)]) -> Vec<TeamMember> {

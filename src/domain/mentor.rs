@@ -19,7 +19,7 @@ closed_set! {
 }
 
 closed_set! {
-    /// Who engages a mentor (SM-9).
+    /// Who engages a mentor: a municipality or a planning region (SM-9).
     pub enum EmployerKind {
         Municipality = "municipality",
         Region = "region",

@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod ids;
 pub mod mentor;
 pub mod personal_code;
+pub mod phone;
 pub mod placement;
 pub mod policy;
 pub mod registry;
@@ -80,6 +81,8 @@ pub enum DomainError {
         "the assessment cannot be dated before {not_before}, the date of the assessment it follows"
     )]
     AssessmentOutOfOrder { not_before: chrono::NaiveDate },
+    #[error("`corrects` must name the client's current assessment")]
+    CorrectionNotCurrent,
     #[error(
         "a {organisation_type} may not set a care level: only a municipal social service or a long-term care institution may"
     )]
@@ -227,6 +230,12 @@ impl DomainError {
                 "assessment-out-of-order",
                 "The assessment is dated before the assessment it follows",
                 Some("INV-A01"),
+                Conflict,
+            ),
+            DomainError::CorrectionNotCurrent => (
+                "correction-not-current",
+                "A correction must name the client's current assessment",
+                None,
                 Conflict,
             ),
             DomainError::OrganisationMayNotSetCareLevel { .. } => (

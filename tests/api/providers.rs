@@ -207,6 +207,26 @@ async fn validation_lists_every_failing_field() {
 }
 
 #[tokio::test]
+async fn a_phone_follows_the_documented_pattern() {
+    let app = TestApp::spawn().await;
+    let as_ministry = token(&ministry());
+    // The schema pattern has always refused a leading bracket; now the validator does too.
+    let refused = CreateProvider {
+        phone: Some("(371) 6332200".into()),
+        ..provider_body("050", "LM-PHONE")
+    };
+    let response = app.create_provider(&as_ministry, &refused).await;
+    let problem = assert_problem(response, 422, "/problems/validation").await;
+    assert!(problem["errors"]["phone"].is_array(), "{problem}");
+    let accepted = CreateProvider {
+        phone: Some("+371 (63) 322-000".into()),
+        ..provider_body("050", "LM-PHONE")
+    };
+    let response = app.create_provider(&as_ministry, &accepted).await;
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
 async fn if_match_guards_updates_with_412() {
     let app = TestApp::spawn().await;
     let id = app.new_provider("050", "LM-ETAG").await;

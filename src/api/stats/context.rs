@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{Dimension, Filter, Table};
 use crate::api::lang::Lang;
 use crate::db::{DbConnection, reference, stats as q};
-use crate::domain::access::{Forbidden, Scope};
+use crate::domain::access::StatisticsAccess;
 use crate::error::{ApiError, ApiResult};
 
 /// The query string every table statistic takes, parsed against [`Filter::ALL`]: each
@@ -102,42 +102,6 @@ impl StatsQuery {
     }
 }
 
-/// What the caller may aggregate and whether small person counts are suppressed.
-pub struct StatsScope {
-    region: Option<String>,
-    municipality: Option<String>,
-    pub suppress: bool,
-}
-
-pub fn stats_scope(scope: &Scope, requested_region: Option<&str>) -> ApiResult<StatsScope> {
-    let area = |region: Option<&String>, municipality: Option<&String>, suppress| StatsScope {
-        region: region.cloned(),
-        municipality: municipality.cloned(),
-        suppress,
-    };
-    match scope {
-        Scope::National => Ok(area(None, None, true)),
-        Scope::Admin => Ok(area(None, None, false)),
-        Scope::Region(own) => {
-            if requested_region.is_some_and(|r| r != own.as_str()) {
-                return Err(Forbidden("a planning region sees its own region's statistics").into());
-            }
-            Ok(area(Some(&own.to_string()), None, true))
-        }
-        Scope::Municipality(own) => Ok(area(None, Some(&own.to_string()), false)),
-        Scope::Provider(_) => {
-            Err(Forbidden("statistics are for municipalities, regions and the ministry").into())
-        }
-    }
-}
-
-impl StatsScope {
-    /// The planning region the caller is restricted to, if any.
-    pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
-    }
-}
-
 /// Labels of dimension values in the request's language.
 pub struct Labels {
     region_of: HashMap<String, String>,
@@ -196,7 +160,7 @@ impl Labels {
 pub struct Context {
     pub dims: Vec<Dimension>,
     pub query: StatsQuery,
-    pub scope: StatsScope,
+    pub scope: StatisticsAccess,
     pub labels: Labels,
     /// Most active clients per mentor: the mentor-load table lists every load up to it.
     pub mentor_capacity: i32,
@@ -212,7 +176,7 @@ impl Context {
                 .query
                 .value(Dimension::Region)
                 .is_none_or(|r| r == region)
-            && municipality_ok(self.scope.municipality.as_deref())
+            && municipality_ok(self.scope.municipality())
             && municipality_ok(self.query.value(Dimension::Municipality))
     }
 

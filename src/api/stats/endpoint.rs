@@ -15,13 +15,14 @@ use utoipa::openapi::{KnownFormat, ObjectBuilder, Ref, RefOr, Required, Schema, 
 use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
-use super::context::{Context, Labels, StatsQuery, stats_scope};
+use super::context::{Context, Labels, StatsQuery};
 use super::table::{StatsTable, Table, render, respond};
 use super::{Dimension, Filter, MetricClass, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Db;
+use crate::domain::access::statistics_access;
 use crate::domain::policy::Policy;
 use crate::error::ApiResult;
 
@@ -62,7 +63,7 @@ async fn handle(
 ) -> ApiResult<HttpResponse> {
     let query = StatsQuery::parse(query)?;
     query.only(statistic.filters)?;
-    let scope = stats_scope(&user.scope, query.value(Dimension::Region))?;
+    let scope = statistics_access(&user.scope, query.value(Dimension::Region))?;
     let dims = Dimension::parse_group_by(
         query.group_by(),
         statistic.dimensions,

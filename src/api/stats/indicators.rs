@@ -14,13 +14,14 @@ use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
-use super::context::{Labels, StatsQuery, stats_scope};
+use super::context::{Labels, StatsQuery};
 use super::endpoint::{date, get, operation, query_param, string};
 use super::table::{csv, wants_csv};
 use super::{Dimension, Filter};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
+use crate::domain::access::statistics_access;
 use crate::domain::registry::ServiceStatus;
 use crate::error::ApiResult;
 
@@ -134,7 +135,7 @@ async fn indicator_stats(
             .filter(|(n, _)| PARAMETERS.contains(&n.as_str()))
             .collect(),
     )?;
-    let scope = stats_scope(&user.scope, query.value(Dimension::Region))?;
+    let scope = statistics_access(&user.scope, query.value(Dimension::Region))?;
     let region = query
         .value(Dimension::Region)
         .or(scope.region())

@@ -72,7 +72,8 @@ async fn a_new_assessment_supersedes_the_previous_one_and_the_history_is_kept() 
         corrects: Some(AssessmentId(first_id)),
         ..assessment_body(ADULT, date("2026-05-02"), (2, 2, 2))
     };
-    assert_eq!(post(&app, id, &correction).await.status(), 409);
+    let response = post(&app, id, &correction).await;
+    assert_problem(response, 409, "/problems/correction-not-current").await;
     correction.corrects = Some(AssessmentId(second_id));
     let third = record(&app, "050", id, &correction).await;
     assert_eq!(third["supersedes_id"], second["id"]);

@@ -8,7 +8,7 @@ use kopiena::domain::ids::{ClientId, ServiceId};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use kopiena::api::assessments::{CreateAssessment, DueQuery, Scores, TeamMemberInput};
+use kopiena::api::assessments::{CreateAssessment, DueQuery, TeamMemberInput};
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::{
     Consent, CreateClient, ListClientsQuery, SearchClients, TransferClient, UpdateClient,
@@ -22,6 +22,7 @@ use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::domain::assessment::OrganisationType;
+use kopiena::domain::assessment::Scores;
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::PriceUnit;
