@@ -155,11 +155,11 @@ pub struct UpdateProvider {
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(email, length(max = 254))]
-    #[schema(value_type = Option<String>, format = Email)]
+    #[schema(format = Email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(url, length(max = 500))]
-    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^https?://[^\s/$.?#].[^\s]*$")]
+    #[schema(max_length = 500, pattern = r"^https?://[^\s/$.?#].[^\s]*$")]
     pub website: Option<Option<String>>,
     /// Only ministry and admin change the status; `excluded` is final.
     pub status: Option<ProviderStatus>,

@@ -182,15 +182,12 @@ pub struct UpdateService {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = Option<String>)]
     pub name_en: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 4000))]
-    #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 4000))]
-    #[schema(value_type = Option<String>)]
     pub description_en: Option<Option<String>>,
     #[validate(length(min = 1, max = 10))]
     #[schema(min_length = 1, max_length = 10)]
@@ -208,7 +205,6 @@ pub struct UpdateService {
     pub status: Option<ServiceStatus>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(nested)]
-    #[schema(value_type = Option<Price>)]
     pub price: Option<Option<Price>>,
 }
 

@@ -11,16 +11,20 @@ use super::schema::{
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::client::DiStatus;
+use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
+use crate::domain::ids::{ProviderId, ServiceId};
+use crate::domain::mentor::EmployerKind;
+use crate::domain::registry::{Sector, ServiceStatus};
 
 /// One service as the registry statistics need it.
 #[derive(Debug, Clone, Queryable)]
 pub struct ServiceFact {
-    pub id: i64,
-    pub provider_id: i64,
-    pub sector: String,
+    pub id: ServiceId,
+    pub provider_id: ProviderId,
+    pub sector: Sector,
     pub municipality: String,
-    pub service_type: String,
-    pub status: String,
+    pub service_type: ServiceTypeCode,
+    pub status: ServiceStatus,
     pub capacity: i32,
     pub occupied: i32,
 }
@@ -62,8 +66,8 @@ pub fn service_facts(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<V
 /// A target group a service serves.
 #[derive(Debug, Clone, Queryable)]
 pub struct ServiceGroup {
-    pub service_id: i64,
-    pub target_group: String,
+    pub service_id: ServiceId,
+    pub target_group: TargetGroupCode,
 }
 
 /// The target groups of every service.
@@ -136,7 +140,7 @@ pub fn transitions(
 pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
     let base = || {
         clients::table
-            .filter(clients::di_status.eq(DiStatus::InCommunity.as_str()))
+            .filter(clients::di_status.eq(DiStatus::InCommunity))
             .group_by((clients::municipality, clients::target_group))
             .select((clients::municipality, clients::target_group, count_star()))
     };
@@ -159,8 +163,7 @@ pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
 #[derive(Debug, Clone, Queryable)]
 pub struct LoadFact {
     pub region: String,
-    /// `municipality` or another kind of employer.
-    pub employer_kind: String,
+    pub employer_kind: EmployerKind,
     pub employer_code: String,
     /// Active assignments.
     pub load: i32,

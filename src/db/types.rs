@@ -8,6 +8,8 @@ use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{BigInt, Text};
 
+use super::bulk::Lit;
+
 use crate::domain::assessment::{CareLevel, OrganisationType};
 use crate::domain::audit::{AuditAction, RecordType};
 use crate::domain::client::{DiStatus, TargetGroup};
@@ -78,6 +80,12 @@ macro_rules! stored_as_text {
                 String::from_sql(bytes).map(Self::new)
             }
         }
+
+        impl<'a> From<&'a $code> for Lit<'a> {
+            fn from(code: &'a $code) -> Self {
+                Lit::Text(code.as_str())
+            }
+        }
     )+};
 }
 
@@ -110,6 +118,12 @@ macro_rules! stored_as_closed_text {
                 Self::parse(&stored).ok_or_else(|| {
                     format!("unknown value {stored:?} stored in a {} column", $column).into()
                 })
+            }
+        }
+
+        impl From<$set> for Lit<'_> {
+            fn from(value: $set) -> Self {
+                Lit::Text(value.as_str())
             }
         }
     )+};

@@ -151,8 +151,7 @@ async fn indicator_stats(
             let active: Vec<&q::ServiceFact> = facts
                 .iter()
                 .filter(|f| {
-                    f.status == ServiceStatus::Active.as_str()
-                        && labels.region_of(&f.municipality) == region
+                    f.status == ServiceStatus::Active && labels.region_of(&f.municipality) == region
                 })
                 .collect();
             let mut out = Vec::new();

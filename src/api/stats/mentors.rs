@@ -3,6 +3,7 @@
 use super::Dimension::{Load, Region};
 use super::{Metric, Query, Statistic};
 use crate::db::stats as q;
+use crate::domain::mentor::EmployerKind;
 
 pub static LOAD: Statistic = Statistic {
     path: "/stats/mentor-load",
@@ -21,7 +22,8 @@ pub static LOAD: Statistic = Statistic {
             }
         }
         for fact in q::mentor_load(conn)? {
-            let employer = (fact.employer_kind == "municipality").then_some(&*fact.employer_code);
+            let employer =
+                (fact.employer_kind == EmployerKind::Municipality).then_some(&*fact.employer_code);
             if !context.within(&fact.region, employer) {
                 continue;
             }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::Dimension::{Municipality, Region, Sector, ServiceType, Status, TargetGroup};
 use super::{Filter, Metric, MetricClass, Query, Statistic};
 use crate::db::stats as q;
+use crate::domain::ids::{ProviderId, ServiceId};
 
 pub static REGISTRY: Statistic = Statistic {
     path: "/stats/registry",
@@ -44,22 +45,25 @@ person count, and vacancies with it.",
         let facts = q::service_facts(conn, context.as_of())?;
         let needs_groups =
             context.dims.contains(&TargetGroup) || context.query.value(TargetGroup).is_some();
-        let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut groups: HashMap<ServiceId, Vec<String>> = HashMap::new();
         if needs_groups {
             for g in q::service_groups(conn)? {
-                groups.entry(g.service_id).or_default().push(g.target_group);
+                groups
+                    .entry(g.service_id)
+                    .or_default()
+                    .push(g.target_group.to_string());
             }
         }
         // Per output cell: services, capacity, occupied, and the distinct providers and
         // municipalities.
-        type Cell = (i64, i64, i64, BTreeSet<i64>, BTreeSet<String>);
+        type Cell = (i64, i64, i64, BTreeSet<ProviderId>, BTreeSet<String>);
         let mut cells: BTreeMap<Vec<String>, Cell> = BTreeMap::new();
         let none = vec![String::new()];
         for f in &facts {
             if !context.in_area(&f.municipality)
-                || !context.admits(ServiceType, &f.service_type)
-                || !context.admits(Sector, &f.sector)
-                || !context.admits(Status, &f.status)
+                || !context.admits(ServiceType, f.service_type.as_str())
+                || !context.admits(Sector, f.sector.as_str())
+                || !context.admits(Status, f.status.as_str())
             {
                 continue;
             }
@@ -72,10 +76,10 @@ person count, and vacancies with it.",
                 let key = context.key(|d| match d {
                     Region => context.labels.region_of(&f.municipality).to_string(),
                     Municipality => f.municipality.clone(),
-                    ServiceType => f.service_type.clone(),
+                    ServiceType => f.service_type.to_string(),
                     TargetGroup => group.clone(),
-                    Sector => f.sector.clone(),
-                    Status => f.status.clone(),
+                    Sector => f.sector.to_string(),
+                    Status => f.status.to_string(),
                     _ => String::new(),
                 });
                 let cell = cells.entry(key).or_default();

@@ -123,7 +123,7 @@ pub fn render(table: Table, labels: &Labels, apply: bool, threshold: i64) -> Sta
         .map(|(r, (key, row))| {
             let mut obj = Map::new();
             for (dim, value) in table.dims.iter().zip(key) {
-                obj.insert(dim.as_str().into(), Value::from(value.clone()));
+                obj.insert(String::from(dim.as_str()), Value::from(value.clone()));
                 if let Some(label) = labels.names.get(&(*dim, value.clone())) {
                     obj.insert(
                         format!("{}_label", dim.as_str()),

@@ -17,7 +17,6 @@ use crate::demo::plan::group_index;
 use crate::demo::random::{during, pick, plus_days, rng_for};
 use crate::demo::{CREATED_BY, rule};
 use crate::domain::DomainError;
-use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
     OrganisationType, TeamMember, check_chronology, check_organisation, check_team,
     derive_care_level, next_reassessment_due, required_team,
@@ -60,9 +59,9 @@ impl Writer<'_, '_> {
                 c.given.into(),
                 c.family.into(),
                 c.birth.into(),
-                c.group.as_str().into(),
+                c.group.into(),
                 (&plan.reference.municipalities[c.municipality].code).into(),
-                c.status.as_str().into(),
+                c.status.into(),
                 c.consent_on.is_some().into(),
                 c.consent_on.into(),
                 Lit::Int(1),
@@ -227,7 +226,7 @@ impl Writer<'_, '_> {
                     id.into(),
                     c.id.into(),
                     assessed_on.into(),
-                    organisation.as_str().into(),
+                    organisation.into(),
                     scores["health"].into(),
                     scores["self_care"].into(),
                     scores["communication"].into(),
@@ -235,9 +234,9 @@ impl Writer<'_, '_> {
                     (&derivation.instrument).into(),
                     derivation.instrument_version.into(),
                     derivation.total.into(),
-                    derivation.level_by_total.as_str().into(),
-                    derivation.raised_by_domain.map(CareLevel::as_str).into(),
-                    derivation.care_level.as_str().into(),
+                    derivation.level_by_total.into(),
+                    derivation.raised_by_domain.into(),
+                    derivation.care_level.into(),
                     notes.into(),
                     next_reassessment_due(assessed_on, months).into(),
                     (k > 0).then(|| id - 1).into(),

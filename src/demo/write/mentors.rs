@@ -49,7 +49,7 @@ impl Writer<'_, '_> {
                 m.employer_kind.into(),
                 (&m.employer_code).into(),
                 (&plan.reference.regions[m.region].code).into(),
-                m.contract.as_str().into(),
+                m.contract.into(),
                 m.phone.as_ref().into(),
                 m.email.as_ref().into(),
                 m.active.into(),

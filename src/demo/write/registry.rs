@@ -37,14 +37,14 @@ impl Writer<'_, '_> {
                     p.id.into(),
                     (&p.name).into(),
                     (&p.register_number).into(),
-                    p.legal.as_str().into(),
-                    p.legal.sector().as_str().into(),
+                    p.legal.into(),
+                    p.legal.sector().into(),
                     (&plan.reference.municipalities[p.municipality].code).into(),
                     (&p.address).into(),
                     p.phone.as_ref().into(),
                     p.email.as_ref().into(),
                     p.website.as_ref().into(),
-                    p.status.as_str().into(),
+                    p.status.into(),
                     p.registered_on.into(),
                     p.status_changed_on.into(),
                     Lit::Null,
@@ -99,7 +99,7 @@ impl Writer<'_, '_> {
             services.row(&[
                 s.id.into(),
                 plan.providers[s.provider].id.into(),
-                plan.reference.types[s.service_type].code.as_str().into(),
+                (&plan.reference.types[s.service_type].code).into(),
                 (&s.name).into(),
                 (&s.name_en).into(),
                 s.description.as_ref().into(),
@@ -108,7 +108,7 @@ impl Writer<'_, '_> {
                 (&s.address).into(),
                 s.capacity.into(),
                 s.occupied.into(),
-                s.status.as_str().into(),
+                s.status.into(),
                 s.price.as_ref().map(|p| p.0).into(),
                 s.price.as_ref().map(|p| &p.1).into(),
                 s.closed_on.into(),
@@ -117,7 +117,7 @@ impl Writer<'_, '_> {
                 s.created_at.into(),
             ]);
             for g in &s.groups {
-                groups.row(&[s.id.into(), g.as_str().into()]);
+                groups.row(&[s.id.into(), g.into()]);
             }
             // The words `db::services::insert` stores for search.
             let texts = [
