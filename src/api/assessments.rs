@@ -291,9 +291,10 @@ fn instrument(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<Instrum
     q::instrument(conn, named.map(|(code, version)| (code.as_str(), *version))).map_err(
         unknown_reference(
             "assessment instrument",
-            named
-                .map(|(code, version)| format!("{code}@{version}"))
-                .unwrap_or_default(),
+            named.map_or_else(
+                || "default".into(),
+                |(code, version)| format!("{code}@{version}"),
+            ),
         ),
     )
 }

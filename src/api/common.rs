@@ -362,63 +362,80 @@ where
 {
     let request_hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
     let seal = private.as_ref().and_then(|p| p.seal.clone());
-    let response = db
+    let reply = db
         .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<idempotency::StoredResponse> {
+            conn.write_transaction(|conn| -> ApiResult<Reply> {
                 match try_processing(conn, &key, &caller, &request_hash)? {
-                    NextAction::ReturnSavedResponse(mut saved) => {
-                        if let Some(keys) = &seal {
-                            saved.body = keys.decrypt(&saved.body).map_err(ApiError::Internal)?;
-                        }
+                    NextAction::ReturnSavedResponse(saved) => {
+                        let body = match &seal {
+                            Some(keys) => keys.decrypt(&saved.body).map_err(ApiError::Internal)?,
+                            None => saved.body,
+                        };
                         if let Some(private) = &private {
                             let id = saved.record_id.ok_or_else(|| {
                                 ApiError::Internal(anyhow::anyhow!("saved response without id"))
                             })?;
                             private.replayed(conn, id)?;
                         }
-                        Ok(saved)
+                        let status = u16::try_from(saved.status)
+                            .ok()
+                            .and_then(|s| StatusCode::from_u16(s).ok())
+                            .ok_or_else(|| {
+                                ApiError::Internal(anyhow::anyhow!("saved status {}", saved.status))
+                            })?;
+                        Ok(Reply {
+                            status,
+                            location: saved.location,
+                            etag: saved.etag,
+                            body,
+                        })
                     }
                     NextAction::StartProcessing => {
                         let created = f(conn)?;
                         let body = serde_json::to_string(&created.body)
                             .map_err(|e| ApiError::Internal(e.into()))?;
-                        let mut response = idempotency::StoredResponse {
-                            caller,
-                            key: key.key.clone().unwrap_or_default(),
-                            request_hash,
-                            status: i32::from(StatusCode::CREATED.as_u16()),
-                            location: created.location,
-                            etag: created.etag,
-                            body: match &seal {
+                        if let Some(key) = &key.key {
+                            let stored = match &seal {
                                 Some(keys) => keys.encrypt(&body).map_err(ApiError::Internal)?,
                                 None => body.clone(),
-                            },
-                            created_at: chrono::Utc::now().naive_utc(),
-                            record_id: Some(created.record_id),
-                        };
-                        if key.key.is_some() {
-                            idempotency::complete(conn, &response)?;
+                            };
+                            let completion = idempotency::Completion {
+                                location: created.location.as_deref(),
+                                etag: created.etag.as_deref(),
+                                body: &stored,
+                                record_id: created.record_id,
+                            };
+                            let status = i32::from(StatusCode::CREATED.as_u16());
+                            idempotency::complete(conn, &caller, key, status, completion)?;
                         }
-                        response.body = body;
-                        Ok(response)
+                        Ok(Reply {
+                            status: StatusCode::CREATED,
+                            location: created.location,
+                            etag: created.etag,
+                            body,
+                        })
                     }
                 }
             })
         })
         .await?;
-    let status = u16::try_from(response.status)
-        .ok()
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("saved status {}", response.status)))?;
-    let mut builder = HttpResponse::build(status);
+    let mut builder = HttpResponse::build(reply.status);
     builder.content_type("application/json");
-    if let Some(location) = response.location {
+    if let Some(location) = reply.location {
         builder.insert_header((header::LOCATION, location));
     }
-    if let Some(etag) = response.etag {
+    if let Some(etag) = reply.etag {
         builder.insert_header((header::ETAG, etag));
     }
-    Ok(builder.body(response.body))
+    Ok(builder.body(reply.body))
+}
+
+/// The answer to a creating request: its first response, or that response replayed.
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    etag: Option<String>,
+    body: String,
 }
 
 /// A JSON response with the resource's ETag.

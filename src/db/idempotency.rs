@@ -31,22 +31,38 @@ pub fn claim(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Records the response the claimed key will replay.
-pub fn complete(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()> {
+/// Records the response the claimed key `(caller, key)` will replay.
+pub fn complete(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &str,
+    status: i32,
+    response: Completion<'_>,
+) -> QueryResult<()> {
     diesel::update(
         idempotency_keys::table
-            .filter(idempotency_keys::caller.eq(&row.caller))
-            .filter(idempotency_keys::key.eq(&row.key)),
+            .filter(idempotency_keys::caller.eq(caller))
+            .filter(idempotency_keys::key.eq(key)),
     )
     .set((
-        idempotency_keys::status.eq(row.status),
-        idempotency_keys::location.eq(&row.location),
-        idempotency_keys::etag.eq(&row.etag),
-        idempotency_keys::body.eq(&row.body),
-        idempotency_keys::record_id.eq(row.record_id),
+        idempotency_keys::status.eq(status),
+        idempotency_keys::location.eq(response.location),
+        idempotency_keys::etag.eq(response.etag),
+        idempotency_keys::body.eq(response.body),
+        idempotency_keys::record_id.eq(response.record_id),
     ))
     .execute(conn)
     .map(drop)
+}
+
+/// What a completed creation answered, as stored for its replays.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion<'a> {
+    pub location: Option<&'a str>,
+    pub etag: Option<&'a str>,
+    /// The body as stored (encrypted when it holds a personal code).
+    pub body: &'a str,
+    pub record_id: i64,
 }
 
 pub fn find(conn: &mut DbConnection, caller: &str, key: &str) -> QueryResult<StoredResponse> {

@@ -23,7 +23,7 @@ use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
 use crate::domain::access::statistics_access;
 use crate::domain::registry::ServiceStatus;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// The CSV columns: [`IndicatorValue`]'s fields, in order (a test holds them together).
 const CSV_COLUMNS: [&str; 12] = [
@@ -216,10 +216,11 @@ async fn indicator_stats(
         })
         .await?;
     if wants_csv(&req, query.format()) {
-        let rows: Vec<Value> = items
+        let rows = items
             .iter()
-            .map(|i| serde_json::to_value(i).unwrap_or_default())
-            .collect();
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|e| ApiError::Internal(e.into()))?;
         let columns = CSV_COLUMNS.map(String::from);
         return csv(lang, &columns, &rows);
     }
