@@ -351,12 +351,10 @@ pub async fn list_assessments(
     let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                clients::get(conn, &access, client_id)?;
-                auditor.record(conn, AuditAction::AssessmentList, None, Some(client_id))?;
-                Ok(q::list_for_client(conn, client_id)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            clients::get(conn, &access, client_id)?;
+            auditor.record(conn, AuditAction::AssessmentList, None, Some(client_id))?;
+            Ok(q::list_for_client(conn, client_id)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(Assessment::from).collect()))
@@ -388,18 +386,16 @@ pub async fn get_assessment(
         assessment_id,
     } = path.into_inner();
     let entry = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                clients::get(conn, &access, client_id)?;
-                let entry = q::get(conn, client_id, assessment_id)?;
-                auditor.record(
-                    conn,
-                    AuditAction::AssessmentRead,
-                    Some(assessment_id.get()),
-                    Some(client_id),
-                )?;
-                Ok(entry)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            clients::get(conn, &access, client_id)?;
+            let entry = q::get(conn, client_id, assessment_id)?;
+            auditor.record(
+                conn,
+                AuditAction::AssessmentRead,
+                Some(assessment_id.get()),
+                Some(client_id),
+            )?;
+            Ok(entry)
         })
         .await?;
     Ok(web::Json(Assessment::from(entry)))
@@ -452,11 +448,9 @@ pub async fn list_due_assessments(
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
     let (rows, total) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(conn, AuditAction::AssessmentDueList, None, None)?;
-                Ok(q::due(conn, &access, before, limit, offset)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(conn, AuditAction::AssessmentDueList, None, None)?;
+            Ok(q::due(conn, &access, before, limit, offset)?)
         })
         .await?;
     Ok(web::Json(Page {

@@ -255,12 +255,10 @@ pub async fn get_client(
     let id = id.into_inner().id;
     let view_access = access.clone();
     let row = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<ClientRow> {
-                let row = q::get(conn, &access, id)?;
-                auditor.record(conn, AuditAction::ClientRead, Some(id.get()), Some(id))?;
-                Ok(row)
-            })
+        .write(move |conn| -> ApiResult<ClientRow> {
+            let row = q::get(conn, &access, id)?;
+            auditor.record(conn, AuditAction::ClientRead, Some(id.get()), Some(id))?;
+            Ok(row)
         })
         .await?;
     let tag = common::etag(row.id, row.version);
@@ -308,32 +306,30 @@ pub async fn update_client(
     let id = id.into_inner().id;
     let view_access = access.clone();
     let row = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<ClientRow> {
-                auditor.record(conn, AuditAction::ClientUpdate, Some(id.get()), Some(id))?;
-                let current = q::get(conn, &access, id)?;
-                if_match.check(&common::etag(current.id, current.version))?;
-                let mut changes = ClientChanges::from(&current);
-                if let Some(v) = input.given_name {
-                    changes.given_name = v;
-                }
-                if let Some(v) = input.family_name {
-                    changes.family_name = v;
-                }
-                if let Some(v) = input.target_group {
-                    check_target_group_age(v, current.birth_date, crate::domain::today())?;
-                    changes.target_group = v;
-                }
-                if let Some(v) = input.di_status {
-                    changes.di_status = v;
-                }
-                if let Some(c) = input.vsac_consent {
-                    changes.vsac_consent = c.given;
-                    changes.vsac_consent_on = c.date;
-                }
-                changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
-            })
+        .write(move |conn| -> ApiResult<ClientRow> {
+            auditor.record(conn, AuditAction::ClientUpdate, Some(id.get()), Some(id))?;
+            let current = q::get(conn, &access, id)?;
+            if_match.check(&common::etag(current.id, current.version))?;
+            let mut changes = ClientChanges::from(&current);
+            if let Some(v) = input.given_name {
+                changes.given_name = v;
+            }
+            if let Some(v) = input.family_name {
+                changes.family_name = v;
+            }
+            if let Some(v) = input.target_group {
+                check_target_group_age(v, current.birth_date, crate::domain::today())?;
+                changes.target_group = v;
+            }
+            if let Some(v) = input.di_status {
+                changes.di_status = v;
+            }
+            if let Some(c) = input.vsac_consent {
+                changes.vsac_consent = c.given;
+                changes.vsac_consent_on = c.date;
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
         })
         .await?;
     let tag = common::etag(row.id, row.version);
@@ -379,11 +375,9 @@ pub async fn list_clients(
     };
     let view_access = access.clone();
     let (rows, total) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(conn, AuditAction::ClientList, None, None)?;
-                Ok(q::list(conn, &access, &filter, limit, offset)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(conn, AuditAction::ClientList, None, None)?;
+            Ok(q::list(conn, &access, &filter, limit, offset)?)
         })
         .await?;
     Ok(web::Json(Page {
@@ -432,13 +426,11 @@ pub async fn search_clients(
     let hash = keys.lookup_hash(&code.digits());
     let view_access = access.clone();
     let row = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<Option<ClientRow>> {
-                let found = q::find_by_hash(conn, &access, &hash).optional_found()?;
-                let id = found.as_ref().map(|row| row.id);
-                auditor.record(conn, AuditAction::ClientSearch, id.map(ClientId::get), id)?;
-                Ok(found)
-            })
+        .write(move |conn| -> ApiResult<Option<ClientRow>> {
+            let found = q::find_by_hash(conn, &access, &hash).optional_found()?;
+            let id = found.as_ref().map(|row| row.id);
+            auditor.record(conn, AuditAction::ClientSearch, id.map(ClientId::get), id)?;
+            Ok(found)
         })
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -605,12 +597,10 @@ pub async fn list_transfers(
     let access = client_read_access(&user.scope)?;
     let id = id.into_inner().id;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                q::get(conn, &access, id)?;
-                auditor.record(conn, AuditAction::ClientTransfersRead, None, Some(id))?;
-                Ok(q::transfers(conn, id)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            q::get(conn, &access, id)?;
+            auditor.record(conn, AuditAction::ClientTransfersRead, None, Some(id))?;
+            Ok(q::transfers(conn, id)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(Transfer::from).collect()))
@@ -642,16 +632,14 @@ pub async fn client_access_log(
     let (limit, offset) = page.resolve()?;
     let id = id.into_inner().id;
     let (rows, total) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                q::get(conn, &access, id)?;
-                auditor.record(conn, AuditAction::ClientAccessLogRead, None, Some(id))?;
-                let filter = audit::AuditFilter {
-                    client_id: Some(id),
-                    ..Default::default()
-                };
-                Ok(audit::list(conn, &filter, limit, offset)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            q::get(conn, &access, id)?;
+            auditor.record(conn, AuditAction::ClientAccessLogRead, None, Some(id))?;
+            let filter = audit::AuditFilter {
+                client_id: Some(id),
+                ..Default::default()
+            };
+            Ok(audit::list(conn, &filter, limit, offset)?)
         })
         .await?;
     Ok(web::Json(Page {

@@ -363,60 +363,58 @@ where
     let request_hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
     let seal = private.as_ref().and_then(|p| p.seal.clone());
     let reply = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<Reply> {
-                match try_processing(conn, &key, &caller, &request_hash)? {
-                    NextAction::ReturnSavedResponse(saved) => {
-                        let body = match &seal {
-                            Some(keys) => keys.decrypt(&saved.body).map_err(ApiError::Internal)?,
-                            None => saved.body,
-                        };
-                        if let Some(private) = &private {
-                            let id = saved.record_id.ok_or_else(|| {
-                                ApiError::Internal(anyhow::anyhow!("saved response without id"))
-                            })?;
-                            private.replayed(conn, id)?;
-                        }
-                        let status = u16::try_from(saved.status)
-                            .ok()
-                            .and_then(|s| StatusCode::from_u16(s).ok())
-                            .ok_or_else(|| {
-                                ApiError::Internal(anyhow::anyhow!("saved status {}", saved.status))
-                            })?;
-                        Ok(Reply {
-                            status,
-                            location: saved.location,
-                            etag: saved.etag,
-                            body,
-                        })
+        .write(move |conn| -> ApiResult<Reply> {
+            match try_processing(conn, &key, &caller, &request_hash)? {
+                NextAction::ReturnSavedResponse(saved) => {
+                    let body = match &seal {
+                        Some(keys) => keys.decrypt(&saved.body).map_err(ApiError::Internal)?,
+                        None => saved.body,
+                    };
+                    if let Some(private) = &private {
+                        let id = saved.record_id.ok_or_else(|| {
+                            ApiError::Internal(anyhow::anyhow!("saved response without id"))
+                        })?;
+                        private.replayed(conn, id)?;
                     }
-                    NextAction::StartProcessing => {
-                        let created = f(conn)?;
-                        let body = serde_json::to_string(&created.body)
-                            .map_err(|e| ApiError::Internal(e.into()))?;
-                        if let Some(key) = &key.key {
-                            let stored = match &seal {
-                                Some(keys) => keys.encrypt(&body).map_err(ApiError::Internal)?,
-                                None => body.clone(),
-                            };
-                            let completion = idempotency::Completion {
-                                location: created.location.as_deref(),
-                                etag: created.etag.as_deref(),
-                                body: &stored,
-                                record_id: created.record_id,
-                            };
-                            let status = i32::from(StatusCode::CREATED.as_u16());
-                            idempotency::complete(conn, &caller, key, status, completion)?;
-                        }
-                        Ok(Reply {
-                            status: StatusCode::CREATED,
-                            location: created.location,
-                            etag: created.etag,
-                            body,
-                        })
-                    }
+                    let status = u16::try_from(saved.status)
+                        .ok()
+                        .and_then(|s| StatusCode::from_u16(s).ok())
+                        .ok_or_else(|| {
+                            ApiError::Internal(anyhow::anyhow!("saved status {}", saved.status))
+                        })?;
+                    Ok(Reply {
+                        status,
+                        location: saved.location,
+                        etag: saved.etag,
+                        body,
+                    })
                 }
-            })
+                NextAction::StartProcessing => {
+                    let created = f(conn)?;
+                    let body = serde_json::to_string(&created.body)
+                        .map_err(|e| ApiError::Internal(e.into()))?;
+                    if let Some(key) = &key.key {
+                        let stored = match &seal {
+                            Some(keys) => keys.encrypt(&body).map_err(ApiError::Internal)?,
+                            None => body.clone(),
+                        };
+                        let completion = idempotency::Completion {
+                            location: created.location.as_deref(),
+                            etag: created.etag.as_deref(),
+                            body: &stored,
+                            record_id: created.record_id,
+                        };
+                        let status = i32::from(StatusCode::CREATED.as_u16());
+                        idempotency::complete(conn, &caller, key, status, completion)?;
+                    }
+                    Ok(Reply {
+                        status: StatusCode::CREATED,
+                        location: created.location,
+                        etag: created.etag,
+                        body,
+                    })
+                }
+            }
         })
         .await?;
     let mut builder = HttpResponse::build(reply.status);

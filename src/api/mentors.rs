@@ -303,33 +303,30 @@ pub async fn update_mentor(
     input.validate()?;
     let id = id.into_inner().id;
     let entry = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<MentorEntry> {
-                let area = area(conn, &user.scope)?;
-                let current = q::get(conn, &area, id)?.row;
-                may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
-                if_match.check(&common::etag(current.id, current.version))?;
-                let mut changes = MentorChanges::from(&current);
-                if let Some(v) = input.given_name {
-                    changes.given_name = v;
-                }
-                if let Some(v) = input.family_name {
-                    changes.family_name = v;
-                }
-                if let Some(v) = input.contract_type {
-                    changes.contract_type = v;
-                }
-                if let Some(v) = input.phone {
-                    changes.phone = Some(v);
-                }
-                if let Some(v) = input.email {
-                    changes.email = Some(v);
-                }
-                changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, current.version, &changes)?
-                    .ok_or(ApiError::PreconditionFailed)?;
-                Ok(q::get(conn, &MentorArea::All, id)?)
-            })
+        .write(move |conn| -> ApiResult<MentorEntry> {
+            let area = area(conn, &user.scope)?;
+            let current = q::get(conn, &area, id)?.row;
+            may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
+            if_match.check(&common::etag(current.id, current.version))?;
+            let mut changes = MentorChanges::from(&current);
+            if let Some(v) = input.given_name {
+                changes.given_name = v;
+            }
+            if let Some(v) = input.family_name {
+                changes.family_name = v;
+            }
+            if let Some(v) = input.contract_type {
+                changes.contract_type = v;
+            }
+            if let Some(v) = input.phone {
+                changes.phone = Some(v);
+            }
+            if let Some(v) = input.email {
+                changes.email = Some(v);
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
+            Ok(q::get(conn, &MentorArea::All, id)?)
         })
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);
@@ -631,29 +628,27 @@ pub async fn end_assignment(
     input.validate()?;
     let id = id.into_inner().id;
     let view = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                let current = q::get_assignment(conn, id)?;
-                let client = clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
-                if ended_on < current.started_on {
-                    return Err(DomainError::EndBeforeStart.into());
-                }
-                let row = q::end_assignment(conn, id, ended_on, &input.reason)?
-                    .ok_or(DomainError::AlreadyEnded)?;
-                q::free_place(conn, row.mentor_id)?;
-                auditor.record(
-                    conn,
-                    AuditAction::MentorAssignmentEnd,
-                    Some(id.get()),
-                    Some(client.id),
-                )?;
-                Ok(assignment_view((
-                    row,
-                    client.given_name,
-                    client.family_name,
-                )))
-            })
+        .write(move |conn| -> ApiResult<_> {
+            let current = q::get_assignment(conn, id)?;
+            let client = clients::get(conn, &access, current.client_id)?;
+            let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
+            if ended_on < current.started_on {
+                return Err(DomainError::EndBeforeStart.into());
+            }
+            let row = q::end_assignment(conn, id, ended_on, &input.reason)?
+                .ok_or(DomainError::AlreadyEnded)?;
+            q::free_place(conn, row.mentor_id)?;
+            auditor.record(
+                conn,
+                AuditAction::MentorAssignmentEnd,
+                Some(id.get()),
+                Some(client.id),
+            )?;
+            Ok(assignment_view((
+                row,
+                client.given_name,
+                client.family_name,
+            )))
         })
         .await?;
     Ok(web::Json(view))
@@ -682,17 +677,15 @@ pub async fn list_mentor_assignments(
     let access = client_read_access(&user.scope)?;
     let mentor_id = id.into_inner().id;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(conn, AuditAction::MentorAssignmentList, None, None)?;
-                let area = area(conn, &user.scope)?;
-                q::get(conn, &area, mentor_id)?;
-                let municipality = match &access {
-                    ClientAccess::Municipality(code) => Some(code),
-                    ClientAccess::All => None,
-                };
-                Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(conn, AuditAction::MentorAssignmentList, None, None)?;
+            let area = area(conn, &user.scope)?;
+            q::get(conn, &area, mentor_id)?;
+            let municipality = match &access {
+                ClientAccess::Municipality(code) => Some(code),
+                ClientAccess::All => None,
+            };
+            Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
@@ -721,17 +714,15 @@ pub async fn list_client_assignments(
     let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                clients::get(conn, &access, client_id)?;
-                auditor.record(
-                    conn,
-                    AuditAction::MentorAssignmentList,
-                    None,
-                    Some(client_id),
-                )?;
-                Ok(q::assignments(conn, None, Some(client_id), None)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            clients::get(conn, &access, client_id)?;
+            auditor.record(
+                conn,
+                AuditAction::MentorAssignmentList,
+                None,
+                Some(client_id),
+            )?;
+            Ok(q::assignments(conn, None, Some(client_id), None)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(assignment_view).collect()))

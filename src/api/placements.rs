@@ -255,26 +255,24 @@ pub async fn end_placement(
     input.validate()?;
     let id = id.into_inner().id;
     let placement = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<Placement> {
-                let current = q::get(conn, id)?;
-                clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
-                if ended_on < current.started_on {
-                    return Err(DomainError::EndBeforeStart.into());
-                }
-                let row =
-                    q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
-                q::free_place(conn, row.service_id)?;
-                follow_placements(conn, row.client_id, ended_on, row.id)?;
-                auditor.record(
-                    conn,
-                    AuditAction::PlacementEnd,
-                    Some(id.get()),
-                    Some(row.client_id),
-                )?;
-                placement_view(conn, id)
-            })
+        .write(move |conn| -> ApiResult<Placement> {
+            let current = q::get(conn, id)?;
+            clients::get(conn, &access, current.client_id)?;
+            let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
+            if ended_on < current.started_on {
+                return Err(DomainError::EndBeforeStart.into());
+            }
+            let row =
+                q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
+            q::free_place(conn, row.service_id)?;
+            follow_placements(conn, row.client_id, ended_on, row.id)?;
+            auditor.record(
+                conn,
+                AuditAction::PlacementEnd,
+                Some(id.get()),
+                Some(row.client_id),
+            )?;
+            placement_view(conn, id)
         })
         .await?;
     Ok(web::Json(placement))
@@ -312,12 +310,10 @@ pub async fn list_client_placements(
     let client_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                clients::get(conn, &access, client_id)?;
-                auditor.record(conn, AuditAction::PlacementList, None, Some(client_id))?;
-                Ok(q::list(conn, Some(client_id), None, None, active)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            clients::get(conn, &access, client_id)?;
+            auditor.record(conn, AuditAction::PlacementList, None, Some(client_id))?;
+            Ok(q::list(conn, Some(client_id), None, None, active)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
@@ -348,23 +344,21 @@ pub async fn list_service_placements(
     let service_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                let service = services::get(conn, service_id)?;
-                let municipality =
-                    match service_placements_access(&user.scope, service.row.provider_id)? {
-                        ClientAccess::Municipality(code) => Some(code),
-                        ClientAccess::All => None,
-                    };
-                auditor.record(conn, AuditAction::PlacementList, None, None)?;
-                Ok(q::list(
-                    conn,
-                    None,
-                    Some(service_id),
-                    municipality.as_ref(),
-                    active,
-                )?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            let service = services::get(conn, service_id)?;
+            let municipality =
+                match service_placements_access(&user.scope, service.row.provider_id)? {
+                    ClientAccess::Municipality(code) => Some(code),
+                    ClientAccess::All => None,
+                };
+            auditor.record(conn, AuditAction::PlacementList, None, None)?;
+            Ok(q::list(
+                conn,
+                None,
+                Some(service_id),
+                municipality.as_ref(),
+                active,
+            )?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
@@ -415,11 +409,9 @@ pub async fn clients_without_mentor(
     let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(conn, AuditAction::GapsClientsWithoutMentor, None, None)?;
-                Ok(q::without_mentor(conn, &municipality)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(conn, AuditAction::GapsClientsWithoutMentor, None, None)?;
+            Ok(q::without_mentor(conn, &municipality)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
@@ -444,16 +436,14 @@ pub async fn reassessments_after_transition(
     let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(
-                    conn,
-                    AuditAction::GapsReassessmentsAfterTransition,
-                    None,
-                    None,
-                )?;
-                Ok(q::reassessment_after_transition(conn, &municipality)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(
+                conn,
+                AuditAction::GapsReassessmentsAfterTransition,
+                None,
+                None,
+            )?;
+            Ok(q::reassessment_after_transition(conn, &municipality)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
@@ -488,11 +478,9 @@ pub async fn placements_past_time_limit(
     let municipality = client_write_access(&user.scope)?;
     let on = query.on.unwrap_or_else(crate::domain::today);
     let rows = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(conn, AuditAction::GapsPlacementsPastTimeLimit, None, None)?;
-                Ok(q::past_time_limit(conn, &municipality, on)?)
-            })
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(conn, AuditAction::GapsPlacementsPastTimeLimit, None, None)?;
+            Ok(q::past_time_limit(conn, &municipality, on)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))

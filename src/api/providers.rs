@@ -309,59 +309,57 @@ pub async fn update_provider(
     let input = body.into_inner();
     input.validate()?;
     let row = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<ProviderRow> {
-                let current = q::get(conn, id)?;
-                if_match.check(&common::etag(current.id, current.version))?;
-                let target = |municipality| ProviderRef {
-                    id: Some(current.id),
-                    municipality,
-                };
-                access::may_write_provider(&user.scope, target(current.municipality.as_str()))?;
-                let today = crate::domain::today();
-                let mut changes = ProviderChanges::from(&current);
-                if let Some(municipality) = input.municipality {
-                    access::may_write_provider(&user.scope, target(municipality.as_str()))?;
-                    check_municipality(conn, &municipality, today)?;
-                    changes.municipality = municipality;
-                }
-                if let Some(status) = input.status {
-                    let from = current.status;
-                    if status != from {
-                        access::may_change_provider_status(&user.scope)?;
-                        change_provider_status(from, status)?;
-                        changes.status = status;
-                        changes.status_changed_on = Some(today);
-                        if status == ProviderStatus::Excluded {
-                            changes.excluded_on = Some(today);
-                        }
+        .write(move |conn| -> ApiResult<ProviderRow> {
+            let current = q::get(conn, id)?;
+            if_match.check(&common::etag(current.id, current.version))?;
+            let target = |municipality| ProviderRef {
+                id: Some(current.id),
+                municipality,
+            };
+            access::may_write_provider(&user.scope, target(current.municipality.as_str()))?;
+            let today = crate::domain::today();
+            let mut changes = ProviderChanges::from(&current);
+            if let Some(municipality) = input.municipality {
+                access::may_write_provider(&user.scope, target(municipality.as_str()))?;
+                check_municipality(conn, &municipality, today)?;
+                changes.municipality = municipality;
+            }
+            if let Some(status) = input.status {
+                let from = current.status;
+                if status != from {
+                    access::may_change_provider_status(&user.scope)?;
+                    change_provider_status(from, status)?;
+                    changes.status = status;
+                    changes.status_changed_on = Some(today);
+                    if status == ProviderStatus::Excluded {
+                        changes.excluded_on = Some(today);
                     }
                 }
-                if let Some(legal_status) = input.legal_status {
-                    changes.legal_status = legal_status;
-                    changes.sector = legal_status.sector();
-                }
-                if let Some(v) = input.name {
-                    changes.name = v;
-                }
-                if let Some(v) = input.register_number {
-                    changes.register_number = v;
-                }
-                if let Some(v) = input.address {
-                    changes.address = v;
-                }
-                if let Some(v) = input.phone {
-                    changes.phone = v;
-                }
-                if let Some(v) = input.email {
-                    changes.email = v;
-                }
-                if let Some(v) = input.website {
-                    changes.website = v;
-                }
-                changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
-            })
+            }
+            if let Some(legal_status) = input.legal_status {
+                changes.legal_status = legal_status;
+                changes.sector = legal_status.sector();
+            }
+            if let Some(v) = input.name {
+                changes.name = v;
+            }
+            if let Some(v) = input.register_number {
+                changes.register_number = v;
+            }
+            if let Some(v) = input.address {
+                changes.address = v;
+            }
+            if let Some(v) = input.phone {
+                changes.phone = v;
+            }
+            if let Some(v) = input.email {
+                changes.email = v;
+            }
+            if let Some(v) = input.website {
+                changes.website = v;
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
         })
         .await?;
     let tag = common::etag(row.id, row.version);

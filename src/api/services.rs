@@ -348,37 +348,35 @@ async fn change_service(
     + 'static,
 ) -> ApiResult<HttpResponse> {
     let entry = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<ServiceEntry> {
-                let current = q::get(conn, id)?;
-                let row = &current.row;
-                if_match.check(&common::etag(row.id, row.version))?;
-                let provider = writable_provider(conn, &user, row.provider_id)?;
-                let mut changes = ServiceChanges::from(row);
-                let mut target_groups: BTreeSet<TargetGroupCode> =
-                    current.target_groups.iter().cloned().collect();
-                edit(&mut changes, &mut target_groups)?;
-                let rules = catalogue_rules(conn, &changes.service_type)?;
-                let status = changes.status;
-                check_service(
-                    &rules,
-                    &ServiceState {
-                        capacity: changes.capacity,
-                        occupied: row.occupied,
-                        target_groups: &target_groups,
-                        status,
-                        previous_status: Some(row.status),
-                        provider_status: provider.status,
-                    },
-                )?;
-                if changes.municipality != row.municipality {
-                    check_municipality(conn, &changes.municipality, crate::domain::today())?;
-                }
-                changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, row.version, &changes, &target_groups)?
-                    .ok_or(ApiError::PreconditionFailed)?;
-                Ok(q::get(conn, id)?)
-            })
+        .write(move |conn| -> ApiResult<ServiceEntry> {
+            let current = q::get(conn, id)?;
+            let row = &current.row;
+            if_match.check(&common::etag(row.id, row.version))?;
+            let provider = writable_provider(conn, &user, row.provider_id)?;
+            let mut changes = ServiceChanges::from(row);
+            let mut target_groups: BTreeSet<TargetGroupCode> =
+                current.target_groups.iter().cloned().collect();
+            edit(&mut changes, &mut target_groups)?;
+            let rules = catalogue_rules(conn, &changes.service_type)?;
+            let status = changes.status;
+            check_service(
+                &rules,
+                &ServiceState {
+                    capacity: changes.capacity,
+                    occupied: row.occupied,
+                    target_groups: &target_groups,
+                    status,
+                    previous_status: Some(row.status),
+                    provider_status: provider.status,
+                },
+            )?;
+            if changes.municipality != row.municipality {
+                check_municipality(conn, &changes.municipality, crate::domain::today())?;
+            }
+            changes.updated_at = Utc::now().naive_utc();
+            q::update(conn, id, row.version, &changes, &target_groups)?
+                .ok_or(ApiError::PreconditionFailed)?;
+            Ok(q::get(conn, id)?)
         })
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);

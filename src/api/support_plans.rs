@@ -252,12 +252,10 @@ pub async fn list_support_plans(
     let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
     let (rows, group) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                let group = client_group(conn, &access, client_id)?;
-                auditor.record(conn, AuditAction::SupportPlanList, None, Some(client_id))?;
-                Ok((q::list_for_client(conn, client_id)?, group))
-            })
+        .write(move |conn| -> ApiResult<_> {
+            let group = client_group(conn, &access, client_id)?;
+            auditor.record(conn, AuditAction::SupportPlanList, None, Some(client_id))?;
+            Ok((q::list_for_client(conn, client_id)?, group))
         })
         .await?;
     Ok(web::Json(
@@ -291,18 +289,16 @@ pub async fn get_support_plan(
         plan_id,
     } = path.into_inner();
     let (entry, group) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                let group = client_group(conn, &access, client_id)?;
-                let entry = q::get(conn, client_id, plan_id)?;
-                auditor.record(
-                    conn,
-                    AuditAction::SupportPlanRead,
-                    Some(plan_id.get()),
-                    Some(client_id),
-                )?;
-                Ok((entry, group))
-            })
+        .write(move |conn| -> ApiResult<_> {
+            let group = client_group(conn, &access, client_id)?;
+            let entry = q::get(conn, client_id, plan_id)?;
+            auditor.record(
+                conn,
+                AuditAction::SupportPlanRead,
+                Some(plan_id.get()),
+                Some(client_id),
+            )?;
+            Ok((entry, group))
         })
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);
@@ -346,58 +342,56 @@ pub async fn update_support_plan(
         plan_id,
     } = path.into_inner();
     let (entry, group) = db
-        .run(move |conn| {
-            conn.write_transaction(|conn| -> ApiResult<_> {
-                auditor.record(
-                    conn,
-                    AuditAction::SupportPlanUpdate,
-                    Some(plan_id.get()),
-                    Some(client_id),
-                )?;
-                let group = client_group(conn, &access, client_id)?;
-                clients::lock(conn, client_id)?;
-                let current = q::get(conn, client_id, plan_id)?;
-                if_match.check(&common::etag(current.row.id, current.row.version))?;
-                if current.row.status == PlanStatus::Final {
-                    return Err(DomainError::PlanFinal.into());
+        .write(move |conn| -> ApiResult<_> {
+            auditor.record(
+                conn,
+                AuditAction::SupportPlanUpdate,
+                Some(plan_id.get()),
+                Some(client_id),
+            )?;
+            let group = client_group(conn, &access, client_id)?;
+            clients::lock(conn, client_id)?;
+            let current = q::get(conn, client_id, plan_id)?;
+            if_match.check(&common::etag(current.row.id, current.row.version))?;
+            if current.row.status == PlanStatus::Final {
+                return Err(DomainError::PlanFinal.into());
+            }
+            let mut sections = current.sections;
+            for (code, content) in input.sections.unwrap_or_default() {
+                if content.trim().is_empty() {
+                    sections.remove(&code);
+                } else {
+                    sections.insert(code, content);
                 }
-                let mut sections = current.sections;
-                for (code, content) in input.sections.unwrap_or_default() {
-                    if content.trim().is_empty() {
-                        sections.remove(&code);
-                    } else {
-                        sections.insert(code, content);
-                    }
-                }
-                let opinion = input.opinion.or(current.row.opinion);
-                let assessment_id = input.assessment_id.or(current.row.assessment_id);
-                let status = input.status.unwrap_or(PlanStatus::Draft);
-                check_plan(
-                    conn,
-                    group,
-                    client_id,
-                    &sections,
-                    opinion.as_deref(),
-                    assessment_id,
+            }
+            let opinion = input.opinion.or(current.row.opinion);
+            let assessment_id = input.assessment_id.or(current.row.assessment_id);
+            let status = input.status.unwrap_or(PlanStatus::Draft);
+            check_plan(
+                conn,
+                group,
+                client_id,
+                &sections,
+                opinion.as_deref(),
+                assessment_id,
+                status,
+            )?;
+            let now = Utc::now().naive_utc();
+            let entry = q::update(
+                conn,
+                plan_id,
+                current.row.version,
+                &PlanChanges {
                     status,
-                )?;
-                let now = Utc::now().naive_utc();
-                let entry = q::update(
-                    conn,
-                    plan_id,
-                    current.row.version,
-                    &PlanChanges {
-                        status,
-                        assessment_id,
-                        opinion,
-                        finalised_at: (status == PlanStatus::Final).then_some(now),
-                        updated_at: now,
-                    },
-                    &sections,
-                )?
-                .ok_or(ApiError::PreconditionFailed)?;
-                Ok((entry, group))
-            })
+                    assessment_id,
+                    opinion,
+                    finalised_at: (status == PlanStatus::Final).then_some(now),
+                    updated_at: now,
+                },
+                &sections,
+            )?
+            .ok_or(ApiError::PreconditionFailed)?;
+            Ok((entry, group))
         })
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);

@@ -211,6 +211,16 @@ impl Db {
         .await?
     }
 
+    /// Runs `f` in one write transaction (`DbConnection::write_transaction`) on a pooled
+    /// connection: every request that writes, or that reads client-level data and audits it.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| conn.write_transaction(f)).await
+    }
+
     /// Checks that the database answers, for `/health/ready`.
     pub async fn ping(&self) -> Result<(), ApiError> {
         self.run(|conn| conn.batch_execute("SELECT 1")).await
