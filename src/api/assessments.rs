@@ -161,14 +161,7 @@ impl From<AssessmentEntry> for Assessment {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assessment, headers(("Location" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients/{id}/assessments")]
@@ -335,10 +328,6 @@ fn assessment_row(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assessment>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/assessments")]
@@ -367,10 +356,6 @@ pub async fn list_assessments(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Assessment),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/assessments/{assessment_id}")]
@@ -430,9 +415,6 @@ pub struct DueItem {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<DueItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/assessments/due")]

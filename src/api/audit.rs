@@ -10,7 +10,6 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use super::common::{Page, PageQuery};
-use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
@@ -109,9 +108,6 @@ pub struct ListAuditQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<AuditRecord>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/audit")]

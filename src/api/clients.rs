@@ -132,13 +132,7 @@ fn check_consent(consent: &Consent) -> ApiResult<()> {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Client, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
         (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients")]
@@ -237,10 +231,6 @@ pub async fn create_client(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}")]
@@ -276,14 +266,6 @@ pub async fn get_client(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 412, response = p::PreconditionFailed),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[patch("/clients/{id}")]
@@ -353,9 +335,6 @@ pub struct ListClientsQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<Client>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/clients")]
@@ -406,11 +385,7 @@ pub struct SearchClients {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients/search")]
@@ -502,12 +477,7 @@ impl From<TransferRow> for Transfer {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Transfer),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients/{id}/transfer")]
@@ -581,10 +551,6 @@ pub async fn transfer_client(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Transfer>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/transfers")]
@@ -613,10 +579,6 @@ pub async fn list_transfers(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<AuditRecord>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/access-log")]

@@ -164,12 +164,6 @@ pub struct CreateMentor {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/mentors")]
@@ -231,10 +225,6 @@ pub async fn create_mentor(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/mentors/{id}")]
@@ -280,14 +270,6 @@ pub struct UpdateMentor {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 412, response = p::PreconditionFailed),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[patch("/mentors/{id}")]
@@ -348,9 +330,6 @@ pub struct ListMentorsQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<Mentor>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/mentors")]
@@ -402,11 +381,6 @@ pub struct CreateTraining {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/mentors/{id}/trainings")]
@@ -509,12 +483,7 @@ pub struct CreateAssignment {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Assignment),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/mentors/{id}/assignments")]
@@ -607,12 +576,7 @@ pub struct EndRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Assignment),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/mentor-assignments/{id}/end")]
@@ -661,10 +625,6 @@ pub async fn end_assignment(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/mentors/{id}/assignments")]
@@ -698,10 +658,6 @@ pub async fn list_mentor_assignments(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/mentor-assignments")]

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -209,10 +209,13 @@ pub fn openapi() -> OpenApiDoc {
     doc
 }
 
-/// Every operation can fail unexpectedly (500); every operation that touches the database
-/// can find it unreachable (503); every operation with a JSON body can get a malformed,
-/// oversized, non-JSON or invalid one. Adding them here keeps each handler's list to its own
-/// cases.
+/// The problems an operation can answer follow from its shape, so they are documented here
+/// once instead of in every handler: every operation can fail unexpectedly (500) and every
+/// one that touches the database can find it unreachable (503); a query string, a JSON body
+/// or an id in the path can be malformed (400); a required token can be missing or invalid
+/// (401) or not allow the operation (403); a path names a record that may not exist (404);
+/// `If-Match` can be stale (412); a body can be oversized (413), not JSON (415) or invalid
+/// (422). Each handler lists only its own cases (a success, a conflict).
 fn add_common_problems(doc: &mut OpenApiDoc) {
     let reference =
         |name: &str| RefOr::<Response>::Ref(utoipa::openapi::Ref::from_response_name(name));
@@ -226,17 +229,47 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
             &mut item.delete,
         ];
         for operation in operations.into_iter().flatten() {
+            let params = operation.parameters.as_deref().unwrap_or(&[]);
+            let in_path = |p: &&Parameter| matches!(p.parameter_in, ParameterIn::Path);
+            let path_param = params.iter().any(|p| in_path(&p));
+            let id_in_path = params.iter().filter(in_path).any(|p| is_record_id(p));
+            let query = params
+                .iter()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+            let if_match = params.iter().any(|p| p.name == "If-Match");
+            let body = operation.request_body.is_some();
+            let secured = operation
+                .security
+                .as_ref()
+                .is_some_and(|requirements| !requirements.is_empty());
+            let problems = [
+                ("400", "BadRequest", query || body || id_in_path),
+                ("401", "Unauthorized", secured),
+                ("403", "Forbidden", secured),
+                ("404", "NotFound", path_param),
+                ("412", "PreconditionFailed", if_match),
+                ("413", "PayloadTooLarge", body),
+                ("415", "UnsupportedMediaType", body),
+                ("422", "Unprocessable", body),
+                ("500", "Internal", true),
+                ("503", "Unavailable", uses_db),
+            ];
             let responses = &mut operation.responses.responses;
-            responses
-                .entry("500".into())
-                .or_insert_with(|| reference("Internal"));
-            if uses_db {
-                responses
-                    .entry("503".into())
-                    .or_insert_with(|| reference("Unavailable"));
+            for (status, name, applies) in problems {
+                if applies {
+                    responses
+                        .entry(status.into())
+                        .or_insert_with(|| reference(name));
+                }
             }
         }
     }
+}
+
+/// A path parameter holding a record id (a `…Id` schema), which can fail to parse; a code
+/// cannot.
+fn is_record_id(parameter: &Parameter) -> bool {
+    matches!(&parameter.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("Id"))
 }
 
 /// Paths served outside the documented API, with their methods.

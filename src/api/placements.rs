@@ -127,12 +127,7 @@ pub struct CreatePlacement {
     security(("bearer" = [])),
     responses(
         (status = 201, body = Placement),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients/{id}/placements")]
@@ -234,12 +229,7 @@ pub async fn create_placement(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Placement),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/placements/{id}/end")]
@@ -292,10 +282,6 @@ pub struct ListPlacementsQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/placements")]
@@ -327,10 +313,6 @@ pub async fn list_client_placements(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/services/{id}/placements")]
@@ -397,8 +379,6 @@ impl From<q::ClientGapRow> for ClientGap {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<ClientGap>),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/gaps/clients-without-mentor")]
@@ -424,8 +404,6 @@ pub async fn clients_without_mentor(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<ClientGap>),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/gaps/reassessments-after-transition")]
@@ -463,9 +441,6 @@ pub struct TimeLimitQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
     )
 )]
 #[get("/gaps/placements-past-time-limit")]

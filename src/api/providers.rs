@@ -194,13 +194,7 @@ pub fn check_municipality(
     security(("bearer" = [])),
     responses(
         (status = 201, body = Provider, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
         (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/providers")]
@@ -262,8 +256,6 @@ pub async fn create_provider(
     params(ProviderPath),
     responses(
         (status = 200, body = Provider, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/providers/{id}")]
@@ -286,15 +278,7 @@ pub async fn get_provider(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Provider, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 412, response = p::PreconditionFailed),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[patch("/providers/{id}")]
@@ -393,7 +377,6 @@ pub struct ListProvidersQuery {
     params(ListProvidersQuery, PageQuery),
     responses(
         (status = 200, body = Page<Provider>),
-        (status = 400, response = p::BadRequest),
     )
 )]
 #[get("/providers")]

@@ -175,7 +175,6 @@ pub async fn list_planning_regions(
     params(RegionPath, Lang),
     responses(
         (status = 200, body = PlanningRegion, headers(("Content-Language" = String))),
-        (status = 404, response = super::problems::NotFound),
     )
 )]
 #[get("/planning-regions/{code}")]
@@ -209,7 +208,6 @@ pub struct ListMunicipalitiesQuery {
     params(ListMunicipalitiesQuery, Lang),
     responses(
         (status = 200, body = List<Municipality>, headers(("Content-Language" = String))),
-        (status = 400, response = super::problems::BadRequest),
     )
 )]
 #[get("/municipalities")]
@@ -240,7 +238,6 @@ pub async fn list_municipalities(
     params(MunicipalityPath, Lang),
     responses(
         (status = 200, body = Municipality, headers(("Content-Language" = String))),
-        (status = 404, response = super::problems::NotFound),
     )
 )]
 #[get("/municipalities/{code}")]
@@ -276,7 +273,6 @@ pub struct ListServiceTypesQuery {
     params(ListServiceTypesQuery, Lang),
     responses(
         (status = 200, body = List<ServiceType>, headers(("Content-Language" = String))),
-        (status = 400, response = super::problems::BadRequest),
     )
 )]
 #[get("/service-types")]
@@ -308,7 +304,6 @@ pub async fn list_service_types(
     params(ServiceTypePath, Lang),
     responses(
         (status = 200, body = ServiceType, headers(("Content-Language" = String))),
-        (status = 404, response = super::problems::NotFound),
     )
 )]
 #[get("/service-types/{code}")]
@@ -338,7 +333,6 @@ pub struct ListTargetGroupsQuery {
     params(ListTargetGroupsQuery, Lang),
     responses(
         (status = 200, body = List<TargetGroup>, headers(("Content-Language" = String))),
-        (status = 400, response = super::problems::BadRequest),
     )
 )]
 #[get("/target-groups")]

@@ -243,14 +243,7 @@ fn writable_provider(
     security(("bearer" = [])),
     responses(
         (status = 201, body = Service, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/providers/{id}/services")]
@@ -325,8 +318,6 @@ pub async fn create_service(
     params(ServicePath),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/services/{id}")]
@@ -392,15 +383,7 @@ async fn change_service(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 412, response = p::PreconditionFailed),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[patch("/services/{id}")]
@@ -469,12 +452,7 @@ pub async fn update_service(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 412, response = p::PreconditionFailed),
     )
 )]
 #[post("/services/{id}/close")]
@@ -573,7 +551,6 @@ async fn list(
     params(ListServicesQuery, PageQuery),
     responses(
         (status = 200, body = Page<Service>),
-        (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
     )
 )]
@@ -600,9 +577,7 @@ pub async fn list_services(
     params(ProviderPath, ListServicesQuery, PageQuery),
     responses(
         (status = 200, body = Page<Service>),
-        (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/providers/{id}/services")]

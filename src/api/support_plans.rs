@@ -145,13 +145,6 @@ fn check_plan(
     security(("bearer" = [])),
     responses(
         (status = 201, body = SupportPlan, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[post("/clients/{id}/support-plans")]
@@ -236,10 +229,6 @@ pub async fn create_support_plan(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<SupportPlan>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/support-plans")]
@@ -270,10 +259,6 @@ pub async fn list_support_plans(
     security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
     )
 )]
 #[get("/clients/{id}/support-plans/{plan_id}")]
@@ -314,15 +299,7 @@ pub async fn get_support_plan(
     security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
-        (status = 412, response = p::PreconditionFailed),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::Unprocessable),
     )
 )]
 #[patch("/clients/{id}/support-plans/{plan_id}")]
@@ -420,7 +397,6 @@ pub struct PlanSection {
     params(SectionsQuery, Lang),
     responses(
         (status = 200, body = List<PlanSection>, headers(("Content-Language" = String))),
-        (status = 400, response = p::BadRequest),
     )
 )]
 #[get("/support-plan-sections")]
