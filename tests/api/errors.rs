@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, captured_logs};
 
 #[tokio::test]
 async fn an_unknown_route_is_a_404_problem() {
@@ -79,4 +79,26 @@ async fn malformed_json_is_400_oversized_is_413_and_non_json_is_415() {
     assert_problem(response, 415, "about:blank").await;
     // A 500 never reveals internals: nothing here can trigger one on purpose, so the shape
     // is covered by the unit test of the error map.
+}
+
+#[tokio::test]
+async fn an_unknown_stored_value_of_a_closed_set_is_a_500_whose_log_names_the_column() {
+    let app = TestApp::spawn().await;
+    let id = app.new_provider("050", "LM-CORRUPT").await;
+    // No request can store this: the legal status is parsed at the edge.
+    let changed = app.execute_sql(&format!(
+        "UPDATE providers SET legal_status = 'cartel' WHERE id = {id}"
+    ));
+    assert_eq!(changed, 1);
+    let response = app.get_provider(id).await;
+    let problem = assert_problem(response, 500, "about:blank").await;
+    assert!(
+        !problem.to_string().contains("cartel"),
+        "the body never shows the stored value: {problem}"
+    );
+    let logs = captured_logs();
+    assert!(
+        logs.contains(r#"unknown value \"cartel\" stored in a legal_status column"#),
+        "the log names the column and the value"
+    );
 }

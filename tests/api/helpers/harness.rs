@@ -209,19 +209,22 @@ impl TestApp {
     /// database, to prove what is never stored).
     pub fn count_rows_containing(&self, table: &str, column: &str, needle: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} LIKE '%{needle}%'");
-        let query = diesel::sql_query(sql);
-        let row: CountRow = match &self.db {
-            TestDb::Postgres { url, .. } => {
-                let mut conn = PgConnection::establish(url).expect("connect to test database");
-                query.get_result(&mut conn).expect("count")
-            }
-            TestDb::Sqlite { url, .. } => {
-                let mut conn =
-                    diesel::SqliteConnection::establish(url).expect("open test database");
-                query.get_result(&mut conn).expect("count")
-            }
-        };
+        let row: CountRow = diesel::sql_query(sql)
+            .get_result(&mut self.db_connection())
+            .expect("count");
         row.n
+    }
+
+    /// Runs `sql` on the test database behind the service's back: only for tests whose
+    /// point is a stored state no request can produce (a corrupted value, say).
+    pub fn execute_sql(&self, sql: &str) -> usize {
+        diesel::sql_query(sql)
+            .execute(&mut self.db_connection())
+            .expect("statement")
+    }
+
+    fn db_connection(&self) -> kopiena::db::DbConnection {
+        kopiena::db::establish(self.db.url()).expect("connect to the test database")
     }
 }
 
