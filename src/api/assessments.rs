@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::Caller;
-use super::common::{self, Created, IdempotencyKey, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Idempotent, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
@@ -170,13 +170,12 @@ pub async fn create_assessment(
     policy: web::Data<Policy>,
     caller: Caller,
     id: web::Path<ClientPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateAssessment>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let fingerprint = key.fingerprint(&*body);
-    let new = NewAssessment::try_from(common::parse_body::<CreateAssessment>(body.into_inner())?)?;
+    let Idempotent { key, body } = request;
+    let new = NewAssessment::try_from(body)?;
     let client_id = id.into_inner().id;
     let reassessment_months = policy.reassessment_months;
     let sub = user.sub.clone();
@@ -184,7 +183,6 @@ pub async fn create_assessment(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(common::Private::audited(
             &auditor,
             AuditAction::AssessmentCreate,

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::{AuditRecord, Caller};
-use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
@@ -140,12 +140,14 @@ pub async fn create_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
     caller: Caller,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateClient>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
-    let input: CreateClient = common::parse_body(body.into_inner())?;
+    let Idempotent {
+        mut key,
+        body: input,
+    } = request;
     input.validate()?;
     let code = PersonalCode::parse(&input.personal_code).map_err(DomainError::from)?;
     code.check_birth_date(input.birth_date)
@@ -160,7 +162,7 @@ pub async fn create_client(
     let hash = keys.lookup_hash(&code.digits());
     let encrypted = keys.encrypt(code.as_str()).map_err(ApiError::Internal)?;
     // The fingerprint holds the keyed hash, never the code itself.
-    let fingerprint = key.fingerprint(format_args!(
+    key.identify(format_args!(
         "{hash} {} {} {} {} {} {:?}",
         input.given_name,
         input.family_name,
@@ -175,7 +177,6 @@ pub async fn create_client(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(
             common::Private::audited(
                 &auditor,
@@ -485,14 +486,12 @@ pub async fn transfer_client(
     db: web::Data<Db>,
     caller: Caller,
     id: web::Path<ClientPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<TransferClient>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
     let access = ClientAccess::Municipality(municipality);
-    let fingerprint = key.fingerprint(&*body);
-    let input: TransferClient = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     let id = id.into_inner().id;
     let sub = user.sub.clone();
@@ -500,7 +499,6 @@ pub async fn transfer_client(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(common::Private::audited(
             &auditor,
             AuditAction::ClientTransfer,

@@ -1,6 +1,7 @@
 //! Shared HTTP conventions: pagination, ETag/If-Match, Idempotency-Key.
 
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::http::{StatusCode, header};
@@ -175,6 +176,8 @@ pub struct IdempotencyKey {
     key: Option<String>,
     /// Method and path of the request.
     request: String,
+    /// What a retry must repeat to replay: method, path and what identifies the body.
+    fingerprint: String,
     /// Keys claimed before this instant have expired and count as new.
     expired_before: chrono::NaiveDateTime,
 }
@@ -206,6 +209,7 @@ impl FromRequest for IdempotencyKey {
         };
         ready(Ok(IdempotencyKey {
             key,
+            fingerprint: request.clone(),
             request,
             expired_before,
         }))
@@ -213,11 +217,35 @@ impl FromRequest for IdempotencyKey {
 }
 
 impl IdempotencyKey {
-    /// The request a key's first use is compared with: method, path and the body (given as
-    /// a `serde_json::Value`, its keys are sorted, so a retry that reorders fields is the
-    /// same request).
-    pub fn fingerprint(&self, body: impl std::fmt::Display) -> String {
-        format!("{} {body}", self.request)
+    /// Sets what a key's first use is compared with: method, path and `body` (the body as a
+    /// `serde_json::Value`, whose keys are sorted, so a retry that reorders fields is the same
+    /// request; or a digest of it that leaves personal data out).
+    pub fn identify(&mut self, body: impl std::fmt::Display) {
+        self.fingerprint = format!("{} {body}", self.request);
+    }
+}
+
+/// A creating request's `Idempotency-Key`, identified by its JSON body, and that body parsed
+/// once as `T`: what every creating handler starts from.
+pub struct Idempotent<T> {
+    pub key: IdempotencyKey,
+    pub body: T,
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Idempotent<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let key = IdempotencyKey::from_request(req, payload).into_inner();
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let mut key = key?;
+            let value = json.await?.into_inner();
+            key.identify(&value);
+            let body = parse_body(value)?;
+            Ok(Idempotent { key, body })
+        })
     }
 }
 
@@ -225,7 +253,7 @@ impl IntoParams for IdempotencyKey {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![header_param(
             "Idempotency-Key",
-            "A unique key per intended creation (e.g. a UUID). A retry with the same key and body returns the original response and creates nothing; the same key with a different body is a 422 problem. Keys are kept for 24 hours by default.",
+            "A unique key per intended creation (e.g. a UUID). A retry with the same key and body returns the original response and creates nothing; the same key with a different body is a 422 problem. Keys are kept for the configured retention (`KOPIENA_IDEMPOTENCY_TTL_SECONDS`, default one day).",
         )]
     }
 }
@@ -352,7 +380,6 @@ pub async fn create<T, F>(
     db: &Db,
     key: IdempotencyKey,
     caller: String,
-    fingerprint: String,
     private: Option<Private>,
     f: F,
 ) -> ApiResult<HttpResponse>
@@ -360,7 +387,7 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<Created<T>> + Send + 'static,
 {
-    let request_hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
+    let request_hash = hex::encode(Sha256::digest(key.fingerprint.as_bytes()));
     let seal = private.as_ref().and_then(|p| p.seal.clone());
     let reply = db
         .write(move |conn| -> ApiResult<Reply> {

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::Caller;
-use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::{AssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
@@ -171,11 +171,9 @@ pub async fn create_mentor(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
     user: AuthUser,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateMentor>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateMentor = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     let employer = match input.employer {
         Some(e) => e,
@@ -184,37 +182,30 @@ pub async fn create_mentor(
             .ok_or_else(|| ApiError::field("employer", "required"))?,
     };
     may_manage_mentor(&user.scope, employer.kind, &employer.code)?;
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        fingerprint,
-        None,
-        move |conn| {
-            let region = employer_region(conn, &employer)?;
-            let row = q::insert(
-                conn,
-                &MentorChanges {
-                    given_name: input.given_name,
-                    family_name: input.family_name,
-                    employer_kind: employer.kind,
-                    employer_code: employer.code,
-                    region,
-                    contract_type: input.contract_type,
-                    phone: input.phone,
-                    email: input.email,
-                    updated_at: Utc::now().naive_utc(),
-                },
-            )?;
-            let entry = q::get(conn, &MentorArea::All, row.id)?;
-            Ok(Created {
-                record_id: entry.row.id.get(),
-                location: Some(format!("/api/v1/mentors/{}", entry.row.id)),
-                etag: Some(common::etag(entry.row.id, entry.row.version)),
-                body: mentor_view(entry, &policy),
-            })
-        },
-    )
+    common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
+        let region = employer_region(conn, &employer)?;
+        let row = q::insert(
+            conn,
+            &MentorChanges {
+                given_name: input.given_name,
+                family_name: input.family_name,
+                employer_kind: employer.kind,
+                employer_code: employer.code,
+                region,
+                contract_type: input.contract_type,
+                phone: input.phone,
+                email: input.email,
+                updated_at: Utc::now().naive_utc(),
+            },
+        )?;
+        let entry = q::get(conn, &MentorArea::All, row.id)?;
+        Ok(Created {
+            record_id: entry.row.id.get(),
+            location: Some(format!("/api/v1/mentors/{}", entry.row.id)),
+            etag: Some(common::etag(entry.row.id, entry.row.version)),
+            body: mentor_view(entry, &policy),
+        })
+    })
     .await
 }
 
@@ -389,52 +380,43 @@ pub async fn create_training(
     policy: web::Data<Policy>,
     user: AuthUser,
     id: web::Path<MentorPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateTraining>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateTraining = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     let id = id.into_inner().id;
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        fingerprint,
-        None,
-        move |conn| {
-            let area = area(conn, &user.scope)?;
-            let current = q::get(conn, &area, id)?.row;
-            may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
-            if !reference::list_training_programmes(conn)?
-                .iter()
-                .any(|p| p.code == input.programme)
-            {
-                return Err(DomainError::UnknownReference {
-                    what: "training programme",
-                    code: input.programme.to_string(),
-                }
-                .into());
+    common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
+        let area = area(conn, &user.scope)?;
+        let current = q::get(conn, &area, id)?.row;
+        may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
+        if !reference::list_training_programmes(conn)?
+            .iter()
+            .any(|p| p.code == input.programme)
+        {
+            return Err(DomainError::UnknownReference {
+                what: "training programme",
+                code: input.programme.to_string(),
             }
-            if input.completed_on > crate::domain::today() {
-                return Err(ApiError::field("completed_on", "must not be in the future"));
-            }
-            let training = q::insert_training(
-                conn,
-                id,
-                &input.programme,
-                input.hours,
-                input.completed_on,
-                Utc::now().naive_utc(),
-            )?;
-            Ok(Created {
-                record_id: training.id.get(),
-                location: None,
-                etag: None,
-                body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
-            })
-        },
-    )
+            .into());
+        }
+        if input.completed_on > crate::domain::today() {
+            return Err(ApiError::field("completed_on", "must not be in the future"));
+        }
+        let training = q::insert_training(
+            conn,
+            id,
+            &input.programme,
+            input.hours,
+            input.completed_on,
+            Utc::now().naive_utc(),
+        )?;
+        Ok(Created {
+            record_id: training.id.get(),
+            location: None,
+            etag: None,
+            body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
+        })
+    })
     .await
 }
 
@@ -492,13 +474,11 @@ pub async fn create_assignment(
     policy: web::Data<Policy>,
     caller: Caller,
     id: web::Path<MentorPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateAssignment>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let municipality = client_write_access(&user.scope)?;
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateAssignment = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     let mentor_id = id.into_inner().id;
     let capacity = policy.mentor_capacity;
     let sub = user.sub.clone();
@@ -507,7 +487,6 @@ pub async fn create_assignment(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(common::Private::audited(
             &auditor,
             AuditAction::MentorAssignmentCreate,

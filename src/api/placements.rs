@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::Caller;
-use super::common::{self, Created, IdempotencyKey};
+use super::common::{self, Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, PlacementPath, ServicePath};
 use super::problems as p;
@@ -136,13 +136,11 @@ pub async fn create_placement(
     policy: web::Data<Policy>,
     caller: Caller,
     id: web::Path<ClientPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreatePlacement>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreatePlacement = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     let client_id = id.into_inner().id;
     let policy = policy.into_inner();
     let sub = user.sub.clone();
@@ -150,7 +148,6 @@ pub async fn create_placement(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(common::Private::audited(
             &auditor,
             AuditAction::PlacementCreate,

@@ -7,7 +7,7 @@ use utoipa::openapi::schema::{Object, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::ProviderPath;
 use super::problems as p;
 use crate::auth::AuthUser;
@@ -201,11 +201,9 @@ pub fn check_municipality(
 pub async fn create_provider(
     db: web::Data<Db>,
     user: AuthUser,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateProvider>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateProvider = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     access::may_create_provider(&user.scope, input.municipality.as_str())?;
     let status = input.status.unwrap_or(ProviderStatus::Active);
@@ -230,23 +228,16 @@ pub async fn create_provider(
         excluded_on: (status == ProviderStatus::Excluded).then_some(registered_on),
         updated_at: now,
     };
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        fingerprint,
-        None,
-        move |conn| {
-            check_municipality(conn, &changes.municipality, registered_on)?;
-            let row = q::insert(conn, &changes)?;
-            Ok(Created {
-                record_id: row.id.get(),
-                location: Some(format!("/api/v1/providers/{}", row.id)),
-                etag: Some(common::etag(row.id, row.version)),
-                body: Provider::from(row),
-            })
-        },
-    )
+    common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
+        check_municipality(conn, &changes.municipality, registered_on)?;
+        let row = q::insert(conn, &changes)?;
+        Ok(Created {
+            record_id: row.id.get(),
+            location: Some(format!("/api/v1/providers/{}", row.id)),
+            etag: Some(common::etag(row.id, row.version)),
+            body: Provider::from(row),
+        })
+    })
     .await
 }
 

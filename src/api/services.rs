@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-use super::common::{self, Created, IdempotencyKey, IfMatch, Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::{ProviderPath, ServicePath};
 use super::problems as p;
 use super::providers::{check_municipality, nullable};
@@ -250,65 +250,56 @@ fn writable_provider(
 pub async fn create_service(
     db: web::Data<Db>,
     user: AuthUser,
-    key: IdempotencyKey,
     provider_id: web::Path<ProviderPath>,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateService>,
 ) -> ApiResult<HttpResponse> {
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateService = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     let provider_id = provider_id.into_inner().id;
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        fingerprint,
-        None,
-        move |conn| {
-            let provider = writable_provider(conn, &user, provider_id)?;
-            let rules = catalogue_rules(conn, &input.service_type)?;
-            let target_groups: BTreeSet<TargetGroupCode> =
-                input.target_groups.iter().cloned().collect();
-            let status = input.status.unwrap_or(ServiceStatus::Planned);
-            check_service(
-                &rules,
-                &ServiceState {
-                    capacity: input.capacity,
-                    occupied: 0,
-                    target_groups: &target_groups,
-                    status,
-                    previous_status: None,
-                    provider_status: provider.status,
-                },
-            )?;
-            let municipality = input.municipality.unwrap_or(provider.municipality);
-            let now = Utc::now().naive_utc();
-            check_municipality(conn, &municipality, crate::domain::today())?;
-            let changes = ServiceChanges {
-                service_type: input.service_type,
-                name: input.name,
-                name_en: input.name_en,
-                description: input.description,
-                description_en: input.description_en,
-                municipality,
-                address: input.address,
+    common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
+        let provider = writable_provider(conn, &user, provider_id)?;
+        let rules = catalogue_rules(conn, &input.service_type)?;
+        let target_groups: BTreeSet<TargetGroupCode> =
+            input.target_groups.iter().cloned().collect();
+        let status = input.status.unwrap_or(ServiceStatus::Planned);
+        check_service(
+            &rules,
+            &ServiceState {
                 capacity: input.capacity,
+                occupied: 0,
+                target_groups: &target_groups,
                 status,
-                price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
-                price_unit: input.price.as_ref().map(|p| p.unit),
-                closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
-                updated_at: now,
-            };
-            let row = q::insert(conn, provider.id, &changes, &target_groups)?;
-            let entry = q::get(conn, row.id)?;
-            Ok(Created {
-                record_id: row.id.get(),
-                location: Some(format!("/api/v1/services/{}", row.id)),
-                etag: Some(common::etag(row.id, row.version)),
-                body: Service::from(entry),
-            })
-        },
-    )
+                previous_status: None,
+                provider_status: provider.status,
+            },
+        )?;
+        let municipality = input.municipality.unwrap_or(provider.municipality);
+        let now = Utc::now().naive_utc();
+        check_municipality(conn, &municipality, crate::domain::today())?;
+        let changes = ServiceChanges {
+            service_type: input.service_type,
+            name: input.name,
+            name_en: input.name_en,
+            description: input.description,
+            description_en: input.description_en,
+            municipality,
+            address: input.address,
+            capacity: input.capacity,
+            status,
+            price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
+            price_unit: input.price.as_ref().map(|p| p.unit),
+            closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
+            updated_at: now,
+        };
+        let row = q::insert(conn, provider.id, &changes, &target_groups)?;
+        let entry = q::get(conn, row.id)?;
+        Ok(Created {
+            record_id: row.id.get(),
+            location: Some(format!("/api/v1/services/{}", row.id)),
+            etag: Some(common::etag(row.id, row.version)),
+            body: Service::from(entry),
+        })
+    })
     .await
 }
 

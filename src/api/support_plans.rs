@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::Caller;
-use super::common::{self, Created, IdempotencyKey, IfMatch};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
@@ -152,20 +152,17 @@ pub async fn create_support_plan(
     db: web::Data<Db>,
     caller: Caller,
     id: web::Path<ClientPath>,
-    key: IdempotencyKey,
-    body: web::Json<serde_json::Value>,
+    request: Idempotent<CreateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
-    let fingerprint = key.fingerprint(&*body);
-    let input: CreateSupportPlan = common::parse_body(body.into_inner())?;
+    let Idempotent { key, body: input } = request;
     input.validate()?;
     let client_id = id.into_inner().id;
     common::create(
         db.get_ref(),
         key,
         user.sub.clone(),
-        fingerprint,
         Some(common::Private::audited(
             &auditor,
             AuditAction::SupportPlanCreate,
