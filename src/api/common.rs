@@ -322,7 +322,7 @@ impl Private {
 }
 
 /// Deserialises the body after the raw value was kept for the idempotency fingerprint.
-pub fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
+fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
     serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
 }
 

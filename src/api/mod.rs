@@ -232,7 +232,7 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
             let params = operation.parameters.as_deref().unwrap_or(&[]);
             let in_path = |p: &&Parameter| matches!(p.parameter_in, ParameterIn::Path);
             let path_param = params.iter().any(|p| in_path(&p));
-            let id_in_path = params.iter().filter(in_path).any(|p| is_record_id(p));
+            let id_in_path = params.iter().filter(in_path).any(is_record_id);
             let query = params
                 .iter()
                 .any(|p| matches!(p.parameter_in, ParameterIn::Query));
