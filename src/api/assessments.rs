@@ -12,6 +12,7 @@ use super::common::{self, Created, IdempotencyKey, Idempotent, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
+use crate::db::Listed;
 use crate::db::assessments::{self as q, AssessmentEntry, InstrumentEntry, NewAssessmentRow};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
@@ -427,7 +428,7 @@ pub async fn list_due_assessments(
     let (limit, offset) = page.resolve()?;
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .write(move |conn| -> ApiResult<_> {
             auditor.record(conn, AuditAction::AssessmentDueList, None, None)?;
             Ok(q::due(conn, &access, before, limit, offset)?)

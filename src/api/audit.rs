@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::common::{Page, PageQuery};
 use crate::auth::AuthUser;
 use crate::db::Db;
+use crate::db::Listed;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
 use crate::domain::access::{Scope, may_read_audit_log};
 use crate::domain::audit::{AuditAction, RecordType};
@@ -130,7 +131,7 @@ pub async fn list_audit(
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0)),
     };
-    let (rows, total) = db.run(move |c| q::list(c, &filter, limit, offset)).await?;
+    let Listed { rows, total } = db.run(move |c| q::list(c, &filter, limit, offset)).await?;
     Ok(web::Json(Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,

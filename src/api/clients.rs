@@ -11,6 +11,7 @@ use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, Pa
 use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
+use crate::db::Listed;
 use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
@@ -354,7 +355,7 @@ pub async fn list_clients(
         di_status: query.di_status,
     };
     let view_access = access.clone();
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .write(move |conn| -> ApiResult<_> {
             auditor.record(conn, AuditAction::ClientList, None, None)?;
             Ok(q::list(conn, &access, &filter, limit, offset)?)
@@ -591,7 +592,7 @@ pub async fn client_access_log(
     let access = ClientAccess::Municipality(municipality);
     let (limit, offset) = page.resolve()?;
     let id = id.into_inner().id;
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .write(move |conn| -> ApiResult<_> {
             q::get(conn, &access, id)?;
             auditor.record(conn, AuditAction::ClientAccessLogRead, None, Some(id))?;

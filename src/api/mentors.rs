@@ -13,7 +13,8 @@ use super::paths::{AssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
-use crate::db::mentors::{self as q, AssignmentRow, MentorArea, MentorChanges, MentorEntry};
+use crate::db::Listed;
+use crate::db::mentors::{self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
@@ -338,7 +339,7 @@ pub async fn list_mentors(
         trained_in: if available { &MENTOR_TRAININGS } else { &[] },
         contract_type: query.contract_type,
     };
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .run(move |conn| -> ApiResult<_> {
             let area = area(conn, &user.scope)?;
             Ok(q::list(conn, &area, &filter, limit, offset)?)
@@ -433,13 +434,14 @@ pub struct Assignment {
     pub active: bool,
 }
 
-fn assignment_view((a, given, family): (AssignmentRow, String, String)) -> Assignment {
+fn assignment_view(view: AssignmentView) -> Assignment {
+    let a = view.assignment;
     Assignment {
         id: a.id,
         mentor_id: a.mentor_id,
         client_id: a.client_id,
-        client_given_name: given,
-        client_family_name: family,
+        client_given_name: view.client_given_name,
+        client_family_name: view.client_family_name,
         started_on: a.started_on,
         active: a.ended_on.is_none(),
         ended_on: a.ended_on,
@@ -530,7 +532,11 @@ pub async fn create_assignment(
                 record_id: row.id.get(),
                 location: None,
                 etag: None,
-                body: assignment_view((row, client.given_name, client.family_name)),
+                body: assignment_view(AssignmentView {
+                    assignment: row,
+                    client_given_name: client.given_name,
+                    client_family_name: client.family_name,
+                }),
             })
         },
     )
@@ -587,11 +593,11 @@ pub async fn end_assignment(
                 Some(id.get()),
                 Some(client.id),
             )?;
-            Ok(assignment_view((
-                row,
-                client.given_name,
-                client.family_name,
-            )))
+            Ok(assignment_view(AssignmentView {
+                assignment: row,
+                client_given_name: client.given_name,
+                client_family_name: client.family_name,
+            }))
         })
         .await?;
     Ok(web::Json(view))

@@ -98,7 +98,10 @@ fn follow_placements(
 ) -> ApiResult<()> {
     let client = clients::get(conn, &ClientAccess::All, client_id)?;
     let before = client.di_status;
-    let (institutional, community) = q::active_settings(conn, client_id)?;
+    let q::ActiveSettings {
+        institutional,
+        community,
+    } = q::active_settings(conn, client_id)?;
     let after = derive_di_status(before, institutional, community);
     let now = Utc::now().naive_utc();
     if after != before {

@@ -11,6 +11,7 @@ use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, Pa
 use super::paths::ProviderPath;
 use super::problems as p;
 use crate::auth::AuthUser;
+use crate::db::Listed;
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
 use crate::domain::access::{self, ProviderRef};
@@ -395,7 +396,7 @@ pub async fn list_providers(
         legal_status: query.legal_status,
         q: query.q.filter(|q| !q.trim().is_empty()),
     };
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
     Ok(web::Json(Page {

@@ -13,6 +13,7 @@ use super::paths::{ProviderPath, ServicePath};
 use super::problems as p;
 use super::providers::{check_municipality, nullable};
 use crate::auth::{AuthUser, MaybeAuthUser};
+use crate::db::Listed;
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
 use crate::db::{Db, DbConnection, providers, reference};
 use crate::domain::DomainError;
@@ -524,7 +525,7 @@ async fn list(
         q: query.q.filter(|q| !q.trim().is_empty()),
         only_active_providers: user.0.is_none(),
     };
-    let (rows, total) = db
+    let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
     Ok(web::Json(Page {

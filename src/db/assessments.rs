@@ -9,7 +9,7 @@ use super::schema::{
     assessment_instrument_domains, assessment_instrument_levels, assessment_instruments,
     assessment_service_types, assessment_team_members, assessments, clients,
 };
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
 use crate::domain::assessment::{
     CareLevel, CurrentAssessment, Instrument, NewTeamMember, OrganisationType,
@@ -336,7 +336,7 @@ pub fn due(
     before: NaiveDate,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<DueRow>, i64)> {
+) -> QueryResult<Listed<DueRow>> {
     let filtered = || {
         let mut q = assessments::table
             .inner_join(clients::table)
@@ -362,5 +362,5 @@ pub fn due(
             clients::family_name,
         ))
         .load(conn)?;
-    Ok((rows, total))
+    Ok(Listed { rows, total })
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::audit_log;
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::audit::{AuditAction, RecordType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -126,7 +126,7 @@ pub fn list(
     filter: &AuditFilter,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<AuditRow>, i64)> {
+) -> QueryResult<Listed<AuditRow>> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
         .select(AuditRow::as_select())
@@ -134,5 +134,5 @@ pub fn list(
         .limit(limit)
         .offset(offset)
         .load(conn)?;
-    Ok((rows, total))
+    Ok(Listed { rows, total })
 }

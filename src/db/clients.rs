@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{client_transfers, clients};
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::*;
@@ -137,7 +137,7 @@ pub fn list(
     filter: &ClientFilter,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<ClientRow>, i64)> {
+) -> QueryResult<Listed<ClientRow>> {
     let filtered = || {
         let mut q = visible(access);
         if let Some(g) = &filter.target_group {
@@ -159,7 +159,7 @@ pub fn list(
         .limit(limit)
         .offset(offset)
         .load(conn)?;
-    Ok((rows, total))
+    Ok(Listed { rows, total })
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

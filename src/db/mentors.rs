@@ -7,7 +7,7 @@ use diesel::dsl::sum;
 use diesel::prelude::*;
 
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::mentor::{ContractType, EmployerKind};
@@ -176,7 +176,7 @@ pub fn list(
     filter: &MentorFilter,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<MentorEntry>, i64)> {
+) -> QueryResult<Listed<MentorEntry>> {
     let filtered = || {
         let mut q = visible(area);
         if let Some(cap) = filter.with_capacity_below {
@@ -205,7 +205,10 @@ pub fn list(
         .limit(limit)
         .offset(offset)
         .load(conn)?;
-    Ok((entries(conn, rows)?, total))
+    Ok(Listed {
+        rows: entries(conn, rows)?,
+        total,
+    })
 }
 
 pub fn insert_training(
@@ -315,6 +318,14 @@ pub fn end_assignment(
     .optional()
 }
 
+/// An assignment with the client's names.
+#[derive(Debug, Clone, Queryable)]
+pub struct AssignmentView {
+    pub assignment: AssignmentRow,
+    pub client_given_name: String,
+    pub client_family_name: String,
+}
+
 /// Assignments (newest first) with the client's names, for a mentor or a client;
 /// `municipality` keeps only that municipality's clients.
 pub fn assignments(
@@ -322,7 +333,7 @@ pub fn assignments(
     mentor_id: Option<MentorId>,
     client_id: Option<ClientId>,
     municipality: Option<&MunicipalityCode>,
-) -> QueryResult<Vec<(AssignmentRow, String, String)>> {
+) -> QueryResult<Vec<AssignmentView>> {
     let mut q = mentor_assignments::table
         .inner_join(clients::table)
         .into_boxed::<MultiBackend>();

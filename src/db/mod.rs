@@ -35,6 +35,13 @@ pub enum DbConnection {
 
 pub type QueryResult<T> = diesel::QueryResult<T>;
 
+/// One page of a list and how many items match the filters on all pages.
+#[derive(Debug, Clone)]
+pub struct Listed<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+}
+
 impl DbConnection {
     /// A transaction that writes. On SQLite it begins `IMMEDIATE`, taking the write lock
     /// first: a deferred `BEGIN` that reads and then writes fails at once (`SQLITE_BUSY`,

@@ -99,14 +99,27 @@ pub fn end(
     .optional()
 }
 
+/// Which kinds of active placement a client has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveSettings {
+    pub institutional: bool,
+    pub community: bool,
+}
+
 /// Whether the client has active institutional and community placements.
-pub fn active_settings(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<(bool, bool)> {
+pub fn active_settings(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<ActiveSettings> {
     let kinds: Vec<bool> = placements::table
         .filter(placements::client_id.eq(client_id))
         .filter(placements::ended_on.is_null())
         .select(placements::institutional)
         .load(conn)?;
-    Ok((kinds.contains(&true), kinds.contains(&false)))
+    Ok(ActiveSettings {
+        institutional: kinds.contains(&true),
+        community: kinds.contains(&false),
+    })
 }
 
 pub fn set_di_status(

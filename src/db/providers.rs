@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{municipalities, providers};
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
 use crate::domain::ids::ProviderId;
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector};
@@ -170,7 +170,7 @@ pub fn list(
     descending: bool,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<ProviderRow>, i64)> {
+) -> QueryResult<Listed<ProviderRow>> {
     let total = filtered(filter).count().get_result(conn)?;
     let mut query = filtered(filter).select(ProviderRow::as_select());
     query = match (sort, descending) {
@@ -186,5 +186,5 @@ pub fn list(
         (ProviderSort::CreatedAt, true) => query.order(providers::id.desc()),
     };
     let rows = query.limit(limit).offset(offset).load(conn)?;
-    Ok((rows, total))
+    Ok(Listed { rows, total })
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::schema::{
     municipalities, providers, service_search_terms, service_target_groups, services,
 };
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::registry::{PriceUnit, ProviderStatus, Sector, ServiceStatus};
@@ -318,7 +318,7 @@ pub fn list(
     descending: bool,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<ServiceEntry>, i64)> {
+) -> QueryResult<Listed<ServiceEntry>> {
     let total = filtered(filter).count().get_result(conn)?;
     let query = filtered(filter).select(ServiceRow::as_select());
     let vacancies = services::capacity - services::occupied;
@@ -337,5 +337,8 @@ pub fn list(
         (ServiceSort::CreatedAt, true) => query.order(services::id.desc()),
     };
     let rows = query.limit(limit).offset(offset).load(conn)?;
-    Ok((entries(conn, rows)?, total))
+    Ok(Listed {
+        rows: entries(conn, rows)?,
+        total,
+    })
 }

@@ -17,6 +17,13 @@ closed_set! {
     }
 }
 
+impl From<TargetGroup> for super::codes::TargetGroupCode {
+    /// Every DI group is a group of the catalogue.
+    fn from(group: TargetGroup) -> Self {
+        Self::from(group.as_str())
+    }
+}
+
 impl TargetGroup {
     pub fn is_child(self) -> bool {
         self != TargetGroup::AdultWithMentalDisorder

@@ -103,7 +103,7 @@ pub fn service_body(service_type: &str, capacity: i32, groups: &[TargetGroup]) -
         description_en: None,
         municipality: None,
         address: "Skolas iela 3".into(),
-        target_groups: groups.iter().map(|g| g.as_str().into()).collect(),
+        target_groups: groups.iter().copied().map(Into::into).collect(),
         capacity,
         status: Some(ServiceStatus::Active),
         price: Some(Price {
