@@ -538,12 +538,5 @@ pub async fn list_instruments(
     lang: Lang,
 ) -> ApiResult<Localized<List<AssessmentInstrument>>> {
     let rows = db.run(q::list_instruments).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|e| AssessmentInstrument::new(e, lang))
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, AssessmentInstrument::new))
 }

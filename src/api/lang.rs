@@ -94,6 +94,20 @@ pub struct Localized<T> {
     pub body: T,
 }
 
+impl<T> Localized<super::List<T>> {
+    /// The whole list of `rows`, each shown with `view` in `lang`.
+    pub fn list<R>(lang: Lang, rows: Vec<R>, view: impl Fn(R, Lang) -> T) -> Self {
+        Self {
+            lang,
+            body: rows
+                .into_iter()
+                .map(|r| view(r, lang))
+                .collect::<Vec<_>>()
+                .into(),
+        }
+    }
+}
+
 impl<T: Serialize> Responder for Localized<T> {
     type Body = actix_web::body::BoxBody;
 

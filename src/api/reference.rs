@@ -159,14 +159,7 @@ pub async fn list_planning_regions(
     lang: Lang,
 ) -> ApiResult<Localized<List<PlanningRegion>>> {
     let rows = db.run(q::list_planning_regions).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| PlanningRegion::new(r, lang))
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, PlanningRegion::new))
 }
 
 /// Reads one planning region.
@@ -222,14 +215,7 @@ pub async fn list_municipalities(
         valid_on: query.valid_on,
     };
     let rows = db.run(move |c| q::list_municipalities(c, &filter)).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| Municipality::new(r, lang))
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, Municipality::new))
 }
 
 /// Reads one municipality, including dissolved ones.
@@ -288,14 +274,7 @@ pub async fn list_service_types(
         is_di_alternative: query.di_alternative,
     };
     let rows = db.run(move |c| q::list_service_types(c, &filter)).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| ServiceType::new(r, lang))
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, ServiceType::new))
 }
 
 /// Reads one service type of the catalogue.
@@ -343,20 +322,13 @@ pub async fn list_target_groups(
 ) -> ApiResult<Localized<List<TargetGroup>>> {
     let is_di = query.di;
     let rows = db.run(move |c| q::list_target_groups(c, is_di)).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| TargetGroup {
-            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
-            code: r.code,
-            is_di: r.is_di,
-            min_age: r.min_age,
-            max_age: r.max_age,
-        })
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, |r, lang| TargetGroup {
+        label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+        code: r.code,
+        is_di: r.is_di,
+        min_age: r.min_age,
+        max_age: r.max_age,
+    }))
 }
 
 /// Lists specialist roles (assessment team members and social-service staff).
@@ -371,17 +343,10 @@ pub async fn list_specialist_roles(
     lang: Lang,
 ) -> ApiResult<Localized<List<SpecialistRole>>> {
     let rows = db.run(db::reference::list_specialist_roles).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| SpecialistRole {
-            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
-            code: r.code,
-        })
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, |r, lang| SpecialistRole {
+        label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+        code: r.code,
+    }))
 }
 
 /// Lists training programmes with the minimum hours the DI plan requires.
@@ -396,16 +361,9 @@ pub async fn list_training_programmes(
     lang: Lang,
 ) -> ApiResult<Localized<List<TrainingProgramme>>> {
     let rows = db.run(q::list_training_programmes).await?;
-    let items: Vec<_> = rows
-        .into_iter()
-        .map(|r| TrainingProgramme {
-            label: lang.pick(&r.label_lv, &r.label_en).to_string(),
-            code: r.code,
-            min_hours: r.min_hours,
-        })
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    Ok(Localized::list(lang, rows, |r, lang| TrainingProgramme {
+        label: lang.pick(&r.label_lv, &r.label_en).to_string(),
+        code: r.code,
+        min_hours: r.min_hours,
+    }))
 }

@@ -401,16 +401,10 @@ pub async fn list_plan_sections(
     query: web::Query<SectionsQuery>,
     lang: Lang,
 ) -> ApiResult<Localized<List<PlanSection>>> {
-    let items: Vec<PlanSection> = sections_for(query.target_group)
-        .into_iter()
-        .map(|s| PlanSection {
-            code: s.code.to_string(),
-            title: lang.pick(s.title_lv, s.title_en).to_string(),
-            mandatory: true,
-        })
-        .collect();
-    Ok(Localized {
-        lang,
-        body: items.into(),
-    })
+    let sections = sections_for(query.target_group);
+    Ok(Localized::list(lang, sections, |s, lang| PlanSection {
+        code: s.code.to_string(),
+        title: lang.pick(s.title_lv, s.title_en).to_string(),
+        mandatory: true,
+    }))
 }
