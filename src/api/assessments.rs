@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::List;
-use super::audit::Caller;
+use super::audit::{ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
@@ -16,13 +16,12 @@ use crate::db::Listed;
 use crate::db::assessments::{self as q, AssessmentEntry, InstrumentEntry, NewAssessmentRow};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
-use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
 use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
     AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember, OrganisationType,
     Scores, SubmittedAssessment,
 };
-use crate::domain::audit::AuditAction;
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::policy::Policy;
@@ -159,7 +158,6 @@ impl From<AssessmentEntry> for Assessment {
     tag = "assessments",
     request_body = CreateAssessment,
     params(ClientPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Assessment, headers(("Location" = String))),
         (status = 409, response = p::Conflict),
@@ -169,12 +167,12 @@ impl From<AssessmentEntry> for Assessment {
 pub async fn create_assessment(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<CreateAssessment>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let access = writer.clients();
+    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body } = request;
     let new = NewAssessment::try_from(body)?;
     let client_id = id.into_inner().id;
@@ -324,7 +322,6 @@ fn assessment_row(
 #[utoipa::path(
     tag = "assessments",
     params(ClientPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assessment>),
     )
@@ -332,18 +329,17 @@ fn assessment_row(
 #[get("/clients/{id}/assessments")]
 pub async fn list_assessments(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Assessment>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            clients::get(conn, &access, client_id)?;
-            auditor.record(conn, AuditAction::AssessmentList, None, Some(client_id))?;
-            Ok(q::list_for_client(conn, client_id)?)
-        })
+    let rows = reader
+        .records_of(
+            &db,
+            AuditAction::AssessmentList,
+            OfClient::records(client_id),
+            move |conn, _| Ok(q::list_for_client(conn, client_id)?),
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(Assessment::from).collect()))
 }
@@ -352,7 +348,6 @@ pub async fn list_assessments(
 #[utoipa::path(
     tag = "assessments",
     params(ClientAssessmentPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Assessment),
     )
@@ -360,26 +355,17 @@ pub async fn list_assessments(
 #[get("/clients/{id}/assessments/{assessment_id}")]
 pub async fn get_assessment(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     path: web::Path<ClientAssessmentPath>,
 ) -> ApiResult<web::Json<Assessment>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let ClientAssessmentPath {
         id: client_id,
         assessment_id,
     } = path.into_inner();
-    let entry = db
-        .write(move |conn| -> ApiResult<_> {
-            clients::get(conn, &access, client_id)?;
-            let entry = q::get(conn, client_id, assessment_id)?;
-            auditor.record(
-                conn,
-                AuditAction::AssessmentRead,
-                Some(assessment_id.get()),
-                Some(client_id),
-            )?;
-            Ok(entry)
+    let subject = OfClient::record(client_id, assessment_id.get());
+    let entry = reader
+        .records_of(&db, AuditAction::AssessmentRead, subject, move |conn, _| {
+            Ok(q::get(conn, client_id, assessment_id)?)
         })
         .await?;
     Ok(web::Json(Assessment::from(entry)))
@@ -411,7 +397,6 @@ pub struct DueItem {
 #[utoipa::path(
     tag = "assessments",
     params(DueQuery, PageQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Page<DueItem>),
     )
@@ -419,20 +404,20 @@ pub struct DueItem {
 #[get("/assessments/due")]
 pub async fn list_due_assessments(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     query: web::Query<DueQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<DueItem>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let (limit, offset) = page.resolve()?;
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
-    let Listed { rows, total } = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(conn, AuditAction::AssessmentDueList, None, None)?;
-            Ok(q::due(conn, &access, before, limit, offset)?)
-        })
+    let Listed { rows, total } = reader
+        .audited(
+            &db,
+            AuditAction::AssessmentDueList,
+            Subject::default(),
+            move |conn, access| Ok(q::due(conn, access, before, limit, offset)?),
+        )
         .await?;
     Ok(web::Json(Page {
         items: rows
@@ -528,6 +513,7 @@ impl AssessmentInstrument {
 
 /// The care-level instruments, published as reference data.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(Lang),
     responses((status = 200, body = List<AssessmentInstrument>, headers(("Content-Language" = String))))

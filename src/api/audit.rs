@@ -1,6 +1,7 @@
 //! The access audit: every read or change of client-level data leaves one record.
 
 use std::future::{Ready, ready};
+use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, get, web};
@@ -11,11 +12,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{Page, PageQuery};
 use crate::auth::AuthUser;
-use crate::db::Db;
-use crate::db::Listed;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
-use crate::domain::access::{Scope, may_read_audit_log};
-use crate::domain::audit::{AuditAction, RecordType};
+use crate::db::clients::{self, ClientRow};
+use crate::db::{Db, DbConnection, Listed};
+use crate::domain::access::{
+    ClientAccess, Forbidden, Scope, client_read_access, client_write_access, may_read_audit_log,
+};
+use crate::domain::audit::{AuditAction, OfClient, RecordType, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::error::{ApiError, ApiResult};
@@ -32,24 +35,139 @@ impl FromRequest for Caller {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let caller = AuthUser::from_request(req, payload)
-            .into_inner()
-            .and_then(|user| {
-                let request_id = RequestId::from_request(req, payload)
-                    .into_inner()
-                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("no request id: {e}")))?;
-                let auditor = Auditor::new(
-                    user.sub.clone(),
-                    user.scope.role(),
-                    match &user.scope {
-                        Scope::Municipality(code) => Some(code.clone()),
-                        _ => None,
-                    },
-                    request_id.to_string(),
-                );
-                Ok(Caller { user, auditor })
-            });
-        ready(caller)
+        ready(caller(req, payload))
+    }
+}
+
+fn caller(req: &HttpRequest, payload: &mut Payload) -> ApiResult<Caller> {
+    let user = AuthUser::from_request(req, payload).into_inner()?;
+    let request_id = RequestId::from_request(req, payload)
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("no request id: {e}")))?;
+    let auditor = Auditor::new(
+        user.sub.clone(),
+        user.scope.role(),
+        match &user.scope {
+            Scope::Municipality(code) => Some(code.clone()),
+            _ => None,
+        },
+        request_id.to_string(),
+    );
+    Ok(Caller { user, auditor })
+}
+
+/// A caller of an operation on client-level data, with the clients within its reach: those
+/// it may read (`ClientReader`, `access::client_read_access`) or change (`ClientWriter`,
+/// `access::client_write_access`: the case-owning municipality). A caller out of reach is
+/// refused (403) before anything is read.
+pub struct Clients<M: Reach> {
+    pub user: AuthUser,
+    pub auditor: Auditor,
+    /// What the caller reaches: a `ClientAccess` for readers, the municipality for writers.
+    pub access: M::Access,
+    mode: PhantomData<M>,
+}
+
+/// Reads client-level data.
+pub enum Read {}
+/// Changes client-level data.
+pub enum Write {}
+
+pub type ClientReader = Clients<Read>;
+pub type ClientWriter = Clients<Write>;
+
+/// How a mode finds the clients within a caller's reach.
+pub trait Reach {
+    type Access: Clone + Send + 'static;
+    fn of(scope: &Scope) -> Result<Self::Access, Forbidden>;
+    fn clients(access: &Self::Access) -> ClientAccess;
+}
+
+impl Reach for Read {
+    type Access = ClientAccess;
+    fn of(scope: &Scope) -> Result<ClientAccess, Forbidden> {
+        client_read_access(scope)
+    }
+    fn clients(access: &ClientAccess) -> ClientAccess {
+        access.clone()
+    }
+}
+
+impl Reach for Write {
+    type Access = MunicipalityCode;
+    fn of(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
+        client_write_access(scope)
+    }
+    fn clients(municipality: &MunicipalityCode) -> ClientAccess {
+        ClientAccess::Municipality(municipality.clone())
+    }
+}
+
+impl<M: Reach> FromRequest for Clients<M> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(caller(req, payload).and_then(|Caller { user, auditor }| {
+            let access = M::of(&user.scope)?;
+            Ok(Clients {
+                user,
+                auditor,
+                access,
+                mode: PhantomData,
+            })
+        }))
+    }
+}
+
+impl<M: Reach> Clients<M> {
+    /// The clients within the caller's reach.
+    pub fn clients(&self) -> ClientAccess {
+        M::clients(&self.access)
+    }
+
+    /// Runs `f` in one write transaction that also appends the audit record of `action` on
+    /// `subject`.
+    pub async fn audited<T, F>(
+        self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+        f: F,
+    ) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &ClientAccess) -> ApiResult<T> + Send + 'static,
+    {
+        let access = self.clients();
+        let auditor = self.auditor;
+        db.write(move |conn| {
+            auditor.record(conn, action, subject.record_id, subject.client_id)?;
+            f(conn, &access)
+        })
+        .await
+    }
+
+    /// The records of one client within reach (`404` otherwise), read by `f` in one
+    /// transaction that audits the read as `action` on `subject` (the client's records as a
+    /// whole, or one of them).
+    pub async fn records_of<T, F>(
+        self,
+        db: &Db,
+        action: AuditAction,
+        subject: OfClient,
+        f: F,
+    ) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, ClientRow) -> ApiResult<T> + Send + 'static,
+    {
+        let client_id = subject.client_id;
+        self.audited(db, action, subject.into(), move |conn, access| {
+            let client = clients::get(conn, access, client_id)?;
+            f(conn, client)
+        })
+        .await
     }
 }
 
@@ -106,7 +224,6 @@ pub struct ListAuditQuery {
 #[utoipa::path(
     tag = "audit",
     params(ListAuditQuery, PageQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Page<AuditRecord>),
     )

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::{AuditRecord, Caller};
+use super::audit::{AuditRecord, ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::ClientPath;
 use super::problems as p;
@@ -15,8 +15,8 @@ use crate::db::Listed;
 use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
-use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
-use crate::domain::audit::AuditAction;
+use crate::domain::access::ClientAccess;
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -130,7 +130,6 @@ fn check_consent(consent: &Consent) -> ApiResult<()> {
     tag = "clients",
     request_body = CreateClient,
     params(IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Client, headers(("Location" = String), ("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -140,11 +139,15 @@ fn check_consent(consent: &Consent) -> ApiResult<()> {
 pub async fn create_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    caller: Caller,
+    writer: ClientWriter,
     request: Idempotent<CreateClient>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
+    let ClientWriter {
+        user,
+        auditor,
+        access: municipality,
+        ..
+    } = writer;
     let Idempotent {
         mut key,
         body: input,
@@ -230,7 +233,6 @@ pub async fn create_client(
 #[utoipa::path(
     tag = "clients",
     params(ClientPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
     )
@@ -239,19 +241,18 @@ pub async fn create_client(
 pub async fn get_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let id = id.into_inner().id;
-    let view_access = access.clone();
-    let row = db
-        .write(move |conn| -> ApiResult<ClientRow> {
-            let row = q::get(conn, &access, id)?;
-            auditor.record(conn, AuditAction::ClientRead, Some(id.get()), Some(id))?;
-            Ok(row)
-        })
+    let view_access = reader.clients();
+    let row = reader
+        .records_of(
+            &db,
+            AuditAction::ClientRead,
+            OfClient::record(id, id.get()),
+            |_, row| Ok(row),
+        )
         .await?;
     let tag = common::etag(row.id, row.version);
     Ok(common::with_etag(
@@ -265,7 +266,6 @@ pub async fn get_client(
     tag = "clients",
     request_body = UpdateClient,
     params(ClientPath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
     )
@@ -274,47 +274,47 @@ pub async fn get_client(
 pub async fn update_client(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     if_match: IfMatch,
     body: web::Json<UpdateClient>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
-    let access = ClientAccess::Municipality(municipality);
     let input = body.into_inner();
     input.validate()?;
     if let Some(consent) = &input.vsac_consent {
         check_consent(consent)?;
     }
     let id = id.into_inner().id;
-    let view_access = access.clone();
-    let row = db
-        .write(move |conn| -> ApiResult<ClientRow> {
-            auditor.record(conn, AuditAction::ClientUpdate, Some(id.get()), Some(id))?;
-            let current = q::get(conn, &access, id)?;
-            if_match.check(&common::etag(current.id, current.version))?;
-            let mut changes = ClientChanges::from(&current);
-            if let Some(v) = input.given_name {
-                changes.given_name = v;
-            }
-            if let Some(v) = input.family_name {
-                changes.family_name = v;
-            }
-            if let Some(v) = input.target_group {
-                check_target_group_age(v, current.birth_date, crate::domain::today())?;
-                changes.target_group = v;
-            }
-            if let Some(v) = input.di_status {
-                changes.di_status = v;
-            }
-            if let Some(c) = input.vsac_consent {
-                changes.vsac_consent = c.given;
-                changes.vsac_consent_on = c.date;
-            }
-            changes.updated_at = Utc::now().naive_utc();
-            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
-        })
+    let view_access = writer.clients();
+    let row = writer
+        .records_of(
+            &db,
+            AuditAction::ClientUpdate,
+            OfClient::record(id, id.get()),
+            move |conn, current| {
+                if_match.check(&common::etag(current.id, current.version))?;
+                let mut changes = ClientChanges::from(&current);
+                if let Some(v) = input.given_name {
+                    changes.given_name = v;
+                }
+                if let Some(v) = input.family_name {
+                    changes.family_name = v;
+                }
+                if let Some(v) = input.target_group {
+                    check_target_group_age(v, current.birth_date, crate::domain::today())?;
+                    changes.target_group = v;
+                }
+                if let Some(v) = input.di_status {
+                    changes.di_status = v;
+                }
+                if let Some(c) = input.vsac_consent {
+                    changes.vsac_consent = c.given;
+                    changes.vsac_consent_on = c.date;
+                }
+                changes.updated_at = Utc::now().naive_utc();
+                q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
+            },
+        )
         .await?;
     let tag = common::etag(row.id, row.version);
     Ok(common::with_etag(
@@ -334,7 +334,6 @@ pub struct ListClientsQuery {
 #[utoipa::path(
     tag = "clients",
     params(ListClientsQuery, PageQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Page<Client>),
     )
@@ -343,23 +342,23 @@ pub struct ListClientsQuery {
 pub async fn list_clients(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    caller: Caller,
+    reader: ClientReader,
     query: web::Query<ListClientsQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<Client>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let (limit, offset) = page.resolve()?;
     let filter = q::ClientFilter {
         target_group: query.target_group,
         di_status: query.di_status,
     };
-    let view_access = access.clone();
-    let Listed { rows, total } = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(conn, AuditAction::ClientList, None, None)?;
-            Ok(q::list(conn, &access, &filter, limit, offset)?)
-        })
+    let view_access = reader.clients();
+    let Listed { rows, total } = reader
+        .audited(
+            &db,
+            AuditAction::ClientList,
+            Subject::default(),
+            move |conn, access| Ok(q::list(conn, access, &filter, limit, offset)?),
+        )
         .await?;
     Ok(web::Json(Page {
         items: rows
@@ -384,7 +383,6 @@ pub struct SearchClients {
 #[utoipa::path(
     tag = "clients",
     request_body = SearchClients,
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
         (status = 404, response = p::NotFound),
@@ -394,11 +392,12 @@ pub struct SearchClients {
 pub async fn search_clients(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
-    caller: Caller,
+    reader: ClientReader,
     body: web::Json<SearchClients>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
+    let ClientReader {
+        auditor, access, ..
+    } = reader;
     let code = PersonalCode::parse(&body.personal_code).map_err(DomainError::from)?;
     let hash = keys.lookup_hash(&code.digits());
     let view_access = access.clone();
@@ -476,7 +475,6 @@ impl From<TransferRow> for Transfer {
     tag = "clients",
     request_body = TransferClient,
     params(ClientPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Transfer),
         (status = 409, response = p::Conflict),
@@ -485,13 +483,12 @@ impl From<TransferRow> for Transfer {
 #[post("/clients/{id}/transfer")]
 pub async fn transfer_client(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<TransferClient>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
-    let access = ClientAccess::Municipality(municipality);
+    let access = writer.clients();
+    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     input.validate()?;
     let id = id.into_inner().id;
@@ -547,7 +544,6 @@ pub async fn transfer_client(
 #[utoipa::path(
     tag = "clients",
     params(ClientPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Transfer>),
     )
@@ -555,18 +551,17 @@ pub async fn transfer_client(
 #[get("/clients/{id}/transfers")]
 pub async fn list_transfers(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Transfer>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let id = id.into_inner().id;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            q::get(conn, &access, id)?;
-            auditor.record(conn, AuditAction::ClientTransfersRead, None, Some(id))?;
-            Ok(q::transfers(conn, id)?)
-        })
+    let rows = reader
+        .records_of(
+            &db,
+            AuditAction::ClientTransfersRead,
+            OfClient::records(id),
+            move |conn, _| Ok(q::transfers(conn, id)?),
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(Transfer::from).collect()))
 }
@@ -575,7 +570,6 @@ pub async fn list_transfers(
 #[utoipa::path(
     tag = "clients",
     params(ClientPath, PageQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Page<AuditRecord>),
     )
@@ -583,25 +577,23 @@ pub async fn list_transfers(
 #[get("/clients/{id}/access-log")]
 pub async fn client_access_log(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditRecord>>> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
-    let access = ClientAccess::Municipality(municipality);
     let (limit, offset) = page.resolve()?;
     let id = id.into_inner().id;
-    let Listed { rows, total } = db
-        .write(move |conn| -> ApiResult<_> {
-            q::get(conn, &access, id)?;
-            auditor.record(conn, AuditAction::ClientAccessLogRead, None, Some(id))?;
-            let filter = audit::AuditFilter {
-                client_id: Some(id),
-                ..Default::default()
-            };
-            Ok(audit::list(conn, &filter, limit, offset)?)
-        })
+    let filter = audit::AuditFilter {
+        client_id: Some(id),
+        ..Default::default()
+    };
+    let Listed { rows, total } = writer
+        .records_of(
+            &db,
+            AuditAction::ClientAccessLogRead,
+            OfClient::records(id),
+            move |conn, _| Ok(audit::list(conn, &filter, limit, offset)?),
+        )
         .await?;
     Ok(web::Json(Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),

@@ -20,7 +20,7 @@ pub struct Health {
 }
 
 /// The process is up and serving HTTP.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(security(()), tag = "operations", responses((status = 200, body = Health)))]
 #[get("/health/live")]
 pub async fn live() -> web::Json<Health> {
     web::Json(Health {
@@ -31,7 +31,7 @@ pub async fn live() -> web::Json<Health> {
 
 /// The service can reach its database. Answers 503 while it cannot, and 200 again as soon
 /// as it can, without a restart.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(security(()), tag = "operations", responses((status = 200, body = Health)))]
 #[get("/health/ready")]
 pub async fn ready(db: web::Data<Db>) -> ApiResult<web::Json<Health>> {
     db.ping().await?;
@@ -47,6 +47,7 @@ pub async fn ready(db: web::Data<Db>) -> ApiResult<web::Json<Health>> {
 /// Request counts and latency histograms by route pattern, method and status, in the
 /// Prometheus text format.
 #[utoipa::path(
+    security(()),
     tag = "operations",
     responses((status = 200, content_type = "text/plain; version=0.0.4", body = String))
 )]

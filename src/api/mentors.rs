@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::Caller;
+use super::audit::{ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::{AssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
@@ -18,10 +18,9 @@ use crate::db::mentors::{self as q, AssignmentView, MentorArea, MentorChanges, M
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
-    ClientAccess, MentorAccess, Scope, client_read_access, client_write_access, may_manage_mentor,
-    mentor_read_access, own_employer,
+    ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
-use crate::domain::audit::AuditAction;
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::mentor::{
@@ -162,7 +161,6 @@ pub struct CreateMentor {
     tag = "mentors",
     request_body = CreateMentor,
     params(IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor, headers(("Location" = String), ("ETag" = String))),
     )
@@ -214,7 +212,6 @@ pub async fn create_mentor(
 #[utoipa::path(
     tag = "mentors",
     params(MentorPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
     )
@@ -259,7 +256,6 @@ pub struct UpdateMentor {
     tag = "mentors",
     request_body = UpdateMentor,
     params(MentorPath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Mentor, headers(("ETag" = String))),
     )
@@ -319,7 +315,6 @@ pub struct ListMentorsQuery {
 #[utoipa::path(
     tag = "mentors",
     params(ListMentorsQuery, PageQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Page<Mentor>),
     )
@@ -370,7 +365,6 @@ pub struct CreateTraining {
     tag = "mentors",
     request_body = CreateTraining,
     params(MentorPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Mentor),
     )
@@ -464,7 +458,6 @@ pub struct CreateAssignment {
     tag = "mentors",
     request_body = CreateAssignment,
     params(MentorPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Assignment),
         (status = 409, response = p::Conflict),
@@ -474,12 +467,16 @@ pub struct CreateAssignment {
 pub async fn create_assignment(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<MentorPath>,
     request: Idempotent<CreateAssignment>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
+    let ClientWriter {
+        user,
+        auditor,
+        access: municipality,
+        ..
+    } = writer;
     let Idempotent { key, body: input } = request;
     let mentor_id = id.into_inner().id;
     let capacity = policy.mentor_capacity;
@@ -558,7 +555,6 @@ pub struct EndRequest {
     tag = "mentors",
     request_body = EndRequest,
     params(AssignmentPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Assignment),
         (status = 409, response = p::Conflict),
@@ -567,12 +563,12 @@ pub struct EndRequest {
 #[post("/mentor-assignments/{id}/end")]
 pub async fn end_assignment(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<AssignmentPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Assignment>> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let access = writer.clients();
+    let auditor = writer.auditor;
     let input = body.into_inner();
     input.validate()?;
     let id = id.into_inner().id;
@@ -607,7 +603,6 @@ pub async fn end_assignment(
 #[utoipa::path(
     tag = "mentors",
     params(MentorPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
     )
@@ -615,23 +610,26 @@ pub async fn end_assignment(
 #[get("/mentors/{id}/assignments")]
 pub async fn list_mentor_assignments(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<MentorPath>,
 ) -> ApiResult<web::Json<Vec<Assignment>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let mentor_id = id.into_inner().id;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(conn, AuditAction::MentorAssignmentList, None, None)?;
-            let area = area(conn, &user.scope)?;
-            q::get(conn, &area, mentor_id)?;
-            let municipality = match &access {
-                ClientAccess::Municipality(code) => Some(code),
-                ClientAccess::All => None,
-            };
-            Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
-        })
+    let scope = reader.user.scope.clone();
+    let rows = reader
+        .audited(
+            &db,
+            AuditAction::MentorAssignmentList,
+            Subject::default(),
+            move |conn, access| {
+                let area = area(conn, &scope)?;
+                q::get(conn, &area, mentor_id)?;
+                let municipality = match access {
+                    ClientAccess::Municipality(code) => Some(code),
+                    ClientAccess::All => None,
+                };
+                Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
+            },
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
 }
@@ -640,7 +638,6 @@ pub async fn list_mentor_assignments(
 #[utoipa::path(
     tag = "mentors",
     params(ClientPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Assignment>),
     )
@@ -648,23 +645,17 @@ pub async fn list_mentor_assignments(
 #[get("/clients/{id}/mentor-assignments")]
 pub async fn list_client_assignments(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<Assignment>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            clients::get(conn, &access, client_id)?;
-            auditor.record(
-                conn,
-                AuditAction::MentorAssignmentList,
-                None,
-                Some(client_id),
-            )?;
-            Ok(q::assignments(conn, None, Some(client_id), None)?)
-        })
+    let rows = reader
+        .records_of(
+            &db,
+            AuditAction::MentorAssignmentList,
+            OfClient::records(client_id),
+            move |conn, _| Ok(q::assignments(conn, None, Some(client_id), None)?),
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
 }

@@ -59,6 +59,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
             problems::PreconditionFailed
         )
     ),
+    security(("bearer" = [])),
     modifiers(&BearerScheme),
     tags(
         (name = "reference", description = "Public, read-only reference data: planning regions, municipalities and catalogues"),
@@ -77,7 +78,8 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
 )]
 struct ApiDoc;
 
-/// Declares the bearer (JWT) scheme that protected operations reference.
+/// Declares the bearer (JWT) scheme that every operation requires unless it declares itself
+/// public with `security(())`.
 struct BearerScheme;
 
 impl utoipa::Modify for BearerScheme {
@@ -238,10 +240,7 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
                 .any(|p| matches!(p.parameter_in, ParameterIn::Query));
             let if_match = params.iter().any(|p| p.name == "If-Match");
             let body = operation.request_body.is_some();
-            let secured = operation
-                .security
-                .as_ref()
-                .is_some_and(|requirements| !requirements.is_empty());
+            let secured = is_secured(operation);
             let problems = [
                 ("400", "BadRequest", query || body || id_in_path),
                 ("401", "Unauthorized", secured),
@@ -264,6 +263,22 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
             }
         }
     }
+}
+
+/// Whether an operation needs a token. Every operation inherits the document's bearer
+/// requirement unless it declares itself public with `security(())`, which utoipa writes as
+/// one empty requirement (`[{}]`, "optional"); a public operation is then written as `[]`,
+/// which is what OpenAPI means by "no token needed".
+fn is_secured(operation: &mut Operation) -> bool {
+    let Some(requirements) = &mut operation.security else {
+        return true;
+    };
+    let public = requirements.len() == 1
+        && serde_json::to_value(&requirements[0]).is_ok_and(|v| v == serde_json::json!({}));
+    if public {
+        requirements.clear();
+    }
+    !requirements.is_empty()
 }
 
 /// A path parameter holding a record id (a `…Id` schema), which can fail to parse; a code

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::Caller;
+use super::audit::{Caller, ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, PlacementPath, ServicePath};
@@ -15,10 +15,8 @@ use super::problems as p;
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, reference, services};
 use crate::domain::DomainError;
-use crate::domain::access::{
-    ClientAccess, client_read_access, client_write_access, service_placements_access,
-};
-use crate::domain::audit::AuditAction;
+use crate::domain::access::{ClientAccess, service_placements_access};
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -127,7 +125,6 @@ pub struct CreatePlacement {
     tag = "placements",
     request_body = CreatePlacement,
     params(ClientPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Placement),
         (status = 409, response = p::Conflict),
@@ -137,12 +134,12 @@ pub struct CreatePlacement {
 pub async fn create_placement(
     db: web::Data<Db>,
     policy: web::Data<Policy>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<CreatePlacement>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let access = writer.clients();
+    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     let client_id = id.into_inner().id;
     let policy = policy.into_inner();
@@ -226,7 +223,6 @@ pub async fn create_placement(
     tag = "placements",
     request_body = EndRequest,
     params(PlacementPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Placement),
         (status = 409, response = p::Conflict),
@@ -235,12 +231,12 @@ pub async fn create_placement(
 #[post("/placements/{id}/end")]
 pub async fn end_placement(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<PlacementPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Placement>> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let access = writer.clients();
+    let auditor = writer.auditor;
     let input = body.into_inner();
     input.validate()?;
     let id = id.into_inner().id;
@@ -279,7 +275,6 @@ pub struct ListPlacementsQuery {
 #[utoipa::path(
     tag = "placements",
     params(ClientPath, ListPlacementsQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
     )
@@ -287,20 +282,19 @@ pub struct ListPlacementsQuery {
 #[get("/clients/{id}/placements")]
 pub async fn list_client_placements(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
     query: web::Query<ListPlacementsQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            clients::get(conn, &access, client_id)?;
-            auditor.record(conn, AuditAction::PlacementList, None, Some(client_id))?;
-            Ok(q::list(conn, Some(client_id), None, None, active)?)
-        })
+    let rows = reader
+        .records_of(
+            &db,
+            AuditAction::PlacementList,
+            OfClient::records(client_id),
+            move |conn, _| Ok(q::list(conn, Some(client_id), None, None, active)?),
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
 }
@@ -310,7 +304,6 @@ pub async fn list_client_placements(
 #[utoipa::path(
     tag = "placements",
     params(ServicePath, ListPlacementsQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
     )
@@ -376,7 +369,6 @@ impl From<q::ClientGapRow> for ClientGap {
 /// (INV-M02/M03).
 #[utoipa::path(
     tag = "gaps",
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<ClientGap>),
     )
@@ -384,15 +376,16 @@ impl From<q::ClientGapRow> for ClientGap {
 #[get("/gaps/clients-without-mentor")]
 pub async fn clients_without_mentor(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(conn, AuditAction::GapsClientsWithoutMentor, None, None)?;
-            Ok(q::without_mentor(conn, &municipality)?)
-        })
+    let municipality = writer.access.clone();
+    let rows = writer
+        .audited(
+            &db,
+            AuditAction::GapsClientsWithoutMentor,
+            Subject::default(),
+            move |conn, _| Ok(q::without_mentor(conn, &municipality)?),
+        )
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
 }
@@ -401,7 +394,6 @@ pub async fn clients_without_mentor(
 /// assessment: a reassessment is due (INV-A11).
 #[utoipa::path(
     tag = "gaps",
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<ClientGap>),
     )
@@ -409,18 +401,12 @@ pub async fn clients_without_mentor(
 #[get("/gaps/reassessments-after-transition")]
 pub async fn reassessments_after_transition(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(
-                conn,
-                AuditAction::GapsReassessmentsAfterTransition,
-                None,
-                None,
-            )?;
+    let municipality = writer.access.clone();
+    let action = AuditAction::GapsReassessmentsAfterTransition;
+    let rows = writer
+        .audited(&db, action, Subject::default(), move |conn, _| {
             Ok(q::reassessment_after_transition(conn, &municipality)?)
         })
         .await?;
@@ -438,7 +424,6 @@ pub struct TimeLimitQuery {
 #[utoipa::path(
     tag = "gaps",
     params(TimeLimitQuery),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<Placement>),
     )
@@ -446,15 +431,14 @@ pub struct TimeLimitQuery {
 #[get("/gaps/placements-past-time-limit")]
 pub async fn placements_past_time_limit(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     query: web::Query<TimeLimitQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
-    let Caller { user, auditor } = caller;
-    let municipality = client_write_access(&user.scope)?;
+    let municipality = writer.access.clone();
     let on = query.on.unwrap_or_else(crate::domain::today);
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(conn, AuditAction::GapsPlacementsPastTimeLimit, None, None)?;
+    let action = AuditAction::GapsPlacementsPastTimeLimit;
+    let rows = writer
+        .audited(&db, action, Subject::default(), move |conn, _| {
             Ok(q::past_time_limit(conn, &municipality, on)?)
         })
         .await?;

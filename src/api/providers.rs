@@ -192,7 +192,6 @@ pub fn check_municipality(
     tag = "providers",
     request_body = CreateProvider,
     params(IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Provider, headers(("Location" = String), ("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -244,6 +243,7 @@ pub async fn create_provider(
 
 /// Reads a provider. Public.
 #[utoipa::path(
+    security(()),
     tag = "providers",
     params(ProviderPath),
     responses(
@@ -267,7 +267,6 @@ pub async fn get_provider(
     tag = "providers",
     request_body = UpdateProvider,
     params(ProviderPath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Provider, headers(("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -365,6 +364,7 @@ pub struct ListProvidersQuery {
 
 /// Lists providers. Public. Filters combine with AND.
 #[utoipa::path(
+    security(()),
     tag = "providers",
     params(ListProvidersQuery, PageQuery),
     responses(

@@ -147,6 +147,7 @@ pub struct TrainingProgramme {
 
 /// Lists the five planning regions.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(Lang),
     responses(
@@ -164,6 +165,7 @@ pub async fn list_planning_regions(
 
 /// Reads one planning region.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(RegionPath, Lang),
     responses(
@@ -197,6 +199,7 @@ pub struct ListMunicipalitiesQuery {
 
 /// Lists municipalities, optionally by planning region and by the date they are valid on.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(ListMunicipalitiesQuery, Lang),
     responses(
@@ -220,6 +223,7 @@ pub async fn list_municipalities(
 
 /// Reads one municipality, including dissolved ones.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(MunicipalityPath, Lang),
     responses(
@@ -255,6 +259,7 @@ pub struct ListServiceTypesQuery {
 
 /// Lists the service-type catalogue.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(ListServiceTypesQuery, Lang),
     responses(
@@ -279,6 +284,7 @@ pub async fn list_service_types(
 
 /// Reads one service type of the catalogue.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(ServiceTypePath, Lang),
     responses(
@@ -308,6 +314,7 @@ pub struct ListTargetGroupsQuery {
 
 /// Lists target groups: the three DI target groups and the register-level groups.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(ListTargetGroupsQuery, Lang),
     responses(
@@ -333,6 +340,7 @@ pub async fn list_target_groups(
 
 /// Lists specialist roles (assessment team members and social-service staff).
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(Lang),
     responses((status = 200, body = List<SpecialistRole>, headers(("Content-Language" = String))))
@@ -351,6 +359,7 @@ pub async fn list_specialist_roles(
 
 /// Lists training programmes with the minimum hours the DI plan requires.
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(Lang),
     responses((status = 200, body = List<TrainingProgramme>, headers(("Content-Language" = String))))

@@ -241,7 +241,6 @@ fn writable_provider(
     tag = "services",
     request_body = CreateService,
     params(ProviderPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = Service, headers(("Location" = String), ("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -306,6 +305,7 @@ pub async fn create_service(
 
 /// Reads a service. Public.
 #[utoipa::path(
+    security(()),
     tag = "services",
     params(ServicePath),
     responses(
@@ -372,7 +372,6 @@ async fn change_service(
     tag = "services",
     request_body = UpdateService,
     params(ServicePath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -441,7 +440,6 @@ pub async fn update_service(
 #[utoipa::path(
     tag = "services",
     params(ServicePath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Service, headers(("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -539,6 +537,7 @@ async fn list(
 /// The public service directory. Filters combine with AND. Anonymous callers see only
 /// services of active providers; authenticated callers see all.
 #[utoipa::path(
+    security(()),
     tag = "services",
     params(ListServicesQuery, PageQuery),
     responses(
@@ -565,6 +564,7 @@ pub async fn list_services(
 
 /// The services of one provider, with the same filters as the directory.
 #[utoipa::path(
+    security(()),
     tag = "services",
     params(ProviderPath, ListServicesQuery, PageQuery),
     responses(

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::List;
-use super::audit::Caller;
+use super::audit::{ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientPath, ClientPlanPath};
@@ -17,8 +17,8 @@ use super::problems as p;
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, clients};
 use crate::domain::DomainError;
-use crate::domain::access::{ClientAccess, client_read_access, client_write_access};
-use crate::domain::audit::AuditAction;
+use crate::domain::access::ClientAccess;
+use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::client::TargetGroup;
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
@@ -142,7 +142,6 @@ fn check_plan(
     tag = "support plans",
     request_body = CreateSupportPlan,
     params(ClientPath, IdempotencyKey),
-    security(("bearer" = [])),
     responses(
         (status = 201, body = SupportPlan, headers(("Location" = String), ("ETag" = String))),
     )
@@ -150,12 +149,12 @@ fn check_plan(
 #[post("/clients/{id}/support-plans")]
 pub async fn create_support_plan(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<CreateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
+    let access = writer.clients();
+    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     input.validate()?;
     let client_id = id.into_inner().id;
@@ -223,7 +222,6 @@ pub async fn create_support_plan(
 #[utoipa::path(
     tag = "support plans",
     params(ClientPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<SupportPlan>),
     )
@@ -231,18 +229,17 @@ pub async fn create_support_plan(
 #[get("/clients/{id}/support-plans")]
 pub async fn list_support_plans(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<Vec<SupportPlan>>> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let client_id = id.into_inner().id;
-    let (rows, group) = db
-        .write(move |conn| -> ApiResult<_> {
-            let group = client_group(conn, &access, client_id)?;
-            auditor.record(conn, AuditAction::SupportPlanList, None, Some(client_id))?;
-            Ok((q::list_for_client(conn, client_id)?, group))
-        })
+    let (rows, group) = reader
+        .records_of(
+            &db,
+            AuditAction::SupportPlanList,
+            OfClient::records(client_id),
+            move |conn, client| Ok((q::list_for_client(conn, client_id)?, client.target_group)),
+        )
         .await?;
     Ok(web::Json(
         rows.into_iter().map(|e| plan_view(e, group)).collect(),
@@ -253,7 +250,6 @@ pub async fn list_support_plans(
 #[utoipa::path(
     tag = "support plans",
     params(ClientPlanPath),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
     )
@@ -261,27 +257,21 @@ pub async fn list_support_plans(
 #[get("/clients/{id}/support-plans/{plan_id}")]
 pub async fn get_support_plan(
     db: web::Data<Db>,
-    caller: Caller,
+    reader: ClientReader,
     path: web::Path<ClientPlanPath>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = client_read_access(&user.scope)?;
     let ClientPlanPath {
         id: client_id,
         plan_id,
     } = path.into_inner();
-    let (entry, group) = db
-        .write(move |conn| -> ApiResult<_> {
-            let group = client_group(conn, &access, client_id)?;
-            let entry = q::get(conn, client_id, plan_id)?;
-            auditor.record(
-                conn,
-                AuditAction::SupportPlanRead,
-                Some(plan_id.get()),
-                Some(client_id),
-            )?;
-            Ok((entry, group))
-        })
+    let subject = OfClient::record(client_id, plan_id.get());
+    let (entry, group) = reader
+        .records_of(
+            &db,
+            AuditAction::SupportPlanRead,
+            subject,
+            move |conn, client| Ok((q::get(conn, client_id, plan_id)?, client.target_group)),
+        )
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);
     Ok(common::with_etag(&plan_view(entry, group), tag))
@@ -293,7 +283,6 @@ pub async fn get_support_plan(
     tag = "support plans",
     request_body = UpdateSupportPlan,
     params(ClientPlanPath, IfMatch),
-    security(("bearer" = [])),
     responses(
         (status = 200, body = SupportPlan, headers(("ETag" = String))),
         (status = 409, response = p::Conflict),
@@ -302,71 +291,69 @@ pub async fn get_support_plan(
 #[patch("/clients/{id}/support-plans/{plan_id}")]
 pub async fn update_support_plan(
     db: web::Data<Db>,
-    caller: Caller,
+    writer: ClientWriter,
     path: web::Path<ClientPlanPath>,
     if_match: IfMatch,
     body: web::Json<UpdateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
-    let Caller { user, auditor } = caller;
-    let access = ClientAccess::Municipality(client_write_access(&user.scope)?);
     let input = body.into_inner();
     input.validate()?;
     let ClientPlanPath {
         id: client_id,
         plan_id,
     } = path.into_inner();
-    let (entry, group) = db
-        .write(move |conn| -> ApiResult<_> {
-            auditor.record(
-                conn,
-                AuditAction::SupportPlanUpdate,
-                Some(plan_id.get()),
-                Some(client_id),
-            )?;
-            let group = client_group(conn, &access, client_id)?;
-            clients::lock(conn, client_id)?;
-            let current = q::get(conn, client_id, plan_id)?;
-            if_match.check(&common::etag(current.row.id, current.row.version))?;
-            if current.row.status == PlanStatus::Final {
-                return Err(DomainError::PlanFinal.into());
-            }
-            let mut sections = current.sections;
-            for (code, content) in input.sections.unwrap_or_default() {
-                if content.trim().is_empty() {
-                    sections.remove(&code);
-                } else {
-                    sections.insert(code, content);
+    let subject = OfClient::record(client_id, plan_id.get());
+    let (entry, group) = writer
+        .records_of(
+            &db,
+            AuditAction::SupportPlanUpdate,
+            subject,
+            move |conn, client| {
+                let group = client.target_group;
+                clients::lock(conn, client_id)?;
+                let current = q::get(conn, client_id, plan_id)?;
+                if_match.check(&common::etag(current.row.id, current.row.version))?;
+                if current.row.status == PlanStatus::Final {
+                    return Err(DomainError::PlanFinal.into());
                 }
-            }
-            let opinion = input.opinion.or(current.row.opinion);
-            let assessment_id = input.assessment_id.or(current.row.assessment_id);
-            let status = input.status.unwrap_or(PlanStatus::Draft);
-            check_plan(
-                conn,
-                group,
-                client_id,
-                &sections,
-                opinion.as_deref(),
-                assessment_id,
-                status,
-            )?;
-            let now = Utc::now().naive_utc();
-            let entry = q::update(
-                conn,
-                plan_id,
-                current.row.version,
-                &PlanChanges {
-                    status,
+                let mut sections = current.sections;
+                for (code, content) in input.sections.unwrap_or_default() {
+                    if content.trim().is_empty() {
+                        sections.remove(&code);
+                    } else {
+                        sections.insert(code, content);
+                    }
+                }
+                let opinion = input.opinion.or(current.row.opinion);
+                let assessment_id = input.assessment_id.or(current.row.assessment_id);
+                let status = input.status.unwrap_or(PlanStatus::Draft);
+                check_plan(
+                    conn,
+                    group,
+                    client_id,
+                    &sections,
+                    opinion.as_deref(),
                     assessment_id,
-                    opinion,
-                    finalised_at: (status == PlanStatus::Final).then_some(now),
-                    updated_at: now,
-                },
-                &sections,
-            )?
-            .ok_or(ApiError::PreconditionFailed)?;
-            Ok((entry, group))
-        })
+                    status,
+                )?;
+                let now = Utc::now().naive_utc();
+                let entry = q::update(
+                    conn,
+                    plan_id,
+                    current.row.version,
+                    &PlanChanges {
+                        status,
+                        assessment_id,
+                        opinion,
+                        finalised_at: (status == PlanStatus::Final).then_some(now),
+                        updated_at: now,
+                    },
+                    &sections,
+                )?
+                .ok_or(ApiError::PreconditionFailed)?;
+                Ok((entry, group))
+            },
+        )
         .await?;
     let tag = common::etag(entry.row.id, entry.row.version);
     Ok(common::with_etag(&plan_view(entry, group), tag))
@@ -390,6 +377,7 @@ pub struct PlanSection {
 
 /// The sections of a support plan for a target group (di-rules §4.6).
 #[utoipa::path(
+    security(()),
     tag = "reference",
     params(SectionsQuery, Lang),
     responses(

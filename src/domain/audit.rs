@@ -1,6 +1,7 @@
 //! What the access audit records: the closed sets of audited actions and record kinds.
 
 use super::codes::closed_set;
+use super::ids::ClientId;
 
 closed_set! {
     /// An audited read or change of client-level data; `….replay` is a repeated creation
@@ -37,6 +38,48 @@ closed_set! {
         GapsClientsWithoutMentor = "gaps.clients_without_mentor",
         GapsReassessmentsAfterTransition = "gaps.reassessments_after_transition",
         GapsPlacementsPastTimeLimit = "gaps.placements_past_time_limit",
+    }
+}
+
+/// What an audited access names: one record of a client, a client's records as a whole, or
+/// nothing in particular (a list across clients).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Subject {
+    pub record_id: Option<i64>,
+    pub client_id: Option<ClientId>,
+}
+
+/// An access to one client's data: their records as a whole, or one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfClient {
+    pub client_id: ClientId,
+    pub record_id: Option<i64>,
+}
+
+impl OfClient {
+    /// The client's records as a whole (a list of them).
+    pub fn records(client_id: ClientId) -> Self {
+        Self {
+            client_id,
+            record_id: None,
+        }
+    }
+
+    /// One record of the client (the client's own record when `record_id` is the client).
+    pub fn record(client_id: ClientId, record_id: i64) -> Self {
+        Self {
+            client_id,
+            record_id: Some(record_id),
+        }
+    }
+}
+
+impl From<OfClient> for Subject {
+    fn from(of: OfClient) -> Self {
+        Self {
+            record_id: of.record_id,
+            client_id: Some(of.client_id),
+        }
     }
 }
 

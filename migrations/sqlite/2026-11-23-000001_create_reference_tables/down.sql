@@ -1,7 +1,1 @@
-DROP TABLE training_programmes;
-DROP TABLE specialist_roles;
-DROP TABLE service_type_target_groups;
-DROP TABLE service_types;
-DROP TABLE target_groups;
-DROP TABLE municipalities;
-DROP TABLE planning_regions;
+../../postgres/2026-11-23-000001_create_reference_tables/down.sql

@@ -1,7 +1,1 @@
-DELETE FROM training_programmes;
-DELETE FROM specialist_roles;
-DELETE FROM service_type_target_groups;
-DELETE FROM service_types;
-DELETE FROM target_groups;
-DELETE FROM municipalities;
-DELETE FROM planning_regions;
+../../postgres/2026-11-23-000002_load_reference_data/down.sql

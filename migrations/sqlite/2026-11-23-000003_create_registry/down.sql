@@ -1,5 +1,1 @@
-DROP TABLE idempotency_keys;
-DROP TABLE service_search_terms;
-DROP TABLE service_target_groups;
-DROP TABLE services;
-DROP TABLE providers;
+../../postgres/2026-11-23-000003_create_registry/down.sql

@@ -1,11 +1,1 @@
-DROP TABLE audit_log;
-DROP TABLE support_plan_sections;
-DROP TABLE support_plans;
-DROP TABLE assessment_service_types;
-DROP TABLE assessment_team_members;
-DROP TABLE assessments;
-DROP TABLE assessment_instrument_levels;
-DROP TABLE assessment_instrument_domains;
-DROP TABLE assessment_instruments;
-DROP TABLE client_transfers;
-DROP TABLE clients;
+../../postgres/2026-11-23-000004_create_case_records/down.sql

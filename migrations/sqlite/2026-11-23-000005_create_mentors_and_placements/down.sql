@@ -1,5 +1,1 @@
-DROP TABLE di_transitions;
-DROP TABLE placements;
-DROP TABLE mentor_assignments;
-DROP TABLE mentor_trainings;
-DROP TABLE mentors;
+../../postgres/2026-11-23-000005_create_mentors_and_placements/down.sql

@@ -1,1 +1,1 @@
-DROP TABLE indicators;
+../../postgres/2026-11-23-000006_create_indicators/down.sql

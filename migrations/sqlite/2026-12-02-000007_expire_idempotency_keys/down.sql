@@ -1,1 +1,1 @@
-DROP INDEX idempotency_keys_created_idx;
+../../postgres/2026-12-02-000007_expire_idempotency_keys/down.sql

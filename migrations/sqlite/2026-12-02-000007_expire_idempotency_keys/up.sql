@@ -1,2 +1,1 @@
--- Expired idempotency keys are deleted hourly by creation time.
-CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);
+../../postgres/2026-12-02-000007_expire_idempotency_keys/up.sql

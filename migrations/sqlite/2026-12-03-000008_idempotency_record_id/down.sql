@@ -1,1 +1,1 @@
-ALTER TABLE idempotency_keys DROP COLUMN record_id;
+../../postgres/2026-12-03-000008_idempotency_record_id/down.sql

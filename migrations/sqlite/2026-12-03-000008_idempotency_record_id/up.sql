@@ -1,2 +1,1 @@
--- The id of the record a key created: a replay names it without reading the stored body.
-ALTER TABLE idempotency_keys ADD COLUMN record_id BIGINT NULL;
+../../postgres/2026-12-03-000008_idempotency_record_id/up.sql

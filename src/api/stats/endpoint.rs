@@ -10,7 +10,6 @@ use utoipa::openapi::path::{
 };
 use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
 use utoipa::openapi::schema::SchemaFormat;
-use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{KnownFormat, ObjectBuilder, Ref, RefOr, Required, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
@@ -160,7 +159,6 @@ pub(super) fn operation(
         .operation_id(Some(id))
         .parameters(Some(parameters))
         .responses(responses.build())
-        .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
         .build()
 }
 
