@@ -126,6 +126,7 @@ fn run(
     let origins = settings.cors_origins.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
+            .wrap(from_fn(api::refuse_unknown_query_parameters))
             .wrap(cors(&origins))
             .wrap(metrics.clone())
             .wrap(from_fn(echo_request_id))

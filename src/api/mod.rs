@@ -17,9 +17,12 @@ pub mod services;
 pub mod stats;
 pub mod support_plans;
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use actix_web::dev::ResourceDef;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
@@ -324,6 +327,73 @@ static ROUTE_TABLE: LazyLock<Vec<(ResourceDef, Vec<String>)>> = LazyLock::new(||
     );
     table
 });
+
+/// The query parameters each documented operation accepts, by path template and method, read
+/// from the OpenAPI document: what an operation documents is exactly what it accepts.
+static QUERY_PARAMETERS: LazyLock<HashMap<(String, String), Vec<String>>> = LazyLock::new(|| {
+    let doc = openapi();
+    let mut accepted = HashMap::new();
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let names = operation
+                .parameters
+                .iter()
+                .flatten()
+                .filter(|p| matches!(p.parameter_in, ParameterIn::Query))
+                .map(|p| p.name.clone())
+                .collect();
+            accepted.insert((path.clone(), method.to_string()), names);
+        }
+    }
+    accepted
+});
+
+/// Refuses (400) a query parameter the operation does not document, instead of silently
+/// ignoring a misspelt filter or one sent in hope (a caller would read an unfiltered answer
+/// as a filtered one). The problem names the accepted parameters, never the one sent: a
+/// caller's query string may hold anything, personal data included.
+pub async fn refuse_unknown_query_parameters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(problem) = check_query_parameters(&req) {
+        return Ok(req.error_response(problem).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn check_query_parameters(req: &ServiceRequest) -> Result<(), ApiError> {
+    if req.query_string().is_empty() {
+        return Ok(());
+    }
+    let Some(accepted) = req
+        .match_pattern()
+        .and_then(|pattern| QUERY_PARAMETERS.get(&(pattern, req.method().as_str().to_string())))
+    else {
+        return Ok(());
+    };
+    let sent = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .map_err(|_| ApiError::BadRequest("the query string is not valid".into()))?;
+    if sent.iter().all(|(name, _)| accepted.contains(name)) {
+        return Ok(());
+    }
+    Err(ApiError::BadRequest(if accepted.is_empty() {
+        "this operation takes no query parameters".into()
+    } else {
+        format!(
+            "unknown query parameter: this operation accepts {}",
+            accepted.join(", ")
+        )
+    }))
+}
 
 /// Methods the route table supports for `path` (empty when the path is unknown).
 pub fn allowed_methods(path: &str) -> Vec<String> {

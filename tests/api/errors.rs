@@ -102,3 +102,47 @@ async fn an_unknown_stored_value_of_a_closed_set_is_a_500_whose_log_names_the_co
         "the log names the column and the value"
     );
 }
+
+#[tokio::test]
+async fn a_query_parameter_the_operation_does_not_document_is_a_400_that_does_not_echo_it() {
+    let app = TestApp::spawn().await;
+    let municipality = crate::helpers::token(&crate::helpers::municipality("050"));
+    let personal_code = "161175-19997";
+    for (path, token) in [
+        ("/api/v1/services?modified_after=2099-01-01", None),
+        ("/api/v1/services?format=ndjson&limit=5", None),
+        ("/api/v1/providers?statsu=active", None),
+        ("/api/v1/municipalities/RIX?x=1", None),
+        ("/health/live?verbose=1", None),
+        ("/api/v1/clients?sort=family_name", Some(&municipality)),
+        (
+            "/api/v1/clients?personal_code=161175-19997",
+            Some(&municipality),
+        ),
+    ] {
+        let mut call = app.get(path);
+        if let Some(token) = token {
+            call = call.bearer(token);
+        }
+        let body = assert_problem(call.await, 400, "about:blank").await;
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("query parameter"), "{path}: {body}");
+        assert!(!body.to_string().contains(personal_code), "{path}: {body}");
+        assert!(
+            !body.to_string().contains("modified_after"),
+            "{path}: {body}"
+        );
+    }
+    // What an operation documents it accepts, empty values included.
+    for path in [
+        "/api/v1/services?municipality=050&limit=5&offset=0",
+        "/api/v1/providers?status=active&sort=-name",
+        "/health/live",
+    ] {
+        app.get(path).ok().await;
+    }
+    app.get("/api/v1/clients?di_status=in_community&limit=5")
+        .bearer(&municipality)
+        .ok()
+        .await;
+}
