@@ -21,7 +21,7 @@ use crate::domain::assessment::{
     AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember, OrganisationType,
     Scores, SubmittedAssessment,
 };
-use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::policy::Policy;
@@ -412,12 +412,9 @@ pub async fn list_due_assessments(
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
     let Listed { rows, total } = reader
-        .audited(
-            &db,
-            AuditAction::AssessmentDueList,
-            Subject::default(),
-            move |conn, access| Ok(q::due(conn, access, before, limit, offset)?),
-        )
+        .listed(&db, AuditAction::AssessmentDueList, move |conn, access| {
+            Ok(q::due(conn, access, before, limit, offset)?)
+        })
         .await?;
     Ok(web::Json(Page {
         items: rows

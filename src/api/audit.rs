@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common::{Page, PageQuery};
 use crate::auth::AuthUser;
-use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor};
+use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
 use crate::db::{Db, DbConnection, Listed};
 use crate::domain::access::{
@@ -128,7 +128,7 @@ impl<M: Reach> Clients<M> {
 
     /// Runs `f` in one write transaction that also appends the audit record of `action` on
     /// `subject`.
-    pub async fn audited<T, F>(
+    async fn audited<T, F>(
         self,
         db: &Db,
         action: AuditAction,
@@ -144,6 +144,23 @@ impl<M: Reach> Clients<M> {
         db.write(move |conn| {
             auditor.record(conn, action, subject.record_id, subject.client_id)?;
             f(conn, &access)
+        })
+        .await
+    }
+
+    /// A list across clients, read by `f` in one transaction that audits the read once per
+    /// client the list disclosed.
+    pub async fn listed<T, F>(self, db: &Db, action: AuditAction, f: F) -> ApiResult<T>
+    where
+        T: Discloses + Send + 'static,
+        F: FnOnce(&mut DbConnection, &ClientAccess) -> ApiResult<T> + Send + 'static,
+    {
+        let access = self.clients();
+        let auditor = self.auditor;
+        db.write(move |conn| {
+            let list = f(conn, &access)?;
+            auditor.record_disclosed(conn, action, &list)?;
+            Ok(list)
         })
         .await
     }
@@ -205,7 +222,7 @@ impl From<AuditRow> for AuditRecord {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListAuditQuery {
     pub client_id: Option<ClientId>,
@@ -231,10 +248,11 @@ pub struct ListAuditQuery {
 #[get("/audit")]
 pub async fn list_audit(
     db: web::Data<Db>,
-    user: AuthUser,
+    caller: Caller,
     query: web::Query<ListAuditQuery>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditRecord>>> {
+    let Caller { user, auditor } = caller;
     may_read_audit_log(&user.scope)?;
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
@@ -248,7 +266,13 @@ pub async fn list_audit(
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0)),
     };
-    let Listed { rows, total } = db.run(move |c| q::list(c, &filter, limit, offset)).await?;
+    let Listed { rows, total } = db
+        .write(move |conn| -> ApiResult<_> {
+            let list = q::list(conn, &filter, limit, offset)?;
+            auditor.record_disclosed(conn, AuditAction::AuditRead, &list)?;
+            Ok(list)
+        })
+        .await?;
     Ok(web::Json(Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,

@@ -16,7 +16,7 @@ use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, Trans
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
-use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -353,12 +353,9 @@ pub async fn list_clients(
     };
     let view_access = reader.clients();
     let Listed { rows, total } = reader
-        .audited(
-            &db,
-            AuditAction::ClientList,
-            Subject::default(),
-            move |conn, access| Ok(q::list(conn, access, &filter, limit, offset)?),
-        )
+        .listed(&db, AuditAction::ClientList, move |conn, access| {
+            Ok(q::list(conn, access, &filter, limit, offset)?)
+        })
         .await?;
     Ok(web::Json(Page {
         items: rows

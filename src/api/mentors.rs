@@ -20,7 +20,7 @@ use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
-use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::mentor::{
@@ -616,10 +616,9 @@ pub async fn list_mentor_assignments(
     let mentor_id = id.into_inner().id;
     let scope = reader.user.scope.clone();
     let rows = reader
-        .audited(
+        .listed(
             &db,
             AuditAction::MentorAssignmentList,
-            Subject::default(),
             move |conn, access| {
                 let area = area(conn, &scope)?;
                 q::get(conn, &area, mentor_id)?;

@@ -16,7 +16,7 @@ use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, service_placements_access};
-use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -326,14 +326,9 @@ pub async fn list_service_placements(
                     ClientAccess::Municipality(code) => Some(code),
                     ClientAccess::All => None,
                 };
-            auditor.record(conn, AuditAction::PlacementList, None, None)?;
-            Ok(q::list(
-                conn,
-                None,
-                Some(service_id),
-                municipality.as_ref(),
-                active,
-            )?)
+            let list = q::list(conn, None, Some(service_id), municipality.as_ref(), active)?;
+            auditor.record_disclosed(conn, AuditAction::PlacementList, &list)?;
+            Ok(list)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
@@ -380,10 +375,9 @@ pub async fn clients_without_mentor(
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
     let municipality = writer.access.clone();
     let rows = writer
-        .audited(
+        .listed(
             &db,
             AuditAction::GapsClientsWithoutMentor,
-            Subject::default(),
             move |conn, _| Ok(q::without_mentor(conn, &municipality)?),
         )
         .await?;
@@ -406,7 +400,7 @@ pub async fn reassessments_after_transition(
     let municipality = writer.access.clone();
     let action = AuditAction::GapsReassessmentsAfterTransition;
     let rows = writer
-        .audited(&db, action, Subject::default(), move |conn, _| {
+        .listed(&db, action, move |conn, _| {
             Ok(q::reassessment_after_transition(conn, &municipality)?)
         })
         .await?;
@@ -438,7 +432,7 @@ pub async fn placements_past_time_limit(
     let on = query.on.unwrap_or_else(crate::domain::today);
     let action = AuditAction::GapsPlacementsPastTimeLimit;
     let rows = writer
-        .audited(&db, action, Subject::default(), move |conn, _| {
+        .listed(&db, action, move |conn, _| {
             Ok(q::past_time_limit(conn, &municipality, on)?)
         })
         .await?;

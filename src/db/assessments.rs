@@ -364,3 +364,9 @@ pub fn due(
         .load(conn)?;
     Ok(Listed { rows, total })
 }
+
+impl super::audit::Discloses for DueRow {
+    fn disclosed(&self) -> Vec<ClientId> {
+        vec![self.0.client_id]
+    }
+}

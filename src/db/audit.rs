@@ -76,6 +76,70 @@ impl Auditor {
     }
 }
 
+/// A result that shows client-level data of some clients: a list read is audited once per
+/// client it disclosed, so each client's access report finds it.
+pub trait Discloses {
+    fn disclosed(&self) -> Vec<ClientId>;
+}
+
+impl<T: Discloses> Discloses for Vec<T> {
+    fn disclosed(&self) -> Vec<ClientId> {
+        self.iter().flat_map(Discloses::disclosed).collect()
+    }
+}
+
+impl<T: Discloses> Discloses for Listed<T> {
+    fn disclosed(&self) -> Vec<ClientId> {
+        self.rows.disclosed()
+    }
+}
+
+impl Discloses for AuditRow {
+    fn disclosed(&self) -> Vec<ClientId> {
+        self.client_id.into_iter().collect()
+    }
+}
+
+impl Auditor {
+    /// Appends that the caller did `action`, a list read, once per client it disclosed (in
+    /// one statement); a list that disclosed no client is recorded once, naming none.
+    pub fn record_disclosed(
+        &self,
+        conn: &mut DbConnection,
+        action: AuditAction,
+        list: &impl Discloses,
+    ) -> QueryResult<()> {
+        let mut clients: Vec<Option<ClientId>> = list.disclosed().into_iter().map(Some).collect();
+        clients.sort();
+        clients.dedup();
+        if clients.is_empty() {
+            clients.push(None);
+        }
+        let occurred_at = chrono::Utc::now().naive_utc();
+        let records: Vec<NewAuditRecord> = clients
+            .into_iter()
+            .map(|client_id| NewAuditRecord {
+                occurred_at,
+                actor_sub: &self.actor_sub,
+                actor_role: self.actor_role,
+                actor_municipality: self.actor_municipality.as_ref(),
+                action,
+                record_type: action.record_type(),
+                record_id: None,
+                client_id,
+                request_id: &self.request_id,
+            })
+            .collect();
+        // `MultiConnection` has no multi-row insert; each backend has.
+        let insert = diesel::insert_into(audit_log::table).values(&records);
+        match conn {
+            DbConnection::Postgres(c) => insert.execute(c),
+            DbConnection::Sqlite(c) => insert.execute(c),
+        }
+        .map(drop)
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log, check_for_backend(MultiBackend))]
 pub struct AuditRow {

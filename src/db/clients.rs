@@ -201,3 +201,9 @@ pub fn transfers(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Ve
         .select(TransferRow::as_select())
         .load(conn)
 }
+
+impl super::audit::Discloses for ClientRow {
+    fn disclosed(&self) -> Vec<ClientId> {
+        vec![self.id]
+    }
+}

@@ -357,3 +357,9 @@ pub fn assignments(
     ))
     .load(conn)
 }
+
+impl super::audit::Discloses for AssignmentView {
+    fn disclosed(&self) -> Vec<ClientId> {
+        vec![self.assignment.client_id]
+    }
+}

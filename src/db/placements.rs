@@ -325,3 +325,15 @@ pub fn reassessment_after_transition(
     }
     Ok(out)
 }
+
+impl super::audit::Discloses for PlacementView {
+    fn disclosed(&self) -> Vec<ClientId> {
+        vec![self.placement.client_id]
+    }
+}
+
+impl super::audit::Discloses for ClientGapRow {
+    fn disclosed(&self) -> Vec<ClientId> {
+        vec![self.client_id]
+    }
+}

@@ -17,6 +17,7 @@ closed_set! {
         ClientTransferReplay = "client.transfer.replay",
         ClientTransfersRead = "client.transfers.read",
         ClientAccessLogRead = "client.access_log.read",
+        AuditRead = "audit.read",
         AssessmentCreate = "assessment.create",
         AssessmentCreateReplay = "assessment.create.replay",
         AssessmentRead = "assessment.read",
@@ -100,7 +101,7 @@ impl AuditAction {
             | A::GapsClientsWithoutMentor
             | A::GapsReassessmentsAfterTransition => RecordType::Client,
             A::ClientTransfersRead => RecordType::ClientTransfer,
-            A::ClientAccessLogRead => RecordType::AccessLog,
+            A::ClientAccessLogRead | A::AuditRead => RecordType::AccessLog,
             A::AssessmentCreate
             | A::AssessmentCreateReplay
             | A::AssessmentRead

@@ -121,7 +121,7 @@ async fn every_audited_action_leaves_exactly_one_record_naming_the_request() {
         "client.list",
         "client",
         Value::Null,
-        Value::Null,
+        cid.clone(),
         by("050"),
     );
     let (rid, _) = done(
@@ -420,7 +420,7 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
     let reads_of_client = app
         .audit_records(&ListAuditQuery {
             client_id: Some(ClientId(id)),
-            ..client_reads
+            ..client_reads.clone()
         })
         .await;
     assert_eq!(count(&reads_of_client), 2);
@@ -447,11 +447,11 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
     assert_eq!(count(&app.audit_records(&until_yesterday).await), 0);
 
     let second = app
-        .list_audit(&token(&admin()), &audit_query())
+        .list_audit(&token(&admin()), &client_reads)
         .query(&page(2, 1))
         .ok()
         .await;
-    assert_eq!(second["total"], 5);
+    assert_eq!(second["total"], 3);
     assert_eq!(second["items"].as_array().map(Vec::len), Some(2));
     let ids: Vec<i64> = app
         .audit_records(&audit_query())
@@ -468,4 +468,69 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
         "about:blank",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_list_read_is_audited_once_per_client_it_disclosed_and_reading_the_log_is_audited() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let first = app.new_client("050", &adult(&new_code(11), "Pirmā")).await;
+    let second = app.new_client("050", &adult(&new_code(12), "Otrā")).await;
+    let response = app.list_clients(&kuldiga, &clients_query()).await;
+    let rid = request_id(&response);
+    assert_eq!(response.status(), 200);
+    for client in [first, second] {
+        let listed: Vec<Value> = app
+            .audit_of_client(client)
+            .await
+            .into_iter()
+            .filter(|r| r["request_id"] == rid.as_str())
+            .collect();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0]["action"], "client.list");
+        assert_eq!(listed[0]["client_id"], json!(client));
+    }
+    // The client's own access report shows the list read, too.
+    let log = app.client_access_log(&kuldiga, first).ok().await;
+    assert!(
+        log["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|r| r["request_id"] == rid.as_str()),
+        "{log}"
+    );
+
+    // An administrator's read of the log is recorded per client whose records it showed.
+    let response = app
+        .list_audit(
+            &token(&admin()),
+            &ListAuditQuery {
+                client_id: Some(ClientId(first)),
+                ..audit_query()
+            },
+        )
+        .await;
+    let read_id = request_id(&response);
+    assert_eq!(response.status(), 200);
+    let all = app
+        .list_audit(
+            &token(&admin()),
+            &ListAuditQuery {
+                action: Some(AuditAction::AuditRead),
+                ..audit_query()
+            },
+        )
+        .query(&page(100, 0))
+        .ok()
+        .await;
+    let reads: Vec<&Value> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|r| r["request_id"] == read_id.as_str())
+        .collect();
+    assert_eq!(reads.len(), 1, "{all}");
+    assert_eq!(reads[0]["client_id"], json!(first));
+    assert_eq!(reads[0]["actor_role"], "admin");
 }
