@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::audit::AuditOutcome;
 use crate::domain::{DomainError, ViolationKind};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -263,6 +264,20 @@ impl ApiError {
             ApiError::Internal(_) => blank(Some(
                 "An unexpected error occurred; it has been logged.".into(),
             )),
+        }
+    }
+}
+
+impl ApiError {
+    /// What a refusal was, for the audit: a 403, a 404 (out of reach or absent: the caller
+    /// cannot tell which, the log can), or a refused duplicate registration. Other failures
+    /// (invalid input, a broken rule, an outage) are not refused accesses.
+    pub fn refusal(&self) -> Option<AuditOutcome> {
+        match self {
+            ApiError::Forbidden(_) => Some(AuditOutcome::Forbidden),
+            ApiError::NotFound => Some(AuditOutcome::NotFound),
+            ApiError::Domain(DomainError::ClientAlreadyRegistered) => Some(AuditOutcome::Duplicate),
+            _ => None,
         }
     }
 }

@@ -171,11 +171,17 @@ pub async fn create_assessment(
     id: web::Path<ClientPath>,
     request: Idempotent<CreateAssessment>,
 ) -> ApiResult<HttpResponse> {
-    let access = writer.clients();
+    let client_id = id.into_inner().id;
+    let access = writer
+        .clients(
+            &db,
+            AuditAction::AssessmentCreate,
+            OfClient::records(client_id).into(),
+        )
+        .await?;
     let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body } = request;
     let new = NewAssessment::try_from(body)?;
-    let client_id = id.into_inner().id;
     let reassessment_months = policy.reassessment_months;
     let sub = user.sub.clone();
     common::create(

@@ -1,7 +1,6 @@
 //! The access audit: every read or change of client-level data leaves one record.
 
 use std::future::{Ready, ready};
-use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, get, web};
@@ -18,7 +17,7 @@ use crate::db::{Db, DbConnection, Listed};
 use crate::domain::access::{
     ClientAccess, Forbidden, Scope, client_read_access, client_write_access, may_read_audit_log,
 };
-use crate::domain::audit::{AuditAction, OfClient, RecordType, Subject};
+use crate::domain::audit::{AuditAction, AuditOutcome, OfClient, RecordType, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::error::{ApiError, ApiResult};
@@ -58,14 +57,13 @@ fn caller(req: &HttpRequest, payload: &mut Payload) -> ApiResult<Caller> {
 
 /// A caller of an operation on client-level data, with the clients within its reach: those
 /// it may read (`ClientReader`, `access::client_read_access`) or change (`ClientWriter`,
-/// `access::client_write_access`: the case-owning municipality). A caller out of reach is
-/// refused (403) before anything is read.
+/// `access::client_write_access`: the case-owning municipality). The operation asks for the
+/// reach naming its action, so a caller out of reach is refused (403) with that refusal
+/// audited, before anything is read.
 pub struct Clients<M: Reach> {
     pub user: AuthUser,
     pub auditor: Auditor,
-    /// What the caller reaches: a `ClientAccess` for readers, the municipality for writers.
-    pub access: M::Access,
-    mode: PhantomData<M>,
+    reach: Result<M::Access, Forbidden>,
 }
 
 /// Reads client-level data.
@@ -78,6 +76,7 @@ pub type ClientWriter = Clients<Write>;
 
 /// How a mode finds the clients within a caller's reach.
 pub trait Reach {
+    /// What the caller reaches: a `ClientAccess` for readers, the municipality for writers.
     type Access: Clone + Send + 'static;
     fn of(scope: &Scope) -> Result<Self::Access, Forbidden>;
     fn clients(access: &Self::Access) -> ClientAccess;
@@ -108,28 +107,52 @@ impl<M: Reach> FromRequest for Clients<M> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(caller(req, payload).and_then(|Caller { user, auditor }| {
-            let access = M::of(&user.scope)?;
-            Ok(Clients {
+        ready(
+            caller(req, payload).map(|Caller { user, auditor }| Clients {
+                reach: M::of(&user.scope),
                 user,
                 auditor,
-                access,
-                mode: PhantomData,
-            })
-        }))
+            }),
+        )
     }
 }
 
 impl<M: Reach> Clients<M> {
-    /// The clients within the caller's reach.
-    pub fn clients(&self) -> ClientAccess {
-        M::clients(&self.access)
+    /// The caller's reach for `action` on `subject`; out of reach, the refusal is audited
+    /// and answered 403.
+    pub async fn reach(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+    ) -> ApiResult<M::Access> {
+        match &self.reach {
+            Ok(access) => Ok(access.clone()),
+            Err(forbidden) => {
+                let refusal = ApiError::from(forbidden.clone());
+                self.auditor
+                    .record_refusal(db, action, subject, &refusal)
+                    .await;
+                Err(refusal)
+            }
+        }
     }
 
-    /// Runs `f` in one write transaction that also appends the audit record of `action` on
-    /// `subject`.
-    async fn audited<T, F>(
-        self,
+    /// The clients within the caller's reach for `action` on `subject` (see `reach`).
+    pub async fn clients(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+    ) -> ApiResult<ClientAccess> {
+        Ok(M::clients(&self.reach(db, action, subject).await?))
+    }
+
+    /// Runs `f` with the caller's reach for `action` on `subject` in one write transaction,
+    /// `f` appending the audit record of what it did; a refusal (403, 404) is audited in a
+    /// transaction of its own.
+    pub async fn write<T, F>(
+        &self,
         db: &Db,
         action: AuditAction,
         subject: Subject,
@@ -137,31 +160,56 @@ impl<M: Reach> Clients<M> {
     ) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &ClientAccess) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &M::Access, &Auditor) -> ApiResult<T> + Send + 'static,
     {
-        let access = self.clients();
-        let auditor = self.auditor;
-        db.write(move |conn| {
+        let access = self.reach(db, action, subject).await?;
+        let auditor = self.auditor.clone();
+        let outcome = db.write(move |conn| f(conn, &access, &auditor)).await;
+        if let Err(refusal) = &outcome {
+            self.auditor
+                .record_refusal(db, action, subject, refusal)
+                .await;
+        }
+        outcome
+    }
+
+    /// Runs `f` in one write transaction that also appends the audit record of `action` on
+    /// `subject` (see `write`).
+    async fn audited<T, F>(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+        f: F,
+    ) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &M::Access) -> ApiResult<T> + Send + 'static,
+    {
+        self.write(db, action, subject, move |conn, access, auditor| {
             auditor.record(conn, action, subject.record_id, subject.client_id)?;
-            f(conn, &access)
+            f(conn, access)
         })
         .await
     }
 
     /// A list across clients, read by `f` in one transaction that audits the read once per
     /// client the list disclosed.
-    pub async fn listed<T, F>(self, db: &Db, action: AuditAction, f: F) -> ApiResult<T>
+    pub async fn listed<T, F>(&self, db: &Db, action: AuditAction, f: F) -> ApiResult<T>
     where
         T: Discloses + Send + 'static,
-        F: FnOnce(&mut DbConnection, &ClientAccess) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &M::Access) -> ApiResult<T> + Send + 'static,
     {
-        let access = self.clients();
-        let auditor = self.auditor;
-        db.write(move |conn| {
-            let list = f(conn, &access)?;
-            auditor.record_disclosed(conn, action, &list)?;
-            Ok(list)
-        })
+        self.write(
+            db,
+            action,
+            Subject::default(),
+            move |conn, access, auditor| {
+                let list = f(conn, access)?;
+                auditor.record_disclosed(conn, action, &list)?;
+                Ok(list)
+            },
+        )
         .await
     }
 
@@ -169,7 +217,7 @@ impl<M: Reach> Clients<M> {
     /// transaction that audits the read as `action` on `subject` (the client's records as a
     /// whole, or one of them).
     pub async fn records_of<T, F>(
-        self,
+        &self,
         db: &Db,
         action: AuditAction,
         subject: OfClient,
@@ -181,7 +229,7 @@ impl<M: Reach> Clients<M> {
     {
         let client_id = subject.client_id;
         self.audited(db, action, subject.into(), move |conn, access| {
-            let client = clients::get(conn, access, client_id)?;
+            let client = clients::get(conn, &M::clients(access), client_id)?;
             f(conn, client)
         })
         .await
@@ -203,6 +251,7 @@ pub struct AuditRecord {
     pub client_id: Option<ClientId>,
     /// The request's `X-Request-Id`.
     pub request_id: String,
+    pub outcome: AuditOutcome,
 }
 
 impl From<AuditRow> for AuditRecord {
@@ -218,6 +267,7 @@ impl From<AuditRow> for AuditRecord {
             record_id: r.record_id,
             client_id: r.client_id,
             request_id: r.request_id,
+            outcome: r.outcome,
         }
     }
 }
@@ -235,6 +285,9 @@ pub struct ListAuditQuery {
     pub from: Option<NaiveDate>,
     /// Up to this date (inclusive).
     pub to: Option<NaiveDate>,
+    /// Only allowed accesses, or only refusals of one kind.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    pub outcome: Option<AuditOutcome>,
 }
 
 /// The whole access audit, newest first. Admin only.
@@ -265,6 +318,7 @@ pub async fn list_audit(
             .to
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        outcome: query.outcome,
     };
     let Listed { rows, total } = db
         .write(move |conn| -> ApiResult<_> {

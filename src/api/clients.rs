@@ -16,7 +16,7 @@ use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, Trans
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
-use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -142,12 +142,10 @@ pub async fn create_client(
     writer: ClientWriter,
     request: Idempotent<CreateClient>,
 ) -> ApiResult<HttpResponse> {
-    let ClientWriter {
-        user,
-        auditor,
-        access: municipality,
-        ..
-    } = writer;
+    let municipality = writer
+        .reach(&db, AuditAction::ClientCreate, Subject::default())
+        .await?;
+    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent {
         mut key,
         body: input,
@@ -245,14 +243,12 @@ pub async fn get_client(
     id: web::Path<ClientPath>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner().id;
-    let view_access = reader.clients();
+    let subject = OfClient::record(id, id.get());
+    let view_access = reader
+        .clients(&db, AuditAction::ClientRead, subject.into())
+        .await?;
     let row = reader
-        .records_of(
-            &db,
-            AuditAction::ClientRead,
-            OfClient::record(id, id.get()),
-            |_, row| Ok(row),
-        )
+        .records_of(&db, AuditAction::ClientRead, subject, |_, row| Ok(row))
         .await?;
     let tag = common::etag(row.id, row.version);
     Ok(common::with_etag(
@@ -285,12 +281,15 @@ pub async fn update_client(
         check_consent(consent)?;
     }
     let id = id.into_inner().id;
-    let view_access = writer.clients();
+    let subject = OfClient::record(id, id.get());
+    let view_access = writer
+        .clients(&db, AuditAction::ClientUpdate, subject.into())
+        .await?;
     let row = writer
         .records_of(
             &db,
             AuditAction::ClientUpdate,
-            OfClient::record(id, id.get()),
+            subject,
             move |conn, current| {
                 if_match.check(&common::etag(current.id, current.version))?;
                 let mut changes = ClientChanges::from(&current);
@@ -351,7 +350,9 @@ pub async fn list_clients(
         target_group: query.target_group,
         di_status: query.di_status,
     };
-    let view_access = reader.clients();
+    let view_access = reader
+        .clients(&db, AuditAction::ClientList, Subject::default())
+        .await?;
     let Listed { rows, total } = reader
         .listed(&db, AuditAction::ClientList, move |conn, access| {
             Ok(q::list(conn, access, &filter, limit, offset)?)
@@ -392,9 +393,10 @@ pub async fn search_clients(
     reader: ClientReader,
     body: web::Json<SearchClients>,
 ) -> ApiResult<HttpResponse> {
-    let ClientReader {
-        auditor, access, ..
-    } = reader;
+    let access = reader
+        .reach(&db, AuditAction::ClientSearch, Subject::default())
+        .await?;
+    let auditor = reader.auditor;
     let code = PersonalCode::parse(&body.personal_code).map_err(DomainError::from)?;
     let hash = keys.lookup_hash(&code.digits());
     let view_access = access.clone();
@@ -484,11 +486,17 @@ pub async fn transfer_client(
     id: web::Path<ClientPath>,
     request: Idempotent<TransferClient>,
 ) -> ApiResult<HttpResponse> {
-    let access = writer.clients();
+    let id = id.into_inner().id;
+    let access = writer
+        .clients(
+            &db,
+            AuditAction::ClientTransfer,
+            OfClient::record(id, id.get()).into(),
+        )
+        .await?;
     let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     input.validate()?;
-    let id = id.into_inner().id;
     let sub = user.sub.clone();
     common::create(
         db.get_ref(),

@@ -17,7 +17,7 @@ use super::MAX_PAGE_SIZE;
 use crate::db::audit::Auditor;
 use crate::db::{Db, DbConnection, clients, idempotency};
 use crate::domain::access::ClientAccess;
-use crate::domain::audit::AuditAction;
+use crate::domain::audit::{AuditAction, Subject};
 use crate::domain::ids::ClientId;
 use crate::error::{ApiError, ApiResult};
 use crate::pii::PiiKeys;
@@ -389,6 +389,13 @@ where
 {
     let request_hash = hex::encode(Sha256::digest(key.fingerprint.as_bytes()));
     let seal = private.as_ref().and_then(|p| p.seal.clone());
+    let refusal = private.as_ref().map(|p| {
+        let subject = Subject {
+            record_id: None,
+            client_id: p.client_id,
+        };
+        (p.auditor.clone(), p.action, subject)
+    });
     let reply = db
         .write(move |conn| -> ApiResult<Reply> {
             match try_processing(conn, &key, &caller, &request_hash)? {
@@ -443,7 +450,11 @@ where
                 }
             }
         })
-        .await?;
+        .await;
+    if let (Err(error), Some((auditor, action, subject))) = (&reply, refusal) {
+        auditor.record_refusal(db, action, subject, error).await;
+    }
+    let reply = reply?;
     let mut builder = HttpResponse::build(reply.status);
     builder.content_type("application/json");
     if let Some(location) = reply.location {

@@ -20,7 +20,7 @@ use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
-use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::mentor::{
@@ -471,13 +471,12 @@ pub async fn create_assignment(
     id: web::Path<MentorPath>,
     request: Idempotent<CreateAssignment>,
 ) -> ApiResult<HttpResponse> {
-    let ClientWriter {
-        user,
-        auditor,
-        access: municipality,
-        ..
-    } = writer;
     let Idempotent { key, body: input } = request;
+    let subject = OfClient::records(input.client_id).into();
+    let municipality = writer
+        .reach(&db, AuditAction::MentorAssignmentCreate, subject)
+        .await?;
+    let ClientWriter { user, auditor, .. } = writer;
     let mentor_id = id.into_inner().id;
     let capacity = policy.mentor_capacity;
     let sub = user.sub.clone();
@@ -567,14 +566,18 @@ pub async fn end_assignment(
     id: web::Path<AssignmentPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Assignment>> {
-    let access = writer.clients();
-    let auditor = writer.auditor;
     let input = body.into_inner();
     input.validate()?;
     let id = id.into_inner().id;
-    let view = db
-        .write(move |conn| -> ApiResult<_> {
+    let subject = Subject {
+        record_id: Some(id.get()),
+        client_id: None,
+    };
+    let action = AuditAction::MentorAssignmentEnd;
+    let view = writer
+        .write(&db, action, subject, move |conn, municipality, auditor| {
             let current = q::get_assignment(conn, id)?;
+            let access = ClientAccess::Municipality(municipality.clone());
             let client = clients::get(conn, &access, current.client_id)?;
             let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
             if ended_on < current.started_on {

@@ -16,7 +16,7 @@ use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, service_placements_access};
-use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -138,10 +138,16 @@ pub async fn create_placement(
     id: web::Path<ClientPath>,
     request: Idempotent<CreatePlacement>,
 ) -> ApiResult<HttpResponse> {
-    let access = writer.clients();
+    let client_id = id.into_inner().id;
+    let access = writer
+        .clients(
+            &db,
+            AuditAction::PlacementCreate,
+            OfClient::records(client_id).into(),
+        )
+        .await?;
     let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
-    let client_id = id.into_inner().id;
     let policy = policy.into_inner();
     let sub = user.sub.clone();
     common::create(
@@ -235,31 +241,39 @@ pub async fn end_placement(
     id: web::Path<PlacementPath>,
     body: web::Json<EndRequest>,
 ) -> ApiResult<web::Json<Placement>> {
-    let access = writer.clients();
-    let auditor = writer.auditor;
     let input = body.into_inner();
     input.validate()?;
     let id = id.into_inner().id;
-    let placement = db
-        .write(move |conn| -> ApiResult<Placement> {
-            let current = q::get(conn, id)?;
-            clients::get(conn, &access, current.client_id)?;
-            let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
-            if ended_on < current.started_on {
-                return Err(DomainError::EndBeforeStart.into());
-            }
-            let row =
-                q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
-            q::free_place(conn, row.service_id)?;
-            follow_placements(conn, row.client_id, ended_on, row.id)?;
-            auditor.record(
-                conn,
-                AuditAction::PlacementEnd,
-                Some(id.get()),
-                Some(row.client_id),
-            )?;
-            placement_view(conn, id)
-        })
+    let subject = Subject {
+        record_id: Some(id.get()),
+        client_id: None,
+    };
+    let placement = writer
+        .write(
+            &db,
+            AuditAction::PlacementEnd,
+            subject,
+            move |conn, municipality, auditor| {
+                let current = q::get(conn, id)?;
+                let access = ClientAccess::Municipality(municipality.clone());
+                clients::get(conn, &access, current.client_id)?;
+                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
+                if ended_on < current.started_on {
+                    return Err(DomainError::EndBeforeStart.into());
+                }
+                let row =
+                    q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
+                q::free_place(conn, row.service_id)?;
+                follow_placements(conn, row.client_id, ended_on, row.id)?;
+                auditor.record(
+                    conn,
+                    AuditAction::PlacementEnd,
+                    Some(id.get()),
+                    Some(row.client_id),
+                )?;
+                placement_view(conn, id)
+            },
+        )
         .await?;
     Ok(web::Json(placement))
 }
@@ -373,12 +387,11 @@ pub async fn clients_without_mentor(
     db: web::Data<Db>,
     writer: ClientWriter,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let municipality = writer.access.clone();
     let rows = writer
         .listed(
             &db,
             AuditAction::GapsClientsWithoutMentor,
-            move |conn, _| Ok(q::without_mentor(conn, &municipality)?),
+            |conn, municipality| Ok(q::without_mentor(conn, municipality)?),
         )
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
@@ -397,11 +410,10 @@ pub async fn reassessments_after_transition(
     db: web::Data<Db>,
     writer: ClientWriter,
 ) -> ApiResult<web::Json<Vec<ClientGap>>> {
-    let municipality = writer.access.clone();
     let action = AuditAction::GapsReassessmentsAfterTransition;
     let rows = writer
-        .listed(&db, action, move |conn, _| {
-            Ok(q::reassessment_after_transition(conn, &municipality)?)
+        .listed(&db, action, |conn, municipality| {
+            Ok(q::reassessment_after_transition(conn, municipality)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
@@ -428,12 +440,11 @@ pub async fn placements_past_time_limit(
     writer: ClientWriter,
     query: web::Query<TimeLimitQuery>,
 ) -> ApiResult<web::Json<Vec<Placement>>> {
-    let municipality = writer.access.clone();
     let on = query.on.unwrap_or_else(crate::domain::today);
     let action = AuditAction::GapsPlacementsPastTimeLimit;
     let rows = writer
-        .listed(&db, action, move |conn, _| {
-            Ok(q::past_time_limit(conn, &municipality, on)?)
+        .listed(&db, action, move |conn, municipality| {
+            Ok(q::past_time_limit(conn, municipality, on)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))

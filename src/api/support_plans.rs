@@ -153,11 +153,17 @@ pub async fn create_support_plan(
     id: web::Path<ClientPath>,
     request: Idempotent<CreateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
-    let access = writer.clients();
+    let client_id = id.into_inner().id;
+    let access = writer
+        .clients(
+            &db,
+            AuditAction::SupportPlanCreate,
+            OfClient::records(client_id).into(),
+        )
+        .await?;
     let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     input.validate()?;
-    let client_id = id.into_inner().id;
     common::create(
         db.get_ref(),
         key,

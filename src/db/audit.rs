@@ -4,10 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::audit_log;
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
-use crate::domain::audit::{AuditAction, RecordType};
+use super::{Db, DbConnection, Listed, MultiBackend, QueryResult};
+use crate::domain::audit::{AuditAction, AuditOutcome, RecordType, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::error::ApiError;
 
 /// The caller and request an audit record names: built once per request, and the only way
 /// to append to the log, so every record is complete when it is written.
@@ -33,6 +34,7 @@ struct NewAuditRecord<'a> {
     record_id: Option<i64>,
     client_id: Option<ClientId>,
     request_id: &'a str,
+    outcome: AuditOutcome,
 }
 
 impl Auditor {
@@ -59,20 +61,80 @@ impl Auditor {
         record_id: Option<i64>,
         client_id: Option<ClientId>,
     ) -> QueryResult<()> {
-        diesel::insert_into(audit_log::table)
-            .values(NewAuditRecord {
-                occurred_at: chrono::Utc::now().naive_utc(),
-                actor_sub: &self.actor_sub,
-                actor_role: self.actor_role,
-                actor_municipality: self.actor_municipality.as_ref(),
-                action,
-                record_type: action.record_type(),
-                record_id,
-                client_id,
-                request_id: &self.request_id,
+        let subject = Subject {
+            record_id,
+            client_id,
+        };
+        self.append(conn, action, subject, AuditOutcome::Allowed)
+    }
+
+    /// Appends that the caller tried `action` on `subject` and was refused: written in a
+    /// transaction of its own, since the refused one rolled back.
+    pub fn record_refused(
+        &self,
+        conn: &mut DbConnection,
+        action: AuditAction,
+        subject: Subject,
+        outcome: AuditOutcome,
+    ) -> QueryResult<()> {
+        self.append(conn, action, subject, outcome)
+    }
+
+    /// Audits a refused access, when `error` is one (`ApiError::refusal`), in a transaction
+    /// of its own, the refused one having rolled back. The refusal stands even when it
+    /// cannot be recorded; that failure is logged.
+    pub async fn record_refusal(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+        error: &ApiError,
+    ) {
+        let Some(outcome) = error.refusal() else {
+            return;
+        };
+        let auditor = self.clone();
+        let recorded = db
+            .write(move |conn| -> Result<(), ApiError> {
+                Ok(auditor.record_refused(conn, action, subject, outcome)?)
             })
+            .await;
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, %action, %outcome, "cannot audit a refused access");
+        }
+    }
+
+    fn append(
+        &self,
+        conn: &mut DbConnection,
+        action: AuditAction,
+        subject: Subject,
+        outcome: AuditOutcome,
+    ) -> QueryResult<()> {
+        diesel::insert_into(audit_log::table)
+            .values(self.new_record(action, subject, outcome))
             .execute(conn)
             .map(drop)
+    }
+
+    fn new_record(
+        &self,
+        action: AuditAction,
+        subject: Subject,
+        outcome: AuditOutcome,
+    ) -> NewAuditRecord<'_> {
+        NewAuditRecord {
+            occurred_at: chrono::Utc::now().naive_utc(),
+            actor_sub: &self.actor_sub,
+            actor_role: self.actor_role,
+            actor_municipality: self.actor_municipality.as_ref(),
+            action,
+            record_type: action.record_type(),
+            record_id: subject.record_id,
+            client_id: subject.client_id,
+            request_id: &self.request_id,
+            outcome,
+        }
     }
 }
 
@@ -115,19 +177,14 @@ impl Auditor {
         if clients.is_empty() {
             clients.push(None);
         }
-        let occurred_at = chrono::Utc::now().naive_utc();
         let records: Vec<NewAuditRecord> = clients
             .into_iter()
-            .map(|client_id| NewAuditRecord {
-                occurred_at,
-                actor_sub: &self.actor_sub,
-                actor_role: self.actor_role,
-                actor_municipality: self.actor_municipality.as_ref(),
-                action,
-                record_type: action.record_type(),
-                record_id: None,
-                client_id,
-                request_id: &self.request_id,
+            .map(|client_id| {
+                let subject = Subject {
+                    record_id: None,
+                    client_id,
+                };
+                self.new_record(action, subject, AuditOutcome::Allowed)
             })
             .collect();
         // `MultiConnection` has no multi-row insert; each backend has.
@@ -153,6 +210,7 @@ pub struct AuditRow {
     pub record_id: Option<i64>,
     pub client_id: Option<ClientId>,
     pub request_id: String,
+    pub outcome: AuditOutcome,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -162,6 +220,7 @@ pub struct AuditFilter {
     pub action: Option<AuditAction>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    pub outcome: Option<AuditOutcome>,
 }
 
 fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
@@ -174,6 +233,9 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
     }
     if let Some(action) = f.action {
         q = q.filter(audit_log::action.eq(action));
+    }
+    if let Some(outcome) = f.outcome {
+        q = q.filter(audit_log::outcome.eq(outcome));
     }
     if let Some(from) = f.from {
         q = q.filter(audit_log::occurred_at.ge(from));

@@ -89,6 +89,7 @@ diesel::table! {
         record_id -> Nullable<Int8>,
         client_id -> Nullable<Int8>,
         request_id -> Text,
+        outcome -> Text,
     }
 }
 

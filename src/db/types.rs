@@ -11,7 +11,7 @@ use diesel::sql_types::{BigInt, Text};
 use super::bulk::Lit;
 
 use crate::domain::assessment::{CareLevel, OrganisationType};
-use crate::domain::audit::{AuditAction, RecordType};
+use crate::domain::audit::{AuditAction, AuditOutcome, RecordType};
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::{
     MunicipalityCode, ProgrammeCode, RegionCode, ServiceTypeCode, SpecialistRoleCode,
@@ -146,6 +146,7 @@ stored_as_closed_text!(
     PlanStatus => "support plan status",
     AuditAction => "audit action",
     RecordType => "audit record_type",
+    AuditOutcome => "audit outcome",
 );
 
 #[cfg(test)]

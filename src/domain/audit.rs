@@ -42,6 +42,19 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What came of an audited access: allowed, or refused (and how).
+    pub enum AuditOutcome {
+        Allowed = "allowed",
+        /// The caller's role may not do this (403).
+        Forbidden = "forbidden",
+        /// The client or record is not within the caller's reach, or does not exist (404).
+        NotFound = "not_found",
+        /// A registration refused because the person is registered already (409).
+        Duplicate = "duplicate",
+    }
+}
+
 /// What an audited access names: one record of a client, a client's records as a whole, or
 /// nothing in particular (a list across clients).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

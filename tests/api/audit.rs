@@ -534,3 +534,64 @@ async fn a_list_read_is_audited_once_per_client_it_disclosed_and_reading_the_log
     assert_eq!(reads[0]["client_id"], json!(first));
     assert_eq!(reads[0]["actor_role"], "admin");
 }
+
+#[tokio::test]
+async fn refused_accesses_are_audited_with_their_outcome() {
+    let app = TestApp::spawn().await;
+    let code = new_code(21);
+    let id = app.new_client("050", &adult(&code, "Atteikta")).await;
+
+    // Another municipality: 404, recorded as not found, naming the client it asked for.
+    let riga = token(&municipality("RIX"));
+    let response = app.get_client(&riga, id).await;
+    let not_found = request_id(&response);
+    assert_problem(response, 404, "about:blank").await;
+    // A role that never reads client data: 403, recorded as forbidden.
+    let response = app.get_client(&token(&ministry()), id).await;
+    let forbidden = request_id(&response);
+    assert_problem(response, 403, "about:blank").await;
+    // The same person registered again (here, by another municipality): 409, recorded
+    // as a refused duplicate naming no client.
+    let response = app.create_client(&riga, &adult(&code, "Atkal")).await;
+    let duplicate = request_id(&response);
+    assert_eq!(response.status(), 409);
+
+    let refusals = app
+        .audit_records(&ListAuditQuery {
+            outcome: Some(kopiena::domain::audit::AuditOutcome::NotFound),
+            ..audit_query()
+        })
+        .await;
+    let find = |rid: &str, records: &[Value]| -> Value {
+        let found: Vec<&Value> = records.iter().filter(|r| r["request_id"] == rid).collect();
+        assert_eq!(found.len(), 1, "{rid}: {records:#?}");
+        found[0].clone()
+    };
+    let r = find(&not_found, &refusals);
+    assert_eq!(r["action"], "client.read");
+    assert_eq!(r["client_id"], json!(id));
+    assert_eq!(r["actor_municipality"], "RIX");
+
+    let all = app.audit_records(&audit_query()).await;
+    let r = find(&forbidden, &all);
+    assert_eq!(r["outcome"], "forbidden");
+    assert_eq!(r["action"], "client.read");
+    assert_eq!(r["actor_role"], "ministry");
+    let r = find(&duplicate, &all);
+    assert_eq!(r["outcome"], "duplicate");
+    assert_eq!(r["action"], "client.create");
+    assert_eq!(r["client_id"], Value::Null);
+
+    // The owner's access log shows who tried.
+    let log = app
+        .client_access_log(&token(&municipality("050")), id)
+        .ok()
+        .await;
+    let tried: Vec<&Value> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|r| r["outcome"] != "allowed")
+        .collect();
+    assert_eq!(tried.len(), 2, "{log}");
+}

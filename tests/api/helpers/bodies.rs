@@ -296,6 +296,7 @@ pub fn audit_query() -> ListAuditQuery {
         action: None,
         from: None,
         to: None,
+        outcome: None,
     }
 }
 
