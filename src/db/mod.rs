@@ -90,6 +90,10 @@ pub struct ConnectionOptions {
     statement_timeout: Duration,
     lock_timeout: Duration,
     synchronous: SqliteSynchronous,
+    /// Whether to switch SQLite to WAL. The mode is stored in the file, so only the first
+    /// connection sets it: switching needs a lock, and a pooled connection opened while
+    /// another process holds the write lock must not fail (it would count as a refusal).
+    set_wal: bool,
 }
 
 impl ConnectionOptions {
@@ -103,6 +107,7 @@ impl ConnectionOptions {
             statement_timeout: settings.statement_timeout,
             lock_timeout: settings.lock_timeout,
             synchronous: settings.sqlite_synchronous,
+            set_wal: true,
         }
     }
 
@@ -114,6 +119,7 @@ impl ConnectionOptions {
             statement_timeout: Duration::from_secs(5),
             lock_timeout: Duration::from_millis(2_500),
             synchronous: SqliteSynchronous::Full,
+            set_wal: true,
         }
     }
 }
@@ -197,9 +203,13 @@ fn establish_with(options: &ConnectionOptions) -> anyhow::Result<DbConnection> {
             // lock held elsewhere answers 503 (SQLITE_BUSY) in time. synchronous = FULL syncs
             // every commit before it is acknowledged.
             conn.batch_execute(&format!(
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
-                 PRAGMA journal_mode = WAL; PRAGMA synchronous = {};",
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; {} PRAGMA synchronous = {};",
                 options.lock_timeout.as_millis(),
+                if options.set_wal {
+                    "PRAGMA journal_mode = WAL;"
+                } else {
+                    ""
+                },
                 options.synchronous.pragma(),
             ))
             .context("cannot configure SQLite connection")?;
@@ -318,6 +328,10 @@ impl Db {
             tracing::info!(count = applied.len(), "applied database migrations");
         }
         drop(conn);
+        let options = ConnectionOptions {
+            set_wal: false,
+            ..options
+        };
         let health = Arc::new(Health::default());
         let pool = Pool::builder()
             .max_size(settings.pool_size)

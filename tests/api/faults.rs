@@ -49,6 +49,7 @@ async fn assert_unavailable_in_time(call: Call, limit: Duration) -> String {
     let body: serde_json::Value = response.json().await.expect("problem body");
     assert_eq!(status, 503, "{what}: {body}");
     let type_ = body["type"].as_str().unwrap_or_default().to_string();
+    eprintln!("{what}: {status} {type_} in {elapsed:?}");
     assert!(
         type_.starts_with("/problems/database-"),
         "{what}: a stable database problem type, got {body}"
@@ -72,20 +73,7 @@ fn postgres_selected() -> bool {
 async fn a_lock_held_by_another_session_answers_503_in_time_never_500() {
     let app = TestApp::spawn().await;
     let ministry = token(&ministry());
-    let lock = match &app.db {
-        TestDb::Postgres { url, .. } => {
-            let mut conn = PgConnection::establish(url).expect("second session");
-            conn.batch_execute("BEGIN; LOCK TABLE providers IN ACCESS EXCLUSIVE MODE")
-                .expect("lock");
-            Lock::Postgres(conn)
-        }
-        TestDb::Sqlite { url, .. } => {
-            let mut conn = SqliteConnection::establish(url).expect("second connection");
-            conn.batch_execute("BEGIN EXCLUSIVE").expect("lock");
-            Lock::Sqlite(conn)
-        }
-        TestDb::External { .. } => unreachable!("the harness database"),
-    };
+    let lock = hold_write_lock(&app.db);
     let limit = DEADLINE + Duration::from_secs(1);
     let write = app.create_provider(&ministry, &provider_body("RIX", "LOCK-1"));
     assert_eq!(
@@ -107,6 +95,67 @@ async fn a_lock_held_by_another_session_answers_503_in_time_never_500() {
     app.create_provider(&ministry, &provider_body("RIX", "LOCK-1"))
         .created()
         .await;
+}
+
+/// A pool that is merely saturated keeps the instance ready: while four writes (as many
+/// as the pool holds) wait for a lock held elsewhere, readiness opens a connection of its
+/// own, finds the database answering and says 200 with `pool: saturated`.
+#[tokio::test]
+async fn a_saturated_pool_stays_ready() {
+    let app =
+        TestApp::spawn_with(|key| (key == "KOPIENA_DB_TIMEOUT_MS").then(|| "3000".into())).await;
+    let ministry = token(&ministry());
+    let lock = hold_write_lock(&app.db);
+    let writes = futures::future::join_all((0..4).map(|i| {
+        timed(app.create_provider(&ministry, &provider_body("RIX", &format!("SAT-{i}"))))
+    }));
+    // The writes hold every pooled connection for up to the lock timeout (1.5 s); readiness
+    // is asked until it sees the saturation (the writes may take a moment to arrive).
+    let ready = async {
+        let started = Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let (response, elapsed) = timed(app.health_ready()).await;
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.expect("readiness body");
+            eprintln!("readiness beside four waiting writes: {status} {body} in {elapsed:?}");
+            assert_eq!(status, 200, "{body}");
+            if body["pool"] == "saturated" {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_millis(1200),
+                "readiness never saw the pool saturated"
+            );
+        }
+        drop(lock);
+    };
+    let (writes, ()) = tokio::join!(writes, ready);
+    for (response, elapsed) in writes {
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        eprintln!("write beside the lock: {status} {body} in {elapsed:?}");
+        assert!([201, 503].contains(&status), "{status} {body}");
+    }
+    assert_eq!(app.health_ready().ok().await["pool"], "available");
+}
+
+/// Holds the write lock of the test's database from a second session.
+fn hold_write_lock(db: &TestDb) -> Lock {
+    match db {
+        TestDb::Postgres { url, .. } => {
+            let mut conn = PgConnection::establish(url).expect("second session");
+            conn.batch_execute("BEGIN; LOCK TABLE providers IN ACCESS EXCLUSIVE MODE")
+                .expect("lock");
+            Lock::Postgres(conn)
+        }
+        TestDb::Sqlite { url, .. } => {
+            let mut conn = SqliteConnection::establish(url).expect("second connection");
+            conn.batch_execute("BEGIN EXCLUSIVE").expect("lock");
+            Lock::Sqlite(conn)
+        }
+        TestDb::External { .. } => unreachable!("the harness database"),
+    }
 }
 
 /// A session holding a lock; dropping it ends the transaction (the connection closes).
@@ -346,20 +395,30 @@ async fn slow_a_frozen_postgres_answers_503_within_the_deadline_and_recovers() {
         eprintln!("skipped on SQLite: set TEST_DATABASE_URL=postgres://… to run");
         return;
     }
+    let started = Instant::now();
     let cluster = Cluster::start();
+    eprintln!("cluster started in {:?}", started.elapsed());
     let app = TestApp::spawn_on(TestDb::External { url: cluster.url() }, |_| None).await;
     assert_eq!(app.health_ready().ok().await["status"], "ok");
     assert_eq!(app.list_planning_regions().ok().await["total"], 5);
 
     cluster.signal("STOP");
     let limit = DEADLINE + Duration::from_secs(1);
-    assert_unavailable_in_time(app.health_ready(), limit).await;
-    // More requests than pooled connections (4): the later ones find every connection
+    let frozen = Instant::now();
+    // More concurrent requests than pooled connections (4): some find every connection
     // stuck and wait for the pool instead; all answer in time.
-    for _ in 0..6 {
-        assert_unavailable_in_time(app.list_planning_regions(), limit).await;
-    }
+    let mut calls = vec![app.health_ready()];
+    calls.extend((0..6).map(|_| app.list_planning_regions()));
+    futures::future::join_all(
+        calls
+            .into_iter()
+            .map(|call| assert_unavailable_in_time(call, limit)),
+    )
+    .await;
+    // Now every pooled connection is stuck: readiness is not fooled into "saturated".
     assert_unavailable_in_time(app.health_ready(), limit).await;
+    assert_unavailable_in_time(app.list_planning_regions(), limit).await;
+    eprintln!("frozen for {:?}", frozen.elapsed());
 
     cluster.signal("CONT");
     let recovered = Instant::now();
@@ -375,6 +434,7 @@ async fn slow_a_frozen_postgres_answers_503_within_the_deadline_and_recovers() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(app.list_planning_regions().ok().await["total"], 5);
+    eprintln!("recovered in {:?}", recovered.elapsed());
 
     cluster.stop();
     assert_unavailable_in_time(app.list_planning_regions(), limit).await;
