@@ -519,3 +519,75 @@ fn checkout(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libpq_defaults_are_added_unless_the_url_sets_them() {
+        let url = with_libpq_defaults("postgres://u@h/db", Duration::from_millis(5_000));
+        assert_eq!(
+            url,
+            "postgres://u@h/db?connect_timeout=5&keepalives=1&keepalives_idle=10\
+             &keepalives_interval=5&keepalives_count=3&tcp_user_timeout=30000"
+        );
+        let url = with_libpq_defaults(
+            "postgres://u@h/db?sslmode=disable&connect_timeout=9",
+            Duration::from_millis(500),
+        );
+        assert!(
+            url.starts_with("postgres://u@h/db?sslmode=disable&connect_timeout=9&keepalives=1")
+        );
+        assert_eq!(url.matches("connect_timeout").count(), 1);
+        let url = with_libpq_defaults("postgres://h/db", Duration::from_millis(100));
+        assert!(url.contains("connect_timeout=2"), "libpq's minimum: {url}");
+    }
+
+    /// A full disk, made with SQLite's `max_page_count` on the only pooled connection: the
+    /// write is a 503 storage problem, readiness then fails (its probe write fails too) and
+    /// recovers once writing works again.
+    #[tokio::test]
+    async fn a_full_disk_is_a_storage_problem_and_readiness_fails_until_writes_work() {
+        let dir = tempfile::tempdir().expect("dir");
+        let settings = DatabaseSettings {
+            url: dir.path().join("full.db").display().to_string(),
+            pool_size: 1,
+            connect_timeout: Duration::from_secs(2),
+            statement_timeout: Duration::from_secs(2),
+            lock_timeout: Duration::from_secs(1),
+            sqlite_synchronous: SqliteSynchronous::Full,
+        };
+        let db = Db::connect(&settings).expect("database");
+        assert_eq!(db.ready().await.ok(), Some(Readiness::Ready));
+        let fill = |c: &mut DbConnection| {
+            c.batch_execute(
+                "CREATE TABLE IF NOT EXISTS filler (x TEXT); \
+                 INSERT INTO filler SELECT hex(randomblob(4000)) FROM \
+                 (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
+                  SELECT i FROM n);",
+            )
+            .map_err(ApiError::from)
+        };
+        db.run(|c| {
+            // Clamped to the current size: not one page more.
+            c.batch_execute("PRAGMA max_page_count = 1")
+        })
+        .await
+        .expect("limit");
+        let written = db.write(fill).await;
+        assert!(
+            matches!(written, Err(ApiError::Unavailable(Unavailability::Storage))),
+            "{written:?}"
+        );
+        assert!(matches!(
+            db.ready().await,
+            Err(ApiError::Unavailable(Unavailability::Storage))
+        ));
+        db.run(|c| c.batch_execute("PRAGMA max_page_count = 1073741823"))
+            .await
+            .expect("room again");
+        assert_eq!(db.ready().await.ok(), Some(Readiness::Ready));
+        db.write(fill).await.expect("writes work again");
+    }
+}
