@@ -87,8 +87,9 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 pub struct ConnectionOptions {
     /// The URL, for PostgreSQL with the libpq parameters of `with_libpq_defaults` added.
     url: String,
-    statement_timeout: Duration,
-    lock_timeout: Duration,
+    /// `None` for tools, migrations and bulk loads, which may legitimately run long.
+    statement_timeout: Option<Duration>,
+    lock_timeout: Option<Duration>,
     synchronous: SqliteSynchronous,
     /// Whether to switch SQLite to WAL. The mode is stored in the file, so only the first
     /// connection sets it: switching needs a lock, and a pooled connection opened while
@@ -104,20 +105,20 @@ impl ConnectionOptions {
         };
         Self {
             url,
-            statement_timeout: settings.statement_timeout,
-            lock_timeout: settings.lock_timeout,
+            statement_timeout: Some(settings.statement_timeout),
+            lock_timeout: Some(settings.lock_timeout),
             synchronous: settings.sqlite_synchronous,
             set_wal: true,
         }
     }
 
-    /// The defaults of an unconfigured service, for tools and tests that open one
-    /// connection by URL.
-    fn defaults(url: &str) -> Self {
+    /// For tools and tests that open one connection by URL (migrations, demo data): no
+    /// statement or lock timeout on PostgreSQL, SQLite waits up to 10 s for the write lock.
+    fn unbounded(url: &str) -> Self {
         Self {
             url: url.to_string(),
-            statement_timeout: Duration::from_secs(5),
-            lock_timeout: Duration::from_millis(2_500),
+            statement_timeout: None,
+            lock_timeout: None,
             synchronous: SqliteSynchronous::Full,
             set_wal: true,
         }
@@ -157,11 +158,11 @@ pub fn with_libpq_defaults(url: &str, timeout: Duration) -> String {
     out
 }
 
-/// Opens one connection of the backend the URL names, configured as an unconfigured
-/// service's would be. PostgreSQL errors are reported as they are; an unreachable
+/// Opens one connection of the backend the URL names, for tools and tests (no statement or
+/// lock timeout; SQLite WAL, `synchronous = FULL`). PostgreSQL errors are reported as they are; an unreachable
 /// PostgreSQL server never falls back to SQLite.
 pub fn establish(url: &str) -> anyhow::Result<DbConnection> {
-    establish_with(&ConnectionOptions::defaults(url))
+    establish_with(&ConnectionOptions::unbounded(url))
 }
 
 fn establish_with(options: &ConnectionOptions) -> anyhow::Result<DbConnection> {
@@ -177,7 +178,9 @@ fn establish_with(options: &ConnectionOptions) -> anyhow::Result<DbConnection> {
                 ("statement_timeout", options.statement_timeout),
                 ("lock_timeout", options.lock_timeout),
             ] {
-                if !url.contains(name) {
+                if let Some(value) = value
+                    && !url.contains(name)
+                {
                     set.push_str(&format!("SET {name} = {};", value.as_millis()));
                 }
             }
@@ -204,7 +207,10 @@ fn establish_with(options: &ConnectionOptions) -> anyhow::Result<DbConnection> {
             // every commit before it is acknowledged.
             conn.batch_execute(&format!(
                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; {} PRAGMA synchronous = {};",
-                options.lock_timeout.as_millis(),
+                options
+                    .lock_timeout
+                    .unwrap_or(Duration::from_secs(10))
+                    .as_millis(),
                 if options.set_wal {
                     "PRAGMA journal_mode = WAL;"
                 } else {
@@ -322,7 +328,12 @@ impl Db {
     /// database cannot be reached at start.
     pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Self> {
         let options = ConnectionOptions::from_settings(settings);
-        let mut conn = establish_with(&options)?;
+        // Migrations may run long: their connection has no statement or lock timeout.
+        let mut conn = establish_with(&ConnectionOptions {
+            statement_timeout: None,
+            lock_timeout: None,
+            ..options.clone()
+        })?;
         let applied = run_migrations(&mut conn)?;
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), "applied database migrations");
