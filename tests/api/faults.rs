@@ -337,8 +337,9 @@ impl Cluster {
         if pids.is_empty() {
             return;
         }
-        let _ = Command::new("kill")
-            .arg(format!("-{signal}"))
+        // The shell's built-in kill: no procps needed on a minimal CI image.
+        let _ = Command::new("sh")
+            .args(["-c", &format!("kill -{signal} \"$@\""), "sh"])
             .args(&pids)
             .status();
     }
