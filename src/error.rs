@@ -142,7 +142,7 @@ impl Unavailability {
 /// diesel backend exposes the SQLSTATE or the SQLite result code, so the (English, fixed)
 /// server messages are matched: SQLite `SQLITE_BUSY`/`SQLITE_LOCKED`, `SQLITE_FULL`,
 /// `SQLITE_IOERR`; PostgreSQL `57014 query_canceled`, `55P03 lock_not_available`,
-/// `53100 disk_full`.
+/// `53100 disk_full`, and a connection the server or the network ended (`57P01`, libpq).
 pub fn unavailability_of(message: &str) -> Option<Unavailability> {
     const BUSY: [&str; 5] = [
         "database is locked",                           // SQLITE_BUSY
@@ -157,8 +157,17 @@ pub fn unavailability_of(message: &str) -> Option<Unavailability> {
         "no space left on device",  // 53100 disk_full (and ENOSPC anywhere)
         "could not extend file",    // 53100
     ];
+    const LOST: [&str; 4] = [
+        "terminating connection due to", // 57P01 admin_shutdown, 57P05 idle timeouts
+        "server closed the connection unexpectedly", // libpq
+        "no connection to the server",   // libpq
+        "could not receive data from server", // libpq
+    ];
     let message = message.to_ascii_lowercase();
-    if BUSY.iter().any(|m| message.contains(m)) || message.starts_with("canceling statement due to")
+    if LOST.iter().any(|m| message.contains(m)) {
+        Some(Unavailability::Unreachable)
+    } else if BUSY.iter().any(|m| message.contains(m))
+        || message.starts_with("canceling statement due to")
     {
         Some(Unavailability::Busy)
     } else if STORAGE.iter().any(|m| message.contains(m)) {
@@ -487,6 +496,10 @@ mod tests {
                 "/problems/database-storage-failing",
             ),
         ];
+        let cases = cases.into_iter().chain([(
+            "terminating connection due to administrator command",
+            "/problems/database-unreachable",
+        )]);
         for (message, type_) in cases {
             let error = ApiError::from(database_error(message));
             assert_eq!(error.status_code().as_u16(), 503, "{message}");
