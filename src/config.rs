@@ -22,8 +22,35 @@ pub enum Backend {
 pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
-    /// How long a request waits for a pooled connection before it answers 503.
+    /// The deadline of every database call (waiting for a pooled connection included) and
+    /// of `/health/ready`: when it passes the request answers 503.
     pub connect_timeout: Duration,
+    /// PostgreSQL `statement_timeout`: the server cancels a statement running longer.
+    pub statement_timeout: Duration,
+    /// PostgreSQL `lock_timeout` and SQLite `busy_timeout`: how long a statement waits for
+    /// a lock another session holds. Always below `connect_timeout`.
+    pub lock_timeout: Duration,
+    /// SQLite `synchronous`: `FULL` (default) syncs every commit to disk.
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// SQLite's `synchronous` setting, as far as Kopiena offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    /// Every commit is synced to disk before it is acknowledged: survives power loss.
+    Full,
+    /// WAL is synced only at checkpoints: faster, but a power loss (not a process crash)
+    /// can roll back the last acknowledged commits.
+    Normal,
+}
+
+impl SqliteSynchronous {
+    pub fn pragma(self) -> &'static str {
+        match self {
+            SqliteSynchronous::Full => "FULL",
+            SqliteSynchronous::Normal => "NORMAL",
+        }
+    }
 }
 
 impl DatabaseSettings {
@@ -48,6 +75,10 @@ impl std::fmt::Debug for DatabaseSettings {
         f.debug_struct("DatabaseSettings")
             .field("backend", &self.backend())
             .field("pool_size", &self.pool_size)
+            .field("timeout", &self.connect_timeout)
+            .field("statement_timeout", &self.statement_timeout)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
             .finish_non_exhaustive()
     }
 }
@@ -248,6 +279,32 @@ impl Settings {
         if policy.reassessment_months == 0 || policy.mentor_capacity == 0 {
             bail!("KOPIENA_REASSESSMENT_MONTHS and KOPIENA_MENTOR_CAPACITY must be at least 1");
         }
+        let db_timeout_ms = parse_or("KOPIENA_DB_TIMEOUT_MS", 5_000)?;
+        if db_timeout_ms < 100 {
+            bail!("KOPIENA_DB_TIMEOUT_MS must be at least 100");
+        }
+        let statement_timeout_ms = parse_or("KOPIENA_DB_STATEMENT_TIMEOUT_MS", db_timeout_ms)?;
+        let lock_timeout_ms = parse_or("KOPIENA_DB_LOCK_TIMEOUT_MS", db_timeout_ms / 2)?;
+        if statement_timeout_ms == 0 || lock_timeout_ms == 0 {
+            bail!(
+                "KOPIENA_DB_STATEMENT_TIMEOUT_MS and KOPIENA_DB_LOCK_TIMEOUT_MS must be at least 1"
+            );
+        }
+        if lock_timeout_ms >= db_timeout_ms {
+            bail!(
+                "KOPIENA_DB_LOCK_TIMEOUT_MS ({lock_timeout_ms}) must be below KOPIENA_DB_TIMEOUT_MS ({db_timeout_ms}), so a lock wait ends before the request's deadline"
+            );
+        }
+        let sqlite_synchronous = match get("KOPIENA_SQLITE_SYNCHRONOUS")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("full") => SqliteSynchronous::Full,
+            Some("normal") => SqliteSynchronous::Normal,
+            Some(other) => {
+                bail!("KOPIENA_SQLITE_SYNCHRONOUS must be full or normal, got {other:?}")
+            }
+        };
         Ok(Self {
             environment,
             pii,
@@ -258,7 +315,10 @@ impl Settings {
             database: DatabaseSettings {
                 url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
                 pool_size,
-                connect_timeout: Duration::from_millis(parse_or("KOPIENA_DB_TIMEOUT_MS", 5_000)?),
+                connect_timeout: Duration::from_millis(db_timeout_ms),
+                statement_timeout: Duration::from_millis(statement_timeout_ms),
+                lock_timeout: Duration::from_millis(lock_timeout_ms),
+                sqlite_synchronous,
             },
             idempotency_retention,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
@@ -296,6 +356,26 @@ mod tests {
         assert_eq!(s.database.url, DEFAULT_DATABASE_URL);
         assert!(s.cors_origins.is_empty());
         assert_eq!(s.idempotency_retention, chrono::TimeDelta::hours(24));
+        Ok(())
+    }
+
+    #[test]
+    fn database_timeouts_default_from_the_deadline_and_lock_waits_end_before_it()
+    -> anyhow::Result<()> {
+        let s = settings(&[])?;
+        assert_eq!(s.database.connect_timeout, Duration::from_millis(5_000));
+        assert_eq!(s.database.statement_timeout, Duration::from_millis(5_000));
+        assert_eq!(s.database.lock_timeout, Duration::from_millis(2_500));
+        assert_eq!(s.database.sqlite_synchronous, SqliteSynchronous::Full);
+        let s = settings(&[("KOPIENA_DB_TIMEOUT_MS", "1000")])?;
+        assert_eq!(s.database.lock_timeout, Duration::from_millis(500));
+        let err = settings(&[("KOPIENA_DB_LOCK_TIMEOUT_MS", "5000")])
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("KOPIENA_DB_LOCK_TIMEOUT_MS")));
+        let s = settings(&[("KOPIENA_SQLITE_SYNCHRONOUS", "NORMAL")])?;
+        assert_eq!(s.database.sqlite_synchronous, SqliteSynchronous::Normal);
+        assert!(settings(&[("KOPIENA_SQLITE_SYNCHRONOUS", "off")]).is_err());
         Ok(())
     }
 

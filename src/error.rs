@@ -68,13 +68,115 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("not acceptable")]
     NotAcceptable(String),
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
+    #[error("service unavailable: {0:?}")]
+    Unavailable(Unavailability),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Why the database could not serve a request. Each is a `503` with its own stable problem
+/// type and a `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailability {
+    /// No connection could be made (refused, failing, or lost).
+    Unreachable,
+    /// The call did not finish within the deadline (`KOPIENA_DB_TIMEOUT_MS`).
+    Timeout,
+    /// Every pooled connection is in use, another session holds a lock the request needs
+    /// (PostgreSQL `lock_timeout`, SQLite `SQLITE_BUSY`), or the server cancelled the
+    /// statement (`statement_timeout`).
+    Busy,
+    /// The database's disk is full or failing (SQLite `SQLITE_FULL`/`SQLITE_IOERR`,
+    /// PostgreSQL `53100 disk_full`).
+    Storage,
+}
+
+impl Unavailability {
+    fn slug(self) -> &'static str {
+        match self {
+            Unavailability::Unreachable => "database-unreachable",
+            Unavailability::Timeout => "database-timeout",
+            Unavailability::Busy => "database-busy",
+            Unavailability::Storage => "database-storage-failing",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Unavailability::Unreachable => "The database cannot be reached",
+            Unavailability::Timeout => "The database did not answer in time",
+            Unavailability::Busy => "The database is busy",
+            Unavailability::Storage => "The database cannot write to its disk",
+        }
+    }
+
+    fn detail(self) -> &'static str {
+        match self {
+            Unavailability::Unreachable => {
+                "The service cannot connect to its database; retry later."
+            }
+            Unavailability::Timeout => {
+                "The database did not answer within the service's deadline; the request may or may not have taken effect, retry later (with the same Idempotency-Key for a creation)."
+            }
+            Unavailability::Busy => {
+                "The database is busy (a lock held by another session, or every connection in use); retry later."
+            }
+            Unavailability::Storage => {
+                "The database's storage is full or failing; nothing was written, retry later."
+            }
+        }
+    }
+
+    /// Seconds a client should wait before retrying.
+    fn retry_after(self) -> &'static str {
+        match self {
+            Unavailability::Busy => "1",
+            Unavailability::Timeout | Unavailability::Unreachable => "5",
+            Unavailability::Storage => "30",
+        }
+    }
+}
+
+/// Classifies a database error message that means "temporarily unavailable". Neither
+/// diesel backend exposes the SQLSTATE or the SQLite result code, so the (English, fixed)
+/// server messages are matched: SQLite `SQLITE_BUSY`/`SQLITE_LOCKED`, `SQLITE_FULL`,
+/// `SQLITE_IOERR`; PostgreSQL `57014 query_canceled`, `55P03 lock_not_available`,
+/// `53100 disk_full`, and a connection the server or the network ended (`57P01`, libpq).
+pub fn unavailability_of(message: &str) -> Option<Unavailability> {
+    const BUSY: [&str; 5] = [
+        "database is locked",                           // SQLITE_BUSY
+        "database table is locked",                     // SQLITE_LOCKED
+        "canceling statement due to statement timeout", // 57014
+        "canceling statement due to lock timeout",      // 55P03
+        "could not obtain lock",                        // 55P03 (NOWAIT)
+    ];
+    const STORAGE: [&str; 4] = [
+        "database or disk is full", // SQLITE_FULL
+        "disk i/o error",           // SQLITE_IOERR
+        "no space left on device",  // 53100 disk_full (and ENOSPC anywhere)
+        "could not extend file",    // 53100
+    ];
+    const LOST: [&str; 4] = [
+        "terminating connection due to", // 57P01 admin_shutdown, 57P05 idle timeouts
+        "server closed the connection unexpectedly", // libpq
+        "no connection to the server",   // libpq
+        "could not receive data from server", // libpq
+    ];
+    let message = message.to_ascii_lowercase();
+    if LOST.iter().any(|m| message.contains(m)) {
+        Some(Unavailability::Unreachable)
+    } else if BUSY.iter().any(|m| message.contains(m))
+        || message.starts_with("canceling statement due to")
+    {
+        Some(Unavailability::Busy)
+    } else if STORAGE.iter().any(|m| message.contains(m)) {
+        Some(Unavailability::Storage)
+    } else {
+        None
+    }
+}
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
@@ -160,8 +262,12 @@ impl From<diesel::result::Error> for ApiError {
                 ))
             }
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
-                ApiError::Unavailable("the database connection was lost".into())
+                ApiError::Unavailable(Unavailability::Unreachable)
             }
+            Error::DatabaseError(_, ref info) => match unavailability_of(info.message()) {
+                Some(why) => ApiError::Unavailable(why),
+                None => ApiError::Internal(e.into()),
+            },
             other => ApiError::Internal(other.into()),
         }
     }
@@ -175,7 +281,7 @@ impl From<crate::domain::access::Forbidden> for ApiError {
 
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(_: diesel::r2d2::PoolError) -> Self {
-        ApiError::Unavailable("the database cannot be reached".into())
+        ApiError::Unavailable(Unavailability::Unreachable)
     }
 }
 
@@ -258,9 +364,14 @@ impl ApiError {
                 "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
             )),
             ApiError::NotAcceptable(detail) => blank(Some(detail.clone())),
-            ApiError::Unavailable(detail) => blank(Some(format!(
-                "{detail}; the service is temporarily unavailable, retry later."
-            ))),
+            ApiError::Unavailable(why) => Problem {
+                type_: format!("/problems/{}", why.slug()),
+                title: why.title().into(),
+                status: status.as_u16(),
+                detail: Some(why.detail().into()),
+                rule: None,
+                errors: None,
+            },
             ApiError::Internal(_) => blank(Some(
                 "An unexpected error occurred; it has been logged.".into(),
             )),
@@ -311,7 +422,9 @@ impl ResponseError for ApiError {
             ApiError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error")
             }
-            ApiError::Unavailable(detail) => tracing::warn!(detail, "service unavailable"),
+            ApiError::Unavailable(why) => {
+                tracing::warn!(reason = why.slug(), "service unavailable")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -322,8 +435,8 @@ impl ResponseError for ApiError {
         if let ApiError::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if let ApiError::Unavailable(_) = self {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        if let ApiError::Unavailable(why) = self {
+            response.insert_header((header::RETRY_AFTER, why.retry_after()));
         }
         response.json(self.problem())
     }
@@ -363,6 +476,55 @@ mod tests {
     use super::*;
     use actix_web::ResponseError;
     use actix_web::error::JsonPayloadError;
+
+    /// A database error as diesel reports it, with only a message.
+    fn database_error(message: &str) -> diesel::result::Error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(message.to_string()),
+        )
+    }
+
+    #[test]
+    fn busy_timed_out_and_full_databases_are_503_never_500() {
+        let cases = [
+            ("database is locked", "/problems/database-busy"),
+            (
+                "canceling statement due to statement timeout",
+                "/problems/database-busy",
+            ),
+            (
+                "canceling statement due to lock timeout",
+                "/problems/database-busy",
+            ),
+            (
+                "could not obtain lock on row in relation \"mentors\"",
+                "/problems/database-busy",
+            ),
+            (
+                "database or disk is full",
+                "/problems/database-storage-failing",
+            ),
+            ("disk I/O error", "/problems/database-storage-failing"),
+            (
+                "could not extend file \"base/16384/16385\": No space left on device",
+                "/problems/database-storage-failing",
+            ),
+        ];
+        let cases = cases.into_iter().chain([(
+            "terminating connection due to administrator command",
+            "/problems/database-unreachable",
+        )]);
+        for (message, type_) in cases {
+            let error = ApiError::from(database_error(message));
+            assert_eq!(error.status_code().as_u16(), 503, "{message}");
+            assert_eq!(error.problem().type_, type_, "{message}");
+            let response = error.error_response();
+            assert!(response.headers().contains_key(header::RETRY_AFTER));
+        }
+        let other = ApiError::from(database_error("syntax error at or near \"x\""));
+        assert_eq!(other.status_code().as_u16(), 500);
+    }
 
     fn status(e: JsonPayloadError) -> u16 {
         json_error(e, 10).status_code().as_u16()

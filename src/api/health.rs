@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::config::Backend;
-use crate::db::Db;
+use crate::db::{Db, Readiness};
 use crate::error::ApiResult;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -17,6 +17,11 @@ pub struct Health {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "postgres")]
     pub database: Option<&'static str>,
+    /// On readiness checks: `available`, or `saturated` when every pooled connection is in
+    /// use (a fresh connection answered, so the instance stays ready).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "available")]
+    pub pool: Option<&'static str>,
 }
 
 /// The process is up and serving HTTP.
@@ -26,16 +31,23 @@ pub async fn live() -> web::Json<Health> {
     web::Json(Health {
         status: "ok",
         database: None,
+        pool: None,
     })
 }
 
-/// The service can reach its database. Answers 503 while it cannot, and 200 again as soon
-/// as it can, without a restart.
+/// The service can reach its database within `KOPIENA_DB_TIMEOUT_MS`. Answers 503 while it
+/// cannot (unreachable, not answering in time, or its disk failing after a failed write),
+/// and 200 again as soon as it can, without a restart. A saturated connection pool stays
+/// ready (`pool: saturated`): the database answers, the instance is only busy.
 #[utoipa::path(security(()), tag = "operations", responses((status = 200, body = Health)))]
 #[get("/health/ready")]
 pub async fn ready(db: web::Data<Db>) -> ApiResult<web::Json<Health>> {
-    db.ping().await?;
+    let readiness = db.ready().await?;
     Ok(web::Json(Health {
+        pool: Some(match readiness {
+            Readiness::Ready => "available",
+            Readiness::Saturated => "saturated",
+        }),
         status: "ok",
         database: Some(match db.backend() {
             Backend::Postgres => "postgres",

@@ -51,9 +51,11 @@ pub struct Unprocessable(pub Problem);
 )]
 pub struct Internal(pub Problem);
 
-/// The database cannot be reached; retry later.
+/// The database cannot serve the request now; retry later. The `type` says why:
+/// `/problems/database-unreachable`, `/problems/database-timeout`,
+/// `/problems/database-busy` or `/problems/database-storage-failing`.
 #[derive(ToResponse)]
-#[response(description = "Service unavailable: the database cannot be reached", content_type = "application/problem+json",
+#[response(description = "Service unavailable: the database is unreachable, did not answer within the deadline, is busy (a lock or every connection in use), or cannot write to its disk; `type` is one of /problems/database-unreachable, /problems/database-timeout, /problems/database-busy, /problems/database-storage-failing", content_type = "application/problem+json",
     headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))]
 pub struct Unavailable(pub Problem);
 

@@ -17,6 +17,9 @@ pub mod support_plans;
 pub mod types;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -24,8 +27,8 @@ use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection, R2D2Connectio
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::config::{Backend, DatabaseSettings, backend_of};
-use crate::error::ApiError;
+use crate::config::{Backend, DatabaseSettings, SqliteSynchronous, backend_of};
+use crate::error::{ApiError, Unavailability};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -79,13 +82,114 @@ impl DbConnection {
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
-/// Opens one connection of the backend the URL names. PostgreSQL errors are reported as
-/// they are; an unreachable PostgreSQL server never falls back to SQLite.
+/// How the service's own connections are configured beyond their URL.
+#[derive(Debug, Clone)]
+pub struct ConnectionOptions {
+    /// The URL, for PostgreSQL with the libpq parameters of `with_libpq_defaults` added.
+    url: String,
+    /// `None` for tools, migrations and bulk loads, which may legitimately run long.
+    statement_timeout: Option<Duration>,
+    lock_timeout: Option<Duration>,
+    synchronous: SqliteSynchronous,
+    /// Whether to switch SQLite to WAL. The mode is stored in the file, so only the first
+    /// connection sets it: switching needs a lock, and a pooled connection opened while
+    /// another process holds the write lock must not fail (it would count as a refusal).
+    set_wal: bool,
+}
+
+impl ConnectionOptions {
+    pub fn from_settings(settings: &DatabaseSettings) -> Self {
+        let url = match settings.backend() {
+            Backend::Postgres => with_libpq_defaults(&settings.url, settings.connect_timeout),
+            Backend::Sqlite => settings.url.clone(),
+        };
+        Self {
+            url,
+            statement_timeout: Some(settings.statement_timeout),
+            lock_timeout: Some(settings.lock_timeout),
+            synchronous: settings.sqlite_synchronous,
+            set_wal: true,
+        }
+    }
+
+    /// For tools and tests that open one connection by URL (migrations, demo data): no
+    /// statement or lock timeout on PostgreSQL, SQLite waits up to 10 s for the write lock.
+    fn unbounded(url: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            statement_timeout: None,
+            lock_timeout: None,
+            synchronous: SqliteSynchronous::Full,
+            set_wal: true,
+        }
+    }
+}
+
+/// Adds the libpq connection parameters that bound a connection attempt and detect a dead
+/// server, unless the URL sets them itself: `connect_timeout` (the database deadline rounded
+/// up to whole seconds, at least 2, libpq's minimum), TCP keepalives (first probe after
+/// 10 s idle, then every 5 s, dead after 3 unanswered) and `tcp_user_timeout` (30 s for
+/// unacknowledged data).
+pub fn with_libpq_defaults(url: &str, timeout: Duration) -> String {
+    let connect_timeout = timeout.as_millis().div_ceil(1000).max(2).to_string();
+    let defaults = [
+        ("connect_timeout", connect_timeout.as_str()),
+        ("keepalives", "1"),
+        ("keepalives_idle", "10"),
+        ("keepalives_interval", "5"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "30000"),
+    ];
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let present: Vec<&str> = query
+        .split('&')
+        .map(|pair| pair.split_once('=').map_or(pair, |(k, _)| k))
+        .collect();
+    let mut out = url.to_string();
+    for (key, value) in defaults {
+        if present.contains(&key) {
+            continue;
+        }
+        out.push(if out.contains('?') { '&' } else { '?' });
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
+    out
+}
+
+/// Opens one connection of the backend the URL names, for tools and tests (no statement or
+/// lock timeout; SQLite WAL, `synchronous = FULL`). PostgreSQL errors are reported as they are; an unreachable
+/// PostgreSQL server never falls back to SQLite.
 pub fn establish(url: &str) -> anyhow::Result<DbConnection> {
+    establish_with(&ConnectionOptions::unbounded(url))
+}
+
+fn establish_with(options: &ConnectionOptions) -> anyhow::Result<DbConnection> {
+    let url = options.url.as_str();
     match backend_of(url) {
-        Backend::Postgres => PgConnection::establish(url)
-            .map(DbConnection::Postgres)
-            .context("cannot connect to PostgreSQL"),
+        Backend::Postgres => {
+            let mut conn = PgConnection::establish(url).context("cannot connect to PostgreSQL")?;
+            // The server cancels a statement that runs, or waits for a lock, longer than
+            // this (57014 / 55P03, answered 503), so an abandoned call frees its connection.
+            // A URL that sets either itself (`options=-c statement_timeout=…`) keeps it.
+            let mut set = String::new();
+            for (name, value) in [
+                ("statement_timeout", options.statement_timeout),
+                ("lock_timeout", options.lock_timeout),
+            ] {
+                if let Some(value) = value
+                    && !url.contains(name)
+                {
+                    set.push_str(&format!("SET {name} = {};", value.as_millis()));
+                }
+            }
+            if !set.is_empty() {
+                conn.batch_execute(&set)
+                    .context("cannot configure PostgreSQL connection")?;
+            }
+            Ok(DbConnection::Postgres(conn))
+        }
         Backend::Sqlite => {
             let path = sqlite_path(url);
             if let Some(dir) = Path::new(path)
@@ -98,11 +202,22 @@ pub fn establish(url: &str) -> anyhow::Result<DbConnection> {
             let mut conn = SqliteConnection::establish(path)
                 .with_context(|| format!("cannot open SQLite database {path}"))?;
             // WAL lets readers work beside the one writer; busy_timeout makes concurrent
-            // writers wait for the lock instead of failing at once.
-            conn.batch_execute(
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-            )
+            // writers wait for the lock, but less long than the request's deadline, so a
+            // lock held elsewhere answers 503 (SQLITE_BUSY) in time. synchronous = FULL syncs
+            // every commit before it is acknowledged.
+            conn.batch_execute(&format!(
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; {} PRAGMA synchronous = {};",
+                options
+                    .lock_timeout
+                    .unwrap_or(Duration::from_secs(10))
+                    .as_millis(),
+                if options.set_wal {
+                    "PRAGMA journal_mode = WAL;"
+                } else {
+                    ""
+                },
+                options.synchronous.pragma(),
+            ))
             .context("cannot configure SQLite connection")?;
             Ok(DbConnection::Sqlite(conn))
         }
@@ -129,7 +244,19 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 /// r2d2 manager that builds the variant the URL names (diesel's `ConnectionManager` would
 /// go through `MultiConnection::establish`, which tries each backend in turn).
 pub struct Manager {
-    url: String,
+    options: ConnectionOptions,
+    health: Arc<Health>,
+}
+
+/// What the pool has learnt about the database, shared by the pool and the handlers.
+#[derive(Debug, Default)]
+struct Health {
+    /// The last connection attempt failed: requests that find no idle connection answer
+    /// 503 at once instead of waiting for the deadline. r2d2 keeps retrying in the
+    /// background (with back-off up to half the deadline) and the first success clears it.
+    connect_failed: AtomicBool,
+    /// A call failed on storage (disk full or failing) and no write has succeeded since.
+    storage_failing: AtomicBool,
 }
 
 /// A connection failure with its whole cause chain.
@@ -142,7 +269,11 @@ impl ManageConnection for Manager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
-        establish(&self.url).map_err(ConnectError)
+        let outcome = establish_with(&self.options);
+        self.health
+            .connect_failed
+            .store(outcome.is_err(), Ordering::SeqCst);
+        outcome.map_err(ConnectError)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
@@ -172,29 +303,62 @@ impl r2d2::HandleError<ConnectError> for QuietPoolErrors {
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
+    /// The deadline of each call (`KOPIENA_DB_TIMEOUT_MS`).
+    timeout: Duration,
+    health: Arc<Health>,
+    options: Arc<ConnectionOptions>,
+}
+
+/// How long one wait for a pooled connection lasts before the refusal flag is looked at
+/// again.
+const CHECKOUT_SLICE: Duration = Duration::from_millis(50);
+
+/// What `/health/ready` learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// A pooled connection answered.
+    Ready,
+    /// Every pooled connection is in use, and a fresh connection answered: the database
+    /// is up and the instance is busy, not broken.
+    Saturated,
 }
 
 impl Db {
     /// Connects, applies migrations, and builds the pool. Fails (never falls back) when the
     /// database cannot be reached at start.
     pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Self> {
-        let mut conn = establish(&settings.url)?;
+        let options = ConnectionOptions::from_settings(settings);
+        // Migrations may run long: their connection has no statement or lock timeout.
+        let mut conn = establish_with(&ConnectionOptions {
+            statement_timeout: None,
+            lock_timeout: None,
+            ..options.clone()
+        })?;
         let applied = run_migrations(&mut conn)?;
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), "applied database migrations");
         }
         drop(conn);
+        let options = ConnectionOptions {
+            set_wal: false,
+            ..options
+        };
+        let health = Arc::new(Health::default());
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(1))
             .connection_timeout(settings.connect_timeout)
             .error_handler(Box::new(QuietPoolErrors))
             .build_unchecked(Manager {
-                url: settings.url.clone(),
+                options: options.clone(),
+                health: Arc::clone(&health),
             });
         Ok(Self {
             pool,
             backend: settings.backend(),
+            timeout: settings.connect_timeout,
+            health,
+            options: Arc::new(options),
         })
     }
 
@@ -204,32 +368,237 @@ impl Db {
 
     /// Runs `f` with a pooled connection on the blocking thread pool (never on an actix
     /// worker). Waiting for a connection blocks too, so it happens inside the same task.
+    /// The whole call has a deadline (`KOPIENA_DB_TIMEOUT_MS`): when it passes the request
+    /// answers 503 at once, while the blocking thread finishes (or is cancelled by the
+    /// server's `statement_timeout`) on its own.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: Into<ApiError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || -> Result<T, ApiError> {
-            let mut conn: PooledConnection<Manager> = pool.get()?;
-            f(&mut conn).map_err(Into::into)
-        })
-        .await?
+        self.call(false, move |conn, _| f(conn).map_err(Into::into))
+            .await
     }
 
     /// Runs `f` in one write transaction (`DbConnection::write_transaction`) on a pooled
     /// connection: every request that writes, or that reads client-level data and audits it.
+    /// A transaction whose deadline passed before it commits is rolled back, so a request
+    /// answered 503 for its deadline has (almost always) changed nothing.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.write_transaction(f)).await
+        self.call(true, move |conn, deadline| {
+            conn.write_transaction(|conn| {
+                let value = f(conn)?;
+                if Instant::now() >= deadline {
+                    return Err(ApiError::Unavailable(Unavailability::Timeout));
+                }
+                Ok(value)
+            })
+        })
+        .await
     }
 
-    /// Checks that the database answers, for `/health/ready`.
-    pub async fn ping(&self) -> Result<(), ApiError> {
-        self.run(|conn| conn.batch_execute("SELECT 1")).await
+    async fn call<T, F>(&self, writes: bool, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, Instant) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let deadline = Instant::now() + self.timeout;
+        let pool = self.pool.clone();
+        let health = Arc::clone(&self.health);
+        let task = actix_web::web::block(move || -> Result<T, ApiError> {
+            let mut conn = checkout(&pool, &health, deadline)?;
+            if Instant::now() >= deadline {
+                return Err(ApiError::Unavailable(Unavailability::Timeout));
+            }
+            f(&mut conn, deadline)
+        });
+        let outcome = match tokio::time::timeout_at(deadline.into(), task).await {
+            Ok(joined) => joined?,
+            Err(_) => Err(ApiError::Unavailable(Unavailability::Timeout)),
+        };
+        match &outcome {
+            Err(ApiError::Unavailable(Unavailability::Storage)) => {
+                self.health.storage_failing.store(true, Ordering::SeqCst);
+            }
+            Ok(_) if writes => self.health.storage_failing.store(false, Ordering::SeqCst),
+            _ => {}
+        }
+        outcome
+    }
+
+    /// Checks that the database answers, for `/health/ready`, within the deadline. An
+    /// unreachable database is a 503; while the last pool connection attempt failed, the
+    /// check opens a connection of its own (and a success lets requests use the pool again
+    /// at once); a saturated pool is checked with a fresh connection and stays ready; after a storage
+    /// failure a small write (a table created and dropped in one transaction) must succeed.
+    pub async fn ready(&self) -> Result<Readiness, ApiError> {
+        let deadline = Instant::now() + self.timeout;
+        let pool = self.pool.clone();
+        let health = Arc::clone(&self.health);
+        let options = Arc::clone(&self.options);
+        let task = actix_web::web::block(move || -> Result<Readiness, ApiError> {
+            let direct = || {
+                establish_with(&options).map_err(|e| {
+                    tracing::debug!(error = format!("{e:#}"), "readiness connection failed");
+                    ApiError::Unavailable(Unavailability::Unreachable)
+                })
+            };
+            let (mut conn, readiness) = match pool.try_get() {
+                Some(conn) => (Checkout::Pooled(conn), Readiness::Ready),
+                // Requests fail fast meanwhile; readiness tries a connection of its own, and
+                // when that succeeds the pool may try again at once.
+                None if health.connect_failed.load(Ordering::SeqCst) => {
+                    let conn = direct()?;
+                    health.connect_failed.store(false, Ordering::SeqCst);
+                    (Checkout::Direct(Box::new(conn)), Readiness::Ready)
+                }
+                None => match pool.get_timeout(CHECKOUT_SLICE * 2) {
+                    Ok(conn) => (Checkout::Pooled(conn), Readiness::Ready),
+                    Err(_) => {
+                        let conn = direct()?;
+                        let state = pool.state();
+                        let saturated =
+                            state.idle_connections == 0 && state.connections >= pool.max_size();
+                        let readiness = if saturated {
+                            Readiness::Saturated
+                        } else {
+                            Readiness::Ready
+                        };
+                        (Checkout::Direct(Box::new(conn)), readiness)
+                    }
+                },
+            };
+            let conn: &mut DbConnection = match &mut conn {
+                Checkout::Pooled(c) => c,
+                Checkout::Direct(c) => c,
+            };
+            conn.batch_execute("SELECT 1")?;
+            if health.storage_failing.load(Ordering::SeqCst) {
+                let table = format!("kopiena_probe_{}", uuid::Uuid::new_v4().simple());
+                conn.write_transaction(|c| {
+                    c.batch_execute(&format!(
+                        "CREATE TABLE {table} (x INTEGER); DROP TABLE {table};"
+                    ))
+                })?;
+                health.storage_failing.store(false, Ordering::SeqCst);
+            }
+            Ok(readiness)
+        });
+        let outcome = match tokio::time::timeout_at(deadline.into(), task).await {
+            Ok(joined) => joined?,
+            Err(_) => Err(ApiError::Unavailable(Unavailability::Timeout)),
+        };
+        if let Err(ApiError::Unavailable(Unavailability::Storage)) = &outcome {
+            self.health.storage_failing.store(true, Ordering::SeqCst);
+        }
+        outcome
+    }
+}
+
+/// A connection for the readiness check: from the pool, or opened for the check alone.
+enum Checkout {
+    Pooled(PooledConnection<Manager>),
+    Direct(Box<DbConnection>),
+}
+
+/// Takes a pooled connection before `deadline`. While the last connection attempt failed,
+/// only an idle connection is taken and none answers 503 at once (fail fast); otherwise it
+/// waits in short slices, so a refusal learnt meanwhile ends the wait too. A pool that stays
+/// saturated until the deadline is busy.
+fn checkout(
+    pool: &Pool<Manager>,
+    health: &Health,
+    deadline: Instant,
+) -> Result<PooledConnection<Manager>, ApiError> {
+    loop {
+        if health.connect_failed.load(Ordering::SeqCst) {
+            return pool
+                .try_get()
+                .ok_or(ApiError::Unavailable(Unavailability::Unreachable));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ApiError::Unavailable(Unavailability::Busy));
+        }
+        if let Ok(conn) = pool.get_timeout(left.min(CHECKOUT_SLICE)) {
+            return Ok(conn);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libpq_defaults_are_added_unless_the_url_sets_them() {
+        let url = with_libpq_defaults("postgres://u@h/db", Duration::from_millis(5_000));
+        assert_eq!(
+            url,
+            "postgres://u@h/db?connect_timeout=5&keepalives=1&keepalives_idle=10\
+             &keepalives_interval=5&keepalives_count=3&tcp_user_timeout=30000"
+        );
+        let url = with_libpq_defaults(
+            "postgres://u@h/db?sslmode=disable&connect_timeout=9",
+            Duration::from_millis(500),
+        );
+        assert!(
+            url.starts_with("postgres://u@h/db?sslmode=disable&connect_timeout=9&keepalives=1")
+        );
+        assert_eq!(url.matches("connect_timeout").count(), 1);
+        let url = with_libpq_defaults("postgres://h/db", Duration::from_millis(100));
+        assert!(url.contains("connect_timeout=2"), "libpq's minimum: {url}");
+    }
+
+    /// A full disk, made with SQLite's `max_page_count` on the only pooled connection: the
+    /// write is a 503 storage problem, readiness then fails (its probe write fails too) and
+    /// recovers once writing works again.
+    #[tokio::test]
+    async fn a_full_disk_is_a_storage_problem_and_readiness_fails_until_writes_work() {
+        let dir = tempfile::tempdir().expect("dir");
+        let settings = DatabaseSettings {
+            url: dir.path().join("full.db").display().to_string(),
+            pool_size: 1,
+            connect_timeout: Duration::from_secs(2),
+            statement_timeout: Duration::from_secs(2),
+            lock_timeout: Duration::from_secs(1),
+            sqlite_synchronous: SqliteSynchronous::Full,
+        };
+        let db = Db::connect(&settings).expect("database");
+        assert_eq!(db.ready().await.ok(), Some(Readiness::Ready));
+        let fill = |c: &mut DbConnection| {
+            c.batch_execute(
+                "CREATE TABLE IF NOT EXISTS filler (x TEXT); \
+                 INSERT INTO filler SELECT hex(randomblob(4000)) FROM \
+                 (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
+                  SELECT i FROM n);",
+            )
+            .map_err(ApiError::from)
+        };
+        db.run(|c| {
+            // Clamped to the current size: not one page more.
+            c.batch_execute("PRAGMA max_page_count = 1")
+        })
+        .await
+        .expect("limit");
+        let written = db.write(fill).await;
+        assert!(
+            matches!(written, Err(ApiError::Unavailable(Unavailability::Storage))),
+            "{written:?}"
+        );
+        assert!(matches!(
+            db.ready().await,
+            Err(ApiError::Unavailable(Unavailability::Storage))
+        ));
+        db.run(|c| c.batch_execute("PRAGMA max_page_count = 1073741823"))
+            .await
+            .expect("room again");
+        assert_eq!(db.ready().await.ok(), Some(Readiness::Ready));
+        db.write(fill).await.expect("writes work again");
     }
 }

@@ -1,3 +1,5 @@
+use std::time::{Duration, Instant};
+
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use kopiena::config::Settings;
 use kopiena::startup::Application;
@@ -12,9 +14,10 @@ async fn liveness_and_readiness_answer_200() {
     assert_eq!(ready["status"], "ok");
     let expected = match app.db {
         TestDb::Sqlite { .. } => "sqlite",
-        TestDb::Postgres { .. } => "postgres",
+        TestDb::Postgres { .. } | TestDb::External { .. } => "postgres",
     };
     assert_eq!(ready["database"], expected);
+    assert_eq!(ready["pool"], "available");
 }
 
 #[tokio::test]
@@ -80,10 +83,14 @@ async fn an_unreachable_postgres_fails_start_up_clearly_and_creates_no_sqlite_fi
 }
 
 /// Only a server database can become unreachable while the service runs; with SQLite the
-/// database is a file inside the process, so this test needs PostgreSQL.
+/// database is a file inside the process, so this test needs PostgreSQL. Once the first
+/// refusal is known, requests answer 503 at once instead of waiting for the deadline (3 s
+/// here).
 #[tokio::test]
-async fn readiness_is_503_while_postgres_refuses_connections_and_recovers_without_restart() {
-    let app = TestApp::spawn().await;
+async fn readiness_is_503_while_postgres_refuses_connections_fails_fast_and_recovers_without_restart()
+ {
+    let app =
+        TestApp::spawn_with(|key| (key == "KOPIENA_DB_TIMEOUT_MS").then(|| "3000".into())).await;
     let TestDb::Postgres {
         admin_url, name, ..
     } = &app.db
@@ -103,11 +110,27 @@ async fn readiness_is_503_while_postgres_refuses_connections_and_recovers_withou
         &mut admin,
         format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
     );
+    let started = Instant::now();
     let response = app.health_ready().await;
     assert!(response.headers().contains_key("retry-after"));
-    assert_problem(response, 503, "about:blank").await;
+    assert_problem(response, 503, "/problems/database-unreachable").await;
     let response = app.list_planning_regions().await;
-    assert_problem(response, 503, "about:blank").await;
+    assert_problem(response, 503, "/problems/database-unreachable").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    for _ in 0..5 {
+        let started = Instant::now();
+        let response = app.list_planning_regions().await;
+        let elapsed = started.elapsed();
+        assert_problem(response, 503, "/problems/database-unreachable").await;
+        assert!(
+            elapsed < Duration::from_millis(500),
+            "a known refusal answers at once, not after the 3 s deadline: {elapsed:?}"
+        );
+    }
 
     sql(
         &mut admin,

@@ -6,6 +6,7 @@ mod auth;
 mod clients;
 mod demo;
 mod errors;
+mod faults;
 mod health;
 mod helpers;
 mod idempotency;

@@ -61,6 +61,9 @@ pub enum TestDb {
         admin_url: String,
         name: String,
     },
+    /// A database the test set up itself (a throw-away PostgreSQL cluster, say), left as
+    /// it is when the test ends.
+    External { url: String },
 }
 
 impl TestDb {
@@ -89,7 +92,9 @@ impl TestDb {
 
     pub fn url(&self) -> &str {
         match self {
-            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+            TestDb::Sqlite { url, .. }
+            | TestDb::Postgres { url, .. }
+            | TestDb::External { url } => url,
         }
     }
 }
@@ -139,8 +144,12 @@ impl TestApp {
 
     /// Spawns with extra settings (environment-variable names and values).
     pub async fn spawn_with(extra: impl Fn(&str) -> Option<String>) -> Self {
+        Self::spawn_on(TestDb::new(), extra).await
+    }
+
+    /// Spawns on `db` with extra settings.
+    pub async fn spawn_on(db: TestDb, extra: impl Fn(&str) -> Option<String>) -> Self {
         LazyLock::force(&TRACING);
-        let db = TestDb::new();
         let url = db.url().to_string();
         let settings = Settings::from_lookup(|key| {
             extra(key).or_else(|| match key {
