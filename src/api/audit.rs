@@ -173,26 +173,6 @@ impl<M: Reach> Clients<M> {
         outcome
     }
 
-    /// Runs `f` in one write transaction that also appends the audit record of `action` on
-    /// `subject` (see `write`).
-    async fn audited<T, F>(
-        &self,
-        db: &Db,
-        action: AuditAction,
-        subject: Subject,
-        f: F,
-    ) -> ApiResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &M::Access) -> ApiResult<T> + Send + 'static,
-    {
-        self.write(db, action, subject, move |conn, access, auditor| {
-            auditor.record(conn, action, subject.record_id, subject.client_id)?;
-            f(conn, access)
-        })
-        .await
-    }
-
     /// A list across clients, read by `f` in one transaction that audits the read once per
     /// client the list disclosed.
     pub async fn listed<T, F>(&self, db: &Db, action: AuditAction, f: F) -> ApiResult<T>
@@ -227,8 +207,12 @@ impl<M: Reach> Clients<M> {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection, ClientRow) -> ApiResult<T> + Send + 'static,
     {
-        let client_id = subject.client_id;
-        self.audited(db, action, subject.into(), move |conn, access| {
+        let OfClient {
+            client_id,
+            record_id,
+        } = subject;
+        self.write(db, action, subject.into(), move |conn, access, auditor| {
+            auditor.record(conn, action, record_id, Some(client_id))?;
             let client = clients::get(conn, &M::clients(access), client_id)?;
             f(conn, client)
         })

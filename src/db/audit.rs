@@ -68,18 +68,6 @@ impl Auditor {
         self.append(conn, action, subject, AuditOutcome::Allowed)
     }
 
-    /// Appends that the caller tried `action` on `subject` and was refused: written in a
-    /// transaction of its own, since the refused one rolled back.
-    pub fn record_refused(
-        &self,
-        conn: &mut DbConnection,
-        action: AuditAction,
-        subject: Subject,
-        outcome: AuditOutcome,
-    ) -> QueryResult<()> {
-        self.append(conn, action, subject, outcome)
-    }
-
     /// Audits a refused access, when `error` is one (`ApiError::refusal`), in a transaction
     /// of its own, the refused one having rolled back. The refusal stands even when it
     /// cannot be recorded; that failure is logged.
@@ -96,7 +84,7 @@ impl Auditor {
         let auditor = self.clone();
         let recorded = db
             .write(move |conn| -> Result<(), ApiError> {
-                Ok(auditor.record_refused(conn, action, subject, outcome)?)
+                Ok(auditor.append(conn, action, subject, outcome)?)
             })
             .await;
         if let Err(e) = recorded {
