@@ -262,7 +262,7 @@ async fn no_personal_code_reaches_the_log_or_an_error_body() {
     let worker = token(&municipality("050"));
     let ministry = token(&ministry());
     // Codes no other test uses, so the shared log can be searched for them.
-    let codes: Vec<String> = (0..12).map(|i| new_code(58_731_000 + i)).collect();
+    let codes: Vec<String> = (0..13).map(|i| new_code(58_731_000 + i)).collect();
     let digits = |code: &str| code.replace('-', "");
 
     let mut responses = Vec::new();
@@ -299,7 +299,8 @@ async fn no_personal_code_reaches_the_log_or_an_error_body() {
         app.get(&format!("/api/v1/municipalities/{}", codes[6]))
             .await,
     );
-    // In bodies: an unknown variant, an unknown field, wrong types.
+    // In bodies: an unknown variant, an unknown field, wrong types, a code where a
+    // municipality's belongs.
     let mut provider = serde_json::to_value(provider_body("050", "LM-EDGE-PII")).expect("json");
     provider["legal_status"] = json!(codes[7]);
     let mut unknown_field =
@@ -307,6 +308,7 @@ async fn no_personal_code_reaches_the_log_or_an_error_body() {
     unknown_field[&codes[8]] = json!(1);
     let mut client = serde_json::to_value(adult(&codes[9], "Kalniņa")).expect("json");
     client["birth_date"] = json!(codes[9]);
+    let unknown_reference = provider_body(&codes[12], "LM-EDGE-PII3");
     for (path, bearer, body) in [
         ("/api/v1/providers", &ministry, provider),
         ("/api/v1/providers", &ministry, unknown_field),
@@ -320,6 +322,11 @@ async fn no_personal_code_reaches_the_log_or_an_error_body() {
             "/api/v1/clients/search",
             &worker,
             json!({"personal_code": codes[11], "extra": codes[11]}),
+        ),
+        (
+            "/api/v1/providers",
+            &ministry,
+            serde_json::to_value(unknown_reference).expect("json"),
         ),
     ] {
         responses.push(
