@@ -32,7 +32,7 @@ pub struct InputLimits {
 
 /// The methods of the HTTP method registry that a client may reasonably send; the API
 /// itself uses a subset, and the router answers `405` for the others.
-const KNOWN_METHODS: [&str; 9] = [
+pub const KNOWN_METHODS: [&str; 9] = [
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
 ];
 

@@ -38,7 +38,7 @@ pub async fn echo_request_id(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().copied();
-    let method = req.method().clone();
+    let method = method_label(req.method());
     let started = std::time::Instant::now();
     let mut response = next.call(req).await?;
     // One line per request (route pattern, never the query string or body).
@@ -57,6 +57,14 @@ pub async fn echo_request_id(
     Ok(response)
 }
 
+/// A method as logged: a registered one by name, anything a client made up as `OTHER`.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    crate::edge::KNOWN_METHODS
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("OTHER")
+}
+
 /// The root span of a request, without anything the client typed: the route pattern
 /// (`/api/v1/clients/{id}`) stands for the path, and neither the query string nor the raw path
 /// (which may hold a personal code) is recorded. `http.target` is the pattern too, for tools
@@ -68,11 +76,7 @@ impl RootSpanBuilder for RouteSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_string());
-        let method = match request.method().as_str() {
-            m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "TRACE"
-            | "CONNECT") => m,
-            _ => "OTHER",
-        };
+        let method = method_label(request.method());
         let request_id = request
             .extensions()
             .get::<RequestId>()
