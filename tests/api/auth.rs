@@ -372,11 +372,38 @@ fn the_token_command_is_refused_in_production_and_beyond_the_maximum_lifetime() 
     assert!(output.stdout.is_empty());
 }
 
+/// Runs `command` to its end, or kills it after `limit` (a server that starts instead of
+/// refusing would otherwise serve forever) and reports it as not refused.
+fn output_within(
+    command: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("status").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("output");
+            panic!(
+                "still running after {limit:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
 #[test]
 fn production_refuses_a_short_hs256_secret() {
     let dir = tempfile::tempdir().expect("dir");
     let pii_key = "33".repeat(32);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kopiena"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kopiena"));
+    command
         .args(["serve"])
         .env("KOPIENA_ENV", "production")
         .env("KOPIENA_JWT_SECRET", "s".repeat(31))
@@ -384,9 +411,8 @@ fn production_refuses_a_short_hs256_secret() {
         .env("KOPIENA_PII_ENCRYPTION_KEY", &pii_key)
         .env("KOPIENA_BIND", "127.0.0.1:0")
         .env("DATABASE_URL", dir.path().join("never.db"))
-        .env("KOPIENA_DATA_DIR", dir.path())
-        .output()
-        .expect("runs");
+        .env("KOPIENA_DATA_DIR", dir.path());
+    let output = output_within(&mut command, std::time::Duration::from_secs(20));
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("at least 32 bytes"), "{stderr}");
