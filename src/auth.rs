@@ -76,10 +76,14 @@ pub struct AuthUser {
     pub scope: Scope,
 }
 
-/// Verification keys, built once from the settings.
+/// Verification keys, built once from the settings, with the time limits of a token.
 pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+    leeway: i64,
+    /// Longest accepted lifetime, `exp − iat`, in seconds.
+    max_lifetime: i64,
 }
 
 impl JwtKeys {
@@ -100,24 +104,73 @@ impl JwtKeys {
         validation.set_issuer(&[&auth.issuer]);
         validation.set_audience(&[&auth.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.validate_nbf = true;
+        validation.leeway = auth.leeway_seconds;
         Ok(Self {
             decoding,
             validation,
+            leeway: i64::try_from(auth.leeway_seconds).unwrap_or(i64::MAX),
+            max_lifetime: auth.max_lifetime_seconds,
         })
     }
 
+    /// Verifies signature, algorithm, issuer, audience, `exp` and `nbf` (with the leeway),
+    /// then what the library leaves to us: `iat` present and not in the future, `exp − iat`
+    /// within the maximum lifetime, a non-empty `sub`, the role's scope claim. Every refusal
+    /// has a fixed detail; nothing of the token or the parser's message is echoed.
     pub fn verify(&self, token: &str) -> Result<AuthUser, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| ApiError::Unauthorized(format!("invalid token: {e}")))?;
-        let scope = data
-            .claims
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| ApiError::Unauthorized(refusal(e.kind()).into()))?
+            .claims;
+        let now = chrono::Utc::now().timestamp();
+        let refuse = |detail: &str| Err(ApiError::Unauthorized(detail.into()));
+        if claims.sub.trim().is_empty() {
+            return refuse("the token's subject (sub) is empty");
+        }
+        if claims.iat > now.saturating_add(self.leeway) {
+            return refuse("the token was issued in the future (iat)");
+        }
+        if claims.exp.saturating_sub(claims.iat) > self.max_lifetime {
+            return refuse(&format!(
+                "the token's lifetime (exp - iat) exceeds the maximum of {} seconds",
+                self.max_lifetime
+            ));
+        }
+        let scope = claims
             .scope()
             .map_err(|e| ApiError::Unauthorized(e.into()))?;
         Ok(AuthUser {
-            sub: data.claims.sub,
+            sub: claims.sub,
             scope,
         })
+    }
+}
+
+/// The fixed detail of a token the library refused.
+fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> &'static str {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match kind {
+        K::ExpiredSignature => "the token has expired",
+        K::ImmatureSignature => "the token is not valid yet (nbf)",
+        K::InvalidSignature => "the token's signature is invalid",
+        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => {
+            "the token is not signed with the configured algorithm"
+        }
+        K::InvalidIssuer => "the token's issuer (iss) is not accepted",
+        K::InvalidAudience => "the token's audience (aud) is not this service",
+        K::MissingRequiredClaim(claim) => match claim.as_str() {
+            "exp" => "the token has no expiry (exp)",
+            "iss" => "the token has no issuer (iss)",
+            "aud" => "the token has no audience (aud)",
+            "sub" => "the token has no subject (sub)",
+            _ => "the token lacks a required claim",
+        },
+        K::Json(e) if e.to_string().starts_with("missing field `iat`") => {
+            "the token has no issue time (iat)"
+        }
+        K::Json(e) if e.to_string().starts_with("missing field `role`") => "the token has no role",
+        K::Json(_) | K::InvalidClaimFormat(_) => "the token's header or claims are malformed",
+        _ => "the token is malformed",
     }
 }
 
@@ -189,20 +242,33 @@ pub fn issue_token(
     .context("cannot sign the token")
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+/// The bearer token of a request: exactly one `Authorization` header whose scheme is
+/// `Bearer` in any case (RFC 9110 §11.1); `None` without the header.
+fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
+    let mut values = req.headers().get_all(header::AUTHORIZATION);
+    let Some(value) = values.next() else {
         return Ok(None);
     };
-    let token = value
+    if values.next().is_some() {
+        return Err(ApiError::Unauthorized(
+            "send exactly one Authorization header".into(),
+        ));
+    }
+    value
         .to_str()
         .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::Unauthorized("expected `Authorization: Bearer <token>`".into()))?;
+        .map(Some)
+        .ok_or_else(|| ApiError::Unauthorized("expected `Authorization: Bearer <token>`".into()))
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+    let Some(token) = bearer_token(req)? else {
+        return Ok(None);
+    };
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("JwtKeys are not configured")))?;

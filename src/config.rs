@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::domain::policy::Policy;
 
@@ -105,7 +105,15 @@ pub struct AuthSettings {
     pub public_key_pem: Option<String>,
     pub issuer: String,
     pub audience: String,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+    pub leeway_seconds: u64,
+    /// Longest accepted token lifetime (`exp − iat`), in seconds.
+    pub max_lifetime_seconds: i64,
 }
+
+/// Shortest HS256 secret accepted in production: 32 bytes, the hash's output size (RFC 7518
+/// §3.2 requires a key at least that long).
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
 impl std::fmt::Debug for AuthSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -115,6 +123,8 @@ impl std::fmt::Debug for AuthSettings {
             .field("public_key", &self.public_key_pem.is_some())
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
+            .field("leeway_seconds", &self.leeway_seconds)
+            .field("max_lifetime_seconds", &self.max_lifetime_seconds)
             .finish()
     }
 }
@@ -152,6 +162,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, from the end of the headers; slower
+    /// bodies are answered `408`.
+    pub body_timeout: Duration,
     /// How long a POST's `Idempotency-Key` replays its first response; older keys are
     /// forgotten (and their stored responses deleted).
     pub idempotency_retention: chrono::TimeDelta,
@@ -223,6 +236,12 @@ impl Settings {
             public_key_pem,
             issuer: get("KOPIENA_JWT_ISSUER").unwrap_or_else(|| "kopiena".into()),
             audience: get("KOPIENA_JWT_AUDIENCE").unwrap_or_else(|| "kopiena-api".into()),
+            leeway_seconds: parse_or("KOPIENA_JWT_LEEWAY_SECONDS", 30)?,
+            max_lifetime_seconds: match parse_or("KOPIENA_JWT_MAX_LIFETIME_SECONDS", 12 * 3600)? {
+                0 => bail!("KOPIENA_JWT_MAX_LIFETIME_SECONDS must be at least 1"),
+                seconds => i64::try_from(seconds)
+                    .context("KOPIENA_JWT_MAX_LIFETIME_SECONDS is too large")?,
+            },
         };
         if algorithm != jsonwebtoken::Algorithm::HS256 && auth.public_key_pem.is_none() {
             bail!(
@@ -235,6 +254,17 @@ impl Settings {
         {
             bail!(
                 "KOPIENA_ENV=production needs a configured key: KOPIENA_JWT_SECRET (HS256) or KOPIENA_JWT_PUBLIC_KEY (RS256/ES256)"
+            );
+        }
+        if environment == Environment::Production
+            && algorithm == jsonwebtoken::Algorithm::HS256
+            && auth
+                .secret
+                .as_ref()
+                .is_some_and(|s| s.expose_secret().len() < MIN_HS256_SECRET_BYTES)
+        {
+            bail!(
+                "KOPIENA_ENV=production needs a KOPIENA_JWT_SECRET of at least {MIN_HS256_SECRET_BYTES} bytes"
             );
         }
         let pii = PiiSettings {
@@ -323,6 +353,10 @@ impl Settings {
             idempotency_retention,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
                 .context("KOPIENA_MAX_BODY_BYTES is too large")?,
+            body_timeout: match parse_or("KOPIENA_BODY_TIMEOUT_MS", 10_000)? {
+                0 => bail!("KOPIENA_BODY_TIMEOUT_MS must be at least 1"),
+                ms => Duration::from_millis(ms),
+            },
             cors_origins: get("KOPIENA_CORS_ORIGINS")
                 .map(|v| {
                     v.split(',')
@@ -416,16 +450,32 @@ mod tests {
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("KOPIENA_JWT_SECRET")));
         let pii_key = "00".repeat(32);
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
         assert!(
             settings(&[
                 ("KOPIENA_ENV", "production"),
-                ("KOPIENA_JWT_SECRET", "s"),
+                ("KOPIENA_JWT_SECRET", &secret),
                 ("KOPIENA_PII_HMAC_KEY", &pii_key),
                 ("KOPIENA_PII_ENCRYPTION_KEY", &pii_key),
             ])
             .is_ok()
         );
-        assert!(settings(&[("KOPIENA_ENV", "production"), ("KOPIENA_JWT_SECRET", "s")]).is_err());
+        let short = settings(&[
+            ("KOPIENA_ENV", "production"),
+            ("KOPIENA_JWT_SECRET", &secret[1..]),
+            ("KOPIENA_PII_HMAC_KEY", &pii_key),
+            ("KOPIENA_PII_ENCRYPTION_KEY", &pii_key),
+        ]);
+        assert!(short.is_err_and(|e| e.to_string().contains("at least 32 bytes")));
+        // Development accepts a short secret (tests, local runs).
+        assert!(settings(&[("KOPIENA_JWT_SECRET", "s")]).is_ok());
+        assert!(
+            settings(&[
+                ("KOPIENA_ENV", "production"),
+                ("KOPIENA_JWT_SECRET", &secret)
+            ])
+            .is_err()
+        );
         assert!(settings(&[]).is_ok_and(|s| s.auth.secret.is_none()));
     }
 

@@ -64,6 +64,14 @@ pub enum ApiError {
     Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    #[error("request body timeout")]
+    RequestTimeout { limit_ms: u64 },
+    #[error("method not implemented")]
+    MethodNotImplemented,
+    /// An error response made by a component outside the handlers (CORS, the documentation
+    /// UI), given the problem shape: its status and a fixed detail.
+    #[error("{status}: {detail}")]
+    Http { status: StatusCode, detail: String },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("not acceptable")]
@@ -360,6 +368,14 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => blank(Some(format!(
                 "The request body is larger than the limit of {limit} bytes."
             ))),
+            ApiError::RequestTimeout { limit_ms } => blank(Some(format!(
+                "The request body was not received within {limit_ms} ms."
+            ))),
+            ApiError::MethodNotImplemented => blank(Some(
+                "This method is not implemented; the API uses GET, POST, PATCH, PUT, DELETE and OPTIONS."
+                    .into(),
+            )),
+            ApiError::Http { detail, .. } => blank(Some(detail.clone())),
             ApiError::UnsupportedMediaType => blank(Some(
                 "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
             )),
@@ -410,6 +426,9 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::MethodNotImplemented => StatusCode::NOT_IMPLEMENTED,
+            ApiError::Http { status, .. } => *status,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -438,6 +457,10 @@ impl ResponseError for ApiError {
         if let ApiError::Unavailable(why) = self {
             response.insert_header((header::RETRY_AFTER, why.retry_after()));
         }
+        if let ApiError::RequestTimeout { .. } | ApiError::PayloadTooLarge { .. } = self {
+            // The rest of the body was not read: the connection cannot carry another request.
+            response.force_close();
+        }
         response.json(self.problem())
     }
 }
@@ -449,26 +472,51 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, limit: usize) -> ApiE
         E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge { limit },
         E::ContentType => ApiError::UnsupportedMediaType,
         E::Deserialize(e) if e.is_data() => body_error(&e),
-        E::Deserialize(e) => ApiError::BadRequest(format!("The body is not valid JSON: {e}")),
+        E::Deserialize(e) => ApiError::BadRequest(format!(
+            "The body is not valid JSON: {}",
+            withhold_values(&e.to_string())
+        )),
         E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
-        other => ApiError::BadRequest(format!("The body could not be read: {other}")),
+        other => ApiError::BadRequest(format!(
+            "The body could not be read: {}",
+            withhold_values(&other.to_string())
+        )),
+    }
+}
+
+/// A parser's message without the value it quotes: the value a client sent may be personal
+/// data, and error details reach the log. serde quotes the offending value (`unknown variant
+/// `x``, `invalid type: string "x"`, `unknown field `x``, actix's `can not parse "x" to a
+/// i64`) before what was expected, which names only the API's own fields and values and is
+/// kept. Everything between the first and the last quote before that is withheld, so a value
+/// that itself contains quotes or `, expected` cannot slip through. Missing and duplicate
+/// fields name the API's own fields and are kept whole.
+pub fn withhold_values(message: &str) -> String {
+    if message.starts_with("missing field `") || message.starts_with("duplicate field `") {
+        return message.to_string();
+    }
+    let (head, tail) = message
+        .rsplit_once(", expected")
+        .map_or((message, ""), |(head, _)| (head, &message[head.len()..]));
+    let is_quote = |c: char| c == '`' || c == '"';
+    match (head.find(is_quote), head.rfind(is_quote)) {
+        (Some(first), Some(last)) => format!(
+            "{}(value withheld){}{}",
+            &head[..first],
+            &head[last + 1..],
+            tail
+        ),
+        _ => message.to_string(),
     }
 }
 
 /// A body that is JSON but not the expected shape: 422 naming the problem without echoing
 /// the offending value (it may be personal data, and error details reach the log).
 pub fn body_error(e: &serde_json::Error) -> ApiError {
-    let message = e.to_string();
-    let message = ["invalid type: ", "invalid value: ", "invalid length "]
-        .iter()
-        .find(|prefix| message.starts_with(*prefix))
-        .and_then(|prefix| {
-            message
-                .find(", expected")
-                .map(|at| format!("{}(value withheld){}", prefix, &message[at..]))
-        })
-        .unwrap_or(message);
-    ApiError::Validation(BTreeMap::from([("body".into(), vec![message])]))
+    ApiError::Validation(BTreeMap::from([(
+        "body".into(),
+        vec![withhold_values(&e.to_string())],
+    )]))
 }
 
 #[cfg(test)]
@@ -565,6 +613,54 @@ mod tests {
         let text = format!("{errors:?}");
         assert!(!text.contains("161175"), "{text}");
         assert!(text.contains("expected u64"), "{text}");
+    }
+
+    #[test]
+    fn parser_messages_withhold_every_quoted_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[expect(dead_code, reason = "the fields exist to be mistyped in the body")]
+        struct Body {
+            kind: Kind,
+            n: Option<u8>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Alpha,
+        }
+        for (json, kept) in [
+            (r#"{"kind": "161175-19997"}"#, "expected `alpha`"),
+            (
+                r#"{"kind": "alpha", "161175-19997": 1}"#,
+                "expected `kind` or `n`",
+            ),
+            (
+                r#"{"kind": "x`, expected 161175-19997 `"}"#,
+                "expected `alpha`",
+            ),
+            (r#"{"kind": "alpha", "n": "161175-19997"}"#, "expected u8"),
+        ] {
+            let e = serde_json::from_str::<Body>(json)
+                .err()
+                .map(|e| e.to_string());
+            let message = withhold_values(&e.unwrap_or_default());
+            assert!(!message.contains("161175"), "{message}");
+            assert!(message.contains(kept), "{message}");
+            assert!(message.contains("(value withheld)"), "{message}");
+        }
+        assert_eq!(
+            withhold_values(r#"can not parse "161175-19997" to a i64"#),
+            "can not parse (value withheld) to a i64"
+        );
+        assert_eq!(
+            withhold_values("missing field `name` at line 1 column 2"),
+            "missing field `name` at line 1 column 2"
+        );
+        assert_eq!(
+            withhold_values("invalid digit found in string"),
+            "invalid digit found in string"
+        );
     }
 
     #[test]

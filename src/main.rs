@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kopiena::auth::{self, Claims, Role};
-use kopiena::config::Settings;
+use kopiena::config::{Environment, Settings};
 use kopiena::demo::{self, DemoOptions};
 use kopiena::pii::PiiKeys;
 use kopiena::startup::Application;
@@ -69,7 +69,8 @@ struct TokenArgs {
     /// Subject: who the token is for.
     #[arg(long, default_value = "dev-user")]
     sub: String,
-    /// Hours until the token expires.
+    /// Hours until the token expires (at most the maximum token lifetime,
+    /// `KOPIENA_JWT_MAX_LIFETIME_SECONDS`, default 12 h).
     #[arg(long, default_value_t = 8)]
     hours: i64,
 }
@@ -84,6 +85,19 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token(args) => {
             let settings = Settings::from_env()?;
+            if settings.environment == Environment::Production {
+                anyhow::bail!(
+                    "`kopiena token` is refused under KOPIENA_ENV=production: tokens come from the identity provider"
+                );
+            }
+            if args.hours < 1
+                || args.hours.saturating_mul(3600) > settings.auth.max_lifetime_seconds
+            {
+                anyhow::bail!(
+                    "--hours must be between 1 and the maximum token lifetime ({} s, KOPIENA_JWT_MAX_LIFETIME_SECONDS)",
+                    settings.auth.max_lifetime_seconds
+                );
+            }
             if settings.auth.algorithm != jsonwebtoken::Algorithm::HS256 {
                 anyhow::bail!(
                     "`kopiena token` issues HS256 development tokens only; tokens for RS256/ES256 come from the identity provider"

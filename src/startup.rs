@@ -20,8 +20,9 @@ use crate::api::common::IdempotencyRetention;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::db::{Db, idempotency};
+use crate::edge::{self, InputLimits};
 use crate::pii::PiiKeys;
-use crate::telemetry::echo_request_id;
+use crate::telemetry::{RouteSpan, echo_request_id};
 
 pub struct Application {
     port: u16,
@@ -123,20 +124,32 @@ fn run(
     let db = web::Data::new(db);
     let registry = web::Data::new(metrics.registry.clone());
     let max_body = settings.max_body_bytes;
+    let limits = web::Data::new(InputLimits {
+        max_body_bytes: settings.max_body_bytes,
+        body_timeout: settings.body_timeout,
+    });
     let origins = settings.cors_origins.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
+            // Innermost first: the query parameters an operation documents, then the input
+            // checks (before routing), CORS before them; the metrics count what passed the
+            // method check; every response gets its headers and, when an error, the problem
+            // shape.
             .wrap(from_fn(api::refuse_unknown_query_parameters))
+            .wrap(from_fn(edge::guard_input))
             .wrap(cors(&origins))
             .wrap(metrics.clone())
+            .wrap(from_fn(edge::reject_unknown_methods))
+            .wrap(from_fn(edge::response_headers))
             .wrap(from_fn(echo_request_id))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RouteSpan>::new())
             .app_data(db.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
             .app_data(pii.clone())
             .app_data(policy.clone())
             .app_data(retention.clone())
+            .app_data(limits.clone())
             .configure(|cfg| api::extractor_configs(max_body, cfg))
             .into_utoipa_app()
             .configure(api::routes)
@@ -144,6 +157,9 @@ fn run(
         app.service(web::redirect("/docs", "/docs/"))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
     })
+    // Headers must arrive within 5 s of the connection (408 otherwise, actix's default made
+    // explicit); the body within `KOPIENA_BODY_TIMEOUT_MS` (`edge::guard_input`).
+    .client_request_timeout(Duration::from_secs(5))
     .shutdown_timeout(30)
     .listen(listener)?
     .run();

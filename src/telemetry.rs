@@ -5,7 +5,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use tracing_actix_web::RequestId;
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -37,7 +38,7 @@ pub async fn echo_request_id(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().copied();
-    let method = req.method().clone();
+    let method = method_label(req.method());
     let started = std::time::Instant::now();
     let mut response = next.call(req).await?;
     // One line per request (route pattern, never the query string or body).
@@ -54,4 +55,60 @@ pub async fn echo_request_id(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     Ok(response)
+}
+
+/// A method as logged: a registered one by name, anything a client made up as `OTHER`.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    crate::edge::KNOWN_METHODS
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("OTHER")
+}
+
+/// The root span of a request, without anything the client typed: the route pattern
+/// (`/api/v1/clients/{id}`) stands for the path, and neither the query string nor the raw path
+/// (which may hold a personal code) is recorded. `http.target` is the pattern too, for tools
+/// that expect the field. Unmatched paths are `unmatched`, made-up methods `OTHER`.
+pub struct RouteSpan;
+
+impl RootSpanBuilder for RouteSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_string());
+        let method = method_label(request.method());
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let peer = request
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %method,
+            http.route = %route,
+            http.target = %route,
+            http.flavor = ?request.version(),
+            http.client_ip = %peer,
+            http.status_code = tracing::field::Empty,
+            otel.name = %format!("{method} {route}"),
+            otel.kind = "server",
+            otel.status_code = tracing::field::Empty,
+            request_id = %request_id,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        // Status and the error's Display/Debug: error details never quote a client's value
+        // (see `error::withhold_values`).
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
 }

@@ -31,7 +31,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::error::{ApiError, json_error};
+use crate::error::{ApiError, json_error, withhold_values};
 
 /// Largest page a list endpoint returns.
 pub const MAX_PAGE_SIZE: i64 = 100;
@@ -196,10 +196,18 @@ pub fn extractor_configs(max_body_bytes: usize, cfg: &mut web::ServiceConfig) {
     )
     .app_data(web::PayloadConfig::default().limit(max_body_bytes))
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
-        ApiError::BadRequest(format!("Invalid query string: {err}")).into()
+        ApiError::BadRequest(format!(
+            "Invalid query string: {}",
+            withhold_values(&err.to_string())
+        ))
+        .into()
     }))
     .app_data(web::PathConfig::default().error_handler(|err, _| {
-        ApiError::BadRequest(format!("Invalid path parameter: {err}")).into()
+        ApiError::BadRequest(format!(
+            "Invalid path parameter: {}",
+            withhold_values(&err.to_string())
+        ))
+        .into()
     }));
 }
 

@@ -58,7 +58,7 @@ pub enum DomainError {
         service_type: String,
         target_groups: Vec<String>,
     },
-    #[error("unknown {what}: {code}")]
+    #[error("unknown {what}{}", shown_reference(code))]
     UnknownReference { what: &'static str, code: String },
     #[error("invalid personal code: {0}")]
     InvalidPersonalCode(#[from] personal_code::PersonalCodeError),
@@ -356,4 +356,20 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Riga)
         .date_naive()
+}
+
+/// The code of an unknown reference as the detail shows it: a client's text, echoed only when
+/// it has the shape of a code or an id (`RIX`, `050`, `group_home`, `42`), never when it could
+/// be a personal code sent in the wrong field (error details reach the log).
+fn shown_reference(code: &str) -> String {
+    let digits = code.chars().filter(char::is_ascii_digit).count();
+    let code_like = !code.is_empty()
+        && code.len() <= 40
+        && digits < 6
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if code_like {
+        format!(": {code}")
+    } else {
+        " (value withheld)".to_string()
+    }
 }

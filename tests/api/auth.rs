@@ -176,3 +176,248 @@ fn production_refuses_to_start_without_a_configured_key() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("KOPIENA_JWT_SECRET"), "{stderr}");
 }
+
+/// The detail of a 401 from creating a provider with `token`.
+async fn refusal_detail(app: &TestApp, token: &str) -> String {
+    let response = app.create_provider(token, &body()).await;
+    let problem = assert_problem(response, 401, "about:blank").await;
+    problem["detail"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn token_times_subject_and_lifetime_are_checked_with_a_small_leeway() {
+    let app = TestApp::spawn().await;
+    let now = chrono::Utc::now().timestamp();
+    let with = |changes: &[(&str, Value)]| {
+        let mut claims = ministry();
+        for (name, value) in changes {
+            claims[*name] = value.clone();
+        }
+        claims
+    };
+    let refused = [
+        ("nbf in the future", with(&[("nbf", json!(now + 600))])),
+        (
+            "iat in the future",
+            with(&[("iat", json!(now + 600)), ("exp", json!(now + 3600))]),
+        ),
+        (
+            "iat a year ahead",
+            with(&[
+                ("iat", json!(now + 31_536_000)),
+                ("exp", json!(now + 31_539_600)),
+            ]),
+        ),
+        (
+            "lifetime over 12 h",
+            with(&[("exp", json!(now + 12 * 3600 + 60))]),
+        ),
+        (
+            "ten-year token",
+            with(&[("exp", json!(now + 87_600 * 3600))]),
+        ),
+        ("empty sub", with(&[("sub", json!(""))])),
+        ("blank sub", with(&[("sub", json!("  "))])),
+    ];
+    for (why, claims) in refused {
+        let detail = refusal_detail(&app, &token(&claims)).await;
+        assert!(!detail.is_empty(), "{why}");
+    }
+    let mut no_iat = ministry();
+    no_iat.as_object_mut().map(|o| o.remove("iat"));
+    let detail = refusal_detail(&app, &token(&no_iat)).await;
+    assert!(detail.contains("iat"), "{detail}");
+
+    // Within the leeway and the maximum: accepted.
+    let accepted = [
+        with(&[("nbf", json!(now - 60))]),
+        with(&[("nbf", json!(now + 10))]),
+        with(&[("iat", json!(now + 10))]),
+        with(&[("exp", json!(now + 12 * 3600))]),
+    ];
+    for (i, claims) in accepted.iter().enumerate() {
+        let response = app
+            .create_provider(
+                &token(claims),
+                &CreateProvider {
+                    register_number: format!("LM-AUTH-OK{i}"),
+                    ..body()
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{claims}");
+    }
+}
+
+#[tokio::test]
+async fn a_configured_maximum_lifetime_applies() {
+    let app = TestApp::spawn_with(|key| {
+        (key == "KOPIENA_JWT_MAX_LIFETIME_SECONDS").then(|| "600".into())
+    })
+    .await;
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = ministry();
+    claims["exp"] = json!(now + 3600);
+    let detail = refusal_detail(&app, &token(&claims)).await;
+    assert!(detail.contains("600"), "{detail}");
+    claims["exp"] = json!(now + 600);
+    assert_eq!(
+        app.create_provider(&token(&claims), &body()).await.status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive_and_only_one_authorization_header_counts() {
+    let app = TestApp::spawn().await;
+    let good = token(&crate::helpers::municipality("050"));
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = app
+            .client
+            .get(app.url("/api/v1/clients"))
+            .header("Authorization", format!("{scheme} {good}"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+    // Two headers, even both valid, are refused: which one counts would be a guess.
+    let response = app
+        .client
+        .get(app.url("/api/v1/clients"))
+        .header("Authorization", format!("Bearer {good}"))
+        .header("Authorization", format!("Bearer {good}"))
+        .send()
+        .await
+        .expect("sent");
+    let problem = assert_problem(response, 401, "about:blank").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("exactly one")),
+        "{problem}"
+    );
+    for value in ["Bearer", "Bearer ", "Token abc", "Bearerabc"] {
+        let response = app
+            .client
+            .get(app.url("/api/v1/clients"))
+            .header("Authorization", value)
+            .send()
+            .await
+            .expect("sent");
+        assert_problem(response, 401, "about:blank").await;
+    }
+}
+
+#[tokio::test]
+async fn refusal_details_are_fixed_and_echo_nothing_of_the_token() {
+    let app = TestApp::spawn().await;
+    let now = chrono::Utc::now().timestamp();
+    let mut unknown_role = ministry();
+    unknown_role["role"] = json!("none");
+    let mut wrong_type = ministry();
+    wrong_type["exp"] = json!("tomorrow-161175");
+    let mut expired = ministry();
+    expired["exp"] = json!(now - 3600);
+    expired["iat"] = json!(now - 7200);
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &ministry(),
+        &jsonwebtoken::EncodingKey::from_secret(b"another-secret"),
+    )
+    .expect("token");
+    for bad in [
+        token(&unknown_role),
+        token(&wrong_type),
+        token(&expired),
+        forged,
+        "not-a-jwt".to_string(),
+        format!("{}.e30.x", b64(&json!({"alg": "none"}))),
+    ] {
+        let detail = refusal_detail(&app, &bad).await;
+        for leak in [
+            "variant", "expected", "`", "none", "161175", "line ", "column",
+        ] {
+            assert!(!detail.contains(leak), "{detail:?} echoes {leak:?}");
+        }
+        assert!(detail.starts_with("Authentication failed: "), "{detail}");
+    }
+}
+
+#[test]
+fn the_token_command_is_refused_in_production_and_beyond_the_maximum_lifetime() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pii_key = "33".repeat(32);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kopiena"))
+        .args(["token", "--role", "admin"])
+        .env("KOPIENA_ENV", "production")
+        .env("KOPIENA_JWT_SECRET", "p".repeat(40))
+        .env("KOPIENA_PII_HMAC_KEY", &pii_key)
+        .env("KOPIENA_PII_ENCRYPTION_KEY", &pii_key)
+        .env("KOPIENA_DATA_DIR", dir.path())
+        .output()
+        .expect("kopiena token runs");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no token printed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("KOPIENA_ENV=production"), "{stderr}");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kopiena"))
+        .args(["token", "--role", "admin", "--hours", "87600"])
+        .env("KOPIENA_DATA_DIR", dir.path())
+        .env_remove("KOPIENA_ENV")
+        .output()
+        .expect("kopiena token runs");
+    assert!(!output.status.success(), "a ten-year token is refused");
+    assert!(output.stdout.is_empty());
+}
+
+/// Runs `command` to its end, or kills it after `limit` (a server that starts instead of
+/// refusing would otherwise serve forever) and reports it as not refused.
+fn output_within(
+    command: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("status").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("output");
+            panic!(
+                "still running after {limit:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn production_refuses_a_short_hs256_secret() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pii_key = "33".repeat(32);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_kopiena"));
+    command
+        .args(["serve"])
+        .env("KOPIENA_ENV", "production")
+        .env("KOPIENA_JWT_SECRET", "s".repeat(31))
+        .env("KOPIENA_PII_HMAC_KEY", &pii_key)
+        .env("KOPIENA_PII_ENCRYPTION_KEY", &pii_key)
+        .env("KOPIENA_BIND", "127.0.0.1:0")
+        .env("DATABASE_URL", dir.path().join("never.db"))
+        .env("KOPIENA_DATA_DIR", dir.path());
+    let output = output_within(&mut command, std::time::Duration::from_secs(20));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 32 bytes"), "{stderr}");
+    assert!(
+        !dir.path().join("never.db").exists(),
+        "refused before the database"
+    );
+}

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod clients;
 mod demo;
+mod edge;
 mod errors;
 mod faults;
 mod health;

@@ -25,12 +25,20 @@ impl StatsQuery {
     /// Parses the query string's pairs: each name at most once and known to some statistic;
     /// an empty value is no value; a date is `YYYY-MM-DD`.
     pub fn parse(pairs: Vec<(String, String)>) -> ApiResult<StatsQuery> {
-        let invalid = |what: String| ApiError::BadRequest(format!("Invalid query string: {what}"));
+        // A parameter's name is the client's text (it may be anything): withheld.
+        let invalid = |what: String| {
+            ApiError::BadRequest(format!(
+                "Invalid query string: {}",
+                crate::error::withhold_values(&what)
+            ))
+        };
         let mut query = StatsQuery::default();
         let mut seen = BTreeSet::new();
         for (name, value) in pairs {
             if !seen.insert(name.clone()) {
-                return Err(invalid(format!("duplicate field `{name}`")));
+                return Err(invalid(format!(
+                    "parameter `{name}` given twice, expected each at most once"
+                )));
             }
             let text = Some(value.clone()).filter(|v| !v.trim().is_empty());
             let filter = Filter::ALL.into_iter().find(|f| f.name() == name);

@@ -1,0 +1,364 @@
+//! The edge of the service: what every request passes before it reaches the router and the
+//! handlers, and what every response carries on its way out, whatever produced it.
+//!
+//! - `reject_unknown_methods`: a method outside HTTP's registered ones is `501` before the
+//!   metrics middleware, so clients cannot grow `/metrics` by inventing methods.
+//! - `guard_input`: a control character in the path or the query string is `400`; the body
+//!   is read within `KOPIENA_BODY_TIMEOUT_MS` (`408`) and `KOPIENA_MAX_BODY_BYTES` (`413`),
+//!   and a control character in any string of a JSON body is `422` naming the field, before
+//!   any handler (so before any SQL) on both backends.
+//! - `response_headers`: `X-Content-Type-Options: nosniff` on every response,
+//!   `Cache-Control: no-store` on every response to a request with credentials, and error
+//!   responses made outside the handlers (CORS refusals, the documentation UI) become problems.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use actix_web::body::{BodyStream, EitherBody, MessageBody, to_bytes_limited};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+use serde_json::Value;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+/// How much of a request body is read, and for how long (application data).
+#[derive(Debug, Clone, Copy)]
+pub struct InputLimits {
+    pub max_body_bytes: usize,
+    pub body_timeout: Duration,
+}
+
+/// The methods of the HTTP method registry that a client may reasonably send; the API
+/// itself uses a subset, and the router answers `405` for the others.
+pub const KNOWN_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The answer to a request refused at the edge, as a problem (logged like any error).
+fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody<B>> {
+    req.into_response(HttpResponse::from_error(error))
+        .map_into_right_body()
+}
+
+/// A made-up method is `501 Not Implemented` (RFC 9110 §9.1). Wrapped outside the metrics
+/// middleware: the number of series in `/metrics` stays bounded whatever clients send.
+pub async fn reject_unknown_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if KNOWN_METHODS.contains(&req.method().as_str()) {
+        next.call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body)
+    } else {
+        Ok(refuse(req, ApiError::MethodNotImplemented))
+    }
+}
+
+/// Checks the path and query string, then reads the whole body within the limits and checks
+/// a JSON body's strings; the handlers' extractors read the buffered body as usual.
+pub async fn guard_input(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(e) = check_path(req.uri().path()).and_then(|()| check_query(req.query_string())) {
+        return Ok(refuse(req, e));
+    }
+    let Some(limits) = req
+        .app_data::<web::Data<InputLimits>>()
+        .map(|l| *l.get_ref())
+    else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        let limit = limits.max_body_bytes;
+        return Ok(refuse(req, ApiError::PayloadTooLarge { limit }));
+    }
+    let payload = BodyStream::new(req.take_payload());
+    let read = tokio::time::timeout(
+        limits.body_timeout,
+        to_bytes_limited(payload, limits.max_body_bytes),
+    )
+    .await;
+    let body = match read {
+        Ok(Ok(Ok(body))) => body,
+        Ok(Ok(Err(_))) => {
+            let e = ApiError::BadRequest("The request body could not be read.".into());
+            return Ok(refuse(req, e));
+        }
+        Ok(Err(_)) => {
+            let limit = limits.max_body_bytes;
+            return Ok(refuse(req, ApiError::PayloadTooLarge { limit }));
+        }
+        Err(_) => {
+            let limit_ms = u64::try_from(limits.body_timeout.as_millis()).unwrap_or(u64::MAX);
+            return Ok(refuse(req, ApiError::RequestTimeout { limit_ms }));
+        }
+    };
+    if is_json(&req)
+        && let Err(e) = check_json_body(&body)
+    {
+        return Ok(refuse(req, e));
+    }
+    req.set_payload(Payload::from(body));
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// `nosniff` everywhere, `no-store` for every request with credentials (its answer may hold
+/// personal data), and the problem shape for error responses that do not have it yet.
+pub async fn response_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let with_credentials = req.headers().contains_key(header::AUTHORIZATION);
+    // The inner layers answer every error as a response (the router's handlers and the
+    // middleware in `edge` alike), so an `Err` here is only passed on.
+    let response = next.call(req).await?.map_into_left_body();
+    let mut response = if is_foreign_error(&response) {
+        as_problem(response)
+    } else {
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if with_credentials {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+/// An error status whose body is not a problem: made outside `error.rs`.
+fn is_foreign_error<B>(response: &ServiceResponse<B>) -> bool {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    response.status().as_u16() >= 400 && !is_problem
+}
+
+/// Replaces the body of a foreign error response with the problem for its status, keeping
+/// its other headers. A CORS refusal keeps its (fixed) reason as the detail.
+fn as_problem<B: MessageBody>(
+    response: ServiceResponse<EitherBody<B>>,
+) -> ServiceResponse<EitherBody<B>> {
+    let status = response.status();
+    let cors = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<actix_cors::CorsError>())
+        .map(|e| format!("Cross-origin request refused: {e}."));
+    let error = match (status.as_u16(), cors) {
+        (_, Some(detail)) => ApiError::Http { status, detail },
+        (404, None) => ApiError::NotFound,
+        (_, None) => ApiError::Http {
+            status,
+            detail: status.canonical_reason().unwrap_or("Error").to_string(),
+        },
+    };
+    let (request, old) = response.into_parts();
+    let mut problem = HttpResponse::from_error(error);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    ServiceResponse::new(request, problem.map_into_right_body())
+}
+
+/// Whether the body is declared JSON (`application/json` or a `+json` type), as the JSON
+/// extractor requires.
+fn is_json(req: &ServiceRequest) -> bool {
+    req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.type_() == "application"
+            && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+    })
+}
+
+/// C0 control characters other than tab, line feed and carriage return: refused in JSON
+/// strings (PostgreSQL cannot store NUL in text; the others have no place in this data).
+fn refused_in_text(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `422` naming every field (`name`, `team[0].role`) whose string holds a refused control
+/// character. A body that is not JSON is left to the extractor (`400`).
+fn check_json_body(body: &[u8]) -> Result<(), ApiError> {
+    // Inside a JSON string a control character must be escaped: no backslash, none there.
+    if !body.contains(&b'\\') {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Ok(());
+    };
+    let mut errors = BTreeMap::new();
+    find_control_characters(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn find_control_characters(value: &Value, path: &str, errors: &mut BTreeMap<String, Vec<String>>) {
+    let here = || {
+        if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match value {
+        Value::String(text) if text.chars().any(refused_in_text) => {
+            errors.insert(here(), vec!["control_character".into()]);
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_control_characters(item, &format!("{path}[{i}]"), errors);
+            }
+        }
+        Value::Object(members) => {
+            for (name, member) in members {
+                if name.chars().any(refused_in_text) {
+                    errors.insert(here(), vec!["control_character_in_member_name".into()]);
+                    continue;
+                }
+                let inner = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                find_control_characters(member, &inner, errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Percent-decodes `text` (and `+` as a space when `form` is set) into bytes.
+fn percent_decode(text: &str, form: bool) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' if form => out.push(b' '),
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A path segment may hold no control character (`%00`…`%1F`): `400`.
+fn check_path(path: &str) -> Result<(), ApiError> {
+    if percent_decode(path, false).iter().any(|b| *b < 0x20) {
+        return Err(ApiError::BadRequest(
+            "A path segment contains a control character.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// No query parameter's name or value may hold a control character: `400` naming the
+/// parameter when its name is one of ours in shape (the name is the client's text).
+fn check_query(query: &str) -> Result<(), ApiError> {
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = percent_decode(name, true);
+        let value = percent_decode(value, true);
+        if name.iter().chain(&value).any(|b| *b < 0x20) {
+            let plain = !name.is_empty()
+                && name.len() <= 40
+                && name
+                    .iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_');
+            let detail = match std::str::from_utf8(&name) {
+                Ok(name) if plain => {
+                    format!("The query parameter `{name}` contains a control character.")
+                }
+                _ => "A query parameter contains a control character.".to_string(),
+            };
+            return Err(ApiError::BadRequest(detail));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(body: &str) -> Vec<String> {
+        match check_json_body(body.as_bytes()) {
+            Ok(()) => vec![],
+            Err(ApiError::Validation(errors)) => errors.into_keys().collect(),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn control_characters_in_json_strings_are_named_by_field() {
+        assert!(fields(r#"{"name": "Ok\ttab\nnew line\r"}"#).is_empty());
+        assert!(fields(r#"{"name": "a \\u0000 is text"}"#).is_empty());
+        assert_eq!(fields(r#"{"name": "a\u0000b"}"#), ["name"]);
+        assert_eq!(
+            fields(r#"{"a": {"b": ["ok", "x\u001f"]}, "c": "\b", "d": 1}"#),
+            ["a.b[1]", "c"]
+        );
+        assert_eq!(fields(r#"{"x\u0001": 1}"#), ["body"]);
+        assert_eq!(fields(r#""\u0007""#), ["body"]);
+        // Not JSON: left to the extractor's 400.
+        assert!(fields(r#"{"name": "\u0000"#).is_empty());
+    }
+
+    #[test]
+    fn control_characters_in_paths_and_queries_are_refused() {
+        assert!(check_path("/api/v1/municipalities/RIX").is_ok());
+        assert!(check_path("/api/v1/municipalities/R%00X").is_err());
+        assert!(check_path("/api/v1/municipalities/R%0aX").is_err());
+        assert!(check_path("/api/v1/municipalities/100%").is_ok());
+        assert!(check_query("").is_ok());
+        assert!(check_query("q=a+b%20c&limit=5").is_ok());
+        let Err(ApiError::BadRequest(detail)) = check_query("limit=5&q=a%00") else {
+            panic!("refused");
+        };
+        assert!(detail.contains("`q`"), "{detail}");
+        let Err(ApiError::BadRequest(detail)) = check_query("161175-19997%01=1") else {
+            panic!("refused");
+        };
+        assert!(!detail.contains("161175"), "{detail}");
+        assert!(check_query("q=%09").is_err());
+    }
+
+    #[test]
+    fn percent_decoding_keeps_malformed_escapes() {
+        assert_eq!(percent_decode("a%2", false), b"a%2");
+        assert_eq!(percent_decode("%41%zz+", true), b"A%zz ");
+        assert_eq!(percent_decode("%", false), b"%");
+    }
+}
