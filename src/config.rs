@@ -170,7 +170,42 @@ pub struct Settings {
     pub idempotency_retention: chrono::TimeDelta,
     /// Origins allowed by CORS; `*` allows any. Empty: no cross-origin access.
     pub cors_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client; from anyone else the header is
+    /// ignored (a client could write anything in it).
+    pub trusted_proxies: TrustedProxies,
     pub log_format: LogFormat,
+}
+
+/// The reverse proxies in front of the service (`KOPIENA_TRUSTED_PROXIES`, IP addresses).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<std::net::IpAddr>);
+
+impl TrustedProxies {
+    /// The client's address: the peer itself, unless the peer is a trusted proxy, in which
+    /// case the nearest address in `X-Forwarded-For` (read from the right) that is not a
+    /// trusted proxy, the one the first trusted proxy saw. Entries a client added to the
+    /// left of it are ignored, as is a header that does not parse.
+    pub fn client_ip(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded_for: Option<&str>,
+    ) -> std::net::IpAddr {
+        if !self.0.contains(&peer) {
+            return peer;
+        }
+        let Some(chain) = forwarded_for else {
+            return peer;
+        };
+        let mut client = peer;
+        for hop in chain.rsplit(',') {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(ip) if self.0.contains(&ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => return client,
+            }
+        }
+        client
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kopiena.db";
@@ -365,6 +400,19 @@ impl Settings {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trusted_proxies: TrustedProxies(
+                get("KOPIENA_TRUSTED_PROXIES")
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.parse().with_context(|| {
+                            format!("KOPIENA_TRUSTED_PROXIES must list IP addresses, got {s:?}")
+                        })
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+            ),
             log_format,
         })
     }
@@ -489,6 +537,36 @@ mod tests {
     fn the_jwt_secret_is_not_printed() {
         let s = settings(&[("KOPIENA_JWT_SECRET", "hunter2")]);
         assert!(s.is_ok_and(|s| !format!("{s:?}").contains("hunter2")));
+    }
+
+    #[test]
+    fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() -> anyhow::Result<()> {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let s = settings(&[("KOPIENA_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.2")])?;
+        let proxies = &s.trusted_proxies;
+        // A client talking directly cannot claim another address.
+        assert_eq!(
+            proxies.client_ip(ip("203.0.113.9"), Some("1.2.3.4")),
+            ip("203.0.113.9")
+        );
+        // Behind the proxy: the nearest untrusted hop; what the client prepended is ignored.
+        assert_eq!(
+            proxies.client_ip(ip("10.0.0.1"), Some("6.6.6.6, 198.51.100.7, 10.0.0.2")),
+            ip("198.51.100.7")
+        );
+        assert_eq!(proxies.client_ip(ip("10.0.0.1"), None), ip("10.0.0.1"));
+        assert_eq!(
+            proxies.client_ip(ip("10.0.0.1"), Some("garbage")),
+            ip("10.0.0.1")
+        );
+        // No proxies configured: the header is never believed.
+        let none = settings(&[])?.trusted_proxies;
+        assert_eq!(
+            none.client_ip(ip("10.0.0.1"), Some("1.2.3.4")),
+            ip("10.0.0.1")
+        );
+        assert!(settings(&[("KOPIENA_TRUSTED_PROXIES", "proxy.lan")]).is_err());
+        Ok(())
     }
 
     #[test]

@@ -124,6 +124,7 @@ fn run(
     let db = web::Data::new(db);
     let registry = web::Data::new(metrics.registry.clone());
     let max_body = settings.max_body_bytes;
+    let proxies = web::Data::new(settings.trusted_proxies.clone());
     let limits = web::Data::new(InputLimits {
         max_body_bytes: settings.max_body_bytes,
         body_timeout: settings.body_timeout,
@@ -150,6 +151,7 @@ fn run(
             .app_data(policy.clone())
             .app_data(retention.clone())
             .app_data(limits.clone())
+            .app_data(proxies.clone())
             .configure(|cfg| api::extractor_configs(max_body, cfg))
             .into_utoipa_app()
             .configure(api::routes)

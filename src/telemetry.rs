@@ -5,12 +5,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web;
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::config::LogFormat;
+use crate::config::{LogFormat, TrustedProxies};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -82,10 +83,16 @@ impl RootSpanBuilder for RouteSpan {
             .get::<RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let peer = request
-            .peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default();
+        let peer = request.peer_addr().map(|a| a.ip());
+        let forwarded_for = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let peer = match (peer, request.app_data::<web::Data<TrustedProxies>>()) {
+            (Some(peer), Some(proxies)) => proxies.client_ip(peer, forwarded_for).to_string(),
+            (Some(peer), None) => peer.to_string(),
+            (None, _) => String::new(),
+        };
         tracing::info_span!(
             "HTTP request",
             http.method = %method,

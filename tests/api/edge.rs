@@ -497,3 +497,35 @@ async fn cors_refusals_and_the_documentation_ui_404_are_problems() {
     }
     assert_eq!(app.get("/docs/").await.status(), 200);
 }
+
+#[tokio::test]
+async fn x_forwarded_for_is_logged_as_the_client_only_from_a_trusted_proxy() {
+    let forged = "198.51.100.201";
+    let direct = TestApp::spawn().await;
+    direct
+        .get("/health/live")
+        .header("X-Forwarded-For", forged)
+        .ok()
+        .await;
+    assert!(
+        !captured_logs().contains(forged),
+        "a forged address was logged"
+    );
+
+    let proxied = "198.51.100.202";
+    let behind_proxy = TestApp::spawn_with(|key| {
+        (key == "KOPIENA_TRUSTED_PROXIES").then(|| "127.0.0.1".to_string())
+    })
+    .await;
+    behind_proxy
+        .get("/health/live")
+        .header("X-Forwarded-For", &format!("6.6.6.6, {proxied}"))
+        .ok()
+        .await;
+    let logs = captured_logs();
+    assert!(logs.contains(proxied), "the proxy's client was not logged");
+    assert!(
+        !logs.contains("6.6.6.6"),
+        "a hop the client wrote was logged"
+    );
+}
