@@ -1,4 +1,5 @@
-//! The access audit: every read or change of client-level data leaves one record.
+//! The access audit: every read or change of client-level data leaves a record (a list read
+//! one per client it disclosed), and so does every refused attempt.
 
 use std::future::{Ready, ready};
 
