@@ -25,7 +25,7 @@ use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
-use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -216,8 +216,9 @@ pub fn openapi() -> OpenApiDoc {
 
 /// The problems an operation can answer follow from its shape, so they are documented here
 /// once instead of in every handler: every operation can fail unexpectedly (500) and every
-/// one that touches the database can find it unreachable (503); a query string, a JSON body
-/// or an id in the path can be malformed (400); a required token can be missing or invalid
+/// one that touches the database can find it unreachable (503); every operation refuses a
+/// query parameter it does not document, and a query string, a JSON body or an id in the path
+/// can be malformed (400); a required token can be missing or invalid
 /// (401) or not allow the operation (403); a path names a record that may not exist (404);
 /// `If-Match` can be stale (412); a body can be oversized (413), not JSON (415) or invalid
 /// (422). Each handler lists only its own cases (a success, a conflict).
@@ -235,17 +236,14 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
         ];
         for operation in operations.into_iter().flatten() {
             let params = operation.parameters.as_deref().unwrap_or(&[]);
-            let in_path = |p: &&Parameter| matches!(p.parameter_in, ParameterIn::Path);
-            let path_param = params.iter().any(|p| in_path(&p));
-            let id_in_path = params.iter().filter(in_path).any(is_record_id);
-            let query = params
+            let path_param = params
                 .iter()
-                .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
             let if_match = params.iter().any(|p| p.name == "If-Match");
             let body = operation.request_body.is_some();
             let secured = is_secured(operation);
             let problems = [
-                ("400", "BadRequest", query || body || id_in_path),
+                ("400", "BadRequest", true),
                 ("401", "Unauthorized", secured),
                 ("403", "Forbidden", secured),
                 ("404", "NotFound", path_param),
@@ -282,12 +280,6 @@ fn is_secured(operation: &mut Operation) -> bool {
         requirements.clear();
     }
     !requirements.is_empty()
-}
-
-/// A path parameter holding a record id (a `…Id` schema), which can fail to parse; a code
-/// cannot.
-fn is_record_id(parameter: &Parameter) -> bool {
-    matches!(&parameter.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("Id"))
 }
 
 /// Paths served outside the documented API, with their methods.

@@ -269,3 +269,35 @@ async fn responses_carry_only_the_values_their_closed_sets_document() {
         assert!(violations.is_empty(), "{violations:#?}");
     }
 }
+
+/// Every operation refuses a query parameter it does not document (400), so every operation
+/// documents 400, also those with no parameters of their own (schemathesis checks each status
+/// against the document).
+#[tokio::test]
+async fn every_operation_documents_the_400_it_gives_for_an_undocumented_query_parameter() {
+    let app = TestApp::spawn().await;
+    let doc = app.openapi_document().ok().await;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            assert!(
+                operation["responses"]["400"].is_object(),
+                "{method} {path} does not document 400"
+            );
+        }
+    }
+    for (template, path) in [
+        (
+            "/api/v1/planning-regions/{code}",
+            "/api/v1/planning-regions/KURZEME",
+        ),
+        (
+            "/api/v1/assessment-instruments",
+            "/api/v1/assessment-instruments",
+        ),
+        ("/health/live", "/health/live"),
+    ] {
+        assert!(doc["paths"][template]["get"].is_object(), "{template}");
+        let response = app.get(&format!("{path}?undocumented=1")).await;
+        crate::helpers::assert_problem(response, 400, "about:blank").await;
+    }
+}
