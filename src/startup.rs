@@ -127,6 +127,7 @@ fn run(
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .wrap(from_fn(api::refuse_unknown_query_parameters))
+            .wrap(from_fn(api::refuse_methods_a_literal_path_does_not_support))
             .wrap(cors(&origins))
             .wrap(metrics.clone())
             .wrap(from_fn(echo_request_id))

@@ -348,6 +348,32 @@ static QUERY_PARAMETERS: LazyLock<HashMap<(String, String), Vec<String>>> = Lazy
     accepted
 });
 
+/// Answers 405 (with `Allow`) for a method a literal path does not support, before routing:
+/// otherwise a template that also matches the path takes the request (`GET /clients/search`
+/// reached `GET /clients/{id}` and answered 400 for an id that is not one). `HEAD` is left to
+/// the router wherever `GET` is supported.
+pub async fn refuse_methods_a_literal_path_does_not_support(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Some(allow) = unsupported_on_literal_path(&req) {
+        let problem = ApiError::MethodNotAllowed { allow };
+        return Ok(req.error_response(problem).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn unsupported_on_literal_path(req: &ServiceRequest) -> Option<Vec<String>> {
+    let (_, methods) = ROUTE_TABLE
+        .iter()
+        .find(|(def, _)| def.pattern() == Some(req.path()))?;
+    let method = match req.method().as_str() {
+        "HEAD" => "GET",
+        other => other,
+    };
+    (!methods.iter().any(|m| m == method)).then(|| methods.clone())
+}
+
 /// Refuses (400) a query parameter the operation does not document, instead of silently
 /// ignoring a misspelt filter or one sent in hope (a caller would read an unfiltered answer
 /// as a filtered one). The problem names the accepted parameters, never the one sent: a
@@ -387,11 +413,23 @@ fn check_query_parameters(req: &ServiceRequest) -> Result<(), ApiError> {
     }))
 }
 
-/// Methods the route table supports for `path` (empty when the path is unknown).
+/// Methods the route table supports for `path` (empty when the path is unknown). A literal
+/// path is its own resource even where a template also matches it (`/clients/search` and
+/// `/clients/{id}`): then only the literal path's methods are allowed, as the document says.
 pub fn allowed_methods(path: &str) -> Vec<String> {
-    ROUTE_TABLE
+    let matching: Vec<&(ResourceDef, Vec<String>)> = ROUTE_TABLE
         .iter()
         .filter(|(def, _)| def.is_match(path))
+        .collect();
+    let literal = |def: &ResourceDef| def.pattern().is_some_and(|p| !p.contains('{'));
+    let exact: Vec<_> = matching
+        .iter()
+        .filter(|(def, _)| literal(def))
+        .copied()
+        .collect();
+    let resources = if exact.is_empty() { matching } else { exact };
+    resources
+        .into_iter()
         .flat_map(|(_, methods)| methods.iter().cloned())
         .collect()
 }

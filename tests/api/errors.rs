@@ -29,6 +29,43 @@ async fn a_method_the_path_does_not_support_is_a_405_problem_with_allow() {
     }
 }
 
+/// schemathesis found `OPTIONS /api/v1/clients/search` answered `Allow: POST, GET, PATCH` (the
+/// methods of `/clients/{id}`, which also matches the path, were listed with the literal
+/// path's), and `GET`/`PATCH /api/v1/clients/search` reached `/clients/{id}` and answered 400.
+#[tokio::test]
+async fn a_literal_path_a_template_also_matches_allows_only_its_own_methods() {
+    let app = TestApp::spawn().await;
+    let owner = crate::helpers::token(&crate::helpers::municipality("050"));
+    for method in [
+        reqwest::Method::OPTIONS,
+        reqwest::Method::DELETE,
+        reqwest::Method::GET,
+        reqwest::Method::PATCH,
+        reqwest::Method::HEAD,
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url("/api/v1/clients/search"))
+            .bearer_auth(&owner)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.headers()["allow"], "POST", "{method}");
+        if method == reqwest::Method::HEAD {
+            assert_eq!(response.status(), 405);
+        } else {
+            assert_problem(response, 405, "about:blank").await;
+        }
+    }
+    let response = app
+        .client
+        .delete(app.url("/api/v1/clients/1"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["allow"], "GET, PATCH");
+}
+
 #[tokio::test]
 async fn a_malformed_query_string_is_a_400_problem() {
     let app = TestApp::spawn().await;
