@@ -76,6 +76,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("not acceptable")]
     NotAcceptable(String),
+    /// Text holding a NUL character, which PostgreSQL cannot store (SQLSTATE 22021).
+    #[error("text holds a NUL character")]
+    NulCharacter,
     #[error("service unavailable: {0:?}")]
     Unavailable(Unavailability),
     #[error("internal error")]
@@ -272,6 +275,17 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
                 ApiError::Unavailable(Unavailability::Unreachable)
             }
+            // PostgreSQL refuses a NUL character in any text value, wherever it came from (a
+            // query parameter, a path segment, a JSON string): SQLSTATE 22021, which diesel
+            // reports only by its message. The request is at fault, not the server.
+            Error::DatabaseError(_, ref info)
+                if info
+                    .message()
+                    .starts_with("invalid byte sequence for encoding")
+                    && info.message().ends_with("0x00") =>
+            {
+                ApiError::NulCharacter
+            }
             Error::DatabaseError(_, ref info) => match unavailability_of(info.message()) {
                 Some(why) => ApiError::Unavailable(why),
                 None => ApiError::Internal(e.into()),
@@ -365,6 +379,17 @@ impl ApiError {
                 allow.join(", ")
             ))),
             ApiError::Conflict(detail) => blank(Some(detail.clone())),
+            ApiError::NulCharacter => Problem {
+                type_: "/problems/nul-character".into(),
+                title: "Text holds a NUL character".into(),
+                status: status.as_u16(),
+                detail: Some(
+                    "A value in the request (query, path or body) holds a NUL character (U+0000), which no text may contain."
+                        .into(),
+                ),
+                rule: None,
+                errors: None,
+            },
             ApiError::PayloadTooLarge { limit } => blank(Some(format!(
                 "The request body is larger than the limit of {limit} bytes."
             ))),
@@ -431,6 +456,7 @@ impl ResponseError for ApiError {
             ApiError::Http { status, .. } => *status,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::NulCharacter => StatusCode::BAD_REQUEST,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

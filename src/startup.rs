@@ -132,11 +132,12 @@ fn run(
     let origins = settings.cors_origins.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
-            // Innermost first: the query parameters an operation documents, then the input
-            // checks (before routing), CORS before them; the metrics count what passed the
-            // method check; every response gets its headers and, when an error, the problem
-            // shape.
+            // Innermost first: the query parameters an operation documents and the methods a
+            // literal path supports, then the input checks (before routing), CORS before them;
+            // the metrics count what passed the method check; every response gets its headers
+            // and, when an error, the problem shape.
             .wrap(from_fn(api::refuse_unknown_query_parameters))
+            .wrap(from_fn(api::refuse_methods_a_literal_path_does_not_support))
             .wrap(from_fn(edge::guard_input))
             .wrap(cors(&origins))
             .wrap(metrics.clone())

@@ -25,7 +25,7 @@ use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
-use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{OpenApi as OpenApiDoc, RefOr, Response};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -224,8 +224,9 @@ pub fn openapi() -> OpenApiDoc {
 
 /// The problems an operation can answer follow from its shape, so they are documented here
 /// once instead of in every handler: every operation can fail unexpectedly (500) and every
-/// one that touches the database can find it unreachable (503); a query string, a JSON body
-/// or an id in the path can be malformed (400); a required token can be missing or invalid
+/// one that touches the database can find it unreachable (503); every operation refuses a
+/// query parameter it does not document, and a query string, a JSON body or an id in the path
+/// can be malformed (400); a required token can be missing or invalid
 /// (401) or not allow the operation (403); a path names a record that may not exist (404);
 /// `If-Match` can be stale (412); a body can be oversized (413), not JSON (415) or invalid
 /// (422). Each handler lists only its own cases (a success, a conflict).
@@ -243,17 +244,14 @@ fn add_common_problems(doc: &mut OpenApiDoc) {
         ];
         for operation in operations.into_iter().flatten() {
             let params = operation.parameters.as_deref().unwrap_or(&[]);
-            let in_path = |p: &&Parameter| matches!(p.parameter_in, ParameterIn::Path);
-            let path_param = params.iter().any(|p| in_path(&p));
-            let id_in_path = params.iter().filter(in_path).any(is_record_id);
-            let query = params
+            let path_param = params
                 .iter()
-                .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
             let if_match = params.iter().any(|p| p.name == "If-Match");
             let body = operation.request_body.is_some();
             let secured = is_secured(operation);
             let problems = [
-                ("400", "BadRequest", query || body || id_in_path),
+                ("400", "BadRequest", true),
                 ("401", "Unauthorized", secured),
                 ("403", "Forbidden", secured),
                 ("404", "NotFound", path_param),
@@ -290,12 +288,6 @@ fn is_secured(operation: &mut Operation) -> bool {
         requirements.clear();
     }
     !requirements.is_empty()
-}
-
-/// A path parameter holding a record id (a `…Id` schema), which can fail to parse; a code
-/// cannot.
-fn is_record_id(parameter: &Parameter) -> bool {
-    matches!(&parameter.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("Id"))
 }
 
 /// Paths served outside the documented API, with their methods.
@@ -364,6 +356,32 @@ static QUERY_PARAMETERS: LazyLock<HashMap<(String, String), Vec<String>>> = Lazy
     accepted
 });
 
+/// Answers 405 (with `Allow`) for a method a literal path does not support, before routing:
+/// otherwise a template that also matches the path takes the request (`GET /clients/search`
+/// reached `GET /clients/{id}` and answered 400 for an id that is not one). `HEAD` is left to
+/// the router wherever `GET` is supported.
+pub async fn refuse_methods_a_literal_path_does_not_support(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Some(allow) = unsupported_on_literal_path(&req) {
+        let problem = ApiError::MethodNotAllowed { allow };
+        return Ok(req.error_response(problem).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn unsupported_on_literal_path(req: &ServiceRequest) -> Option<Vec<String>> {
+    let (_, methods) = ROUTE_TABLE
+        .iter()
+        .find(|(def, _)| def.pattern() == Some(req.path()))?;
+    let method = match req.method().as_str() {
+        "HEAD" => "GET",
+        other => other,
+    };
+    (!methods.iter().any(|m| m == method)).then(|| methods.clone())
+}
+
 /// Refuses (400) a query parameter the operation does not document, instead of silently
 /// ignoring a misspelt filter or one sent in hope (a caller would read an unfiltered answer
 /// as a filtered one). The problem names the accepted parameters, never the one sent: a
@@ -403,11 +421,23 @@ fn check_query_parameters(req: &ServiceRequest) -> Result<(), ApiError> {
     }))
 }
 
-/// Methods the route table supports for `path` (empty when the path is unknown).
+/// Methods the route table supports for `path` (empty when the path is unknown). A literal
+/// path is its own resource even where a template also matches it (`/clients/search` and
+/// `/clients/{id}`): then only the literal path's methods are allowed, as the document says.
 pub fn allowed_methods(path: &str) -> Vec<String> {
-    ROUTE_TABLE
+    let matching: Vec<&(ResourceDef, Vec<String>)> = ROUTE_TABLE
         .iter()
         .filter(|(def, _)| def.is_match(path))
+        .collect();
+    let literal = |def: &ResourceDef| def.pattern().is_some_and(|p| !p.contains('{'));
+    let exact: Vec<_> = matching
+        .iter()
+        .filter(|(def, _)| literal(def))
+        .copied()
+        .collect();
+    let resources = if exact.is_empty() { matching } else { exact };
+    resources
+        .into_iter()
         .flat_map(|(_, methods)| methods.iter().cloned())
         .collect()
 }

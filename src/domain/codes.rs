@@ -97,8 +97,12 @@ impl SpecialistRoleCode {
 
 /// Declares a closed set of values stored as text: the enum with its wire names (serde,
 /// OpenAPI and database use the same text), `ALL`, `as_str` and `parse`.
+///
+/// The wire name is matched as `tt`, not `literal`: a `literal` fragment reaches derive macros
+/// wrapped in an invisible group, which serde reads but utoipa silently skips, so the document
+/// listed the Rust variant names (`Ii`, `AdultWithMentalDisorder`) instead of the wire names.
 macro_rules! closed_set {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)+ }) => {
         $(#[$meta])*
         #[derive(
             Debug,

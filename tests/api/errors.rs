@@ -29,6 +29,43 @@ async fn a_method_the_path_does_not_support_is_a_405_problem_with_allow() {
     }
 }
 
+/// schemathesis found `OPTIONS /api/v1/clients/search` answered `Allow: POST, GET, PATCH` (the
+/// methods of `/clients/{id}`, which also matches the path, were listed with the literal
+/// path's), and `GET`/`PATCH /api/v1/clients/search` reached `/clients/{id}` and answered 400.
+#[tokio::test]
+async fn a_literal_path_a_template_also_matches_allows_only_its_own_methods() {
+    let app = TestApp::spawn().await;
+    let owner = crate::helpers::token(&crate::helpers::municipality("050"));
+    for method in [
+        reqwest::Method::OPTIONS,
+        reqwest::Method::DELETE,
+        reqwest::Method::GET,
+        reqwest::Method::PATCH,
+        reqwest::Method::HEAD,
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url("/api/v1/clients/search"))
+            .bearer_auth(&owner)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.headers()["allow"], "POST", "{method}");
+        if method == reqwest::Method::HEAD {
+            assert_eq!(response.status(), 405);
+        } else {
+            assert_problem(response, 405, "about:blank").await;
+        }
+    }
+    let response = app
+        .client
+        .delete(app.url("/api/v1/clients/1"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.headers()["allow"], "GET, PATCH");
+}
+
 #[tokio::test]
 async fn a_malformed_query_string_is_a_400_problem() {
     let app = TestApp::spawn().await;
@@ -145,4 +182,36 @@ async fn a_query_parameter_the_operation_does_not_document_is_a_400_that_does_no
         .bearer(&municipality)
         .ok()
         .await;
+}
+
+/// schemathesis found NUL characters answered 500 on PostgreSQL (`invalid byte sequence for
+/// encoding "UTF8": 0x00`, SQLSTATE 22021) in a query filter, a JSON string and a path
+/// segment; SQLite stores them. Never a server error: on PostgreSQL a 400 problem.
+#[tokio::test]
+async fn a_nul_character_anywhere_in_a_request_is_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let postgres = matches!(app.db, crate::helpers::TestDb::Postgres { .. });
+    let ministry = crate::helpers::token(&crate::helpers::ministry());
+    let provider = app.new_provider("050", "SP-NUL-1").await;
+    let body = kopiena::api::providers::CreateProvider {
+        address: "Baznīcas iela 1\u{0}".into(),
+        ..crate::helpers::provider_body("050", "SP-NUL-2")
+    };
+    let calls = [
+        app.get("/api/v1/providers?region=KURZ%00EME"),
+        app.get(&format!("/api/v1/providers/{provider}/services?region=%00"))
+            .bearer(&ministry),
+        app.get("/api/v1/municipalities/RI%00X"),
+        app.get("/api/v1/service-types/group%00home"),
+        app.create_provider(&ministry, &body),
+    ];
+    for call in calls {
+        let what = call.what().to_string();
+        let response = call.await;
+        let status = response.status().as_u16();
+        assert!(status < 500, "{what}: {status}");
+        if postgres {
+            assert_problem(response, 400, "/problems/nul-character").await;
+        }
+    }
 }

@@ -1,4 +1,6 @@
-use crate::helpers::TestApp;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, admin, adult, audit_query, municipality, token};
 
 /// The committed document must equal the one generated from the code. To accept a change:
 /// `EXPECTORATE=overwrite cargo test --test api openapi`.
@@ -168,4 +170,134 @@ async fn statistics_apply_the_filters_they_document_and_refuse_the_others() {
         assert_eq!(unknown.status(), 400, "{path}?provider_id=3");
     }
     assert_eq!(endpoints, 7);
+}
+
+/// The schema of the JSON success response `method path` documents (`path` as templated).
+fn success_schema<'d>(doc: &'d Value, method: &str, path: &str) -> &'d Value {
+    let responses = &doc["paths"][path][method]["responses"];
+    let success = responses
+        .as_object()
+        .and_then(|r| r.iter().find(|(status, _)| status.starts_with('2')))
+        .map(|(_, response)| response)
+        .unwrap_or_else(|| panic!("{method} {path} documents a success response"));
+    &success["content"]["application/json"]["schema"]
+}
+
+/// The enum values `value` breaks against `schema`: every string a closed set constrains (an
+/// `enum`, through `$ref`, properties, items, `allOf`, and `oneOf`/`anyOf` alternatives) must be
+/// one of the documented values.
+fn enum_violations(doc: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return enum_violations(doc, &doc["components"]["schemas"][name], value, at);
+    }
+    let mut found = Vec::new();
+    if let Some(values) = schema["enum"].as_array()
+        && !value.is_null()
+        && !values.contains(value)
+    {
+        found.push(format!("{at}: {value} is not one of {values:?}"));
+    }
+    for alternatives in ["oneOf", "anyOf"] {
+        if let Some(alternatives) = schema[alternatives].as_array() {
+            let each: Vec<_> = alternatives
+                .iter()
+                .map(|a| enum_violations(doc, a, value, at))
+                .collect();
+            if !each.iter().any(Vec::is_empty) {
+                found.extend(each.into_iter().flatten());
+            }
+        }
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        found.extend(enum_violations(doc, part, value, at));
+    }
+    if let (Some(properties), Some(object)) = (schema["properties"].as_object(), value.as_object())
+    {
+        for (name, property) in properties {
+            if let Some(member) = object.get(name) {
+                found.extend(enum_violations(
+                    doc,
+                    property,
+                    member,
+                    &format!("{at}.{name}"),
+                ));
+            }
+        }
+    }
+    if let Some(items) = value.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            found.extend(enum_violations(
+                doc,
+                &schema["items"],
+                item,
+                &format!("{at}[{i}]"),
+            ));
+        }
+    }
+    found
+}
+
+/// schemathesis found every closed set (care levels, statuses, sectors, audit actions, …)
+/// documented with its Rust variant names ("Ii", "AdultWithMentalDisorder") while the API sends
+/// its wire names ("II", "adult_with_mental_disorder"): responses must carry only documented
+/// values.
+#[tokio::test]
+async fn responses_carry_only_the_values_their_closed_sets_document() {
+    let app = TestApp::spawn().await;
+    let doc = app.openapi_document().ok().await;
+    let owner = token(&municipality("050"));
+    let admin = token(&admin());
+    let client = app.new_client("050", &adult("161175-19997", "Kopa")).await;
+    let provider = app.new_provider("050", "SP-SCHEMA-1").await;
+    app.get_client(&admin, client).ok().await;
+    let reads = [
+        ("/api/v1/municipalities", app.get("/api/v1/municipalities")),
+        ("/api/v1/service-types", app.get("/api/v1/service-types")),
+        ("/api/v1/assessment-instruments", app.list_instruments()),
+        ("/api/v1/providers/{id}", app.get_provider(provider)),
+        ("/api/v1/clients/{id}", app.get_client(&owner, client)),
+        (
+            "/api/v1/audit",
+            app.list_audit(&admin, &audit_query()).bearer(&admin),
+        ),
+        ("/api/v1/mentors", app.get_as("/api/v1/mentors", &admin)),
+    ];
+    for (path, call) in reads {
+        let body = call.ok().await;
+        let violations = enum_violations(&doc, success_schema(&doc, "get", path), &body, path);
+        assert!(violations.is_empty(), "{violations:#?}");
+    }
+}
+
+/// Every operation refuses a query parameter it does not document (400), so every operation
+/// documents 400, also those with no parameters of their own (schemathesis checks each status
+/// against the document).
+#[tokio::test]
+async fn every_operation_documents_the_400_it_gives_for_an_undocumented_query_parameter() {
+    let app = TestApp::spawn().await;
+    let doc = app.openapi_document().ok().await;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            assert!(
+                operation["responses"]["400"].is_object(),
+                "{method} {path} does not document 400"
+            );
+        }
+    }
+    for (template, path) in [
+        (
+            "/api/v1/planning-regions/{code}",
+            "/api/v1/planning-regions/KURZEME",
+        ),
+        (
+            "/api/v1/assessment-instruments",
+            "/api/v1/assessment-instruments",
+        ),
+        ("/health/live", "/health/live"),
+    ] {
+        assert!(doc["paths"][template]["get"].is_object(), "{template}");
+        let response = app.get(&format!("{path}?undocumented=1")).await;
+        crate::helpers::assert_problem(response, 400, "about:blank").await;
+    }
 }
