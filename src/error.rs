@@ -560,6 +560,15 @@ mod tests {
     }
 
     #[test]
+    fn a_nul_character_the_database_refuses_is_the_request_s_fault() {
+        let error = ApiError::from(database_error(
+            "invalid byte sequence for encoding \"UTF8\": 0x00",
+        ));
+        assert_eq!(error.status_code().as_u16(), 400);
+        assert_eq!(error.problem().type_, "/problems/nul-character");
+    }
+
+    #[test]
     fn busy_timed_out_and_full_databases_are_503_never_500() {
         let cases = [
             ("database is locked", "/problems/database-busy"),
