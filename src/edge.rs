@@ -1,8 +1,9 @@
 //! The edge of the service: what every request passes before it reaches the router and the
 //! handlers, and what every response carries on its way out, whatever produced it.
 //!
-//! - `reject_unknown_methods`: a method outside HTTP's registered ones is `501` before the
-//!   metrics middleware, so clients cannot grow `/metrics` by inventing methods.
+//! - `reject_unknown_methods`: a method outside HTTP's common ones is answered `405` (or
+//!   `404`) before the metrics middleware, so clients cannot grow `/metrics` by inventing
+//!   methods.
 //! - `guard_input`: a control character in the path or the query string is `400`; the body
 //!   is read within `KOPIENA_BODY_TIMEOUT_MS` (`408`) and `KOPIENA_MAX_BODY_BYTES` (`413`),
 //!   and a control character in any string of a JSON body is `422` naming the field, before
@@ -42,8 +43,10 @@ fn refuse<B>(req: ServiceRequest, error: ApiError) -> ServiceResponse<EitherBody
         .map_into_right_body()
 }
 
-/// A made-up method is `501 Not Implemented` (RFC 9110 §9.1). Wrapped outside the metrics
-/// middleware: the number of series in `/metrics` stays bounded whatever clients send.
+/// A method outside the registry's common ones (a made-up one, or one like `QUERY` that no
+/// route has) is answered as the route table answers any method a path does not support:
+/// `405` with `Allow`, or `404` for an unknown path. Wrapped outside the metrics middleware,
+/// so the number of series in `/metrics` stays bounded whatever clients send.
 pub async fn reject_unknown_methods(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -53,7 +56,8 @@ pub async fn reject_unknown_methods(
             .await
             .map(ServiceResponse::map_into_left_body)
     } else {
-        Ok(refuse(req, ApiError::MethodNotImplemented))
+        let refusal = crate::api::method_refusal(req.path());
+        Ok(refuse(req, refusal))
     }
 }
 

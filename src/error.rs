@@ -66,8 +66,6 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("request body timeout")]
     RequestTimeout { limit_ms: u64 },
-    #[error("method not implemented")]
-    MethodNotImplemented,
     /// An error response made by a component outside the handlers (CORS, the documentation
     /// UI), given the problem shape: its status and a fixed detail.
     #[error("{status}: {detail}")]
@@ -396,10 +394,6 @@ impl ApiError {
             ApiError::RequestTimeout { limit_ms } => blank(Some(format!(
                 "The request body was not received within {limit_ms} ms."
             ))),
-            ApiError::MethodNotImplemented => blank(Some(
-                "This method is not implemented; the API uses GET, POST, PATCH, PUT, DELETE and OPTIONS."
-                    .into(),
-            )),
             ApiError::Http { detail, .. } => blank(Some(detail.clone())),
             ApiError::UnsupportedMediaType => blank(Some(
                 "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
@@ -452,7 +446,6 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
-            ApiError::MethodNotImplemented => StatusCode::NOT_IMPLEMENTED,
             ApiError::Http { status, .. } => *status,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,

@@ -444,10 +444,16 @@ pub fn allowed_methods(path: &str) -> Vec<String> {
 
 /// Unknown path → 404; known path with another method → 405 with `Allow`.
 async fn fallback(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    let allow = allowed_methods(req.path());
+    Err(method_refusal(req.path()))
+}
+
+/// The answer to a method `path` does not support, from the route table: 404 when no route
+/// has the path, 405 with `Allow` otherwise.
+pub fn method_refusal(path: &str) -> ApiError {
+    let allow = allowed_methods(path);
     if allow.is_empty() {
-        Err(ApiError::NotFound)
+        ApiError::NotFound
     } else {
-        Err(ApiError::MethodNotAllowed { allow })
+        ApiError::MethodNotAllowed { allow }
     }
 }
