@@ -140,6 +140,47 @@ async fn a_saturated_pool_stays_ready() {
     assert_eq!(app.health_ready().ok().await["pool"], "available");
 }
 
+/// SQLite held by another process (here a Python one, as an operator's tool would be): a
+/// write answers 503 before `KOPIENA_DB_TIMEOUT_MS` + 1 s, and succeeds once the other
+/// process lets go.
+#[tokio::test]
+async fn sqlite_held_by_another_process_answers_503_in_time() {
+    if postgres_selected() {
+        eprintln!("skipped on PostgreSQL: the lock of another session is tested above");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let ministry = token(&ministry());
+    let mut holder = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys, time\n\
+             c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+             c.execute('BEGIN EXCLUSIVE')\n\
+             print('locked', flush=True)\n\
+             time.sleep(30)",
+            app.db.url(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 holds the lock");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("the holder reports");
+    assert_eq!(line.trim(), "locked");
+    let write = app.create_provider(&ministry, &provider_body("RIX", "PROC-1"));
+    let outcome = assert_unavailable_in_time(write, DEADLINE + Duration::from_secs(1)).await;
+    holder.kill().expect("the holder ends");
+    holder.wait().expect("the holder is gone");
+    assert_eq!(outcome, "/problems/database-busy");
+    app.create_provider(&ministry, &provider_body("RIX", "PROC-1"))
+        .created()
+        .await;
+}
+
 /// Holds the write lock of the test's database from a second session.
 fn hold_write_lock(db: &TestDb) -> Lock {
     match db {
