@@ -139,12 +139,15 @@ async fn control_characters_are_refused_before_any_sql_on_both_backends() {
     let ministry = token(&ministry());
     let worker = token(&municipality("050"));
 
-    // Query values and names: 400, naming the parameter.
+    // Query values and names, and path segments: 400 (a query parameter named).
     for path in [
         "/api/v1/services?q=a%00b",
         "/api/v1/providers?q=%01",
         "/api/v1/municipalities?valid_on=2024-01-01%00",
         "/api/v1/services?municipality=%1F050",
+        "/api/v1/municipalities/R%00X",
+        "/api/v1/service-types/group%00home",
+        "/api/v1/planning-regions/KURZEME%0A",
     ] {
         let body = assert_problem(app.get(path).await, 400, "about:blank").await;
         assert!(
@@ -166,21 +169,6 @@ async fn control_characters_are_refused_before_any_sql_on_both_backends() {
             .is_some_and(|d| d.contains("`di_status`")),
         "{body}"
     );
-
-    // Path segments: 400.
-    for path in [
-        "/api/v1/municipalities/R%00X",
-        "/api/v1/service-types/group%00home",
-        "/api/v1/planning-regions/KURZEME%0A",
-    ] {
-        let body = assert_problem(app.get(path).await, 400, "about:blank").await;
-        assert!(
-            body["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("control character")),
-            "{path}: {body}"
-        );
-    }
 
     // JSON strings: 422 naming every field, on creations (Idempotent) and updates (Json).
     let mut provider = serde_json::to_value(provider_body("050", "LM-EDGE-NUL")).expect("json");
