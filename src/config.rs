@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::domain::interval::DatingWindow;
 use crate::domain::policy::Policy;
 
 /// The database backend a URL selects.
@@ -330,6 +331,10 @@ impl Settings {
                 u64::try_from(defaults.suppression_threshold).unwrap_or(5),
             )?)
             .context("KOPIENA_SUPPRESSION_THRESHOLD is too large")?,
+            dating: DatingWindow {
+                days_ahead: parse_or("KOPIENA_DATING_DAYS_AHEAD", defaults.dating.days_ahead)?,
+                days_back: parse_or("KOPIENA_DATING_DAYS_BACK", defaults.dating.days_back)?,
+            },
             ..defaults
         };
         let idempotency_retention = match parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 86_400)? {

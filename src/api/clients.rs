@@ -17,10 +17,11 @@ use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient, Subject};
-use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
+use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age, check_transfer_date};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::personal_code::PersonalCode;
+use crate::domain::placement::check_di_status;
 use crate::error::{ApiError, ApiResult, unique_violation_as};
 use crate::pii::PiiKeys;
 
@@ -45,6 +46,8 @@ pub struct Client {
     pub target_group: TargetGroup,
     /// The case owner (INV-A12).
     pub municipality: MunicipalityCode,
+    /// Derived from the placements active today: institutional → `in_institution`, else
+    /// community → `in_community`, else `waiting_list`.
     pub di_status: DiStatus,
     pub vsac_consent: Consent,
     pub created_at: DateTime<Utc>,
@@ -97,7 +100,9 @@ pub struct CreateClient {
     pub birth_date: NaiveDate,
     /// Child groups under 18, the adult group 18 or over.
     pub target_group: TargetGroup,
-    pub di_status: DiStatus,
+    /// Follows from the placements: a new client has none, so it is `waiting_list`; any
+    /// other value is a 409 (DI-STATUS-DERIVED). May be left out.
+    pub di_status: Option<DiStatus>,
     pub vsac_consent: Option<Consent>,
 }
 
@@ -111,6 +116,8 @@ pub struct UpdateClient {
     #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
     pub target_group: Option<TargetGroup>,
+    /// Follows from the placements active today; a value that contradicts them is a 409
+    /// (DI-STATUS-DERIVED).
     pub di_status: Option<DiStatus>,
     pub vsac_consent: Option<Consent>,
 }
@@ -165,12 +172,12 @@ pub async fn create_client(
     let encrypted = keys.encrypt(code.as_str()).map_err(ApiError::Internal)?;
     // The fingerprint holds the keyed hash, never the code itself.
     key.identify(format_args!(
-        "{hash} {} {} {} {} {} {:?}",
+        "{hash} {} {} {} {} {:?} {:?}",
         input.given_name,
         input.family_name,
         input.birth_date,
         input.target_group.as_str(),
-        input.di_status.as_str(),
+        input.di_status.map(DiStatus::as_str),
         (consent.given, consent.date),
     ));
     let keys = keys.into_inner();
@@ -192,6 +199,9 @@ pub async fn create_client(
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
                 return Err(DomainError::ClientAlreadyRegistered.into());
             }
+            if let Some(status) = input.di_status {
+                check_di_status(status, DiStatus::WaitingList, crate::domain::today())?;
+            }
             let now = Utc::now().naive_utc();
             let row = q::insert(
                 conn,
@@ -203,7 +213,6 @@ pub async fn create_client(
                     birth_date: input.birth_date,
                     target_group: input.target_group,
                     municipality,
-                    di_status: input.di_status,
                     vsac_consent: consent.given,
                     vsac_consent_on: consent.date,
                     updated_at: now,
@@ -304,7 +313,7 @@ pub async fn update_client(
                     changes.target_group = v;
                 }
                 if let Some(v) = input.di_status {
-                    changes.di_status = v;
+                    check_di_status(v, current.di_status, crate::domain::today())?;
                 }
                 if let Some(c) = input.vsac_consent {
                     changes.vsac_consent = c.given;
@@ -469,7 +478,10 @@ impl From<TransferRow> for Transfer {
 }
 
 /// Transfers the case to another municipality (declared residence moved). The new
-/// municipality becomes the case owner; the history is kept.
+/// municipality becomes the case owner; the history is kept. A transfer takes effect on its
+/// date, so it is recorded on or after that date (never ahead), and not dated before the
+/// client's last transfer or registration (CASE-TRANSFER-DATED); the new municipality must
+/// exist on that date and today.
 #[utoipa::path(
     tag = "clients",
     request_body = TransferClient,
@@ -511,12 +523,21 @@ pub async fn transfer_client(
         )),
         move |conn| {
             auditor.record(conn, AuditAction::ClientTransfer, Some(id.get()), Some(id))?;
+            q::lock(conn, id)?;
             let current = q::get(conn, &access, id)?;
-            let on = input.transferred_on.unwrap_or_else(crate::domain::today);
+            let today = crate::domain::today();
+            let on = input.transferred_on.unwrap_or(today);
             if input.to_municipality == current.municipality {
                 return Err(DomainError::TransferToSameMunicipality.into());
             }
+            let last = q::transfers(conn, id)?
+                .last()
+                .map(|t| t.transferred_on)
+                .unwrap_or(current.created_at.date());
+            check_transfer_date(on, today, last)?;
+            // The new owner must exist on the transfer's date and today, when it owns the case.
             check_municipality(conn, &input.to_municipality, on)?;
+            check_municipality(conn, &input.to_municipality, today)?;
             let mut changes = ClientChanges::from(&current);
             changes.municipality = input.to_municipality.clone();
             changes.updated_at = Utc::now().naive_utc();

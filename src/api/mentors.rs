@@ -23,8 +23,9 @@ use crate::domain::access::{
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 use crate::domain::mentor::{
-    ContractType, EmployerKind, MissingTraining, check_eligible, missing_trainings,
+    ContractType, EmployerKind, MissingTraining, check_assignment, missing_trainings,
 };
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
@@ -64,15 +65,18 @@ pub struct Mentor {
     pub eligible: bool,
     /// What is still missing for eligibility.
     pub missing_trainings: Vec<MissingTraining>,
-    pub active_assignments: i32,
-    /// Free places under the caseload cap (INV-M01).
-    pub free_places: i32,
+    /// Assignments active today.
+    pub active_assignments: i64,
+    /// Free places today under the caseload cap (INV-M01); a planned assignment may still
+    /// need one of them on a later day.
+    pub free_places: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
     let missing = missing_trainings(e.trainings.iter().map(|t| (t.programme.as_str(), t.hours)));
+    let active_assignments = e.active_assignments;
     let r = e.row;
     Mentor {
         id: r.id,
@@ -98,8 +102,8 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
             .collect(),
         eligible: missing.is_empty(),
         missing_trainings: missing,
-        free_places: (policy.mentor_capacity - r.active_assignments).max(0),
-        active_assignments: r.active_assignments,
+        free_places: (i64::from(policy.mentor_capacity) - active_assignments).max(0),
+        active_assignments,
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
     }
@@ -436,8 +440,12 @@ fn assignment_view(view: AssignmentView) -> Assignment {
         client_id: a.client_id,
         client_given_name: view.client_given_name,
         client_family_name: view.client_family_name,
+        active: Interval {
+            start: a.started_on,
+            end: a.ended_on,
+        }
+        .active_on(crate::domain::today()),
         started_on: a.started_on,
-        active: a.ended_on.is_none(),
         ended_on: a.ended_on,
         end_reason: a.end_reason,
     }
@@ -499,16 +507,23 @@ pub async fn create_assignment(
             )?;
             let area = area(conn, &user.scope)?;
             let mentor = q::get(conn, &area, mentor_id)?;
-            check_eligible(&missing_trainings(
+            let today = crate::domain::today();
+            let started_on = input.started_on.unwrap_or(today);
+            policy.dating.check("start", started_on, today)?;
+            let candidate = Interval::new(started_on, None)?;
+            // Client first, then mentor: every writer takes the locks in this order.
+            clients::lock(conn, client.id)?;
+            q::lock(conn, mentor_id)?;
+            check_assignment(
+                capacity,
+                &q::assignment_intervals(conn, Some(mentor_id), None)?,
+                &q::assignment_intervals(conn, None, Some(client.id))?,
+                &candidate,
                 mentor
                     .trainings
                     .iter()
-                    .map(|t| (t.programme.as_str(), t.hours)),
-            ))?;
-            if !q::take_place(conn, mentor_id, capacity)? {
-                return Err(DomainError::MentorCapacityExceeded { capacity }.into());
-            }
-            let started_on = input.started_on.unwrap_or_else(crate::domain::today);
+                    .map(|t| (t.programme.as_str(), t.hours, t.completed_on)),
+            )?;
             let row = q::insert_assignment(
                 conn,
                 mentor_id,
@@ -517,7 +532,9 @@ pub async fn create_assignment(
                 &sub,
                 Utc::now().naive_utc(),
             )
-            .map_err(unique_violation_as(DomainError::ClientHasMentor))?;
+            .map_err(unique_violation_as(DomainError::ClientHasMentor {
+                on: started_on,
+            }))?;
             auditor.record(
                 conn,
                 AuditAction::MentorAssignmentCreate,
@@ -549,7 +566,9 @@ pub struct EndRequest {
     pub reason: String,
 }
 
-/// Ends an assignment; the mentor's place is free at once.
+/// Sets the end of an assignment: the mentor's place is free from `ended_on` (the first day
+/// without the assignment) on. The end may be planned ahead, within the recording window;
+/// an end once set is not moved.
 #[utoipa::path(
     tag = "mentors",
     request_body = EndRequest,
@@ -562,6 +581,7 @@ pub struct EndRequest {
 #[post("/mentor-assignments/{id}/end")]
 pub async fn end_assignment(
     db: web::Data<Db>,
+    policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<AssignmentPath>,
     body: web::Json<EndRequest>,
@@ -579,13 +599,12 @@ pub async fn end_assignment(
             let current = q::get_assignment(conn, id)?;
             let access = ClientAccess::Municipality(municipality.clone());
             let client = clients::get(conn, &access, current.client_id)?;
-            let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
-            if ended_on < current.started_on {
-                return Err(DomainError::EndBeforeStart.into());
-            }
+            let today = crate::domain::today();
+            let ended_on = input.ended_on.unwrap_or(today);
+            policy.dating.check("end", ended_on, today)?;
+            Interval::new(current.started_on, Some(ended_on))?;
             let row = q::end_assignment(conn, id, ended_on, &input.reason)?
                 .ok_or(DomainError::AlreadyEnded)?;
-            q::free_place(conn, row.mentor_id)?;
             auditor.record(
                 conn,
                 AuditAction::MentorAssignmentEnd,

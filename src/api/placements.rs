@@ -13,15 +13,16 @@ use super::mentors::EndRequest;
 use super::paths::{ClientPath, PlacementPath, ServicePath};
 use super::problems as p;
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
-use crate::db::{Db, DbConnection, clients, reference, services};
+use crate::db::{Db, DbConnection, clients, providers, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 use crate::domain::placement::{
-    ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
+    ServiceFacts, check_consent, check_fits, check_placement, time_limit, transitions,
 };
 use crate::domain::policy::Policy;
 use crate::domain::registry::{ProviderStatus, ServiceStatus, Setting};
@@ -65,8 +66,12 @@ fn view(v: PlacementView) -> Placement {
         service_name: v.service_name,
         service_type: v.service_type,
         institutional: r.institutional,
+        active: Interval {
+            start: r.started_on,
+            end: r.ended_on,
+        }
+        .active_on(crate::domain::today()),
         started_on: r.started_on,
-        active: r.ended_on.is_none(),
         ended_on: r.ended_on,
         end_reason: r.end_reason,
         time_limit: r
@@ -86,28 +91,19 @@ fn placement_view(conn: &mut DbConnection, id: PlacementId) -> ApiResult<Placeme
         .ok_or(ApiError::NotFound)
 }
 
-/// Re-derives the client's DI status from its active placements; records a DI transition
-/// when the client moves from institution to community (INV-A11).
-fn follow_placements(
-    conn: &mut DbConnection,
-    client_id: ClientId,
-    on: NaiveDate,
-    placement_id: PlacementId,
-) -> ApiResult<()> {
-    let client = clients::get(conn, &ClientAccess::All, client_id)?;
-    let before = client.di_status;
-    let q::ActiveSettings {
-        institutional,
-        community,
-    } = q::active_settings(conn, client_id)?;
-    let after = derive_di_status(before, institutional, community);
-    let now = Utc::now().naive_utc();
-    if after != before {
-        q::set_di_status(conn, client_id, after, now)?;
-    }
-    if is_transition(before, after) {
-        q::insert_transition(conn, client_id, on, placement_id, now)?;
-    }
+/// Records the DI transitions that follow from the client's placements (INV-A11), after
+/// any change to them.
+fn follow_placements(conn: &mut DbConnection, client_id: ClientId) -> ApiResult<()> {
+    let spans = q::spans(conn, Some(client_id), None)?;
+    let kinds: Vec<(bool, Interval)> = spans
+        .iter()
+        .map(|s| (s.institutional, s.interval()))
+        .collect();
+    let moves: Vec<(NaiveDate, PlacementId)> = transitions(&kinds)
+        .into_iter()
+        .map(|(day, i)| (day, spans[i].id))
+        .collect();
+    q::sync_transitions(conn, client_id, &moves, Utc::now().naive_utc())?;
     Ok(())
 }
 
@@ -167,23 +163,63 @@ pub async fn create_placement(
             let service_type = reference::get_service_type(conn, &service.row.service_type)?;
             let institutional = service_type.row.setting == Setting::Institutional;
             let group = client.target_group;
-            let start = input.started_on.unwrap_or_else(crate::domain::today);
+            let today = crate::domain::today();
+            let start = input.started_on.unwrap_or(today);
+            policy.dating.check("start", start, today)?;
+            let candidate = Interval::new(start, None)?;
+            // Client first, then service: every writer takes the locks in this order.
+            clients::lock(conn, client_id)?;
+            q::lock_service(conn, service.row.id)?;
+            let periods = services::periods(conn, service.row.id)?;
+            let provider_active = providers::status_periods(conn, service.row.provider_id)?
+                .iter()
+                .any(|p| p.status == ProviderStatus::Active && p.interval().active_on(start));
             check_placement(
                 &policy,
                 &ServiceFacts {
                     service_type: service.row.service_type.as_str(),
                     institutional,
-                    active: service.row.status == ServiceStatus::Active
-                        && service.provider_status == ProviderStatus::Active,
+                    active: provider_active
+                        && periods.iter().any(|p| {
+                            p.status == ServiceStatus::Active && p.interval().active_on(start)
+                        }),
                     target_groups: &service.target_groups,
                 },
                 group,
                 client.birth_date,
                 start,
             )?;
-            if !q::take_place(conn, service.row.id)? {
-                return Err(DomainError::ServiceFull.into());
-            }
+            let of_client = q::spans(conn, Some(client_id), None)?;
+            check_consent(
+                &of_client
+                    .iter()
+                    .map(|s| {
+                        let vsac = s.service_type.is(ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE);
+                        (s.institutional, s.interval(), vsac)
+                    })
+                    .collect::<Vec<_>>(),
+                !institutional,
+                client.consent_given_on(),
+                start,
+            )?;
+            let in_service: Vec<Interval> = q::spans(conn, None, Some(service.row.id))?
+                .iter()
+                .map(q::PlacementSpan::interval)
+                .collect();
+            check_fits(
+                &in_service,
+                &of_client
+                    .iter()
+                    .filter(|s| s.service_id == service.row.id)
+                    .map(q::PlacementSpan::interval)
+                    .collect::<Vec<_>>(),
+                &periods
+                    .iter()
+                    .filter(|p| p.status == ServiceStatus::Active)
+                    .map(|p| (p.interval(), i64::from(p.capacity)))
+                    .collect::<Vec<_>>(),
+                &candidate,
+            )?;
             let limit = time_limit(
                 &policy,
                 service.row.service_type.as_str(),
@@ -205,8 +241,10 @@ pub async fn create_placement(
                     created_at: Utc::now().naive_utc(),
                 },
             )
-            .map_err(unique_violation_as(DomainError::AlreadyPlaced))?;
-            follow_placements(conn, client_id, start, row.id)?;
+            .map_err(unique_violation_as(DomainError::AlreadyPlaced {
+                on: start,
+            }))?;
+            follow_placements(conn, client_id)?;
             auditor.record(
                 conn,
                 AuditAction::PlacementCreate,
@@ -224,7 +262,9 @@ pub async fn create_placement(
     .await
 }
 
-/// Ends a placement; the place is free at once and the client's DI status follows.
+/// Sets the end of a placement: the place is free from `ended_on` (the first day without the
+/// placement) on, and the client's DI status follows on that day. The end may be planned
+/// ahead, within the recording window; an end once set is not moved.
 #[utoipa::path(
     tag = "placements",
     request_body = EndRequest,
@@ -237,6 +277,7 @@ pub async fn create_placement(
 #[post("/placements/{id}/end")]
 pub async fn end_placement(
     db: web::Data<Db>,
+    policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<PlacementPath>,
     body: web::Json<EndRequest>,
@@ -257,14 +298,14 @@ pub async fn end_placement(
                 let current = q::get(conn, id)?;
                 let access = ClientAccess::Municipality(municipality.clone());
                 clients::get(conn, &access, current.client_id)?;
-                let ended_on = input.ended_on.unwrap_or_else(crate::domain::today);
-                if ended_on < current.started_on {
-                    return Err(DomainError::EndBeforeStart.into());
-                }
+                let today = crate::domain::today();
+                let ended_on = input.ended_on.unwrap_or(today);
+                policy.dating.check("end", ended_on, today)?;
+                Interval::new(current.started_on, Some(ended_on))?;
+                clients::lock(conn, current.client_id)?;
                 let row =
                     q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
-                q::free_place(conn, row.service_id)?;
-                follow_placements(conn, row.client_id, ended_on, row.id)?;
+                follow_placements(conn, row.client_id)?;
                 auditor.record(
                     conn,
                     AuditAction::PlacementEnd,
@@ -391,7 +432,13 @@ pub async fn clients_without_mentor(
         .listed(
             &db,
             AuditAction::GapsClientsWithoutMentor,
-            |conn, municipality| Ok(q::without_mentor(conn, municipality)?),
+            |conn, municipality| {
+                Ok(q::without_mentor(
+                    conn,
+                    municipality,
+                    crate::domain::today(),
+                )?)
+            },
         )
         .await?;
     Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))

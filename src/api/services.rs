@@ -15,11 +15,12 @@ use super::providers::{check_municipality, nullable};
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::Listed;
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
-use crate::db::{Db, DbConnection, providers, reference};
+use crate::db::{Db, DbConnection, placements, providers, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::{Interval, peak};
 use crate::domain::registry::PriceUnit;
 use crate::domain::registry::{
     ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules, check_service,
@@ -77,11 +78,15 @@ pub struct Service {
     pub target_groups: Vec<TargetGroupCode>,
     /// Places.
     pub capacity: i32,
-    /// Places taken by active placements.
+    /// Places taken by placements active today.
     pub occupied: i32,
     /// `capacity - occupied`.
     pub vacancies: i32,
+    /// The service's own status.
     pub status: ServiceStatus,
+    /// Whether the service runs today: its status is `active` and its provider is active
+    /// (INV-P01). The `status=active` filter and the statistics count these.
+    pub active: bool,
     pub price: Option<ServicePrice>,
     pub closed_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
@@ -113,8 +118,10 @@ impl From<ServiceEntry> for Service {
             address: r.address,
             target_groups: e.target_groups,
             capacity: r.capacity,
-            occupied: r.occupied,
-            vacancies: r.capacity - r.occupied,
+            occupied: e.occupied,
+            vacancies: r.capacity - e.occupied,
+            active: r.status == ServiceStatus::Active
+                && e.provider_status == ProviderStatus::Active,
             status: r.status,
             price: r
                 .price_cents
@@ -342,11 +349,21 @@ async fn change_service(
             edit(&mut changes, &mut target_groups)?;
             let rules = catalogue_rules(conn, &changes.service_type)?;
             let status = changes.status;
+            // The new capacity holds from today on: it must fit every day's placements.
+            placements::lock_service(conn, id)?;
+            let placed: Vec<Interval> = placements::spans(conn, None, Some(id))?
+                .iter()
+                .map(placements::PlacementSpan::interval)
+                .collect();
+            let from_today = Interval {
+                start: crate::domain::today(),
+                end: None,
+            };
             check_service(
                 &rules,
                 &ServiceState {
                     capacity: changes.capacity,
-                    occupied: row.occupied,
+                    occupied: i32::try_from(peak(&placed, &from_today)).unwrap_or(i32::MAX),
                     target_groups: &target_groups,
                     status,
                     previous_status: Some(row.status),

@@ -43,7 +43,9 @@ macro_rules! bulk_tables {
 
 bulk_tables!(
     providers,
+    provider_status_periods,
     services,
+    service_periods,
     service_target_groups,
     service_search_terms,
     clients,

@@ -1,7 +1,10 @@
 //! Client records, always read through the caller's `ClientAccess`.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 
 use super::schema::{client_transfers, clients};
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
@@ -21,6 +24,11 @@ pub struct ClientRow {
     pub birth_date: NaiveDate,
     pub target_group: TargetGroup,
     pub municipality: MunicipalityCode,
+    /// Derived from the placements active today (never stored).
+    #[diesel(
+        select_expression = di_status_on(crate::domain::today()),
+        select_expression_type = SqlLiteral<Text>
+    )]
     pub di_status: DiStatus,
     pub vsac_consent: bool,
     pub vsac_consent_on: Option<NaiveDate>,
@@ -37,7 +45,6 @@ pub struct ClientChanges {
     pub birth_date: NaiveDate,
     pub target_group: TargetGroup,
     pub municipality: MunicipalityCode,
-    pub di_status: DiStatus,
     pub vsac_consent: bool,
     pub vsac_consent_on: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
@@ -51,12 +58,43 @@ impl From<&ClientRow> for ClientChanges {
             birth_date: r.birth_date,
             target_group: r.target_group,
             municipality: r.municipality.clone(),
-            di_status: r.di_status,
             vsac_consent: r.vsac_consent,
             vsac_consent_on: r.vsac_consent_on,
             updated_at: r.updated_at,
         }
     }
+}
+
+impl ClientRow {
+    /// The day the client consented to DI activities (INV-A03), if they have; a consent
+    /// recorded without its date counts from always.
+    pub fn consent_given_on(&self) -> Option<NaiveDate> {
+        self.vsac_consent
+            .then(|| self.vsac_consent_on.unwrap_or(NaiveDate::MIN))
+    }
+}
+
+/// The client's DI status on `day` as SQL over `clients.id`: `in_institution` with an
+/// institutional placement active that day, else `in_community` with a community one, else
+/// `waiting_list` (`domain::placement::di_status_on`). The day is a date literal chrono
+/// formats, never caller text.
+pub fn di_status_sql(day: NaiveDate) -> String {
+    let active = |institutional: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM placements p WHERE p.client_id = clients.id \
+             AND p.institutional = {institutional} AND p.started_on <= '{day}' \
+             AND (p.ended_on IS NULL OR p.ended_on > '{day}'))"
+        )
+    };
+    format!(
+        "(CASE WHEN {} THEN 'in_institution' WHEN {} THEN 'in_community' ELSE 'waiting_list' END)",
+        active("TRUE"),
+        active("FALSE")
+    )
+}
+
+fn di_status_on(day: NaiveDate) -> SqlLiteral<Text> {
+    sql::<Text>(&di_status_sql(day))
 }
 
 fn visible(access: &ClientAccess) -> clients::BoxedQuery<'static, MultiBackend> {
@@ -80,8 +118,9 @@ pub fn insert(
             clients::personal_code_encrypted.eq(encrypted),
             clients::created_at.eq(changes.updated_at),
         ))
-        .returning(clients::all_columns)
+        .returning(clients::id)
         .get_result(conn)
+        .and_then(|id| get(conn, &ClientAccess::All, id))
 }
 
 /// The client if the caller may see it; `NotFound` otherwise, whether or not it exists.
@@ -120,9 +159,11 @@ pub fn update(
 ) -> QueryResult<Option<ClientRow>> {
     diesel::update(clients::table.filter(clients::id.eq(id).and(clients::version.eq(version))))
         .set((changes, clients::version.eq(version + 1)))
-        .returning(clients::all_columns)
+        .returning(clients::id)
         .get_result(conn)
-        .optional()
+        .optional()?
+        .map(|id| get(conn, &ClientAccess::All, id))
+        .transpose()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -144,7 +185,8 @@ pub fn list(
             q = q.filter(clients::target_group.eq(*g));
         }
         if let Some(s) = &filter.di_status {
-            q = q.filter(clients::di_status.eq(*s));
+            let derived = di_status_sql(crate::domain::today());
+            q = q.filter(sql::<Bool>(&format!("{derived} = '{}'", s.as_str())));
         }
         q
     };

@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::sum;
+use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 use crate::domain::mentor::{ContractType, EmployerKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -24,7 +25,6 @@ pub struct MentorRow {
     pub contract_type: ContractType,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub active_assignments: i32,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -75,6 +75,8 @@ pub struct TrainingRow {
 pub struct MentorEntry {
     pub row: MentorRow,
     pub trainings: Vec<TrainingRow>,
+    /// Assignments active today.
+    pub active_assignments: i64,
 }
 
 /// Which mentors a caller sees: those employed by a municipality or by a region, and, for
@@ -151,10 +153,19 @@ fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<Men
     {
         by_mentor.entry(t.mentor_id).or_default().push(t);
     }
+    let today = crate::domain::today();
+    let loads: BTreeMap<MentorId, i64> = active_on(today)
+        .filter(mentor_assignments::mentor_id.eq_any(&ids))
+        .group_by(mentor_assignments::mentor_id)
+        .select((mentor_assignments::mentor_id, count_star()))
+        .load(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|row| MentorEntry {
             trainings: by_mentor.remove(&row.id).unwrap_or_default(),
+            active_assignments: loads.get(&row.id).copied().unwrap_or(0),
             row,
         })
         .collect())
@@ -162,7 +173,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<Men
 
 #[derive(Debug, Default, Clone)]
 pub struct MentorFilter {
-    /// Only mentors with a free place (`active_assignments < capacity`).
+    /// Only mentors with a free place today (fewer active assignments than this).
     pub with_capacity_below: Option<i32>,
     /// Only mentors whose completed hours reach each `(programme, hours)` requirement
     /// (hours of the same programme add up, as in `domain::mentor::missing_trainings`).
@@ -180,7 +191,14 @@ pub fn list(
     let filtered = || {
         let mut q = visible(area);
         if let Some(cap) = filter.with_capacity_below {
-            q = q.filter(mentors::active_assignments.lt(cap));
+            q = q.filter(diesel::dsl::not(
+                mentors::id.eq_any(
+                    active_on(crate::domain::today())
+                        .group_by(mentor_assignments::mentor_id)
+                        .having(count_star().ge(i64::from(cap)))
+                        .select(mentor_assignments::mentor_id),
+                ),
+            ));
         }
         for (programme, hours) in filter.trained_in {
             q = q.filter(
@@ -231,28 +249,58 @@ pub fn insert_training(
         .get_result(conn)
 }
 
-/// Takes one of the mentor's places: `false` when all `capacity` places are taken. A single
-/// conditional UPDATE, so concurrent requests cannot both take the last place.
-pub fn take_place(
-    conn: &mut DbConnection,
-    mentor_id: MentorId,
-    capacity: i32,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
-        mentors::table
-            .filter(mentors::id.eq(mentor_id))
-            .filter(mentors::active_assignments.lt(capacity)),
-    )
-    .set(mentors::active_assignments.eq(mentors::active_assignments + 1))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
-
-pub fn free_place(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
-    diesel::update(mentors::table.filter(mentors::id.eq(mentor_id)))
-        .set(mentors::active_assignments.eq(mentors::active_assignments - 1))
+/// Locks the mentor's row until the transaction ends (PostgreSQL row lock; SQLite holds its
+/// single write lock already), so assignments of one mentor are checked one at a time.
+pub fn lock(conn: &mut DbConnection, id: MentorId) -> QueryResult<()> {
+    diesel::update(mentors::table.filter(mentors::id.eq(id)))
+        .set(mentors::version.eq(mentors::version))
         .execute(conn)
         .map(drop)
+}
+
+type AssignmentsOn = diesel::dsl::Filter<
+    mentor_assignments::table,
+    diesel::dsl::And<
+        diesel::dsl::LtEq<mentor_assignments::started_on, NaiveDate>,
+        diesel::dsl::Or<
+            diesel::dsl::IsNull<mentor_assignments::ended_on>,
+            diesel::dsl::Gt<mentor_assignments::ended_on, NaiveDate>,
+        >,
+    >,
+>;
+
+/// Assignments active on `day`.
+pub fn active_on(day: NaiveDate) -> AssignmentsOn {
+    mentor_assignments::table.filter(
+        mentor_assignments::started_on.le(day).and(
+            mentor_assignments::ended_on
+                .is_null()
+                .or(mentor_assignments::ended_on.gt(day)),
+        ),
+    )
+}
+
+/// The intervals of a mentor's assignments, or of a client's: what the caseload cap and
+/// "one mentor at a time" are checked against.
+pub fn assignment_intervals(
+    conn: &mut DbConnection,
+    mentor_id: Option<MentorId>,
+    client_id: Option<ClientId>,
+) -> QueryResult<Vec<Interval>> {
+    let mut q = mentor_assignments::table.into_boxed::<MultiBackend>();
+    if let Some(m) = mentor_id {
+        q = q.filter(mentor_assignments::mentor_id.eq(m));
+    }
+    if let Some(c) = client_id {
+        q = q.filter(mentor_assignments::client_id.eq(c));
+    }
+    Ok(
+        q.select((mentor_assignments::started_on, mentor_assignments::ended_on))
+            .load::<(NaiveDate, Option<NaiveDate>)>(conn)?
+            .into_iter()
+            .map(|(start, end)| Interval { start, end })
+            .collect(),
+    )
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -268,8 +316,8 @@ pub struct AssignmentRow {
     pub created_at: NaiveDateTime,
 }
 
-/// Inserts an active assignment; the partial unique index refuses a second active mentor
-/// for the client (UniqueViolation).
+/// Inserts an assignment from `started_on`, open-ended; the partial unique index refuses a
+/// second open-ended assignment of the client (UniqueViolation).
 pub fn insert_assignment(
     conn: &mut DbConnection,
     mentor_id: MentorId,
@@ -297,7 +345,8 @@ pub fn get_assignment(conn: &mut DbConnection, id: AssignmentId) -> QueryResult<
         .first(conn)
 }
 
-/// Ends an active assignment; `None` if it had already ended.
+/// Sets the end of an open assignment; `None` if it already had one (a closed interval is
+/// not reopened or moved).
 pub fn end_assignment(
     conn: &mut DbConnection,
     id: AssignmentId,

@@ -7,9 +7,10 @@ use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
-use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = placements, check_for_backend(MultiBackend))]
@@ -43,26 +44,80 @@ pub struct NewPlacement {
     pub created_at: NaiveDateTime,
 }
 
-/// Takes a place in an active service: `false` when it is full (or not active). One
-/// conditional UPDATE, so concurrent placements cannot overfill; the CHECK on `occupied`
-/// backs it up.
-pub fn take_place(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<bool> {
-    let updated = diesel::update(
-        services::table
-            .filter(services::id.eq(service_id))
-            .filter(services::status.eq("active"))
-            .filter(services::occupied.lt(services::capacity)),
-    )
-    .set(services::occupied.eq(services::occupied + 1))
-    .execute(conn)?;
-    Ok(updated == 1)
-}
-
-pub fn free_place(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<()> {
-    diesel::update(services::table.filter(services::id.eq(service_id)))
-        .set(services::occupied.eq(services::occupied - 1))
+/// Locks the service's row until the transaction ends (PostgreSQL row lock; SQLite holds its
+/// single write lock already), so placements in one service are checked one at a time.
+pub fn lock_service(conn: &mut DbConnection, id: ServiceId) -> QueryResult<()> {
+    diesel::update(services::table.filter(services::id.eq(id)))
+        .set(services::version.eq(services::version))
         .execute(conn)
         .map(drop)
+}
+
+type PlacementsOn = diesel::dsl::Filter<
+    placements::table,
+    diesel::dsl::And<
+        diesel::dsl::LtEq<placements::started_on, NaiveDate>,
+        diesel::dsl::Or<
+            diesel::dsl::IsNull<placements::ended_on>,
+            diesel::dsl::Gt<placements::ended_on, NaiveDate>,
+        >,
+    >,
+>;
+
+/// Placements active on `day`.
+pub fn active_on(day: NaiveDate) -> PlacementsOn {
+    placements::table.filter(
+        placements::started_on.le(day).and(
+            placements::ended_on
+                .is_null()
+                .or(placements::ended_on.gt(day)),
+        ),
+    )
+}
+
+/// A placement's interval with what the DI status and the limits need.
+#[derive(Debug, Clone, Queryable)]
+pub struct PlacementSpan {
+    pub id: PlacementId,
+    pub service_id: ServiceId,
+    pub service_type: ServiceTypeCode,
+    pub institutional: bool,
+    pub interval: (NaiveDate, Option<NaiveDate>),
+}
+
+impl PlacementSpan {
+    pub fn interval(&self) -> Interval {
+        Interval {
+            start: self.interval.0,
+            end: self.interval.1,
+        }
+    }
+}
+
+/// Every placement of a client, or in a service, oldest first.
+pub fn spans(
+    conn: &mut DbConnection,
+    client_id: Option<ClientId>,
+    service_id: Option<ServiceId>,
+) -> QueryResult<Vec<PlacementSpan>> {
+    let mut q = placements::table
+        .inner_join(services::table)
+        .into_boxed::<MultiBackend>();
+    if let Some(c) = client_id {
+        q = q.filter(placements::client_id.eq(c));
+    }
+    if let Some(s) = service_id {
+        q = q.filter(placements::service_id.eq(s));
+    }
+    q.order((placements::started_on, placements::id))
+        .select((
+            placements::id,
+            placements::service_id,
+            services::service_type,
+            placements::institutional,
+            (placements::started_on, placements::ended_on),
+        ))
+        .load(conn)
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewPlacement) -> QueryResult<PlacementRow> {
@@ -99,61 +154,42 @@ pub fn end(
     .optional()
 }
 
-/// Which kinds of active placement a client has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActiveSettings {
-    pub institutional: bool,
-    pub community: bool,
-}
-
-/// Whether the client has active institutional and community placements.
-pub fn active_settings(
+/// Makes the client's recorded DI transitions those that follow from its placements
+/// (`transitions`: each day with the community placement it began): a transition no
+/// longer implied is removed, a new one recorded.
+pub fn sync_transitions(
     conn: &mut DbConnection,
     client_id: ClientId,
-) -> QueryResult<ActiveSettings> {
-    let kinds: Vec<bool> = placements::table
-        .filter(placements::client_id.eq(client_id))
-        .filter(placements::ended_on.is_null())
-        .select(placements::institutional)
+    transitions: &[(NaiveDate, PlacementId)],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let recorded: Vec<(i64, NaiveDate)> = di_transitions::table
+        .filter(di_transitions::client_id.eq(client_id))
+        .select((di_transitions::id, di_transitions::transitioned_on))
         .load(conn)?;
-    Ok(ActiveSettings {
-        institutional: kinds.contains(&true),
-        community: kinds.contains(&false),
-    })
-}
-
-pub fn set_di_status(
-    conn: &mut DbConnection,
-    client_id: ClientId,
-    status: DiStatus,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(clients::table.filter(clients::id.eq(client_id)))
-        .set((
-            clients::di_status.eq(status),
-            clients::updated_at.eq(now),
-            clients::version.eq(clients::version + 1),
-        ))
-        .execute(conn)
-        .map(drop)
-}
-
-pub fn insert_transition(
-    conn: &mut DbConnection,
-    client_id: ClientId,
-    on: NaiveDate,
-    placement_id: PlacementId,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(di_transitions::table)
-        .values((
-            di_transitions::client_id.eq(client_id),
-            di_transitions::transitioned_on.eq(on),
-            di_transitions::placement_id.eq(placement_id),
-            di_transitions::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
+    let stale: Vec<i64> = recorded
+        .iter()
+        .filter(|(_, on)| !transitions.iter().any(|(day, _)| day == on))
+        .map(|(id, _)| *id)
+        .collect();
+    if !stale.is_empty() {
+        diesel::delete(di_transitions::table.filter(di_transitions::id.eq_any(stale)))
+            .execute(conn)?;
+    }
+    for (on, placement_id) in transitions {
+        if recorded.iter().any(|(_, day)| day == on) {
+            continue;
+        }
+        diesel::insert_into(di_transitions::table)
+            .values((
+                di_transitions::client_id.eq(client_id),
+                di_transitions::transitioned_on.eq(on),
+                di_transitions::placement_id.eq(placement_id),
+                di_transitions::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A placement with the client's names and the service's name and type.
@@ -202,7 +238,12 @@ pub fn list(
         q = q.filter(clients::municipality.eq(m.clone()));
     }
     if active_only {
-        q = q.filter(placements::ended_on.is_null());
+        let today = crate::domain::today();
+        q = q.filter(placements::started_on.le(today)).filter(
+            placements::ended_on
+                .is_null()
+                .or(placements::ended_on.gt(today)),
+        );
     }
     q.order((placements::started_on.desc(), placements::id.desc()))
         .select((
@@ -215,7 +256,7 @@ pub fn list(
         .load(conn)
 }
 
-/// Active placements of a municipality's clients whose time limit falls on or before `on`.
+/// Placements of a municipality's clients active on `on` whose time limit falls on or before it.
 pub fn past_time_limit(
     conn: &mut DbConnection,
     municipality: &MunicipalityCode,
@@ -225,7 +266,12 @@ pub fn past_time_limit(
         .inner_join(clients::table)
         .inner_join(services::table)
         .filter(clients::municipality.eq(municipality))
-        .filter(placements::ended_on.is_null())
+        .filter(placements::started_on.le(on))
+        .filter(
+            placements::ended_on
+                .is_null()
+                .or(placements::ended_on.gt(on)),
+        )
         .filter(placements::time_limit_on.le(on))
         .order((placements::time_limit_on.asc(), placements::id.asc()))
         .select((
@@ -238,29 +284,25 @@ pub fn past_time_limit(
         .load(conn)
 }
 
-/// A municipality's clients with an active community placement and no active mentor
+/// A municipality's clients with a community placement and no mentor on `today`
 /// (INV-M02/M03): `(client id, given name, family name, target group)`.
 pub fn without_mentor(
     conn: &mut DbConnection,
     municipality: &MunicipalityCode,
+    today: NaiveDate,
 ) -> QueryResult<Vec<ClientGapRow>> {
     Ok(clients::table
         .filter(clients::municipality.eq(municipality))
         .filter(
             clients::id.eq_any(
-                placements::table
-                    .filter(placements::ended_on.is_null())
+                active_on(today)
                     .filter(placements::institutional.eq(false))
                     .select(placements::client_id),
             ),
         )
-        .filter(diesel::dsl::not(
-            clients::id.eq_any(
-                mentor_assignments::table
-                    .filter(mentor_assignments::ended_on.is_null())
-                    .select(mentor_assignments::client_id),
-            ),
-        ))
+        .filter(diesel::dsl::not(clients::id.eq_any(
+            super::mentors::active_on(today).select(mentor_assignments::client_id),
+        )))
         .order((clients::family_name, clients::given_name, clients::id))
         .select((
             clients::id,

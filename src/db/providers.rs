@@ -3,10 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{municipalities, providers};
+use super::schema::{municipalities, provider_status_periods, providers};
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
 use crate::domain::ids::ProviderId;
+use crate::domain::interval::Interval;
 use crate::domain::registry::{LegalStatus, ProviderStatus, Sector};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -73,10 +74,85 @@ impl From<&ProviderRow> for ProviderChanges {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &ProviderChanges) -> QueryResult<ProviderRow> {
-    diesel::insert_into(providers::table)
+    let row: ProviderRow = diesel::insert_into(providers::table)
         .values((new, providers::created_at.eq(new.updated_at)))
         .returning(providers::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    record_status(conn, row.id, row.status, row.registered_on)?;
+    Ok(row)
+}
+
+/// One period of a provider's status.
+#[derive(Debug, Clone, Queryable)]
+pub struct StatusPeriod {
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub status: ProviderStatus,
+}
+
+impl StatusPeriod {
+    pub fn interval(&self) -> Interval {
+        Interval {
+            start: self.starts_on,
+            end: self.ends_on,
+        }
+    }
+}
+
+/// The provider's status over time, oldest first.
+pub fn status_periods(conn: &mut DbConnection, id: ProviderId) -> QueryResult<Vec<StatusPeriod>> {
+    provider_status_periods::table
+        .filter(provider_status_periods::provider_id.eq(id))
+        .order(provider_status_periods::starts_on)
+        .select((
+            provider_status_periods::starts_on,
+            provider_status_periods::ends_on,
+            provider_status_periods::status,
+        ))
+        .load(conn)
+}
+
+/// Records `status` from `from` on: the open period ends there and a new one begins (or,
+/// opened the same day, is corrected in place).
+fn record_status(
+    conn: &mut DbConnection,
+    id: ProviderId,
+    status: ProviderStatus,
+    from: NaiveDate,
+) -> QueryResult<()> {
+    let open = provider_status_periods::table
+        .filter(provider_status_periods::provider_id.eq(id))
+        .filter(provider_status_periods::ends_on.is_null());
+    let current: Option<(NaiveDate, ProviderStatus)> = open
+        .select((
+            provider_status_periods::starts_on,
+            provider_status_periods::status,
+        ))
+        .first(conn)
+        .optional()?;
+    match current {
+        Some((_, same)) if same == status => return Ok(()),
+        Some((starts_on, _)) if starts_on >= from => {
+            return diesel::update(open)
+                .set(provider_status_periods::status.eq(status))
+                .execute(conn)
+                .map(drop);
+        }
+        Some(_) => {
+            diesel::update(open)
+                .set(provider_status_periods::ends_on.eq(from))
+                .execute(conn)?;
+        }
+        None => {}
+    }
+    diesel::insert_into(provider_status_periods::table)
+        .values((
+            provider_status_periods::provider_id.eq(id),
+            provider_status_periods::starts_on.eq(from),
+            provider_status_periods::status.eq(status),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn get(conn: &mut DbConnection, id: ProviderId) -> QueryResult<ProviderRow> {
@@ -94,13 +170,18 @@ pub fn update(
     version: i32,
     changes: &ProviderChanges,
 ) -> QueryResult<Option<ProviderRow>> {
-    diesel::update(
+    let row: Option<ProviderRow> = diesel::update(
         providers::table.filter(providers::id.eq(id).and(providers::version.eq(version))),
     )
     .set((changes, providers::version.eq(version + 1)))
     .returning(providers::all_columns)
     .get_result(conn)
-    .optional()
+    .optional()?;
+    if let Some(row) = &row {
+        let from = row.status_changed_on.unwrap_or(row.registered_on);
+        record_status(conn, row.id, row.status, from)?;
+    }
+    Ok(row)
 }
 
 #[derive(Debug, Default, Clone)]

@@ -116,7 +116,6 @@ diesel::table! {
         birth_date -> Date,
         target_group -> Text,
         municipality -> Text,
-        di_status -> Text,
         vsac_consent -> Bool,
         vsac_consent_on -> Nullable<Date>,
         version -> Int4,
@@ -203,7 +202,6 @@ diesel::table! {
         contract_type -> Text,
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
-        active_assignments -> Int4,
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -250,6 +248,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    provider_status_periods (provider_id, starts_on) {
+        provider_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+    }
+}
+
+diesel::table! {
     providers (id) {
         id -> Int8,
         name -> Text,
@@ -268,6 +275,16 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_periods (service_id, starts_on) {
+        service_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+        capacity -> Int4,
     }
 }
 
@@ -319,7 +336,6 @@ diesel::table! {
         municipality -> Text,
         address -> Text,
         capacity -> Int4,
-        occupied -> Int4,
         status -> Text,
         price_cents -> Nullable<Int8>,
         price_unit -> Nullable<Text>,
@@ -404,7 +420,9 @@ diesel::joinable!(mentors -> planning_regions (region));
 diesel::joinable!(municipalities -> planning_regions (planning_region));
 diesel::joinable!(placements -> clients (client_id));
 diesel::joinable!(placements -> services (service_id));
+diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
+diesel::joinable!(service_periods -> services (service_id));
 diesel::joinable!(service_search_terms -> services (service_id));
 diesel::joinable!(service_target_groups -> services (service_id));
 diesel::joinable!(service_target_groups -> target_groups (target_group));
@@ -436,7 +454,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     placements,
     planning_regions,
+    provider_status_periods,
     providers,
+    service_periods,
     service_search_terms,
     service_target_groups,
     service_type_target_groups,

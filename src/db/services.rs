@@ -3,14 +3,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
 
 use super::schema::{
-    municipalities, providers, service_search_terms, service_target_groups, services,
+    municipalities, placements, providers, service_periods, service_search_terms,
+    service_target_groups, services,
 };
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 use crate::domain::registry::{PriceUnit, ProviderStatus, Sector, ServiceStatus};
 use crate::domain::registry::{prefix_range, search_terms};
 
@@ -27,7 +31,6 @@ pub struct ServiceRow {
     pub municipality: MunicipalityCode,
     pub address: String,
     pub capacity: i32,
-    pub occupied: i32,
     pub status: ServiceStatus,
     pub price_cents: Option<i64>,
     pub price_unit: Option<PriceUnit>,
@@ -43,6 +46,17 @@ pub struct ServiceEntry {
     pub row: ServiceRow,
     pub target_groups: Vec<TargetGroupCode>,
     pub provider_status: ProviderStatus,
+    /// Placements active today.
+    pub occupied: i32,
+}
+
+/// Placements of the service active on `day`, as an SQL expression over `services.id`
+/// (the day is a date literal chrono formats, never caller text).
+pub fn occupied_on_sql(day: NaiveDate) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM placements p WHERE p.service_id = services.id \
+         AND p.started_on <= '{day}' AND (p.ended_on IS NULL OR p.ended_on > '{day}'))"
+    )
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -142,7 +156,88 @@ pub fn insert(
         .returning(services::all_columns)
         .get_result(conn)?;
     write_children(conn, row.id, changes, target_groups)?;
+    record_period(conn, row.id, changes, crate::domain::today())?;
     Ok(row)
+}
+
+/// One period of a service's status and capacity.
+#[derive(Debug, Clone, Queryable)]
+pub struct ServicePeriod {
+    pub interval: (NaiveDate, Option<NaiveDate>),
+    pub status: ServiceStatus,
+    pub capacity: i32,
+}
+
+impl ServicePeriod {
+    pub fn interval(&self) -> Interval {
+        Interval {
+            start: self.interval.0,
+            end: self.interval.1,
+        }
+    }
+}
+
+/// The service's status and capacity over time, oldest first.
+pub fn periods(conn: &mut DbConnection, id: ServiceId) -> QueryResult<Vec<ServicePeriod>> {
+    service_periods::table
+        .filter(service_periods::service_id.eq(id))
+        .order(service_periods::starts_on)
+        .select((
+            (service_periods::starts_on, service_periods::ends_on),
+            service_periods::status,
+            service_periods::capacity,
+        ))
+        .load(conn)
+}
+
+/// Records the status and capacity in `changes` from `from` on: the open period ends there
+/// and a new one begins (or, opened the same day, is corrected in place).
+fn record_period(
+    conn: &mut DbConnection,
+    id: ServiceId,
+    changes: &ServiceChanges,
+    from: NaiveDate,
+) -> QueryResult<()> {
+    let open = service_periods::table
+        .filter(service_periods::service_id.eq(id))
+        .filter(service_periods::ends_on.is_null());
+    let current: Option<(NaiveDate, ServiceStatus, i32)> = open
+        .select((
+            service_periods::starts_on,
+            service_periods::status,
+            service_periods::capacity,
+        ))
+        .first(conn)
+        .optional()?;
+    match current {
+        Some((_, status, capacity)) if status == changes.status && capacity == changes.capacity => {
+            return Ok(());
+        }
+        Some((starts_on, ..)) if starts_on >= from => {
+            return diesel::update(open)
+                .set((
+                    service_periods::status.eq(changes.status),
+                    service_periods::capacity.eq(changes.capacity),
+                ))
+                .execute(conn)
+                .map(drop);
+        }
+        Some(_) => {
+            diesel::update(open)
+                .set(service_periods::ends_on.eq(from))
+                .execute(conn)?;
+        }
+        None => {}
+    }
+    diesel::insert_into(service_periods::table)
+        .values((
+            service_periods::service_id.eq(id),
+            service_periods::starts_on.eq(from),
+            service_periods::status.eq(changes.status),
+            service_periods::capacity.eq(changes.capacity),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Writes `changes` if the row still has `version`; `None` when another write came first.
@@ -162,6 +257,7 @@ pub fn update(
     .optional()?;
     if let Some(row) = &row {
         write_children(conn, row.id, changes, target_groups)?;
+        record_period(conn, row.id, changes, crate::domain::today())?;
     }
     Ok(row)
 }
@@ -201,6 +297,13 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
         .load::<(ProviderId, ProviderStatus)>(conn)?
         .into_iter()
         .collect();
+    let occupied: BTreeMap<ServiceId, i64> = super::placements::active_on(crate::domain::today())
+        .filter(placements::service_id.eq_any(&ids))
+        .group_by(placements::service_id)
+        .select((placements::service_id, count_star()))
+        .load::<(ServiceId, i64)>(conn)?
+        .into_iter()
+        .collect();
     rows.into_iter()
         .map(|row| {
             // Every service has its provider (a foreign key): a missing one is an error.
@@ -209,6 +312,9 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
                 .ok_or(diesel::result::Error::NotFound)?;
             Ok(ServiceEntry {
                 target_groups: groups.remove(&row.id).unwrap_or_default(),
+                occupied: occupied
+                    .get(&row.id)
+                    .map_or(0, |n| i32::try_from(*n).unwrap_or(i32::MAX)),
                 provider_status,
                 row,
             })
@@ -264,6 +370,16 @@ fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBacken
     if let Some(s) = &filter.status {
         query = query.filter(services::status.eq(*s));
     }
+    // A service of a provider that is not active does not run (INV-P01).
+    if filter.only_active_providers || filter.status == Some(ServiceStatus::Active) {
+        query = query.filter(
+            services::provider_id.eq_any(
+                providers::table
+                    .filter(providers::status.eq(ProviderStatus::Active))
+                    .select(providers::id),
+            ),
+        );
+    }
     if let Some(sector) = &filter.sector {
         query = query.filter(
             services::provider_id.eq_any(
@@ -273,19 +389,10 @@ fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBacken
             ),
         );
     }
-    if filter.only_active_providers {
-        query = query.filter(
-            services::provider_id.eq_any(
-                providers::table
-                    .filter(providers::status.eq("active"))
-                    .select(providers::id),
-            ),
-        );
-    }
-    match filter.has_vacancies {
-        Some(true) => query = query.filter(services::capacity.gt(services::occupied)),
-        Some(false) => query = query.filter(services::capacity.le(services::occupied)),
-        None => {}
+    if let Some(wanted) = filter.has_vacancies {
+        let occupied = occupied_on_sql(crate::domain::today());
+        let op = if wanted { ">" } else { "<=" };
+        query = query.filter(sql::<Bool>(&format!("services.capacity {op} {occupied}")));
     }
     if let Some(q) = &filter.q {
         for word in crate::domain::registry::normalise_words(q) {
@@ -321,7 +428,10 @@ pub fn list(
 ) -> QueryResult<Listed<ServiceEntry>> {
     let total = filtered(filter).count().get_result(conn)?;
     let query = filtered(filter).select(ServiceRow::as_select());
-    let vacancies = services::capacity - services::occupied;
+    let vacancies = sql::<BigInt>(&format!(
+        "(services.capacity - {})",
+        occupied_on_sql(crate::domain::today())
+    ));
     let query = match (sort, descending) {
         (ServiceSort::Name, false) => query.order((services::name.asc(), services::id.asc())),
         (ServiceSort::Name, true) => query.order((services::name.desc(), services::id.desc())),
@@ -331,7 +441,9 @@ pub fn list(
         (ServiceSort::Capacity, true) => {
             query.order((services::capacity.desc(), services::id.desc()))
         }
-        (ServiceSort::Vacancies, false) => query.order((vacancies.asc(), services::id.asc())),
+        (ServiceSort::Vacancies, false) => {
+            query.order((vacancies.clone().asc(), services::id.asc()))
+        }
         (ServiceSort::Vacancies, true) => query.order((vacancies.desc(), services::id.desc())),
         (ServiceSort::CreatedAt, false) => query.order(services::id.asc()),
         (ServiceSort::CreatedAt, true) => query.order(services::id.desc()),

@@ -2,11 +2,12 @@
 //! rolls them up to the requested dimensions and applies disclosure control.
 
 use chrono::NaiveDate;
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::schema::{
-    assessments, clients, di_transitions, indicators, mentor_assignments, mentors, municipalities,
+    assessments, clients, di_transitions, indicators, mentor_assignments, municipalities,
     providers, service_target_groups, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
@@ -26,7 +27,7 @@ pub struct ServiceFact {
     pub service_type: ServiceTypeCode,
     pub status: ServiceStatus,
     pub capacity: i32,
-    pub occupied: i32,
+    pub occupied: i64,
 }
 
 /// Services that exist on `as_of` (created on or before it, not closed before it) of
@@ -58,7 +59,7 @@ pub fn service_facts(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<V
             services::service_type,
             services::status,
             services::capacity,
-            services::occupied,
+            sql::<BigInt>(&super::services::occupied_on_sql(as_of)),
         ))
         .load(conn)
 }
@@ -82,11 +83,15 @@ pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<ServiceGroup>>
 
 /// A person count at municipality × target group × one more dimension (`value`, empty
 /// for a statistic without one).
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, QueryableByName)]
 pub struct CountFact {
+    #[diesel(sql_type = Text)]
     pub municipality: String,
+    #[diesel(sql_type = Text)]
     pub target_group: String,
+    #[diesel(sql_type = Text)]
     pub value: String,
+    #[diesel(sql_type = BigInt)]
     pub count: i64,
 }
 
@@ -103,21 +108,14 @@ impl CountFact {
     }
 }
 
-/// Clients by municipality, target group and DI status.
+/// Clients by municipality, target group and DI status (derived from the placements).
 pub fn clients_by_status(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
-    clients::table
-        .group_by((
-            clients::municipality,
-            clients::target_group,
-            clients::di_status,
-        ))
-        .select((
-            clients::municipality,
-            clients::target_group,
-            clients::di_status,
-            count_star(),
-        ))
-        .load(conn)
+    let status = super::clients::di_status_sql(crate::domain::today());
+    diesel::sql_query(format!(
+        "SELECT municipality, target_group, {status} AS value, COUNT(*) AS count \
+         FROM clients GROUP BY municipality, target_group, {status}"
+    ))
+    .load(conn)
 }
 
 /// DI transitions in `[from, to]` by the client's municipality and target group.
@@ -138,17 +136,19 @@ pub fn transitions(
 
 /// Clients in the community by whether they have an active mentor (`with` / `without`).
 pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
+    let today = crate::domain::today();
+    let in_community = format!(
+        "{} = '{}'",
+        super::clients::di_status_sql(today),
+        DiStatus::InCommunity.as_str()
+    );
     let base = || {
         clients::table
-            .filter(clients::di_status.eq(DiStatus::InCommunity))
+            .filter(sql::<Bool>(&in_community))
             .group_by((clients::municipality, clients::target_group))
             .select((clients::municipality, clients::target_group, count_star()))
     };
-    let mentored = || {
-        mentor_assignments::table
-            .filter(mentor_assignments::ended_on.is_null())
-            .select(mentor_assignments::client_id)
-    };
+    let mentored = || super::mentors::active_on(today).select(mentor_assignments::client_id);
     let with: Vec<(String, String, i64)> =
         base().filter(clients::id.eq_any(mentored())).load(conn)?;
     let without: Vec<(String, String, i64)> = base()
@@ -160,33 +160,33 @@ pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
 }
 
 /// A number of mentors of one region and employer with the same load.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, QueryableByName)]
 pub struct LoadFact {
+    #[diesel(sql_type = Text)]
     pub region: String,
+    #[diesel(sql_type = Text)]
     pub employer_kind: EmployerKind,
+    #[diesel(sql_type = Text)]
     pub employer_code: String,
     /// Active assignments.
-    pub load: i32,
+    #[diesel(sql_type = BigInt)]
+    pub load: i64,
+    #[diesel(sql_type = BigInt)]
     pub mentors: i64,
 }
 
-/// Mentors by region, employer and load.
+/// Mentors by region, employer and load (assignments active today).
 pub fn mentor_load(conn: &mut DbConnection) -> QueryResult<Vec<LoadFact>> {
-    mentors::table
-        .group_by((
-            mentors::region,
-            mentors::employer_kind,
-            mentors::employer_code,
-            mentors::active_assignments,
-        ))
-        .select((
-            mentors::region,
-            mentors::employer_kind,
-            mentors::employer_code,
-            mentors::active_assignments,
-            count_star(),
-        ))
-        .load(conn)
+    let today = crate::domain::today();
+    let load = format!(
+        "(SELECT COUNT(*) FROM mentor_assignments a WHERE a.mentor_id = mentors.id \
+         AND a.started_on <= '{today}' AND (a.ended_on IS NULL OR a.ended_on > '{today}'))"
+    );
+    diesel::sql_query(format!(
+        "SELECT region, employer_kind, employer_code, {load} AS load, COUNT(*) AS mentors \
+         FROM mentors GROUP BY region, employer_kind, employer_code, {load}"
+    ))
+    .load(conn)
 }
 
 /// Clients whose current assessment was due before `as_of`.

@@ -68,9 +68,43 @@ pub fn check_target_group_age(
     Ok(())
 }
 
+/// A transfer takes effect on its date: it is recorded on or after that day, never ahead,
+/// and not dated before the client's last transfer or registration (CASE-TRANSFER-DATED).
+pub fn check_transfer_date(
+    on: NaiveDate,
+    today: NaiveDate,
+    not_before: NaiveDate,
+) -> Result<(), DomainError> {
+    if on > today {
+        return Err(DomainError::TransferInFuture);
+    }
+    if on < not_before {
+        return Err(DomainError::TransferOutOfOrder { not_before });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transfers_are_dated_between_the_last_transfer_and_today() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let today = d("2026-12-06");
+        assert!(check_transfer_date(today, today, d("2026-01-01")).is_ok());
+        assert!(check_transfer_date(d("2026-01-01"), today, d("2026-01-01")).is_ok());
+        assert_eq!(
+            check_transfer_date(d("2026-12-07"), today, d("2026-01-01")),
+            Err(DomainError::TransferInFuture)
+        );
+        assert_eq!(
+            check_transfer_date(d("2025-12-31"), today, d("2026-01-01")),
+            Err(DomainError::TransferOutOfOrder {
+                not_before: d("2026-01-01")
+            })
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().expect("date")

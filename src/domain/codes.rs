@@ -84,6 +84,8 @@ reference_codes! {
 impl ServiceTypeCode {
     /// Jauniešu māja: placement before the age limit (INV-C03).
     pub const YOUTH_HOME: &'static str = "youth_home";
+    /// Valsts sociālās aprūpes centrs (VSAC): its residents need consent for DI (INV-A03).
+    pub const STATE_SOCIAL_CARE_CENTRE: &'static str = "state_social_care_centre";
 
     pub fn is(&self, code: &str) -> bool {
         self.0 == code

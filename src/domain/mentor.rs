@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::DomainError;
 use super::codes::closed_set;
+use super::interval::{Interval, first_day_over};
 use super::policy::MENTOR_TRAININGS;
 
 closed_set! {
@@ -57,6 +59,41 @@ pub fn missing_trainings<'a>(
         .collect()
 }
 
+/// An assignment must fit on every day it covers: at most `capacity` assignments of the
+/// mentor at once (INV-M01), one mentor of the client at a time, and the trainings the
+/// mentor had completed on its first day (INV-M04).
+pub fn check_assignment<'a>(
+    capacity: i32,
+    mentor_assignments: &[Interval],
+    client_assignments: &[Interval],
+    candidate: &Interval,
+    trainings: impl IntoIterator<Item = (&'a str, i32, NaiveDate)>,
+) -> Result<(), DomainError> {
+    check_eligible(&missing_trainings(
+        trainings
+            .into_iter()
+            .filter(|(_, _, on)| *on <= candidate.start)
+            .map(|(programme, hours, _)| (programme, hours)),
+    ))?;
+    if let Some(on) = first_day_over(client_assignments, &[(ALWAYS, 1)], candidate) {
+        return Err(DomainError::ClientHasMentor { on });
+    }
+    if let Some(on) = first_day_over(
+        mentor_assignments,
+        &[(ALWAYS, i64::from(capacity))],
+        candidate,
+    ) {
+        return Err(DomainError::MentorCapacityExceeded { capacity, on });
+    }
+    Ok(())
+}
+
+/// A limit that holds on every day.
+const ALWAYS: Interval = Interval {
+    start: NaiveDate::MIN,
+    end: None,
+};
+
 /// INV-M04: assignment needs every training.
 pub fn check_eligible(missing: &[MissingTraining]) -> Result<(), DomainError> {
     if missing.is_empty() {
@@ -78,6 +115,57 @@ mod tests {
         ("work_with_disabilities", 24),
         ("client_needs_work", 64),
     ];
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn trained_on(day: &str) -> Vec<(&'static str, i32, NaiveDate)> {
+        FULL.iter().map(|(p, h)| (*p, *h, d(day))).collect()
+    }
+
+    /// INV-M04 is judged on the assignment's first day: trainings completed later do not count.
+    #[test]
+    fn inv_m04_eligibility_is_judged_on_the_start_date() {
+        let start = Interval::new(d("2025-11-01"), None).expect("interval");
+        assert!(matches!(
+            check_assignment(5, &[], &[], &start, trained_on("2026-11-26")),
+            Err(DomainError::MentorNotEligible { .. })
+        ));
+        assert!(check_assignment(5, &[], &[], &start, trained_on("2025-11-01")).is_ok());
+    }
+
+    /// INV-M01 on every day, and one mentor of a client at a time.
+    #[test]
+    fn inv_m01_and_one_mentor_hold_on_every_day() {
+        let open = |s: &str| Interval::new(d(s), None).expect("interval");
+        let five: Vec<Interval> = (0..5).map(|_| open("2026-01-01")).collect();
+        let candidate = open("2026-12-01");
+        assert_eq!(
+            check_assignment(5, &five, &[], &candidate, trained_on("2020-01-01")),
+            Err(DomainError::MentorCapacityExceeded {
+                capacity: 5,
+                on: d("2026-12-01")
+            })
+        );
+        let ending = Interval::new(d("2026-01-01"), Some(d("2027-01-05"))).expect("interval");
+        assert_eq!(
+            check_assignment(5, &[], &[ending], &candidate, trained_on("2020-01-01")),
+            Err(DomainError::ClientHasMentor {
+                on: d("2026-12-01")
+            })
+        );
+        assert!(
+            check_assignment(
+                5,
+                &[],
+                &[ending],
+                &open("2027-01-05"),
+                trained_on("2020-01-01")
+            )
+            .is_ok()
+        );
+    }
 
     #[test]
     fn all_four_trainings_make_a_mentor_eligible() {

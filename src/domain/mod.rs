@@ -10,6 +10,7 @@ pub mod audit;
 pub mod client;
 pub mod disclosure;
 pub mod ids;
+pub mod interval;
 pub mod mentor;
 pub mod personal_code;
 pub mod phone;
@@ -104,20 +105,48 @@ pub enum DomainError {
     PlanFinal,
     #[error("the mentor has not completed the required trainings: {}", missing.join(", "))]
     MentorNotEligible { missing: Vec<String> },
-    #[error("the mentor already has {capacity} active clients")]
-    MentorCapacityExceeded { capacity: i32 },
-    #[error("the client already has an active mentor")]
-    ClientHasMentor,
+    #[error("the mentor would have more than {capacity} active clients on {on}")]
+    MentorCapacityExceeded {
+        capacity: i32,
+        on: chrono::NaiveDate,
+    },
+    #[error("the client already has an active mentor on {on}")]
+    ClientHasMentor { on: chrono::NaiveDate },
     #[error("the assignment has already ended")]
     AlreadyEnded,
     #[error("the end date is before the start date")]
     EndBeforeStart,
-    #[error("the service has no free place")]
-    ServiceFull,
+    #[error("the service has no free place on {on}")]
+    ServiceFull { on: chrono::NaiveDate },
     #[error("the service is not active")]
     ServiceNotActive,
-    #[error("the client already has an active placement in this service")]
-    AlreadyPlaced,
+    #[error("the client already has a placement in this service on {on}")]
+    AlreadyPlaced { on: chrono::NaiveDate },
+    #[error("the {what} {date} is outside the recording window {earliest} to {latest}")]
+    OutsideDatingWindow {
+        what: &'static str,
+        date: chrono::NaiveDate,
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
+    #[error(
+        "the client's DI status follows from the placements: {derived} on {on}, not {requested}"
+    )]
+    DiStatusContradictsPlacements {
+        requested: &'static str,
+        derived: &'static str,
+        on: chrono::NaiveDate,
+    },
+    #[error(
+        "a VSAC resident enters a community service only with their voluntary consent, recorded on or before the placement's start"
+    )]
+    VsacConsentRequired,
+    #[error("a transfer takes effect on its date and is recorded on or after it, not before")]
+    TransferInFuture,
+    #[error(
+        "the transfer cannot be dated before {not_before}, the client's last transfer or registration"
+    )]
+    TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is {age}")]
     YouthHomeAge { age: i32, limit: i32 },
 }
@@ -280,13 +309,43 @@ impl DomainError {
                 Some("INV-M04"),
                 Conflict,
             ),
+            DomainError::OutsideDatingWindow { .. } => (
+                "outside-dating-window",
+                "The date is outside the recording window",
+                Some("REC-DATING-WINDOW"),
+                Invalid,
+            ),
+            DomainError::DiStatusContradictsPlacements { .. } => (
+                "di-status-contradicts-placements",
+                "The DI status follows from the client's placements",
+                Some("DI-STATUS-DERIVED"),
+                Conflict,
+            ),
+            DomainError::VsacConsentRequired => (
+                "vsac-consent-required",
+                "A VSAC resident's community placement needs their voluntary consent",
+                Some("INV-A03"),
+                Conflict,
+            ),
+            DomainError::TransferInFuture => (
+                "transfer-in-future",
+                "A transfer is recorded on or after its date",
+                Some("CASE-TRANSFER-DATED"),
+                Invalid,
+            ),
+            DomainError::TransferOutOfOrder { .. } => (
+                "transfer-out-of-order",
+                "The transfer is dated before the client's last transfer",
+                Some("CASE-TRANSFER-DATED"),
+                Conflict,
+            ),
             DomainError::MentorCapacityExceeded { .. } => (
                 "mentor-capacity-exceeded",
                 "The mentor has the most clients allowed",
                 Some("INV-M01"),
                 Conflict,
             ),
-            DomainError::ClientHasMentor => (
+            DomainError::ClientHasMentor { .. } => (
                 "client-has-active-mentor",
                 "The client already has an active mentor",
                 Some("INV-M-ONE-MENTOR"),
@@ -299,7 +358,7 @@ impl DomainError {
                 None,
                 Invalid,
             ),
-            DomainError::ServiceFull => (
+            DomainError::ServiceFull { .. } => (
                 "service-capacity-exceeded",
                 "The service has no free place",
                 Some("REG-CAPACITY"),
@@ -311,7 +370,7 @@ impl DomainError {
                 Some("INV-P01"),
                 Conflict,
             ),
-            DomainError::AlreadyPlaced => (
+            DomainError::AlreadyPlaced { .. } => (
                 "already-placed",
                 "The client is already placed in this service",
                 None,

@@ -6,6 +6,7 @@ use chrono::{Months, NaiveDate};
 use super::DomainError;
 use super::client::{DiStatus, TargetGroup, age_on};
 use super::codes::{ServiceTypeCode, TargetGroupCode};
+use super::interval::{Interval, first_day_over};
 use super::policy::Policy;
 
 /// What a placement needs to know about the service.
@@ -47,26 +48,108 @@ pub fn check_placement(
     Ok(())
 }
 
-/// The DI status that follows from the client's active placements: an institutional
-/// placement means `in_institution`; otherwise a community placement means `in_community`;
-/// with no placement the status stays as it was.
-pub fn derive_di_status(
-    current: DiStatus,
-    active_institutional: bool,
-    active_community: bool,
-) -> DiStatus {
-    if active_institutional {
+/// A client's DI status on `day`, from its placements (`(institutional, interval)`): an
+/// institutional placement that day means `in_institution`, otherwise a community placement
+/// `in_community`, otherwise `waiting_list`.
+pub fn di_status_on(placements: &[(bool, Interval)], day: NaiveDate) -> DiStatus {
+    let active = |institutional: bool| {
+        placements
+            .iter()
+            .any(|(i, p)| *i == institutional && p.active_on(day))
+    };
+    if active(true) {
         DiStatus::InInstitution
-    } else if active_community {
+    } else if active(false) {
         DiStatus::InCommunity
     } else {
-        current
+        DiStatus::WaitingList
     }
 }
 
-/// A move from institution to community (INV-A11: a reassessment becomes due).
-pub fn is_transition(before: DiStatus, after: DiStatus) -> bool {
-    before == DiStatus::InInstitution && after == DiStatus::InCommunity
+/// The days the client moved from institution to community (INV-A11: a reassessment becomes
+/// due): in an institution the day before, in the community that day. Each with the index of
+/// the community placement active that day.
+pub fn transitions(placements: &[(bool, Interval)]) -> Vec<(NaiveDate, usize)> {
+    let mut days: Vec<NaiveDate> = placements
+        .iter()
+        .flat_map(|(_, p)| [Some(p.start), p.end])
+        .flatten()
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .filter(|day| {
+            day.pred_opt().is_some_and(|before| {
+                di_status_on(placements, before) == DiStatus::InInstitution
+                    && di_status_on(placements, *day) == DiStatus::InCommunity
+            })
+        })
+        .filter_map(|day| {
+            placements
+                .iter()
+                .position(|(i, p)| !*i && p.active_on(day))
+                .map(|index| (day, index))
+        })
+        .collect()
+}
+
+/// A PATCH of the DI status may only say what the placements say (DI-STATUS-DERIVED).
+pub fn check_di_status(
+    requested: DiStatus,
+    derived: DiStatus,
+    on: NaiveDate,
+) -> Result<(), DomainError> {
+    if requested == derived {
+        Ok(())
+    } else {
+        Err(DomainError::DiStatusContradictsPlacements {
+            requested: requested.as_str(),
+            derived: derived.as_str(),
+            on,
+        })
+    }
+}
+
+/// INV-A03: a resident of a state social care centre (VSAC) on the start day enters a
+/// community service only with their voluntary consent, given by then.
+pub fn check_consent(
+    placements: &[(bool, Interval, bool)],
+    community: bool,
+    consent_on: Option<NaiveDate>,
+    start: NaiveDate,
+) -> Result<(), DomainError> {
+    let vsac_resident = placements
+        .iter()
+        .any(|(_, p, in_vsac)| *in_vsac && p.active_on(start));
+    if community && vsac_resident && consent_on.is_none_or(|on| on > start) {
+        return Err(DomainError::VsacConsentRequired);
+    }
+    Ok(())
+}
+
+/// A placement fits on every day it covers: within the capacity valid that day (a day
+/// without an active period has none) and without a second placement of the client in the
+/// same service.
+pub fn check_fits(
+    in_service: &[Interval],
+    of_client_in_service: &[Interval],
+    capacity: &[(Interval, i64)],
+    candidate: &Interval,
+) -> Result<(), DomainError> {
+    let always = [(
+        Interval {
+            start: NaiveDate::MIN,
+            end: None,
+        },
+        1,
+    )];
+    if let Some(on) = first_day_over(of_client_in_service, &always, candidate) {
+        return Err(DomainError::AlreadyPlaced { on });
+    }
+    if let Some(on) = first_day_over(in_service, capacity, candidate) {
+        return Err(DomainError::ServiceFull { on });
+    }
+    Ok(())
 }
 
 /// A limit that runs out during a placement: shown as a due item, not a rejection.
@@ -179,15 +262,75 @@ mod tests {
         );
     }
 
+    fn span(start: &str, end: Option<&str>) -> Interval {
+        Interval::new(d(start), end.map(d)).expect("interval")
+    }
+
+    /// DI status is derived from the placements active on the day; the move is a transition
+    /// on the day the institutional placement ends with a community one active (INV-A11).
     #[test]
-    fn di_status_follows_active_placements_and_a_move_to_community_is_a_transition() {
+    fn di_status_follows_the_placements_of_the_day_and_a_move_to_community_is_a_transition() {
         use DiStatus::*;
-        assert_eq!(derive_di_status(WaitingList, true, true), InInstitution);
-        assert_eq!(derive_di_status(InInstitution, false, true), InCommunity);
-        assert_eq!(derive_di_status(WaitingList, false, false), WaitingList);
-        assert!(is_transition(InInstitution, InCommunity));
-        assert!(!is_transition(WaitingList, InCommunity));
-        assert!(!is_transition(InCommunity, InCommunity));
+        let history = [
+            (true, span("2025-01-01", Some("2025-06-01"))),
+            (false, span("2025-05-01", None)),
+        ];
+        assert_eq!(di_status_on(&history, d("2024-12-31")), WaitingList);
+        assert_eq!(di_status_on(&history, d("2025-05-15")), InInstitution);
+        assert_eq!(di_status_on(&history, d("2025-06-01")), InCommunity);
+        assert_eq!(transitions(&history), vec![(d("2025-06-01"), 1)]);
+        // Waiting list to community is no transition; a planned move is one on its day.
+        assert!(transitions(&[(false, span("2025-05-01", None))]).is_empty());
+        let planned = [
+            (true, span("2020-01-01", Some("2027-01-10"))),
+            (false, span("2027-01-10", None)),
+        ];
+        assert_eq!(di_status_on(&planned, d("2026-12-06")), InInstitution);
+        assert_eq!(transitions(&planned), vec![(d("2027-01-10"), 1)]);
+        assert!(check_di_status(InInstitution, InInstitution, d("2026-12-06")).is_ok());
+        assert!(matches!(
+            check_di_status(InCommunity, InInstitution, d("2026-12-06")),
+            Err(DomainError::DiStatusContradictsPlacements { .. })
+        ));
+    }
+
+    /// INV-A03: a VSAC resident's community placement needs consent given by its start.
+    #[test]
+    fn inv_a03_vsac_residents_need_consent_for_a_community_placement() {
+        let vsac = [(true, span("2020-01-01", None), true)];
+        let start = d("2026-12-06");
+        assert_eq!(
+            check_consent(&vsac, true, None, start),
+            Err(DomainError::VsacConsentRequired)
+        );
+        assert_eq!(
+            check_consent(&vsac, true, Some(d("2026-12-07")), start),
+            Err(DomainError::VsacConsentRequired)
+        );
+        assert!(check_consent(&vsac, true, Some(d("2026-12-01")), start).is_ok());
+        assert!(check_consent(&vsac, false, None, start).is_ok());
+        let other = [(true, span("2020-01-01", None), false)];
+        assert!(check_consent(&other, true, None, start).is_ok());
+    }
+
+    /// Capacity on every day, and one placement of a client in a service at a time.
+    #[test]
+    fn a_placement_fits_on_every_day() {
+        let capacity = [(span("2026-01-01", None), 1)];
+        let taken = [span("2026-01-01", Some("2027-01-06"))];
+        assert_eq!(
+            check_fits(&taken, &[], &capacity, &span("2026-12-06", None)),
+            Err(DomainError::ServiceFull {
+                on: d("2026-12-06")
+            })
+        );
+        assert!(check_fits(&taken, &[], &capacity, &span("2027-01-06", None)).is_ok());
+        assert_eq!(
+            check_fits(&[], &taken, &capacity, &span("2026-12-06", None)),
+            Err(DomainError::AlreadyPlaced {
+                on: d("2026-12-06")
+            })
+        );
     }
 
     #[test]

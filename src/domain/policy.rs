@@ -1,6 +1,8 @@
 //! The configurable DI policy: rules of the DI plan that are policy rather than law, with
 //! the plan's values as defaults (SPEC §3).
 
+use super::interval::DatingWindow;
+
 /// Minimum training hours a social mentor needs before an assignment (INV-M04).
 pub const MENTOR_TRAININGS: [(&str, i32); 4] = [
     ("life_skills", 48),
@@ -23,6 +25,8 @@ pub struct Policy {
     pub small_child_months: (u32, u32),
     /// Person counts below this are suppressed in statistics for the ministry and regions.
     pub suppression_threshold: i64,
+    /// How far ahead and back placements and assignments may be dated when recorded.
+    pub dating: DatingWindow,
 }
 
 impl Default for Policy {
@@ -34,6 +38,7 @@ impl Default for Policy {
             small_child_max_age: 3,
             small_child_months: (3, 6),
             suppression_threshold: 5,
+            dating: DatingWindow::default(),
         }
     }
 }

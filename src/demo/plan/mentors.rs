@@ -242,7 +242,10 @@ impl Plan<'_> {
             )?;
             if self.mentors[mentor].active >= capacity {
                 rule(
-                    Err(DomainError::MentorCapacityExceeded { capacity }),
+                    Err(DomainError::MentorCapacityExceeded {
+                        capacity,
+                        on: started_on,
+                    }),
                     "mentor assignment",
                 )?;
             }

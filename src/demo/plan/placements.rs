@@ -18,8 +18,9 @@ use crate::demo::reference::IdBase;
 use crate::demo::rule;
 use crate::domain::client::{DiStatus, TargetGroup, age_on};
 use crate::domain::codes::TargetGroupCode;
+use crate::domain::interval::Interval;
 use crate::domain::placement::{
-    ServiceFacts, check_placement, derive_di_status, is_transition, time_limit,
+    ServiceFacts, check_placement, di_status_on, time_limit, transitions,
 };
 use crate::domain::registry::{ProviderStatus, ServiceState, ServiceStatus, check_service};
 
@@ -52,27 +53,21 @@ impl Plan<'_> {
                 DiStatus::InCommunity => self.place_in_community(&mut at, c)?,
                 DiStatus::WaitingList => {}
             }
-            // The status that follows from the active placements (as the API derives it).
-            let client = &self.clients[c];
-            let active = self
+            // The status that follows from today's placements (as the API derives it).
+            let spans: Vec<(bool, Interval)> = self
                 .placements
                 .iter()
                 .rev()
                 .take_while(|p| p.client == c)
-                .filter(|p| p.ended_on.is_none());
-            let (mut institutional, mut community) = (false, false);
-            for p in active {
-                if p.institutional {
-                    institutional = true;
-                } else {
-                    community = true;
-                }
-            }
-            let before = match client.intended {
-                DiStatus::InCommunity => DiStatus::InCommunity,
-                _ => DiStatus::WaitingList,
-            };
-            self.clients[c].status = derive_di_status(before, institutional, community);
+                .map(|p| {
+                    let interval = Interval {
+                        start: p.started_on,
+                        end: p.ended_on,
+                    };
+                    (p.institutional, interval)
+                })
+                .collect();
+            self.clients[c].status = di_status_on(&spans, plus_days(self.yesterday, 1));
         }
         for (s, service) in self.services.iter().enumerate() {
             let stype = &self.reference.types[service.service_type];
@@ -243,10 +238,24 @@ impl Plan<'_> {
                     since,
                     Some((on, TRANSITION_REASON)),
                 )?;
-                let before = DiStatus::InInstitution;
                 let placement_id = self.add_placement(rng, ids, c, s, on, None)?;
-                let after = derive_di_status(before, false, true);
-                if !is_transition(before, after) {
+                let moved = [
+                    (
+                        true,
+                        Interval {
+                            start: since,
+                            end: Some(on),
+                        },
+                    ),
+                    (
+                        false,
+                        Interval {
+                            start: on,
+                            end: None,
+                        },
+                    ),
+                ];
+                if transitions(&moved) != [(on, 1)] {
                     bail!("a move to the community must be a DI transition");
                 }
                 let created_at = during(rng, on);

@@ -2,8 +2,12 @@
 
 use super::Writer;
 use crate::db::bulk::{BulkInsert, Lit};
-use crate::db::schema::{providers, service_search_terms, service_target_groups, services};
+use crate::db::schema::{
+    provider_status_periods, providers, service_periods, service_search_terms,
+    service_target_groups, services,
+};
 use crate::domain::registry::search_terms;
+use crate::domain::registry::{ProviderStatus, ServiceStatus};
 
 impl Writer<'_, '_> {
     pub(in crate::demo) fn providers(&mut self) -> anyhow::Result<()> {
@@ -54,6 +58,35 @@ impl Writer<'_, '_> {
                 ]);
             },
         )?;
+        // Active from registration until the last status change, as the migration that
+        // introduced the periods reconstructs them.
+        self.table(
+            (
+                provider_status_periods::provider_id,
+                provider_status_periods::starts_on,
+                provider_status_periods::ends_on,
+                provider_status_periods::status,
+            ),
+            &plan.providers,
+            0,
+            |insert, p| match p.status_changed_on {
+                Some(on) if p.status != ProviderStatus::Active && on > p.registered_on => {
+                    insert.row(&[
+                        p.id.into(),
+                        p.registered_on.into(),
+                        on.into(),
+                        ProviderStatus::Active.into(),
+                    ]);
+                    insert.row(&[p.id.into(), on.into(), Lit::Null, p.status.into()]);
+                }
+                _ => insert.row(&[
+                    p.id.into(),
+                    p.registered_on.into(),
+                    Lit::Null,
+                    p.status.into(),
+                ]),
+            },
+        )?;
         self.progress.finish();
         Ok(())
     }
@@ -74,7 +107,6 @@ impl Writer<'_, '_> {
                 services::municipality,
                 services::address,
                 services::capacity,
-                services::occupied,
                 services::status,
                 services::price_cents,
                 services::price_unit,
@@ -95,6 +127,16 @@ impl Writer<'_, '_> {
             self.conn,
             (service_search_terms::term, service_search_terms::service_id),
         );
+        let mut periods = BulkInsert::new(
+            self.conn,
+            (
+                service_periods::service_id,
+                service_periods::starts_on,
+                service_periods::ends_on,
+                service_periods::status,
+                service_periods::capacity,
+            ),
+        );
         for (i, s) in plan.services.iter().enumerate() {
             services.row(&[
                 s.id.into(),
@@ -107,7 +149,6 @@ impl Writer<'_, '_> {
                 (&plan.reference.municipalities[s.municipality].code).into(),
                 (&s.address).into(),
                 s.capacity.into(),
-                s.occupied.into(),
                 s.status.into(),
                 s.price.as_ref().map(|p| p.0).into(),
                 s.price.as_ref().map(|p| &p.1).into(),
@@ -118,6 +159,34 @@ impl Writer<'_, '_> {
             ]);
             for g in &s.groups {
                 groups.row(&[s.id.into(), g.into()]);
+            }
+            // A closed service was active from its creation until it closed.
+            let created = s.created_at.date();
+            match s.closed_on {
+                Some(closed) if s.status == ServiceStatus::Closed && closed > created => {
+                    let active = ServiceStatus::Active;
+                    periods.row(&[
+                        s.id.into(),
+                        created.into(),
+                        closed.into(),
+                        active.into(),
+                        s.capacity.into(),
+                    ]);
+                    periods.row(&[
+                        s.id.into(),
+                        closed.into(),
+                        Lit::Null,
+                        s.status.into(),
+                        s.capacity.into(),
+                    ]);
+                }
+                _ => periods.row(&[
+                    s.id.into(),
+                    created.into(),
+                    Lit::Null,
+                    s.status.into(),
+                    s.capacity.into(),
+                ]),
             }
             // The words `db::services::insert` stores for search.
             let texts = [
@@ -133,12 +202,14 @@ impl Writer<'_, '_> {
             if services.end_group(self.conn)? {
                 groups.flush(self.conn)?;
                 terms.flush(self.conn)?;
+                periods.flush(self.conn)?;
             }
             self.progress.tick(i as u64 + 1);
         }
         self.done(services)?;
         self.done(groups)?;
         self.done(terms)?;
+        self.done(periods)?;
         self.progress.finish();
         Ok(())
     }
