@@ -22,6 +22,7 @@ use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::check_di_status;
+use crate::domain::policy::Policy;
 use crate::error::{ApiError, ApiResult, unique_violation_as};
 use crate::pii::PiiKeys;
 
@@ -479,8 +480,8 @@ impl From<TransferRow> for Transfer {
 
 /// Transfers the case to another municipality (declared residence moved). The new
 /// municipality becomes the case owner; the history is kept. A transfer takes effect on its
-/// date, so it is recorded on or after that date (never ahead), and not dated before the
-/// client's last transfer or registration (CASE-TRANSFER-DATED); the new municipality must
+/// date, so it is recorded on or after that date (never ahead), not dated before the
+/// client's last transfer (CASE-TRANSFER-DATED) nor beyond the recording window back; the new municipality must
 /// exist on that date and today.
 #[utoipa::path(
     tag = "clients",
@@ -494,6 +495,7 @@ impl From<TransferRow> for Transfer {
 #[post("/clients/{id}/transfer")]
 pub async fn transfer_client(
     db: web::Data<Db>,
+    policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<TransferClient>,
@@ -530,11 +532,9 @@ pub async fn transfer_client(
             if input.to_municipality == current.municipality {
                 return Err(DomainError::TransferToSameMunicipality.into());
             }
-            let last = q::transfers(conn, id)?
-                .last()
-                .map(|t| t.transferred_on)
-                .unwrap_or(current.created_at.date());
-            check_transfer_date(on, today, last)?;
+            policy.dating.check("transfer date", on, today)?;
+            let last = q::transfers(conn, id)?.last().map(|t| t.transferred_on);
+            check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
             // The new owner must exist on the transfer's date and today, when it owns the case.
             check_municipality(conn, &input.to_municipality, on)?;
             check_municipality(conn, &input.to_municipality, today)?;

@@ -180,6 +180,10 @@ pub struct CreateService {
     pub status: Option<ServiceStatus>,
     #[validate(nested)]
     pub price: Option<Price>,
+    /// The day the service began, when it is recorded late: its status and capacity hold
+    /// from then on (placements may be dated from that day). Defaults to today; not before
+    /// the provider's registration nor in the future.
+    pub opened_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -282,7 +286,16 @@ pub async fn create_service(
         )?;
         let municipality = input.municipality.unwrap_or(provider.municipality);
         let now = Utc::now().naive_utc();
-        check_municipality(conn, &municipality, crate::domain::today())?;
+        let today = crate::domain::today();
+        let opened_on = input.opened_on.unwrap_or(today);
+        if opened_on > today || opened_on < provider.registered_on {
+            return Err(ApiError::field(
+                "opened_on",
+                "must lie between the provider's registration and today",
+            ));
+        }
+        check_municipality(conn, &municipality, opened_on)?;
+        check_municipality(conn, &municipality, today)?;
         let changes = ServiceChanges {
             service_type: input.service_type,
             name: input.name,
@@ -298,7 +311,7 @@ pub async fn create_service(
             closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
             updated_at: now,
         };
-        let row = q::insert(conn, provider.id, &changes, &target_groups)?;
+        let row = q::insert(conn, provider.id, &changes, &target_groups, opened_on)?;
         let entry = q::get(conn, row.id)?;
         Ok(Created {
             record_id: row.id.get(),

@@ -146,6 +146,7 @@ pub fn insert(
     provider_id: ProviderId,
     changes: &ServiceChanges,
     target_groups: &BTreeSet<TargetGroupCode>,
+    opened_on: NaiveDate,
 ) -> QueryResult<ServiceRow> {
     let row: ServiceRow = diesel::insert_into(services::table)
         .values((
@@ -156,7 +157,7 @@ pub fn insert(
         .returning(services::all_columns)
         .get_result(conn)?;
     write_children(conn, row.id, changes, target_groups)?;
-    record_period(conn, row.id, changes, crate::domain::today())?;
+    record_period(conn, row.id, changes, opened_on)?;
     Ok(row)
 }
 

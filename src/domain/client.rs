@@ -69,7 +69,7 @@ pub fn check_target_group_age(
 }
 
 /// A transfer takes effect on its date: it is recorded on or after that day, never ahead,
-/// and not dated before the client's last transfer or registration (CASE-TRANSFER-DATED).
+/// and not dated before the client's last transfer (CASE-TRANSFER-DATED).
 pub fn check_transfer_date(
     on: NaiveDate,
     today: NaiveDate,

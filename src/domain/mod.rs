@@ -143,9 +143,7 @@ pub enum DomainError {
     VsacConsentRequired,
     #[error("a transfer takes effect on its date and is recorded on or after it, not before")]
     TransferInFuture,
-    #[error(
-        "the transfer cannot be dated before {not_before}, the client's last transfer or registration"
-    )]
+    #[error("the transfer cannot be dated before {not_before}, the client's last transfer")]
     TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is {age}")]
     YouthHomeAge { age: i32, limit: i32 },

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     TestApp, assert_problem, assignment, client_body, date, ending, id_of, mentor_body,
-    mentor_update, mentors_query, ministry, municipality, page, region, token, training,
+    mentor_update, mentors_query, ministry, municipality, page, region, today, token, training,
 };
 
 /// Registers a client in `municipality` with a synthetic new-format personal code.
@@ -64,7 +64,7 @@ async fn assign(app: &TestApp, mentor_id: i64, client_id: i64) -> reqwest::Respo
     app.create_assignment(
         &token(&municipality("050")),
         mentor_id,
-        &assignment(client_id, Some(date("2026-02-01"))),
+        &assignment(client_id, None),
     )
     .await
 }
@@ -192,33 +192,48 @@ async fn a_sixth_client_is_refused_and_ending_an_assignment_frees_the_place_at_o
     .await;
     assert_eq!(problem["rule"], "INV-M01");
 
-    let end = app
-        .end_assignment(
-            &token(&municipality("050")),
-            assignments[0],
-            &ending(Some(date("2026-03-01")), "Moved"),
-        )
+    // An end planned in 30 days frees the place from that day, not today (INV-M01 on
+    // every day).
+    let m050 = token(&municipality("050"));
+    let in_30_days = today() + chrono::Days::new(30);
+    let planned = app
+        .end_assignment(&m050, assignments[0], &ending(Some(in_30_days), "Moving"))
+        .ok()
         .await;
-    assert_eq!(end.json::<Value>().await.expect("json")["active"], false);
-    assert_eq!(assign(&app, m, clients[5]).await.status(), 201);
+    assert_eq!(planned["active"], true, "still active until its end");
     assert_problem(
-        assign(&app, m, clients[6]).await,
+        assign(&app, m, clients[5]).await,
         409,
         "/problems/mentor-capacity-exceeded",
     )
     .await;
+    let from_then = assignment(clients[5], Some(in_30_days));
+    app.create_assignment(&m050, m, &from_then).created().await;
+    let also_then = assignment(clients[6], Some(in_30_days));
+    assert_problem(
+        app.create_assignment(&m050, m, &also_then).await,
+        409,
+        "/problems/mentor-capacity-exceeded",
+    )
+    .await;
+    // Ending today frees the place at once.
+    let end = app
+        .end_assignment(&m050, assignments[1], &ending(None, "Moved"))
+        .await;
+    assert_eq!(end.json::<Value>().await.expect("json")["active"], false);
+    assert_eq!(assign(&app, m, clients[6]).await.status(), 201);
 
     // History stays queryable for mentor and client.
     let history = app
         .list_mentor_assignments(&token(&municipality("050")), m)
         .ok()
         .await;
-    assert_eq!(history.as_array().map(Vec::len), Some(6));
+    assert_eq!(history.as_array().map(Vec::len), Some(7));
     let of_client = app
         .list_client_assignments(&token(&municipality("050")), clients[0])
         .ok()
         .await;
-    assert_eq!(of_client[0]["ended_on"], "2026-03-01");
+    assert_eq!(of_client[0]["ended_on"], in_30_days.to_string());
     let again = app
         .end_assignment(
             &token(&municipality("050")),

@@ -1,4 +1,5 @@
 use kopiena::api::assessments::CreateAssessment;
+use kopiena::api::clients::{Consent, UpdateClient};
 use kopiena::api::placements::{ListPlacementsQuery, TimeLimitQuery};
 use kopiena::api::providers::UpdateProvider;
 use kopiena::api::services::{CreateService, ListServicesQuery, UpdateService};
@@ -7,9 +8,9 @@ use kopiena::domain::registry::ProviderStatus;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_problem, assessment_body, assignment, date, ending, id_of, ministry,
-    municipality, placement, provider, provider_update, service_body, service_update,
-    services_query, token,
+    TestApp, assert_problem, assessment_body, assignment, client_update, date, ending, etag_of,
+    id_of, ministry, municipality, placement, provider, provider_update, service_body,
+    service_update, services_query, today, token,
 };
 use crate::mentors::{FULL_TRAINING, adult, client, futures_join_all, mentor};
 
@@ -152,8 +153,9 @@ async fn a_service_must_be_active_and_serve_the_clients_target_group() {
     app.update_provider(&token(&ministry()), pid, &suspended)
         .await;
     let a = adult(&app, "050", 1).await;
+    // Suspended from today: not active today, though it was on earlier days.
     assert_problem(
-        place(&app, a, s, "2026-01-10").await,
+        place(&app, a, s, &today().to_string()).await,
         409,
         "/problems/service-not-active",
     )
@@ -222,7 +224,7 @@ async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_ne
     let c = adult(&app, "050", 1).await;
     let m = token(&municipality("050"));
     let inst = id_of(
-        &place(&app, c, vsac, "2025-01-01")
+        &place(&app, c, vsac, "2026-01-01")
             .await
             .json::<Value>()
             .await
@@ -232,6 +234,26 @@ async fn di_status_follows_placements_and_a_move_to_community_is_a_transition_ne
     let reassessments = async || app.reassessments_after_transition(&m).ok().await;
     let without_mentor = async || app.clients_without_mentor(&m).ok().await;
     assert_eq!(di_status().await, "in_institution");
+    // A VSAC resident enters a community service only with their consent (INV-A03).
+    let refused = assert_problem(
+        place(&app, c, home, "2026-03-01").await,
+        409,
+        "/problems/vsac-consent-required",
+    )
+    .await;
+    assert_eq!(refused["rule"], "INV-A03");
+    let consent = UpdateClient {
+        vsac_consent: Some(Consent {
+            given: true,
+            date: Some(date("2026-02-20")),
+        }),
+        ..client_update()
+    };
+    let etag = etag_of(&app.get_client(&m, c).await);
+    app.update_client(&m, c, &consent)
+        .if_match(&etag)
+        .ok()
+        .await;
     // A community placement while still in the institution: still in_institution.
     assert_eq!(place(&app, c, home, "2026-03-01").await.status(), 201);
     assert_eq!(di_status().await, "in_institution");

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use chrono::{Months, NaiveDate};
 use rand::RngExt as _;
 use rand::rngs::ChaCha8Rng;
@@ -191,9 +191,6 @@ impl Plan<'_> {
                 client.updated_at = during(&mut rng, last_event[c].min(self.yesterday));
             }
             client.updated_at = client.updated_at.max(client.created_at);
-            if client.status != client.intended && client.intended == DiStatus::InCommunity {
-                bail!("client status does not follow the placements");
-            }
         }
         Ok(())
     }

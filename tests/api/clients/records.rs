@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{ADULT, CHILD_FI, ORPHAN, registered};
 use crate::helpers::{
     TestApp, admin, adult, assert_problem, child, client_update, clients_query, etag_of, id_of,
-    municipality, new_code, page, search, token,
+    municipality, new_code, page, placement, search, service_body, token,
 };
 
 #[tokio::test]
@@ -23,9 +23,21 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     let update =
         |etag: &str, body: &UpdateClient| app.update_client(&kuldiga, id, body).if_match(etag);
 
+    // The DI status follows from the placements: with none, only `waiting_list` agrees.
+    let contradicting = UpdateClient {
+        di_status: Some(DiStatus::InCommunity),
+        ..client_update()
+    };
+    let problem = assert_problem(
+        update(&first_etag, &contradicting).await,
+        409,
+        "/problems/di-status-contradicts-placements",
+    )
+    .await;
+    assert_eq!(problem["rule"], "DI-STATUS-DERIVED");
     let moved = UpdateClient {
         family_name: Some("Ozoliņa".into()),
-        di_status: Some(DiStatus::InCommunity),
+        di_status: Some(DiStatus::WaitingList),
         ..client_update()
     };
     let response = update(&first_etag, &moved).await;
@@ -34,7 +46,7 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     assert_ne!(second_etag, first_etag);
     let updated: Value = response.json().await.expect("json");
     assert_eq!(updated["family_name"], "Ozoliņa");
-    assert_eq!(updated["di_status"], "in_community");
+    assert_eq!(updated["di_status"], "waiting_list");
     assert_eq!(updated["given_name"], "Anna", "untouched fields stay");
     assert_eq!(updated["personal_code"], "161175-19997");
 
@@ -96,12 +108,24 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
         child(&new_code(4), "Bite", ORPHAN),
         child(&new_code(5), "Cielava", CHILD_FI),
     ];
-    bodies[1].di_status = DiStatus::InCommunity;
-    bodies[3].di_status = DiStatus::InCommunity;
-    bodies[4].di_status = DiStatus::WaitingList;
+    bodies[4].di_status = Some(DiStatus::WaitingList);
+    let mut ids = Vec::new();
     for body in &bodies {
-        registered(&app, "050", body).await;
+        ids.push(id_of(&registered(&app, "050", body).await));
     }
+    // Dreimane lives in a group home: in the community by her placement.
+    let provider = app.new_provider("050", "LM-records").await;
+    let home = app
+        .create_service(
+            &token(&admin()),
+            provider,
+            &service_body("group_home", 4, &[ADULT]),
+        )
+        .created_id()
+        .await;
+    app.create_placement(&kuldiga, ids[1], &placement(home, None))
+        .created()
+        .await;
     registered(&app, "RIX", &adult(&new_code(6), "Rīdziniece")).await;
 
     let names = |page: &Value| -> Vec<String> {
@@ -157,7 +181,7 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
         ..clients_query()
     };
     let in_community = listed(&community, 20, 0).await;
-    assert_eq!(names(&in_community), ["Bite", "Dreimane"]);
+    assert_eq!(names(&in_community), ["Dreimane"]);
     let both = listed(
         &ListClientsQuery {
             target_group: Some(ADULT),

@@ -23,7 +23,7 @@ use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateServ
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::assessment::Scores;
-use kopiena::domain::client::{DiStatus, TargetGroup};
+use kopiena::domain::client::TargetGroup;
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::PriceUnit;
 use kopiena::domain::registry::{LegalStatus, ServiceStatus};
@@ -57,10 +57,14 @@ pub fn provider_body(municipality: &str, register_number: &str) -> CreateProvide
         phone: None,
         email: None,
         website: None,
-        registered_on: None,
+        // Registered long ago, so facts may be dated in the past.
+        registered_on: Some(date(HISTORY_FROM)),
         status: None,
     }
 }
+
+/// The day test providers were registered and test services opened.
+pub const HISTORY_FROM: &str = "2022-01-03";
 
 /// A provider update that changes nothing (a base for struct update syntax).
 ///
@@ -110,6 +114,7 @@ pub fn service_body(service_type: &str, capacity: i32, groups: &[TargetGroup]) -
             amount: "14.94".into(),
             unit: PriceUnit::PersonDay,
         }),
+        opened_on: Some(date(HISTORY_FROM)),
     }
 }
 
@@ -161,7 +166,7 @@ pub fn client_body(
         family_name: family_name.into(),
         birth_date,
         target_group,
-        di_status: DiStatus::InInstitution,
+        di_status: None,
         vsac_consent: Some(Consent {
             given: true,
             date: Some(date("2026-01-12")),
