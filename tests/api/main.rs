@@ -4,6 +4,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod clients;
+mod dating;
 mod demo;
 mod edge;
 mod errors;

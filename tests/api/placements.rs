@@ -18,7 +18,7 @@ const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
 const ORPHANS: [TargetGroup; 1] = [TargetGroup::OrphanOrNoParentalCare];
 
 /// Creates an active service of `service_type` with `capacity` places; returns (provider, service).
-async fn service(
+pub async fn service(
     app: &TestApp,
     service_type: &str,
     capacity: i32,
@@ -40,7 +40,7 @@ async fn service(
     (pid, sid)
 }
 
-async fn place(app: &TestApp, client_id: i64, service_id: i64, on: &str) -> reqwest::Response {
+pub async fn place(app: &TestApp, client_id: i64, service_id: i64, on: &str) -> reqwest::Response {
     app.create_placement(
         &token(&municipality("050")),
         client_id,

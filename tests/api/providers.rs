@@ -16,6 +16,7 @@ fn new_provider(register_number: &str, municipality: &str) -> CreateProvider {
         phone: Some("+371 63322000".into()),
         email: Some("info@example.lv".into()),
         website: Some("https://example.lv".into()),
+        registered_on: None,
         ..provider_body(municipality, register_number)
     }
 }
