@@ -367,8 +367,9 @@ async fn providers_see_placements_in_their_own_services_with_names_but_no_person
         .await;
     assert_eq!(list[0]["client_given_name"], "Klients1");
     assert!(!list.to_string().contains("personal_code"));
+    let another = app.new_provider("050", "LM-ANOTHER").await;
     let other = app
-        .list_service_placements(&token(&provider(pid + 100)), s, &all)
+        .list_service_placements(&token(&provider(another)), s, &all)
         .await;
     assert_problem(other, 403, "about:blank").await;
     let other_municipality = app
