@@ -316,9 +316,9 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            authenticate(req).await?.ok_or_else(|| {
-                ApiError::Unauthorized("this operation needs a bearer token".into())
-            })
+            authenticate(req)
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
         })
     }
 }

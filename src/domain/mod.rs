@@ -66,7 +66,9 @@ pub enum DomainError {
     ClientAlreadyRegistered,
     #[error("the birth date is in the future")]
     BirthDateInFuture,
-    #[error("target group {target_group} does not fit a person aged {age}: it admits ages {admitted}")]
+    #[error(
+        "target group {target_group} does not fit a person aged {age}: it admits ages {admitted}"
+    )]
     TargetGroupAge {
         target_group: &'static str,
         age: i32,

@@ -95,7 +95,8 @@ pub fn time_limit(
     start: NaiveDate,
 ) -> Option<TimeLimit> {
     match service_type {
-        ServiceTypeCode::MUNICIPAL_SOCIAL_CARE_CENTRE | ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE => {
+        ServiceTypeCode::MUNICIPAL_SOCIAL_CARE_CENTRE
+        | ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE => {
             let age = age_on(birth_date, start);
             let (rule, (standard, max)) = if age <= policy.small_child_max_age {
                 ("INV-C06", policy.small_child_months)
@@ -215,7 +216,12 @@ mod tests {
             })
         );
         assert_eq!(
-            time_limit(&p, "municipal_social_care_centre", d("1990-01-01"), d("2026-01-15")),
+            time_limit(
+                &p,
+                "municipal_social_care_centre",
+                d("1990-01-01"),
+                d("2026-01-15")
+            ),
             None,
             "an adult's stay is not limited"
         );
@@ -242,14 +248,24 @@ mod tests {
             );
         }
         // Month ends clamp, as the other limits do.
-        let late = time_limit(&p, "state_social_care_centre", d("2015-06-01"), d("2025-08-31"));
+        let late = time_limit(
+            &p,
+            "state_social_care_centre",
+            d("2015-06-01"),
+            d("2025-08-31"),
+        );
         assert_eq!(
             late.map(|l| (l.due_on, l.hard_limit_on)),
             Some((d("2026-02-28"), Some(d("2026-08-31"))))
         );
         // Other institutions and community services have no such limit.
         assert_eq!(
-            time_limit(&p, "children_long_term_care_institution", d("2015-06-01"), d("2026-01-15")),
+            time_limit(
+                &p,
+                "children_long_term_care_institution",
+                d("2015-06-01"),
+                d("2026-01-15")
+            ),
             None
         );
     }
@@ -267,8 +283,13 @@ mod tests {
         assert_eq!(rule("2008-01-16", "2026-01-15"), Some("INV-C07"));
         assert_eq!(rule("2008-01-15", "2026-01-15"), None);
         let limits = |birth: &str| {
-            time_limit(&p, "municipal_social_care_centre", d(birth), d("2026-01-15"))
-                .map(|l| (l.due_on, l.hard_limit_on))
+            time_limit(
+                &p,
+                "municipal_social_care_centre",
+                d(birth),
+                d("2026-01-15"),
+            )
+            .map(|l| (l.due_on, l.hard_limit_on))
         };
         assert_eq!(
             limits("2022-01-16"),

@@ -151,7 +151,10 @@ async fn assert_scope_refused(call: Call, claim: &str, value: &str) {
         detail.starts_with("Authentication failed: the token's ") && detail.contains(claim),
         "{what}: {detail}"
     );
-    assert!(value.is_empty() || !detail.contains(value), "{what}: {detail}");
+    assert!(
+        value.is_empty() || !detail.contains(value),
+        "{what}: {detail}"
+    );
 }
 
 #[tokio::test]
@@ -167,8 +170,7 @@ async fn a_scope_claim_naming_nothing_is_a_401_on_reads_and_writes() {
             code,
         )
         .await;
-        assert_scope_refused(app.list_clients(&t, &clients_query()), "municipality", code)
-            .await;
+        assert_scope_refused(app.list_clients(&t, &clients_query()), "municipality", code).await;
         assert_scope_refused(
             app.create_mentor(&t, &mentor_body("Ilze", "Ozola", ContractType::Services)),
             "municipality",
@@ -188,8 +190,7 @@ async fn a_scope_claim_naming_nothing_is_a_401_on_reads_and_writes() {
             code,
         )
         .await;
-        assert_scope_refused(app.client_stats(&t, &stats_query()), "municipality", code)
-            .await;
+        assert_scope_refused(app.client_stats(&t, &stats_query()), "municipality", code).await;
     }
     let mars = token(&region("MARS"));
     assert_scope_refused(app.client_stats(&mars, &stats_query()), "region", "MARS").await;

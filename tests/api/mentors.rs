@@ -1,8 +1,6 @@
 use chrono::NaiveDate;
 use kopiena::api::clients::CreateClient;
-use kopiena::api::mentors::{
-    CreateMentor, Employer, ListMentorsQuery, UpdateMentor,
-};
+use kopiena::api::mentors::{CreateMentor, Employer, ListMentorsQuery, UpdateMentor};
 use kopiena::domain::client::TargetGroup;
 use kopiena::domain::mentor::{ContractType, EmployerKind};
 use serde_json::{Value, json};
@@ -206,7 +204,10 @@ async fn a_mentor_is_employed_only_by_a_municipality_that_exists_today() {
         .list_mentors(&token(&admin()), &mentors_query())
         .ok()
         .await;
-    assert_eq!(listed["total"], 1, "only the mentor of a valid municipality");
+    assert_eq!(
+        listed["total"], 1,
+        "only the mentor of a valid municipality"
+    );
 }
 
 #[tokio::test]

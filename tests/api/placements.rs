@@ -260,7 +260,10 @@ async fn inv_c07_an_older_child_in_a_social_care_centre_is_due_after_six_months(
     }
     let due = past_time_limit(&app, "2026-07-15").await;
     assert_eq!(due.as_array().map(Vec::len), Some(2), "{due}");
-    assert!(due.as_array().is_some_and(|d| d.iter().all(|p| p["time_limit"]["rule"] == "INV-C07")));
+    assert!(
+        due.as_array()
+            .is_some_and(|d| d.iter().all(|p| p["time_limit"]["rule"] == "INV-C07"))
+    );
     let not_yet = past_time_limit(&app, "2026-07-14").await;
     assert_eq!(not_yet.as_array().map(Vec::len), Some(0));
     // An adult's stay in a social care centre has no such limit.

@@ -96,9 +96,7 @@ async fn a_service_is_only_in_a_municipality_that_exists_on_the_day() {
         municipality: Some("102".into()),
         ..service_update()
     };
-    let response = app
-        .update_service(&token(&ministry()), sid, &moved)
-        .await;
+    let response = app.update_service(&token(&ministry()), sid, &moved).await;
     assert_problem(response, 422, "/problems/municipality-not-valid").await;
     assert_eq!(app.get_service(sid).ok().await["municipality"], "RIX");
 }

@@ -137,7 +137,10 @@ async fn assessments_are_not_dated_before_the_clients_birth() {
             .is_some_and(|d| d.contains("2015-06-01")),
         "{problem}"
     );
-    assert!(assessments_of(&app, id).await.is_empty(), "nothing recorded");
+    assert!(
+        assessments_of(&app, id).await.is_empty(),
+        "nothing recorded"
+    );
     // On the birth date itself it is recorded, and the history rule still holds after it.
     record(
         &app,

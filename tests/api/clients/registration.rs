@@ -173,7 +173,10 @@ async fn target_groups_take_the_ages_they_serve_and_care_leavers_stay_orphans_un
         .await;
     }
     let response = app
-        .create_client(&kuldiga, &client_body(&code(), "Pilngadīga", born, CHILD_FI))
+        .create_client(
+            &kuldiga,
+            &client_body(&code(), "Pilngadīga", born, CHILD_FI),
+        )
         .await;
     let body = assert_problem(response, 422, "/problems/target-group-age").await;
     assert_eq!(body["rule"], "CLIENT-TARGET-GROUP-AGE");
