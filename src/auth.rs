@@ -1,21 +1,27 @@
 //! Bearer JWT authentication. Tokens come from the municipalities' and the ministry's
 //! identity providers; Kopiena only verifies them. The algorithm is pinned by configuration.
 
-use std::future::{Ready, ready};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
+use std::sync::{OnceLock, RwLock};
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use anyhow::Context;
+use chrono::NaiveDate;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthSettings, Settings};
-use crate::domain::access::Scope;
+use crate::db::{Db, DbConnection, providers, reference};
+use crate::domain::access::{Scope, UnknownScope};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
 use crate::domain::ids::ProviderId;
-use crate::error::ApiError;
+use crate::domain::validity::Validity;
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -265,24 +271,55 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         .ok_or_else(|| ApiError::Unauthorized("expected `Authorization: Bearer <token>`".into()))
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    let Some(token) = bearer_token(req)? else {
-        return Ok(None);
+/// The caller a request's token names, verified (`JwtKeys::verify`) and with its scope claim
+/// checked against the register (`ScopeRegister`); `None` without a token. Worked out once
+/// per request: later extractors of the same request reuse it.
+async fn authenticate(req: HttpRequest) -> ApiResult<Option<AuthUser>> {
+    if let Some(Authenticated(user)) = req.extensions().get::<Authenticated>() {
+        return Ok(user.clone());
+    }
+    let user = match bearer_token(&req)? {
+        None => None,
+        Some(token) => {
+            let keys = req
+                .app_data::<web::Data<JwtKeys>>()
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("JwtKeys are not configured")))?;
+            let user = keys.verify(token)?;
+            let (Some(register), Some(db)) = (
+                req.app_data::<web::Data<ScopeRegister>>(),
+                req.app_data::<web::Data<Db>>(),
+            ) else {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "the scope register or the database is not configured"
+                )));
+            };
+            register
+                .check(db, &user.scope, crate::domain::today())
+                .await?;
+            Some(user)
+        }
     };
-    let keys = req
-        .app_data::<web::Data<JwtKeys>>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("JwtKeys are not configured")))?;
-    keys.verify(token).map(Some)
+    req.extensions_mut().insert(Authenticated(user.clone()));
+    Ok(user)
 }
+
+/// The outcome of `authenticate` kept in the request's extensions.
+#[derive(Clone)]
+struct Authenticated(Option<AuthUser>);
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).and_then(|user| {
-            user.ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
-        }))
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(req)
+                .await?
+                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+        })
     }
 }
 
@@ -293,9 +330,157 @@ pub struct MaybeAuthUser(pub Option<AuthUser>);
 
 impl FromRequest for MaybeAuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).map(MaybeAuthUser))
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await.map(MaybeAuthUser) })
+    }
+}
+
+/// What a token's scope claim may name (AUTH-SCOPE-EXISTS): a municipality valid today, a
+/// planning region, a registered provider. Municipalities (with their validity) and regions
+/// are reference data that change only by migration, so they are read once, on first use,
+/// and each check after that is a look-up in memory (validity is judged on the day of the
+/// request, so a municipality stops counting the day after it was dissolved). Providers are
+/// registered while the service runs and never deleted: a provider found once is remembered,
+/// one not found is looked up again (it may have been registered since, by another instance).
+#[derive(Default)]
+pub struct ScopeRegister {
+    reference: OnceLock<ScopeReference>,
+    providers: RwLock<HashSet<ProviderId>>,
+}
+
+/// The reference data a scope claim is checked against.
+#[derive(Debug, Default)]
+struct ScopeReference {
+    municipalities: HashMap<MunicipalityCode, Validity>,
+    regions: HashSet<RegionCode>,
+}
+
+impl ScopeReference {
+    fn load(conn: &mut DbConnection) -> diesel::QueryResult<Self> {
+        let municipalities = reference::list_municipalities(conn, &Default::default())?
+            .into_iter()
+            .map(|m| (m.code.clone(), m.validity()))
+            .collect();
+        let regions = reference::list_planning_regions(conn)?
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
+        Ok(Self {
+            municipalities,
+            regions,
+        })
+    }
+
+    /// Whether a municipality or region scope names something on `today`. A provider scope
+    /// is the register's to answer; the ministry and admin scopes name nothing.
+    fn check(&self, scope: &Scope, today: NaiveDate) -> Result<(), UnknownScope> {
+        match scope {
+            Scope::Municipality(code) => self
+                .municipalities
+                .get(code)
+                .filter(|validity| validity.contains(today))
+                .map(|_| ())
+                .ok_or(UnknownScope::Municipality),
+            Scope::Region(code) if !self.regions.contains(code) => Err(UnknownScope::Region),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl ScopeRegister {
+    /// Refuses (401) a scope whose claim names nothing on `today`; ministry and admin scopes
+    /// pass without a look-up.
+    pub async fn check(&self, db: &Db, scope: &Scope, today: NaiveDate) -> ApiResult<()> {
+        match scope {
+            Scope::Municipality(_) | Scope::Region(_) => {
+                Ok(self.reference(db).await?.check(scope, today)?)
+            }
+            Scope::Provider(id) => self.check_provider(db, *id).await,
+            Scope::National | Scope::Admin => Ok(()),
+        }
+    }
+
+    async fn reference(&self, db: &Db) -> ApiResult<&ScopeReference> {
+        if let Some(loaded) = self.reference.get() {
+            return Ok(loaded);
+        }
+        // Two first requests may both load it; the first stored wins, the data is the same.
+        let loaded = db.run(ScopeReference::load).await?;
+        Ok(self.reference.get_or_init(|| loaded))
+    }
+
+    async fn check_provider(&self, db: &Db, id: ProviderId) -> ApiResult<()> {
+        let known = |providers: &HashSet<ProviderId>| providers.contains(&id);
+        if self.providers.read().is_ok_and(|p| known(&p)) {
+            return Ok(());
+        }
+        if !db.run(move |conn| providers::exists(conn, id)).await? {
+            return Err(UnknownScope::Provider.into());
+        }
+        if let Ok(mut providers) = self.providers.write() {
+            providers.insert(id);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn reference() -> ScopeReference {
+        let validity = |from: &str, to: Option<&str>| Validity {
+            from: d(from),
+            to: to.map(d),
+        };
+        ScopeReference {
+            municipalities: HashMap::from([
+                ("050".into(), validity("2021-07-01", None)),
+                ("102".into(), validity("2021-07-01", Some("2025-06-30"))),
+                ("NEW".into(), validity("2027-01-01", None)),
+            ]),
+            regions: HashSet::from(["KURZEME".into()]),
+        }
+    }
+
+    #[test]
+    fn auth_scope_exists_a_municipality_claim_names_a_municipality_valid_today() {
+        let r = reference();
+        let municipality = |code: &str| Scope::Municipality(code.into());
+        let today = d("2026-12-06");
+        assert_eq!(r.check(&municipality("050"), today), Ok(()));
+        for code in ["102", "ZZZ", "", "NEW"] {
+            assert_eq!(
+                r.check(&municipality(code), today),
+                Err(UnknownScope::Municipality),
+                "{code:?}"
+            );
+        }
+        // Dissolved after its last day, not on it.
+        assert_eq!(r.check(&municipality("102"), d("2025-06-30")), Ok(()));
+        assert_eq!(
+            r.check(&municipality("102"), d("2025-07-01")),
+            Err(UnknownScope::Municipality)
+        );
+    }
+
+    #[test]
+    fn auth_scope_exists_a_region_claim_names_a_planning_region() {
+        let r = reference();
+        let today = d("2026-12-06");
+        assert_eq!(r.check(&Scope::Region("KURZEME".into()), today), Ok(()));
+        assert_eq!(
+            r.check(&Scope::Region("MARS".into()), today),
+            Err(UnknownScope::Region)
+        );
+        assert_eq!(r.check(&Scope::National, today), Ok(()));
+        assert_eq!(r.check(&Scope::Admin, today), Ok(()));
     }
 }

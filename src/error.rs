@@ -50,6 +50,9 @@ pub enum ApiError {
     Domain(#[from] DomainError),
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// A valid token whose scope claim names nothing (`access::UnknownScope`).
+    #[error("unauthorized: {0}")]
+    UnknownScope(#[from] crate::domain::access::UnknownScope),
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not found")]
@@ -348,6 +351,14 @@ impl ApiError {
             ApiError::Unauthorized(detail) => blank(Some(format!(
                 "Authentication failed: {detail}."
             ))),
+            ApiError::UnknownScope(claim) => Problem {
+                type_: "/problems/token-scope-unknown".into(),
+                title: "The token's scope names nothing that exists".into(),
+                status: status.as_u16(),
+                detail: Some(format!("Authentication failed: {claim}.")),
+                rule: Some("AUTH-SCOPE-EXISTS".into()),
+                errors: None,
+            },
             ApiError::Forbidden(detail) => blank(Some(format!("Not allowed: {detail}."))),
             ApiError::NotFound => blank(Some("The requested resource does not exist.".into())),
             ApiError::PreconditionFailed => Problem {
@@ -437,7 +448,7 @@ impl ResponseError for ApiError {
                 ViolationKind::Conflict => StatusCode::CONFLICT,
                 ViolationKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             },
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::UnknownScope(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -470,7 +481,7 @@ impl ResponseError for ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, allow.join(", ")));
         }
-        if let ApiError::Unauthorized(_) = self {
+        if let ApiError::Unauthorized(_) | ApiError::UnknownScope(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         if let ApiError::Unavailable(why) = self {

@@ -17,7 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
 use crate::api::common::IdempotencyRetention;
-use crate::auth::JwtKeys;
+use crate::auth::{JwtKeys, ScopeRegister};
 use crate::config::Settings;
 use crate::db::{Db, idempotency};
 use crate::edge::{self, InputLimits};
@@ -116,6 +116,7 @@ fn run(
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
+    let scopes = web::Data::new(ScopeRegister::default());
     let pii = web::Data::new(pii);
     let policy = web::Data::new(settings.policy.clone());
     let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
@@ -148,6 +149,7 @@ fn run(
             .app_data(db.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
+            .app_data(scopes.clone())
             .app_data(pii.clone())
             .app_data(policy.clone())
             .app_data(retention.clone())

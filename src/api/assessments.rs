@@ -202,6 +202,7 @@ pub async fn create_assessment(
             let instrument = instrument(conn, &new)?;
             let outcome = new.judge(AssessmentFacts {
                 target_group,
+                birth_date: client.birth_date,
                 instrument: &instrument.instrument,
                 current: q::current(conn, client_id)?,
                 reassessment_months,

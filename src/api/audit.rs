@@ -1,7 +1,8 @@
 //! The access audit: every read or change of client-level data leaves a record (a list read
 //! one per client it disclosed), and so does every refused attempt.
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, get, web};
@@ -30,30 +31,36 @@ pub struct Caller {
     pub auditor: Auditor,
 }
 
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(caller(req, payload))
+        caller(req, payload)
     }
 }
 
-fn caller(req: &HttpRequest, payload: &mut Payload) -> ApiResult<Caller> {
-    let user = AuthUser::from_request(req, payload).into_inner()?;
-    let request_id = RequestId::from_request(req, payload)
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("no request id: {e}")))?;
-    let auditor = Auditor::new(
-        user.sub.clone(),
-        user.scope.role(),
-        match &user.scope {
-            Scope::Municipality(code) => Some(code.clone()),
-            _ => None,
-        },
-        request_id.to_string(),
-    );
-    Ok(Caller { user, auditor })
+/// The authenticated caller (`AuthUser`, its scope claim checked) with its auditor.
+fn caller(req: &HttpRequest, payload: &mut Payload) -> Extracted<Caller> {
+    let user = AuthUser::from_request(req, payload);
+    let request_id = RequestId::from_request(req, payload).into_inner();
+    Box::pin(async move {
+        let user = user.await?;
+        let request_id =
+            request_id.map_err(|e| ApiError::Internal(anyhow::anyhow!("no request id: {e}")))?;
+        let auditor = Auditor::new(
+            user.sub.clone(),
+            user.scope.role(),
+            match &user.scope {
+                Scope::Municipality(code) => Some(code.clone()),
+                _ => None,
+            },
+            request_id.to_string(),
+        );
+        Ok(Caller { user, auditor })
+    })
 }
 
 /// A caller of an operation on client-level data, with the clients within its reach: those
@@ -105,16 +112,18 @@ impl Reach for Write {
 
 impl<M: Reach> FromRequest for Clients<M> {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(
-            caller(req, payload).map(|Caller { user, auditor }| Clients {
+        let caller = caller(req, payload);
+        Box::pin(async move {
+            let Caller { user, auditor } = caller.await?;
+            Ok(Clients {
                 reach: M::of(&user.scope),
                 user,
                 auditor,
-            }),
-        )
+            })
+        })
     }
 }
 

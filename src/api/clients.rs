@@ -197,6 +197,9 @@ pub async fn create_client(
             .sealed(keys.clone()),
         ),
         move |conn| {
+            // The case owner exists on the registration date (REF-MUNICIPALITY-VALIDITY); the
+            // token's claim was checked against today's register already (`auth`).
+            check_municipality(conn, &municipality, today)?;
             if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
                 return Err(DomainError::ClientAlreadyRegistered.into());
             }

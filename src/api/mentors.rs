@@ -28,6 +28,7 @@ use crate::domain::mentor::{
     ContractType, EmployerKind, MissingTraining, check_assignment, missing_trainings,
 };
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
+use crate::domain::validity::ensure_municipality_valid;
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 /// Who engages the mentor: a municipality or a planning region (SM-9).
@@ -124,13 +125,20 @@ fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
     })
 }
 
-/// The region of an employer, checking the employer exists.
-fn employer_region(conn: &mut DbConnection, employer: &Employer) -> ApiResult<RegionCode> {
+/// The region of an employer, checking the employer exists (a municipality: on `on`, the
+/// date of the fact that names it; REF-MUNICIPALITY-VALIDITY).
+fn employer_region(
+    conn: &mut DbConnection,
+    employer: &Employer,
+    on: NaiveDate,
+) -> ApiResult<RegionCode> {
     match employer.kind {
         EmployerKind::Municipality => {
-            reference::get_municipality(conn, &MunicipalityCode::new(employer.code.as_str()))
-                .map(|m| m.planning_region)
-                .map_err(unknown_reference("municipality", &employer.code))
+            let code = MunicipalityCode::new(employer.code.as_str());
+            let m = reference::get_municipality(conn, &code)
+                .map_err(unknown_reference("municipality", &employer.code))?;
+            ensure_municipality_valid(&code, m.validity(), on)?;
+            Ok(m.planning_region)
         }
         EmployerKind::Region => {
             reference::get_planning_region(conn, &RegionCode::new(employer.code.as_str()))
@@ -186,7 +194,7 @@ pub async fn create_mentor(
     };
     may_manage_mentor(&user.scope, employer.kind, &employer.code)?;
     common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
-        let region = employer_region(conn, &employer)?;
+        let region = employer_region(conn, &employer, crate::domain::today())?;
         let row = q::insert(
             conn,
             &MentorChanges {

@@ -162,6 +162,11 @@ pub fn get(conn: &mut DbConnection, id: ProviderId) -> QueryResult<ProviderRow> 
         .first(conn)
 }
 
+/// Whether a provider with this id is registered (providers are never deleted).
+pub fn exists(conn: &mut DbConnection, id: ProviderId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(providers::table.find(id))).get_result(conn)
+}
+
 /// Writes `changes` only if the row still has `version` (optimistic concurrency); `None`
 /// when another write came first.
 pub fn update(

@@ -38,6 +38,22 @@ impl Scope {
 #[error("{0}")]
 pub struct Forbidden(pub &'static str);
 
+/// AUTH-SCOPE-EXISTS: a token's scope claim must name something the caller can act for: a
+/// municipality that exists today (not unknown, not dissolved), a registered provider, a
+/// planning region. One that names nothing is refused like any invalid token (401), with its
+/// own problem type, before anything is read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownScope {
+    #[error(
+        "the token's municipality claim names no municipality that exists today (unknown, or dissolved)"
+    )]
+    Municipality,
+    #[error("the token's provider_id claim names no registered provider")]
+    Provider,
+    #[error("the token's region claim names no planning region")]
+    Region,
+}
+
 /// The facts about a provider that decide who may write it.
 #[derive(Debug, Clone, Copy)]
 pub struct ProviderRef<'a> {

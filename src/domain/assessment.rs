@@ -124,6 +124,16 @@ pub fn check_chronology(
     }
 }
 
+/// ASSESSMENT-AFTER-BIRTH: a person is assessed only once born; an assessment dated before
+/// the client's birth date is a typing error, not history.
+pub fn check_after_birth(assessed_on: NaiveDate, birth_date: NaiveDate) -> Result<(), DomainError> {
+    if assessed_on < birth_date {
+        Err(DomainError::AssessmentBeforeBirth { birth_date })
+    } else {
+        Ok(())
+    }
+}
+
 /// The client's current assessment, as far as a new assessment's place in the history
 /// needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +242,7 @@ impl std::ops::Deref for NewAssessment {
 #[derive(Debug, Clone, Copy)]
 pub struct AssessmentFacts<'a> {
     pub target_group: TargetGroup,
+    pub birth_date: NaiveDate,
     pub instrument: &'a Instrument,
     pub current: Option<CurrentAssessment>,
     /// The reassessment period in months (policy).
@@ -258,10 +269,12 @@ impl NewAssessment {
         Ok(Self(submitted))
     }
 
-    /// Applies the rules that read stored facts: the team fits the client's target group
+    /// Applies the rules that read stored facts: the assessment is not dated before the
+    /// client's birth (ASSESSMENT-AFTER-BIRTH), the team fits the client's target group
     /// (INV-A04/A05), the instrument derives the level (INV-A07), the history runs forward
     /// and the next reassessment is due a period later (INV-A01).
     pub fn judge(&self, facts: AssessmentFacts<'_>) -> Result<AssessmentOutcome, DomainError> {
+        check_after_birth(self.assessed_on, facts.birth_date)?;
         let team: Vec<TeamMember> = self
             .team
             .iter()
@@ -397,6 +410,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn assessment_after_birth_an_assessment_is_not_dated_before_the_clients_birth() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        assert_eq!(check_after_birth(d("2020-03-01"), d("2020-03-01")), Ok(()));
+        assert_eq!(
+            check_after_birth(d("2020-02-29"), d("2020-03-01")),
+            Err(DomainError::AssessmentBeforeBirth {
+                birth_date: d("2020-03-01")
+            })
+        );
+        let instrument = default_instrument();
+        let new = NewAssessment::parse(
+            submitted("2026-04-30", OrganisationType::MunicipalSocialService),
+            d("2026-06-01"),
+        )
+        .expect("parses");
+        assert_eq!(
+            new.judge(AssessmentFacts {
+                target_group: TargetGroup::AdultWithMentalDisorder,
+                birth_date: d("2026-05-01"),
+                instrument: &instrument,
+                current: None,
+                reassessment_months: 12,
+            }),
+            Err(DomainError::AssessmentBeforeBirth {
+                birth_date: d("2026-05-01")
+            })
+        );
+    }
+
     fn d(s: &str) -> NaiveDate {
         s.parse().expect("date")
     }
@@ -517,6 +560,7 @@ mod tests {
         let instrument = default_instrument();
         let facts = |current| AssessmentFacts {
             target_group: TargetGroup::AdultWithMentalDisorder,
+            birth_date: d("1980-01-01"),
             instrument: &instrument,
             current,
             reassessment_months: 12,

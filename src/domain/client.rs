@@ -25,8 +25,27 @@ impl From<TargetGroup> for super::codes::TargetGroupCode {
 }
 
 impl TargetGroup {
+    /// A group of the children's pathway (its teams, plans and services), whose members may
+    /// have grown into young people leaving care (see [`TargetGroup::admits_age`]).
     pub fn is_child(self) -> bool {
         self != TargetGroup::AdultWithMentalDisorder
+    }
+
+    /// The ages the group admits, as `(min, max)` inclusive, in whole years
+    /// (CLIENT-TARGET-GROUP-AGE): orphans and children without parental care until the young
+    /// person age limit (under 24, so care leavers stay in the group), children with
+    /// functional impairments under 18, the adult group 18 or over.
+    pub fn ages(self) -> (Option<i32>, Option<i32>) {
+        match self {
+            TargetGroup::OrphanOrNoParentalCare => (None, Some(YOUNG_PERSON_AGE_LIMIT - 1)),
+            TargetGroup::ChildWithFunctionalImpairment => (None, Some(ADULT_AGE - 1)),
+            TargetGroup::AdultWithMentalDisorder => (Some(ADULT_AGE), None),
+        }
+    }
+
+    pub fn admits_age(self, age: i32) -> bool {
+        let (min, max) = self.ages();
+        min.is_none_or(|min| age >= min) && max.is_none_or(|max| age <= max)
     }
 }
 
@@ -39,6 +58,16 @@ closed_set! {
     }
 }
 
+/// The age of majority: the adult group begins here, the group of children with functional
+/// impairments and the child placement rules (INV-C06/C07) end here.
+pub const ADULT_AGE: i32 = 18;
+
+/// Young people (jaunieši) leaving out-of-family care are supported until this age: a youth
+/// home keeps them "ne ilgāk kā 24 gadu vecumam" (di-rules §3 C3, INV-C03) and they need
+/// extra support for independent life (§2, L5419-5441). So the orphan group admits them until
+/// this age, and a care leaver of 18 to 23 can be placed in a youth home.
+pub const YOUNG_PERSON_AGE_LIMIT: i32 = 24;
+
 /// Age in whole years on `on`.
 pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - birth_date.year();
@@ -48,7 +77,7 @@ pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> i32 {
     age
 }
 
-/// Child groups are under 18, the adult group 18 or over, on `today`; the birth date is not
+/// The client's age on `today` fits the group ([`TargetGroup::ages`]); the birth date is not
 /// in the future.
 pub fn check_target_group_age(
     group: TargetGroup,
@@ -59,10 +88,16 @@ pub fn check_target_group_age(
         return Err(DomainError::BirthDateInFuture);
     }
     let age = age_on(birth_date, today);
-    if group.is_child() != (age < 18) {
+    if !group.admits_age(age) {
         return Err(DomainError::TargetGroupAge {
             target_group: group.as_str(),
             age,
+            admitted: match group.ages() {
+                (Some(min), None) => format!("{min} or over"),
+                (None, Some(max)) => format!("under {}", max + 1),
+                (Some(min), Some(max)) => format!("{min} to {max}"),
+                (None, None) => "of any age".into(),
+            },
         });
     }
     Ok(())
@@ -118,17 +153,44 @@ mod tests {
     }
 
     #[test]
-    fn child_groups_are_under_18_and_the_adult_group_18_or_over() {
+    fn client_target_group_age_children_under_18_and_the_adult_group_18_or_over() {
         let today = d("2026-11-23");
-        let child = TargetGroup::OrphanOrNoParentalCare;
+        let child = TargetGroup::ChildWithFunctionalImpairment;
         let adult = TargetGroup::AdultWithMentalDisorder;
         assert!(check_target_group_age(child, d("2008-11-24"), today).is_ok());
-        assert!(check_target_group_age(child, d("2008-11-23"), today).is_err());
+        assert_eq!(
+            check_target_group_age(child, d("2008-11-23"), today),
+            Err(DomainError::TargetGroupAge {
+                target_group: "child_with_functional_impairment",
+                age: 18,
+                admitted: "under 18".into()
+            })
+        );
         assert!(check_target_group_age(adult, d("2008-11-23"), today).is_ok());
         assert!(check_target_group_age(adult, d("2008-11-24"), today).is_err());
         assert_eq!(
             check_target_group_age(adult, d("2030-01-01"), today),
             Err(DomainError::BirthDateInFuture)
         );
+    }
+
+    #[test]
+    fn client_target_group_age_inv_c03_care_leavers_stay_in_the_orphan_group_until_24() {
+        let today = d("2026-11-23");
+        let orphan = TargetGroup::OrphanOrNoParentalCare;
+        // A child, and a young person of 18 to 23 leaving out-of-family care (youth homes
+        // keep them until 24), are in the group; at 24 they are not.
+        assert!(check_target_group_age(orphan, d("2015-01-01"), today).is_ok());
+        assert!(check_target_group_age(orphan, d("2008-11-23"), today).is_ok());
+        assert!(check_target_group_age(orphan, d("2002-11-24"), today).is_ok());
+        assert_eq!(
+            check_target_group_age(orphan, d("2002-11-23"), today),
+            Err(DomainError::TargetGroupAge {
+                target_group: "orphan_or_no_parental_care",
+                age: 24,
+                admitted: "under 24".into()
+            })
+        );
+        assert_eq!(orphan.ages(), (None, Some(23)));
     }
 }

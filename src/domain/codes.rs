@@ -84,7 +84,9 @@ reference_codes! {
 impl ServiceTypeCode {
     /// Jauniešu māja: placement before the age limit (INV-C03).
     pub const YOUTH_HOME: &'static str = "youth_home";
-    /// Valsts sociālās aprūpes centrs (VSAC): its residents need consent for DI (INV-A03).
+    /// Pašvaldības sociālās aprūpes centrs: a child's stay is time-limited (INV-C06/C07).
+    pub const MUNICIPAL_SOCIAL_CARE_CENTRE: &'static str = "municipal_social_care_centre";
+    /// Valsts sociālās aprūpes centrs (VSAC): the same child limits (INV-C06/C07); its residents need consent for DI (INV-A03).
     pub const STATE_SOCIAL_CARE_CENTRE: &'static str = "state_social_care_centre";
 
     pub fn is(&self, code: &str) -> bool {

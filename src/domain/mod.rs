@@ -68,11 +68,12 @@ pub enum DomainError {
     #[error("the birth date is in the future")]
     BirthDateInFuture,
     #[error(
-        "target group {target_group} does not fit a person aged {age}: child groups are under 18, the adult group 18 or over"
+        "target group {target_group} does not fit a person aged {age}: it admits ages {admitted}"
     )]
     TargetGroupAge {
         target_group: &'static str,
         age: i32,
+        admitted: String,
     },
     #[error("the client's case already belongs to that municipality")]
     TransferToSameMunicipality,
@@ -82,6 +83,8 @@ pub enum DomainError {
         "the assessment cannot be dated before {not_before}, the date of the assessment it follows"
     )]
     AssessmentOutOfOrder { not_before: chrono::NaiveDate },
+    #[error("the assessment cannot be dated before the client's birth date, {birth_date}")]
+    AssessmentBeforeBirth { birth_date: chrono::NaiveDate },
     #[error("`corrects` must name the client's current assessment")]
     CorrectionNotCurrent,
     #[error(
@@ -258,6 +261,12 @@ impl DomainError {
                 "The assessment is dated before the assessment it follows",
                 Some("INV-A01"),
                 Conflict,
+            ),
+            DomainError::AssessmentBeforeBirth { .. } => (
+                "assessment-before-birth",
+                "The assessment is dated before the client's birth",
+                Some("ASSESSMENT-AFTER-BIRTH"),
+                Invalid,
             ),
             DomainError::CorrectionNotCurrent => (
                 "correction-not-current",

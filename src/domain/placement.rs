@@ -1,10 +1,10 @@
 //! Placements: what a service accepts, the client's DI status that follows from placements,
-//! DI transitions and time limits (di-rules §3, §7.3; INV-C03, INV-C06, INV-A11).
+//! DI transitions and time limits (di-rules §3, §7.3; INV-C03, INV-C06, INV-C07, INV-A11).
 
 use chrono::{Months, NaiveDate};
 
 use super::DomainError;
-use super::client::{DiStatus, TargetGroup, age_on};
+use super::client::{ADULT_AGE, DiStatus, TargetGroup, age_on};
 use super::codes::{ServiceTypeCode, TargetGroupCode};
 use super::interval::{Interval, first_day_over};
 use super::policy::Policy;
@@ -167,8 +167,10 @@ fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// The time limit of a placement, if one applies: a child aged ≤ 3 in a social care centre
-/// (3 months, at most 6; INV-C06), a youth home resident until the 24th birthday (INV-C03).
+/// The time limit of a placement, if one applies, judged on the age at its start: a child in a
+/// social care centre, aged ≤ 3 (3 months, at most 6; INV-C06) or 4 to 17 (6 months, at most
+/// 12 in an extreme situation; INV-C07); a youth home resident until the 24th birthday
+/// (INV-C03).
 pub fn time_limit(
     policy: &Policy,
     service_type: &str,
@@ -176,17 +178,23 @@ pub fn time_limit(
     start: NaiveDate,
 ) -> Option<TimeLimit> {
     match service_type {
-        "municipal_social_care_centre" | "state_social_care_centre"
-            if age_on(birth_date, start) <= policy.small_child_max_age =>
-        {
-            let (standard, max) = policy.small_child_months;
+        ServiceTypeCode::MUNICIPAL_SOCIAL_CARE_CENTRE
+        | ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE => {
+            let age = age_on(birth_date, start);
+            let (rule, (standard, max)) = if age <= policy.small_child_max_age {
+                ("INV-C06", policy.small_child_months)
+            } else if age < ADULT_AGE {
+                ("INV-C07", policy.child_months)
+            } else {
+                return None;
+            };
             Some(TimeLimit {
-                rule: "INV-C06",
+                rule,
                 due_on: add_months(start, standard),
                 hard_limit_on: Some(add_months(start, max)),
             })
         }
-        "youth_home" => {
+        ServiceTypeCode::YOUTH_HOME => {
             let limit = u32::try_from(policy.youth_home_age_limit).unwrap_or(24) * 12;
             Some(TimeLimit {
                 rule: "INV-C03",
@@ -354,16 +362,85 @@ mod tests {
             time_limit(
                 &p,
                 "municipal_social_care_centre",
-                d("2020-01-01"),
+                d("1990-01-01"),
                 d("2026-01-15")
             ),
-            None
+            None,
+            "an adult's stay is not limited"
         );
         let youth = time_limit(&p, "youth_home", d("2005-03-10"), d("2026-01-15"));
         assert_eq!(youth.map(|t| t.due_on), Some(d("2029-03-10")));
         assert_eq!(
             time_limit(&p, "group_home", d("1980-01-01"), d("2026-01-15")),
             None
+        );
+    }
+
+    #[test]
+    fn inv_c07_an_older_child_in_a_social_care_centre_is_due_after_six_months_at_most_twelve() {
+        let p = Policy::default();
+        for service_type in ["municipal_social_care_centre", "state_social_care_centre"] {
+            assert_eq!(
+                time_limit(&p, service_type, d("2015-06-01"), d("2026-01-15")),
+                Some(TimeLimit {
+                    rule: "INV-C07",
+                    due_on: d("2026-07-15"),
+                    hard_limit_on: Some(d("2027-01-15"))
+                }),
+                "{service_type}"
+            );
+        }
+        // Month ends clamp, as the other limits do.
+        let late = time_limit(
+            &p,
+            "state_social_care_centre",
+            d("2015-06-01"),
+            d("2025-08-31"),
+        );
+        assert_eq!(
+            late.map(|l| (l.due_on, l.hard_limit_on)),
+            Some((d("2026-02-28"), Some(d("2026-08-31"))))
+        );
+        // Other institutions and community services have no such limit.
+        assert_eq!(
+            time_limit(
+                &p,
+                "children_long_term_care_institution",
+                d("2015-06-01"),
+                d("2026-01-15")
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn inv_c06_and_inv_c07_meet_at_the_fourth_birthday_and_end_at_the_eighteenth() {
+        let p = Policy::default();
+        let rule = |birth: &str, start: &str| {
+            time_limit(&p, "municipal_social_care_centre", d(birth), d(start)).map(|l| l.rule)
+        };
+        // Age is judged on the placement's start, in whole years: up to 3 is INV-C06 (policy
+        // `small_child_max_age`), from 4 INV-C07, so no child age falls between them.
+        assert_eq!(rule("2022-01-15", "2026-01-14"), Some("INV-C06"));
+        assert_eq!(rule("2022-01-15", "2026-01-15"), Some("INV-C07"));
+        assert_eq!(rule("2008-01-16", "2026-01-15"), Some("INV-C07"));
+        assert_eq!(rule("2008-01-15", "2026-01-15"), None);
+        let limits = |birth: &str| {
+            time_limit(
+                &p,
+                "municipal_social_care_centre",
+                d(birth),
+                d("2026-01-15"),
+            )
+            .map(|l| (l.due_on, l.hard_limit_on))
+        };
+        assert_eq!(
+            limits("2022-01-16"),
+            Some((d("2026-04-15"), Some(d("2026-07-15"))))
+        );
+        assert_eq!(
+            limits("2022-01-15"),
+            Some((d("2026-07-15"), Some(d("2027-01-15"))))
         );
     }
 }

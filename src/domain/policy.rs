@@ -23,6 +23,11 @@ pub struct Policy {
     pub small_child_max_age: i32,
     /// Standard and absolute time limits of that placement, in months (INV-C06).
     pub small_child_months: (u32, u32),
+    /// Standard and extreme-situation time limits, in months, of an older child's placement
+    /// in a social care centre: a child older than `small_child_max_age` and under 18
+    /// (INV-C07). Ages are whole years, so "up to 3" (INV-C06) and "from 4" (INV-C07) leave
+    /// no child out.
+    pub child_months: (u32, u32),
     /// Person counts below this are suppressed in statistics for the ministry and regions.
     pub suppression_threshold: i64,
     /// How far ahead and back placements and assignments may be dated when recorded.
@@ -34,9 +39,10 @@ impl Default for Policy {
         Self {
             mentor_capacity: 5,
             reassessment_months: 12,
-            youth_home_age_limit: 24,
+            youth_home_age_limit: super::client::YOUNG_PERSON_AGE_LIMIT,
             small_child_max_age: 3,
             small_child_months: (3, 6),
+            child_months: (6, 12),
             suppression_threshold: 5,
             dating: DatingWindow::default(),
         }

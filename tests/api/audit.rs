@@ -395,12 +395,8 @@ async fn the_audit_log_is_for_administrators_only_and_filters_by_client_actor_ac
     app.get_client(&token(&admin()), id).ok().await;
     app.get_client(&kuldiga, other).ok().await;
 
-    for claims in [
-        municipality("050"),
-        ministry(),
-        region("KURZEME"),
-        provider(1),
-    ] {
+    let staff = provider(app.new_provider("050", "LM-AUDIT-STAFF").await);
+    for claims in [municipality("050"), ministry(), region("KURZEME"), staff] {
         let response = app.list_audit(&token(&claims), &audit_query()).await;
         assert_problem(response, 403, "about:blank").await;
     }

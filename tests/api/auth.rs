@@ -1,10 +1,14 @@
 use base64::Engine;
 use serde_json::{Value, json};
 
-use kopiena::api::providers::CreateProvider;
+use kopiena::api::providers::{CreateProvider, UpdateProvider};
+
+use kopiena::domain::mentor::ContractType;
 
 use crate::helpers::{
-    TEST_SECRET, TestApp, assert_problem, claims, ministry, provider_body, services_query, token,
+    Call, TEST_SECRET, TestApp, admin, adult, assert_problem, claims, clients_query, mentor_body,
+    mentors_query, ministry, municipality, new_code, provider, provider_body, provider_update,
+    region, services_query, stats_query, token,
 };
 
 fn b64(v: &Value) -> String {
@@ -125,6 +129,121 @@ async fn a_bad_token_on_a_public_read_is_still_refused() {
         .await;
     assert_problem(response, 401, "about:blank").await;
     assert_eq!(app.list_services(&services_query()).await.status(), 200);
+}
+
+/// Sends `call` and expects the scope refusal: 401, `/problems/token-scope-unknown`, a
+/// `WWW-Authenticate` challenge, a fixed detail naming the claim and not its value.
+async fn assert_scope_refused(call: Call, claim: &str, value: &str) {
+    let what = call.what().to_string();
+    let response = call.await;
+    assert_eq!(
+        response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
+        Some("Bearer"),
+        "{what} as {claim} {value:?}"
+    );
+    let problem = assert_problem(response, 401, "/problems/token-scope-unknown").await;
+    assert_eq!(problem["rule"], "AUTH-SCOPE-EXISTS", "{what}");
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("Authentication failed: the token's ") && detail.contains(claim),
+        "{what}: {detail}"
+    );
+    assert!(
+        value.is_empty() || !detail.contains(value),
+        "{what}: {detail}"
+    );
+}
+
+#[tokio::test]
+async fn a_scope_claim_naming_nothing_is_a_401_on_reads_and_writes() {
+    let app = TestApp::spawn().await;
+    let staff_of = app.new_provider("050", "LM-SCOPE-1").await;
+    // Unknown, empty, and dissolved (Varakļāni, 102, ended on 2025-06-30) municipalities.
+    for code in ["ZZZ", "", "102"] {
+        let t = token(&municipality(code));
+        assert_scope_refused(
+            app.create_client(&t, &adult(&new_code(1), "Nekurienes")),
+            "municipality",
+            code,
+        )
+        .await;
+        assert_scope_refused(app.list_clients(&t, &clients_query()), "municipality", code).await;
+        assert_scope_refused(
+            app.create_mentor(&t, &mentor_body("Ilze", "Ozola", ContractType::Services)),
+            "municipality",
+            code,
+        )
+        .await;
+        assert_scope_refused(
+            app.create_provider(&t, &provider_body("050", "LM-SCOPE-X")),
+            "municipality",
+            code,
+        )
+        .await;
+        // A public read with such a token is refused too.
+        assert_scope_refused(
+            app.list_services(&services_query()).bearer(&t),
+            "municipality",
+            code,
+        )
+        .await;
+        assert_scope_refused(app.client_stats(&t, &stats_query()), "municipality", code).await;
+    }
+    let mars = token(&region("MARS"));
+    assert_scope_refused(app.client_stats(&mars, &stats_query()), "region", "MARS").await;
+    assert_scope_refused(
+        app.list_services(&services_query()).bearer(&mars),
+        "region",
+        "MARS",
+    )
+    .await;
+    let nobody = token(&provider(staff_of + 1));
+    assert_scope_refused(
+        app.update_provider(&nobody, staff_of, &provider_update()),
+        "provider_id",
+        "",
+    )
+    .await;
+    assert_scope_refused(
+        app.list_services(&services_query()).bearer(&nobody),
+        "provider_id",
+        "",
+    )
+    .await;
+
+    // Nothing was written, and valid claims of each kind still pass.
+    let admin_token = token(&admin());
+    assert_eq!(
+        app.list_clients(&token(&municipality("050")), &clients_query())
+            .ok()
+            .await["total"],
+        0
+    );
+    assert_eq!(
+        app.list_mentors(&admin_token, &mentors_query()).ok().await["total"],
+        0
+    );
+    app.client_stats(&token(&region("KURZEME")), &stats_query())
+        .ok()
+        .await;
+    app.list_services(&services_query())
+        .bearer(&token(&provider(staff_of)))
+        .ok()
+        .await;
+    // A provider registered after a refusal is recognised at once (a refusal is not
+    // remembered).
+    let registered = app.new_provider("050", "LM-SCOPE-2").await;
+    assert_eq!(registered, staff_of + 1, "the next id");
+    let renamed = UpdateProvider {
+        name: Some("Jaunais nosaukums".into()),
+        ..provider_update()
+    };
+    app.update_provider(&nobody, staff_of + 1, &renamed)
+        .ok()
+        .await;
 }
 
 #[test]

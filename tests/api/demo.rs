@@ -16,6 +16,7 @@ use kopiena::domain::assessment::{
 use kopiena::domain::client::{TargetGroup, check_target_group_age};
 use kopiena::domain::mentor::missing_trainings;
 use kopiena::domain::personal_code::PersonalCode;
+use kopiena::domain::placement::time_limit;
 use kopiena::domain::policy::Policy;
 use kopiena::domain::support_plan::check_finalisable;
 use kopiena::pii::PiiKeys;
@@ -192,6 +193,7 @@ async fn demo_data_keeps_every_di_rule_and_is_deterministic() {
     check_registry(&mut conn);
     check_mentors(&mut conn);
     check_placements(&mut conn);
+    check_time_limits(&mut conn, today);
     check_assessments(&mut conn, today);
     check_support_plans(&mut conn);
     check_personal_codes(&app, &mut conn, today).await;
@@ -473,6 +475,51 @@ fn check_placements(conn: &mut DbConnection) {
              WHERE ended_on IS NULL GROUP BY client_id, service_id HAVING COUNT(*) > 1) x"
         ),
         0
+    );
+}
+
+/// Every placement records the time limit the rules give it (INV-C03, INV-C06, INV-C07), and
+/// no active placement is past it: demo data keeps every limit.
+fn check_time_limits(conn: &mut DbConnection, today: NaiveDate) {
+    let policy = Policy::default();
+    let placements = rows(
+        conn,
+        "SELECT CAST(p.id AS TEXT) AS a, s.service_type AS b, CAST(c.birth_date AS TEXT) AS c, \
+         CAST(p.started_on AS TEXT) AS d, CAST(p.ended_on AS TEXT) AS e, \
+         p.time_limit_rule || ' ' || CAST(p.time_limit_on AS TEXT) AS f \
+         FROM placements p JOIN services s ON s.id = p.service_id \
+         JOIN clients c ON c.id = p.client_id ORDER BY p.id",
+    );
+    let mut limited = BTreeMap::<&str, usize>::new();
+    let mut past = Vec::new();
+    for p in &placements {
+        let limit = time_limit(&policy, text(&p.b), day(&p.c), day(&p.d));
+        let recorded = p.f.clone();
+        assert_eq!(
+            recorded,
+            limit.as_ref().map(|l| format!("{} {}", l.rule, l.due_on)),
+            "placement {} records the limit the rules give",
+            text(&p.a)
+        );
+        if let Some(l) = limit {
+            *limited.entry(l.rule).or_default() += 1;
+            if p.e.is_none() && l.due_on <= today {
+                past.push((text(&p.a).to_string(), l.rule, l.due_on));
+            }
+        }
+    }
+    assert!(
+        past.is_empty(),
+        "{} active placements past their time limit on {today}: {past:?}",
+        past.len()
+    );
+    // Not vacuous: children in social care centres have their limits (which rules occur
+    // at this small scale depends on the day of the load).
+    assert!(
+        limited
+            .keys()
+            .any(|rule| *rule == "INV-C06" || *rule == "INV-C07"),
+        "no time-limited placement: {limited:?}"
     );
 }
 

@@ -1,12 +1,12 @@
 use chrono::NaiveDate;
 use kopiena::api::clients::CreateClient;
-use kopiena::api::mentors::{ListMentorsQuery, UpdateMentor};
+use kopiena::api::mentors::{CreateMentor, Employer, ListMentorsQuery, UpdateMentor};
 use kopiena::domain::client::TargetGroup;
-use kopiena::domain::mentor::ContractType;
+use kopiena::domain::mentor::{ContractType, EmployerKind};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_problem, assignment, client_body, date, ending, id_of, mentor_body,
+    TestApp, admin, assert_problem, assignment, client_body, date, ending, id_of, mentor_body,
     mentor_update, mentors_query, ministry, municipality, page, region, today, token, training,
 };
 
@@ -167,6 +167,46 @@ async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
         response.status(),
         422,
         "contract type is employment or services (INV-M05)"
+    );
+}
+
+#[tokio::test]
+async fn a_mentor_is_employed_only_by_a_municipality_that_exists_today() {
+    let app = TestApp::spawn().await;
+    let employed_by = |code: &str| CreateMentor {
+        employer: Some(Employer {
+            kind: EmployerKind::Municipality,
+            code: code.into(),
+        }),
+        ..mentor_body("Ilze", "Ozola", ContractType::Employment)
+    };
+    // Varakļāni (102) was dissolved on 2025-06-30: no one, an admin included, employs a
+    // mentor there today.
+    let response = app
+        .create_mentor(&token(&admin()), &employed_by("102"))
+        .await;
+    let problem = assert_problem(response, 422, "/problems/municipality-not-valid").await;
+    assert_eq!(problem["rule"], "REF-MUNICIPALITY-VALIDITY");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("102") && d.contains(&today().to_string())),
+        "{problem}"
+    );
+    let response = app
+        .create_mentor(&token(&admin()), &employed_by("ZZZ"))
+        .await;
+    assert_problem(response, 422, "/problems/unknown-reference").await;
+    app.create_mentor(&token(&admin()), &employed_by("050"))
+        .created()
+        .await;
+    let listed = app
+        .list_mentors(&token(&admin()), &mentors_query())
+        .ok()
+        .await;
+    assert_eq!(
+        listed["total"], 1,
+        "only the mentor of a valid municipality"
     );
 }
 

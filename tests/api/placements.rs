@@ -2,15 +2,16 @@ use kopiena::api::assessments::CreateAssessment;
 use kopiena::api::clients::{Consent, UpdateClient};
 use kopiena::api::placements::{ListPlacementsQuery, TimeLimitQuery};
 use kopiena::api::providers::UpdateProvider;
+use kopiena::api::reference::ListTargetGroupsQuery;
 use kopiena::api::services::{CreateService, ListServicesQuery, UpdateService};
 use kopiena::domain::client::TargetGroup;
 use kopiena::domain::registry::ProviderStatus;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_problem, assessment_body, assignment, client_update, date, ending, etag_of,
-    id_of, ministry, municipality, placement, provider, provider_update, service_body,
-    service_update, services_query, today, token,
+    TestApp, assert_problem, assessment_body, assignment, client_body, client_update, date, ending,
+    etag_of, id_of, ministry, months_from, municipality, new_code, placement, provider,
+    provider_update, service_body, service_update, services_query, today, token,
 };
 use crate::mentors::{FULL_TRAINING, adult, client, futures_join_all, mentor};
 
@@ -166,9 +167,7 @@ async fn a_service_must_be_active_and_serve_the_clients_target_group() {
 async fn youth_home_residents_are_placed_before_24_and_reaching_24_becomes_a_due_item() {
     let app = TestApp::spawn().await;
     let (_, s) = service(&app, "youth_home", 6, &ORPHANS).await;
-    // Target group follows age at registration: register while under 18 is impossible for
-    // a 23-year-old, so the youth home age rule is shown with an adult-group-free setup:
-    // a 17-year-old orphan placed today is due at 24.
+    // A 17-year-old orphan placed today is due at 24.
     let young = client(
         &app,
         "050",
@@ -187,6 +186,97 @@ async fn youth_home_residents_are_placed_before_24_and_reaching_24_becomes_a_due
     assert_eq!(due.as_array().map(Vec::len), Some(1));
     let not_yet = past_time_limit(&app, "2033-05-31").await;
     assert_eq!(not_yet.as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn a_young_person_of_18_to_23_leaving_care_is_placed_in_a_youth_home() {
+    let app = TestApp::spawn().await;
+    // The catalogue: youth homes serve the orphan group, which keeps care leavers until 24.
+    let youth_home = app.get_service_type("youth_home").ok().await;
+    assert!(
+        youth_home["target_groups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g == "orphan_or_no_parental_care")),
+        "{youth_home}"
+    );
+    let groups = app
+        .list_target_groups(&ListTargetGroupsQuery { di: Some(true) })
+        .ok()
+        .await;
+    assert_eq!(groups["items"][0]["code"], "orphan_or_no_parental_care");
+    assert_eq!(groups["items"][0]["max_age"], 23);
+
+    let (_, s) = service(&app, "youth_home", 6, &ORPHANS).await;
+    let ages = [18, 20, 23];
+    for (n, age) in ages.into_iter().enumerate() {
+        let born = months_from(today(), -12 * age) - chrono::Days::new(10);
+        let young = client(&app, "050", n as u64 + 1, ORPHANS[0], born).await;
+        let placed = place(&app, young, s, &today().to_string()).await;
+        assert_eq!(placed.status(), 201, "aged {age}");
+        let placed: Value = placed.json().await.expect("json");
+        assert_eq!(placed["time_limit"]["rule"], "INV-C03", "aged {age}");
+        assert_eq!(
+            placed["time_limit"]["due_on"],
+            months_from(born, 24 * 12).to_string(),
+            "due on the 24th birthday"
+        );
+    }
+    // At 24 a young person is neither in the group nor placed in a youth home.
+    let born = months_from(today(), -12 * 24);
+    let response = app
+        .create_client(
+            &token(&municipality("050")),
+            &client_body(&new_code(99), "Jaunietis", born, ORPHANS[0]),
+        )
+        .await;
+    assert_problem(response, 422, "/problems/target-group-age").await;
+}
+
+#[tokio::test]
+async fn inv_c07_an_older_child_in_a_social_care_centre_is_due_after_six_months() {
+    let app = TestApp::spawn().await;
+    for (n, service_type) in ["municipal_social_care_centre", "state_social_care_centre"]
+        .into_iter()
+        .enumerate()
+    {
+        let (_, s) = service(&app, service_type, 10, &ORPHANS).await;
+        // Four on the day of the placement: no longer INV-C06 (up to 3), INV-C07 from 4.
+        let child = client(
+            &app,
+            "050",
+            n as u64 + 1,
+            TargetGroup::OrphanOrNoParentalCare,
+            date("2022-01-15"),
+        )
+        .await;
+        let placed: Value = place(&app, child, s, "2026-01-15")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            placed["time_limit"],
+            json!({"rule": "INV-C07", "due_on": "2026-07-15"}),
+            "{service_type}"
+        );
+    }
+    let due = past_time_limit(&app, "2026-07-15").await;
+    assert_eq!(due.as_array().map(Vec::len), Some(2), "{due}");
+    assert!(
+        due.as_array()
+            .is_some_and(|d| d.iter().all(|p| p["time_limit"]["rule"] == "INV-C07"))
+    );
+    let not_yet = past_time_limit(&app, "2026-07-14").await;
+    assert_eq!(not_yet.as_array().map(Vec::len), Some(0));
+    // An adult's stay in a social care centre has no such limit.
+    let (_, s) = service(&app, "municipal_social_care_centre", 5, &ADULTS).await;
+    let a = adult(&app, "050", 7).await;
+    let placed: Value = place(&app, a, s, "2026-01-15")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(placed["time_limit"].is_null(), "{placed}");
 }
 
 #[tokio::test]
@@ -302,8 +392,9 @@ async fn providers_see_placements_in_their_own_services_with_names_but_no_person
         .await;
     assert_eq!(list[0]["client_given_name"], "Klients1");
     assert!(!list.to_string().contains("personal_code"));
+    let another = app.new_provider("050", "LM-ANOTHER").await;
     let other = app
-        .list_service_placements(&token(&provider(pid + 100)), s, &all)
+        .list_service_placements(&token(&provider(another)), s, &all)
         .await;
     assert_problem(other, 403, "about:blank").await;
     let other_municipality = app

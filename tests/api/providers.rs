@@ -94,8 +94,12 @@ async fn each_role_writes_only_what_its_scope_allows() {
         )
         .await;
     assert_problem(response, 403, "about:blank").await;
+    let another = app
+        .create_provider(&token(&ministry()), &new_provider("LM-ANOTHER", "RIX"))
+        .created_id()
+        .await;
     let response = app
-        .update_provider(&token(&provider(own_id + 1)), own_id, &renamed("x"))
+        .update_provider(&token(&provider(another)), own_id, &renamed("x"))
         .await;
     assert_problem(response, 403, "about:blank").await;
     // Another municipality and a region cannot write it; the owner municipality cannot

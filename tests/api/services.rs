@@ -71,6 +71,37 @@ async fn a_service_is_created_under_its_provider_with_occupancy_and_vacancies() 
 }
 
 #[tokio::test]
+async fn a_service_is_only_in_a_municipality_that_exists_on_the_day() {
+    let app = TestApp::spawn().await;
+    let pid = app.new_provider("050", "LM-S-VALID").await;
+    let in_municipality = |code: &str| CreateService {
+        municipality: Some(code.into()),
+        ..service_body("group_home", 6, &ADULTS)
+    };
+    // Varakļāni (102) was dissolved on 2025-06-30; ZZZ never existed.
+    let response = create(&app, pid, &in_municipality("102")).await;
+    let problem = assert_problem(response, 422, "/problems/municipality-not-valid").await;
+    assert_eq!(problem["rule"], "REF-MUNICIPALITY-VALIDITY");
+    let response = create(&app, pid, &in_municipality("ZZZ")).await;
+    assert_problem(response, 422, "/problems/unknown-reference").await;
+    let sid = create(&app, pid, &in_municipality("RIX"))
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("created");
+    // Nor is a service moved there.
+    let moved = UpdateService {
+        municipality: Some("102".into()),
+        ..service_update()
+    };
+    let response = app.update_service(&token(&ministry()), sid, &moved).await;
+    assert_problem(response, 422, "/problems/municipality-not-valid").await;
+    assert_eq!(app.get_service(sid).ok().await["municipality"], "RIX");
+}
+
+#[tokio::test]
 async fn capacity_limits_and_target_groups_of_the_catalogue_hold() {
     let app = TestApp::spawn().await;
     let pid = app.new_provider("050", "LM-S2").await;

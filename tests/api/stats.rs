@@ -131,7 +131,8 @@ async fn client_counts_equal_the_records_and_small_counts_are_suppressed_for_min
     };
     let response = app.client_stats(&token(&region("KURZEME")), &riga).await;
     assert_problem(response, 403, "about:blank").await;
-    let response = app.client_stats(&token(&provider(1)), &stats_query()).await;
+    let staff = provider(app.new_provider("050", "LM-STATS-STAFF").await);
+    let response = app.client_stats(&token(&staff), &stats_query()).await;
     assert_problem(response, 403, "about:blank").await;
 
     // Admin: unsuppressed.

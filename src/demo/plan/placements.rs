@@ -1,7 +1,9 @@
 //! Placements and DI transitions: clients drawn to live in an institution get an
 //! institutional place (some moved from another), clients in the community a community
 //! service (some after leaving an institution, which is a DI transition), each within the
-//! capacity and rules of the service, nearest first ([`Vacancies`]).
+//! capacity and rules of the service, nearest first ([`Vacancies`]), and within its time
+//! limit (INV-C03, INV-C06, INV-C07): no active placement is past it today, and an ended one
+//! ended before it was due.
 
 use std::collections::HashMap;
 
@@ -129,6 +131,20 @@ impl Plan<'_> {
         )?;
         let institutional = facts.institutional;
         let limit = time_limit(&self.policy, facts.service_type, client.birth, started_on);
+        if let Some(l) = &limit {
+            // Active: not due yet today; ended: ended by the day it was due.
+            let kept = match end {
+                None => l.due_on > self.today,
+                Some((ended, _)) => l.due_on >= ended,
+            };
+            if !kept {
+                bail!(
+                    "a placement past its time limit ({}, due {})",
+                    l.rule,
+                    l.due_on
+                );
+            }
+        }
         if end.is_none() {
             let service = &mut self.services[s];
             if service.occupied >= service.capacity {
@@ -163,6 +179,66 @@ impl Plan<'_> {
         grown.max(not_before).min(self.yesterday)
     }
 
+    /// Whether client `c`'s placement in service `s` from `start` is within its time limit
+    /// until `until` (INV-C03, INV-C06, INV-C07): due after `until`, or for a placement that
+    /// ends on `until`, due on it at the latest.
+    fn within_time_limit(
+        &self,
+        c: usize,
+        s: usize,
+        start: NaiveDate,
+        until: NaiveDate,
+        ends: bool,
+    ) -> bool {
+        let stype = &self.reference.types[self.services[s].service_type];
+        time_limit(
+            &self.policy,
+            stype.code.as_str(),
+            self.clients[c].birth,
+            start,
+        )
+        .is_none_or(|l| {
+            if ends {
+                l.due_on >= until
+            } else {
+                l.due_on > until
+            }
+        })
+    }
+
+    /// A start from which client `c`'s active placement in service `s` is within its time
+    /// limit today: `start` itself when it is; a limit that runs from the start (a child in a
+    /// social care centre, INV-C06/C07) when `movable`, a later start within the last
+    /// standard period (such stays are short); otherwise none (a youth home resident of 24).
+    fn start_within_time_limit(
+        &self,
+        rng: &mut ChaCha8Rng,
+        c: usize,
+        s: usize,
+        start: NaiveDate,
+        movable: bool,
+    ) -> Option<NaiveDate> {
+        if self.within_time_limit(c, s, start, self.today, false) {
+            return Some(start);
+        }
+        if !movable {
+            return None;
+        }
+        let stype = &self.reference.types[self.services[s].service_type];
+        let due = time_limit(
+            &self.policy,
+            stype.code.as_str(),
+            self.clients[c].birth,
+            start,
+        )?;
+        let late_by = u64::try_from((self.today - due.due_on).num_days()).unwrap_or(0) + 1;
+        let earliest = plus_days(start, late_by).min(self.yesterday);
+        let later = day_between(rng, earliest, minus_days(self.yesterday, 30).max(earliest));
+        [later, self.yesterday]
+            .into_iter()
+            .find(|on| self.within_time_limit(c, s, *on, self.today, false))
+    }
+
     fn place_in_institution(&mut self, at: &mut Placing<'_>, c: usize) -> anyhow::Result<()> {
         let (rng, vacancies, ids) = at.parts();
         let client = &self.clients[c];
@@ -172,14 +248,14 @@ impl Plan<'_> {
         } else {
             self.placement_floor(c, date(2008, 1, 1))
         };
-        let start = day_between(rng, floor, minus_days(self.yesterday, 30).max(floor));
-        let Some(s) = vacancies.take(self, rng, c, true, start, None) else {
+        let drawn = day_between(rng, floor, minus_days(self.yesterday, 30).max(floor));
+        let Some((s, start)) = vacancies.take(self, rng, c, true, drawn, None) else {
             return Ok(()); // no free institutional place: the client waits
         };
         if rng.random_bool(0.1) && start > plus_days(floor, 120) {
             // Moved here from another institution.
             let earlier = day_between(rng, floor, minus_days(start, 60));
-            if let Some(previous) = vacancies.history(self, rng, c, true, s) {
+            if let Some(previous) = vacancies.history(self, rng, c, true, s, (earlier, start)) {
                 self.add_placement(
                     rng,
                     ids,
@@ -222,11 +298,12 @@ impl Plan<'_> {
             .max(floor)
             .min(self.yesterday);
             let institution_floor = self.placement_floor(c, minus_years(on, 10));
+            let since = day_between(rng, institution_floor, minus_days(on, 30));
             if on > plus_days(institution_floor, 30)
-                && let Some(institution) = vacancies.history(self, rng, c, true, usize::MAX)
-                && let Some(s) = vacancies.take(self, rng, c, false, on, None)
+                && let Some(institution) =
+                    vacancies.history(self, rng, c, true, usize::MAX, (since, on))
+                && let Some((s, on)) = vacancies.take(self, rng, c, false, on, None)
             {
-                let since = day_between(rng, institution_floor, minus_days(on, 30));
                 // As the API records it: the institutional placement ends (the status stays
                 // in_institution with no active placement), then the community placement
                 // starts and the derived status moves to in_community: a DI transition.
@@ -268,7 +345,7 @@ impl Plan<'_> {
                 });
                 if rng.random_bool(0.2) {
                     let day = day_between(rng, on, self.yesterday);
-                    if let Some(s2) = vacancies.take(self, rng, c, false, day, Some(s)) {
+                    if let Some((s2, day)) = vacancies.take(self, rng, c, false, day, Some(s)) {
                         self.add_placement(rng, ids, c, s2, day, None)?;
                     }
                 }
@@ -280,13 +357,13 @@ impl Plan<'_> {
         }
         let floor = self.placement_floor(c, date(2016, 1, 1));
         let start = day_between(rng, floor, self.yesterday);
-        let Some(s) = vacancies.take(self, rng, c, false, start, None) else {
+        let Some((s, start)) = vacancies.take(self, rng, c, false, start, None) else {
             return Ok(());
         };
         if rng.random_bool(0.15) && start > plus_days(floor, 90) {
             let earlier = day_between(rng, floor, minus_days(start, 60));
             let ended = day_between(rng, plus_days(earlier, 30), start);
-            if let Some(previous) = vacancies.history(self, rng, c, false, s) {
+            if let Some(previous) = vacancies.history(self, rng, c, false, s, (earlier, ended)) {
                 let reason = pick(rng, &self.words.placement_end_reasons).as_str();
                 self.add_placement(rng, ids, c, previous, earlier, Some((ended, reason)))?;
             }
@@ -294,7 +371,7 @@ impl Plan<'_> {
         self.add_placement(rng, ids, c, s, start, None)?;
         if rng.random_bool(0.2) {
             let day = day_between(rng, start, self.yesterday);
-            if let Some(s2) = vacancies.take(self, rng, c, false, day, Some(s)) {
+            if let Some((s2, day)) = vacancies.take(self, rng, c, false, day, Some(s)) {
                 self.add_placement(rng, ids, c, s2, day, None)?;
             }
         }
@@ -351,7 +428,9 @@ impl Vacancies {
         v
     }
 
-    /// A service with a free place that accepts client `c` on `start` (and is not `except`).
+    /// A service with a free place that accepts client `c` (and is not `except`), with the
+    /// start of the placement: `start`, or for an institution whose time limit for the client
+    /// runs from the start, a later one within it (`Plan::start_within_time_limit`).
     fn take(
         &mut self,
         plan: &Plan<'_>,
@@ -360,7 +439,7 @@ impl Vacancies {
         institutional: bool,
         start: NaiveDate,
         except: Option<usize>,
-    ) -> Option<usize> {
+    ) -> Option<(usize, NaiveDate)> {
         let client = &plan.clients[c];
         let gi = group_index(client.group);
         let m = client.municipality;
@@ -392,6 +471,10 @@ impl Vacancies {
                 {
                     continue;
                 }
+                let Some(start) = plan.start_within_time_limit(rng, c, s, start, institutional)
+                else {
+                    continue;
+                };
                 let (facts, groups) = plan.facts(s);
                 let facts = ServiceFacts {
                     target_groups: &groups,
@@ -399,7 +482,7 @@ impl Vacancies {
                 };
                 if check_placement(&plan.policy, &facts, client.group, client.birth, start).is_ok()
                 {
-                    return Some(s);
+                    return Some((s, start));
                 }
             }
         }
@@ -407,7 +490,8 @@ impl Vacancies {
     }
 
     /// An active service of the setting serving the client's group, other than `except`,
-    /// regardless of free places (for a placement that has ended).
+    /// regardless of free places, for a placement `(from, until)` that has ended: within its
+    /// time limit (ended by the day it was due).
     fn history(
         &self,
         plan: &Plan<'_>,
@@ -415,12 +499,13 @@ impl Vacancies {
         c: usize,
         institutional: bool,
         except: usize,
+        (from, until): (NaiveDate, NaiveDate),
     ) -> Option<usize> {
         let gi = group_index(plan.clients[c].group);
         let list = self.history.get(&(gi, institutional))?;
         for _ in 0..8 {
             let s = *pick(rng, list);
-            if s != except {
+            if s != except && plan.within_time_limit(c, s, from, until, true) {
                 return Some(s);
             }
         }

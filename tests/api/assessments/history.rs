@@ -5,7 +5,7 @@ use kopiena::api::assessments::CreateAssessment;
 use kopiena::domain::ids::AssessmentId;
 use serde_json::{Value, json};
 
-use super::{ADULT, assessed, assessments_of, client, post, record};
+use super::{ADULT, ORPHAN, assessed, assessments_of, client, post, record};
 use crate::helpers::{
     TestApp, admin, adult, assert_problem, assessment_body, created_or_conflict, date, due, id_of,
     ministry, months_from, municipality, new_code, page, region, today, token,
@@ -120,6 +120,37 @@ async fn assessments_are_not_dated_before_the_assessment_they_follow() {
     let corrected = record(&app, "050", id, &correction).await;
     assert_eq!(corrected["supersedes_id"], current["id"]);
     assert_eq!(corrected["next_reassessment_due"], "2027-04-30");
+}
+
+#[tokio::test]
+async fn assessments_are_not_dated_before_the_clients_birth() {
+    let app = TestApp::spawn().await;
+    // A child born 2015-06-01: an assessment the day before is refused, whatever came before.
+    let id = client(&app, ORPHAN, 1).await;
+    let before_birth = assessment_body(ORPHAN, date("2015-05-31"), (1, 1, 1));
+    let response = post(&app, id, &before_birth).await;
+    let problem = assert_problem(response, 422, "/problems/assessment-before-birth").await;
+    assert_eq!(problem["rule"], "ASSESSMENT-AFTER-BIRTH");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("2015-06-01")),
+        "{problem}"
+    );
+    assert!(
+        assessments_of(&app, id).await.is_empty(),
+        "nothing recorded"
+    );
+    // On the birth date itself it is recorded, and the history rule still holds after it.
+    record(
+        &app,
+        "050",
+        id,
+        &assessment_body(ORPHAN, date("2015-06-01"), (1, 1, 1)),
+    )
+    .await;
+    let response = post(&app, id, &before_birth).await;
+    assert_problem(response, 422, "/problems/assessment-before-birth").await;
 }
 
 #[tokio::test]

@@ -126,7 +126,8 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.update_support_plan(t, id, pid, &opinion("X")),
         ]
     };
-    for claims in [ministry(), region("KURZEME"), provider(1)] {
+    let staff = provider(app.new_provider("050", "LM-ACCESS-STAFF").await);
+    for claims in [ministry(), region("KURZEME"), staff] {
         let role = claims["role"].clone();
         let t = token(&claims);
         for call in all_reads(&app, &t, id, aid, pid) {

@@ -148,32 +148,39 @@ async fn a_birth_date_that_disagrees_with_a_legacy_code_is_rejected_but_any_fits
 }
 
 #[tokio::test]
-async fn child_groups_take_clients_under_18_and_the_adult_group_clients_of_18_or_more() {
+async fn target_groups_take_the_ages_they_serve_and_care_leavers_stay_orphans_until_24() {
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
     let eighteen_today = crate::helpers::months_from(today(), -18 * 12);
     let eighteen_tomorrow = eighteen_today.succ_opt().expect("date");
+    let twenty_four_today = crate::helpers::months_from(today(), -24 * 12);
+    let twenty_four_tomorrow = twenty_four_today.succ_opt().expect("date");
     let mut n = 100;
     let mut code = || {
         n += 1;
         new_code(n)
     };
 
-    // Turning 18 today: an adult, no longer a child.
+    // Turning 18 today: an adult, no longer a child with functional impairments; an orphan
+    // or a young person without parental care stays in that group (a care leaver).
     let born = eighteen_today;
-    registered(
-        &app,
-        "050",
-        &client_body(&code(), "Pilngadīga", born, ADULT),
-    )
-    .await;
-    for group in [ORPHAN, CHILD_FI] {
-        let response = app
-            .create_client(&kuldiga, &client_body(&code(), "Pilngadīga", born, group))
-            .await;
-        let body = assert_problem(response, 422, "/problems/target-group-age").await;
-        assert!(detail(&body).contains("18"), "{body}");
+    for group in [ADULT, ORPHAN] {
+        registered(
+            &app,
+            "050",
+            &client_body(&code(), "Pilngadīga", born, group),
+        )
+        .await;
     }
+    let response = app
+        .create_client(
+            &kuldiga,
+            &client_body(&code(), "Pilngadīga", born, CHILD_FI),
+        )
+        .await;
+    let body = assert_problem(response, 422, "/problems/target-group-age").await;
+    assert_eq!(body["rule"], "CLIENT-TARGET-GROUP-AGE");
+    assert!(detail(&body).contains("under 18"), "{body}");
     // Turning 18 tomorrow: still a child.
     let born = eighteen_tomorrow;
     for group in [ORPHAN, CHILD_FI] {
@@ -188,6 +195,21 @@ async fn child_groups_take_clients_under_18_and_the_adult_group_clients_of_18_or
         .create_client(&kuldiga, &client_body(&code(), "Nepilngadīga", born, ADULT))
         .await;
     assert_problem(response, 422, "/problems/target-group-age").await;
+    // Care leavers are young people until 24 (youth homes keep them until then).
+    registered(
+        &app,
+        "050",
+        &client_body(&code(), "Jaunietis", twenty_four_tomorrow, ORPHAN),
+    )
+    .await;
+    let response = app
+        .create_client(
+            &kuldiga,
+            &client_body(&code(), "Jaunietis", twenty_four_today, ORPHAN),
+        )
+        .await;
+    let body = assert_problem(response, 422, "/problems/target-group-age").await;
+    assert!(detail(&body).contains("under 24"), "{body}");
 
     // A child with a computed legacy code (century digit 2).
     let legacy = legacy_code(date("2015-06-01"), 77);
@@ -208,7 +230,7 @@ async fn child_groups_take_clients_under_18_and_the_adult_group_clients_of_18_or
     assert_problem(response, 422, "/problems/birth-date-in-future").await;
 
     let list = app.list_clients(&kuldiga, &clients_query()).ok().await;
-    assert_eq!(list["total"], 4, "only the valid registrations: {list}");
+    assert_eq!(list["total"], 6, "only the valid registrations: {list}");
 }
 
 #[tokio::test]

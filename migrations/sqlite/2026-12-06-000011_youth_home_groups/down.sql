@@ -1,0 +1,1 @@
+../../postgres/2026-12-06-000011_youth_home_groups/down.sql
