@@ -1,13 +1,12 @@
 use crate::helpers::{IndicatorsQuery, StatsQuery};
-use kopiena::api::clients::UpdateClient;
 use kopiena::api::services::CreateService;
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::registry::ServiceStatus;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, admin, assert_problem, assignment, client_update, date, grouped_by, ministry,
-    municipality, provider, region, service_body, stats_query, token,
+    TestApp, admin, assert_problem, assignment, date, grouped_by, ministry, municipality,
+    placement, provider, region, service_body, stats_query, token,
 };
 use crate::mentors::{FULL_TRAINING, client, mentor};
 
@@ -20,7 +19,8 @@ fn row<'a>(table: &'a Value, pairs: &[(&str, &str)]) -> &'a Value {
         .unwrap_or_else(|| panic!("no row {pairs:?} in {table}"))
 }
 
-/// Registers `n` adults in `municipality` with the given DI status; returns their ids.
+/// Registers `n` adults in `municipality` with the given DI status, which follows from a
+/// placement made today (in a state social care centre or a group home); returns their ids.
 async fn adults(
     app: &TestApp,
     municipality_code: &str,
@@ -28,11 +28,28 @@ async fn adults(
     n: u64,
     status: DiStatus,
 ) -> Vec<i64> {
-    let mut ids = Vec::new();
-    let change = UpdateClient {
-        di_status: Some(status),
-        ..client_update()
+    let m = token(&municipality(municipality_code));
+    let service = match status {
+        DiStatus::WaitingList => None,
+        DiStatus::InInstitution | DiStatus::InCommunity => {
+            let service_type = if status == DiStatus::InInstitution {
+                "state_social_care_centre"
+            } else {
+                "group_home"
+            };
+            let provider = app
+                .new_provider(municipality_code, &format!("LM-STATS-{first}"))
+                .await;
+            let capacity = i32::try_from(n).expect("small");
+            let body = plain_service(service_type, capacity, ServiceStatus::Active);
+            Some(
+                app.create_service(&token(&admin()), provider, &body)
+                    .created_id()
+                    .await,
+            )
+        }
     };
+    let mut ids = Vec::new();
     for i in first..first + n {
         let id = client(
             app,
@@ -42,8 +59,11 @@ async fn adults(
             date("1980-01-01"),
         )
         .await;
-        app.update_client(&token(&municipality(municipality_code)), id, &change)
-            .await;
+        if let Some(service_id) = service {
+            app.create_placement(&m, id, &placement(service_id, None))
+                .created()
+                .await;
+        }
         ids.push(id);
     }
     ids
