@@ -85,7 +85,7 @@ person count, and vacancies with it.",
                 let cell = cells.entry(key).or_default();
                 cell.0 += 1;
                 cell.1 += i64::from(f.capacity);
-                cell.2 += i64::from(f.occupied);
+                cell.2 += f.occupied;
                 cell.3.insert(f.provider_id);
                 cell.4.insert(f.municipality.clone());
             }
