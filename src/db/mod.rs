@@ -230,15 +230,45 @@ fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-/// Applies the pending migrations of the connection's backend; returns their names.
-pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
-    let source = match conn {
+/// The migrations of the connection's backend.
+fn migrations_of(conn: &DbConnection) -> EmbeddedMigrations {
+    match conn {
         DbConnection::Postgres(_) => PG_MIGRATIONS,
         DbConnection::Sqlite(_) => SQLITE_MIGRATIONS,
-    };
-    conn.run_pending_migrations(source)
+    }
+}
+
+/// Applies the pending migrations of the connection's backend; returns their names.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    conn.run_pending_migrations(migrations_of(conn))
         .map(|applied| applied.iter().map(ToString::to_string).collect())
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+}
+
+/// Reverts applied migrations, newest first, until `version` (e.g. `2026-12-06-000009`) is
+/// the newest applied one; returns the versions reverted. For operators going back one
+/// release, and for the tests that migrate data up again.
+pub fn revert_migrations_to(conn: &mut DbConnection, version: &str) -> anyhow::Result<Vec<String>> {
+    // Diesel names a migration's version by its leading digits, without the dashes.
+    let version: String = version.chars().filter(char::is_ascii_digit).collect();
+    let mut reverted = Vec::new();
+    loop {
+        let applied = conn
+            .applied_migrations()
+            .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?;
+        let newest = applied
+            .iter()
+            .map(ToString::to_string)
+            .max()
+            .ok_or_else(|| anyhow::anyhow!("{version} was never applied"))?;
+        if newest <= version {
+            return Ok(reverted);
+        }
+        let name = conn
+            .revert_last_migration(migrations_of(conn))
+            .map_err(|e| anyhow::anyhow!("reverting {newest} failed: {e}"))?;
+        reverted.push(name.to_string());
+    }
 }
 
 /// r2d2 manager that builds the variant the URL names (diesel's `ConnectionManager` would
