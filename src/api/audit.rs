@@ -17,7 +17,8 @@ use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
 use crate::db::{Db, DbConnection, Listed};
 use crate::domain::access::{
-    ClientAccess, Forbidden, Scope, client_read_access, client_write_access, may_read_audit_log,
+    AuditReach, ClientAccess, Forbidden, Scope, audit_reach, client_read_access,
+    client_write_access,
 };
 use crate::domain::audit::{AuditAction, AuditOutcome, OfClient, RecordType, Subject};
 use crate::domain::codes::*;
@@ -284,7 +285,8 @@ pub struct ListAuditQuery {
     pub outcome: Option<AuditOutcome>,
 }
 
-/// The whole access audit, newest first. Admin only.
+/// The access audit, newest first: an administrator reads all of it; a municipality the acts
+/// of its own staff, including those on clients whose case has since moved elsewhere.
 #[utoipa::path(
     tag = "audit",
     params(ListAuditQuery, PageQuery),
@@ -300,10 +302,14 @@ pub async fn list_audit(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditRecord>>> {
     let Caller { user, auditor } = caller;
-    may_read_audit_log(&user.scope)?;
+    let reach = audit_reach(&user.scope)?;
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
     let filter = AuditFilter {
+        actor_municipality: match reach {
+            AuditReach::All => None,
+            AuditReach::ActsOf(code) => Some(code),
+        },
         client_id: query.client_id,
         actor_sub: query.actor,
         action: query.action,

@@ -213,6 +213,8 @@ pub struct AuditRow {
 
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
+    /// Only the acts of this municipality's staff.
+    pub actor_municipality: Option<MunicipalityCode>,
     pub client_id: Option<ClientId>,
     pub actor_sub: Option<String>,
     pub action: Option<AuditAction>,
@@ -223,6 +225,9 @@ pub struct AuditFilter {
 
 fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
     let mut q = audit_log::table.into_boxed::<MultiBackend>();
+    if let Some(code) = &f.actor_municipality {
+        q = q.filter(audit_log::actor_municipality.eq(code.clone()));
+    }
     if let Some(id) = f.client_id {
         q = q.filter(audit_log::client_id.eq(id));
     }

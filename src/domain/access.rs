@@ -131,12 +131,22 @@ pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden>
     }
 }
 
-/// Only administrators read the audit log (a case owner reads its client's access log through
-/// client access).
-pub fn may_read_audit_log(scope: &Scope) -> Result<(), Forbidden> {
+/// Which audit records a caller reads: an administrator all of them; a municipality the
+/// acts of its own staff, including those on clients whose case has since moved to another
+/// municipality (a case owner reads its client's whole access log through client access).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditReach {
+    All,
+    ActsOf(MunicipalityCode),
+}
+
+pub fn audit_reach(scope: &Scope) -> Result<AuditReach, Forbidden> {
     match scope {
-        Scope::Admin => Ok(()),
-        _ => Err(Forbidden("the audit log is for administrators")),
+        Scope::Admin => Ok(AuditReach::All),
+        Scope::Municipality(code) => Ok(AuditReach::ActsOf(code.clone())),
+        _ => Err(Forbidden(
+            "the audit log is for administrators and, for their own acts, municipalities",
+        )),
     }
 }
 
@@ -325,15 +335,18 @@ mod tests {
     }
 
     #[test]
-    fn only_administrators_read_the_audit_log() {
-        assert_eq!(may_read_audit_log(&Scope::Admin), Ok(()));
+    fn administrators_read_the_audit_log_and_municipalities_their_own_acts() {
+        assert_eq!(audit_reach(&Scope::Admin), Ok(AuditReach::All));
+        assert_eq!(
+            audit_reach(&Scope::Municipality("050".into())),
+            Ok(AuditReach::ActsOf("050".into()))
+        );
         for scope in [
-            Scope::Municipality("050".into()),
             Scope::Region("KURZEME".into()),
             Scope::Provider(ProviderId(1)),
             Scope::National,
         ] {
-            assert!(may_read_audit_log(&scope).is_err(), "{scope:?}");
+            assert!(audit_reach(&scope).is_err(), "{scope:?}");
         }
     }
 

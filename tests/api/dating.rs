@@ -2,12 +2,14 @@
 //! and the limits hold on every day, not only today (issue: a record right on every date).
 
 use chrono::{Days, NaiveDate};
+use kopiena::api::audit::ListAuditQuery;
 use kopiena::domain::client::TargetGroup;
+use kopiena::domain::ids::ClientId;
 use serde_json::Value;
 
 use crate::helpers::{
-    TestApp, assert_problem, assignment, ending, id_of, municipality, placement, today, token,
-    training, transfer,
+    TestApp, assert_problem, assignment, audit_query, ending, id_of, municipality, placement,
+    today, token, training, transfer,
 };
 use crate::mentors::{FULL_TRAINING, adult, futures_join_all, mentor};
 use crate::placements::{place, service};
@@ -271,4 +273,21 @@ async fn transfers_are_dated_and_name_a_municipality_valid_then_and_now() {
     )
     .await;
     assert_eq!(app.get_client(&riga, c).ok().await["municipality"], "RIX");
+    // Kuldīga no longer reads the client, but still reads its own past acts on it.
+    assert_eq!(app.get_client(&m, c).await.status(), 404);
+    let own_acts = ListAuditQuery {
+        client_id: Some(ClientId(c)),
+        ..audit_query()
+    };
+    let page = app.list_audit(&m, &own_acts).ok().await;
+    let acts = page["items"].as_array().expect("items");
+    assert!(!acts.is_empty());
+    assert!(
+        acts.iter().all(|a| a["actor_municipality"] == "050"),
+        "{page}"
+    );
+    assert!(
+        acts.iter().any(|a| a["action"] == "client.transfer"),
+        "{page}"
+    );
 }
