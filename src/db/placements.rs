@@ -53,26 +53,26 @@ pub fn lock_service(conn: &mut DbConnection, id: ServiceId) -> QueryResult<()> {
         .map(drop)
 }
 
-type PlacementsOn = diesel::dsl::Filter<
-    placements::table,
-    diesel::dsl::And<
-        diesel::dsl::LtEq<placements::started_on, NaiveDate>,
-        diesel::dsl::Or<
-            diesel::dsl::IsNull<placements::ended_on>,
-            diesel::dsl::Gt<placements::ended_on, NaiveDate>,
-        >,
+type ActiveOn = diesel::dsl::And<
+    diesel::dsl::LtEq<placements::started_on, NaiveDate>,
+    diesel::dsl::Or<
+        diesel::dsl::IsNull<placements::ended_on>,
+        diesel::dsl::Gt<placements::ended_on, NaiveDate>,
     >,
 >;
 
-/// Placements active on `day`.
-pub fn active_on(day: NaiveDate) -> PlacementsOn {
-    placements::table.filter(
-        placements::started_on.le(day).and(
-            placements::ended_on
-                .is_null()
-                .or(placements::ended_on.gt(day)),
-        ),
+/// "Active on `day`": started by then and not ended by then.
+pub fn is_active_on(day: NaiveDate) -> ActiveOn {
+    placements::started_on.le(day).and(
+        placements::ended_on
+            .is_null()
+            .or(placements::ended_on.gt(day)),
     )
+}
+
+/// Placements active on `day`.
+pub fn active_on(day: NaiveDate) -> diesel::dsl::Filter<placements::table, ActiveOn> {
+    placements::table.filter(is_active_on(day))
 }
 
 /// A placement's interval with what the DI status and the limits need.
@@ -238,12 +238,7 @@ pub fn list(
         q = q.filter(clients::municipality.eq(m.clone()));
     }
     if active_only {
-        let today = crate::domain::today();
-        q = q.filter(placements::started_on.le(today)).filter(
-            placements::ended_on
-                .is_null()
-                .or(placements::ended_on.gt(today)),
-        );
+        q = q.filter(is_active_on(crate::domain::today()));
     }
     q.order((placements::started_on.desc(), placements::id.desc()))
         .select((
