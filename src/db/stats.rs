@@ -79,29 +79,32 @@ fn active_cte(day: NaiveDate) -> String {
 }
 
 /// CTE `current_assessments(client_id, care_level, next_reassessment_due)`: each client's
-/// assessment current on `day`, the last one recorded among those dated on or before it.
-/// A new assessment follows the current one, so that is the latest dated by then; a
-/// correction replaces the assessment it corrects from the correction's own date on, even
-/// when dated before it (it may go back to the date of the assessment before), and an
-/// assessment dated after `day` does not count yet. Assessments are never dated in the
-/// future, so from today on the current one is the one not superseded.
+/// assessment current on `day`, the last one recorded among those dated on or before it (no
+/// later-recorded assessment of the client is dated by then). A new assessment follows the
+/// current one, so that is the latest dated by then; a correction replaces the assessment
+/// it corrects from the correction's own date on, even when dated before it (it may go back
+/// to the date of the assessment before), and an assessment dated after `day` does not
+/// count yet. Assessments are never dated in the future, so from today on the current one
+/// is the one not superseded.
 fn current_assessments_cte(day: NaiveDate) -> String {
     if day >= crate::domain::today() {
         "current_assessments AS (SELECT client_id, care_level, next_reassessment_due \
          FROM assessments WHERE superseded_by_id IS NULL)"
             .to_string()
     } else {
+        let d = lit(day);
         format!(
-            "current_assessments AS (SELECT client_id, care_level, next_reassessment_due \
-             FROM assessments WHERE id IN (SELECT MAX(id) FROM assessments \
-             WHERE assessed_on <= {} GROUP BY client_id))",
-            lit(day)
+            "current_assessments AS (SELECT a.client_id, a.care_level, a.next_reassessment_due \
+             FROM assessments a WHERE a.assessed_on <= {d} AND NOT EXISTS (SELECT 1 \
+             FROM assessments b WHERE b.client_id = a.client_id AND b.id > a.id \
+             AND b.assessed_on <= {d}))"
         )
     }
 }
 
-/// The record's first day (see `domain::history::first_day`): the earliest dated fact.
-pub fn first_day(conn: &mut DbConnection) -> QueryResult<NaiveDate> {
+/// The record's first day (see `domain::history::first_day`): the earliest dated fact;
+/// `None` for an empty record.
+pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
     let facts = [
         providers::table
             .select(min(providers::registered_on))

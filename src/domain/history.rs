@@ -40,24 +40,26 @@ pub fn register_status(service: ServiceStatus, provider: ProviderStatus) -> Opti
 /// The record's first day: the date of its earliest dated fact (a provider's registration,
 /// a service period's start, a client's or a mentor's registration, a placement's or a
 /// mentor assignment's start, an assessment), and at the latest `today`, so that today is
-/// always answerable (an empty record begins today).
+/// always answerable. An empty record has none: it refuses no date (every count is 0).
 pub fn first_day(
     earliest_facts: impl IntoIterator<Item = Option<NaiveDate>>,
     today: NaiveDate,
-) -> NaiveDate {
+) -> Option<NaiveDate> {
     earliest_facts
         .into_iter()
         .flatten()
-        .fold(today, NaiveDate::min)
+        .min()
+        .map(|first| first.min(today))
 }
 
-/// A statistic is answerable on `date` only from the record's first day on.
+/// A statistic is answerable on `date` only from the record's first day on (an empty
+/// record answers every date).
 pub fn check_answerable(
     parameter: &'static str,
     date: NaiveDate,
-    first_day: NaiveDate,
+    first_day: Option<NaiveDate>,
 ) -> Result<(), DomainError> {
-    if date < first_day {
+    if let Some(first_day) = first_day.filter(|first| date < *first) {
         Err(DomainError::BeforeRecord {
             parameter,
             date,
@@ -105,22 +107,24 @@ mod tests {
     }
 
     #[test]
-    fn the_record_begins_with_its_earliest_fact_and_at_the_latest_today() {
+    fn the_record_begins_with_its_earliest_fact_and_at_the_latest_today_an_empty_one_never() {
         let today = day(2026, 12, 6);
         assert_eq!(
             first_day([Some(day(2023, 5, 1)), None, Some(day(2021, 7, 1))], today),
-            day(2021, 7, 1)
+            Some(day(2021, 7, 1))
         );
-        assert_eq!(first_day([None, None], today), today);
-        assert_eq!(first_day([Some(day(2027, 1, 1))], today), today);
+        assert_eq!(first_day([None, None], today), None);
+        assert_eq!(first_day([Some(day(2027, 1, 1))], today), Some(today));
     }
 
     #[test]
-    fn a_date_before_the_first_day_is_refused_and_the_first_day_itself_answers() {
+    fn a_date_before_the_first_day_is_refused_and_the_first_day_itself_answers_as_does_an_empty_record()
+     {
         let first = day(2021, 7, 1);
-        assert_eq!(check_answerable("as_of", first, first), Ok(()));
-        assert_eq!(check_answerable("to", day(2030, 1, 1), first), Ok(()));
-        let refused = check_answerable("as_of", day(2021, 6, 30), first);
+        assert_eq!(check_answerable("as_of", first, Some(first)), Ok(()));
+        assert_eq!(check_answerable("to", day(2030, 1, 1), Some(first)), Ok(()));
+        assert_eq!(check_answerable("from", day(1990, 1, 1), None), Ok(()));
+        let refused = check_answerable("as_of", day(2021, 6, 30), Some(first));
         assert_eq!(
             refused,
             Err(DomainError::BeforeRecord {

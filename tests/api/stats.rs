@@ -926,11 +926,10 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
         );
 
         // Mentor coverage of the clients in the community that day, and mentor load.
-        let expected = tally(clients.iter().filter_map(|cl| {
-            (cl.status(&services, day)? == "in_community").then(|| {
-                let with = cl.mentored.iter().any(|(_, span)| span.on(day));
-                key(&[cl.owner(day), if with { "with" } else { "without" }])
-            })
+        let in_community = |cl: &&ClientModel| cl.status(&services, day) == Some("in_community");
+        let expected = tally(clients.iter().filter(in_community).map(|cl| {
+            let with = cl.mentored.iter().any(|(_, span)| span.on(day));
+            key(&[cl.owner(day), if with { "with" } else { "without" }])
         }));
         let table = app
             .mentor_coverage_stats(&admin_token, &on("municipality,mentor"))

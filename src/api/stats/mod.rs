@@ -277,7 +277,7 @@ impl Filter {
         match self {
             Filter::Is(dimension) => dimension.description(),
             Filter::AsOf => {
-                "Date of the figures (default: today): what the record says about that day. A date before the record's first day (its earliest dated fact) is a 422 (`/problems/before-record`)."
+                "Date of the figures (default: today): what the record says about that day. A date before the record's first day (its earliest dated fact) is a 422 (`/problems/before-record`): the record holds nothing to count then."
             }
             Filter::From => {
                 "Start of the period (default: 1 January of this year); not before the record's first day (422, `/problems/before-record`)."
