@@ -270,7 +270,8 @@ pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult
 }
 
 /// DI transitions dated in `[from, to]`, by the municipality that owned the client's case
-/// on the day of the transition, and target group.
+/// on the day of the transition, and target group. (Only a transferred client's owner is
+/// looked up in the transfers; the others' is `clients.municipality`.)
 pub fn transitions(
     conn: &mut DbConnection,
     from: NaiveDate,
@@ -278,13 +279,13 @@ pub fn transitions(
 ) -> QueryResult<Vec<CountFact>> {
     diesel::sql_query(format!(
         "SELECT municipality, target_group, '' AS value, COUNT(*) AS count FROM (\
-         SELECT COALESCE(\
+         SELECT CASE WHEN c.id IN (SELECT client_id FROM client_transfers) THEN COALESCE(\
          (SELECT t.to_municipality FROM client_transfers t WHERE t.client_id = c.id \
          AND t.transferred_on <= d.transitioned_on \
          ORDER BY t.transferred_on DESC, t.id DESC LIMIT 1), \
          (SELECT t.from_municipality FROM client_transfers t WHERE t.client_id = c.id \
          AND t.transferred_on > d.transitioned_on ORDER BY t.transferred_on, t.id LIMIT 1), \
-         c.municipality) AS municipality, c.target_group \
+         c.municipality) ELSE c.municipality END AS municipality, c.target_group \
          FROM di_transitions d JOIN clients c ON c.id = d.client_id \
          WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to}) owned \
          GROUP BY municipality, target_group",

@@ -805,6 +805,15 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
         .created()
         .await;
     clients[f].owners.push((ago(300), "RIX"));
+    // `a`'s case follows 100 days ago: their transition, 450 days ago, stays Kuldīga's.
+    let moved = TransferClient {
+        transferred_on: Some(ago(100)),
+        ..transfer("RIX", "Declared residence moved")
+    };
+    app.transfer_client(&m050, clients[a].id, &moved)
+        .created()
+        .await;
+    clients[a].owners.push((ago(100), "RIX"));
 
     // The model's answers on a day.
     let admin_token = token(&admin());
