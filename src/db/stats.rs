@@ -1,67 +1,216 @@
 //! Aggregate queries: counts grouped in the database at municipality granularity; the API
 //! rolls them up to the requested dimensions and applies disclosure control.
 
-use chrono::NaiveDate;
-use diesel::dsl::{count_star, sql};
+use chrono::{Days, NaiveDate};
+use diesel::dsl::{exists, min};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Text};
 
 use super::schema::{
-    assessments, clients, di_transitions, indicators, mentor_assignments, municipalities,
-    providers, service_target_groups, services,
+    assessments, clients, indicators, mentor_assignments, mentors, municipalities, placements,
+    provider_status_periods, providers, service_periods, service_target_groups,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::client::DiStatus;
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
+use crate::domain::history::{RegisterStatus, register_status};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::mentor::EmployerKind;
-use crate::domain::registry::{Sector, ServiceStatus};
+use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
-/// One service as the registry statistics need it.
-#[derive(Debug, Clone, Queryable)]
+// The queries below that depend on a day are raw SQL (one grouped query per statistic; the
+// DSL cannot say "the owner on that day" or "the assessment current that day" without a
+// round trip per client). Days appear in them as literals chrono formats (`'YYYY-MM-DD'`),
+// never as caller text; the same SQL runs on PostgreSQL and SQLite, where dates are stored
+// as ISO text and compare as such.
+
+/// `day` as an SQL date literal.
+fn lit(day: NaiveDate) -> String {
+    format!("'{day}'")
+}
+
+/// "Created by the end of `day`": `column < '<day + 1>'`, for a timestamp column (a
+/// timestamp literal on PostgreSQL, ISO text on SQLite).
+fn created_by(column: &str, day: NaiveDate) -> String {
+    let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
+    format!("{column} < {}", lit(next))
+}
+
+/// The condition "the interval `[start, end)` of `alias` holds on `day`".
+fn holds_on(alias: &str, start: &str, end: &str, day: NaiveDate) -> String {
+    let d = lit(day);
+    format!("{alias}.{start} <= {d} AND ({alias}.{end} IS NULL OR {alias}.{end} > {d})")
+}
+
+/// CTE `owners(client_id, municipality)`: the municipality that owned each transferred
+/// client's case on `day` (a client without transfers has none; its owner is
+/// `clients.municipality`). The owner on D is the receiving municipality of the latest
+/// transfer dated on or before D, else the giving municipality of the earliest transfer
+/// after D. Transfers are few; this is one pass over them.
+fn owners_cte(day: NaiveDate) -> String {
+    let d = lit(day);
+    format!(
+        "owners AS (SELECT client_id, municipality FROM (\
+         SELECT t.client_id, \
+         CASE WHEN t.transferred_on <= {d} THEN t.to_municipality ELSE t.from_municipality END \
+         AS municipality, \
+         ROW_NUMBER() OVER (PARTITION BY t.client_id ORDER BY \
+         CASE WHEN t.transferred_on <= {d} THEN 0 ELSE 1 END, \
+         CASE WHEN t.transferred_on <= {d} THEN t.transferred_on END DESC, \
+         CASE WHEN t.transferred_on <= {d} THEN t.id END DESC, \
+         t.transferred_on, t.id) AS n \
+         FROM client_transfers t) ranked WHERE n = 1)"
+    )
+}
+
+/// The owner on the day of the owners CTE, for `clients c LEFT JOIN owners o`.
+const OWNER: &str = "COALESCE(o.municipality, c.municipality)";
+
+/// CTE `active(client_id, institutional)`: the clients with a placement active on `day`,
+/// `institutional` 1 when one of them is institutional, else 0 (the DI status on that day,
+/// as `domain::placement::di_status_on` derives it).
+fn active_cte(day: NaiveDate) -> String {
+    format!(
+        "active AS (SELECT p.client_id, \
+         MAX(CASE WHEN p.institutional THEN 1 ELSE 0 END) AS institutional \
+         FROM placements p WHERE {} GROUP BY p.client_id)",
+        holds_on("p", "started_on", "ended_on", day)
+    )
+}
+
+/// CTE `current_assessments(client_id, care_level, next_reassessment_due)`: each client's
+/// assessment current on `day`, the last one recorded among those dated on or before it (no
+/// later-recorded assessment of the client is dated by then). A new assessment follows the
+/// current one, so that is the latest dated by then; a correction replaces the assessment
+/// it corrects from the correction's own date on, even when dated before it (it may go back
+/// to the date of the assessment before), and an assessment dated after `day` does not
+/// count yet. Assessments are never dated in the future, so from today on the current one
+/// is the one not superseded.
+fn current_assessments_cte(day: NaiveDate) -> String {
+    if day >= crate::domain::today() {
+        "current_assessments AS (SELECT client_id, care_level, next_reassessment_due \
+         FROM assessments WHERE superseded_by_id IS NULL)"
+            .to_string()
+    } else {
+        let d = lit(day);
+        format!(
+            "current_assessments AS (SELECT a.client_id, a.care_level, a.next_reassessment_due \
+             FROM assessments a WHERE a.assessed_on <= {d} AND NOT EXISTS (SELECT 1 \
+             FROM assessments b WHERE b.client_id = a.client_id AND b.id > a.id \
+             AND b.assessed_on <= {d}))"
+        )
+    }
+}
+
+/// The record's first day (see `domain::history::first_day`): the earliest dated fact;
+/// `None` for an empty record.
+pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
+    let facts = [
+        providers::table
+            .select(min(providers::registered_on))
+            .first(conn)?,
+        service_periods::table
+            .select(min(service_periods::starts_on))
+            .first(conn)?,
+        clients::table
+            .select(min(clients::created_at))
+            .first::<Option<chrono::NaiveDateTime>>(conn)?
+            .map(|t| t.date()),
+        mentors::table
+            .select(min(mentors::created_at))
+            .first::<Option<chrono::NaiveDateTime>>(conn)?
+            .map(|t| t.date()),
+        placements::table
+            .select(min(placements::started_on))
+            .first(conn)?,
+        mentor_assignments::table
+            .select(min(mentor_assignments::started_on))
+            .first(conn)?,
+        assessments::table
+            .select(min(assessments::assessed_on))
+            .first(conn)?,
+    ];
+    Ok(crate::domain::history::first_day(
+        facts,
+        crate::domain::today(),
+    ))
+}
+
+/// One service as the registry statistics need it, on a day.
+#[derive(Debug, Clone)]
 pub struct ServiceFact {
     pub id: ServiceId,
     pub provider_id: ProviderId,
     pub sector: Sector,
     pub municipality: String,
     pub service_type: ServiceTypeCode,
-    pub status: ServiceStatus,
+    /// How it stands in the register that day.
+    pub status: RegisterStatus,
+    /// The capacity valid that day.
     pub capacity: i32,
+    /// Placements active that day.
     pub occupied: i64,
 }
 
-/// Services that exist on `as_of` (created on or before it, not closed before it) of
-/// providers registered by then and not excluded before it.
-pub fn service_facts(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
-    let end_of_day = as_of
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default();
-    services::table
-        .inner_join(providers::table)
-        .filter(services::created_at.lt(end_of_day))
-        .filter(
-            services::closed_on
-                .is_null()
-                .or(services::closed_on.gt(as_of)),
-        )
-        .filter(providers::registered_on.le(as_of))
-        .filter(
-            providers::excluded_on
-                .is_null()
-                .or(providers::excluded_on.gt(as_of)),
-        )
-        .select((
-            services::id,
-            services::provider_id,
-            providers::sector,
-            services::municipality,
-            services::service_type,
-            services::status,
-            services::capacity,
-            sql::<BigInt>(&super::services::occupied_on_sql(as_of)),
-        ))
-        .load(conn)
+#[derive(QueryableByName)]
+struct ServiceOnDay {
+    #[diesel(sql_type = BigInt)]
+    id: ServiceId,
+    #[diesel(sql_type = BigInt)]
+    provider_id: ProviderId,
+    #[diesel(sql_type = Text)]
+    sector: Sector,
+    #[diesel(sql_type = Text)]
+    municipality: String,
+    #[diesel(sql_type = Text)]
+    service_type: ServiceTypeCode,
+    #[diesel(sql_type = Text)]
+    service_status: ServiceStatus,
+    #[diesel(sql_type = Text)]
+    provider_status: ProviderStatus,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    capacity: i32,
+    #[diesel(sql_type = BigInt)]
+    occupied: i64,
+}
+
+/// The services in the register on `day`: those whose own period that day is planned or
+/// active, of a provider whose status period that day is not an exclusion, with the
+/// capacity valid that day and the placements active that day (`register_status` says how
+/// each stands: a service of a suspended provider does not run).
+pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
+    let rows: Vec<ServiceOnDay> = diesel::sql_query(format!(
+        "WITH occupancy AS (SELECT p.service_id, COUNT(*) AS n FROM placements p \
+         WHERE {placed} GROUP BY p.service_id) \
+         SELECT s.id, s.provider_id, pr.sector, s.municipality, s.service_type, \
+         sp.status AS service_status, pp.status AS provider_status, sp.capacity, \
+         COALESCE(o.n, 0) AS occupied \
+         FROM services s \
+         JOIN providers pr ON pr.id = s.provider_id \
+         JOIN service_periods sp ON sp.service_id = s.id AND {service_period} \
+         JOIN provider_status_periods pp ON pp.provider_id = s.provider_id AND {provider_period} \
+         LEFT JOIN occupancy o ON o.service_id = s.id \
+         WHERE sp.status <> 'closed' AND pp.status <> 'excluded'",
+        placed = holds_on("p", "started_on", "ended_on", day),
+        service_period = holds_on("sp", "starts_on", "ends_on", day),
+        provider_period = holds_on("pp", "starts_on", "ends_on", day),
+    ))
+    .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(ServiceFact {
+                status: register_status(r.service_status, r.provider_status)?,
+                id: r.id,
+                provider_id: r.provider_id,
+                sector: r.sector,
+                municipality: r.municipality,
+                service_type: r.service_type,
+                capacity: r.capacity,
+                occupied: r.occupied,
+            })
+        })
+        .collect())
 }
 
 /// A target group a service serves.
@@ -71,7 +220,7 @@ pub struct ServiceGroup {
     pub target_group: TargetGroupCode,
 }
 
-/// The target groups of every service.
+/// The target groups of every service (as they are now: they have no history).
 pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<ServiceGroup>> {
     service_target_groups::table
         .select((
@@ -83,7 +232,7 @@ pub fn service_groups(conn: &mut DbConnection) -> QueryResult<Vec<ServiceGroup>>
 
 /// A person count at municipality × target group × one more dimension (`value`, empty
 /// for a statistic without one).
-#[derive(Debug, Clone, Queryable, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName)]
 pub struct CountFact {
     #[diesel(sql_type = Text)]
     pub municipality: String,
@@ -95,68 +244,76 @@ pub struct CountFact {
     pub count: i64,
 }
 
-impl CountFact {
-    /// The facts of a count kept at municipality × target group only, with `value`.
-    fn with(rows: Vec<(String, String, i64)>, value: &str) -> impl Iterator<Item = CountFact> {
-        rows.into_iter()
-            .map(move |(municipality, target_group, count)| CountFact {
-                municipality,
-                target_group,
-                value: value.to_string(),
-                count,
-            })
-    }
-}
-
-/// Clients by municipality, target group and DI status (derived from the placements).
-pub fn clients_by_status(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
-    let status = super::clients::di_status_sql(crate::domain::today());
+/// Clients in the record on `day` by the municipality that owned their case that day,
+/// target group and DI status that day (derived from the placements active that day). A
+/// client is in the record from their registration, or earlier on the days a back-dated
+/// placement of theirs is active.
+pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
+    let status = format!(
+        "CASE a.institutional WHEN 1 THEN '{}' WHEN 0 THEN '{}' ELSE '{}' END",
+        DiStatus::InInstitution.as_str(),
+        DiStatus::InCommunity.as_str(),
+        DiStatus::WaitingList.as_str(),
+    );
     diesel::sql_query(format!(
-        "SELECT municipality, target_group, {status} AS value, COUNT(*) AS count \
-         FROM clients GROUP BY municipality, target_group, {status}"
+        "WITH {active}, {owners} \
+         SELECT {OWNER} AS municipality, c.target_group, {status} AS value, COUNT(*) AS count \
+         FROM clients c LEFT JOIN active a ON a.client_id = c.id \
+         LEFT JOIN owners o ON o.client_id = c.id \
+         WHERE {registered} OR a.client_id IS NOT NULL \
+         GROUP BY {OWNER}, c.target_group, {status}",
+        active = active_cte(day),
+        owners = owners_cte(day),
+        registered = created_by("c.created_at", day),
     ))
     .load(conn)
 }
 
-/// DI transitions in `[from, to]` by the client's municipality and target group.
+/// DI transitions dated in `[from, to]`, by the municipality that owned the client's case
+/// on the day of the transition, and target group. (Only a transferred client's owner is
+/// looked up in the transfers; the others' is `clients.municipality`.)
 pub fn transitions(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<CountFact>> {
-    let rows: Vec<(String, String, i64)> = di_transitions::table
-        .inner_join(clients::table)
-        .filter(di_transitions::transitioned_on.ge(from))
-        .filter(di_transitions::transitioned_on.le(to))
-        .group_by((clients::municipality, clients::target_group))
-        .select((clients::municipality, clients::target_group, count_star()))
-        .load(conn)?;
-    Ok(CountFact::with(rows, "").collect())
+    diesel::sql_query(format!(
+        "SELECT municipality, target_group, '' AS value, COUNT(*) AS count FROM (\
+         SELECT CASE WHEN c.id IN (SELECT client_id FROM client_transfers) THEN COALESCE(\
+         (SELECT t.to_municipality FROM client_transfers t WHERE t.client_id = c.id \
+         AND t.transferred_on <= d.transitioned_on \
+         ORDER BY t.transferred_on DESC, t.id DESC LIMIT 1), \
+         (SELECT t.from_municipality FROM client_transfers t WHERE t.client_id = c.id \
+         AND t.transferred_on > d.transitioned_on ORDER BY t.transferred_on, t.id LIMIT 1), \
+         c.municipality) ELSE c.municipality END AS municipality, c.target_group \
+         FROM di_transitions d JOIN clients c ON c.id = d.client_id \
+         WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to}) owned \
+         GROUP BY municipality, target_group",
+        from = lit(from),
+        to = lit(to),
+    ))
+    .load(conn)
 }
 
-/// Clients in the community by whether they have an active mentor (`with` / `without`).
-pub fn mentor_coverage(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
-    let today = crate::domain::today();
-    let in_community = format!(
-        "{} = '{}'",
-        super::clients::di_status_sql(today),
-        DiStatus::InCommunity.as_str()
-    );
-    let base = || {
-        clients::table
-            .filter(sql::<Bool>(&in_community))
-            .group_by((clients::municipality, clients::target_group))
-            .select((clients::municipality, clients::target_group, count_star()))
-    };
-    let mentored = || super::mentors::active_on(today).select(mentor_assignments::client_id);
-    let with: Vec<(String, String, i64)> =
-        base().filter(clients::id.eq_any(mentored())).load(conn)?;
-    let without: Vec<(String, String, i64)> = base()
-        .filter(diesel::dsl::not(clients::id.eq_any(mentored())))
-        .load(conn)?;
-    Ok(CountFact::with(with, "with")
-        .chain(CountFact::with(without, "without"))
-        .collect())
+/// Clients in the community on `day` (a community placement active that day and no
+/// institutional one) by whether a mentor assignment of theirs is active that day (`with` /
+/// `without`), by owner that day and target group.
+pub fn mentor_coverage(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
+    let mentored = "CASE WHEN m.client_id IS NULL THEN 'without' ELSE 'with' END";
+    diesel::sql_query(format!(
+        "WITH {active}, {owners}, \
+         mentored AS (SELECT DISTINCT a.client_id FROM mentor_assignments a WHERE {assigned}) \
+         SELECT {OWNER} AS municipality, c.target_group, {mentored} AS value, \
+         COUNT(*) AS count \
+         FROM clients c JOIN active a ON a.client_id = c.id AND a.institutional = 0 \
+         LEFT JOIN mentored m ON m.client_id = c.id \
+         LEFT JOIN owners o ON o.client_id = c.id \
+         GROUP BY {OWNER}, c.target_group, {mentored}",
+        active = active_cte(day),
+        owners = owners_cte(day),
+        assigned = holds_on("a", "started_on", "ended_on", day),
+    ))
+    .load(conn)
 }
 
 /// A number of mentors of one region and employer with the same load.
@@ -168,62 +325,60 @@ pub struct LoadFact {
     pub employer_kind: EmployerKind,
     #[diesel(sql_type = Text)]
     pub employer_code: String,
-    /// Active assignments.
+    /// Assignments active on the day.
     #[diesel(sql_type = BigInt)]
     pub load: i64,
     #[diesel(sql_type = BigInt)]
     pub mentors: i64,
 }
 
-/// Mentors by region, employer and load (assignments active today).
-pub fn mentor_load(conn: &mut DbConnection) -> QueryResult<Vec<LoadFact>> {
-    let today = crate::domain::today();
-    let load = format!(
-        "(SELECT COUNT(*) FROM mentor_assignments a WHERE a.mentor_id = mentors.id \
-         AND a.started_on <= '{today}' AND (a.ended_on IS NULL OR a.ended_on > '{today}'))"
-    );
+/// Mentors in the record on `day` (registered by then, or with an assignment active that
+/// day) by region, employer and load: their assignments active that day.
+pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<LoadFact>> {
     diesel::sql_query(format!(
-        "SELECT region, employer_kind, employer_code, {load} AS load, COUNT(*) AS mentors \
-         FROM mentors GROUP BY region, employer_kind, employer_code, {load}"
+        "WITH loads AS (SELECT a.mentor_id, COUNT(*) AS n FROM mentor_assignments a \
+         WHERE {assigned} GROUP BY a.mentor_id) \
+         SELECT m.region, m.employer_kind, m.employer_code, COALESCE(l.n, 0) AS load, \
+         COUNT(*) AS mentors \
+         FROM mentors m LEFT JOIN loads l ON l.mentor_id = m.id \
+         WHERE {registered} OR l.mentor_id IS NOT NULL \
+         GROUP BY m.region, m.employer_kind, m.employer_code, COALESCE(l.n, 0)",
+        assigned = holds_on("a", "started_on", "ended_on", day),
+        registered = created_by("m.created_at", day),
     ))
     .load(conn)
 }
 
-/// Clients whose current assessment was due before `as_of`.
-pub fn overdue(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    let rows: Vec<(String, String, i64)> = assessments::table
-        .inner_join(clients::table)
-        .filter(assessments::superseded_by_id.is_null())
-        .filter(assessments::next_reassessment_due.lt(as_of))
-        .group_by((clients::municipality, clients::target_group))
-        .select((clients::municipality, clients::target_group, count_star()))
-        .load(conn)?;
-    Ok(CountFact::with(rows, "").collect())
+/// Clients whose assessment current on `day` was due for reassessment before it (INV-A01),
+/// by owner that day and target group.
+pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
+    diesel::sql_query(format!(
+        "WITH {current}, {owners} \
+         SELECT {OWNER} AS municipality, c.target_group, '' AS value, COUNT(*) AS count \
+         FROM current_assessments ca JOIN clients c ON c.id = ca.client_id \
+         LEFT JOIN owners o ON o.client_id = c.id \
+         WHERE ca.next_reassessment_due < {d} \
+         GROUP BY {OWNER}, c.target_group",
+        current = current_assessments_cte(day),
+        owners = owners_cte(day),
+        d = lit(day),
+    ))
+    .load(conn)
 }
 
-diesel::allow_columns_to_appear_in_same_group_by_clause!(
-    clients::municipality,
-    clients::target_group,
-    assessments::care_level,
-);
-
-/// Care levels of the current assessments.
-pub fn care_levels(conn: &mut DbConnection) -> QueryResult<Vec<CountFact>> {
-    assessments::table
-        .inner_join(clients::table)
-        .filter(assessments::superseded_by_id.is_null())
-        .group_by((
-            clients::municipality,
-            clients::target_group,
-            assessments::care_level,
-        ))
-        .select((
-            clients::municipality,
-            clients::target_group,
-            assessments::care_level,
-            count_star(),
-        ))
-        .load(conn)
+/// Care levels of the assessments current on `day`, by owner that day and target group.
+pub fn care_levels(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
+    diesel::sql_query(format!(
+        "WITH {current}, {owners} \
+         SELECT {OWNER} AS municipality, c.target_group, ca.care_level AS value, \
+         COUNT(*) AS count \
+         FROM current_assessments ca JOIN clients c ON c.id = ca.client_id \
+         LEFT JOIN owners o ON o.client_id = c.id \
+         GROUP BY {OWNER}, c.target_group, ca.care_level",
+        current = current_assessments_cte(day),
+        owners = owners_cte(day),
+    ))
+    .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -253,11 +408,12 @@ pub fn indicators(conn: &mut DbConnection, region: &str) -> QueryResult<Vec<Indi
         .load(conn)
 }
 
-/// Providers of the region registered by `as_of` and not excluded before it.
+/// Providers of the region in the register on `day`: their status period that day is not
+/// an exclusion (a suspended provider is still registered).
 pub fn providers_in_region(
     conn: &mut DbConnection,
     region: &str,
-    as_of: NaiveDate,
+    day: NaiveDate,
 ) -> QueryResult<i64> {
     providers::table
         .filter(
@@ -267,12 +423,17 @@ pub fn providers_in_region(
                     .select(municipalities::code),
             ),
         )
-        .filter(providers::registered_on.le(as_of))
-        .filter(
-            providers::excluded_on
-                .is_null()
-                .or(providers::excluded_on.gt(as_of)),
-        )
+        .filter(exists(
+            provider_status_periods::table
+                .filter(provider_status_periods::provider_id.eq(providers::id))
+                .filter(provider_status_periods::starts_on.le(day))
+                .filter(
+                    provider_status_periods::ends_on
+                        .is_null()
+                        .or(provider_status_periods::ends_on.gt(day)),
+                )
+                .filter(provider_status_periods::status.ne(ProviderStatus::Excluded)),
+        ))
         .count()
         .get_result(conn)
 }

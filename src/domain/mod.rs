@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod client;
 pub mod disclosure;
+pub mod history;
 pub mod ids;
 pub mod interval;
 pub mod mentor;
@@ -65,6 +66,14 @@ pub enum DomainError {
     InvalidPersonalCode(#[from] personal_code::PersonalCodeError),
     #[error("a client with this personal code is already registered")]
     ClientAlreadyRegistered,
+    #[error(
+        "{parameter} {date} is before the record's first day, {first_day}: the record holds nothing to count then"
+    )]
+    BeforeRecord {
+        parameter: &'static str,
+        date: chrono::NaiveDate,
+        first_day: chrono::NaiveDate,
+    },
     #[error("the birth date is in the future")]
     BirthDateInFuture,
     #[error(
@@ -231,6 +240,12 @@ impl DomainError {
                 "A client with this personal code is already registered",
                 Some("CLIENT-UNIQUE"),
                 Conflict,
+            ),
+            DomainError::BeforeRecord { .. } => (
+                "before-record",
+                "The date is before the record's first day",
+                Some("STATS-RECORD-FIRST-DAY"),
+                Invalid,
             ),
             DomainError::BirthDateInFuture => (
                 "birth-date-in-future",

@@ -5,8 +5,8 @@ use super::Dimension::{CareLevel, DiStatus, Mentor, Municipality, Region, Target
 use super::{Filter, Metric, Query, Statistic};
 use crate::db::stats as q;
 
-/// What the client counts share unless they say otherwise: the target group filter and
-/// one person count, `clients`. Each statistic below sets its own path, text, dimensions
+/// What the client counts share unless they say otherwise: the target group filter, `as_of`
+/// and one person count, `clients`. Each statistic below sets its own path, text, dimensions
 /// and query; the test of the descriptors refuses one that leaves them empty.
 const CLIENT_COUNT: Statistic = Statistic {
     path: "",
@@ -14,7 +14,7 @@ const CLIENT_COUNT: Statistic = Statistic {
     about: "",
     dimensions: &[],
     default_group_by: &[],
-    filters: &[Filter::Is(TargetGroup)],
+    filters: &[Filter::Is(TargetGroup), Filter::AsOf],
     metrics: &[Metric::persons("clients")],
     query: Query::Counts(|_, _| Ok(Vec::new())),
 };
@@ -22,17 +22,22 @@ const CLIENT_COUNT: Statistic = Statistic {
 pub static CLIENTS: Statistic = Statistic {
     path: "/stats/clients",
     operation_id: "client_stats",
-    about: "Clients by DI status, target group and area.",
+    about: "Clients by DI status, target group and area on `as_of`.\n\n\
+The DI status on `as_of` follows from the placements active that day: an institutional one \
+makes `in_institution`, else a community one `in_community`, else `waiting_list`. A client \
+counts from their registration, or earlier on the days a back-dated placement of theirs is \
+active; the area is the municipality that owned the case that day (transfers).",
     dimensions: &[Region, Municipality, TargetGroup, DiStatus],
     default_group_by: &[Region, TargetGroup, DiStatus],
-    query: Query::Counts(|conn, _| q::clients_by_status(conn)),
+    query: Query::Counts(|conn, context| q::clients_by_status(conn, context.as_of())),
     ..CLIENT_COUNT
 };
 
 pub static TRANSITIONS: Statistic = Statistic {
     path: "/stats/transitions",
     operation_id: "transition_stats",
-    about: "DI transitions (institution → community) in a period (`from`, `to`; default this year).",
+    about: "DI transitions (institution → community) in a period (`from`, `to`; default this year).\n\n\
+A transition counts in the area of the municipality that owned the case on its date.",
     dimensions: &[Region, Municipality, TargetGroup],
     default_group_by: &[Region, TargetGroup],
     filters: &[Filter::Is(TargetGroup), Filter::From, Filter::To],
@@ -46,10 +51,13 @@ pub static TRANSITIONS: Statistic = Statistic {
 pub static OVERDUE: Statistic = Statistic {
     path: "/stats/reassessments-overdue",
     operation_id: "overdue_stats",
-    about: "Clients whose reassessment is overdue on `as_of` (INV-A01).",
+    about: "Clients whose reassessment is overdue on `as_of` (INV-A01).\n\n\
+The assessment current on `as_of` is the last one recorded among those dated on or before \
+it (a correction replaces the assessment it corrects from its own date); it is overdue when \
+its reassessment was due before `as_of`. The area is the municipality that owned the case \
+that day.",
     dimensions: &[Region, Municipality, TargetGroup],
     default_group_by: &[Region],
-    filters: &[Filter::Is(TargetGroup), Filter::AsOf],
     query: Query::Counts(|conn, context| q::overdue(conn, context.as_of())),
     ..CLIENT_COUNT
 };
@@ -57,20 +65,25 @@ pub static OVERDUE: Statistic = Statistic {
 pub static CARE_LEVELS: Statistic = Statistic {
     path: "/stats/care-levels",
     operation_id: "care_level_stats",
-    about: "Care levels of the clients' current assessments.",
+    about: "Care levels of the clients' assessments current on `as_of`.\n\n\
+The assessment current on `as_of` is the last one recorded among those dated on or before \
+it. The area is the municipality that owned the case that day.",
     dimensions: &[Region, Municipality, TargetGroup, CareLevel],
     default_group_by: &[CareLevel],
-    query: Query::Counts(|conn, _| q::care_levels(conn)),
+    query: Query::Counts(|conn, context| q::care_levels(conn, context.as_of())),
     ..CLIENT_COUNT
 };
 
 pub static COVERAGE: Statistic = Statistic {
     path: "/stats/mentor-coverage",
     operation_id: "mentor_coverage_stats",
-    about: "Community-based DI clients with and without an active mentor (INV-M02/M03).\n\n\
-`mentor` is `with` or `without`.",
+    about: "Community-based DI clients with and without an active mentor (INV-M02/M03) on `as_of`.\n\n\
+`mentor` is `with` or `without`. A client is community-based on `as_of` when a community \
+placement of theirs is active that day and no institutional one; `with` when a mentor \
+assignment of theirs is active that day. The area is the municipality that owned the case \
+that day.",
     dimensions: &[Region, Municipality, TargetGroup, Mentor],
     default_group_by: &[Region, Mentor],
-    query: Query::Counts(|conn, _| q::mentor_coverage(conn)),
+    query: Query::Counts(|conn, context| q::mentor_coverage(conn, context.as_of())),
     ..CLIENT_COUNT
 };

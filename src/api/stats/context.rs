@@ -9,6 +9,7 @@ use super::{Dimension, Filter, Table};
 use crate::api::lang::Lang;
 use crate::db::{DbConnection, reference, stats as q};
 use crate::domain::access::StatisticsAccess;
+use crate::domain::history::check_answerable;
 use crate::error::{ApiError, ApiResult};
 
 /// The query string every table statistic takes, parsed against [`Filter::ALL`]: each
@@ -49,7 +50,13 @@ impl StatsQuery {
                     query.values.extend(text.map(|text| (dimension, text)));
                 }
                 (_, Some((date, None))) => {
-                    let parsed = value.parse().map_err(|e| invalid(format!("{name}: {e}")))?;
+                    let parsed: NaiveDate =
+                        value.parse().map_err(|e| invalid(format!("{name}: {e}")))?;
+                    // A date is YYYY-MM-DD: chrono also reads signed years of five digits and
+                    // more, which no statistic has an answer for.
+                    if !(1..=9999).contains(&parsed.year()) {
+                        return Err(invalid(format!("{name}: the year must be 0001 to 9999")));
+                    }
                     query.dates.insert(date, parsed);
                 }
                 (_, None) => {
@@ -85,6 +92,29 @@ impl StatsQuery {
     /// The date a date filter asks for.
     pub fn date(&self, filter: Filter) -> Option<NaiveDate> {
         self.dates.get(&filter).copied()
+    }
+
+    /// Refuses a date the record cannot answer: every date the caller gave (`as_of`, `from`,
+    /// `to`) must be on or after the record's first day (`domain::history`), and a period
+    /// must not end before it starts. The defaults (today, 1 January) are always answered.
+    pub fn check_dates(&self, conn: &mut DbConnection) -> ApiResult<()> {
+        if let (Some(from), Some(to)) = (self.date(Filter::From), self.date(Filter::To))
+            && to < from
+        {
+            return Err(ApiError::BadRequest(format!(
+                "the period ends ({to}) before it starts ({from})"
+            )));
+        }
+        if self.dates.is_empty() {
+            return Ok(());
+        }
+        let first_day = q::first_day(conn)?;
+        for filter in [Filter::AsOf, Filter::From, Filter::To] {
+            if let Some(date) = self.date(filter) {
+                check_answerable(filter.name(), date, first_day)?;
+            }
+        }
+        Ok(())
     }
 
     fn given(&self, filter: Filter) -> bool {
@@ -210,7 +240,9 @@ impl Context {
             .unwrap_or_else(crate::domain::today)
     }
 
-    /// The period `from`–`to` (default: this year up to today).
+    /// The period `from`–`to` (default: this year up to today). Before the record's first
+    /// day the record holds nothing, so a default `from` before it counts the same as the
+    /// first day would.
     pub fn period(&self) -> (NaiveDate, NaiveDate) {
         let today = crate::domain::today();
         let from = self

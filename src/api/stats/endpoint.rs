@@ -74,6 +74,7 @@ async fn handle(
     let format = query.format().map(String::from);
     let (table, labels) = db
         .run(move |conn| -> ApiResult<_> {
+            query.check_dates(conn)?;
             let labels = Labels::load(conn, lang)?;
             let context = Context {
                 dims,
@@ -151,7 +152,8 @@ pub(super) fn operation(
         )
         .response("400", problem(p::BadRequest::response()))
         .response("401", problem(p::Unauthorized::response()))
-        .response("403", problem(p::Forbidden::response()));
+        .response("403", problem(p::Forbidden::response()))
+        .response("422", problem(p::Unprocessable::response()));
     OperationBuilder::new()
         .tag("statistics")
         .summary(Some(summary))

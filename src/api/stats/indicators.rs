@@ -22,7 +22,7 @@ use crate::api::lang::Lang;
 use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
 use crate::domain::access::statistics_access;
-use crate::domain::registry::ServiceStatus;
+use crate::domain::history::RegisterStatus;
 use crate::error::{ApiError, ApiResult};
 
 /// The CSV columns: [`IndicatorValue`]'s fields, in order (a test holds them together).
@@ -64,7 +64,9 @@ pub struct IndicatorValue {
     /// Whether the registry can compute the current value.
     pub computable: bool,
     /// How the value was computed, or why it cannot be.
-    #[schema(example = "municipalities of the region with an active service of type home_care")]
+    #[schema(
+        example = "municipalities of the region with a service of type home_care running on the date"
+    )]
     pub method: String,
     /// Where the data come from.
     #[schema(example = "LM")]
@@ -97,7 +99,11 @@ impl OpenApiFactory for Indicators {
             string(),
         ))
         .example(Some("KURZEME".into()));
-        let as_of = query_param("as_of", "Date of the values (default today).", date());
+        let as_of = query_param(
+            "as_of",
+            "Date of the values (default today): the register as it stood that day. A service counts while its own status that day is active and its provider is active that day (INV-P01); a provider counts while registered and not excluded that day. A date before the record's first day is a 422 (`/problems/before-record`).",
+            date(),
+        );
         let summary = "A planning region's results indicators (seed 000) with the current value \
 computed from the registry where it can be, next to baseline and target.";
         let items = ArrayBuilder::new().items(Ref::from_schema_name(IndicatorValue::name()));
@@ -144,14 +150,16 @@ async fn indicator_stats(
     let as_of = query
         .date(Filter::AsOf)
         .unwrap_or_else(crate::domain::today);
+    let format = query.format().map(String::from);
     let items = db
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
+            query.check_dates(conn)?;
             let labels = Labels::load(conn, lang)?;
             let facts = q::service_facts(conn, as_of)?;
             let active: Vec<&q::ServiceFact> = facts
                 .iter()
                 .filter(|f| {
-                    f.status == ServiceStatus::Active && labels.region_of(&f.municipality) == region
+                    f.status == RegisterStatus::Active && labels.region_of(&f.municipality) == region
                 })
                 .collect();
             let mut out = Vec::new();
@@ -169,7 +177,7 @@ async fn indicator_stats(
                 let (value, method) = match row.measure.as_str() {
                     "providers" => (
                         Some(q::providers_in_region(conn, &region, as_of)?),
-                        "providers of the region in the register (registered, not excluded)"
+                        "providers of the region in the register on the date (registered, not excluded)"
                             .to_string(),
                     ),
                     "municipalities" => (
@@ -183,13 +191,16 @@ async fn indicator_stats(
                             .unwrap_or(0),
                         ),
                         format!(
-                            "municipalities of the region with an active service of type {}",
+                            "municipalities of the region with a service of type {} running on the date",
                             types.join(", ")
                         ),
                     ),
                     "services" => (
                         Some(i64::try_from(of_types().count()).unwrap_or(0)),
-                        format!("active services of type {} in the region", types.join(", ")),
+                        format!(
+                            "services of type {} running in the region on the date",
+                            types.join(", ")
+                        ),
                     ),
                     _ => (
                         None,
@@ -215,7 +226,7 @@ async fn indicator_stats(
             Ok(out)
         })
         .await?;
-    if wants_csv(&req, query.format()) {
+    if wants_csv(&req, format.as_deref()) {
         let rows = items
             .iter()
             .map(serde_json::to_value)

@@ -24,7 +24,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::db::stats::CountFact;
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::client::{DiStatus, TargetGroup};
-use crate::domain::registry::{Sector, ServiceStatus};
+use crate::domain::history::RegisterStatus;
+use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult};
 
 pub use context::{Context, StatsQuery};
@@ -154,11 +155,13 @@ impl Dimension {
             Dimension::TargetGroup => "Target group code.",
             Dimension::ServiceType => "Service type code.",
             Dimension::Sector => "Provider sector.",
-            Dimension::Status => "Service status.",
+            Dimension::Status => {
+                "How the service stands in the register that day: `planned`, `active` (runs: its provider is active too) or `suspended` (its provider is suspended)."
+            }
             Dimension::DiStatus => "DI status of the client.",
             Dimension::Mentor => "`with` or `without` an active mentor.",
-            Dimension::CareLevel => "Care level of the current assessment.",
-            Dimension::Load => "Active clients of a mentor.",
+            Dimension::CareLevel => "Care level of the assessment current that day.",
+            Dimension::Load => "Clients of a mentor with an assignment active that day.",
         }
     }
 
@@ -172,7 +175,7 @@ impl Dimension {
             Dimension::TargetGroup => of::<TargetGroup>(),
             Dimension::DiStatus => of::<DiStatus>(),
             Dimension::Sector => of::<Sector>(),
-            Dimension::Status => of::<ServiceStatus>(),
+            Dimension::Status => of::<RegisterStatus>(),
             _ => None,
         }
     }
@@ -273,9 +276,15 @@ impl Filter {
     pub const fn description(self) -> &'static str {
         match self {
             Filter::Is(dimension) => dimension.description(),
-            Filter::AsOf => "Date of the figures (default: today).",
-            Filter::From => "Start of the period (default: 1 January of this year).",
-            Filter::To => "End of the period (default: today).",
+            Filter::AsOf => {
+                "Date of the figures (default: today): what the record says about that day. A date before the record's first day (its earliest dated fact) is a 422 (`/problems/before-record`): the record holds nothing to count then."
+            }
+            Filter::From => {
+                "Start of the period (default: 1 January of this year); not before the record's first day (422, `/problems/before-record`)."
+            }
+            Filter::To => {
+                "End of the period (default: today); not before `from`, nor before the record's first day (422, `/problems/before-record`)."
+            }
         }
     }
 }

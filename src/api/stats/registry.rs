@@ -10,7 +10,11 @@ use crate::domain::ids::{ProviderId, ServiceId};
 pub static REGISTRY: Statistic = Statistic {
     path: "/stats/registry",
     operation_id: "registry_stats",
-    about: "The register: providers, services, municipalities offering them, places, occupancy and vacancies.\n\n\
+    about: "The register on `as_of`: providers, services, municipalities offering them, places, occupancy and vacancies.\n\n\
+A service is in the register on `as_of` when its own status that day is planned or active \
+and its provider is not excluded that day; `status` is how it stands that day (`active` only \
+while its provider is active too, INV-P01; `suspended` while its provider is suspended). \
+`capacity` is the capacity valid that day and `occupied` the placements active that day. \
 With `target_group`, a service counts once in each group it serves, so groups do not \
 add up to the total. Occupancy counts persons: suppressed for ministry and regions like every \
 person count, and vacancies with it.",

@@ -21,10 +21,6 @@ impl TestApp {
         self.stats("clients", token, query)
     }
 
-    #[expect(
-        dead_code,
-        reason = "a method per endpoint; no test calls this one yet"
-    )]
     pub fn transition_stats(&self, token: &str, query: &StatsQuery) -> Call {
         self.stats("transitions", token, query)
     }
@@ -33,18 +29,10 @@ impl TestApp {
         self.stats("mentor-coverage", token, query)
     }
 
-    #[expect(
-        dead_code,
-        reason = "a method per endpoint; no test calls this one yet"
-    )]
     pub fn overdue_stats(&self, token: &str, query: &StatsQuery) -> Call {
         self.stats("reassessments-overdue", token, query)
     }
 
-    #[expect(
-        dead_code,
-        reason = "a method per endpoint; no test calls this one yet"
-    )]
     pub fn care_level_stats(&self, token: &str, query: &StatsQuery) -> Call {
         self.stats("care-levels", token, query)
     }

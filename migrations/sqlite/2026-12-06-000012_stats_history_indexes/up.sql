@@ -1,0 +1,1 @@
+../../postgres/2026-12-06-000012_stats_history_indexes/up.sql

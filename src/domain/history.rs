@@ -1,0 +1,140 @@
+//! The record over time, as the statistics read it: the day the record begins, and how a
+//! service stands in the register on a given day.
+//!
+//! Every statistic with a date answers what the record says about that day, computed from
+//! the intervals (placements, mentor assignments, service and provider periods, transfers)
+//! and the assessment dates. Before the record's first day it holds nothing to count, so a
+//! date before it is refused rather than answered with zeros.
+
+use chrono::NaiveDate;
+
+use super::DomainError;
+use super::codes::closed_set;
+use super::registry::{ProviderStatus, ServiceStatus};
+
+closed_set! {
+    /// A service's standing in the register on a day, from its own status that day and its
+    /// provider's status that day.
+    pub enum RegisterStatus {
+        /// Its own status is `planned`.
+        Planned = "planned",
+        /// It runs: its own status is `active` and its provider is active (INV-P01).
+        Active = "active",
+        /// Its own status is `active` but its provider is suspended that day: it does not run.
+        Suspended = "suspended",
+    }
+}
+
+/// How a service stands in the register on a day, given its own status and its provider's
+/// status that day; `None` when it is not in the register that day (the service is closed,
+/// or the provider is excluded).
+pub fn register_status(service: ServiceStatus, provider: ProviderStatus) -> Option<RegisterStatus> {
+    match (service, provider) {
+        (ServiceStatus::Closed, _) | (_, ProviderStatus::Excluded) => None,
+        (ServiceStatus::Planned, _) => Some(RegisterStatus::Planned),
+        (ServiceStatus::Active, ProviderStatus::Active) => Some(RegisterStatus::Active),
+        (ServiceStatus::Active, ProviderStatus::Suspended) => Some(RegisterStatus::Suspended),
+    }
+}
+
+/// The record's first day: the date of its earliest dated fact (a provider's registration,
+/// a service period's start, a client's or a mentor's registration, a placement's or a
+/// mentor assignment's start, an assessment), and at the latest `today`, so that today is
+/// always answerable. An empty record has none: it refuses no date (every count is 0).
+pub fn first_day(
+    earliest_facts: impl IntoIterator<Item = Option<NaiveDate>>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    earliest_facts
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|first| first.min(today))
+}
+
+/// A statistic is answerable on `date` only from the record's first day on (an empty
+/// record answers every date).
+pub fn check_answerable(
+    parameter: &'static str,
+    date: NaiveDate,
+    first_day: Option<NaiveDate>,
+) -> Result<(), DomainError> {
+    if let Some(first_day) = first_day.filter(|first| date < *first) {
+        Err(DomainError::BeforeRecord {
+            parameter,
+            date,
+            first_day,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn inv_p01_a_service_runs_only_while_its_provider_is_active() {
+        use ProviderStatus as P;
+        use ServiceStatus as S;
+        assert_eq!(
+            register_status(S::Active, P::Active),
+            Some(RegisterStatus::Active)
+        );
+        assert_eq!(
+            register_status(S::Active, P::Suspended),
+            Some(RegisterStatus::Suspended)
+        );
+        assert_eq!(
+            register_status(S::Planned, P::Suspended),
+            Some(RegisterStatus::Planned)
+        );
+        assert_eq!(
+            register_status(S::Planned, P::Active),
+            Some(RegisterStatus::Planned)
+        );
+        for s in ServiceStatus::ALL {
+            assert_eq!(register_status(s, P::Excluded), None, "{s}");
+        }
+        for p in ProviderStatus::ALL {
+            assert_eq!(register_status(S::Closed, p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn the_record_begins_with_its_earliest_fact_and_at_the_latest_today_an_empty_one_never() {
+        let today = day(2026, 12, 6);
+        assert_eq!(
+            first_day([Some(day(2023, 5, 1)), None, Some(day(2021, 7, 1))], today),
+            Some(day(2021, 7, 1))
+        );
+        assert_eq!(first_day([None, None], today), None);
+        assert_eq!(first_day([Some(day(2027, 1, 1))], today), Some(today));
+    }
+
+    #[test]
+    fn a_date_before_the_first_day_is_refused_and_the_first_day_itself_answers_as_does_an_empty_record()
+     {
+        let first = day(2021, 7, 1);
+        assert_eq!(check_answerable("as_of", first, Some(first)), Ok(()));
+        assert_eq!(check_answerable("to", day(2030, 1, 1), Some(first)), Ok(()));
+        assert_eq!(check_answerable("from", day(1990, 1, 1), None), Ok(()));
+        let refused = check_answerable("as_of", day(2021, 6, 30), Some(first));
+        assert_eq!(
+            refused,
+            Err(DomainError::BeforeRecord {
+                parameter: "as_of",
+                date: day(2021, 6, 30),
+                first_day: first,
+            })
+        );
+        let error = refused.expect_err("refused");
+        assert_eq!(error.slug(), "before-record");
+        assert_eq!(error.kind(), crate::domain::ViolationKind::Invalid);
+    }
+}
