@@ -76,20 +76,22 @@ impl ClientRow {
 
 /// The client's DI status on `day` as SQL over `clients.id`: `in_institution` with an
 /// institutional placement active that day, else `in_community` with a community one, else
-/// `waiting_list` (`domain::placement::di_status_on`). The day is a date literal chrono
-/// formats, never caller text.
+/// `waiting_list` (`domain::placement::di_status_on`).
 pub fn di_status_sql(day: NaiveDate) -> String {
     let active = |institutional: &str| {
         format!(
             "EXISTS (SELECT 1 FROM placements p WHERE p.client_id = clients.id \
-             AND p.institutional = {institutional} AND p.started_on <= '{day}' \
-             AND (p.ended_on IS NULL OR p.ended_on > '{day}'))"
+             AND p.institutional = {institutional} AND {})",
+            super::dated::holds_on("p", "started_on", "ended_on", day)
         )
     };
     format!(
-        "(CASE WHEN {} THEN 'in_institution' WHEN {} THEN 'in_community' ELSE 'waiting_list' END)",
+        "(CASE WHEN {} THEN '{}' WHEN {} THEN '{}' ELSE '{}' END)",
         active("TRUE"),
-        active("FALSE")
+        DiStatus::InInstitution.as_str(),
+        active("FALSE"),
+        DiStatus::InCommunity.as_str(),
+        DiStatus::WaitingList.as_str(),
     )
 }
 

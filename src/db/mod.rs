@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 pub mod bulk;
 pub mod clients;
+pub mod dated;
 pub mod idempotency;
 pub mod mentors;
 pub mod placements;

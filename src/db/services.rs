@@ -50,12 +50,11 @@ pub struct ServiceEntry {
     pub occupied: i32,
 }
 
-/// Placements of the service active on `day`, as an SQL expression over `services.id`
-/// (the day is a date literal chrono formats, never caller text).
+/// Placements of the service active on `day`, as an SQL expression over `services.id`.
 pub fn occupied_on_sql(day: NaiveDate) -> String {
     format!(
-        "(SELECT COUNT(*) FROM placements p WHERE p.service_id = services.id \
-         AND p.started_on <= '{day}' AND (p.ended_on IS NULL OR p.ended_on > '{day}'))"
+        "(SELECT COUNT(*) FROM placements p WHERE p.service_id = services.id AND {})",
+        super::dated::holds_on("p", "started_on", "ended_on", day)
     )
 }
 

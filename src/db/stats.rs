@@ -6,6 +6,7 @@ use diesel::dsl::{exists, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use super::dated::{holds_on, lit};
 use super::schema::{
     assessments, clients, indicators, mentor_assignments, mentors, municipalities, placements,
     provider_status_periods, providers, service_periods, service_target_groups,
@@ -20,26 +21,13 @@ use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
 // The queries below that depend on a day are raw SQL (one grouped query per statistic; the
 // DSL cannot say "the owner on that day" or "the assessment current that day" without a
-// round trip per client). Days appear in them as literals chrono formats (`'YYYY-MM-DD'`),
-// never as caller text; the same SQL runs on PostgreSQL and SQLite, where dates are stored
-// as ISO text and compare as such.
-
-/// `day` as an SQL date literal.
-fn lit(day: NaiveDate) -> String {
-    format!("'{day}'")
-}
+// round trip per client), with days as `db::dated` writes them.
 
 /// "Created by the end of `day`": `column < '<day + 1>'`, for a timestamp column (a
 /// timestamp literal on PostgreSQL, ISO text on SQLite).
 fn created_by(column: &str, day: NaiveDate) -> String {
     let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
     format!("{column} < {}", lit(next))
-}
-
-/// The condition "the interval `[start, end)` of `alias` holds on `day`".
-fn holds_on(alias: &str, start: &str, end: &str, day: NaiveDate) -> String {
-    let d = lit(day);
-    format!("{alias}.{start} <= {d} AND ({alias}.{end} IS NULL OR {alias}.{end} > {d})")
 }
 
 /// CTE `owners(client_id, municipality)`: the municipality that owned each transferred
