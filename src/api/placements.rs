@@ -19,13 +19,14 @@ use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
+use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
 use crate::domain::placement::{
     ServiceFacts, check_consent, check_fits, check_placement, time_limit, transitions,
 };
 use crate::domain::policy::Policy;
-use crate::domain::registry::{ProviderStatus, ServiceStatus, Setting};
+use crate::domain::registry::{ServiceStatus, Setting};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -171,18 +172,22 @@ pub async fn create_placement(
             clients::lock(conn, client_id)?;
             q::lock_service(conn, service.row.id)?;
             let periods = services::periods(conn, service.row.id)?;
-            let provider_active = providers::status_periods(conn, service.row.provider_id)?
+            let service_status = periods
                 .iter()
-                .any(|p| p.status == ProviderStatus::Active && p.interval().active_on(start));
+                .find(|p| p.interval().active_on(start))
+                .map(|p| p.status);
+            let provider_status = providers::status_periods(conn, service.row.provider_id)?
+                .into_iter()
+                .find(|p| p.interval().active_on(start))
+                .map(|p| p.status);
             check_placement(
                 &policy,
                 &ServiceFacts {
                     service_type: service.row.service_type.as_str(),
                     institutional,
-                    active: provider_active
-                        && periods.iter().any(|p| {
-                            p.status == ServiceStatus::Active && p.interval().active_on(start)
-                        }),
+                    active: service_status
+                        .zip(provider_status)
+                        .is_some_and(|(s, p)| runs(s, p)),
                     target_groups: &service.target_groups,
                 },
                 group,

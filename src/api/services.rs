@@ -19,6 +19,7 @@ use crate::db::{Db, DbConnection, placements, providers, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::codes::*;
+use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::{Interval, peak};
 use crate::domain::registry::PriceUnit;
@@ -120,8 +121,7 @@ impl From<ServiceEntry> for Service {
             capacity: r.capacity,
             occupied: e.occupied,
             vacancies: r.capacity - e.occupied,
-            active: r.status == ServiceStatus::Active
-                && e.provider_status == ProviderStatus::Active,
+            active: runs(r.status, e.provider_status),
             status: r.status,
             price: r
                 .price_cents

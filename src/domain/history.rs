@@ -37,6 +37,12 @@ pub fn register_status(service: ServiceStatus, provider: ProviderStatus) -> Opti
     }
 }
 
+/// Whether a service runs (takes placements, counts as active) given its own status and its
+/// provider's status on the same day (INV-P01).
+pub fn runs(service: ServiceStatus, provider: ProviderStatus) -> bool {
+    register_status(service, provider) == Some(RegisterStatus::Active)
+}
+
 /// The record's first day: the date of its earliest dated fact (a provider's registration,
 /// a service period's start, a client's or a mentor's registration, a placement's or a
 /// mentor assignment's start, an assessment), and at the latest `today`, so that today is
@@ -103,6 +109,11 @@ mod tests {
         }
         for p in ProviderStatus::ALL {
             assert_eq!(register_status(S::Closed, p), None, "{p}");
+        }
+        for s in ServiceStatus::ALL {
+            for p in ProviderStatus::ALL {
+                assert_eq!(runs(s, p), (s, p) == (S::Active, P::Active), "{s} {p}");
+            }
         }
     }
 

@@ -20,11 +20,12 @@ use crate::demo::reference::IdBase;
 use crate::demo::rule;
 use crate::domain::client::{DiStatus, TargetGroup, age_on};
 use crate::domain::codes::TargetGroupCode;
+use crate::domain::history::runs;
 use crate::domain::interval::Interval;
 use crate::domain::placement::{
     ServiceFacts, check_placement, di_status_on, time_limit, transitions,
 };
-use crate::domain::registry::{ProviderStatus, ServiceState, ServiceStatus, check_service};
+use crate::domain::registry::{ServiceState, check_service};
 
 const TRANSITION_REASON: &str = "Pāreja uz sabiedrībā balstītu pakalpojumu";
 const INSTITUTION_MOVE_REASON: &str = "Pārcelts uz citu institūciju";
@@ -101,8 +102,7 @@ impl Plan<'_> {
             ServiceFacts {
                 service_type: stype.code.as_str(),
                 institutional: stype.institutional,
-                active: service.status == ServiceStatus::Active
-                    && self.providers[service.provider].status == ProviderStatus::Active,
+                active: runs(service.status, self.providers[service.provider].status),
                 target_groups: &[],
             },
             service.groups.iter().cloned().collect(),
