@@ -59,6 +59,9 @@ bulk_tables!(
     mentor_assignments,
     placements,
     di_transitions,
+    client_runs,
+    service_occupancy_runs,
+    mentor_load_runs,
 );
 
 /// The columns a [`BulkInsert`] writes: a tuple of diesel columns of one table, whose names

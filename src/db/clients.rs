@@ -76,22 +76,12 @@ impl ClientRow {
 
 /// The client's DI status on `day` as SQL over `clients.id`: `in_institution` with an
 /// institutional placement active that day, else `in_community` with a community one, else
-/// `waiting_list` (`domain::placement::di_status_on`).
+/// `waiting_list` (`domain::placement::di_status_on`), read from its run that day
+/// (`db::derived`).
 pub fn di_status_sql(day: NaiveDate) -> String {
-    let active = |institutional: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM placements p WHERE p.client_id = clients.id \
-             AND p.institutional = {institutional} AND {})",
-            super::dated::holds_on("p", "started_on", "ended_on", day)
-        )
-    };
     format!(
-        "(CASE WHEN {} THEN '{}' WHEN {} THEN '{}' ELSE '{}' END)",
-        active("TRUE"),
-        DiStatus::InInstitution.as_str(),
-        active("FALSE"),
-        DiStatus::InCommunity.as_str(),
-        DiStatus::WaitingList.as_str(),
+        "(SELECT r.di_status FROM client_runs r WHERE r.client_id = clients.id AND {})",
+        super::dated::holds_on("r", "starts_on", "ends_on", day)
     )
 }
 
@@ -122,7 +112,10 @@ pub fn insert(
         ))
         .returning(clients::id)
         .get_result(conn)
-        .and_then(|id| get(conn, &ClientAccess::All, id))
+        .and_then(|id| {
+            super::derived::sync_client(conn, id)?;
+            get(conn, &ClientAccess::All, id)
+        })
 }
 
 /// The client if the caller may see it; `NotFound` otherwise, whether or not it exists.
@@ -164,7 +157,10 @@ pub fn update(
         .returning(clients::id)
         .get_result(conn)
         .optional()?
-        .map(|id| get(conn, &ClientAccess::All, id))
+        .map(|id| {
+            super::derived::sync_client(conn, id)?;
+            get(conn, &ClientAccess::All, id)
+        })
         .transpose()
 }
 
@@ -232,10 +228,12 @@ pub struct NewTransfer {
 }
 
 pub fn insert_transfer(conn: &mut DbConnection, t: &NewTransfer) -> QueryResult<TransferRow> {
-    diesel::insert_into(client_transfers::table)
+    let row: TransferRow = diesel::insert_into(client_transfers::table)
         .values(t)
         .returning(client_transfers::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    super::derived::sync_client(conn, row.client_id)?;
+    Ok(row)
 }
 
 pub fn transfers(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Vec<TransferRow>> {

@@ -336,6 +336,13 @@ pub fn insert_assignment(
         ))
         .returning(mentor_assignments::all_columns)
         .get_result(conn)
+        .and_then(|row| follow(conn, row))
+}
+
+/// Rewrites the mentor's load runs (`db::derived`) after a change to their assignments.
+fn follow(conn: &mut DbConnection, row: AssignmentRow) -> QueryResult<AssignmentRow> {
+    super::derived::sync_mentor(conn, row.mentor_id)?;
+    Ok(row)
 }
 
 pub fn get_assignment(conn: &mut DbConnection, id: AssignmentId) -> QueryResult<AssignmentRow> {
@@ -364,7 +371,9 @@ pub fn end_assignment(
     ))
     .returning(mentor_assignments::all_columns)
     .get_result(conn)
-    .optional()
+    .optional()?
+    .map(|row| follow(conn, row))
+    .transpose()
 }
 
 /// An assignment with the client's names.

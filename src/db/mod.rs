@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bulk;
 pub mod clients;
 pub mod dated;
+pub mod derived;
 pub mod idempotency;
 pub mod mentors;
 pub mod placements;
@@ -241,10 +242,20 @@ fn migrations_of(conn: &DbConnection) -> EmbeddedMigrations {
 
 /// Applies the pending migrations of the connection's backend; returns their names.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
-    conn.run_pending_migrations(migrations_of(conn))
+    let applied: Vec<String> = conn
+        .run_pending_migrations(migrations_of(conn))
         .map(|applied| applied.iter().map(ToString::to_string).collect())
-        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    // The migration that adds the derived runs leaves them empty: they are computed in Rust.
+    if applied.iter().any(|v| v.as_str() == DERIVED_RUNS_MIGRATION) {
+        conn.transaction(derived::rebuild)
+            .map_err(|e| anyhow::anyhow!("computing the derived runs failed: {e}"))?;
+    }
+    Ok(applied)
 }
+
+/// The version (as diesel names it) of the migration that adds `db::derived`'s tables.
+const DERIVED_RUNS_MIGRATION: &str = "20261206000013";
 
 /// Reverts applied migrations, newest first, until `version` (e.g. `2026-12-06-000009`) is
 /// the newest applied one; returns the versions reverted. For operators going back one

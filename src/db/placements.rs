@@ -125,6 +125,14 @@ pub fn insert(conn: &mut DbConnection, row: &NewPlacement) -> QueryResult<Placem
         .values(row)
         .returning(placements::all_columns)
         .get_result(conn)
+        .and_then(|row| follow(conn, row))
+}
+
+/// Rewrites the runs a placement counts in (`db::derived`): its client's and its service's.
+fn follow(conn: &mut DbConnection, row: PlacementRow) -> QueryResult<PlacementRow> {
+    super::derived::sync_client(conn, row.client_id)?;
+    super::derived::sync_service(conn, row.service_id)?;
+    Ok(row)
 }
 
 pub fn get(conn: &mut DbConnection, id: PlacementId) -> QueryResult<PlacementRow> {
@@ -151,7 +159,9 @@ pub fn end(
     ))
     .returning(placements::all_columns)
     .get_result(conn)
-    .optional()
+    .optional()?
+    .map(|row| follow(conn, row))
+    .transpose()
 }
 
 /// Makes the client's recorded DI transitions those that follow from its placements

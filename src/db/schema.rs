@@ -94,6 +94,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    client_runs (client_id, starts_on) {
+        client_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        municipality -> Text,
+        target_group -> Text,
+        di_status -> Text,
+    }
+}
+
+diesel::table! {
     client_transfers (id) {
         id -> Int8,
         client_id -> Int8,
@@ -177,6 +188,15 @@ diesel::table! {
         end_reason -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mentor_load_runs (mentor_id, starts_on) {
+        mentor_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        load -> Int4,
     }
 }
 
@@ -275,6 +295,15 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_occupancy_runs (service_id, starts_on) {
+        service_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        occupied -> Int4,
     }
 }
 
@@ -406,6 +435,9 @@ diesel::joinable!(assessment_service_types -> service_types (service_type));
 diesel::joinable!(assessment_team_members -> assessments (assessment_id));
 diesel::joinable!(assessment_team_members -> specialist_roles (role));
 diesel::joinable!(assessments -> clients (client_id));
+diesel::joinable!(client_runs -> clients (client_id));
+diesel::joinable!(client_runs -> municipalities (municipality));
+diesel::joinable!(client_runs -> target_groups (target_group));
 diesel::joinable!(client_transfers -> clients (client_id));
 diesel::joinable!(clients -> municipalities (municipality));
 diesel::joinable!(clients -> target_groups (target_group));
@@ -414,6 +446,7 @@ diesel::joinable!(di_transitions -> placements (placement_id));
 diesel::joinable!(indicators -> planning_regions (region));
 diesel::joinable!(mentor_assignments -> clients (client_id));
 diesel::joinable!(mentor_assignments -> mentors (mentor_id));
+diesel::joinable!(mentor_load_runs -> mentors (mentor_id));
 diesel::joinable!(mentor_trainings -> mentors (mentor_id));
 diesel::joinable!(mentor_trainings -> training_programmes (programme));
 diesel::joinable!(mentors -> planning_regions (region));
@@ -422,6 +455,7 @@ diesel::joinable!(placements -> clients (client_id));
 diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
+diesel::joinable!(service_occupancy_runs -> services (service_id));
 diesel::joinable!(service_periods -> services (service_id));
 diesel::joinable!(service_search_terms -> services (service_id));
 diesel::joinable!(service_target_groups -> services (service_id));
@@ -443,12 +477,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_team_members,
     assessments,
     audit_log,
+    client_runs,
     client_transfers,
     clients,
     di_transitions,
     idempotency_keys,
     indicators,
     mentor_assignments,
+    mentor_load_runs,
     mentor_trainings,
     mentors,
     municipalities,
@@ -456,6 +492,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
+    service_occupancy_runs,
     service_periods,
     service_search_terms,
     service_target_groups,

@@ -3,12 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::{count_star, sql};
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
 use super::schema::{
-    municipalities, placements, providers, service_periods, service_search_terms,
+    municipalities, providers, service_occupancy_runs, service_periods, service_search_terms,
     service_target_groups, services,
 };
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
@@ -50,11 +50,13 @@ pub struct ServiceEntry {
     pub occupied: i32,
 }
 
-/// Placements of the service active on `day`, as an SQL expression over `services.id`.
+/// Placements of the service active on `day` (its occupancy run that day, `db::derived`),
+/// as an SQL expression over `services.id`.
 pub fn occupied_on_sql(day: NaiveDate) -> String {
     format!(
-        "(SELECT COUNT(*) FROM placements p WHERE p.service_id = services.id AND {})",
-        super::dated::holds_on("p", "started_on", "ended_on", day)
+        "COALESCE((SELECT o.occupied FROM service_occupancy_runs o \
+         WHERE o.service_id = services.id AND {}), 0)",
+        super::dated::holds_on("o", "starts_on", "ends_on", day)
     )
 }
 
@@ -297,11 +299,20 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
         .load::<(ProviderId, ProviderStatus)>(conn)?
         .into_iter()
         .collect();
-    let occupied: BTreeMap<ServiceId, i64> = super::placements::active_on(crate::domain::today())
-        .filter(placements::service_id.eq_any(&ids))
-        .group_by(placements::service_id)
-        .select((placements::service_id, count_star()))
-        .load::<(ServiceId, i64)>(conn)?
+    let today = crate::domain::today();
+    let occupied: BTreeMap<ServiceId, i32> = service_occupancy_runs::table
+        .filter(service_occupancy_runs::service_id.eq_any(&ids))
+        .filter(service_occupancy_runs::starts_on.le(today))
+        .filter(
+            service_occupancy_runs::ends_on
+                .is_null()
+                .or(service_occupancy_runs::ends_on.gt(today)),
+        )
+        .select((
+            service_occupancy_runs::service_id,
+            service_occupancy_runs::occupied,
+        ))
+        .load::<(ServiceId, i32)>(conn)?
         .into_iter()
         .collect();
     rows.into_iter()
@@ -312,9 +323,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
                 .ok_or(diesel::result::Error::NotFound)?;
             Ok(ServiceEntry {
                 target_groups: groups.remove(&row.id).unwrap_or_default(),
-                occupied: occupied
-                    .get(&row.id)
-                    .map_or(0, |n| i32::try_from(*n).unwrap_or(i32::MAX)),
+                occupied: occupied.get(&row.id).copied().unwrap_or(0),
                 provider_status,
                 row,
             })

@@ -54,18 +54,6 @@ fn owners_cte(day: NaiveDate) -> String {
 /// The owner on the day of the owners CTE, for `clients c LEFT JOIN owners o`.
 const OWNER: &str = "COALESCE(o.municipality, c.municipality)";
 
-/// CTE `active(client_id, institutional)`: the clients with a placement active on `day`,
-/// `institutional` 1 when one of them is institutional, else 0 (the DI status on that day,
-/// as `domain::placement::di_status_on` derives it).
-fn active_cte(day: NaiveDate) -> String {
-    format!(
-        "active AS (SELECT p.client_id, \
-         MAX(CASE WHEN p.institutional THEN 1 ELSE 0 END) AS institutional \
-         FROM placements p WHERE {} GROUP BY p.client_id)",
-        holds_on("p", "started_on", "ended_on", day)
-    )
-}
-
 /// CTE `current_assessments(client_id, care_level, next_reassessment_due)`: each client's
 /// assessment current on `day`, the last one recorded among those dated on or before it (no
 /// later-recorded assessment of the client is dated by then). A new assessment follows the
@@ -158,8 +146,8 @@ struct ServiceOnDay {
     provider_status: ProviderStatus,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     capacity: i32,
-    #[diesel(sql_type = BigInt)]
-    occupied: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    occupied: i32,
 }
 
 /// The services in the register on `day`: those whose own period that day is planned or
@@ -168,18 +156,16 @@ struct ServiceOnDay {
 /// each stands: a service of a suspended provider does not run).
 pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
     let rows: Vec<ServiceOnDay> = diesel::sql_query(format!(
-        "WITH occupancy AS (SELECT p.service_id, COUNT(*) AS n FROM placements p \
-         WHERE {placed} GROUP BY p.service_id) \
-         SELECT s.id, s.provider_id, pr.sector, s.municipality, s.service_type, \
+        "SELECT s.id, s.provider_id, pr.sector, s.municipality, s.service_type, \
          sp.status AS service_status, pp.status AS provider_status, sp.capacity, \
-         COALESCE(o.n, 0) AS occupied \
+         COALESCE(o.occupied, 0) AS occupied \
          FROM services s \
          JOIN providers pr ON pr.id = s.provider_id \
          JOIN service_periods sp ON sp.service_id = s.id AND {service_period} \
          JOIN provider_status_periods pp ON pp.provider_id = s.provider_id AND {provider_period} \
-         LEFT JOIN occupancy o ON o.service_id = s.id \
+         LEFT JOIN service_occupancy_runs o ON o.service_id = s.id AND {occupied} \
          WHERE sp.status <> 'closed' AND pp.status <> 'excluded'",
-        placed = holds_on("p", "started_on", "ended_on", day),
+        occupied = holds_on("o", "starts_on", "ends_on", day),
         service_period = holds_on("sp", "starts_on", "ends_on", day),
         provider_period = holds_on("pp", "starts_on", "ends_on", day),
     ))
@@ -195,7 +181,7 @@ pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec
                 municipality: r.municipality,
                 service_type: r.service_type,
                 capacity: r.capacity,
-                occupied: r.occupied,
+                occupied: i64::from(r.occupied),
             })
         })
         .collect())
@@ -233,50 +219,34 @@ pub struct CountFact {
 }
 
 /// Clients in the record on `day` by the municipality that owned their case that day,
-/// target group and DI status that day (derived from the placements active that day). A
-/// client is in the record from their registration, or earlier on the days a back-dated
-/// placement of theirs is active.
+/// target group and DI status that day: the client runs (`db::derived`) holding that day. A
+/// client is in the record from their registration, or from the start of an earlier
+/// (back-dated) placement.
 pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    let status = format!(
-        "CASE a.institutional WHEN 1 THEN '{}' WHEN 0 THEN '{}' ELSE '{}' END",
-        DiStatus::InInstitution.as_str(),
-        DiStatus::InCommunity.as_str(),
-        DiStatus::WaitingList.as_str(),
-    );
     diesel::sql_query(format!(
-        "WITH {active}, {owners} \
-         SELECT {OWNER} AS municipality, c.target_group, {status} AS value, COUNT(*) AS count \
-         FROM clients c LEFT JOIN active a ON a.client_id = c.id \
-         LEFT JOIN owners o ON o.client_id = c.id \
-         WHERE {registered} OR a.client_id IS NOT NULL \
-         GROUP BY {OWNER}, c.target_group, {status}",
-        active = active_cte(day),
-        owners = owners_cte(day),
-        registered = created_by("c.created_at", day),
+        "SELECT r.municipality, r.target_group, r.di_status AS value, COUNT(*) AS count \
+         FROM client_runs r WHERE {on} \
+         GROUP BY r.municipality, r.target_group, r.di_status",
+        on = holds_on("r", "starts_on", "ends_on", day),
     ))
     .load(conn)
 }
 
 /// DI transitions dated in `[from, to]`, by the municipality that owned the client's case
-/// on the day of the transition, and target group. (Only a transferred client's owner is
-/// looked up in the transfers; the others' is `clients.municipality`.)
+/// on the day of the transition, and target group (from the client's run holding that day:
+/// a transition is a placement's start or end, so the client is in the record then).
 pub fn transitions(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<CountFact>> {
     diesel::sql_query(format!(
-        "SELECT municipality, target_group, '' AS value, COUNT(*) AS count FROM (\
-         SELECT CASE WHEN c.id IN (SELECT client_id FROM client_transfers) THEN COALESCE(\
-         (SELECT t.to_municipality FROM client_transfers t WHERE t.client_id = c.id \
-         AND t.transferred_on <= d.transitioned_on \
-         ORDER BY t.transferred_on DESC, t.id DESC LIMIT 1), \
-         (SELECT t.from_municipality FROM client_transfers t WHERE t.client_id = c.id \
-         AND t.transferred_on > d.transitioned_on ORDER BY t.transferred_on, t.id LIMIT 1), \
-         c.municipality) ELSE c.municipality END AS municipality, c.target_group \
-         FROM di_transitions d JOIN clients c ON c.id = d.client_id \
-         WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to}) owned \
-         GROUP BY municipality, target_group",
+        "SELECT r.municipality, r.target_group, '' AS value, COUNT(*) AS count \
+         FROM di_transitions d JOIN client_runs r ON r.client_id = d.client_id \
+         AND r.starts_on <= d.transitioned_on \
+         AND (r.ends_on IS NULL OR r.ends_on > d.transitioned_on) \
+         WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to} \
+         GROUP BY r.municipality, r.target_group",
         from = lit(from),
         to = lit(to),
     ))
@@ -289,17 +259,15 @@ pub fn transitions(
 pub fn mentor_coverage(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     let mentored = "CASE WHEN m.client_id IS NULL THEN 'without' ELSE 'with' END";
     diesel::sql_query(format!(
-        "WITH {active}, {owners}, \
-         mentored AS (SELECT DISTINCT a.client_id FROM mentor_assignments a WHERE {assigned}) \
-         SELECT {OWNER} AS municipality, c.target_group, {mentored} AS value, \
-         COUNT(*) AS count \
-         FROM clients c JOIN active a ON a.client_id = c.id AND a.institutional = 0 \
-         LEFT JOIN mentored m ON m.client_id = c.id \
-         LEFT JOIN owners o ON o.client_id = c.id \
-         GROUP BY {OWNER}, c.target_group, {mentored}",
-        active = active_cte(day),
-        owners = owners_cte(day),
+        "WITH mentored AS (SELECT DISTINCT a.client_id FROM mentor_assignments a \
+         WHERE {assigned}) \
+         SELECT r.municipality, r.target_group, {mentored} AS value, COUNT(*) AS count \
+         FROM client_runs r LEFT JOIN mentored m ON m.client_id = r.client_id \
+         WHERE {on} AND r.di_status = '{community}' \
+         GROUP BY r.municipality, r.target_group, {mentored}",
         assigned = holds_on("a", "started_on", "ended_on", day),
+        on = holds_on("r", "starts_on", "ends_on", day),
+        community = DiStatus::InCommunity.as_str(),
     ))
     .load(conn)
 }
@@ -321,17 +289,16 @@ pub struct LoadFact {
 }
 
 /// Mentors in the record on `day` (registered by then, or with an assignment active that
-/// day) by region, employer and load: their assignments active that day.
+/// day) by region, employer and load: their assignments active that day (their load run
+/// holding that day, `db::derived`; none is a load of 0).
 pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<LoadFact>> {
     diesel::sql_query(format!(
-        "WITH loads AS (SELECT a.mentor_id, COUNT(*) AS n FROM mentor_assignments a \
-         WHERE {assigned} GROUP BY a.mentor_id) \
-         SELECT m.region, m.employer_kind, m.employer_code, COALESCE(l.n, 0) AS load, \
-         COUNT(*) AS mentors \
-         FROM mentors m LEFT JOIN loads l ON l.mentor_id = m.id \
+        "SELECT m.region, m.employer_kind, m.employer_code, \
+         CAST(COALESCE(l.load, 0) AS BIGINT) AS load, COUNT(*) AS mentors \
+         FROM mentors m LEFT JOIN mentor_load_runs l ON l.mentor_id = m.id AND {loaded} \
          WHERE {registered} OR l.mentor_id IS NOT NULL \
-         GROUP BY m.region, m.employer_kind, m.employer_code, COALESCE(l.n, 0)",
-        assigned = holds_on("a", "started_on", "ended_on", day),
+         GROUP BY m.region, m.employer_kind, m.employer_code, COALESCE(l.load, 0)",
+        loaded = holds_on("l", "starts_on", "ends_on", day),
         registered = created_by("m.created_at", day),
     ))
     .load(conn)

@@ -132,6 +132,9 @@ pub fn generate(
         writer.mentors()?;
         writer.assignments()?;
         writer.placements()?;
+        progress.start("derived runs", 0);
+        crate::db::derived::rebuild(conn)?;
+        progress.finish();
         progress.start("finish", 0);
         backend.finish(conn)?;
         progress.finish();

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::DomainError;
-use super::codes::closed_set;
+use super::codes::{MunicipalityCode, closed_set};
 
 closed_set! {
     /// The three DI target groups (di-rules §2).
@@ -117,6 +117,32 @@ pub fn check_transfer_date(
         return Err(DomainError::TransferOutOfOrder { not_before });
     }
     Ok(())
+}
+
+/// A transfer of a client's case, as the owner on a day is read from it.
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer<'a> {
+    pub on: NaiveDate,
+    pub from: &'a MunicipalityCode,
+    pub to: &'a MunicipalityCode,
+}
+
+/// The municipality that owns the case on `day`: the receiving one of the last transfer dated
+/// on or before it, else the giving one of the first transfer after it, else `current` (a
+/// case never transferred). `transfers` in the order recorded, which is the order of their
+/// dates (CASE-TRANSFER-DATED).
+pub fn owner_on<'a>(
+    current: &'a MunicipalityCode,
+    transfers: &[Transfer<'a>],
+    day: NaiveDate,
+) -> &'a MunicipalityCode {
+    transfers
+        .iter()
+        .rev()
+        .find(|t| t.on <= day)
+        .map(|t| t.to)
+        .or_else(|| transfers.iter().find(|t| t.on > day).map(|t| t.from))
+        .unwrap_or(current)
 }
 
 #[cfg(test)]

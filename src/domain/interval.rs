@@ -61,6 +61,42 @@ pub fn count_on(intervals: &[Interval], day: NaiveDate) -> usize {
     intervals.iter().filter(|i| i.active_on(day)).count()
 }
 
+/// A value that can change only on `days`, as its maximal runs: from each day up to the next
+/// (the last run is open), with `value_on` that day. Days where the value is `None` lie in
+/// no run, and neighbouring runs of one value are one. What the statistics read per key
+/// instead of counting the intervals again on the day asked (`db::derived`).
+pub fn runs<T: PartialEq>(
+    days: impl IntoIterator<Item = NaiveDate>,
+    value_on: impl Fn(NaiveDate) -> Option<T>,
+) -> Vec<(Interval, T)> {
+    let mut days: Vec<NaiveDate> = days.into_iter().collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut runs: Vec<(Interval, T)> = Vec::new();
+    for (n, day) in days.iter().enumerate() {
+        let end = days.get(n + 1).copied();
+        match (value_on(*day), runs.last_mut()) {
+            (Some(value), Some((last, same))) if last.end == Some(*day) && *same == value => {
+                last.end = end;
+            }
+            (Some(value), _) => runs.push((Interval { start: *day, end }, value)),
+            (None, _) => {}
+        }
+    }
+    runs
+}
+
+/// How many of `intervals` are active, as runs of days with a count above zero.
+pub fn count_runs(intervals: &[Interval]) -> Vec<(Interval, usize)> {
+    runs(
+        intervals
+            .iter()
+            .flat_map(|i| [Some(i.start), i.end])
+            .flatten(),
+        |day| Some(count_on(intervals, day)).filter(|n| *n > 0),
+    )
+}
+
 /// The first day of `candidate` on which `existing` plus the candidate would exceed the
 /// limit valid that day (`limits`: each a period with its limit; no period that day is a
 /// limit of 0), or `None` when the candidate fits on every day.
@@ -146,6 +182,36 @@ mod tests {
 
     fn i(start: &str, end: Option<&str>) -> Interval {
         Interval::new(d(start), end.map(d)).expect("interval")
+    }
+
+    #[test]
+    fn runs_merge_equal_neighbours_and_leave_out_days_without_a_value() {
+        let counted = count_runs(&[
+            i("2026-01-01", Some("2026-03-01")),
+            i("2026-02-01", None),
+            i("2026-03-01", Some("2026-04-01")),
+            i("2026-06-01", Some("2026-06-01")),
+        ]);
+        assert_eq!(
+            counted,
+            vec![
+                (i("2026-01-01", Some("2026-02-01")), 1),
+                (i("2026-02-01", Some("2026-04-01")), 2),
+                (i("2026-04-01", None), 1),
+            ]
+        );
+        assert_eq!(count_runs(&[i("2026-01-01", Some("2026-02-01"))]).len(), 1);
+        assert!(count_runs(&[]).is_empty());
+        let gaps = runs([d("2026-01-01"), d("2026-02-01"), d("2026-03-01")], |day| {
+            (day != d("2026-02-01")).then_some("on")
+        });
+        assert_eq!(
+            gaps,
+            vec![
+                (i("2026-01-01", Some("2026-02-01")), "on"),
+                (i("2026-03-01", None), "on"),
+            ]
+        );
     }
 
     #[test]

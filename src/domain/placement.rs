@@ -4,9 +4,9 @@
 use chrono::{Months, NaiveDate};
 
 use super::DomainError;
-use super::client::{ADULT_AGE, DiStatus, TargetGroup, age_on};
-use super::codes::{ServiceTypeCode, TargetGroupCode};
-use super::interval::{Interval, first_day_over};
+use super::client::{ADULT_AGE, DiStatus, TargetGroup, Transfer, age_on, owner_on};
+use super::codes::{MunicipalityCode, ServiceTypeCode, TargetGroupCode};
+use super::interval::{Interval, first_day_over, runs};
 use super::policy::Policy;
 
 /// What a placement needs to know about the service.
@@ -64,6 +64,33 @@ pub fn di_status_on(placements: &[(bool, Interval)], day: NaiveDate) -> DiStatus
     } else {
         DiStatus::WaitingList
     }
+}
+
+/// The case's owner and DI status over time, as runs over the days the client is in the
+/// record: from their registration on, and before it on the days a (back-dated) placement
+/// of theirs is active. Each run has one owner (`client::owner_on`) and one status
+/// (`di_status_on`).
+pub fn case_runs(
+    registered_on: NaiveDate,
+    current_owner: &MunicipalityCode,
+    placements: &[(bool, Interval)],
+    transfers: &[Transfer<'_>],
+) -> Vec<(Interval, (MunicipalityCode, DiStatus))> {
+    let changes = placements
+        .iter()
+        .flat_map(|(_, p)| [Some(p.start), p.end])
+        .flatten()
+        .chain(transfers.iter().map(|t| t.on))
+        .chain([registered_on]);
+    runs(changes, |day| {
+        let in_record = day >= registered_on || placements.iter().any(|(_, p)| p.active_on(day));
+        in_record.then(|| {
+            (
+                owner_on(current_owner, transfers, day).clone(),
+                di_status_on(placements, day),
+            )
+        })
+    })
 }
 
 /// The days the client moved from institution to community (INV-A11: a reassessment becomes
@@ -221,6 +248,54 @@ mod tests {
             active: true,
             target_groups: groups,
         }
+    }
+
+    #[test]
+    fn inv_a11_case_runs_follow_placements_and_transfers_from_the_first_day_in_the_record() {
+        let (a, b) = (MunicipalityCode::new("050"), MunicipalityCode::new("007"));
+        let i = |s: &str, e: Option<&str>| Interval::new(d(s), e.map(d)).expect("interval");
+        let placements = [
+            (true, i("2024-01-01", Some("2024-06-01"))),
+            (false, i("2024-05-01", None)),
+        ];
+        // Transferred from `a` to `b` (now the owner) on 2025-01-01.
+        let transfers = [Transfer {
+            on: d("2025-01-01"),
+            from: &a,
+            to: &b,
+        }];
+        let runs = case_runs(d("2024-03-01"), &b, &placements, &transfers);
+        assert_eq!(
+            runs,
+            vec![
+                (
+                    i("2024-01-01", Some("2024-06-01")),
+                    (a.clone(), DiStatus::InInstitution)
+                ),
+                (
+                    i("2024-06-01", Some("2025-01-01")),
+                    (a.clone(), DiStatus::InCommunity)
+                ),
+                (i("2025-01-01", None), (b.clone(), DiStatus::InCommunity)),
+            ]
+        );
+        // Waiting from registration on; a back-dated placement that ended before the
+        // registration is in the record, the days between are not.
+        let placements = [
+            (false, i("2023-01-01", Some("2023-02-01"))),
+            (false, i("2024-04-01", Some("2024-05-01"))),
+        ];
+        let waiting = (a.clone(), DiStatus::WaitingList);
+        let community = (a.clone(), DiStatus::InCommunity);
+        assert_eq!(
+            case_runs(d("2024-03-01"), &a, &placements, &[]),
+            vec![
+                (i("2023-01-01", Some("2023-02-01")), community.clone()),
+                (i("2024-03-01", Some("2024-04-01")), waiting.clone()),
+                (i("2024-04-01", Some("2024-05-01")), community),
+                (i("2024-05-01", None), waiting),
+            ]
+        );
     }
 
     #[test]

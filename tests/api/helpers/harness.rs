@@ -226,10 +226,14 @@ impl TestApp {
 
     /// Runs `sql` on the test database behind the service's back: only for tests whose
     /// point is a stored state no request can produce (a corrupted value, say).
+    /// Runs a statement the API cannot make (a fixture back-dating a registration, say),
+    /// then recomputes the derived runs from the record, as the service does after the
+    /// migration that adds them: a raw write bypasses the writers that keep them.
     pub fn execute_sql(&self, sql: &str) -> usize {
-        diesel::sql_query(sql)
-            .execute(&mut self.db_connection())
-            .expect("statement")
+        let mut conn = self.db_connection();
+        let n = diesel::sql_query(sql).execute(&mut conn).expect("statement");
+        kopiena::db::derived::rebuild(&mut conn).expect("derived runs");
+        n
     }
 
     fn db_connection(&self) -> kopiena::db::DbConnection {

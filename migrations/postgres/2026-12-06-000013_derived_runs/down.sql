@@ -1,0 +1,3 @@
+DROP TABLE mentor_load_runs;
+DROP TABLE service_occupancy_runs;
+DROP TABLE client_runs;
