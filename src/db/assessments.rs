@@ -247,6 +247,7 @@ pub fn insert(
             ))
             .execute(conn)?;
     }
+    super::derived::sync_client(conn, inserted.client_id)?;
     Ok(inserted)
 }
 

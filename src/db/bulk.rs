@@ -60,6 +60,7 @@ bulk_tables!(
     placements,
     di_transitions,
     client_runs,
+    assessment_runs,
     service_occupancy_runs,
     mentor_load_runs,
 );

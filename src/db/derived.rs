@@ -1,10 +1,11 @@
-//! Runs derived from the record: per client its case owner and DI status, per service its
-//! occupancy, per mentor their load, each as the maximal runs of days on which the value
-//! stays the same (`domain::interval::runs`). A statistic or a view "on day D" then reads the
+//! Runs derived from the record: per client its case owner and DI status and its current
+//! assessment, per service its occupancy, per mentor their load, each as the maximal runs
+//! of days on which the value stays the same (`domain::interval::runs`). A statistic or a view "on day D" then reads the
 //! one run of each key that holds on D instead of counting placements and assignments again.
 //!
 //! They are never written on their own: every write they follow (a client registered,
-//! changed or transferred; a placement or an assignment made or ended) rewrites the runs of
+//! changed, transferred or assessed; a mentor registered or changed; a placement or an
+//! assignment made or ended) rewrites the runs of
 //! its key in the same transaction, holding the key's row lock (client, then service; or
 //! mentor: the order every writer takes them in), so they cannot drift from the record. [`rebuild`] computes all of them from the record at once (after the
 //! migration that adds them, and after the demo data is loaded).
@@ -16,14 +17,16 @@ use diesel::prelude::*;
 
 use super::bulk::BulkInsert;
 use super::schema::{
-    client_runs, client_transfers, clients, mentor_assignments, mentor_load_runs, placements,
-    service_occupancy_runs,
+    assessment_runs, assessments, client_runs, client_transfers, clients, mentor_assignments,
+    mentor_load_runs, mentors, placements, service_occupancy_runs,
 };
 use super::{DbConnection, QueryResult};
+use crate::domain::assessment::{CareLevel, Dated, current_runs};
 use crate::domain::client::{DiStatus, TargetGroup, Transfer};
-use crate::domain::codes::MunicipalityCode;
-use crate::domain::ids::{ClientId, MentorId, ServiceId};
+use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::ids::{AssessmentId, ClientId, MentorId, ServiceId};
 use crate::domain::interval::{Interval, count_runs};
+use crate::domain::mentor::{EmployerKind, load_runs};
 use crate::domain::placement::case_runs;
 
 type Dates = (NaiveDate, Option<NaiveDate>);
@@ -37,38 +40,76 @@ fn interval((start, end): Dates) -> Interval {
 struct Case {
     placements: Vec<(bool, Interval)>,
     transfers: Vec<(NaiveDate, MunicipalityCode, MunicipalityCode)>,
+    assessments: Vec<Dated>,
 }
+
+type DatedColumns = (
+    assessments::id,
+    assessments::assessed_on,
+    assessments::care_level,
+    assessments::next_reassessment_due,
+);
+
+const DATED: DatedColumns = (
+    assessments::id,
+    assessments::assessed_on,
+    assessments::care_level,
+    assessments::next_reassessment_due,
+);
+
+fn dated((id, assessed_on, care_level, next_reassessment_due): DatedRow) -> Dated {
+    Dated {
+        id,
+        assessed_on,
+        care_level,
+        next_reassessment_due,
+    }
+}
+
+type DatedRow = (AssessmentId, NaiveDate, CareLevel, NaiveDate);
 
 type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup);
 
 /// One client run, as written.
 struct ClientRun {
-    client_id: ClientId,
     interval: Interval,
     municipality: MunicipalityCode,
-    target_group: TargetGroup,
     di_status: DiStatus,
 }
 
-fn client_runs_of(
-    (client_id, created_at, owner, target_group): &ClientFacts,
+/// One run of a client's current assessment, as written.
+struct AssessmentRun {
+    interval: Interval,
+    municipality: MunicipalityCode,
+    assessment: Dated,
+}
+
+fn runs_of(
+    (_, created_at, owner, _): &ClientFacts,
     case: &Case,
-) -> Vec<ClientRun> {
+) -> (Vec<ClientRun>, Vec<AssessmentRun>) {
     let transfers: Vec<Transfer<'_>> = case
         .transfers
         .iter()
         .map(|(on, from, to)| Transfer { on: *on, from, to })
         .collect();
-    case_runs(created_at.date(), owner, &case.placements, &transfers)
+    let client = case_runs(created_at.date(), owner, &case.placements, &transfers)
         .into_iter()
         .map(|(interval, (municipality, di_status))| ClientRun {
-            client_id: *client_id,
             interval,
             municipality,
-            target_group: *target_group,
             di_status,
         })
-        .collect()
+        .collect();
+    let assessed = current_runs(&case.assessments, owner, &transfers)
+        .into_iter()
+        .map(|(interval, (municipality, assessment))| AssessmentRun {
+            interval,
+            municipality,
+            assessment,
+        })
+        .collect();
+    (client, assessed)
 }
 
 fn client_facts() -> diesel::dsl::Select<
@@ -88,7 +129,8 @@ fn client_facts() -> diesel::dsl::Select<
     ))
 }
 
-/// Rewrites the client's runs from its registration, placements and transfers.
+/// Rewrites the client's runs from its registration, placements, transfers and
+/// assessments.
 pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<()> {
     super::clients::lock(conn, client_id)?;
     let facts: ClientFacts = client_facts()
@@ -114,18 +156,42 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
                 client_transfers::to_municipality,
             ))
             .load(conn)?,
+        assessments: assessments::table
+            .filter(assessments::client_id.eq(client_id))
+            .select(DATED)
+            .load::<DatedRow>(conn)?
+            .into_iter()
+            .map(dated)
+            .collect(),
     };
     diesel::delete(client_runs::table.filter(client_runs::client_id.eq(client_id)))
         .execute(conn)?;
-    for run in client_runs_of(&facts, &case) {
+    diesel::delete(assessment_runs::table.filter(assessment_runs::client_id.eq(client_id)))
+        .execute(conn)?;
+    let target_group = facts.3;
+    let (client, assessed) = runs_of(&facts, &case);
+    for run in client {
         diesel::insert_into(client_runs::table)
             .values((
-                client_runs::client_id.eq(run.client_id),
+                client_runs::client_id.eq(client_id),
                 client_runs::starts_on.eq(run.interval.start),
                 client_runs::ends_on.eq(run.interval.end),
                 client_runs::municipality.eq(run.municipality),
-                client_runs::target_group.eq(run.target_group),
+                client_runs::target_group.eq(target_group),
                 client_runs::di_status.eq(run.di_status),
+            ))
+            .execute(conn)?;
+    }
+    for run in assessed {
+        diesel::insert_into(assessment_runs::table)
+            .values((
+                assessment_runs::client_id.eq(client_id),
+                assessment_runs::starts_on.eq(run.interval.start),
+                assessment_runs::ends_on.eq(run.interval.end),
+                assessment_runs::municipality.eq(run.municipality),
+                assessment_runs::target_group.eq(target_group),
+                assessment_runs::care_level.eq(run.assessment.care_level),
+                assessment_runs::next_reassessment_due.eq(run.assessment.next_reassessment_due),
             ))
             .execute(conn)?;
     }
@@ -159,9 +225,33 @@ pub fn sync_service(conn: &mut DbConnection, service_id: ServiceId) -> QueryResu
     Ok(())
 }
 
-/// Rewrites the mentor's load runs from their assignments.
+type MentorFacts = (MentorId, NaiveDateTime, RegionCode, EmployerKind, String);
+
+fn mentor_facts() -> diesel::dsl::Select<
+    mentors::table,
+    (
+        mentors::id,
+        mentors::created_at,
+        mentors::region,
+        mentors::employer_kind,
+        mentors::employer_code,
+    ),
+> {
+    mentors::table.select((
+        mentors::id,
+        mentors::created_at,
+        mentors::region,
+        mentors::employer_kind,
+        mentors::employer_code,
+    ))
+}
+
+/// Rewrites the mentor's load runs from their registration and assignments.
 pub fn sync_mentor(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
     super::mentors::lock(conn, mentor_id)?;
+    let (_, created_at, region, employer_kind, employer_code): MentorFacts = mentor_facts()
+        .filter(mentors::id.eq(mentor_id))
+        .first(conn)?;
     let assigned: Vec<Interval> = mentor_assignments::table
         .filter(mentor_assignments::mentor_id.eq(mentor_id))
         .select((mentor_assignments::started_on, mentor_assignments::ended_on))
@@ -171,12 +261,15 @@ pub fn sync_mentor(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<
         .collect();
     diesel::delete(mentor_load_runs::table.filter(mentor_load_runs::mentor_id.eq(mentor_id)))
         .execute(conn)?;
-    for (run, load) in count_runs(&assigned) {
+    for (run, load) in load_runs(created_at.date(), &assigned) {
         diesel::insert_into(mentor_load_runs::table)
             .values((
                 mentor_load_runs::mentor_id.eq(mentor_id),
                 mentor_load_runs::starts_on.eq(run.start),
                 mentor_load_runs::ends_on.eq(run.end),
+                mentor_load_runs::region.eq(&region),
+                mentor_load_runs::employer_kind.eq(employer_kind),
+                mentor_load_runs::employer_code.eq(&employer_code),
                 mentor_load_runs::load.eq(count(load)),
             ))
             .execute(conn)?;
@@ -218,13 +311,16 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         ))
         .load::<(ClientId, NaiveDate, MunicipalityCode, MunicipalityCode)>(conn)?
     {
-        cases
-            .entry(client_id)
-            .or_default()
-            .transfers
-            .push((on, from, to));
+        let case = cases.entry(client_id).or_default();
+        case.transfers.push((on, from, to));
     }
-    let mut mentors: HashMap<MentorId, Vec<Interval>> = HashMap::new();
+    for (client_id, row) in assessments::table
+        .select((assessments::client_id, DATED))
+        .load::<(ClientId, DatedRow)>(conn)?
+    {
+        cases.entry(client_id).or_default().assessments.push(dated(row));
+    }
+    let mut assignments: HashMap<MentorId, Vec<Interval>> = HashMap::new();
     for (mentor_id, dates) in mentor_assignments::table
         .select((
             mentor_assignments::mentor_id,
@@ -232,15 +328,15 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         ))
         .load::<(MentorId, Dates)>(conn)?
     {
-        mentors.entry(mentor_id).or_default().push(interval(dates));
+        assignments.entry(mentor_id).or_default().push(interval(dates));
     }
 
     diesel::delete(client_runs::table).execute(conn)?;
+    diesel::delete(assessment_runs::table).execute(conn)?;
     diesel::delete(service_occupancy_runs::table).execute(conn)?;
     diesel::delete(mentor_load_runs::table).execute(conn)?;
 
-    let no_case = Case::default();
-    let mut rows = BulkInsert::new(
+    let mut client_rows = BulkInsert::new(
         conn,
         (
             client_runs::client_id,
@@ -251,66 +347,99 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             client_runs::di_status,
         ),
     );
+    let mut assessment_rows = BulkInsert::new(
+        conn,
+        (
+            assessment_runs::client_id,
+            assessment_runs::starts_on,
+            assessment_runs::ends_on,
+            assessment_runs::municipality,
+            assessment_runs::target_group,
+            assessment_runs::care_level,
+            assessment_runs::next_reassessment_due,
+        ),
+    );
+    let no_case = Case::default();
     for facts in client_facts().load::<ClientFacts>(conn)? {
-        for run in client_runs_of(&facts, cases.get(&facts.0).unwrap_or(&no_case)) {
-            rows.row(&[
-                run.client_id.get().into(),
+        let (id, target_group) = (facts.0.get(), facts.3.as_str());
+        let (client, assessed) = runs_of(&facts, cases.get(&facts.0).unwrap_or(&no_case));
+        for run in client {
+            client_rows.row(&[
+                id.into(),
                 run.interval.start.into(),
                 run.interval.end.into(),
                 run.municipality.as_str().into(),
-                run.target_group.as_str().into(),
+                target_group.into(),
                 run.di_status.as_str().into(),
             ]);
         }
-        rows.end_group(conn)?;
-    }
-    rows.finish(conn)?;
-    write_counts(
-        conn,
-        BulkInsert::new(
-            &*conn,
-            (
-                service_occupancy_runs::service_id,
-                service_occupancy_runs::starts_on,
-                service_occupancy_runs::ends_on,
-                service_occupancy_runs::occupied,
-            ),
-        ),
-        services.into_iter().map(|(id, placed)| (id.get(), placed)),
-    )?;
-    write_counts(
-        conn,
-        BulkInsert::new(
-            &*conn,
-            (
-                mentor_load_runs::mentor_id,
-                mentor_load_runs::starts_on,
-                mentor_load_runs::ends_on,
-                mentor_load_runs::load,
-            ),
-        ),
-        mentors
-            .into_iter()
-            .map(|(id, assigned)| (id.get(), assigned)),
-    )
-}
-
-/// Writes the count runs of each key's intervals as `(key, starts_on, ends_on, count)` rows.
-fn write_counts(
-    conn: &mut DbConnection,
-    mut rows: BulkInsert,
-    keys: impl Iterator<Item = (i64, Vec<Interval>)>,
-) -> QueryResult<()> {
-    for (key, intervals) in keys {
-        for (run, n) in count_runs(&intervals) {
-            rows.row(&[
-                key.into(),
-                run.start.into(),
-                run.end.into(),
-                count(n).into(),
+        for run in assessed {
+            assessment_rows.row(&[
+                id.into(),
+                run.interval.start.into(),
+                run.interval.end.into(),
+                run.municipality.as_str().into(),
+                target_group.into(),
+                run.assessment.care_level.as_str().into(),
+                run.assessment.next_reassessment_due.into(),
             ]);
         }
-        rows.end_group(conn)?;
+        client_rows.end_group(conn)?;
+        assessment_rows.end_group(conn)?;
     }
-    rows.finish(conn).map(drop)
+    client_rows.finish(conn)?;
+    assessment_rows.finish(conn)?;
+
+    let mut occupancy_rows = BulkInsert::new(
+        conn,
+        (
+            service_occupancy_runs::service_id,
+            service_occupancy_runs::starts_on,
+            service_occupancy_runs::ends_on,
+            service_occupancy_runs::occupied,
+        ),
+    );
+    for (service_id, placed) in services {
+        for (run, occupied) in count_runs(&placed) {
+            occupancy_rows.row(&[
+                service_id.get().into(),
+                run.start.into(),
+                run.end.into(),
+                count(occupied).into(),
+            ]);
+        }
+        occupancy_rows.end_group(conn)?;
+    }
+    occupancy_rows.finish(conn)?;
+
+    let mut load_rows = BulkInsert::new(
+        conn,
+        (
+            mentor_load_runs::mentor_id,
+            mentor_load_runs::starts_on,
+            mentor_load_runs::ends_on,
+            mentor_load_runs::region,
+            mentor_load_runs::employer_kind,
+            mentor_load_runs::employer_code,
+            mentor_load_runs::load,
+        ),
+    );
+    for (id, created_at, region, employer_kind, employer_code) in
+        mentor_facts().load::<MentorFacts>(conn)?
+    {
+        let assigned = assignments.remove(&id).unwrap_or_default();
+        for (run, load) in load_runs(created_at.date(), &assigned) {
+            load_rows.row(&[
+                id.get().into(),
+                run.start.into(),
+                run.end.into(),
+                region.as_str().into(),
+                employer_kind.as_str().into(),
+                employer_code.as_str().into(),
+                count(load).into(),
+            ]);
+        }
+        load_rows.end_group(conn)?;
+    }
+    load_rows.finish(conn).map(drop)
 }

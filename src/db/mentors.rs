@@ -113,6 +113,7 @@ pub fn insert(conn: &mut DbConnection, changes: &MentorChanges) -> QueryResult<M
         .values((changes, mentors::created_at.eq(changes.updated_at)))
         .returning(mentors::all_columns)
         .get_result(conn)
+        .and_then(|row: MentorRow| follow(conn, row.id).map(|()| row))
 }
 
 pub fn get(conn: &mut DbConnection, area: &MentorArea, id: MentorId) -> QueryResult<MentorEntry> {
@@ -135,7 +136,9 @@ pub fn update(
         .set((changes, mentors::version.eq(version + 1)))
         .returning(mentors::all_columns)
         .get_result(conn)
-        .optional()
+        .optional()?
+        .map(|row: MentorRow| follow(conn, row.id).map(|()| row))
+        .transpose()
 }
 
 fn entries(conn: &mut DbConnection, rows: Vec<MentorRow>) -> QueryResult<Vec<MentorEntry>> {
@@ -336,13 +339,13 @@ pub fn insert_assignment(
         ))
         .returning(mentor_assignments::all_columns)
         .get_result(conn)
-        .and_then(|row| follow(conn, row))
+        .and_then(|row: AssignmentRow| follow(conn, row.mentor_id).map(|()| row))
 }
 
-/// Rewrites the mentor's load runs (`db::derived`) after a change to their assignments.
-fn follow(conn: &mut DbConnection, row: AssignmentRow) -> QueryResult<AssignmentRow> {
-    super::derived::sync_mentor(conn, row.mentor_id)?;
-    Ok(row)
+/// Rewrites the mentor's load runs (`db::derived`) after a change to them or their
+/// assignments.
+fn follow(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
+    super::derived::sync_mentor(conn, mentor_id)
 }
 
 pub fn get_assignment(conn: &mut DbConnection, id: AssignmentId) -> QueryResult<AssignmentRow> {
@@ -372,7 +375,7 @@ pub fn end_assignment(
     .returning(mentor_assignments::all_columns)
     .get_result(conn)
     .optional()?
-    .map(|row| follow(conn, row))
+    .map(|row: AssignmentRow| follow(conn, row.mentor_id).map(|()| row))
     .transpose()
 }
 

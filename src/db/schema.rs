@@ -36,6 +36,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    assessment_runs (client_id, starts_on) {
+        client_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        municipality -> Text,
+        target_group -> Text,
+        care_level -> Text,
+        next_reassessment_due -> Date,
+    }
+}
+
+diesel::table! {
     assessment_service_types (assessment_id, service_type) {
         assessment_id -> Int8,
         service_type -> Text,
@@ -196,6 +208,9 @@ diesel::table! {
         mentor_id -> Int8,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
+        region -> Text,
+        employer_kind -> Text,
+        employer_code -> Text,
         load -> Int4,
     }
 }
@@ -430,6 +445,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(assessment_runs -> clients (client_id));
+diesel::joinable!(assessment_runs -> municipalities (municipality));
+diesel::joinable!(assessment_runs -> target_groups (target_group));
 diesel::joinable!(assessment_service_types -> assessments (assessment_id));
 diesel::joinable!(assessment_service_types -> service_types (service_type));
 diesel::joinable!(assessment_team_members -> assessments (assessment_id));
@@ -447,6 +465,7 @@ diesel::joinable!(indicators -> planning_regions (region));
 diesel::joinable!(mentor_assignments -> clients (client_id));
 diesel::joinable!(mentor_assignments -> mentors (mentor_id));
 diesel::joinable!(mentor_load_runs -> mentors (mentor_id));
+diesel::joinable!(mentor_load_runs -> planning_regions (region));
 diesel::joinable!(mentor_trainings -> mentors (mentor_id));
 diesel::joinable!(mentor_trainings -> training_programmes (programme));
 diesel::joinable!(mentors -> planning_regions (region));
@@ -473,6 +492,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_instrument_domains,
     assessment_instrument_levels,
     assessment_instruments,
+    assessment_runs,
     assessment_service_types,
     assessment_team_members,
     assessments,

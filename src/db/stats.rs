@@ -1,7 +1,7 @@
 //! Aggregate queries: counts grouped in the database at municipality granularity; the API
 //! rolls them up to the requested dimensions and applies disclosure control.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use diesel::dsl::{exists, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -19,64 +19,10 @@ use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::mentor::EmployerKind;
 use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
-// The queries below that depend on a day are raw SQL (one grouped query per statistic; the
-// DSL cannot say "the owner on that day" or "the assessment current that day" without a
-// round trip per client), with days as `db::dated` writes them.
-
-/// "Created by the end of `day`": `column < '<day + 1>'`, for a timestamp column (a
-/// timestamp literal on PostgreSQL, ISO text on SQLite).
-fn created_by(column: &str, day: NaiveDate) -> String {
-    let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
-    format!("{column} < {}", lit(next))
-}
-
-/// CTE `owners(client_id, municipality)`: the municipality that owned each transferred
-/// client's case on `day` (a client without transfers has none; its owner is
-/// `clients.municipality`). The owner on D is the receiving municipality of the latest
-/// transfer dated on or before D, else the giving municipality of the earliest transfer
-/// after D. Transfers are few; this is one pass over them.
-fn owners_cte(day: NaiveDate) -> String {
-    let d = lit(day);
-    format!(
-        "owners AS (SELECT client_id, municipality FROM (\
-         SELECT t.client_id, \
-         CASE WHEN t.transferred_on <= {d} THEN t.to_municipality ELSE t.from_municipality END \
-         AS municipality, \
-         ROW_NUMBER() OVER (PARTITION BY t.client_id ORDER BY \
-         CASE WHEN t.transferred_on <= {d} THEN 0 ELSE 1 END, \
-         CASE WHEN t.transferred_on <= {d} THEN t.transferred_on END DESC, \
-         CASE WHEN t.transferred_on <= {d} THEN t.id END DESC, \
-         t.transferred_on, t.id) AS n \
-         FROM client_transfers t) ranked WHERE n = 1)"
-    )
-}
-
-/// The owner on the day of the owners CTE, for `clients c LEFT JOIN owners o`.
-const OWNER: &str = "COALESCE(o.municipality, c.municipality)";
-
-/// CTE `current_assessments(client_id, care_level, next_reassessment_due)`: each client's
-/// assessment current on `day`, the last one recorded among those dated on or before it (no
-/// later-recorded assessment of the client is dated by then). A new assessment follows the
-/// current one, so that is the latest dated by then; a correction replaces the assessment
-/// it corrects from the correction's own date on, even when dated before it (it may go back
-/// to the date of the assessment before), and an assessment dated after `day` does not
-/// count yet. Assessments are never dated in the future, so from today on the current one
-/// is the one not superseded.
-fn current_assessments_cte(day: NaiveDate) -> String {
-    if day >= crate::domain::today() {
-        "current_assessments AS (SELECT client_id, care_level, next_reassessment_due \
-         FROM assessments WHERE superseded_by_id IS NULL)"
-            .to_string()
-    } else {
-        let d = lit(day);
-        format!(
-            "current_assessments AS (SELECT a.client_id, a.care_level, a.next_reassessment_due \
-             FROM assessments a WHERE a.assessed_on <= {d} AND NOT EXISTS (SELECT 1 \
-             FROM assessments b WHERE b.client_id = a.client_id AND b.id > a.id \
-             AND b.assessed_on <= {d}))"
-        )
-    }
-}
+// The person counts on a day read the runs of `db::derived` that hold that day: one row per
+// client or mentor, with the owner, status, assessment or load of that day already in it.
+// They are raw SQL (grouped queries with a day in their join conditions), with days as
+// `db::dated` writes them.
 
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
@@ -289,33 +235,27 @@ pub struct LoadFact {
 }
 
 /// Mentors in the record on `day` (registered by then, or with an assignment active that
-/// day) by region, employer and load: their assignments active that day (their load run
-/// holding that day, `db::derived`; none is a load of 0).
+/// day) by region, employer and load: their assignments active that day (the load run
+/// holding that day, `db::derived`).
 pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<LoadFact>> {
     diesel::sql_query(format!(
-        "SELECT m.region, m.employer_kind, m.employer_code, \
-         CAST(COALESCE(l.load, 0) AS BIGINT) AS load, COUNT(*) AS mentors \
-         FROM mentors m LEFT JOIN mentor_load_runs l ON l.mentor_id = m.id AND {loaded} \
-         WHERE {registered} OR l.mentor_id IS NOT NULL \
-         GROUP BY m.region, m.employer_kind, m.employer_code, COALESCE(l.load, 0)",
-        loaded = holds_on("l", "starts_on", "ends_on", day),
-        registered = created_by("m.created_at", day),
+        "SELECT l.region, l.employer_kind, l.employer_code, CAST(l.load AS BIGINT) AS load, \
+         COUNT(*) AS mentors FROM mentor_load_runs l WHERE {on} \
+         GROUP BY l.region, l.employer_kind, l.employer_code, l.load",
+        on = holds_on("l", "starts_on", "ends_on", day),
     ))
     .load(conn)
 }
 
 /// Clients whose assessment current on `day` was due for reassessment before it (INV-A01),
-/// by owner that day and target group.
+/// by owner that day and target group (the assessment runs holding that day,
+/// `db::derived`).
 pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     diesel::sql_query(format!(
-        "WITH {current}, {owners} \
-         SELECT {OWNER} AS municipality, c.target_group, '' AS value, COUNT(*) AS count \
-         FROM current_assessments ca JOIN clients c ON c.id = ca.client_id \
-         LEFT JOIN owners o ON o.client_id = c.id \
-         WHERE ca.next_reassessment_due < {d} \
-         GROUP BY {OWNER}, c.target_group",
-        current = current_assessments_cte(day),
-        owners = owners_cte(day),
+        "SELECT r.municipality, r.target_group, '' AS value, COUNT(*) AS count \
+         FROM assessment_runs r WHERE {on} AND r.next_reassessment_due < {d} \
+         GROUP BY r.municipality, r.target_group",
+        on = holds_on("r", "starts_on", "ends_on", day),
         d = lit(day),
     ))
     .load(conn)
@@ -324,14 +264,10 @@ pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<Count
 /// Care levels of the assessments current on `day`, by owner that day and target group.
 pub fn care_levels(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     diesel::sql_query(format!(
-        "WITH {current}, {owners} \
-         SELECT {OWNER} AS municipality, c.target_group, ca.care_level AS value, \
-         COUNT(*) AS count \
-         FROM current_assessments ca JOIN clients c ON c.id = ca.client_id \
-         LEFT JOIN owners o ON o.client_id = c.id \
-         GROUP BY {OWNER}, c.target_group, ca.care_level",
-        current = current_assessments_cte(day),
-        owners = owners_cte(day),
+        "SELECT r.municipality, r.target_group, r.care_level AS value, COUNT(*) AS count \
+         FROM assessment_runs r WHERE {on} \
+         GROUP BY r.municipality, r.target_group, r.care_level",
+        on = holds_on("r", "starts_on", "ends_on", day),
     ))
     .load(conn)
 }

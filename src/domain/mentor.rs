@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::DomainError;
 use super::codes::closed_set;
-use super::interval::{Interval, first_day_over};
+use super::interval::{Interval, count_on, first_day_over, runs};
 use super::policy::MENTOR_TRAININGS;
 
 closed_set! {
@@ -105,6 +105,21 @@ pub fn check_eligible(missing: &[MissingTraining]) -> Result<(), DomainError> {
     }
 }
 
+/// A mentor's load (assignments active) over time, as runs over the days the mentor is in
+/// the record: from their registration on, and before it on the days an assignment of theirs
+/// is active.
+pub fn load_runs(registered_on: NaiveDate, assignments: &[Interval]) -> Vec<(Interval, usize)> {
+    let changes = assignments
+        .iter()
+        .flat_map(|a| [Some(a.start), a.end])
+        .flatten()
+        .chain([registered_on]);
+    runs(changes, |day| {
+        let load = count_on(assignments, day);
+        (day >= registered_on || load > 0).then_some(load)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +140,27 @@ mod tests {
     }
 
     /// INV-M04 is judged on the assignment's first day: trainings completed later do not count.
+    #[test]
+    fn load_runs_count_from_registration_and_on_earlier_assigned_days() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let i = |s: &str, e: Option<&str>| Interval::new(d(s), e.map(d)).expect("interval");
+        let assignments = [
+            i("2023-01-01", Some("2023-02-01")),
+            i("2024-04-01", None),
+            i("2024-05-01", Some("2024-06-01")),
+        ];
+        assert_eq!(
+            load_runs(d("2024-03-01"), &assignments),
+            vec![
+                (i("2023-01-01", Some("2023-02-01")), 1),
+                (i("2024-03-01", Some("2024-04-01")), 0),
+                (i("2024-04-01", Some("2024-05-01")), 1),
+                (i("2024-05-01", Some("2024-06-01")), 2),
+                (i("2024-06-01", None), 1),
+            ]
+        );
+    }
+
     #[test]
     fn inv_m04_eligibility_is_judged_on_the_start_date() {
         let start = Interval::new(d("2025-11-01"), None).expect("interval");

@@ -4,7 +4,8 @@
 -- placements and assignments again. Filled from the record by the service right after this
 -- migration (`db::run_migrations`), since the runs are computed in Rust.
 
--- A client's case owner and DI status, from the day the client enters the record on.
+-- A client's case owner, target group and DI status, on the days the client is in the
+-- record: from their registration on, and before it on the days a placement is active.
 CREATE TABLE client_runs (
     client_id BIGINT NOT NULL REFERENCES clients (id),
     starts_on DATE NOT NULL,
@@ -28,12 +29,32 @@ CREATE TABLE service_occupancy_runs (
 );
 CREATE INDEX service_occupancy_runs_ends_idx ON service_occupancy_runs (ends_on);
 
--- A mentor's load (assignments active), on the days it is above zero.
+-- A client's current assessment (the last recorded among those dated by then), with the
+-- case owner and target group on those days, from the first assessment's date on.
+CREATE TABLE assessment_runs (
+    client_id BIGINT NOT NULL REFERENCES clients (id),
+    starts_on DATE NOT NULL,
+    ends_on DATE NULL,
+    municipality TEXT NOT NULL REFERENCES municipalities (code),
+    target_group TEXT NOT NULL REFERENCES target_groups (code),
+    care_level TEXT NOT NULL CHECK (care_level IN ('I', 'II', 'III', 'IV')),
+    next_reassessment_due DATE NOT NULL,
+    PRIMARY KEY (client_id, starts_on),
+    CHECK (ends_on IS NULL OR ends_on > starts_on)
+);
+CREATE INDEX assessment_runs_ends_idx ON assessment_runs (ends_on);
+
+-- A mentor's load (assignments active) with their region and employer, on the days the
+-- mentor is in the record: from their registration on, and before it on the days an
+-- assignment of theirs is active.
 CREATE TABLE mentor_load_runs (
     mentor_id BIGINT NOT NULL REFERENCES mentors (id),
     starts_on DATE NOT NULL,
     ends_on DATE NULL,
-    load INTEGER NOT NULL CHECK (load > 0),
+    region TEXT NOT NULL REFERENCES planning_regions (code),
+    employer_kind TEXT NOT NULL CHECK (employer_kind IN ('municipality', 'region')),
+    employer_code TEXT NOT NULL,
+    load INTEGER NOT NULL CHECK (load >= 0),
     PRIMARY KEY (mentor_id, starts_on),
     CHECK (ends_on IS NULL OR ends_on > starts_on)
 );

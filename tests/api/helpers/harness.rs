@@ -231,7 +231,9 @@ impl TestApp {
     /// migration that adds them: a raw write bypasses the writers that keep them.
     pub fn execute_sql(&self, sql: &str) -> usize {
         let mut conn = self.db_connection();
-        let n = diesel::sql_query(sql).execute(&mut conn).expect("statement");
+        let n = diesel::sql_query(sql)
+            .execute(&mut conn)
+            .expect("statement");
         kopiena::db::derived::rebuild(&mut conn).expect("derived runs");
         n
     }
