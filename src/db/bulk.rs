@@ -61,7 +61,7 @@ bulk_tables!(
     di_transitions,
     client_runs,
     assessment_runs,
-    service_occupancy_runs,
+    service_runs,
     mentor_load_runs,
 );
 

@@ -1,6 +1,6 @@
 //! Runs derived from the record: per client its case owner and DI status and its current
 //! assessment, per service its occupancy, per mentor their load, each as the maximal runs
-//! of days on which the value stays the same (`domain::interval::runs`). A statistic or a view "on day D" then reads the
+//! of days on which the value stays the same (`domain::interval::maximal_runs`). A statistic or a view "on day D" then reads the
 //! one run of each key that holds on D instead of counting placements and assignments again.
 //!
 //! They are never written on their own: every write they follow (a client registered,
@@ -18,16 +18,19 @@ use diesel::prelude::*;
 use super::bulk::BulkInsert;
 use super::schema::{
     assessment_runs, assessments, client_runs, client_transfers, clients, mentor_assignments,
-    mentor_load_runs, mentors, placements, service_occupancy_runs,
+    mentor_load_runs, mentors, placements, provider_status_periods, service_periods, service_runs,
+    services,
 };
 use super::{DbConnection, QueryResult};
 use crate::domain::assessment::{CareLevel, Dated, current_runs};
 use crate::domain::client::{DiStatus, TargetGroup, Transfer};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
-use crate::domain::ids::{AssessmentId, ClientId, MentorId, ServiceId};
-use crate::domain::interval::{Interval, count_runs};
+use crate::domain::history::{ServiceDay, service_runs as service_runs_of};
+use crate::domain::ids::{AssessmentId, ClientId, MentorId, ProviderId, ServiceId};
+use crate::domain::interval::Interval;
 use crate::domain::mentor::{EmployerKind, load_runs};
 use crate::domain::placement::case_runs;
+use crate::domain::registry::{ProviderStatus, ServiceStatus};
 
 type Dates = (NaiveDate, Option<NaiveDate>);
 
@@ -198,31 +201,116 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
     Ok(())
 }
 
-/// Rewrites the service's occupancy runs from its placements.
+/// What a service's runs are computed from.
+#[derive(Default)]
+struct ServiceHistory {
+    periods: Vec<(Interval, ServiceStatus, i32)>,
+    placements: Vec<Interval>,
+}
+
+type PeriodRow = (ServiceId, Dates, ServiceStatus, i32);
+type StatusRow = (ProviderId, Dates, ProviderStatus);
+
+fn period_rows() -> diesel::dsl::Select<
+    service_periods::table,
+    (
+        service_periods::service_id,
+        (service_periods::starts_on, service_periods::ends_on),
+        service_periods::status,
+        service_periods::capacity,
+    ),
+> {
+    service_periods::table.select((
+        service_periods::service_id,
+        (service_periods::starts_on, service_periods::ends_on),
+        service_periods::status,
+        service_periods::capacity,
+    ))
+}
+
+fn status_rows() -> diesel::dsl::Select<
+    provider_status_periods::table,
+    (
+        provider_status_periods::provider_id,
+        (
+            provider_status_periods::starts_on,
+            provider_status_periods::ends_on,
+        ),
+        provider_status_periods::status,
+    ),
+> {
+    provider_status_periods::table.select((
+        provider_status_periods::provider_id,
+        (
+            provider_status_periods::starts_on,
+            provider_status_periods::ends_on,
+        ),
+        provider_status_periods::status,
+    ))
+}
+
+fn service_rows(
+    history: &ServiceHistory,
+    provider: &[(Interval, ProviderStatus)],
+) -> Vec<(Interval, ServiceDay)> {
+    service_runs_of(&history.periods, provider, &history.placements)
+}
+
+/// Rewrites the service's runs from its periods, its provider's status periods and its
+/// placements.
 pub fn sync_service(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<()> {
     super::placements::lock_service(conn, service_id)?;
-    let placed: Vec<Interval> = placements::table
-        .filter(placements::service_id.eq(service_id))
-        .select((placements::started_on, placements::ended_on))
-        .load::<Dates>(conn)?
+    let provider_id: ProviderId = services::table
+        .find(service_id)
+        .select(services::provider_id)
+        .first(conn)?;
+    let history = ServiceHistory {
+        periods: period_rows()
+            .filter(service_periods::service_id.eq(service_id))
+            .load::<PeriodRow>(conn)?
+            .into_iter()
+            .map(|(_, dates, status, capacity)| (interval(dates), status, capacity))
+            .collect(),
+        placements: placements::table
+            .filter(placements::service_id.eq(service_id))
+            .select((placements::started_on, placements::ended_on))
+            .load::<Dates>(conn)?
+            .into_iter()
+            .map(interval)
+            .collect(),
+    };
+    let provider: Vec<(Interval, ProviderStatus)> = status_rows()
+        .filter(provider_status_periods::provider_id.eq(provider_id))
+        .load::<StatusRow>(conn)?
         .into_iter()
-        .map(interval)
+        .map(|(_, dates, status)| (interval(dates), status))
         .collect();
-    diesel::delete(
-        service_occupancy_runs::table.filter(service_occupancy_runs::service_id.eq(service_id)),
-    )
-    .execute(conn)?;
-    for (run, occupied) in count_runs(&placed) {
-        diesel::insert_into(service_occupancy_runs::table)
+    diesel::delete(service_runs::table.filter(service_runs::service_id.eq(service_id)))
+        .execute(conn)?;
+    for (run, day) in service_rows(&history, &provider) {
+        diesel::insert_into(service_runs::table)
             .values((
-                service_occupancy_runs::service_id.eq(service_id),
-                service_occupancy_runs::starts_on.eq(run.start),
-                service_occupancy_runs::ends_on.eq(run.end),
-                service_occupancy_runs::occupied.eq(count(occupied)),
+                service_runs::service_id.eq(service_id),
+                service_runs::starts_on.eq(run.start),
+                service_runs::ends_on.eq(run.end),
+                service_runs::status.eq(day.status),
+                service_runs::capacity.eq(day.capacity),
+                service_runs::provider_status.eq(day.provider_status),
+                service_runs::occupied.eq(count(day.occupied)),
             ))
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Rewrites the runs of every service of the provider (after a change of its status).
+pub fn sync_provider(conn: &mut DbConnection, provider_id: ProviderId) -> QueryResult<()> {
+    let ids: Vec<ServiceId> = services::table
+        .filter(services::provider_id.eq(provider_id))
+        .order(services::id)
+        .select(services::id)
+        .load(conn)?;
+    ids.into_iter().try_for_each(|id| sync_service(conn, id))
 }
 
 type MentorFacts = (MentorId, NaiveDateTime, RegionCode, EmployerKind, String);
@@ -286,7 +374,7 @@ fn count(n: usize) -> i32 {
 /// table the runs follow, one multi-row insert per chunk.
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
     let mut cases: HashMap<ClientId, Case> = HashMap::new();
-    let mut services: HashMap<ServiceId, Vec<Interval>> = HashMap::new();
+    let mut services: HashMap<ServiceId, ServiceHistory> = HashMap::new();
     for (client_id, service_id, institutional, dates) in placements::table
         .select((
             placements::client_id,
@@ -299,7 +387,11 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         let interval = interval(dates);
         let case = cases.entry(client_id).or_default();
         case.placements.push((institutional, interval));
-        services.entry(service_id).or_default().push(interval);
+        services
+            .entry(service_id)
+            .or_default()
+            .placements
+            .push(interval);
     }
     for (client_id, on, from, to) in client_transfers::table
         .order(client_transfers::id)
@@ -318,7 +410,11 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         .select((assessments::client_id, DATED))
         .load::<(ClientId, DatedRow)>(conn)?
     {
-        cases.entry(client_id).or_default().assessments.push(dated(row));
+        cases
+            .entry(client_id)
+            .or_default()
+            .assessments
+            .push(dated(row));
     }
     let mut assignments: HashMap<MentorId, Vec<Interval>> = HashMap::new();
     for (mentor_id, dates) in mentor_assignments::table
@@ -328,12 +424,15 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         ))
         .load::<(MentorId, Dates)>(conn)?
     {
-        assignments.entry(mentor_id).or_default().push(interval(dates));
+        assignments
+            .entry(mentor_id)
+            .or_default()
+            .push(interval(dates));
     }
 
     diesel::delete(client_runs::table).execute(conn)?;
     diesel::delete(assessment_runs::table).execute(conn)?;
-    diesel::delete(service_occupancy_runs::table).execute(conn)?;
+    diesel::delete(service_runs::table).execute(conn)?;
     diesel::delete(mentor_load_runs::table).execute(conn)?;
 
     let mut client_rows = BulkInsert::new(
@@ -390,27 +489,49 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
     client_rows.finish(conn)?;
     assessment_rows.finish(conn)?;
 
-    let mut occupancy_rows = BulkInsert::new(
+    for (service_id, dates, status, capacity) in period_rows().load::<PeriodRow>(conn)? {
+        let history = services.entry(service_id).or_default();
+        history.periods.push((interval(dates), status, capacity));
+    }
+    let mut providers: HashMap<ProviderId, Vec<(Interval, ProviderStatus)>> = HashMap::new();
+    for (provider_id, dates, status) in status_rows().load::<StatusRow>(conn)? {
+        providers
+            .entry(provider_id)
+            .or_default()
+            .push((interval(dates), status));
+    }
+    let mut service_rows_out = BulkInsert::new(
         conn,
         (
-            service_occupancy_runs::service_id,
-            service_occupancy_runs::starts_on,
-            service_occupancy_runs::ends_on,
-            service_occupancy_runs::occupied,
+            service_runs::service_id,
+            service_runs::starts_on,
+            service_runs::ends_on,
+            service_runs::status,
+            service_runs::capacity,
+            service_runs::provider_status,
+            service_runs::occupied,
         ),
     );
-    for (service_id, placed) in services {
-        for (run, occupied) in count_runs(&placed) {
-            occupancy_rows.row(&[
+    for (service_id, provider_id) in services::table
+        .select((services::id, services::provider_id))
+        .load::<(ServiceId, ProviderId)>(conn)?
+    {
+        let history = services.remove(&service_id).unwrap_or_default();
+        let provider = providers.get(&provider_id).map_or(&[][..], Vec::as_slice);
+        for (run, day) in service_rows(&history, provider) {
+            service_rows_out.row(&[
                 service_id.get().into(),
                 run.start.into(),
                 run.end.into(),
-                count(occupied).into(),
+                day.status.as_str().into(),
+                day.capacity.into(),
+                day.provider_status.as_str().into(),
+                count(day.occupied).into(),
             ]);
         }
-        occupancy_rows.end_group(conn)?;
+        service_rows_out.end_group(conn)?;
     }
-    occupancy_rows.finish(conn)?;
+    service_rows_out.finish(conn)?;
 
     let mut load_rows = BulkInsert::new(
         conn,

@@ -185,6 +185,7 @@ pub fn update(
     if let Some(row) = &row {
         let from = row.status_changed_on.unwrap_or(row.registered_on);
         record_status(conn, row.id, row.status, from)?;
+        super::derived::sync_provider(conn, row.id)?;
     }
     Ok(row)
 }

@@ -314,21 +314,24 @@ diesel::table! {
 }
 
 diesel::table! {
-    service_occupancy_runs (service_id, starts_on) {
-        service_id -> Int8,
-        starts_on -> Date,
-        ends_on -> Nullable<Date>,
-        occupied -> Int4,
-    }
-}
-
-diesel::table! {
     service_periods (service_id, starts_on) {
         service_id -> Int8,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
         status -> Text,
         capacity -> Int4,
+    }
+}
+
+diesel::table! {
+    service_runs (service_id, starts_on) {
+        service_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+        capacity -> Int4,
+        provider_status -> Text,
+        occupied -> Int4,
     }
 }
 
@@ -474,8 +477,8 @@ diesel::joinable!(placements -> clients (client_id));
 diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
-diesel::joinable!(service_occupancy_runs -> services (service_id));
 diesel::joinable!(service_periods -> services (service_id));
+diesel::joinable!(service_runs -> services (service_id));
 diesel::joinable!(service_search_terms -> services (service_id));
 diesel::joinable!(service_target_groups -> services (service_id));
 diesel::joinable!(service_target_groups -> target_groups (target_group));
@@ -512,8 +515,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
-    service_occupancy_runs,
     service_periods,
+    service_runs,
     service_search_terms,
     service_target_groups,
     service_type_target_groups,

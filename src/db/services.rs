@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
 use super::schema::{
-    municipalities, providers, service_occupancy_runs, service_periods, service_search_terms,
+    municipalities, providers, service_periods, service_runs, service_search_terms,
     service_target_groups, services,
 };
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
@@ -54,7 +54,7 @@ pub struct ServiceEntry {
 /// as an SQL expression over `services.id`.
 pub fn occupied_on_sql(day: NaiveDate) -> String {
     format!(
-        "COALESCE((SELECT o.occupied FROM service_occupancy_runs o \
+        "COALESCE((SELECT o.occupied FROM service_runs o \
          WHERE o.service_id = services.id AND {}), 0)",
         super::dated::holds_on("o", "starts_on", "ends_on", day)
     )
@@ -159,6 +159,7 @@ pub fn insert(
         .get_result(conn)?;
     write_children(conn, row.id, changes, target_groups)?;
     record_period(conn, row.id, changes, opened_on)?;
+    super::derived::sync_service(conn, row.id)?;
     Ok(row)
 }
 
@@ -260,6 +261,7 @@ pub fn update(
     if let Some(row) = &row {
         write_children(conn, row.id, changes, target_groups)?;
         record_period(conn, row.id, changes, crate::domain::today())?;
+        super::derived::sync_service(conn, row.id)?;
     }
     Ok(row)
 }
@@ -300,18 +302,15 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
         .into_iter()
         .collect();
     let today = crate::domain::today();
-    let occupied: BTreeMap<ServiceId, i32> = service_occupancy_runs::table
-        .filter(service_occupancy_runs::service_id.eq_any(&ids))
-        .filter(service_occupancy_runs::starts_on.le(today))
+    let occupied: BTreeMap<ServiceId, i32> = service_runs::table
+        .filter(service_runs::service_id.eq_any(&ids))
+        .filter(service_runs::starts_on.le(today))
         .filter(
-            service_occupancy_runs::ends_on
+            service_runs::ends_on
                 .is_null()
-                .or(service_occupancy_runs::ends_on.gt(today)),
+                .or(service_runs::ends_on.gt(today)),
         )
-        .select((
-            service_occupancy_runs::service_id,
-            service_occupancy_runs::occupied,
-        ))
+        .select((service_runs::service_id, service_runs::occupied))
         .load::<(ServiceId, i32)>(conn)?
         .into_iter()
         .collect();

@@ -9,7 +9,8 @@ use diesel::sql_types::{BigInt, Text};
 use super::dated::{holds_on, lit};
 use super::schema::{
     assessments, clients, indicators, mentor_assignments, mentors, municipalities, placements,
-    provider_status_periods, providers, service_periods, service_target_groups,
+    provider_status_periods, providers, service_periods, service_runs, service_target_groups,
+    services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::client::DiStatus;
@@ -74,64 +75,78 @@ pub struct ServiceFact {
     pub occupied: i64,
 }
 
-#[derive(QueryableByName)]
-struct ServiceOnDay {
-    #[diesel(sql_type = BigInt)]
-    id: ServiceId,
-    #[diesel(sql_type = BigInt)]
-    provider_id: ProviderId,
-    #[diesel(sql_type = Text)]
-    sector: Sector,
-    #[diesel(sql_type = Text)]
-    municipality: String,
-    #[diesel(sql_type = Text)]
-    service_type: ServiceTypeCode,
-    #[diesel(sql_type = Text)]
-    service_status: ServiceStatus,
-    #[diesel(sql_type = Text)]
-    provider_status: ProviderStatus,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    capacity: i32,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    occupied: i32,
-}
-
 /// The services in the register on `day`: those whose own period that day is planned or
 /// active, of a provider whose status period that day is not an exclusion, with the
-/// capacity valid that day and the placements active that day (`register_status` says how
-/// each stands: a service of a suspended provider does not run).
+/// capacity valid that day and the placements active that day, from the service's run
+/// holding that day (`db::derived`; `register_status` says how each stands: a service of a
+/// suspended provider does not run).
 pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
-    let rows: Vec<ServiceOnDay> = diesel::sql_query(format!(
-        "SELECT s.id, s.provider_id, pr.sector, s.municipality, s.service_type, \
-         sp.status AS service_status, pp.status AS provider_status, sp.capacity, \
-         COALESCE(o.occupied, 0) AS occupied \
-         FROM services s \
-         JOIN providers pr ON pr.id = s.provider_id \
-         JOIN service_periods sp ON sp.service_id = s.id AND {service_period} \
-         JOIN provider_status_periods pp ON pp.provider_id = s.provider_id AND {provider_period} \
-         LEFT JOIN service_occupancy_runs o ON o.service_id = s.id AND {occupied} \
-         WHERE sp.status <> 'closed' AND pp.status <> 'excluded'",
-        occupied = holds_on("o", "starts_on", "ends_on", day),
-        service_period = holds_on("sp", "starts_on", "ends_on", day),
-        provider_period = holds_on("pp", "starts_on", "ends_on", day),
-    ))
-    .load(conn)?;
+    let rows: Vec<ServiceOnDay> = services::table
+        .inner_join(providers::table)
+        .inner_join(
+            service_runs::table.on(service_runs::service_id
+                .eq(services::id)
+                .and(service_runs::starts_on.le(day))
+                .and(
+                    service_runs::ends_on
+                        .is_null()
+                        .or(service_runs::ends_on.gt(day)),
+                )),
+        )
+        .filter(service_runs::status.ne(ServiceStatus::Closed))
+        .filter(service_runs::provider_status.ne(ProviderStatus::Excluded))
+        .select((
+            services::id,
+            services::provider_id,
+            providers::sector,
+            services::municipality,
+            services::service_type,
+            service_runs::status,
+            service_runs::provider_status,
+            service_runs::capacity,
+            service_runs::occupied,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(ServiceFact {
-                status: register_status(r.service_status, r.provider_status)?,
-                id: r.id,
-                provider_id: r.provider_id,
-                sector: r.sector,
-                municipality: r.municipality,
-                service_type: r.service_type,
-                capacity: r.capacity,
-                occupied: i64::from(r.occupied),
-            })
-        })
+        .filter_map(
+            |(
+                id,
+                provider_id,
+                sector,
+                municipality,
+                service_type,
+                status,
+                provider,
+                capacity,
+                occupied,
+            )| {
+                Some(ServiceFact {
+                    status: register_status(status, provider)?,
+                    id,
+                    provider_id,
+                    sector,
+                    municipality,
+                    service_type,
+                    capacity,
+                    occupied: i64::from(occupied),
+                })
+            },
+        )
         .collect())
 }
+
+type ServiceOnDay = (
+    ServiceId,
+    ProviderId,
+    Sector,
+    String,
+    ServiceTypeCode,
+    ServiceStatus,
+    ProviderStatus,
+    i32,
+    i32,
+);
 
 /// A target group a service serves.
 #[derive(Debug, Clone, Queryable)]

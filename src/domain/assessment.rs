@@ -10,7 +10,7 @@ use super::DomainError;
 use super::client::{TargetGroup, Transfer, owner_on};
 use super::codes::{MunicipalityCode, ServiceTypeCode, SpecialistRoleCode, closed_set};
 use super::ids::AssessmentId;
-use super::interval::{Interval, runs};
+use super::interval::{Interval, maximal_runs};
 
 closed_set! {
     /// The kind of organisation that carried out an assessment.
@@ -205,7 +205,7 @@ pub fn current_runs(
         .iter()
         .map(|a| a.assessed_on)
         .chain(transfers.iter().map(|t| t.on));
-    runs(changes, |day| {
+    maximal_runs(changes, |day| {
         current_on(assessments, day).map(|a| (owner_on(current_owner, transfers, day).clone(), *a))
     })
 }

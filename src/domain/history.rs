@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use super::DomainError;
 use super::codes::closed_set;
+use super::interval::{Interval, count_on, maximal_runs};
 use super::registry::{ProviderStatus, ServiceStatus};
 
 closed_set! {
@@ -41,6 +42,42 @@ pub fn register_status(service: ServiceStatus, provider: ProviderStatus) -> Opti
 /// provider's status on the same day (INV-P01).
 pub fn runs(service: ServiceStatus, provider: ProviderStatus) -> bool {
     register_status(service, provider) == Some(RegisterStatus::Active)
+}
+
+/// How a service stands on a day: its own status and capacity, its provider's status, and
+/// the placements active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceDay {
+    pub status: ServiceStatus,
+    pub capacity: i32,
+    pub provider_status: ProviderStatus,
+    pub occupied: usize,
+}
+
+/// A service over time, as runs over the days it has a period of its own and its provider
+/// a status period (from the later of the opening and the provider's registration on).
+pub fn service_runs(
+    periods: &[(Interval, ServiceStatus, i32)],
+    provider: &[(Interval, ProviderStatus)],
+    placements: &[Interval],
+) -> Vec<(Interval, ServiceDay)> {
+    let bounds = |i: &Interval| [Some(i.start), i.end];
+    let changes = periods
+        .iter()
+        .flat_map(|(i, ..)| bounds(i))
+        .chain(provider.iter().flat_map(|(i, _)| bounds(i)))
+        .chain(placements.iter().flat_map(bounds))
+        .flatten();
+    maximal_runs(changes, |day| {
+        let (_, status, capacity) = periods.iter().find(|(i, ..)| i.active_on(day))?;
+        let (_, provider_status) = provider.iter().find(|(i, _)| i.active_on(day))?;
+        Some(ServiceDay {
+            status: *status,
+            capacity: *capacity,
+            provider_status: *provider_status,
+            occupied: count_on(placements, day),
+        })
+    })
 }
 
 /// The record's first day: the date of its earliest dated fact (a provider's registration,
@@ -82,6 +119,54 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn service_runs_follow_its_periods_its_providers_status_and_its_placements() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let i = |s: &str, e: Option<&str>| Interval::new(d(s), e.map(d)).expect("interval");
+        let periods = [
+            (
+                i("2024-01-01", Some("2024-06-01")),
+                ServiceStatus::Active,
+                2,
+            ),
+            (i("2024-06-01", None), ServiceStatus::Active, 3),
+        ];
+        let provider = [
+            (i("2023-01-01", Some("2024-03-01")), ProviderStatus::Active),
+            (i("2024-03-01", None), ProviderStatus::Suspended),
+        ];
+        let placed = [i("2024-02-01", Some("2024-07-01"))];
+        let day = |status, capacity, provider_status, occupied| ServiceDay {
+            status,
+            capacity,
+            provider_status,
+            occupied,
+        };
+        use {ProviderStatus as P, ServiceStatus as S};
+        assert_eq!(
+            service_runs(&periods, &provider, &placed),
+            vec![
+                (
+                    i("2024-01-01", Some("2024-02-01")),
+                    day(S::Active, 2, P::Active, 0)
+                ),
+                (
+                    i("2024-02-01", Some("2024-03-01")),
+                    day(S::Active, 2, P::Active, 1)
+                ),
+                (
+                    i("2024-03-01", Some("2024-06-01")),
+                    day(S::Active, 2, P::Suspended, 1)
+                ),
+                (
+                    i("2024-06-01", Some("2024-07-01")),
+                    day(S::Active, 3, P::Suspended, 1)
+                ),
+                (i("2024-07-01", None), day(S::Active, 3, P::Suspended, 0)),
+            ]
+        );
     }
 
     #[test]

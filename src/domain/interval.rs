@@ -65,7 +65,7 @@ pub fn count_on(intervals: &[Interval], day: NaiveDate) -> usize {
 /// (the last run is open), with `value_on` that day. Days where the value is `None` lie in
 /// no run, and neighbouring runs of one value are one. What the statistics read per key
 /// instead of counting the intervals again on the day asked (`db::derived`).
-pub fn runs<T: PartialEq>(
+pub fn maximal_runs<T: PartialEq>(
     days: impl IntoIterator<Item = NaiveDate>,
     value_on: impl Fn(NaiveDate) -> Option<T>,
 ) -> Vec<(Interval, T)> {
@@ -84,17 +84,6 @@ pub fn runs<T: PartialEq>(
         }
     }
     runs
-}
-
-/// How many of `intervals` are active, as runs of days with a count above zero.
-pub fn count_runs(intervals: &[Interval]) -> Vec<(Interval, usize)> {
-    runs(
-        intervals
-            .iter()
-            .flat_map(|i| [Some(i.start), i.end])
-            .flatten(),
-        |day| Some(count_on(intervals, day)).filter(|n| *n > 0),
-    )
 }
 
 /// The first day of `candidate` on which `existing` plus the candidate would exceed the
@@ -186,12 +175,16 @@ mod tests {
 
     #[test]
     fn runs_merge_equal_neighbours_and_leave_out_days_without_a_value() {
-        let counted = count_runs(&[
+        let placed = [
             i("2026-01-01", Some("2026-03-01")),
             i("2026-02-01", None),
             i("2026-03-01", Some("2026-04-01")),
             i("2026-06-01", Some("2026-06-01")),
-        ]);
+        ];
+        let counted = maximal_runs(
+            placed.iter().flat_map(|p| [Some(p.start), p.end]).flatten(),
+            |day| Some(count_on(&placed, day)).filter(|n| *n > 0),
+        );
         assert_eq!(
             counted,
             vec![
@@ -200,9 +193,8 @@ mod tests {
                 (i("2026-04-01", None), 1),
             ]
         );
-        assert_eq!(count_runs(&[i("2026-01-01", Some("2026-02-01"))]).len(), 1);
-        assert!(count_runs(&[]).is_empty());
-        let gaps = runs([d("2026-01-01"), d("2026-02-01"), d("2026-03-01")], |day| {
+        assert!(maximal_runs([], |_| Some(1)).is_empty());
+        let gaps = maximal_runs([d("2026-01-01"), d("2026-02-01"), d("2026-03-01")], |day| {
             (day != d("2026-02-01")).then_some("on")
         });
         assert_eq!(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::DomainError;
 use super::codes::closed_set;
-use super::interval::{Interval, count_on, first_day_over, runs};
+use super::interval::{Interval, count_on, first_day_over, maximal_runs};
 use super::policy::MENTOR_TRAININGS;
 
 closed_set! {
@@ -114,7 +114,7 @@ pub fn load_runs(registered_on: NaiveDate, assignments: &[Interval]) -> Vec<(Int
         .flat_map(|a| [Some(a.start), a.end])
         .flatten()
         .chain([registered_on]);
-    runs(changes, |day| {
+    maximal_runs(changes, |day| {
         let load = count_on(assignments, day);
         (day >= registered_on || load > 0).then_some(load)
     })

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 use super::DomainError;
 use super::client::{ADULT_AGE, DiStatus, TargetGroup, Transfer, age_on, owner_on};
 use super::codes::{MunicipalityCode, ServiceTypeCode, TargetGroupCode};
-use super::interval::{Interval, first_day_over, runs};
+use super::interval::{Interval, first_day_over, maximal_runs};
 use super::policy::Policy;
 
 /// What a placement needs to know about the service.
@@ -82,7 +82,7 @@ pub fn case_runs(
         .flatten()
         .chain(transfers.iter().map(|t| t.on))
         .chain([registered_on]);
-    runs(changes, |day| {
+    maximal_runs(changes, |day| {
         let in_record = day >= registered_on || placements.iter().any(|(_, p)| p.active_on(day));
         in_record.then(|| {
             (

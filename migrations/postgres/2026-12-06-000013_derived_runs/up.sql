@@ -18,16 +18,20 @@ CREATE TABLE client_runs (
 );
 CREATE INDEX client_runs_ends_idx ON client_runs (ends_on);
 
--- A service's occupancy (placements active), on the days it is above zero.
-CREATE TABLE service_occupancy_runs (
+-- A service's standing: its own status and capacity, its provider's status and its
+-- occupancy (placements active), on the days it has a period and its provider a status.
+CREATE TABLE service_runs (
     service_id BIGINT NOT NULL REFERENCES services (id),
     starts_on DATE NOT NULL,
     ends_on DATE NULL,
-    occupied INTEGER NOT NULL CHECK (occupied > 0),
+    status TEXT NOT NULL CHECK (status IN ('planned', 'active', 'closed')),
+    capacity INTEGER NOT NULL CHECK (capacity >= 0),
+    provider_status TEXT NOT NULL CHECK (provider_status IN ('active', 'suspended', 'excluded')),
+    occupied INTEGER NOT NULL CHECK (occupied >= 0),
     PRIMARY KEY (service_id, starts_on),
     CHECK (ends_on IS NULL OR ends_on > starts_on)
 );
-CREATE INDEX service_occupancy_runs_ends_idx ON service_occupancy_runs (ends_on);
+CREATE INDEX service_runs_ends_idx ON service_runs (ends_on);
 
 -- A client's current assessment (the last recorded among those dated by then), with the
 -- case owner and target group on those days, from the first assessment's date on.
