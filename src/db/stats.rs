@@ -2,28 +2,41 @@
 //! rolls them up to the requested dimensions and applies disclosure control.
 
 use chrono::NaiveDate;
-use diesel::dsl::{exists, min};
+use diesel::dsl::{count_star, exists, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::dated::{holds_on, lit};
+use super::dated::holds_on;
 use super::schema::{
-    assessments, clients, indicators, mentor_assignments, mentors, municipalities, placements,
+    assessment_runs, assessments, client_runs, clients, di_transitions, indicators,
+    mentor_assignments, mentor_load_runs, mentors, municipalities, placements,
     provider_status_periods, providers, service_periods, service_runs, service_target_groups,
     services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
-use crate::domain::client::DiStatus;
-use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
+use crate::domain::assessment::CareLevel;
+use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode, TargetGroupCode};
 use crate::domain::history::{RegisterStatus, register_status};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::mentor::EmployerKind;
 use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
-// The person counts on a day read the runs of `db::derived` that hold that day: one row per
-// client or mentor, with the owner, status, assessment or load of that day already in it.
-// They are raw SQL (grouped queries with a day in their join conditions), with days as
-// `db::dated` writes them.
+// The counts on a day read the runs of `db::derived` that hold that day: one row per
+// service, client or mentor, with the standing, owner, status, assessment or load of that
+// day already in it.
+
+/// "The run holds on `day`" for a table of `db::derived` runs (`starts_on <= day` and no
+/// end or an end after it); `day` may be a column.
+macro_rules! run_holds_on {
+    ($runs:ident, $day:expr) => {
+        $runs::starts_on.le($day).and(
+            $runs::ends_on
+                .is_null()
+                .or($runs::ends_on.assume_not_null().gt($day)),
+        )
+    };
+}
 
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
@@ -86,12 +99,7 @@ pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec
         .inner_join(
             service_runs::table.on(service_runs::service_id
                 .eq(services::id)
-                .and(service_runs::starts_on.le(day))
-                .and(
-                    service_runs::ends_on
-                        .is_null()
-                        .or(service_runs::ends_on.gt(day)),
-                )),
+                .and(run_holds_on!(service_runs, day))),
         )
         .filter(service_runs::status.ne(ServiceStatus::Closed))
         .filter(service_runs::provider_status.ne(ProviderStatus::Excluded))
@@ -179,39 +187,74 @@ pub struct CountFact {
     pub count: i64,
 }
 
+impl CountFact {
+    fn new(
+        municipality: &MunicipalityCode,
+        target_group: TargetGroup,
+        value: &str,
+        count: i64,
+    ) -> Self {
+        Self {
+            municipality: municipality.as_str().to_string(),
+            target_group: target_group.as_str().to_string(),
+            value: value.to_string(),
+            count,
+        }
+    }
+}
+
 /// Clients in the record on `day` by the municipality that owned their case that day,
 /// target group and DI status that day: the client runs (`db::derived`) holding that day. A
-/// client is in the record from their registration, or from the start of an earlier
-/// (back-dated) placement.
+/// client is in the record from their registration, and before it on the days a
+/// (back-dated) placement of theirs is active.
 pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    diesel::sql_query(format!(
-        "SELECT r.municipality, r.target_group, r.di_status AS value, COUNT(*) AS count \
-         FROM client_runs r WHERE {on} \
-         GROUP BY r.municipality, r.target_group, r.di_status",
-        on = holds_on("r", "starts_on", "ends_on", day),
-    ))
-    .load(conn)
+    let rows: Vec<(MunicipalityCode, TargetGroup, DiStatus, i64)> = client_runs::table
+        .filter(run_holds_on!(client_runs, day))
+        .group_by((
+            client_runs::municipality,
+            client_runs::target_group,
+            client_runs::di_status,
+        ))
+        .select((
+            client_runs::municipality,
+            client_runs::target_group,
+            client_runs::di_status,
+            count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .map(|(m, g, status, n)| CountFact::new(m, *g, status.as_str(), *n))
+        .collect())
 }
 
 /// DI transitions dated in `[from, to]`, by the municipality that owned the client's case
 /// on the day of the transition, and target group (from the client's run holding that day:
-/// a transition is a placement's start or end, so the client is in the record then).
+/// a transition is a placement's start, so the client is in the record then).
 pub fn transitions(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<CountFact>> {
-    diesel::sql_query(format!(
-        "SELECT r.municipality, r.target_group, '' AS value, COUNT(*) AS count \
-         FROM di_transitions d JOIN client_runs r ON r.client_id = d.client_id \
-         AND r.starts_on <= d.transitioned_on \
-         AND (r.ends_on IS NULL OR r.ends_on > d.transitioned_on) \
-         WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to} \
-         GROUP BY r.municipality, r.target_group",
-        from = lit(from),
-        to = lit(to),
-    ))
-    .load(conn)
+    let rows: Vec<(MunicipalityCode, TargetGroup, i64)> = di_transitions::table
+        .inner_join(
+            client_runs::table.on(client_runs::client_id
+                .eq(di_transitions::client_id)
+                .and(run_holds_on!(client_runs, di_transitions::transitioned_on))),
+        )
+        .filter(di_transitions::transitioned_on.ge(from))
+        .filter(di_transitions::transitioned_on.le(to))
+        .group_by((client_runs::municipality, client_runs::target_group))
+        .select((
+            client_runs::municipality,
+            client_runs::target_group,
+            count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .map(|(m, g, n)| CountFact::new(m, *g, "", *n))
+        .collect())
 }
 
 /// Clients in the community on `day` (a community placement active that day and no
@@ -234,18 +277,13 @@ pub fn mentor_coverage(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<V
 }
 
 /// A number of mentors of one region and employer with the same load.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone)]
 pub struct LoadFact {
-    #[diesel(sql_type = Text)]
-    pub region: String,
-    #[diesel(sql_type = Text)]
+    pub region: RegionCode,
     pub employer_kind: EmployerKind,
-    #[diesel(sql_type = Text)]
     pub employer_code: String,
     /// Assignments active on the day.
-    #[diesel(sql_type = BigInt)]
     pub load: i64,
-    #[diesel(sql_type = BigInt)]
     pub mentors: i64,
 }
 
@@ -253,38 +291,76 @@ pub struct LoadFact {
 /// day) by region, employer and load: their assignments active that day (the load run
 /// holding that day, `db::derived`).
 pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<LoadFact>> {
-    diesel::sql_query(format!(
-        "SELECT l.region, l.employer_kind, l.employer_code, CAST(l.load AS BIGINT) AS load, \
-         COUNT(*) AS mentors FROM mentor_load_runs l WHERE {on} \
-         GROUP BY l.region, l.employer_kind, l.employer_code, l.load",
-        on = holds_on("l", "starts_on", "ends_on", day),
-    ))
-    .load(conn)
+    let rows: Vec<(RegionCode, EmployerKind, String, i32, i64)> = mentor_load_runs::table
+        .filter(run_holds_on!(mentor_load_runs, day))
+        .group_by((
+            mentor_load_runs::region,
+            mentor_load_runs::employer_kind,
+            mentor_load_runs::employer_code,
+            mentor_load_runs::load,
+        ))
+        .select((
+            mentor_load_runs::region,
+            mentor_load_runs::employer_kind,
+            mentor_load_runs::employer_code,
+            mentor_load_runs::load,
+            count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(region, employer_kind, employer_code, load, mentors)| LoadFact {
+                region,
+                employer_kind,
+                employer_code,
+                load: i64::from(load),
+                mentors,
+            },
+        )
+        .collect())
 }
 
 /// Clients whose assessment current on `day` was due for reassessment before it (INV-A01),
 /// by owner that day and target group (the assessment runs holding that day,
 /// `db::derived`).
 pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    diesel::sql_query(format!(
-        "SELECT r.municipality, r.target_group, '' AS value, COUNT(*) AS count \
-         FROM assessment_runs r WHERE {on} AND r.next_reassessment_due < {d} \
-         GROUP BY r.municipality, r.target_group",
-        on = holds_on("r", "starts_on", "ends_on", day),
-        d = lit(day),
-    ))
-    .load(conn)
+    let rows: Vec<(MunicipalityCode, TargetGroup, i64)> = assessment_runs::table
+        .filter(run_holds_on!(assessment_runs, day))
+        .filter(assessment_runs::next_reassessment_due.lt(day))
+        .group_by((assessment_runs::municipality, assessment_runs::target_group))
+        .select((
+            assessment_runs::municipality,
+            assessment_runs::target_group,
+            count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .map(|(m, g, n)| CountFact::new(m, *g, "", *n))
+        .collect())
 }
 
 /// Care levels of the assessments current on `day`, by owner that day and target group.
 pub fn care_levels(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    diesel::sql_query(format!(
-        "SELECT r.municipality, r.target_group, r.care_level AS value, COUNT(*) AS count \
-         FROM assessment_runs r WHERE {on} \
-         GROUP BY r.municipality, r.target_group, r.care_level",
-        on = holds_on("r", "starts_on", "ends_on", day),
-    ))
-    .load(conn)
+    let rows: Vec<(MunicipalityCode, TargetGroup, CareLevel, i64)> = assessment_runs::table
+        .filter(run_holds_on!(assessment_runs, day))
+        .group_by((
+            assessment_runs::municipality,
+            assessment_runs::target_group,
+            assessment_runs::care_level,
+        ))
+        .select((
+            assessment_runs::municipality,
+            assessment_runs::target_group,
+            assessment_runs::care_level,
+            count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .iter()
+        .map(|(m, g, level, n)| CountFact::new(m, *g, level.as_str(), *n))
+        .collect())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

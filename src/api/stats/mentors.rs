@@ -26,11 +26,11 @@ days an assignment of theirs is active.",
         for fact in q::mentor_load(conn, context.as_of())? {
             let employer =
                 (fact.employer_kind == EmployerKind::Municipality).then_some(&*fact.employer_code);
-            if !context.within(&fact.region, employer) {
+            if !context.within(fact.region.as_str(), employer) {
                 continue;
             }
             let key = context.key(|d| match d {
-                Region => fact.region.clone(),
+                Region => fact.region.to_string(),
                 _ => fact.load.to_string(),
             });
             table.add(key, &[fact.mentors]);
