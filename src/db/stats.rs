@@ -6,12 +6,11 @@ use diesel::dsl::{count_star, exists, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::dated::holds_on;
+use super::dated::{holds_on, lit};
 use super::schema::{
-    assessment_runs, assessments, client_runs, clients, di_transitions, indicators,
-    mentor_assignments, mentor_load_runs, mentors, municipalities, placements,
-    provider_status_periods, providers, service_periods, service_runs, service_target_groups,
-    services,
+    assessment_runs, assessments, client_runs, clients, indicators, mentor_assignments,
+    mentor_load_runs, mentors, municipalities, placements, provider_status_periods, providers,
+    service_periods, service_runs, service_target_groups, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
@@ -236,25 +235,19 @@ pub fn transitions(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<CountFact>> {
-    let rows: Vec<(MunicipalityCode, TargetGroup, i64)> = di_transitions::table
-        .inner_join(
-            client_runs::table.on(client_runs::client_id
-                .eq(di_transitions::client_id)
-                .and(run_holds_on!(client_runs, di_transitions::transitioned_on))),
-        )
-        .filter(di_transitions::transitioned_on.ge(from))
-        .filter(di_transitions::transitioned_on.le(to))
-        .group_by((client_runs::municipality, client_runs::target_group))
-        .select((
-            client_runs::municipality,
-            client_runs::target_group,
-            count_star(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .iter()
-        .map(|(m, g, n)| CountFact::new(m, *g, "", *n))
-        .collect())
+    // Raw SQL with the dates as literals: as a bound statement PostgreSQL joins the
+    // transitions to the runs by a nested loop (measured 26 ms against 21 ms).
+    diesel::sql_query(format!(
+        "SELECT r.municipality, r.target_group, '' AS value, COUNT(*) AS count \
+         FROM di_transitions d JOIN client_runs r ON r.client_id = d.client_id \
+         AND r.starts_on <= d.transitioned_on \
+         AND (r.ends_on IS NULL OR r.ends_on > d.transitioned_on) \
+         WHERE d.transitioned_on >= {from} AND d.transitioned_on <= {to} \
+         GROUP BY r.municipality, r.target_group",
+        from = lit(from),
+        to = lit(to),
+    ))
+    .load(conn)
 }
 
 /// Clients in the community on `day` (a community placement active that day and no
