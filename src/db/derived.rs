@@ -18,19 +18,19 @@ use diesel::prelude::*;
 use super::bulk::BulkInsert;
 use super::schema::{
     assessment_runs, assessments, client_runs, client_transfers, clients, mentor_assignments,
-    mentor_load_runs, mentors, placements, provider_status_periods, service_periods, service_runs,
-    services,
+    mentor_load_runs, mentors, placements, provider_status_periods, providers, service_periods,
+    service_runs, services,
 };
-use super::{DbConnection, QueryResult};
+use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::{CareLevel, Dated, current_runs};
 use crate::domain::client::{DiStatus, TargetGroup, Transfer};
-use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::history::{ServiceDay, service_runs as service_runs_of};
 use crate::domain::ids::{AssessmentId, ClientId, MentorId, ProviderId, ServiceId};
 use crate::domain::interval::Interval;
 use crate::domain::mentor::{EmployerKind, load_runs};
 use crate::domain::placement::case_runs;
-use crate::domain::registry::{ProviderStatus, ServiceStatus};
+use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
 type Dates = (NaiveDate, Option<NaiveDate>);
 
@@ -249,6 +249,37 @@ fn status_rows() -> diesel::dsl::Select<
     ))
 }
 
+/// A service as its runs are grouped: id, provider, the provider's sector, municipality,
+/// type.
+type ServiceFacts = (
+    ServiceId,
+    ProviderId,
+    Sector,
+    MunicipalityCode,
+    ServiceTypeCode,
+);
+
+/// The services' facts (one service's, or all).
+fn service_facts(
+    conn: &mut DbConnection,
+    service_id: Option<ServiceId>,
+) -> QueryResult<Vec<ServiceFacts>> {
+    let mut query = services::table
+        .inner_join(providers::table)
+        .select((
+            services::id,
+            services::provider_id,
+            providers::sector,
+            services::municipality,
+            services::service_type,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = service_id {
+        query = query.filter(services::id.eq(id));
+    }
+    query.load(conn)
+}
+
 fn service_rows(
     history: &ServiceHistory,
     provider: &[(Interval, ProviderStatus)],
@@ -260,10 +291,10 @@ fn service_rows(
 /// placements.
 pub fn sync_service(conn: &mut DbConnection, service_id: ServiceId) -> QueryResult<()> {
     super::placements::lock_service(conn, service_id)?;
-    let provider_id: ProviderId = services::table
-        .find(service_id)
-        .select(services::provider_id)
-        .first(conn)?;
+    let facts: ServiceFacts = service_facts(conn, Some(service_id))?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)?;
+    let provider_id = facts.1;
     let history = ServiceHistory {
         periods: period_rows()
             .filter(service_periods::service_id.eq(service_id))
@@ -287,12 +318,17 @@ pub fn sync_service(conn: &mut DbConnection, service_id: ServiceId) -> QueryResu
         .collect();
     diesel::delete(service_runs::table.filter(service_runs::service_id.eq(service_id)))
         .execute(conn)?;
+    let (_, provider_id, sector, municipality, service_type) = &facts;
     for (run, day) in service_rows(&history, &provider) {
         diesel::insert_into(service_runs::table)
             .values((
                 service_runs::service_id.eq(service_id),
                 service_runs::starts_on.eq(run.start),
                 service_runs::ends_on.eq(run.end),
+                service_runs::provider_id.eq(provider_id),
+                service_runs::sector.eq(sector),
+                service_runs::municipality.eq(municipality),
+                service_runs::service_type.eq(service_type),
                 service_runs::status.eq(day.status),
                 service_runs::capacity.eq(day.capacity),
                 service_runs::provider_status.eq(day.provider_status),
@@ -506,15 +542,17 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             service_runs::service_id,
             service_runs::starts_on,
             service_runs::ends_on,
+            service_runs::provider_id,
+            service_runs::sector,
+            service_runs::municipality,
+            service_runs::service_type,
             service_runs::status,
             service_runs::capacity,
             service_runs::provider_status,
             service_runs::occupied,
         ),
     );
-    for (service_id, provider_id) in services::table
-        .select((services::id, services::provider_id))
-        .load::<(ServiceId, ProviderId)>(conn)?
+    for (service_id, provider_id, sector, municipality, service_type) in service_facts(conn, None)?
     {
         let history = services.remove(&service_id).unwrap_or_default();
         let provider = providers.get(&provider_id).map_or(&[][..], Vec::as_slice);
@@ -523,6 +561,10 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 service_id.get().into(),
                 run.start.into(),
                 run.end.into(),
+                provider_id.get().into(),
+                sector.as_str().into(),
+                municipality.as_str().into(),
+                service_type.as_str().into(),
                 day.status.as_str().into(),
                 day.capacity.into(),
                 day.provider_status.as_str().into(),

@@ -328,6 +328,10 @@ diesel::table! {
         service_id -> Int8,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
+        provider_id -> Int8,
+        sector -> Text,
+        municipality -> Text,
+        service_type -> Text,
         status -> Text,
         capacity -> Int4,
         provider_status -> Text,
@@ -478,6 +482,9 @@ diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
 diesel::joinable!(service_periods -> services (service_id));
+diesel::joinable!(service_runs -> municipalities (municipality));
+diesel::joinable!(service_runs -> providers (provider_id));
+diesel::joinable!(service_runs -> service_types (service_type));
 diesel::joinable!(service_runs -> services (service_id));
 diesel::joinable!(service_search_terms -> services (service_id));
 diesel::joinable!(service_target_groups -> services (service_id));

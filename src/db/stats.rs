@@ -10,7 +10,7 @@ use super::dated::{holds_on, lit};
 use super::schema::{
     assessment_runs, assessments, client_runs, clients, indicators, mentor_assignments,
     mentor_load_runs, mentors, municipalities, placements, provider_status_periods, providers,
-    service_periods, service_runs, service_target_groups, services,
+    service_periods, service_runs, service_target_groups,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
@@ -89,25 +89,20 @@ pub struct ServiceFact {
 
 /// The services in the register on `day`: those whose own period that day is planned or
 /// active, of a provider whose status period that day is not an exclusion, with the
-/// capacity valid that day and the placements active that day, from the service's run
-/// holding that day (`db::derived`; `register_status` says how each stands: a service of a
+/// capacity valid that day and the placements active that day: the service runs holding
+/// that day (`db::derived`; `register_status` says how each stands: a service of a
 /// suspended provider does not run).
 pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
-    let rows: Vec<ServiceOnDay> = services::table
-        .inner_join(providers::table)
-        .inner_join(
-            service_runs::table.on(service_runs::service_id
-                .eq(services::id)
-                .and(run_holds_on!(service_runs, day))),
-        )
+    let rows: Vec<ServiceOnDay> = service_runs::table
+        .filter(run_holds_on!(service_runs, day))
         .filter(service_runs::status.ne(ServiceStatus::Closed))
         .filter(service_runs::provider_status.ne(ProviderStatus::Excluded))
         .select((
-            services::id,
-            services::provider_id,
-            providers::sector,
-            services::municipality,
-            services::service_type,
+            service_runs::service_id,
+            service_runs::provider_id,
+            service_runs::sector,
+            service_runs::municipality,
+            service_runs::service_type,
             service_runs::status,
             service_runs::provider_status,
             service_runs::capacity,

@@ -4,8 +4,9 @@ use chrono::{Days, NaiveDate};
 use kopiena::api::assessments::CreateAssessment;
 use kopiena::api::clients::TransferClient;
 use kopiena::api::providers::CreateProvider;
-use kopiena::api::services::CreateService;
+use kopiena::api::services::{CreateService, UpdateService};
 use kopiena::domain::client::{DiStatus, TargetGroup};
+use kopiena::domain::codes::MunicipalityCode;
 use kopiena::domain::ids::AssessmentId;
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::ServiceStatus;
@@ -14,7 +15,7 @@ use serde_json::Value;
 use crate::helpers::{
     IndicatorsQuery, StatsQuery, TestApp, admin, assert_problem, assessment_body, assignment, date,
     ending, grouped_by, id_of, mentor_body, ministry, municipality, placement, provider,
-    provider_body, region, service_body, stats_query, token, training, transfer,
+    provider_body, region, service_body, service_update, stats_query, token, training, transfer,
 };
 use crate::mentors::{FULL_TRAINING, client, mentor};
 
@@ -230,6 +231,7 @@ async fn registry_aggregates_count_providers_services_places_and_municipalities_
     let a = app.new_provider("050", "LM-A").await; // Kuldīga
     let b = app.new_provider("LPX", "LM-B").await; // Liepāja
     let c = app.new_provider("RIX", "LM-C").await; // Rīga
+    let mut moved = 0;
     for (pid, t, cap, st) in [
         (a, "home_care", 10, ServiceStatus::Active),
         (a, "home_care", 5, ServiceStatus::Active),
@@ -237,9 +239,13 @@ async fn registry_aggregates_count_providers_services_places_and_municipalities_
         (c, "home_care", 30, ServiceStatus::Planned),
         (b, "group_home", 8, ServiceStatus::Active),
     ] {
-        app.create_service(&token(&ministry()), pid, &plain_service(t, cap, st))
+        let created = app
+            .create_service(&token(&ministry()), pid, &plain_service(t, cap, st))
             .created()
             .await;
+        if cap == 5 {
+            moved = id_of(&created);
+        }
     }
     let registry =
         async |query: &StatsQuery| app.registry_stats(&token(&ministry()), query).ok().await;
@@ -264,6 +270,23 @@ async fn registry_aggregates_count_providers_services_places_and_municipalities_
         1
     );
     assert_eq!(national["total"]["services"], 5);
+    // A service that moves counts in its new municipality from then on.
+    let to_liepaja = UpdateService {
+        municipality: Some(MunicipalityCode::new("LPX")),
+        ..service_update()
+    };
+    app.update_service(&token(&ministry()), moved, &to_liepaja)
+        .ok()
+        .await;
+    let by_municipality = registry(&grouped_by("municipality")).await;
+    assert_eq!(
+        row(&by_municipality, &[("municipality", "050")])["capacity"],
+        10
+    );
+    assert_eq!(
+        row(&by_municipality, &[("municipality", "LPX")])["capacity"],
+        33
+    );
     // Nothing was recorded in 2000: the record cannot answer for that day.
     let before = app
         .registry_stats(

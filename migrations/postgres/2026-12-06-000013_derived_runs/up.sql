@@ -19,11 +19,16 @@ CREATE TABLE client_runs (
 CREATE INDEX client_runs_ends_idx ON client_runs (ends_on);
 
 -- A service's standing: its own status and capacity, its provider's status and its
--- occupancy (placements active), on the days it has a period and its provider a status.
+-- occupancy (placements active), on the days it has a period and its provider a status;
+-- with what the registry statistics group it by (provider, sector, municipality, type).
 CREATE TABLE service_runs (
     service_id BIGINT NOT NULL REFERENCES services (id),
     starts_on DATE NOT NULL,
     ends_on DATE NULL,
+    provider_id BIGINT NOT NULL REFERENCES providers (id),
+    sector TEXT NOT NULL CHECK (sector IN ('municipal', 'state', 'ngo', 'private', 'religious')),
+    municipality TEXT NOT NULL REFERENCES municipalities (code),
+    service_type TEXT NOT NULL REFERENCES service_types (code),
     status TEXT NOT NULL CHECK (status IN ('planned', 'active', 'closed')),
     capacity INTEGER NOT NULL CHECK (capacity >= 0),
     provider_status TEXT NOT NULL CHECK (provider_status IN ('active', 'suspended', 'excluded')),
