@@ -40,30 +40,49 @@ macro_rules! run_holds_on {
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
 pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
-    let facts = [
+    type Day = Option<NaiveDate>;
+    type Time = Option<chrono::NaiveDateTime>;
+    // One statement, one round trip: each earliest date is a scalar subquery.
+    let (providers, services, clients, mentors, placements, assignments, assessments): (
+        Day,
+        Day,
+        Time,
+        Time,
+        Day,
+        Day,
+        Day,
+    ) = diesel::select((
         providers::table
             .select(min(providers::registered_on))
-            .first(conn)?,
+            .single_value(),
         service_periods::table
             .select(min(service_periods::starts_on))
-            .first(conn)?,
+            .single_value(),
         clients::table
             .select(min(clients::created_at))
-            .first::<Option<chrono::NaiveDateTime>>(conn)?
-            .map(|t| t.date()),
+            .single_value(),
         mentors::table
             .select(min(mentors::created_at))
-            .first::<Option<chrono::NaiveDateTime>>(conn)?
-            .map(|t| t.date()),
+            .single_value(),
         placements::table
             .select(min(placements::started_on))
-            .first(conn)?,
+            .single_value(),
         mentor_assignments::table
             .select(min(mentor_assignments::started_on))
-            .first(conn)?,
+            .single_value(),
         assessments::table
             .select(min(assessments::assessed_on))
-            .first(conn)?,
+            .single_value(),
+    ))
+    .get_result(conn)?;
+    let facts = [
+        providers,
+        services,
+        clients.map(|t| t.date()),
+        mentors.map(|t| t.date()),
+        placements,
+        assignments,
+        assessments,
     ];
     Ok(crate::domain::history::first_day(
         facts,
