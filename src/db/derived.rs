@@ -1,14 +1,16 @@
 //! Runs derived from the record: per client its case owner and DI status and its current
-//! assessment, per service its occupancy, per mentor their load, each as the maximal runs
-//! of days on which the value stays the same (`domain::interval::maximal_runs`). A statistic or a view "on day D" then reads the
-//! one run of each key that holds on D instead of counting placements and assignments again.
+//! assessment, per service its standing (own status, capacity, provider status, occupancy),
+//! per mentor their load, each as the maximal runs of days on which the value stays the
+//! same (`domain::interval::maximal_runs`). A statistic or a view "on day D" then reads the
+//! one run of each key that holds on D instead of counting the intervals again.
 //!
 //! They are never written on their own: every write they follow (a client registered,
-//! changed, transferred or assessed; a mentor registered or changed; a placement or an
-//! assignment made or ended) rewrites the runs of
-//! its key in the same transaction, holding the key's row lock (client, then service; or
-//! mentor: the order every writer takes them in), so they cannot drift from the record. [`rebuild`] computes all of them from the record at once (after the
-//! migration that adds them, and after the demo data is loaded).
+//! changed, transferred or assessed; a service recorded or changed; a provider's status
+//! changed; a mentor registered or changed; a placement or an assignment made or ended)
+//! rewrites the runs of its key in the same transaction, holding the key's row lock (client
+//! before service, provider before its services: the order every writer takes them in), so
+//! they cannot drift from the record. [`rebuild`] computes all of them from the record at
+//! once (after the migration that adds them, and after the demo data is loaded).
 
 use std::collections::HashMap;
 

@@ -162,6 +162,15 @@ async fn concurrent_partly_overlapping_assignments_keep_the_cap_on_every_day() {
         statuses.iter().all(|s| *s == 201 || *s == 409),
         "{statuses:?}"
     );
+    runs_are_what_the_record_says(&app);
+}
+
+/// The derived runs the concurrent writers kept equal those computed from the record at
+/// once: no write left its runs behind.
+fn runs_are_what_the_record_says(app: &TestApp) {
+    let kept = app.derived_runs();
+    app.rebuild_derived_runs();
+    assert_eq!(app.derived_runs(), kept);
 }
 
 /// Concurrent placements in a 2-place service where one resident leaves in 20 days: requests
@@ -225,6 +234,7 @@ async fn concurrent_partly_overlapping_placements_stay_within_capacity_on_every_
         assert!(active <= 2, "{active} placements on {day}");
     }
     assert!(spans.len() >= 3, "the free places were taken: {spans:?}");
+    runs_are_what_the_record_says(&app);
 }
 
 /// A transfer takes effect on its date: recorded on or after it, not ahead; not before the

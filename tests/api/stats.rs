@@ -1090,4 +1090,11 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
             "{problem}"
         );
     }
+
+    // The runs the writers kept through this history are those computed from the record
+    // at once (as after the migration that adds them).
+    let kept = app.derived_runs();
+    assert!(kept.len() > 20, "{kept:?}");
+    app.rebuild_derived_runs();
+    assert_eq!(app.derived_runs(), kept);
 }

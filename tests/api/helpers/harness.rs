@@ -225,10 +225,10 @@ impl TestApp {
     }
 
     /// Runs `sql` on the test database behind the service's back: only for tests whose
-    /// point is a stored state no request can produce (a corrupted value, say).
-    /// Runs a statement the API cannot make (a fixture back-dating a registration, say),
-    /// then recomputes the derived runs from the record, as the service does after the
-    /// migration that adds them: a raw write bypasses the writers that keep them.
+    /// point is a stored state no request can produce (a corrupted value, a back-dated
+    /// registration). Then recomputes the derived runs (`db::derived`) from the record, as
+    /// the service does after the migration that adds them: a raw write bypasses the
+    /// writers that keep them.
     pub fn execute_sql(&self, sql: &str) -> usize {
         let mut conn = self.db_connection();
         let n = diesel::sql_query(sql)
@@ -238,9 +238,64 @@ impl TestApp {
         n
     }
 
+    /// Every derived run (`db::derived`) as a line of text, table by table, in key order.
+    pub fn derived_runs(&self) -> Vec<String> {
+        let tables = [
+            (
+                "client_runs",
+                "client_id",
+                "municipality || target_group || di_status",
+            ),
+            (
+                "assessment_runs",
+                "client_id",
+                "municipality || target_group || care_level || \
+                 CAST(next_reassessment_due AS TEXT)",
+            ),
+            (
+                "service_runs",
+                "service_id",
+                "CAST(provider_id AS TEXT) || sector || municipality || service_type || status \
+                 || CAST(capacity AS TEXT) || provider_status || CAST(occupied AS TEXT)",
+            ),
+            (
+                "mentor_load_runs",
+                "mentor_id",
+                "region || employer_kind || employer_code || CAST(load AS TEXT)",
+            ),
+        ];
+        let mut conn = self.db_connection();
+        tables
+            .iter()
+            .flat_map(|(table, key, values)| {
+                let sql = format!(
+                    "SELECT '{table} ' || CAST({key} AS TEXT) || ' ' || CAST(starts_on AS TEXT) \
+                     || ' ' || COALESCE(CAST(ends_on AS TEXT), '-') || ' ' || {values} AS line \
+                     FROM {table} ORDER BY {key}, starts_on"
+                );
+                diesel::sql_query(sql)
+                    .load::<Line>(&mut conn)
+                    .expect("derived runs")
+                    .into_iter()
+                    .map(|l| l.line)
+            })
+            .collect()
+    }
+
+    /// Recomputes every derived run from the record.
+    pub fn rebuild_derived_runs(&self) {
+        kopiena::db::derived::rebuild(&mut self.db_connection()).expect("derived runs");
+    }
+
     fn db_connection(&self) -> kopiena::db::DbConnection {
         kopiena::db::establish(self.db.url()).expect("connect to the test database")
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Line {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    line: String,
 }
 
 #[derive(diesel::QueryableByName)]
