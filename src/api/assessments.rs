@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
-use super::common::{self, Created, IdempotencyKey, Idempotent, Page, PageQuery};
+use super::common::{Created, IdempotencyKey, Idempotent, Page, PageQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
@@ -172,30 +172,15 @@ pub async fn create_assessment(
     request: Idempotent<CreateAssessment>,
 ) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let access = writer
-        .clients(
-            &db,
-            AuditAction::AssessmentCreate,
-            OfClient::records(client_id).into(),
-        )
+    let record = writer
+        .creating(&db, AuditAction::AssessmentCreate, client_id)
         .await?;
-    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body } = request;
     let new = NewAssessment::try_from(body)?;
     let reassessment_months = policy.reassessment_months;
-    let sub = user.sub.clone();
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        Some(common::Private::audited(
-            &auditor,
-            AuditAction::AssessmentCreate,
-            Some(client_id),
-            Some(access.clone()),
-        )),
-        move |conn| {
-            let client = clients::get(conn, &access, client_id)?;
+    record
+        .create(db.get_ref(), key, move |conn, access, sub| {
+            let client = clients::get(conn, access, client_id)?;
             clients::lock(conn, client_id)?;
             let target_group = client.target_group;
             check_references(conn, &new)?;
@@ -213,12 +198,6 @@ pub async fn create_assessment(
                 &new.team,
                 &new.needed_service_types,
             )?;
-            auditor.record(
-                conn,
-                AuditAction::AssessmentCreate,
-                Some(row.id.get()),
-                Some(client_id),
-            )?;
             let entry = q::get(conn, client_id, row.id)?;
             Ok(Created {
                 record_id: entry.row.id.get(),
@@ -229,9 +208,8 @@ pub async fn create_assessment(
                 etag: None,
                 body: Assessment::from(entry),
             })
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// Parses a request body once: its field limits, a date not in the future, an organisation

@@ -5,13 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, get, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{Page, PageQuery};
+use super::common::{self, Created, IdempotencyKey, Page, PageQuery, Private};
 use crate::auth::AuthUser;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
@@ -125,6 +125,67 @@ impl<M: Reach> FromRequest for Clients<M> {
                 auditor,
             })
         })
+    }
+}
+
+impl ClientWriter {
+    /// The first step of creating a record of client `client_id` (a placement, an
+    /// assessment, a support plan): the caller's reach for `action` on the client's records,
+    /// a refusal audited and answered before the request body is looked at.
+    pub async fn creating(
+        self,
+        db: &Db,
+        action: AuditAction,
+        client_id: ClientId,
+    ) -> ApiResult<ClientRecord> {
+        let access = self
+            .clients(db, action, OfClient::records(client_id).into())
+            .await?;
+        Ok(ClientRecord {
+            action,
+            client_id,
+            access,
+            user: self.user,
+            auditor: self.auditor,
+        })
+    }
+}
+
+/// A record of a client about to be created by a caller within reach (`ClientWriter::creating`).
+pub struct ClientRecord {
+    action: AuditAction,
+    client_id: ClientId,
+    access: ClientAccess,
+    user: AuthUser,
+    auditor: Auditor,
+}
+
+impl ClientRecord {
+    /// Creates it with `f` under `common::create` (idempotent): `f` gets the clients within
+    /// reach and the caller's subject and returns the record made; the act is audited on
+    /// that record in the same transaction, and a replay shows it again only while the
+    /// client is within reach.
+    pub async fn create<T, F>(self, db: &Db, key: IdempotencyKey, f: F) -> ApiResult<HttpResponse>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut DbConnection, &ClientAccess, String) -> ApiResult<Created<T>>
+            + Send
+            + 'static,
+    {
+        let Self {
+            action,
+            client_id,
+            access,
+            user,
+            auditor,
+        } = self;
+        let private = Private::audited(&auditor, action, Some(client_id), Some(access.clone()));
+        common::create(db, key, user.sub.clone(), Some(private), move |conn| {
+            let created = f(conn, &access, user.sub)?;
+            auditor.record(conn, action, Some(created.record_id), Some(client_id))?;
+            Ok(created)
+        })
+        .await
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::{Caller, ClientReader, ClientWriter};
-use super::common::{self, Created, IdempotencyKey, Idempotent};
+use super::common::{Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, PlacementPath, ServicePath};
 use super::problems as p;
@@ -136,29 +136,14 @@ pub async fn create_placement(
     request: Idempotent<CreatePlacement>,
 ) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let access = writer
-        .clients(
-            &db,
-            AuditAction::PlacementCreate,
-            OfClient::records(client_id).into(),
-        )
+    let record = writer
+        .creating(&db, AuditAction::PlacementCreate, client_id)
         .await?;
-    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     let policy = policy.into_inner();
-    let sub = user.sub.clone();
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        Some(common::Private::audited(
-            &auditor,
-            AuditAction::PlacementCreate,
-            Some(client_id),
-            Some(access.clone()),
-        )),
-        move |conn| {
-            let client = clients::get(conn, &access, client_id)?;
+    record
+        .create(db.get_ref(), key, move |conn, access, sub| {
+            let client = clients::get(conn, access, client_id)?;
             let service = services::get(conn, input.service_id)
                 .map_err(unknown_reference("service", input.service_id))?;
             let service_type = reference::get_service_type(conn, &service.row.service_type)?;
@@ -250,21 +235,14 @@ pub async fn create_placement(
                 on: start,
             }))?;
             follow_placements(conn, client_id)?;
-            auditor.record(
-                conn,
-                AuditAction::PlacementCreate,
-                Some(row.id.get()),
-                Some(client_id),
-            )?;
             Ok(Created {
                 record_id: row.id.get(),
                 location: Some(format!("/api/v1/clients/{client_id}/placements")),
                 etag: None,
                 body: placement_view(conn, row.id)?,
             })
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// Sets the end of a placement: the place is free from `ended_on` (the first day without the

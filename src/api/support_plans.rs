@@ -154,28 +154,14 @@ pub async fn create_support_plan(
     request: Idempotent<CreateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let access = writer
-        .clients(
-            &db,
-            AuditAction::SupportPlanCreate,
-            OfClient::records(client_id).into(),
-        )
+    let record = writer
+        .creating(&db, AuditAction::SupportPlanCreate, client_id)
         .await?;
-    let ClientWriter { user, auditor, .. } = writer;
     let Idempotent { key, body: input } = request;
     input.validate()?;
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        Some(common::Private::audited(
-            &auditor,
-            AuditAction::SupportPlanCreate,
-            Some(client_id),
-            Some(access.clone()),
-        )),
-        move |conn| {
-            let group = client_group(conn, &access, client_id)?;
+    record
+        .create(db.get_ref(), key, move |conn, access, _| {
+            let group = client_group(conn, access, client_id)?;
             let status = input.status.unwrap_or(PlanStatus::Draft);
             let sections: BTreeMap<String, String> = input
                 .sections
@@ -204,12 +190,6 @@ pub async fn create_support_plan(
                 },
                 &sections,
             )?;
-            auditor.record(
-                conn,
-                AuditAction::SupportPlanCreate,
-                Some(entry.row.id.get()),
-                Some(client_id),
-            )?;
             Ok(Created {
                 record_id: entry.row.id.get(),
                 location: Some(format!(
@@ -219,9 +199,8 @@ pub async fn create_support_plan(
                 etag: Some(common::etag(entry.row.id, entry.row.version)),
                 body: plan_view(entry, group),
             })
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// The client's plans, newest version first.
