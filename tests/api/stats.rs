@@ -1098,3 +1098,56 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
     app.rebuild_derived_runs();
     assert_eq!(app.derived_runs(), kept);
 }
+
+/// A filter naming a region, municipality, service type or target group that does not
+/// exist is refused (400), on the table statistics and the indicators alike, rather than
+/// answered with an empty table.
+#[tokio::test]
+async fn a_filter_naming_no_known_code_is_a_400() {
+    let app = TestApp::spawn().await;
+    let ministry = token(&ministry());
+    for query in [
+        StatsQuery {
+            region: Some("NOWHERE".into()),
+            ..stats_query()
+        },
+        StatsQuery {
+            municipality: Some("999".into()),
+            ..stats_query()
+        },
+        StatsQuery {
+            target_group: Some("nobody".into()),
+            ..stats_query()
+        },
+    ] {
+        let body = assert_problem(
+            app.client_stats(&ministry, &query).await,
+            400,
+            "about:blank",
+        )
+        .await;
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("is not the code of a")),
+            "{body}"
+        );
+    }
+    let nowhere = IndicatorsQuery {
+        region: Some("NOWHERE".into()),
+        as_of: None,
+        format: None,
+    };
+    assert_problem(
+        app.indicator_stats(&ministry, &nowhere).await,
+        400,
+        "about:blank",
+    )
+    .await;
+    let kurzeme = IndicatorsQuery {
+        region: Some("KURZEME".into()),
+        as_of: None,
+        format: None,
+    };
+    app.indicator_stats(&ministry, &kurzeme).ok().await;
+}

@@ -184,6 +184,35 @@ impl Labels {
         Ok(Labels { region_of, names })
     }
 
+    /// Refuses a filter naming a region, municipality, service type or target group that
+    /// does not exist (400), rather than answering an empty table. The value is the
+    /// caller's text: withheld.
+    pub fn check(&self, query: &StatsQuery) -> ApiResult<()> {
+        let coded = [
+            Dimension::Region,
+            Dimension::Municipality,
+            Dimension::ServiceType,
+            Dimension::TargetGroup,
+        ];
+        for dimension in coded {
+            if let Some(value) = query.value(dimension)
+                && !self.names.contains_key(&(dimension, value.to_string()))
+            {
+                let what = match dimension {
+                    Dimension::Region => "planning region",
+                    Dimension::Municipality => "municipality",
+                    Dimension::ServiceType => "service type",
+                    _ => "target group",
+                };
+                return Err(ApiError::BadRequest(format!(
+                    "Invalid query string: `{}` is not the code of a {what}",
+                    dimension.as_str()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The planning region of `municipality` (empty when unknown).
     pub fn region_of(&self, municipality: &str) -> &str {
         self.region_of

@@ -76,6 +76,7 @@ async fn handle(
         .run(move |conn| -> ApiResult<_> {
             query.check_dates(conn)?;
             let labels = Labels::load(conn, lang)?;
+            labels.check(&query)?;
             let context = Context {
                 dims,
                 query,

@@ -125,7 +125,7 @@ computed from the registry where it can be, next to baseline and target.";
     }
 }
 
-/// The parameters the indicators read; any other is ignored, as it always was.
+/// The parameters the indicators read (any other is refused before the handler runs).
 const PARAMETERS: [&str; 3] = ["region", "as_of", "format"];
 
 async fn indicator_stats(
@@ -155,6 +155,7 @@ async fn indicator_stats(
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
             query.check_dates(conn)?;
             let labels = Labels::load(conn, lang)?;
+            labels.check(&query)?;
             let facts = q::service_facts(conn, as_of)?;
             let active: Vec<&q::ServiceFact> = facts
                 .iter()
