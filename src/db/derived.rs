@@ -24,10 +24,10 @@ use super::schema::{
     service_runs, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
-use crate::domain::assessment::{CareLevel, Dated, current_runs};
+use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup, Transfer};
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
-use crate::domain::history::{ServiceDay, service_runs as service_runs_of};
+use crate::domain::history::{Dated, ServiceDay, current_runs, service_runs as service_runs_of};
 use crate::domain::ids::{AssessmentId, ClientId, MentorId, ProviderId, ServiceId};
 use crate::domain::interval::Interval;
 use crate::domain::mentor::{EmployerKind, load_runs};
@@ -498,16 +498,16 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
     );
     let no_case = Case::default();
     for facts in client_facts().load::<ClientFacts>(conn)? {
-        let (id, target_group) = (facts.0.get(), facts.3.as_str());
+        let (id, target_group) = (facts.0.get(), facts.3);
         let (client, assessed) = runs_of(&facts, cases.get(&facts.0).unwrap_or(&no_case));
         for run in client {
             client_rows.row(&[
                 id.into(),
                 run.interval.start.into(),
                 run.interval.end.into(),
-                run.municipality.as_str().into(),
+                (&run.municipality).into(),
                 target_group.into(),
-                run.di_status.as_str().into(),
+                run.di_status.into(),
             ]);
         }
         for run in assessed {
@@ -515,9 +515,9 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 id.into(),
                 run.interval.start.into(),
                 run.interval.end.into(),
-                run.municipality.as_str().into(),
+                (&run.municipality).into(),
                 target_group.into(),
-                run.assessment.care_level.as_str().into(),
+                run.assessment.care_level.into(),
                 run.assessment.next_reassessment_due.into(),
             ]);
         }
@@ -564,12 +564,12 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 run.start.into(),
                 run.end.into(),
                 provider_id.get().into(),
-                sector.as_str().into(),
-                municipality.as_str().into(),
-                service_type.as_str().into(),
-                day.status.as_str().into(),
+                sector.into(),
+                (&municipality).into(),
+                (&service_type).into(),
+                day.status.into(),
                 day.capacity.into(),
-                day.provider_status.as_str().into(),
+                day.provider_status.into(),
                 count(day.occupied).into(),
             ]);
         }
@@ -598,9 +598,9 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 id.get().into(),
                 run.start.into(),
                 run.end.into(),
-                region.as_str().into(),
-                employer_kind.as_str().into(),
-                employer_code.as_str().into(),
+                (&region).into(),
+                employer_kind.into(),
+                (&employer_code).into(),
                 count(load).into(),
             ]);
         }

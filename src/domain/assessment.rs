@@ -7,10 +7,9 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
-use super::client::{TargetGroup, Transfer, owner_on};
-use super::codes::{MunicipalityCode, ServiceTypeCode, SpecialistRoleCode, closed_set};
+use super::client::TargetGroup;
+use super::codes::{ServiceTypeCode, SpecialistRoleCode, closed_set};
 use super::ids::AssessmentId;
-use super::interval::{Interval, maximal_runs};
 
 closed_set! {
     /// The kind of organisation that carried out an assessment.
@@ -172,42 +171,6 @@ pub fn succession(
         }),
         (_, Some(_)) => Err(DomainError::CorrectionNotCurrent),
     }
-}
-
-/// An assessment as its place in the history and the statistics need it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dated {
-    pub id: AssessmentId,
-    pub assessed_on: NaiveDate,
-    pub care_level: CareLevel,
-    pub next_reassessment_due: NaiveDate,
-}
-
-/// INV-A01: the assessment current on `day` is the last recorded (largest id) among those
-/// dated on or before it. A new assessment follows the current one, so that is the latest
-/// dated; a correction replaces the assessment it corrects from the correction's own date
-/// on, even when dated before it; an assessment dated after `day` does not count yet.
-pub fn current_on(assessments: &[Dated], day: NaiveDate) -> Option<&Dated> {
-    assessments
-        .iter()
-        .filter(|a| a.assessed_on <= day)
-        .max_by_key(|a| a.id)
-}
-
-/// The client's current assessment over time, with the case owner on those days
-/// (`client::owner_on`), as runs from the first assessment's date on.
-pub fn current_runs(
-    assessments: &[Dated],
-    current_owner: &MunicipalityCode,
-    transfers: &[Transfer<'_>],
-) -> Vec<(Interval, (MunicipalityCode, Dated))> {
-    let changes = assessments
-        .iter()
-        .map(|a| a.assessed_on)
-        .chain(transfers.iter().map(|t| t.on));
-    maximal_runs(changes, |day| {
-        current_on(assessments, day).map(|a| (owner_on(current_owner, transfers, day).clone(), *a))
-    })
 }
 
 /// A team member as submitted: role code, name, and whether they lead.
@@ -430,48 +393,6 @@ pub fn derive_care_level(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inv_a01_the_current_assessment_is_the_last_recorded_among_those_dated_by_then() {
-        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
-        let at = |id: i64, on: &str, level: CareLevel| Dated {
-            id: AssessmentId(id),
-            assessed_on: d(on),
-            care_level: level,
-            next_reassessment_due: d(on) + chrono::Days::new(365),
-        };
-        // The second is corrected by the third, dated back before it.
-        let history = [
-            at(1, "2024-01-10", CareLevel::I),
-            at(2, "2025-01-10", CareLevel::Ii),
-            at(3, "2024-12-01", CareLevel::Iii),
-        ];
-        assert_eq!(current_on(&history, d("2024-01-09")), None);
-        assert_eq!(current_on(&history, d("2024-11-30")), Some(&history[0]));
-        assert_eq!(current_on(&history, d("2024-12-01")), Some(&history[2]));
-        assert_eq!(current_on(&history, d("2025-06-01")), Some(&history[2]));
-        let span = |s: &str, e: Option<&str>| Interval::new(d(s), e.map(d)).expect("interval");
-        let (a, b) = (MunicipalityCode::new("050"), MunicipalityCode::new("RIX"));
-        let moved = [Transfer {
-            on: d("2025-03-01"),
-            from: &a,
-            to: &b,
-        }];
-        assert_eq!(
-            current_runs(&history, &b, &moved),
-            vec![
-                (
-                    span("2024-01-10", Some("2024-12-01")),
-                    (a.clone(), history[0])
-                ),
-                (
-                    span("2024-12-01", Some("2025-03-01")),
-                    (a.clone(), history[2])
-                ),
-                (span("2025-03-01", None), (b.clone(), history[2])),
-            ]
-        );
-    }
 
     #[test]
     fn an_assessment_is_not_dated_before_the_one_it_follows() {

@@ -1,5 +1,5 @@
-//! The record over time, as the statistics read it: the day the record begins, and how a
-//! service stands in the register on a given day.
+//! The record over time, as the statistics read it: the day the record begins, how a
+//! service stands in the register on a given day, and which assessment is current then.
 //!
 //! Every statistic with a date answers what the record says about that day, computed from
 //! the intervals (placements, mentor assignments, service and provider periods, transfers)
@@ -9,7 +9,10 @@
 use chrono::NaiveDate;
 
 use super::DomainError;
-use super::codes::closed_set;
+use super::assessment::CareLevel;
+use super::client::{Transfer, owner_on};
+use super::codes::{MunicipalityCode, closed_set};
+use super::ids::AssessmentId;
 use super::interval::{Interval, count_on, maximal_runs};
 use super::registry::{ProviderStatus, ServiceStatus};
 
@@ -80,6 +83,42 @@ pub fn service_runs(
     })
 }
 
+/// An assessment as its place in the history and the statistics need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub id: AssessmentId,
+    pub assessed_on: NaiveDate,
+    pub care_level: CareLevel,
+    pub next_reassessment_due: NaiveDate,
+}
+
+/// INV-A01: the assessment current on `day` is the last recorded (largest id) among those
+/// dated on or before it. A new assessment follows the current one, so that is the latest
+/// dated; a correction replaces the assessment it corrects from the correction's own date
+/// on, even when dated before it; an assessment dated after `day` does not count yet.
+pub fn current_on(assessments: &[Dated], day: NaiveDate) -> Option<&Dated> {
+    assessments
+        .iter()
+        .filter(|a| a.assessed_on <= day)
+        .max_by_key(|a| a.id)
+}
+
+/// The client's current assessment over time, with the case owner on those days
+/// (`client::owner_on`), as runs from the first assessment's date on.
+pub fn current_runs(
+    assessments: &[Dated],
+    current_owner: &MunicipalityCode,
+    transfers: &[Transfer<'_>],
+) -> Vec<(Interval, (MunicipalityCode, Dated))> {
+    let changes = assessments
+        .iter()
+        .map(|a| a.assessed_on)
+        .chain(transfers.iter().map(|t| t.on));
+    maximal_runs(changes, |day| {
+        current_on(assessments, day).map(|a| (owner_on(current_owner, transfers, day).clone(), *a))
+    })
+}
+
 /// The record's first day: the date of its earliest dated fact (a provider's registration,
 /// a service period's start, a client's or a mentor's registration, a placement's or a
 /// mentor assignment's start, an assessment), and at the latest `today`, so that today is
@@ -119,6 +158,48 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn inv_a01_the_current_assessment_is_the_last_recorded_among_those_dated_by_then() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let at = |id: i64, on: &str, level: CareLevel| Dated {
+            id: AssessmentId(id),
+            assessed_on: d(on),
+            care_level: level,
+            next_reassessment_due: d(on) + chrono::Days::new(365),
+        };
+        // The second is corrected by the third, dated back before it.
+        let history = [
+            at(1, "2024-01-10", CareLevel::I),
+            at(2, "2025-01-10", CareLevel::Ii),
+            at(3, "2024-12-01", CareLevel::Iii),
+        ];
+        assert_eq!(current_on(&history, d("2024-01-09")), None);
+        assert_eq!(current_on(&history, d("2024-11-30")), Some(&history[0]));
+        assert_eq!(current_on(&history, d("2024-12-01")), Some(&history[2]));
+        assert_eq!(current_on(&history, d("2025-06-01")), Some(&history[2]));
+        let span = |s: &str, e: Option<&str>| Interval::new(d(s), e.map(d)).expect("interval");
+        let (a, b) = (MunicipalityCode::new("050"), MunicipalityCode::new("RIX"));
+        let moved = [Transfer {
+            on: d("2025-03-01"),
+            from: &a,
+            to: &b,
+        }];
+        assert_eq!(
+            current_runs(&history, &b, &moved),
+            vec![
+                (
+                    span("2024-01-10", Some("2024-12-01")),
+                    (a.clone(), history[0])
+                ),
+                (
+                    span("2024-12-01", Some("2025-03-01")),
+                    (a.clone(), history[2])
+                ),
+                (span("2025-03-01", None), (b.clone(), history[2])),
+            ]
+        );
     }
 
     #[test]
