@@ -146,6 +146,46 @@ pub async fn response_headers(
     Ok(response)
 }
 
+/// `If-None-Match` on a read (RFC 9110 §13.1.2): when the representation's `ETag` matches one
+/// the client holds (weak comparison) or the client sent `*`, the answer is `304 Not Modified`
+/// with the same headers (`ETag`, `Cache-Control`) and no body. The handler still runs, with
+/// its access checks and audit: a 304 tells only what the client already has.
+pub async fn not_modified(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let held = (req.method() == actix_web::http::Method::GET)
+        .then(|| req.headers().get(header::IF_NONE_MATCH).cloned())
+        .flatten();
+    let response = next.call(req).await?.map_into_boxed_body();
+    let Some(held) = held else {
+        return Ok(response);
+    };
+    let current = response.headers().get(header::ETAG).cloned();
+    let unchanged = response.status() == actix_web::http::StatusCode::OK
+        && current.is_some_and(|etag| etag_matches(&held, &etag));
+    if !unchanged {
+        return Ok(response);
+    }
+    Ok(response.map_body(|head, _| {
+        head.status = actix_web::http::StatusCode::NOT_MODIFIED;
+        head.headers.remove(header::CONTENT_TYPE);
+        head.headers.remove(header::CONTENT_LENGTH);
+        actix_web::body::BoxBody::new(())
+    }))
+}
+
+/// Whether `If-None-Match` (`*` or a list of entity tags) names `etag`, comparing weakly
+/// (a `W/` prefix is ignored on both sides).
+fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let weak = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
+    let (Ok(held), Ok(current)) = (if_none_match.to_str(), etag.to_str()) else {
+        return false;
+    };
+    let current = weak(current);
+    held.trim() == "*" || held.split(',').any(|tag| weak(tag) == current)
+}
+
 /// An error status whose body is not a problem: made outside `error.rs`.
 fn is_foreign_error<B>(response: &ServiceResponse<B>) -> bool {
     let is_problem = response

@@ -143,6 +143,7 @@ fn run(
             .wrap(cors(&origins))
             .wrap(metrics.clone())
             .wrap(from_fn(edge::reject_unknown_methods))
+            .wrap(from_fn(edge::not_modified))
             .wrap(from_fn(edge::response_headers))
             .wrap(from_fn(echo_request_id))
             .wrap(TracingLogger::<RouteSpan>::new())

@@ -137,7 +137,7 @@ impl IntoParams for IfMatch {
     }
 }
 
-fn header_param(name: &str, description: &str) -> Parameter {
+pub fn header_param(name: &str, description: &str) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
@@ -421,6 +421,7 @@ where
                         location: saved.location,
                         etag: saved.etag,
                         body,
+                        replayed: true,
                     })
                 }
                 NextAction::StartProcessing => {
@@ -446,6 +447,7 @@ where
                         location: created.location,
                         etag: created.etag,
                         body,
+                        replayed: false,
                     })
                 }
             }
@@ -463,8 +465,15 @@ where
     if let Some(etag) = reply.etag {
         builder.insert_header((header::ETAG, etag));
     }
+    if reply.replayed {
+        builder.insert_header((REPLAYED, "true"));
+    }
     Ok(builder.body(reply.body))
 }
+
+/// The header marking a response as the replay of an earlier one for the same
+/// `Idempotency-Key` (as the IETF idempotency-key draft and Stripe name it).
+pub const REPLAYED: &str = "Idempotent-Replayed";
 
 /// The answer to a creating request: its first response, or that response replayed.
 struct Reply {
@@ -472,6 +481,8 @@ struct Reply {
     location: Option<String>,
     etag: Option<String>,
     body: String,
+    /// The saved first response, sent again.
+    replayed: bool,
 }
 
 /// A JSON response with the resource's ETag.

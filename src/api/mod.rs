@@ -219,7 +219,62 @@ pub fn openapi() -> OpenApiDoc {
         .configure(routes)
         .split_for_parts();
     add_common_problems(&mut doc);
+    add_conditional_reads_and_replays(&mut doc);
     doc
+}
+
+/// Documents what `edge::not_modified` and `common::create` add to every operation of a
+/// shape: a read answered with an `ETag` takes `If-None-Match` and can answer 304; a
+/// creation with an `Idempotency-Key` marks a replay with `Idempotent-Replayed: true`.
+fn add_conditional_reads_and_replays(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::ResponseBuilder;
+    use utoipa::openapi::header::HeaderBuilder;
+    let text = || {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        if let Some(get) = &mut item.get {
+            let etag = get.responses.responses.get("200").is_some_and(
+                |r| matches!(r, RefOr::T(response) if response.headers.contains_key("ETag")),
+            );
+            if etag {
+                get.parameters.get_or_insert_with(Vec::new).push(common::header_param(
+                    "If-None-Match",
+                    "ETags the client holds (or `*`): when the current one is among them, the answer is 304 without a body.",
+                ));
+                let not_modified = ResponseBuilder::new()
+                    .description(
+                        "Not Modified: the client's copy (its ETag in If-None-Match) is current.",
+                    )
+                    .header("ETag", HeaderBuilder::new().schema(text()).build())
+                    .build();
+                get.responses
+                    .responses
+                    .insert("304".into(), RefOr::T(not_modified));
+            }
+        }
+        if let Some(post) = &mut item.post {
+            let idempotent = post
+                .parameters
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .any(|p| p.name == "Idempotency-Key");
+            if idempotent && let Some(RefOr::T(created)) = post.responses.responses.get_mut("201") {
+                created.headers.insert(
+                    common::REPLAYED.into(),
+                    HeaderBuilder::new()
+                        .schema(text())
+                        .description(Some(
+                            "`true` when this is the saved response to an earlier request with the same Idempotency-Key; absent on a first response.",
+                        ))
+                        .build(),
+                );
+            }
+        }
+    }
 }
 
 /// The problems an operation can answer follow from its shape, so they are documented here

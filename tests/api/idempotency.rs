@@ -21,10 +21,16 @@ const ADULT: TargetGroup = TargetGroup::AdultWithMentalDisorder;
 /// Sends the same POST twice with one key (named after `what`); both answers must be the same.
 async fn twice(what: &str, send: impl Fn() -> Call) -> Value {
     let mut answers = Vec::new();
-    for _ in 0..2 {
+    for replay in [None, Some("true")] {
         let response = send().idempotency_key(&format!("retry {what}")).await;
         let status = response.status().as_u16();
         let location = response.headers().get("location").cloned();
+        let replayed = response.headers().get("idempotent-replayed").cloned();
+        assert_eq!(
+            replayed.as_ref().and_then(|v| v.to_str().ok()),
+            replay,
+            "{what}: Idempotent-Replayed marks the replay only"
+        );
         let body: Value = response.json().await.expect("json");
         answers.push((status, location, body));
     }

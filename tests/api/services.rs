@@ -336,3 +336,32 @@ async fn the_directory_filters_combine_and_search_ignores_case_and_diacritics() 
         (Some(3), Some(1))
     );
 }
+
+/// A read with the ETag the client already holds is a 304 without a body (RFC 9110
+/// `If-None-Match`, weak comparison, `*` too); another ETag gets the full answer.
+#[tokio::test]
+async fn a_read_with_the_current_etag_is_not_modified() {
+    let app = TestApp::spawn().await;
+    let provider = app.new_provider("050", "LM-ETAG").await;
+    let body = service_body("home_care", 5, &[TargetGroup::AdultWithMentalDisorder]);
+    let id = app
+        .create_service(&token(&ministry()), provider, &body)
+        .created_id()
+        .await;
+    let first = app.get_service(id).await;
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().expect("etag").to_string();
+    for held in [
+        etag.clone(),
+        format!("W/{etag}"),
+        format!("\"x.1\", {etag}"),
+        "*".into(),
+    ] {
+        let again = app.get_service(id).header("If-None-Match", &held).await;
+        assert_eq!(again.status(), 304, "{held}");
+        assert_eq!(again.headers()["etag"].to_str().expect("etag"), etag);
+        assert!(again.bytes().await.expect("body").is_empty());
+    }
+    let other = app.get_service(id).header("If-None-Match", "\"x.1\"").await;
+    assert_eq!(other.status(), 200);
+}
