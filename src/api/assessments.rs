@@ -392,7 +392,7 @@ pub async fn list_due_assessments(
     reader: ClientReader,
     query: web::Query<DueQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<DueItem>>> {
+) -> ApiResult<Page<DueItem>> {
     let (limit, offset) = page.resolve()?;
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
@@ -401,7 +401,7 @@ pub async fn list_due_assessments(
             Ok(q::due(conn, access, before, limit, offset)?)
         })
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows
             .into_iter()
             .map(|(a, given_name, family_name)| DueItem {
@@ -418,7 +418,7 @@ pub async fn list_due_assessments(
         total,
         limit,
         offset,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -361,7 +361,7 @@ pub async fn list_audit(
     caller: Caller,
     query: web::Query<ListAuditQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<AuditRecord>>> {
+) -> ApiResult<Page<AuditRecord>> {
     let Caller { user, auditor } = caller;
     let reach = audit_reach(&user.scope)?;
     let (limit, offset) = page.resolve()?;
@@ -388,10 +388,10 @@ pub async fn list_audit(
             Ok(list)
         })
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,
         limit,
         offset,
-    }))
+    })
 }

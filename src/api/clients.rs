@@ -357,7 +357,7 @@ pub async fn list_clients(
     reader: ClientReader,
     query: web::Query<ListClientsQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<Client>>> {
+) -> ApiResult<Page<Client>> {
     let (limit, offset) = page.resolve()?;
     let filter = q::ClientFilter {
         target_group: query.target_group,
@@ -371,7 +371,7 @@ pub async fn list_clients(
             Ok(q::list(conn, access, &filter, limit, offset)?)
         })
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows
             .into_iter()
             .map(|r| client_view(r, &view_access, &keys))
@@ -379,7 +379,7 @@ pub async fn list_clients(
         total,
         limit,
         offset,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -609,7 +609,7 @@ pub async fn client_access_log(
     writer: ClientWriter,
     id: web::Path<ClientPath>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<AuditRecord>>> {
+) -> ApiResult<Page<AuditRecord>> {
     let (limit, offset) = page.resolve()?;
     let id = id.into_inner().id;
     let filter = audit::AuditFilter {
@@ -624,10 +624,10 @@ pub async fn client_access_log(
             move |conn, _| Ok(audit::list(conn, &filter, limit, offset)?),
         )
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,
         limit,
         offset,
-    }))
+    })
 }

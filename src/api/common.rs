@@ -32,6 +32,50 @@ pub struct Page<T> {
     pub offset: i64,
 }
 
+/// A page is answered as JSON with an RFC 8288 `Link` header to its neighbours: `first`
+/// and `last` always, `prev` and `next` where they exist. Each link is the request's own
+/// path and query with `offset` (and `limit`) set, so filters and sorting carry over.
+impl<T: Serialize> actix_web::Responder for Page<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        let link = page_links(req, self.total, self.limit, self.offset);
+        let mut response = HttpResponse::Ok();
+        if let Ok(value) = header::HeaderValue::from_str(&link) {
+            response.insert_header((header::LINK, value));
+        }
+        response.json(self)
+    }
+}
+
+fn page_links(req: &HttpRequest, total: i64, limit: i64, offset: i64) -> String {
+    let others: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(name, _)| name != "offset" && name != "limit")
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let at = |offset: i64| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(&others);
+        query.append_pair("limit", &limit.to_string());
+        query.append_pair("offset", &offset.to_string());
+        format!("<{}?{}>", req.path(), query.finish())
+    };
+    let last = if total > 0 && limit > 0 {
+        (total - 1) / limit * limit
+    } else {
+        0
+    };
+    let mut links = vec![format!("{}; rel=\"first\"", at(0))];
+    if offset > 0 {
+        links.push(format!("{}; rel=\"prev\"", at((offset - limit).max(0))));
+    }
+    if offset + limit < total {
+        links.push(format!("{}; rel=\"next\"", at(offset + limit)));
+    }
+    links.push(format!("{}; rel=\"last\"", at(last)));
+    links.join(", ")
+}
+
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {

@@ -338,7 +338,7 @@ pub async fn list_mentors(
     user: AuthUser,
     query: web::Query<ListMentorsQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<Mentor>>> {
+) -> ApiResult<Page<Mentor>> {
     let (limit, offset) = page.resolve()?;
     let available = query.available == Some(true);
     let filter = q::MentorFilter {
@@ -352,12 +352,12 @@ pub async fn list_mentors(
             Ok(q::list(conn, &area, &filter, limit, offset)?)
         })
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows.into_iter().map(|e| mentor_view(e, &policy)).collect(),
         total,
         limit,
         offset,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]

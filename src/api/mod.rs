@@ -219,14 +219,15 @@ pub fn openapi() -> OpenApiDoc {
         .configure(routes)
         .split_for_parts();
     add_common_problems(&mut doc);
-    add_conditional_reads_and_replays(&mut doc);
+    add_shared_conventions(&mut doc);
     doc
 }
 
-/// Documents what `edge::not_modified` and `common::create` add to every operation of a
-/// shape: a read answered with an `ETag` takes `If-None-Match` and can answer 304; a
-/// creation with an `Idempotency-Key` marks a replay with `Idempotent-Replayed: true`.
-fn add_conditional_reads_and_replays(doc: &mut OpenApiDoc) {
+/// Documents what `edge::not_modified`, `common::Page` and `common::create` add to every
+/// operation of a shape: a read answered with an `ETag` takes `If-None-Match` and can answer
+/// 304; a page of a list links its neighbours (`Link`); a creation with an `Idempotency-Key`
+/// marks a replay with `Idempotent-Replayed: true`.
+fn add_shared_conventions(doc: &mut OpenApiDoc) {
     use utoipa::openapi::ResponseBuilder;
     use utoipa::openapi::header::HeaderBuilder;
     let text = || {
@@ -236,6 +237,24 @@ fn add_conditional_reads_and_replays(doc: &mut OpenApiDoc) {
     };
     for item in doc.paths.paths.values_mut() {
         if let Some(get) = &mut item.get {
+            let paged = ["limit", "offset"].iter().all(|name| {
+                get.parameters
+                    .as_deref()
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|p| p.name == *name)
+            });
+            if paged && let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") {
+                ok.headers.insert(
+                    "Link".into(),
+                    HeaderBuilder::new()
+                        .schema(text())
+                        .description(Some(
+                            "RFC 8288 links to the first, previous, next and last pages (rel `first`, `prev`, `next`, `last`; `prev` and `next` where they exist): this request with `limit` and `offset` set.",
+                        ))
+                        .build(),
+                );
+            }
             let etag = get.responses.responses.get("200").is_some_and(
                 |r| matches!(r, RefOr::T(response) if response.headers.contains_key("ETag")),
             );

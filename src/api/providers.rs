@@ -376,7 +376,7 @@ pub async fn list_providers(
     db: web::Data<Db>,
     query: web::Query<ListProvidersQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<Provider>>> {
+) -> ApiResult<Page<Provider>> {
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
     let (sort, descending) = common::parse_sort(
@@ -399,10 +399,10 @@ pub async fn list_providers(
     let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows.into_iter().map(Provider::from).collect(),
         total,
         limit,
         offset,
-    }))
+    })
 }

@@ -529,7 +529,7 @@ async fn list(
     provider_id: Option<ProviderId>,
     query: ListServicesQuery,
     page: PageQuery,
-) -> ApiResult<web::Json<Page<Service>>> {
+) -> ApiResult<Page<Service>> {
     let (limit, offset) = page.resolve()?;
     let (sort, descending) = common::parse_sort(
         query.sort.as_deref(),
@@ -556,12 +556,12 @@ async fn list(
     let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
-    Ok(web::Json(Page {
+    Ok(Page {
         items: rows.into_iter().map(Service::from).collect(),
         total,
         limit,
         offset,
-    }))
+    })
 }
 
 /// The public service directory. Filters combine with AND. Anonymous callers see only
@@ -581,7 +581,7 @@ pub async fn list_services(
     user: MaybeAuthUser,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<Service>>> {
+) -> ApiResult<Page<Service>> {
     list(
         db.get_ref(),
         user,
@@ -609,7 +609,7 @@ pub async fn list_provider_services(
     id: web::Path<ProviderPath>,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<Service>>> {
+) -> ApiResult<Page<Service>> {
     let id = id.into_inner().id;
     db.run(move |c| providers::get(c, id)).await?;
     list(

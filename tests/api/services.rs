@@ -365,3 +365,42 @@ async fn a_read_with_the_current_etag_is_not_modified() {
     let other = app.get_service(id).header("If-None-Match", "\"x.1\"").await;
     assert_eq!(other.status(), 200);
 }
+
+/// A page links its neighbours (RFC 8288 `Link`): first and last always, prev and next where
+/// they exist, each the same request with `limit` and `offset` set, filters kept.
+#[tokio::test]
+async fn a_page_links_the_first_previous_next_and_last_pages() {
+    let app = TestApp::spawn().await;
+    let provider = app.new_provider("050", "LM-LINK").await;
+    for _ in 0..5 {
+        let body = service_body("home_care", 5, &[TargetGroup::AdultWithMentalDisorder]);
+        app.create_service(&token(&ministry()), provider, &body)
+            .created()
+            .await;
+    }
+    let link = |response: &reqwest::Response| {
+        response.headers()["link"]
+            .to_str()
+            .expect("link")
+            .to_string()
+    };
+    let path = "/api/v1/services";
+    let middle = app
+        .get(&format!("{path}?municipality=050&limit=2&offset=2"))
+        .await;
+    assert_eq!(middle.status(), 200);
+    let expected = [("first", 0), ("prev", 0), ("next", 4), ("last", 4)]
+        .map(|(rel, offset)| {
+            format!("<{path}?municipality=050&limit=2&offset={offset}>; rel=\"{rel}\"")
+        })
+        .join(", ");
+    assert_eq!(link(&middle), expected);
+    let first = app.get(&format!("{path}?municipality=050&limit=2")).await;
+    let links = link(&first);
+    assert!(!links.contains("rel=\"prev\""), "{links}");
+    assert!(links.contains("offset=2>; rel=\"next\""), "{links}");
+    let last = app
+        .get(&format!("{path}?municipality=050&limit=2&offset=4"))
+        .await;
+    assert!(!link(&last).contains("rel=\"next\""));
+}
