@@ -277,6 +277,7 @@ pub async fn get_client(
     params(ClientPath, IfMatch),
     responses(
         (status = 200, body = Client, headers(("ETag" = String))),
+        (status = 409, response = p::Conflict),
     )
 )]
 #[patch("/clients/{id}")]

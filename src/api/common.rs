@@ -66,11 +66,18 @@ fn page_links(req: &HttpRequest, total: i64, limit: i64, offset: i64) -> String 
         0
     };
     let mut links = vec![format!("{}; rel=\"first\"", at(0))];
+    // An offset may be as large as the caller likes: no arithmetic here may overflow.
     if offset > 0 {
-        links.push(format!("{}; rel=\"prev\"", at((offset - limit).max(0))));
+        links.push(format!(
+            "{}; rel=\"prev\"",
+            at(offset.saturating_sub(limit).max(0))
+        ));
     }
-    if offset + limit < total {
-        links.push(format!("{}; rel=\"next\"", at(offset + limit)));
+    if offset.saturating_add(limit) < total {
+        links.push(format!(
+            "{}; rel=\"next\"",
+            at(offset.saturating_add(limit))
+        ));
     }
     links.push(format!("{}; rel=\"last\"", at(last)));
     links.join(", ")

@@ -403,4 +403,10 @@ async fn a_page_links_the_first_previous_next_and_last_pages() {
         .get(&format!("{path}?municipality=050&limit=2&offset=4"))
         .await;
     assert!(!link(&last).contains("rel=\"next\""));
+    // However far the offset, the links are computed without overflow.
+    let beyond = app
+        .get(&format!("{path}?limit=20&offset={}", i64::MAX - 1))
+        .await;
+    assert_eq!(beyond.status(), 200);
+    assert!(link(&beyond).contains("offset=0>; rel=\"last\""));
 }
