@@ -16,3 +16,16 @@ pub fn holds_on(alias: &str, start: &str, end: &str, day: NaiveDate) -> String {
     let d = lit(day);
     format!("{alias}.{start} <= {d} AND ({alias}.{end} IS NULL OR {alias}.{end} > {d})")
 }
+
+/// The same condition in diesel's DSL, for a table of periods or runs (`starts_on`,
+/// `ends_on`): `holds_on!(service_runs, day)`; `day` may be a column.
+#[macro_export]
+macro_rules! holds_on {
+    ($table:ident, $day:expr) => {
+        $table::starts_on.le($day).and(
+            $table::ends_on
+                .is_null()
+                .or($table::ends_on.assume_not_null().gt($day)),
+        )
+    };
+}

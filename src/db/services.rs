@@ -304,12 +304,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
     let today = crate::domain::today();
     let occupied: BTreeMap<ServiceId, i32> = service_runs::table
         .filter(service_runs::service_id.eq_any(&ids))
-        .filter(service_runs::starts_on.le(today))
-        .filter(
-            service_runs::ends_on
-                .is_null()
-                .or(service_runs::ends_on.gt(today)),
-        )
+        .filter(crate::holds_on!(service_runs, today))
         .select((service_runs::service_id, service_runs::occupied))
         .load::<(ServiceId, i32)>(conn)?
         .into_iter()

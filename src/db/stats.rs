@@ -20,22 +20,11 @@ use crate::domain::history::{RegisterStatus, register_status};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::mentor::EmployerKind;
 use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
+use crate::holds_on;
 
 // The counts on a day read the runs of `db::derived` that hold that day: one row per
 // service, client or mentor, with the standing, owner, status, assessment or load of that
 // day already in it.
-
-/// "The run holds on `day`" for a table of `db::derived` runs (`starts_on <= day` and no
-/// end or an end after it); `day` may be a column.
-macro_rules! run_holds_on {
-    ($runs:ident, $day:expr) => {
-        $runs::starts_on.le($day).and(
-            $runs::ends_on
-                .is_null()
-                .or($runs::ends_on.assume_not_null().gt($day)),
-        )
-    };
-}
 
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
@@ -113,7 +102,7 @@ pub struct ServiceFact {
 /// suspended provider does not run).
 pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
     let rows: Vec<ServiceOnDay> = service_runs::table
-        .filter(run_holds_on!(service_runs, day))
+        .filter(holds_on!(service_runs, day))
         .filter(service_runs::status.ne(ServiceStatus::Closed))
         .filter(service_runs::provider_status.ne(ProviderStatus::Excluded))
         .select((
@@ -222,7 +211,7 @@ impl CountFact {
 /// (back-dated) placement of theirs is active.
 pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     let rows: Vec<(MunicipalityCode, TargetGroup, DiStatus, i64)> = client_runs::table
-        .filter(run_holds_on!(client_runs, day))
+        .filter(holds_on!(client_runs, day))
         .group_by((
             client_runs::municipality,
             client_runs::target_group,
@@ -299,7 +288,7 @@ pub struct LoadFact {
 /// holding that day, `db::derived`).
 pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<LoadFact>> {
     let rows: Vec<(RegionCode, EmployerKind, String, i32, i64)> = mentor_load_runs::table
-        .filter(run_holds_on!(mentor_load_runs, day))
+        .filter(holds_on!(mentor_load_runs, day))
         .group_by((
             mentor_load_runs::region,
             mentor_load_runs::employer_kind,
@@ -333,7 +322,7 @@ pub fn mentor_load(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<L
 /// `db::derived`).
 pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     let rows: Vec<(MunicipalityCode, TargetGroup, i64)> = assessment_runs::table
-        .filter(run_holds_on!(assessment_runs, day))
+        .filter(holds_on!(assessment_runs, day))
         .filter(assessment_runs::next_reassessment_due.lt(day))
         .group_by((assessment_runs::municipality, assessment_runs::target_group))
         .select((
@@ -351,7 +340,7 @@ pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<Count
 /// Care levels of the assessments current on `day`, by owner that day and target group.
 pub fn care_levels(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
     let rows: Vec<(MunicipalityCode, TargetGroup, CareLevel, i64)> = assessment_runs::table
-        .filter(run_holds_on!(assessment_runs, day))
+        .filter(holds_on!(assessment_runs, day))
         .group_by((
             assessment_runs::municipality,
             assessment_runs::target_group,
@@ -415,12 +404,7 @@ pub fn providers_in_region(
         .filter(exists(
             provider_status_periods::table
                 .filter(provider_status_periods::provider_id.eq(providers::id))
-                .filter(provider_status_periods::starts_on.le(day))
-                .filter(
-                    provider_status_periods::ends_on
-                        .is_null()
-                        .or(provider_status_periods::ends_on.gt(day)),
-                )
+                .filter(holds_on!(provider_status_periods, day))
                 .filter(provider_status_periods::status.ne(ProviderStatus::Excluded)),
         ))
         .count()
