@@ -163,7 +163,10 @@ pub async fn not_modified(
     };
     let current = response.headers().get(header::ETAG).cloned();
     let unchanged = response.status() == actix_web::http::StatusCode::OK
-        && current.is_some_and(|etag| etag_matches(&held, &etag));
+        && current.is_some_and(|etag| match (held.to_str(), etag.to_str()) {
+            (Ok(held), Ok(etag)) => crate::api::common::etag_listed(held, etag),
+            _ => false,
+        });
     if !unchanged {
         return Ok(response);
     }
@@ -173,17 +176,6 @@ pub async fn not_modified(
         head.headers.remove(header::CONTENT_LENGTH);
         actix_web::body::BoxBody::new(())
     }))
-}
-
-/// Whether `If-None-Match` (`*` or a list of entity tags) names `etag`, comparing weakly
-/// (a `W/` prefix is ignored on both sides).
-fn etag_matches(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
-    let weak = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
-    let (Ok(held), Ok(current)) = (if_none_match.to_str(), etag.to_str()) else {
-        return false;
-    };
-    let current = weak(current);
-    held.trim() == "*" || held.split(',').any(|tag| weak(tag) == current)
 }
 
 /// An error status whose body is not a problem: made outside `error.rs`.

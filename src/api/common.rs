@@ -148,18 +148,19 @@ impl IfMatch {
     /// Fails with 412 when the header is present and matches neither `*` nor `current`.
     pub fn check(&self, current: &str) -> ApiResult<()> {
         match &self.0 {
-            None => Ok(()),
-            Some(value)
-                if value
-                    .split(',')
-                    .map(str::trim)
-                    .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current) =>
-            {
-                Ok(())
-            }
-            Some(_) => Err(ApiError::PreconditionFailed),
+            Some(listed) if !etag_listed(listed, current) => Err(ApiError::PreconditionFailed),
+            _ => Ok(()),
         }
     }
+}
+
+/// Whether a conditional header's list of entity tags (`If-Match`, `If-None-Match`) names
+/// `current`: `*`, or a tag equal to it with any `W/` prefix set aside.
+pub fn etag_listed(listed: &str, current: &str) -> bool {
+    listed
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
 }
 
 impl FromRequest for IfMatch {
