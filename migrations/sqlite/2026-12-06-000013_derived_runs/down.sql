@@ -1,4 +1,1 @@
-DROP TABLE mentor_load_runs;
-DROP TABLE assessment_runs;
-DROP TABLE service_runs;
-DROP TABLE client_runs;
+../../postgres/2026-12-06-000013_derived_runs/down.sql
