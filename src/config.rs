@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::domain::disclosure::Perturbation;
 use crate::domain::interval::DatingWindow;
 use crate::domain::policy::Policy;
 
@@ -326,11 +327,16 @@ impl Settings {
                 u64::try_from(defaults.mentor_capacity).unwrap_or(5),
             )?)
             .context("KOPIENA_MENTOR_CAPACITY is too large")?,
-            suppression_threshold: i64::try_from(parse_or(
-                "KOPIENA_SUPPRESSION_THRESHOLD",
-                u64::try_from(defaults.suppression_threshold).unwrap_or(5),
-            )?)
-            .context("KOPIENA_SUPPRESSION_THRESHOLD is too large")?,
+            perturbation: Perturbation {
+                threshold: match parse_or("KOPIENA_SUPPRESSION_THRESHOLD", 5_u64)? {
+                    t @ 1..=1000 => i64::try_from(t)?,
+                    _ => bail!("KOPIENA_SUPPRESSION_THRESHOLD must be 1 to 1000"),
+                },
+                max_noise: match parse_or("KOPIENA_PERTURBATION_MAX_NOISE", 2_u64)? {
+                    d @ 0..=100 => i64::try_from(d)?,
+                    _ => bail!("KOPIENA_PERTURBATION_MAX_NOISE must be 0 to 100"),
+                },
+            },
             dating: DatingWindow {
                 days_ahead: parse_or("KOPIENA_DATING_DAYS_AHEAD", defaults.dating.days_ahead)?,
                 days_back: parse_or("KOPIENA_DATING_DAYS_BACK", defaults.dating.days_back)?,

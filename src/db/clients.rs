@@ -11,6 +11,7 @@ use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::access::ClientAccess;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::*;
+use crate::domain::disclosure::random_record_key;
 use crate::domain::ids::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -109,6 +110,7 @@ pub fn insert(
             clients::personal_code_hash.eq(hash),
             clients::personal_code_encrypted.eq(encrypted),
             clients::created_at.eq(changes.updated_at),
+            clients::record_key.eq(random_record_key()),
         ))
         .returning(clients::id)
         .get_result(conn)

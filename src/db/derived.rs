@@ -73,7 +73,7 @@ fn dated((id, assessed_on, care_level, next_reassessment_due): DatedRow) -> Date
 
 type DatedRow = (AssessmentId, NaiveDate, CareLevel, NaiveDate);
 
-type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup);
+type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup, i32);
 
 /// One client run, as written.
 struct ClientRun {
@@ -90,7 +90,7 @@ struct AssessmentRun {
 }
 
 fn runs_of(
-    (_, created_at, owner, _): &ClientFacts,
+    (_, created_at, owner, _, _): &ClientFacts,
     case: &Case,
 ) -> (Vec<ClientRun>, Vec<AssessmentRun>) {
     let transfers: Vec<Transfer<'_>> = case
@@ -124,6 +124,7 @@ fn client_facts() -> diesel::dsl::Select<
         clients::created_at,
         clients::municipality,
         clients::target_group,
+        clients::record_key,
     ),
 > {
     clients::table.select((
@@ -131,6 +132,7 @@ fn client_facts() -> diesel::dsl::Select<
         clients::created_at,
         clients::municipality,
         clients::target_group,
+        clients::record_key,
     ))
 }
 
@@ -173,7 +175,7 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
         .execute(conn)?;
     diesel::delete(assessment_runs::table.filter(assessment_runs::client_id.eq(client_id)))
         .execute(conn)?;
-    let target_group = facts.3;
+    let (target_group, record_key) = (facts.3, facts.4);
     let (client, assessed) = runs_of(&facts, &case);
     for run in client {
         diesel::insert_into(client_runs::table)
@@ -184,6 +186,7 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
                 client_runs::municipality.eq(run.municipality),
                 client_runs::target_group.eq(target_group),
                 client_runs::di_status.eq(run.di_status),
+                client_runs::record_key.eq(record_key),
             ))
             .execute(conn)?;
     }
@@ -197,6 +200,7 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
                 assessment_runs::target_group.eq(target_group),
                 assessment_runs::care_level.eq(run.assessment.care_level),
                 assessment_runs::next_reassessment_due.eq(run.assessment.next_reassessment_due),
+                assessment_runs::record_key.eq(record_key),
             ))
             .execute(conn)?;
     }
@@ -351,7 +355,14 @@ pub fn sync_provider(conn: &mut DbConnection, provider_id: ProviderId) -> QueryR
     ids.into_iter().try_for_each(|id| sync_service(conn, id))
 }
 
-type MentorFacts = (MentorId, NaiveDateTime, RegionCode, EmployerKind, String);
+type MentorFacts = (
+    MentorId,
+    NaiveDateTime,
+    RegionCode,
+    EmployerKind,
+    String,
+    i32,
+);
 
 fn mentor_facts() -> diesel::dsl::Select<
     mentors::table,
@@ -361,6 +372,7 @@ fn mentor_facts() -> diesel::dsl::Select<
         mentors::region,
         mentors::employer_kind,
         mentors::employer_code,
+        mentors::record_key,
     ),
 > {
     mentors::table.select((
@@ -369,15 +381,17 @@ fn mentor_facts() -> diesel::dsl::Select<
         mentors::region,
         mentors::employer_kind,
         mentors::employer_code,
+        mentors::record_key,
     ))
 }
 
 /// Rewrites the mentor's load runs from their registration and assignments.
 pub fn sync_mentor(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
     super::mentors::lock(conn, mentor_id)?;
-    let (_, created_at, region, employer_kind, employer_code): MentorFacts = mentor_facts()
-        .filter(mentors::id.eq(mentor_id))
-        .first(conn)?;
+    let (_, created_at, region, employer_kind, employer_code, record_key): MentorFacts =
+        mentor_facts()
+            .filter(mentors::id.eq(mentor_id))
+            .first(conn)?;
     let assigned: Vec<Interval> = mentor_assignments::table
         .filter(mentor_assignments::mentor_id.eq(mentor_id))
         .select((mentor_assignments::started_on, mentor_assignments::ended_on))
@@ -397,6 +411,7 @@ pub fn sync_mentor(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<
                 mentor_load_runs::employer_kind.eq(employer_kind),
                 mentor_load_runs::employer_code.eq(&employer_code),
                 mentor_load_runs::load.eq(count(load)),
+                mentor_load_runs::record_key.eq(record_key),
             ))
             .execute(conn)?;
     }
@@ -482,6 +497,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             client_runs::municipality,
             client_runs::target_group,
             client_runs::di_status,
+            client_runs::record_key,
         ),
     );
     let mut assessment_rows = BulkInsert::new(
@@ -494,11 +510,12 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             assessment_runs::target_group,
             assessment_runs::care_level,
             assessment_runs::next_reassessment_due,
+            assessment_runs::record_key,
         ),
     );
     let no_case = Case::default();
     for facts in client_facts().load::<ClientFacts>(conn)? {
-        let (id, target_group) = (facts.0.get(), facts.3);
+        let (id, target_group, record_key) = (facts.0.get(), facts.3, facts.4);
         let (client, assessed) = runs_of(&facts, cases.get(&facts.0).unwrap_or(&no_case));
         for run in client {
             client_rows.row(&[
@@ -508,6 +525,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 (&run.municipality).into(),
                 target_group.into(),
                 run.di_status.into(),
+                record_key.into(),
             ]);
         }
         for run in assessed {
@@ -519,6 +537,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 target_group.into(),
                 run.assessment.care_level.into(),
                 run.assessment.next_reassessment_due.into(),
+                record_key.into(),
             ]);
         }
         client_rows.end_group(conn)?;
@@ -587,9 +606,10 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             mentor_load_runs::employer_kind,
             mentor_load_runs::employer_code,
             mentor_load_runs::load,
+            mentor_load_runs::record_key,
         ),
     );
-    for (id, created_at, region, employer_kind, employer_code) in
+    for (id, created_at, region, employer_kind, employer_code, record_key) in
         mentor_facts().load::<MentorFacts>(conn)?
     {
         let assigned = assignments.remove(&id).unwrap_or_default();
@@ -602,6 +622,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
                 employer_kind.into(),
                 (&employer_code).into(),
                 count(load).into(),
+                record_key.into(),
             ]);
         }
         load_rows.end_group(conn)?;

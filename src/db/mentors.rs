@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
+use crate::domain::disclosure::random_record_key;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
 use crate::domain::mentor::{ContractType, EmployerKind};
@@ -110,8 +111,12 @@ fn visible(area: &MentorArea) -> mentors::BoxedQuery<'static, MultiBackend> {
 
 pub fn insert(conn: &mut DbConnection, changes: &MentorChanges) -> QueryResult<MentorRow> {
     diesel::insert_into(mentors::table)
-        .values((changes, mentors::created_at.eq(changes.updated_at)))
-        .returning(mentors::all_columns)
+        .values((
+            changes,
+            mentors::created_at.eq(changes.updated_at),
+            mentors::record_key.eq(random_record_key()),
+        ))
+        .returning(<MentorRow as Selectable<MultiBackend>>::construct_selection())
         .get_result(conn)
         .and_then(|row: MentorRow| follow(conn, row.id).map(|()| row))
 }
@@ -134,7 +139,7 @@ pub fn update(
 ) -> QueryResult<Option<MentorRow>> {
     diesel::update(mentors::table.filter(mentors::id.eq(id).and(mentors::version.eq(version))))
         .set((changes, mentors::version.eq(version + 1)))
-        .returning(mentors::all_columns)
+        .returning(<MentorRow as Selectable<MultiBackend>>::construct_selection())
         .get_result(conn)
         .optional()?
         .map(|row: MentorRow| follow(conn, row.id).map(|()| row))

@@ -246,16 +246,21 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
         .run_pending_migrations(migrations_of(conn))
         .map(|applied| applied.iter().map(ToString::to_string).collect())
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-    // The migration that adds the derived runs leaves them empty: they are computed in Rust.
-    if applied.iter().any(|v| v.as_str() == DERIVED_RUNS_MIGRATION) {
+    // The migrations that add the derived runs, or a column of them, leave them empty or
+    // unfilled: they are computed in Rust.
+    if applied
+        .iter()
+        .any(|v| DERIVED_RUNS_MIGRATIONS.contains(&v.as_str()))
+    {
         conn.transaction(derived::rebuild)
             .map_err(|e| anyhow::anyhow!("computing the derived runs failed: {e}"))?;
     }
     Ok(applied)
 }
 
-/// The version (as diesel names it) of the migration that adds `db::derived`'s tables.
-const DERIVED_RUNS_MIGRATION: &str = "20261206000013";
+/// The versions (as diesel names them) of the migrations that add `db::derived`'s tables
+/// (000013) and their record keys (000014).
+const DERIVED_RUNS_MIGRATIONS: [&str; 2] = ["20261206000013", "20261206000014"];
 
 /// Reverts applied migrations, newest first, until `version` (e.g. `2026-12-06-000009`) is
 /// the newest applied one; returns the versions reverted. For operators going back one

@@ -9,6 +9,7 @@ use super::schema::{
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
+use crate::domain::disclosure::random_record_key;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
 
@@ -122,8 +123,8 @@ pub fn spans(
 
 pub fn insert(conn: &mut DbConnection, row: &NewPlacement) -> QueryResult<PlacementRow> {
     diesel::insert_into(placements::table)
-        .values(row)
-        .returning(placements::all_columns)
+        .values((row, placements::record_key.eq(random_record_key())))
+        .returning(<PlacementRow as Selectable<MultiBackend>>::construct_selection())
         .get_result(conn)
         .and_then(|row| follow(conn, row))
 }
@@ -157,7 +158,7 @@ pub fn end(
         placements::ended_on.eq(ended_on),
         placements::end_reason.eq(reason),
     ))
-    .returning(placements::all_columns)
+    .returning(<PlacementRow as Selectable<MultiBackend>>::construct_selection())
     .get_result(conn)
     .optional()?
     .map(|row| follow(conn, row))

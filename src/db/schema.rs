@@ -44,6 +44,7 @@ diesel::table! {
         target_group -> Text,
         care_level -> Text,
         next_reassessment_due -> Date,
+        record_key -> Int4,
     }
 }
 
@@ -113,6 +114,7 @@ diesel::table! {
         municipality -> Text,
         target_group -> Text,
         di_status -> Text,
+        record_key -> Int4,
     }
 }
 
@@ -144,6 +146,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        record_key -> Int4,
     }
 }
 
@@ -212,6 +215,7 @@ diesel::table! {
         employer_kind -> Text,
         employer_code -> Text,
         load -> Int4,
+        record_key -> Int4,
     }
 }
 
@@ -240,6 +244,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        record_key -> Int4,
     }
 }
 
@@ -271,6 +276,7 @@ diesel::table! {
         time_limit_on -> Nullable<Date>,
         created_by -> Text,
         created_at -> Timestamp,
+        record_key -> Int4,
     }
 }
 

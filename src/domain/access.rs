@@ -220,16 +220,16 @@ pub fn service_placements_access(
     }
 }
 
-/// What a caller may aggregate, and whether small person counts are suppressed for it.
+/// What a caller may aggregate, and whether its person counts are perturbed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatisticsAccess {
     /// Only this planning region.
     pub region: Option<RegionCode>,
     /// Only this municipality.
     pub municipality: Option<MunicipalityCode>,
-    /// Small person counts are suppressed (ministry and regions; a municipality sees its own
-    /// cases, an administrator everything).
-    pub suppress: bool,
+    /// Person counts are perturbed and dates are months (`domain::disclosure`): the ministry
+    /// and regions. A municipality sees its own cases exactly, an administrator everything.
+    pub perturb: bool,
 }
 
 impl StatisticsAccess {
@@ -251,14 +251,13 @@ pub fn statistics_access(
     scope: &Scope,
     requested_region: Option<&str>,
 ) -> Result<StatisticsAccess, Forbidden> {
-    let access =
-        |region: Option<&RegionCode>, municipality: Option<&MunicipalityCode>, suppress| {
-            Ok(StatisticsAccess {
-                region: region.cloned(),
-                municipality: municipality.cloned(),
-                suppress,
-            })
-        };
+    let access = |region: Option<&RegionCode>, municipality: Option<&MunicipalityCode>, perturb| {
+        Ok(StatisticsAccess {
+            region: region.cloned(),
+            municipality: municipality.cloned(),
+            perturb,
+        })
+    };
     match scope {
         Scope::National => access(None, None, true),
         Scope::Admin => access(None, None, false),
@@ -418,29 +417,29 @@ mod tests {
     }
 
     #[test]
-    fn statistics_are_suppressed_for_the_ministry_and_regions_and_scoped_to_the_caller() {
+    fn statistics_are_perturbed_for_the_ministry_and_regions_and_scoped_to_the_caller() {
         let national = statistics_access(&Scope::National, Some("KURZEME")).expect("ministry");
         assert_eq!(
-            (national.region, national.municipality, national.suppress),
+            (national.region, national.municipality, national.perturb),
             (None, None, true)
         );
         let admin = statistics_access(&Scope::Admin, None).expect("admin");
         assert_eq!(
-            (admin.region, admin.municipality, admin.suppress),
+            (admin.region, admin.municipality, admin.perturb),
             (None, None, false)
         );
         let region = Scope::Region("KURZEME".into());
         for requested in [None, Some("KURZEME")] {
             let own = statistics_access(&region, requested).expect("own region");
             assert_eq!(
-                (own.region(), own.municipality(), own.suppress),
+                (own.region(), own.municipality(), own.perturb),
                 (Some("KURZEME"), None, true)
             );
         }
         assert!(statistics_access(&region, Some("VIDZEME")).is_err());
         let kuldiga = statistics_access(&Scope::Municipality("050".into()), None).expect("own");
         assert_eq!(
-            (kuldiga.region(), kuldiga.municipality(), kuldiga.suppress),
+            (kuldiga.region(), kuldiga.municipality(), kuldiga.perturb),
             (None, Some("050"), false)
         );
         assert!(statistics_access(&Scope::Provider(ProviderId(1)), None).is_err());

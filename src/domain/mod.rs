@@ -74,6 +74,17 @@ pub enum DomainError {
         date: chrono::NaiveDate,
         first_day: chrono::NaiveDate,
     },
+    #[error(
+        "{parameter} names a month that is not complete yet; for this caller figures are of complete months, the latest {latest}"
+    )]
+    MonthNotComplete {
+        parameter: &'static str,
+        latest: chrono::NaiveDate,
+    },
+    #[error(
+        "for this caller {parameter} is a month (YYYY-MM): its person counts are perturbed and dated by whole months"
+    )]
+    MonthRequired { parameter: &'static str },
     #[error("the birth date is in the future")]
     BirthDateInFuture,
     #[error(
@@ -245,6 +256,18 @@ impl DomainError {
                 "before-record",
                 "The date is before the record's first day",
                 Some("STATS-RECORD-FIRST-DAY"),
+                Invalid,
+            ),
+            DomainError::MonthNotComplete { .. } => (
+                "month-not-complete",
+                "The month is not complete yet",
+                Some("STATS-COMPLETE-MONTHS"),
+                Invalid,
+            ),
+            DomainError::MonthRequired { .. } => (
+                "month-required",
+                "The date must be a month",
+                Some("STATS-COMPLETE-MONTHS"),
                 Invalid,
             ),
             DomainError::BirthDateInFuture => (

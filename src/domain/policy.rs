@@ -1,6 +1,7 @@
 //! The configurable DI policy: rules of the DI plan that are policy rather than law, with
 //! the plan's values as defaults (SPEC §3).
 
+use super::disclosure::Perturbation;
 use super::interval::DatingWindow;
 
 /// Minimum training hours a social mentor needs before an assignment (INV-M04).
@@ -28,8 +29,8 @@ pub struct Policy {
     /// (INV-C07). Ages are whole years, so "up to 3" (INV-C06) and "from 4" (INV-C07) leave
     /// no child out.
     pub child_months: (u32, u32),
-    /// Person counts below this are suppressed in statistics for the ministry and regions.
-    pub suppression_threshold: i64,
+    /// How person counts are perturbed in statistics for the ministry and regions.
+    pub perturbation: Perturbation,
     /// How far ahead and back placements and assignments may be dated when recorded.
     pub dating: DatingWindow,
 }
@@ -43,7 +44,10 @@ impl Default for Policy {
             small_child_max_age: 3,
             small_child_months: (3, 6),
             child_months: (6, 12),
-            suppression_threshold: 5,
+            perturbation: Perturbation {
+                threshold: 5,
+                max_noise: 2,
+            },
             dating: DatingWindow::default(),
         }
     }

@@ -2,8 +2,9 @@
 //! dimension of the statistic's own) by the database and rolled up by the API.
 
 use super::Dimension::{CareLevel, DiStatus, Mentor, Municipality, Region, TargetGroup};
-use super::{Filter, Metric, Query, Statistic};
+use super::{Filter, Query, Statistic};
 use crate::db::stats as q;
+use crate::domain::disclosure::Measure;
 
 /// What the client counts share unless they say otherwise: the target group filter, `as_of`
 /// and one person count, `clients`. Each statistic below sets its own path, text, dimensions
@@ -15,7 +16,7 @@ const CLIENT_COUNT: Statistic = Statistic {
     dimensions: &[],
     default_group_by: &[],
     filters: &[Filter::Is(TargetGroup), Filter::AsOf],
-    metrics: &[Metric::persons("clients")],
+    metrics: &[Measure::Clients],
     query: Query::Counts(|_, _| Ok(Vec::new())),
 };
 
@@ -41,7 +42,7 @@ A transition counts in the area of the municipality that owned the case on its d
     dimensions: &[Region, Municipality, TargetGroup],
     default_group_by: &[Region, TargetGroup],
     filters: &[Filter::Is(TargetGroup), Filter::From, Filter::To],
-    metrics: &[Metric::persons("transitions")],
+    metrics: &[Measure::Transitions],
     query: Query::Counts(|conn, context| {
         let (from, to) = context.period();
         q::transitions(conn, from, to)

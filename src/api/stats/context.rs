@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{Dimension, Filter, Table};
 use crate::api::lang::Lang;
 use crate::db::{DbConnection, reference, stats as q};
 use crate::domain::access::StatisticsAccess;
+use crate::domain::disclosure::{QueryDate, StatsDates, Tally, resolve_dates};
 use crate::domain::history::check_answerable;
 use crate::error::{ApiError, ApiResult};
 
@@ -19,12 +20,12 @@ pub struct StatsQuery {
     group_by: Option<String>,
     format: Option<String>,
     values: HashMap<Dimension, String>,
-    dates: HashMap<Filter, NaiveDate>,
+    dates: HashMap<Filter, QueryDate>,
 }
 
 impl StatsQuery {
     /// Parses the query string's pairs: each name at most once and known to some statistic;
-    /// an empty value is no value; a date is `YYYY-MM-DD`.
+    /// an empty value is no value; a date is `YYYY-MM-DD` or a month `YYYY-MM`.
     pub fn parse(pairs: Vec<(String, String)>) -> ApiResult<StatsQuery> {
         // A parameter's name is the client's text (it may be anything): withheld.
         let invalid = |what: String| {
@@ -50,13 +51,8 @@ impl StatsQuery {
                     query.values.extend(text.map(|text| (dimension, text)));
                 }
                 (_, Some((date, None))) => {
-                    let parsed: NaiveDate =
-                        value.parse().map_err(|e| invalid(format!("{name}: {e}")))?;
-                    // A date is YYYY-MM-DD: chrono also reads signed years of five digits and
-                    // more, which no statistic has an answer for.
-                    if !(1..=9999).contains(&parsed.year()) {
-                        return Err(invalid(format!("{name}: the year must be 0001 to 9999")));
-                    }
+                    let parsed =
+                        QueryDate::parse(&value).map_err(|e| invalid(format!("{name}: {e}")))?;
                     query.dates.insert(date, parsed);
                 }
                 (_, None) => {
@@ -90,31 +86,35 @@ impl StatsQuery {
     }
 
     /// The date a date filter asks for.
-    pub fn date(&self, filter: Filter) -> Option<NaiveDate> {
+    pub fn date(&self, filter: Filter) -> Option<QueryDate> {
         self.dates.get(&filter).copied()
     }
 
-    /// Refuses a date the record cannot answer: every date the caller gave (`as_of`, `from`,
-    /// `to`) must be on or after the record's first day (`domain::history`), and a period
-    /// must not end before it starts. The defaults (today, 1 January) are always answered.
-    pub fn check_dates(&self, conn: &mut DbConnection) -> ApiResult<()> {
-        if let (Some(from), Some(to)) = (self.date(Filter::From), self.date(Filter::To))
-            && to < from
+    /// The dates to read (`domain::disclosure::resolve_dates`: whole, complete months when
+    /// `months`), refusing a date the record cannot answer: every date the caller gave
+    /// (`as_of`, `from`, `to`) must reach the record's first day (`domain::history`), and a
+    /// period must not end before it starts. The defaults are always answered.
+    pub fn resolve_dates(&self, conn: &mut DbConnection, months: bool) -> ApiResult<StatsDates> {
+        let given = [Filter::AsOf, Filter::From, Filter::To].map(|f| self.date(f));
+        let dates = resolve_dates(given, months, crate::domain::today())?;
+        if let (Some(_), Some(_)) = (given[1], given[2])
+            && dates.to < dates.from
         {
             return Err(ApiError::BadRequest(format!(
-                "the period ends ({to}) before it starts ({from})"
+                "the period ends ({}) before it starts ({})",
+                dates.to, dates.from
             )));
         }
         if self.dates.is_empty() {
-            return Ok(());
+            return Ok(dates);
         }
         let first_day = q::first_day(conn)?;
         for filter in [Filter::AsOf, Filter::From, Filter::To] {
             if let Some(date) = self.date(filter) {
-                check_answerable(filter.name(), date, first_day)?;
+                check_answerable(filter.name(), date.last(), first_day)?;
             }
         }
-        Ok(())
+        Ok(dates)
     }
 
     fn given(&self, filter: Filter) -> bool {
@@ -231,6 +231,7 @@ pub struct Context {
     pub labels: Labels,
     /// Most active clients per mentor: the mentor-load table lists every load up to it.
     pub mentor_capacity: i32,
+    pub dates: StatsDates,
 }
 
 impl Context {
@@ -262,23 +263,15 @@ impl Context {
         self.dims.iter().map(|d| value(*d)).collect()
     }
 
-    /// The date of the figures (`as_of`, default today).
+    /// The date of the figures (`as_of`; see [`StatsQuery::resolve_dates`]).
     pub fn as_of(&self) -> NaiveDate {
-        self.query
-            .date(Filter::AsOf)
-            .unwrap_or_else(crate::domain::today)
+        self.dates.as_of
     }
 
-    /// The period `from`–`to` (default: this year up to today). Before the record's first
-    /// day the record holds nothing, so a default `from` before it counts the same as the
-    /// first day would.
+    /// The period `from`–`to`. Before the record's first day the record holds nothing, so
+    /// a default `from` before it counts the same as the first day would.
     pub fn period(&self) -> (NaiveDate, NaiveDate) {
-        let today = crate::domain::today();
-        let from = self
-            .query
-            .date(Filter::From)
-            .unwrap_or_else(|| NaiveDate::from_yo_opt(today.year(), 1).unwrap_or(today));
-        (from, self.query.date(Filter::To).unwrap_or(today))
+        (self.dates.from, self.dates.to)
     }
 
     /// Adds person counts kept at municipality × target group × the statistic's own
@@ -296,7 +289,7 @@ impl Context {
                 Dimension::TargetGroup => fact.target_group.clone(),
                 _ => fact.value.clone(),
             });
-            table.add(key, &[fact.count]);
+            table.add(key, &[Tally::new(fact.count, fact.key_sum)]);
         }
     }
 }

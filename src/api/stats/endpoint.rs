@@ -15,13 +15,14 @@ use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
 use super::context::{Context, Labels, StatsQuery};
-use super::table::{StatsTable, Table, render, respond};
-use super::{Dimension, Filter, MetricClass, Statistic};
+use super::table::{DisclosureInfo, StatsTable, Table, render, respond};
+use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Db;
 use crate::domain::access::statistics_access;
+use crate::domain::disclosure::MetricClass;
 use crate::domain::policy::Policy;
 use crate::error::ApiResult;
 
@@ -68,13 +69,15 @@ async fn handle(
         statistic.dimensions,
         statistic.default_group_by,
     )?;
-    let apply = scope.suppress;
-    let threshold = policy.suppression_threshold;
+    let perturbation = policy.perturbation;
+    let disclosure = DisclosureInfo::new(perturbation, scope.perturb);
+    // Perturbed callers read person counts by whole months (STATS-COMPLETE-MONTHS).
+    let months = scope.perturb && statistic.counts_persons();
     let mentor_capacity = policy.mentor_capacity;
     let format = query.format().map(String::from);
     let (table, labels) = db
         .run(move |conn| -> ApiResult<_> {
-            query.check_dates(conn)?;
+            let dates = query.resolve_dates(conn, months)?;
             let labels = Labels::load(conn, lang)?;
             labels.check(&query)?;
             let context = Context {
@@ -83,6 +86,7 @@ async fn handle(
                 scope,
                 labels,
                 mentor_capacity,
+                dates,
             };
             let mut table = Table::new(context.dims.clone(), statistic.metrics);
             statistic.query.run(conn, &context, &mut table)?;
@@ -93,7 +97,7 @@ async fn handle(
         &req,
         format.as_deref(),
         lang,
-        render(table, &labels, apply, threshold),
+        render(table, &labels, disclosure, perturbation),
     )
 }
 
@@ -187,15 +191,11 @@ fn description(statistic: &Statistic) -> String {
         .metrics
         .iter()
         .map(|m| {
-            let class = match m.class {
-                MetricClass::Persons => {
-                    "a person count, suppressed below the threshold for ministry and regions"
-                        .to_string()
-                }
-                MetricClass::Registry => "a registry count, never suppressed".to_string(),
-                MetricClass::HiddenWith(source) => format!("hidden wherever `{source}` is"),
+            let class = match m.class() {
+                MetricClass::Persons => "a person count, perturbed for ministry and regions",
+                MetricClass::Registry => "a registry count, exact for every caller",
             };
-            format!("`{}` ({class})", m.name)
+            format!("`{}` ({class})", m.name())
         })
         .collect();
     text.push_str(&format!(" Metrics: {}.", metrics.join("; ")));

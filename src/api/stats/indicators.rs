@@ -14,14 +14,15 @@ use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
+use super::Dimension;
 use super::context::{Labels, StatsQuery};
 use super::endpoint::{date, get, operation, query_param, string};
 use super::table::{csv, wants_csv};
-use super::{Dimension, Filter};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
 use crate::domain::access::statistics_access;
+use crate::domain::disclosure::Measure;
 use crate::domain::history::RegisterStatus;
 use crate::error::{ApiError, ApiResult};
 
@@ -106,11 +107,14 @@ impl OpenApiFactory for Indicators {
         );
         let summary = "A planning region's results indicators (seed 000) with the current value \
 computed from the registry where it can be, next to baseline and target.";
+        let notes = "Every value computed is a registry count (providers, services, municipalities \
+offering a service: `domain::disclosure` classifies them), published exactly to every caller. \
+A query parameter other than `region`, `as_of` and `format` is a 400.";
         let items = ArrayBuilder::new().items(Ref::from_schema_name(IndicatorValue::name()));
         let ok = ("The indicators", items.into());
         let operation = operation(
             "indicator_stats",
-            (summary, String::new()),
+            (summary, notes.to_string()),
             vec![region.build(), as_of],
             ok,
         );
@@ -135,25 +139,29 @@ async fn indicator_stats(
     lang: Lang,
     query: web::Query<Vec<(String, String)>>,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query.into_inner().into_iter();
-    let query = StatsQuery::parse(
-        pairs
-            .filter(|(n, _)| PARAMETERS.contains(&n.as_str()))
-            .collect(),
-    )?;
+    let pairs = query.into_inner();
+    if let Some((name, _)) = pairs
+        .iter()
+        .find(|(n, _)| !PARAMETERS.contains(&n.as_str()))
+    {
+        return Err(ApiError::BadRequest(format!(
+            "Invalid query string: unknown field `{}`, expected one of {}",
+            crate::error::withhold_values(name),
+            PARAMETERS.join(", ")
+        )));
+    }
+    let query = StatsQuery::parse(pairs)?;
     let scope = statistics_access(&user.scope, query.value(Dimension::Region))?;
     let region = query
         .value(Dimension::Region)
         .or(scope.region())
         .map(String::from)
         .unwrap_or_else(|| "KURZEME".into());
-    let as_of = query
-        .date(Filter::AsOf)
-        .unwrap_or_else(crate::domain::today);
     let format = query.format().map(String::from);
     let items = db
         .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
-            query.check_dates(conn)?;
+            // Registry counts only (`domain::disclosure`): exact, to the day, for every caller.
+            let as_of = query.resolve_dates(conn, false)?.as_of;
             let labels = Labels::load(conn, lang)?;
             labels.check(&query)?;
             let facts = q::service_facts(conn, as_of)?;
@@ -175,13 +183,13 @@ async fn indicator_stats(
                         .iter()
                         .filter(|f| types.contains(&f.service_type.as_str()))
                 };
-                let (value, method) = match row.measure.as_str() {
-                    "providers" => (
+                let (value, method) = match Measure::of_indicator(&row.measure) {
+                    Some(Measure::Providers) => (
                         Some(q::providers_in_region(conn, &region, as_of)?),
                         "providers of the region in the register on the date (registered, not excluded)"
                             .to_string(),
                     ),
-                    "municipalities" => (
+                    Some(Measure::Municipalities) => (
                         Some(
                             i64::try_from(
                                 of_types()
@@ -196,7 +204,7 @@ async fn indicator_stats(
                             types.join(", ")
                         ),
                     ),
-                    "services" => (
+                    Some(Measure::Services) => (
                         Some(i64::try_from(of_types().count()).unwrap_or(0)),
                         format!(
                             "services of type {} running in the region on the date",

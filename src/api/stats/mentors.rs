@@ -1,8 +1,9 @@
 //! Statistics of social mentors: how loaded they are. (Who has a mentor is a client count.)
 
 use super::Dimension::{Load, Region};
-use super::{Filter, Metric, Query, Statistic};
+use super::{Filter, Query, Statistic};
 use crate::db::stats as q;
+use crate::domain::disclosure::{Measure, Tally};
 use crate::domain::mentor::EmployerKind;
 
 pub static LOAD: Statistic = Statistic {
@@ -15,12 +16,12 @@ days an assignment of theirs is active.",
     dimensions: &[Region, Load],
     default_group_by: &[Load],
     filters: &[Filter::AsOf],
-    metrics: &[Metric::persons("mentors")],
+    metrics: &[Measure::Mentors],
     query: Query::Table(|conn, context, table| {
         // Every load from 0 to the cap appears, even when no mentor has it.
         if context.dims == [Load] {
             for load in 0..=context.mentor_capacity {
-                table.add(vec![load.to_string()], &[0]);
+                table.add(vec![load.to_string()], &[Tally::default()]);
             }
         }
         for fact in q::mentor_load(conn, context.as_of())? {
@@ -33,7 +34,7 @@ days an assignment of theirs is active.",
                 Region => fact.region.to_string(),
                 _ => fact.load.to_string(),
             });
-            table.add(key, &[fact.mentors]);
+            table.add(key, &[Tally::new(fact.mentors, fact.key_sum)]);
         }
         Ok(())
     }),

@@ -1,9 +1,10 @@
 //! Aggregated statistics for the ministry, planning regions and municipalities: JSON or
-//! CSV, never a person-level field, small person counts suppressed for ministry and regions.
+//! CSV, never a person-level field, person counts perturbed for ministry and regions.
 //!
 //! Each table statistic is one [`Statistic`] value: its path, the dimensions it can be
 //! grouped by, the filters it applies, its metrics (each a person count, which disclosure
-//! control covers, or a registry count, which it does not) and its query. The handler, the
+//! control covers, or a registry count, which it does not: `domain::disclosure` decides)
+//! and its query. The handler, the
 //! route and the OpenAPI operation (the `group_by` pattern, the accepted filters, the
 //! description) are all generated from that value by [`endpoint`], so adding a statistic is
 //! adding one descriptor to a family file and to [`STATISTICS`], plus a test.
@@ -24,13 +25,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::db::stats::CountFact;
 use crate::db::{DbConnection, QueryResult};
 use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
 use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult};
 
 pub use context::{Context, StatsQuery};
 pub use indicators::IndicatorValue;
-pub use table::{StatsTable, SuppressionInfo, Table};
+pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
 pub static STATISTICS: [&Statistic; 7] = [
@@ -66,8 +68,8 @@ pub struct Statistic {
     pub default_group_by: &'static [Dimension],
     /// The filters it applies beyond `region` and `municipality`; any other is a 400.
     pub filters: &'static [Filter],
-    /// The metric columns, in order.
-    pub metrics: &'static [Metric],
+    /// The metric columns, in order; `domain::disclosure` says which count persons.
+    pub metrics: &'static [Measure],
     /// Adds the rows to the table (whose dimensions and metrics are already set).
     pub query: Query,
 }
@@ -105,6 +107,13 @@ impl Statistic {
         self.about
             .split_once("\n\n")
             .map_or(self.about, |(summary, _)| summary)
+    }
+
+    /// Whether any of its metrics counts persons (`domain::disclosure`).
+    pub fn counts_persons(&self) -> bool {
+        self.metrics
+            .iter()
+            .any(|m| m.class() == MetricClass::Persons)
     }
 
     /// The rest of `about` (empty when there is none).
@@ -289,41 +298,6 @@ impl Filter {
     }
 }
 
-/// A metric column.
-#[derive(Debug, Clone, Copy)]
-pub struct Metric {
-    pub name: &'static str,
-    pub class: MetricClass,
-}
-
-/// Whether disclosure control covers a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MetricClass {
-    /// Counts persons: suppressed for ministry and regions below the threshold.
-    Persons,
-    /// Counts registry entries (providers, services, places): never suppressed.
-    Registry,
-    /// Derived from the named person count (vacancies = capacity − occupied): hidden
-    /// wherever that count is.
-    HiddenWith(&'static str),
-}
-
-impl Metric {
-    pub const fn persons(name: &'static str) -> Self {
-        Metric {
-            name,
-            class: MetricClass::Persons,
-        }
-    }
-
-    pub const fn registry(name: &'static str) -> Self {
-        Metric {
-            name,
-            class: MetricClass::Registry,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -331,8 +305,8 @@ mod tests {
     use super::*;
 
     /// Every descriptor is consistent: unique paths and operation ids, defaults among the
-    /// dimensions, no filter twice, derived metrics pointing at a person count of the same
-    /// table, and a `group_by` pattern that says what the parser accepts.
+    /// dimensions, no filter or metric twice, and a `group_by` pattern that says what the
+    /// parser accepts.
     #[test]
     fn every_statistic_descriptor_is_consistent() {
         let paths: BTreeSet<_> = STATISTICS.iter().map(|s| s.path).collect();
@@ -353,18 +327,8 @@ mod tests {
             );
             let filters: BTreeSet<_> = s.filters.iter().map(|f| f.name()).collect();
             assert_eq!(filters.len(), s.filters.len(), "{}", s.path);
-            for m in s.metrics {
-                if let MetricClass::HiddenWith(source) = m.class {
-                    assert!(
-                        s.metrics
-                            .iter()
-                            .any(|o| o.name == source && o.class == MetricClass::Persons),
-                        "{}: {} hides with no person count {source}",
-                        s.path,
-                        m.name
-                    );
-                }
-            }
+            let metrics: BTreeSet<_> = s.metrics.iter().map(|m| m.name()).collect();
+            assert_eq!(metrics.len(), s.metrics.len(), "{}", s.path);
             let pattern = Dimension::pattern(s.dimensions);
             for d in s.dimensions {
                 assert!(pattern.contains(d.as_str()));

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Dimension::{Municipality, Region, Sector, ServiceType, Status, TargetGroup};
-use super::{Filter, Metric, MetricClass, Query, Statistic};
+use super::{Filter, Query, Statistic};
 use crate::db::stats as q;
+use crate::domain::disclosure::{Measure, Tally};
 use crate::domain::ids::{ProviderId, ServiceId};
 
 pub static REGISTRY: Statistic = Statistic {
@@ -16,8 +17,9 @@ and its provider is not excluded that day; `status` is how it stands that day (`
 while its provider is active too, INV-P01; `suspended` while its provider is suspended). \
 `capacity` is the capacity valid that day and `occupied` the placements active that day. \
 With `target_group`, a service counts once in each group it serves, so groups do not \
-add up to the total. Occupancy counts persons: suppressed for ministry and regions like every \
-person count, and vacancies with it.",
+add up to the total. Every figure here is a registry count, published exactly to every \
+role: places, occupancy and vacancies are public directory facts (the directory shows them \
+per service).",
     dimensions: &[
         Region,
         Municipality,
@@ -35,15 +37,12 @@ person count, and vacancies with it.",
         Filter::AsOf,
     ],
     metrics: &[
-        Metric::registry("providers"),
-        Metric::registry("services"),
-        Metric::registry("municipalities"),
-        Metric::registry("capacity"),
-        Metric::persons("occupied"),
-        Metric {
-            name: "vacancies",
-            class: MetricClass::HiddenWith("occupied"),
-        },
+        Measure::Providers,
+        Measure::Services,
+        Measure::Municipalities,
+        Measure::Capacity,
+        Measure::Occupied,
+        Measure::Vacancies,
     ],
     query: Query::Table(|conn, context, table| {
         let facts = q::service_facts(conn, context.as_of())?;
@@ -104,7 +103,7 @@ person count, and vacancies with it.",
                 occupied,
                 capacity - occupied,
             ];
-            table.add(key, &values);
+            table.add(key, &values.map(Tally::exact));
         }
         Ok(())
     }),

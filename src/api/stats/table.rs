@@ -9,21 +9,21 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::Dimension;
 use super::context::Labels;
-use super::{Dimension, Metric, MetricClass};
 use crate::api::lang::Lang;
-use crate::domain::disclosure::{Suppression, suppress};
+use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally};
 use crate::error::{ApiError, ApiResult};
 
-/// An aggregate table before rendering: rows of dimension values and metric values.
+/// An aggregate table before rendering: rows of dimension values and metric tallies.
 pub struct Table {
     dims: Vec<Dimension>,
-    metrics: &'static [Metric],
-    rows: BTreeMap<Vec<String>, Vec<i64>>,
+    metrics: &'static [Measure],
+    rows: BTreeMap<Vec<String>, Vec<Tally>>,
 }
 
 impl Table {
-    pub fn new(dims: Vec<Dimension>, metrics: &'static [Metric]) -> Self {
+    pub fn new(dims: Vec<Dimension>, metrics: &'static [Measure]) -> Self {
         Self {
             dims,
             metrics,
@@ -32,13 +32,13 @@ impl Table {
     }
 
     /// Adds `values` (one per metric) to the row `key` (one value per dimension).
-    pub fn add(&mut self, key: Vec<String>, values: &[i64]) {
+    pub fn add(&mut self, key: Vec<String>, values: &[Tally]) {
         let row = self
             .rows
             .entry(key)
-            .or_insert_with(|| vec![0; values.len()]);
+            .or_insert_with(|| vec![Tally::default(); values.len()]);
         for (acc, v) in row.iter_mut().zip(values) {
-            *acc += v;
+            *acc += *v;
         }
     }
 }
@@ -50,77 +50,71 @@ pub struct StatsTable {
     pub dimensions: Vec<Dimension>,
     /// The metric columns.
     pub metrics: Vec<String>,
-    /// One object per cell: each dimension's code and `<dimension>_label`, each metric's
-    /// value (`null` when suppressed) and, for person counts, `<metric>_suppressed`.
+    /// One object per cell: each dimension's code and `<dimension>_label`, and each metric's
+    /// published value.
     #[schema(value_type = Vec<Object>)]
     pub rows: Vec<Value>,
-    /// Column totals, with the same suppression markers.
+    /// Column totals: each perturbed from its own records, so with perturbation they are not
+    /// the sums of the published cells.
     #[schema(value_type = Object)]
     pub total: Value,
-    pub suppression: SuppressionInfo,
+    pub disclosure: DisclosureInfo,
 }
 
+/// How the person counts of a response were published (`domain::disclosure`).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuppressionInfo {
-    /// Whether disclosure control applies to this response (ministry and region callers).
+pub struct DisclosureInfo {
+    /// Whether the person counts are perturbed (ministry and region callers); registry counts
+    /// never are.
     pub applied: bool,
-    /// Person counts from 1 to `threshold - 1` are suppressed.
+    #[schema(example = "cell-key")]
+    pub method: &'static str,
+    /// No perturbed value lies from 1 to `threshold - 1`: a true count there publishes 0 or
+    /// `threshold`; zero stays zero.
+    #[schema(example = 5)]
     pub threshold: i64,
-    #[schema(
-        example = "primary: person counts 1..threshold-1; complementary: when a column has one suppressed cell, its smallest other non-zero cell too; a total below the threshold is suppressed"
-    )]
-    pub rule: &'static str,
+    /// The most a count at or above the threshold moves either way.
+    #[schema(example = 2)]
+    pub max_noise: i64,
+    /// The perturbation table's version: the same records publish the same value under it.
+    #[schema(example = "ckm-1-t5-d2")]
+    pub table_version: String,
 }
 
-const RULE: &str = "primary: person counts 1..threshold-1; complementary: when a column has one suppressed cell, its smallest other non-zero cell too; a total below the threshold is suppressed";
+impl DisclosureInfo {
+    pub fn new(table: Perturbation, applied: bool) -> Self {
+        DisclosureInfo {
+            applied,
+            method: "cell-key",
+            threshold: table.threshold,
+            max_noise: table.max_noise,
+            table_version: table.version(),
+        }
+    }
+}
 
-/// Renders `table` with disclosure control when `apply`: each person-count column is
-/// suppressed, and a metric derived from one hides wherever it does.
-pub fn render(table: Table, labels: &Labels, apply: bool, threshold: i64) -> StatsTable {
-    let keys: Vec<Vec<String>> = table.rows.keys().cloned().collect();
-    let values: Vec<Vec<i64>> = table.rows.into_values().collect();
+/// Renders `table`: with `perturb`, each person count (cells and totals alike) is published
+/// from the perturbation table at its count and cell key; everything else is exact.
+pub fn render(
+    table: Table,
+    labels: &Labels,
+    disclosure: DisclosureInfo,
+    perturbation: Perturbation,
+) -> StatsTable {
     let metrics = table.metrics;
-    let columns: Vec<Vec<i64>> = (0..metrics.len())
-        .map(|m| values.iter().map(|row| row[m]).collect())
-        .collect();
-    let suppression: Vec<Option<Suppression>> = metrics
-        .iter()
-        .zip(&columns)
-        .map(|(metric, column)| {
-            (apply && metric.class == MetricClass::Persons).then(|| suppress(column, threshold))
+    let publish = |m: usize, tally: Tally| -> Value {
+        let perturbed = disclosure.applied && metrics[m].class() == MetricClass::Persons;
+        Value::from(if perturbed {
+            perturbation.publish(tally)
+        } else {
+            tally.count
         })
-        .collect();
-    let cell = |obj: &mut Map<String, Value>, m: usize, value: i64, hidden: bool, marked: bool| {
-        let name = metrics[m].name;
-        obj.insert(
-            name.into(),
-            if hidden {
-                Value::Null
-            } else {
-                Value::from(value)
-            },
-        );
-        if marked {
-            obj.insert(format!("{name}_suppressed"), Value::from(hidden));
-        }
     };
-    let hidden_at = |m: usize, row: Option<usize>| -> (bool, bool) {
-        let source = match metrics[m].class {
-            MetricClass::HiddenWith(source) => {
-                metrics.iter().position(|o| o.name == source).unwrap_or(m)
-            }
-            MetricClass::Persons | MetricClass::Registry => m,
-        };
-        match &suppression[source] {
-            Some(s) => (row.map_or(s.total, |r| s.cells[r]), true),
-            None => (false, false),
-        }
-    };
-    let rows = keys
+    let mut totals = vec![Tally::default(); metrics.len()];
+    let rows = table
+        .rows
         .iter()
-        .zip(&values)
-        .enumerate()
-        .map(|(r, (key, row))| {
+        .map(|(key, row)| {
             let mut obj = Map::new();
             for (dim, value) in table.dims.iter().zip(key) {
                 obj.insert(String::from(dim.as_str()), Value::from(value.clone()));
@@ -131,28 +125,24 @@ pub fn render(table: Table, labels: &Labels, apply: bool, threshold: i64) -> Sta
                     );
                 }
             }
-            for (m, value) in row.iter().enumerate() {
-                let (hidden, marked) = hidden_at(m, Some(r));
-                cell(&mut obj, m, *value, hidden, marked);
+            for (m, tally) in row.iter().enumerate() {
+                totals[m] += *tally;
+                obj.insert(metrics[m].name().into(), publish(m, *tally));
             }
             Value::Object(obj)
         })
         .collect();
-    let mut total = Map::new();
-    for (m, column) in columns.iter().enumerate() {
-        let (hidden, marked) = hidden_at(m, None);
-        cell(&mut total, m, column.iter().sum(), hidden, marked);
-    }
+    let total = totals
+        .into_iter()
+        .enumerate()
+        .map(|(m, tally)| (metrics[m].name().to_string(), publish(m, tally)))
+        .collect();
     StatsTable {
         dimensions: table.dims,
-        metrics: metrics.iter().map(|m| m.name.to_string()).collect(),
+        metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
         rows,
         total: Value::Object(total),
-        suppression: SuppressionInfo {
-            applied: apply,
-            threshold,
-            rule: RULE,
-        },
+        disclosure,
     }
 }
 
@@ -194,8 +184,7 @@ pub fn respond(
     if !wants_csv(req, format) {
         return Ok(ok(lang).json(table));
     }
-    // Dimensions (each with its label), then metrics (each with its suppression marker),
-    // in the table's order.
+    // Dimensions (each with its label), then metrics, in the table's order.
     let present = |c: &str| table.rows.iter().any(|r| r.get(c).is_some());
     let mut columns: Vec<String> = Vec::new();
     let mut with = |column: &str, companion: String| {
@@ -207,9 +196,7 @@ pub fn respond(
     for dim in &table.dimensions {
         with(dim.as_str(), format!("{}_label", dim.as_str()));
     }
-    for metric in &table.metrics {
-        with(metric, format!("{metric}_suppressed"));
-    }
+    columns.extend(table.metrics.iter().cloned());
     csv(lang, &columns, &table.rows)
 }
 

@@ -23,6 +23,7 @@ use crate::domain::assessment::{
 };
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::TargetGroupCode;
+use crate::domain::disclosure::random_record_key;
 use crate::domain::support_plan::{Section, check_finalisable, check_known_sections, sections_for};
 
 impl Writer<'_, '_> {
@@ -45,6 +46,7 @@ impl Writer<'_, '_> {
                 clients::version,
                 clients::created_at,
                 clients::updated_at,
+                clients::record_key,
             ),
         );
         for (i, c) in plan.clients.iter().enumerate() {
@@ -65,6 +67,7 @@ impl Writer<'_, '_> {
                 Lit::Int(1),
                 c.created_at.into(),
                 c.updated_at.into(),
+                random_record_key().into(),
             ]);
             insert.end_group(self.conn)?;
             self.progress.tick(i as u64 + 1);

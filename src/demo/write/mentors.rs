@@ -5,6 +5,7 @@ use crate::db::bulk::{BulkInsert, Lit};
 use crate::db::schema::{mentor_assignments, mentor_trainings, mentors};
 use crate::demo::CREATED_BY;
 use crate::demo::random::{during, rng_for};
+use crate::domain::disclosure::random_record_key;
 
 impl Writer<'_, '_> {
     pub(in crate::demo) fn mentors(&mut self) -> anyhow::Result<()> {
@@ -25,6 +26,7 @@ impl Writer<'_, '_> {
                 mentors::version,
                 mentors::created_at,
                 mentors::updated_at,
+                mentors::record_key,
             ),
         );
         let mut trainings = BulkInsert::new(
@@ -54,6 +56,7 @@ impl Writer<'_, '_> {
                 Lit::Int(1),
                 m.created_at.into(),
                 m.created_at.into(),
+                random_record_key().into(),
             ]);
             for t in &m.trainings {
                 trainings.row(&[

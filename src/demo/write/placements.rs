@@ -3,6 +3,7 @@
 use super::Writer;
 use crate::db::schema::{di_transitions, placements};
 use crate::demo::CREATED_BY;
+use crate::domain::disclosure::random_record_key;
 
 impl Writer<'_, '_> {
     pub(in crate::demo) fn placements(&mut self) -> anyhow::Result<()> {
@@ -24,6 +25,7 @@ impl Writer<'_, '_> {
                 placements::time_limit_on,
                 placements::created_by,
                 placements::created_at,
+                placements::record_key,
             ),
             &plan.placements,
             0,
@@ -40,6 +42,7 @@ impl Writer<'_, '_> {
                     p.time_limit.map(|t| t.1).into(),
                     CREATED_BY.into(),
                     p.created_at.into(),
+                    random_record_key().into(),
                 ]);
             },
         )?;

@@ -1,0 +1,1 @@
+../../postgres/2026-12-06-000014_record_keys/down.sql
