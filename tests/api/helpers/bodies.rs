@@ -400,13 +400,18 @@ pub struct StatsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<chrono::NaiveDate>,
+    pub as_of: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<chrono::NaiveDate>,
+    pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<chrono::NaiveDate>,
+    pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+}
+
+/// A date or month of a statistics query (`StatsQuery::as_of`, `from`, `to`).
+pub fn when(day: impl std::fmt::Display) -> Option<String> {
+    Some(day.to_string())
 }
 
 /// The query string of `/stats/indicators`.
