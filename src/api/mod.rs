@@ -74,7 +74,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "mentors", description = "Social mentors, trainings and assignments (at most the configured number of clients per mentor: KOPIENA_MENTOR_CAPACITY, default 5)"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
-        (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV); for ministry and regions, person counts below the configured threshold are suppressed (each response states the threshold in `suppression`)"),
+        (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
         (name = "operations", description = "Health checks and metrics")
     )

@@ -152,9 +152,10 @@ async fn statistics_apply_the_filters_they_document_and_refuse_the_others() {
         ("service_type", "group_home"),
         ("sector", "public"),
         ("status", "active"),
-        ("as_of", "2026-01-01"),
-        ("from", "2026-01-01"),
-        ("to", "2026-06-30"),
+        // Months: the ministry's dates on statistics with person counts.
+        ("as_of", "2026-01"),
+        ("from", "2026-01"),
+        ("to", "2026-06"),
     ];
     let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
     let mut endpoints = 0;

@@ -9,8 +9,7 @@ use utoipa::openapi::path::{
     Paths,
 };
 use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
-use utoipa::openapi::schema::SchemaFormat;
-use utoipa::openapi::{KnownFormat, ObjectBuilder, Ref, RefOr, Required, Schema, Type};
+use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Required, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
@@ -220,8 +219,11 @@ pub(super) fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
-pub(super) fn date() -> ObjectBuilder {
-    string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+/// A day (`YYYY-MM-DD`) or a month (`YYYY-MM`): `domain::disclosure::QueryDate`.
+pub(super) fn day_or_month() -> ObjectBuilder {
+    string()
+        .pattern(Some(r"^\d{4}-\d{2}(-\d{2})?$"))
+        .examples(["2026-05", "2026-05-14"])
 }
 
 /// `group_by`, the statistic's filters and the area.
@@ -240,7 +242,7 @@ fn parameters(statistic: &Statistic) -> Vec<Parameter> {
         let schema: RefOr<Schema> = match filter.dimension().and_then(Dimension::values) {
             Some((name, _)) => Ref::from_schema_name(name).into(),
             None if filter.dimension().is_some() => string().into(),
-            None => date().into(),
+            None => day_or_month().into(),
         };
         query_param(filter.name(), filter.description(), schema)
     }));

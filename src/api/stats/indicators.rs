@@ -16,7 +16,7 @@ use utoipa_actix_web::OpenApiFactory;
 
 use super::Dimension;
 use super::context::{Labels, StatsQuery};
-use super::endpoint::{date, get, operation, query_param, string};
+use super::endpoint::{day_or_month, get, operation, query_param, string};
 use super::table::{csv, wants_csv};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
@@ -102,8 +102,8 @@ impl OpenApiFactory for Indicators {
         .example(Some("KURZEME".into()));
         let as_of = query_param(
             "as_of",
-            "Date of the values (default today): the register as it stood that day. A service counts while its own status that day is active and its provider is active that day (INV-P01); a provider counts while registered and not excluded that day. A date before the record's first day is a 422 (`/problems/before-record`).",
-            date(),
+            "Date of the values, a day or a month (its last day); default today: the register as it stood that day. A service counts while its own status that day is active and its provider is active that day (INV-P01); a provider counts while registered and not excluded that day. A date before the record's first day is a 422 (`/problems/before-record`).",
+            day_or_month(),
         );
         let summary = "A planning region's results indicators (seed 000) with the current value \
 computed from the registry where it can be, next to baseline and target.";
@@ -129,9 +129,6 @@ A query parameter other than `region`, `as_of` and `format` is a 400.";
     }
 }
 
-/// The parameters the indicators read (any other is refused before the handler runs).
-const PARAMETERS: [&str; 3] = ["region", "as_of", "format"];
-
 async fn indicator_stats(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -139,18 +136,8 @@ async fn indicator_stats(
     lang: Lang,
     query: web::Query<Vec<(String, String)>>,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query.into_inner();
-    if let Some((name, _)) = pairs
-        .iter()
-        .find(|(n, _)| !PARAMETERS.contains(&n.as_str()))
-    {
-        return Err(ApiError::BadRequest(format!(
-            "Invalid query string: unknown field `{}`, expected one of {}",
-            crate::error::withhold_values(name),
-            PARAMETERS.join(", ")
-        )));
-    }
-    let query = StatsQuery::parse(pairs)?;
+    // Only the documented parameters reach here: the edge refuses any other (400).
+    let query = StatsQuery::parse(query.into_inner())?;
     let scope = statistics_access(&user.scope, query.value(Dimension::Region))?;
     let region = query
         .value(Dimension::Region)

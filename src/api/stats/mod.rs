@@ -286,13 +286,13 @@ impl Filter {
         match self {
             Filter::Is(dimension) => dimension.description(),
             Filter::AsOf => {
-                "Date of the figures (default: today): what the record says about that day. A date before the record's first day (its earliest dated fact) is a 422 (`/problems/before-record`): the record holds nothing to count then."
+                "Date of the figures: a day (`YYYY-MM-DD`) or a month (`YYYY-MM`, its last day); default today. For the ministry and regions on a statistic with person counts it must be a complete month (422 `/problems/month-required`, `/problems/month-not-complete`) and defaults to the end of the last complete month. A date before the record's first day (its earliest dated fact) is a 422 (`/problems/before-record`): the record holds nothing to count then."
             }
             Filter::From => {
-                "Start of the period (default: 1 January of this year); not before the record's first day (422, `/problems/before-record`)."
+                "Start of the period: a day or a month (its first day); default 1 January of the year of `to`'s default. Months only, and complete, for the ministry and regions, as for `as_of`. Not before the record's first day (422, `/problems/before-record`)."
             }
             Filter::To => {
-                "End of the period (default: today); not before `from`, nor before the record's first day (422, `/problems/before-record`)."
+                "End of the period: a day or a month (its last day); default today, or for the ministry and regions the end of the last complete month (months only, complete). Not before `from`, nor before the record's first day (422, `/problems/before-record`)."
             }
         }
     }

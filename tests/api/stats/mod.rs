@@ -478,7 +478,7 @@ async fn mentor_load_and_coverage_count_mentors_and_clients() {
 /// exist is refused (400), on the table statistics and the indicators alike, rather than
 /// answered with an empty table.
 #[tokio::test]
-async fn a_filter_naming_no_known_code_is_a_400() {
+async fn a_filter_naming_no_known_code_or_an_unknown_parameter_is_a_400() {
     let app = TestApp::spawn().await;
     let ministry = token(&ministry());
     for query in [
@@ -525,4 +525,17 @@ async fn a_filter_naming_no_known_code_is_a_400() {
         format: None,
     };
     app.indicator_stats(&ministry, &kurzeme).ok().await;
+    // An unknown parameter is refused, as on the table statistics, not ignored.
+    for bogus in ["bogus=1", "group_by=region", "municipality=050"] {
+        let response = app
+            .get_as(&format!("/api/v1/stats/indicators?{bogus}"), &ministry)
+            .await;
+        let body = assert_problem(response, 400, "about:blank").await;
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("accepts region, as_of, format")),
+            "{body}"
+        );
+    }
 }
