@@ -41,7 +41,7 @@ fn pii() -> PiiKeys {
     PiiKeys::from_settings(&settings).expect("PII keys")
 }
 
-fn options(today: NaiveDate) -> DemoOptions {
+pub(crate) fn options(today: NaiveDate) -> DemoOptions {
     DemoOptions {
         today,
         ..DemoOptions::new(CLIENTS, SEED)
@@ -49,7 +49,7 @@ fn options(today: NaiveDate) -> DemoOptions {
 }
 
 /// Runs the generator on the blocking pool (diesel is synchronous).
-async fn generate(url: &str, options: DemoOptions) -> anyhow::Result<DemoReport> {
+pub(crate) async fn generate(url: &str, options: DemoOptions) -> anyhow::Result<DemoReport> {
     let url = url.to_string();
     tokio::task::spawn_blocking(move || {
         let mut conn = db::establish(&url)?;
@@ -66,7 +66,7 @@ struct N {
     n: i64,
 }
 
-fn count(conn: &mut DbConnection, sql: &str) -> i64 {
+pub(crate) fn count(conn: &mut DbConnection, sql: &str) -> i64 {
     diesel::sql_query(sql)
         .get_result::<N>(conn)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -75,23 +75,23 @@ fn count(conn: &mut DbConnection, sql: &str) -> i64 {
 
 /// One row as text columns `a`..: every query below selects its columns cast to text.
 #[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq)]
-struct Row {
+pub(crate) struct Row {
     #[diesel(sql_type = Nullable<Text>)]
-    a: Option<String>,
+    pub(crate) a: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    b: Option<String>,
+    pub(crate) b: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    c: Option<String>,
+    pub(crate) c: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    d: Option<String>,
+    pub(crate) d: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    e: Option<String>,
+    pub(crate) e: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    f: Option<String>,
+    pub(crate) f: Option<String>,
 }
 
 /// Rows of a query selecting (up to) six columns; missing ones are selected as NULL.
-fn rows(conn: &mut DbConnection, sql: &str) -> Vec<Row> {
+pub(crate) fn rows(conn: &mut DbConnection, sql: &str) -> Vec<Row> {
     diesel::sql_query(sql)
         .load::<Row>(conn)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -130,7 +130,7 @@ const TABLES: [&str; 15] = [
     "di_transitions",
 ];
 
-fn table_counts(conn: &mut DbConnection) -> BTreeMap<&'static str, i64> {
+pub(crate) fn table_counts(conn: &mut DbConnection) -> BTreeMap<&'static str, i64> {
     TABLES
         .iter()
         .map(|t| (*t, count(conn, &format!("SELECT COUNT(*) AS n FROM {t}"))))
@@ -730,77 +730,4 @@ async fn check_personal_codes(app: &TestApp, conn: &mut DbConnection, today: Nai
         (0.55..0.85).contains(&share),
         "about 70% legacy codes: {legacy} legacy, {new} new"
     );
-}
-
-/// The effective-dating migration moves a database filled by the demo loader to the
-/// interval model without loss: reverted to the schema before it (where today's occupancy,
-/// mentor load and DI status were stored counters) and migrated up again, every table keeps
-/// its rows, the status and capacity periods come back as the loader wrote them, and what
-/// is now derived from the intervals equals the counters the old schema stored.
-#[tokio::test]
-async fn the_effective_dating_migration_keeps_every_row_and_counter() {
-    let db = TestDb::new();
-    let today = kopiena::domain::today();
-    generate(db.url(), options(today))
-        .await
-        .expect("demo data loads");
-    let mut conn = db::establish(db.url()).expect("connect");
-    let counts = table_counts(&mut conn);
-    let periods = [
-        "SELECT CAST(provider_id AS TEXT) AS a, CAST(starts_on AS TEXT) AS b, \
-         CAST(ends_on AS TEXT) AS c, status AS d, NULL AS e, NULL AS f \
-         FROM provider_status_periods ORDER BY provider_id, starts_on",
-        "SELECT CAST(service_id AS TEXT) AS a, CAST(starts_on AS TEXT) AS b, \
-         CAST(ends_on AS TEXT) AS c, status AS d, CAST(capacity AS TEXT) AS e, NULL AS f \
-         FROM service_periods ORDER BY service_id, starts_on",
-    ];
-    let loaded: Vec<Vec<Row>> = periods.iter().map(|q| rows(&mut conn, q)).collect();
-
-    let reverted = db::revert_migrations_to(&mut conn, "2026-12-06-000009").expect("revert");
-    assert!(
-        reverted.contains(&"20261206000010".to_string()),
-        "{reverted:?}"
-    );
-    let stored = [
-        "SELECT CAST(id AS TEXT) AS a, CAST(occupied AS TEXT) AS b, NULL AS c, NULL AS d, \
-         NULL AS e, NULL AS f FROM services ORDER BY id",
-        "SELECT CAST(id AS TEXT) AS a, CAST(active_assignments AS TEXT) AS b, NULL AS c, \
-         NULL AS d, NULL AS e, NULL AS f FROM mentors ORDER BY id",
-        "SELECT CAST(id AS TEXT) AS a, di_status AS b, NULL AS c, NULL AS d, NULL AS e, \
-         NULL AS f FROM clients ORDER BY id",
-    ];
-    let counters: Vec<Vec<Row>> = stored.iter().map(|q| rows(&mut conn, q)).collect();
-    assert!(
-        counters[2]
-            .iter()
-            .any(|r| r.b.as_deref() == Some("in_community")),
-        "the old schema holds derived statuses"
-    );
-
-    db::run_migrations(&mut conn).expect("migrate up again");
-    let status = kopiena::db::clients::di_status_sql(today);
-    let derived = [
-        format!(
-            "SELECT CAST(id AS TEXT) AS a, CAST({} AS TEXT) AS b, NULL AS c, NULL AS d, \
-             NULL AS e, NULL AS f FROM services ORDER BY id",
-            kopiena::db::services::occupied_on_sql(today)
-        ),
-        format!(
-            "SELECT CAST(id AS TEXT) AS a, CAST((SELECT COUNT(*) FROM mentor_assignments x \
-             WHERE x.mentor_id = mentors.id AND x.started_on <= '{today}' \
-             AND (x.ended_on IS NULL OR x.ended_on > '{today}')) AS TEXT) AS b, NULL AS c, \
-             NULL AS d, NULL AS e, NULL AS f FROM mentors ORDER BY id"
-        ),
-        format!(
-            "SELECT CAST(id AS TEXT) AS a, {status} AS b, NULL AS c, NULL AS d, NULL AS e, \
-             NULL AS f FROM clients ORDER BY id"
-        ),
-    ];
-    for (query, before) in derived.iter().zip(&counters) {
-        assert_eq!(&rows(&mut conn, query), before, "{query}");
-    }
-    assert_eq!(table_counts(&mut conn), counts, "rows per table");
-    for (query, before) in periods.iter().zip(&loaded) {
-        assert_eq!(&rows(&mut conn, query), before, "{query}");
-    }
 }

@@ -244,13 +244,13 @@ impl TestApp {
             (
                 "client_runs",
                 "client_id",
-                "municipality || target_group || di_status",
+                "municipality || target_group || di_status || ' ' || CAST(record_key AS TEXT)",
             ),
             (
                 "assessment_runs",
                 "client_id",
                 "municipality || target_group || care_level || \
-                 CAST(next_reassessment_due AS TEXT)",
+                 CAST(next_reassessment_due AS TEXT) || ' ' || CAST(record_key AS TEXT)",
             ),
             (
                 "service_runs",
@@ -261,7 +261,7 @@ impl TestApp {
             (
                 "mentor_load_runs",
                 "mentor_id",
-                "region || employer_kind || employer_code || CAST(load AS TEXT)",
+                "region || employer_kind || employer_code || CAST(load AS TEXT) || ' ' || CAST(record_key AS TEXT)",
             ),
         ];
         let mut conn = self.db_connection();

@@ -182,7 +182,7 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
     // Transitions (institution → community) in six municipalities: 3 to 7 in M0, 1 to 3 in M1.
     let admin = token(&admin());
     let provider = app.new_provider("050", "LM-DISCLOSURE").await;
-    let mut service = async |service_type: &str| {
+    let service = async |service_type: &str| {
         let body = plain_service(service_type, 200, ServiceStatus::Active);
         app.create_service(&admin, provider, &body)
             .created_id()
