@@ -10,8 +10,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, adult, assert_problem, captured_logs, ministry, municipality, new_code, provider_body,
-    token,
+    TestApp, adult, assert_bad_request, assert_problem, captured_logs, ministry, municipality,
+    new_code, provider_body, token,
 };
 
 /// Sends `head` and the first bytes of a body that is never finished over a raw connection;
@@ -149,26 +149,13 @@ async fn control_characters_are_refused_before_any_sql_on_both_backends() {
         "/api/v1/service-types/group%00home",
         "/api/v1/planning-regions/KURZEME%0A",
     ] {
-        let body = assert_problem(app.get(path).await, 400, "about:blank").await;
-        assert!(
-            body["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("control character")),
-            "{path}: {body}"
-        );
+        assert_bad_request(app.get(path).await, "control character").await;
     }
-    let body = assert_problem(
+    assert_bad_request(
         app.get_as("/api/v1/clients?di_status=%00", &worker).await,
-        400,
-        "about:blank",
+        "`di_status`",
     )
     .await;
-    assert!(
-        body["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("`di_status`")),
-        "{body}"
-    );
 
     // JSON strings: 422 naming every field, on creations (Idempotent) and updates (Json).
     let mut provider = serde_json::to_value(provider_body("050", "LM-EDGE-NUL")).expect("json");
@@ -446,13 +433,7 @@ async fn cors_refusals_and_the_documentation_ui_404_are_problems() {
         header(&preflight, "x-content-type-options").as_deref(),
         Some("nosniff")
     );
-    let body = assert_problem(preflight, 400, "about:blank").await;
-    assert!(
-        body["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("Cross-origin")),
-        "{body}"
-    );
+    assert_bad_request(preflight, "Cross-origin").await;
     let preflight = app
         .request(Method::OPTIONS, "/api/v1/providers")
         .header("Origin", "https://allowed.example")

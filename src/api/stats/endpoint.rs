@@ -4,6 +4,7 @@
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use utoipa::openapi::content::Content;
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
     Paths,
@@ -14,7 +15,7 @@ use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
 use super::context::{Context, Labels, StatsQuery};
-use super::table::{DisclosureInfo, StatsTable, Table, render, respond};
+use super::table::{DISCLOSURE_HEADER, DisclosureInfo, StatsTable, Table, render, respond};
 use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
@@ -107,12 +108,21 @@ impl OpenApiFactory for Endpoint {
             "The aggregate table",
             Ref::from_schema_name(StatsTable::name()).into(),
         );
-        let operation = operation(
+        let mut operation = operation(
             statistic.operation_id,
             (statistic.summary(), description(statistic)),
             parameters(statistic),
             ok,
         );
+        if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") {
+            let header = HeaderBuilder::new()
+                .schema(string())
+                .description(Some(
+                    "How the person counts were published, for JSON and CSV alike: `cell-key; applied=…; threshold=…; max-noise=…; table=…` (the JSON body's `disclosure`).",
+                ))
+                .build();
+            response.headers.insert(DISCLOSURE_HEADER.into(), header);
+        }
         get(statistic.path, operation)
     }
 

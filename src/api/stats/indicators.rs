@@ -17,7 +17,7 @@ use utoipa_actix_web::OpenApiFactory;
 use super::Dimension;
 use super::context::{Labels, StatsQuery};
 use super::endpoint::{day_or_month, get, operation, query_param, string};
-use super::table::{csv, wants_csv};
+use super::table::{csv, ok, wants_csv};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
 use crate::db::{Db, stats as q};
@@ -229,7 +229,7 @@ async fn indicator_stats(
             .collect::<Result<Vec<Value>, _>>()
             .map_err(|e| ApiError::Internal(e.into()))?;
         let columns = CSV_COLUMNS.map(String::from);
-        return csv(lang, &columns, &rows);
+        return csv(ok(lang), &columns, &rows);
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_LANGUAGE, lang.code()))

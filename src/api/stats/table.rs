@@ -93,6 +93,20 @@ impl DisclosureInfo {
     }
 }
 
+/// The response header that says how a table's person counts were published, in JSON and
+/// CSV alike (CSV has no room for the `disclosure` object).
+pub const DISCLOSURE_HEADER: &str = "Disclosure-Control";
+
+impl DisclosureInfo {
+    /// `cell-key; applied=true; threshold=5; max-noise=2; table=ckm-1-t5-d2`.
+    pub fn header(&self) -> String {
+        format!(
+            "{}; applied={}; threshold={}; max-noise={}; table={}",
+            self.method, self.applied, self.threshold, self.max_noise, self.table_version
+        )
+    }
+}
+
 /// Renders `table`: with `perturb`, each person count (cells and totals alike) is published
 /// from the perturbation table at its count and cell key; everything else is exact.
 pub fn render(
@@ -158,7 +172,7 @@ pub fn wants_csv(req: &HttpRequest, format: Option<&str>) -> bool {
 }
 
 /// A 200 in the request's language that varies with `Accept` and `Accept-Language`.
-fn ok(lang: Lang) -> HttpResponseBuilder {
+pub fn ok(lang: Lang) -> HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CONTENT_LANGUAGE, lang.code()));
     response.insert_header((header::VARY, "Accept, Accept-Language"));
@@ -181,8 +195,10 @@ pub fn respond(
             )));
         }
     }
+    let mut response = ok(lang);
+    response.insert_header((DISCLOSURE_HEADER, table.disclosure.header()));
     if !wants_csv(req, format) {
-        return Ok(ok(lang).json(table));
+        return Ok(response.json(table));
     }
     // Dimensions (each with its label), then metrics, in the table's order.
     let present = |c: &str| table.rows.iter().any(|r| r.get(c).is_some());
@@ -197,11 +213,15 @@ pub fn respond(
         with(dim.as_str(), format!("{}_label", dim.as_str()));
     }
     columns.extend(table.metrics.iter().cloned());
-    csv(lang, &columns, &table.rows)
+    csv(response, &columns, &table.rows)
 }
 
 /// `rows` as CSV with a header row of `columns` (a missing or `null` field is empty).
-pub fn csv(lang: Lang, columns: &[String], rows: &[Value]) -> ApiResult<HttpResponse> {
+pub fn csv(
+    mut response: HttpResponseBuilder,
+    columns: &[String],
+    rows: &[Value],
+) -> ApiResult<HttpResponse> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::Internal(e.into());
     writer.write_record(columns).map_err(fail)?;
@@ -219,5 +239,5 @@ pub fn csv(lang: Lang, columns: &[String], rows: &[Value]) -> ApiResult<HttpResp
     let body = writer
         .into_inner()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(ok(lang).content_type("text/csv; charset=utf-8").body(body))
+    Ok(response.content_type("text/csv; charset=utf-8").body(body))
 }

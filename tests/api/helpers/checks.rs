@@ -22,6 +22,18 @@ pub async fn assert_problem(response: Response, status: u16, problem_type: &str)
     body
 }
 
+/// A `400` problem (`about:blank`) whose detail says `fragment`; returns the body.
+pub async fn assert_bad_request(response: Response, fragment: &str) -> Value {
+    let body = assert_problem(response, 400, "about:blank").await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(fragment)),
+        "`{fragment}` in {body}"
+    );
+    body
+}
+
 /// The value of header `name` in a response, which must carry it.
 fn header_of(response: &Response, name: &str) -> String {
     response

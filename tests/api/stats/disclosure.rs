@@ -22,22 +22,6 @@ const PLACES: [&str; 10] = [
 /// Where transitions happen (one institution and one group home serve them all).
 const MOVERS: [&str; 6] = ["050", "015", "002", "007", "011", "088"];
 
-/// A table's person counts by the values of its dimensions, in order.
-fn by_key(table: &Value, dims: &[&str], metric: &str) -> BTreeMap<Vec<String>, i64> {
-    table["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            let key = dims
-                .iter()
-                .map(|d| r[*d].as_str().expect("a code").to_string())
-                .collect();
-            (key, r[metric].as_i64().expect("a published count"))
-        })
-        .collect()
-}
-
 /// Of the small true cells (1 to 4), how many the attack's estimate equals.
 struct Recovery {
     small: usize,
@@ -87,13 +71,13 @@ async fn ministry_table(app: &TestApp, path: &str, query: &StatsQuery) -> Value 
         format: Some("csv".into()),
         ..query.clone()
     };
-    let text = app
-        .get_as(&url, &ministry)
-        .query(&csv)
-        .await
-        .text()
-        .await
-        .expect("CSV");
+    let response = app.get_as(&url, &ministry).query(&csv).await;
+    assert_eq!(
+        response.headers()["disclosure-control"],
+        "cell-key; applied=true; threshold=5; max-noise=2; table=ckm-1-t5-d2",
+        "CSV says how it was published"
+    );
+    let text = response.text().await.expect("CSV");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let column = reader
         .headers()
@@ -257,13 +241,13 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
     // 1. Totals vs breakdown: a municipality's total minus its other groups' cells.
     let totals = ministry_table(&app, "clients", &by("municipality")).await;
     let breakdown = ministry_table(&app, "clients", &by("municipality,target_group")).await;
-    let true_cells = by_key(
+    let true_cells = cells(
         &truth(&app, "clients", &by("municipality,target_group")).await,
         &dims("municipality,target_group"),
         "clients",
     );
-    let published_totals = by_key(&totals, &["municipality"], "clients");
-    let published_cells = by_key(&breakdown, &dims("municipality,target_group"), "clients");
+    let published_totals = cells(&totals, &["municipality"], "clients");
+    let published_cells = cells(&breakdown, &dims("municipality,target_group"), "clients");
     let others = |cells: &BTreeMap<Vec<String>, i64>, key: &[String]| -> i64 {
         cells
             .iter()
@@ -272,22 +256,22 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
             .sum()
     };
     Recovery::of(&true_cells, |key| {
-        published_totals[&key[..1].to_vec()] - others(&published_cells, key)
+        at(&published_totals, &key[..1]) - others(&published_cells, key)
     })
     .check("totals vs breakdown");
 
     // 2. Region vs region × group.
     let regions = ministry_table(&app, "clients", &by("region")).await;
     let region_groups = ministry_table(&app, "clients", &by("region,target_group")).await;
-    let true_region_cells = by_key(
+    let true_region_cells = cells(
         &truth(&app, "clients", &by("region,target_group")).await,
         &dims("region,target_group"),
         "clients",
     );
-    let published_regions = by_key(&regions, &["region"], "clients");
-    let published_region_cells = by_key(&region_groups, &dims("region,target_group"), "clients");
+    let published_regions = cells(&regions, &["region"], "clients");
+    let published_region_cells = cells(&region_groups, &dims("region,target_group"), "clients");
     Recovery::of(&true_region_cells, |key| {
-        published_regions[&key[..1].to_vec()] - others(&published_region_cells, key)
+        at(&published_regions, &key[..1]) - others(&published_region_cells, key)
     })
     .check("region vs region x group");
 
@@ -299,9 +283,9 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
             ..by("municipality")
         };
         let table = ministry_table(&app, "clients", &filtered).await;
-        for (key, value) in by_key(&table, &["municipality"], "clients") {
+        for (key, value) in cells(&table, &["municipality"], "clients") {
             let cell = vec![key[0].clone(), group.as_str().to_string()];
-            assert_eq!(published_cells.get(&cell), Some(&value), "{cell:?}");
+            assert_eq!(at(&published_cells, &cell), value, "{cell:?}");
         }
     }
     let in_kurzeme = StatsQuery {
@@ -309,8 +293,8 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
         ..by("municipality,target_group")
     };
     let kurzeme = ministry_table(&app, "clients", &in_kurzeme).await;
-    for (key, value) in by_key(&kurzeme, &dims("municipality,target_group"), "clients") {
-        assert_eq!(published_cells[&key], value, "{key:?}");
+    for (key, value) in cells(&kurzeme, &dims("municipality,target_group"), "clients") {
+        assert_eq!(at(&published_cells, &key), value, "{key:?}");
     }
     let as_region = app
         .client_stats(&token(&region("KURZEME")), &by("municipality,target_group"))
@@ -339,19 +323,17 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
     };
     let both = ministry_table(&app, "transitions", &period(m0_start, m1_start)).await;
     let first = ministry_table(&app, "transitions", &period(m0_start, m0_start)).await;
-    let true_m1 = by_key(
+    let true_m1 = cells(
         &truth(&app, "transitions", &period(m1_start, m1_start)).await,
         &["municipality"],
         "transitions",
     );
     let (both, first) = (
-        by_key(&both, &["municipality"], "transitions"),
-        by_key(&first, &["municipality"], "transitions"),
+        cells(&both, &["municipality"], "transitions"),
+        cells(&first, &["municipality"], "transitions"),
     );
     assert_eq!(true_m1.len(), MOVERS.len());
-    let periods = Recovery::of(&true_m1, |key| {
-        both[&key.to_vec()] - first.get(&key.to_vec()).copied().unwrap_or(0)
-    });
+    let periods = Recovery::of(&true_m1, |key| at(&both, key) - at(&first, key));
 
     // 5. Two dates: clients on M1's end minus clients on M0's end estimates the orphans
     // registered in M1, per municipality.
@@ -359,33 +341,31 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
         as_of: when(month(day)),
         ..grouped_by("municipality")
     };
-    let later = by_key(
+    let later = cells(
         &ministry_table(&app, "clients", &on_month(m1_start)).await,
         &["municipality"],
         "clients",
     );
-    let earlier = by_key(
+    let earlier = cells(
         &ministry_table(&app, "clients", &on_month(m0_start)).await,
         &["municipality"],
         "clients",
     );
-    let truth_later = by_key(
+    let truth_later = cells(
         &truth(&app, "clients", &on_month(m1_start)).await,
         &["municipality"],
         "clients",
     );
-    let truth_earlier = by_key(
+    let truth_earlier = cells(
         &truth(&app, "clients", &on_month(m0_start)).await,
         &["municipality"],
         "clients",
     );
     let new_clients: BTreeMap<Vec<String>, i64> = truth_later
         .iter()
-        .map(|(k, v)| (k.clone(), v - truth_earlier.get(k).copied().unwrap_or(0)))
+        .map(|(k, v)| (k.clone(), v - at(&truth_earlier, k)))
         .collect();
-    let dates = Recovery::of(&new_clients, |key| {
-        later[&key.to_vec()] - earlier.get(&key.to_vec()).copied().unwrap_or(0)
-    });
+    let dates = Recovery::of(&new_clients, |key| at(&later, key) - at(&earlier, key));
     // Periods and dates have fewer small cells each: judged together.
     let over_time = Recovery {
         small: periods.small + dates.small,

@@ -73,23 +73,6 @@ impl ClientModel {
     }
 }
 
-/// The cells of a statistics table: dimension values → `metric`, zero cells left out.
-fn cells(table: &Value, dims: &[&str], metric: &str) -> BTreeMap<Vec<String>, i64> {
-    table["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            let key = dims
-                .iter()
-                .map(|d| r[*d].as_str().expect("a dimension value").to_string())
-                .collect();
-            (key, r[metric].as_i64().expect("an unsuppressed count"))
-        })
-        .filter(|(_, n)| *n != 0)
-        .collect()
-}
-
 /// Counts `keys`, leaving nothing at zero.
 fn tally(keys: impl IntoIterator<Item = Vec<String>>) -> BTreeMap<Vec<String>, i64> {
     let mut out = BTreeMap::new();
