@@ -187,16 +187,31 @@ pub fn sync_transitions(
         diesel::delete(di_transitions::table.filter(di_transitions::id.eq_any(stale)))
             .execute(conn)?;
     }
-    for (on, placement_id) in transitions {
-        if recorded.iter().any(|(_, day)| day == on) {
-            continue;
-        }
+    let new: Vec<&(NaiveDate, PlacementId)> = transitions
+        .iter()
+        .filter(|(on, _)| !recorded.iter().any(|(_, day)| day == on))
+        .collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    // A transition is keyed by the placement that began it (`domain::disclosure`).
+    let keys: Vec<(PlacementId, i32)> = placements::table
+        .filter(placements::client_id.eq(client_id))
+        .select((placements::id, placements::record_key))
+        .load(conn)?;
+    for (on, placement_id) in new {
+        let key = keys
+            .iter()
+            .find(|(id, _)| id == placement_id)
+            .map(|(_, key)| *key)
+            .ok_or(diesel::result::Error::NotFound)?;
         diesel::insert_into(di_transitions::table)
             .values((
                 di_transitions::client_id.eq(client_id),
                 di_transitions::transitioned_on.eq(on),
                 di_transitions::placement_id.eq(placement_id),
                 di_transitions::created_at.eq(now),
+                di_transitions::record_key.eq(key),
             ))
             .execute(conn)?;
     }

@@ -157,6 +157,7 @@ diesel::table! {
         transitioned_on -> Date,
         placement_id -> Nullable<Int8>,
         created_at -> Timestamp,
+        record_key -> Int4,
     }
 }
 

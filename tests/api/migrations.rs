@@ -108,8 +108,8 @@ async fn the_effective_dating_migration_keeps_every_row_and_counter() {
     for (query, before) in periods.iter().zip(&loaded) {
         assert_eq!(&rows(&mut conn, query), before, "{query}");
     }
-    // The record keys (000014) were drawn for the rows already there, and the runs carry
-    // their client's and mentor's.
+    // The record keys (000014) were drawn for the rows already there; the runs carry their
+    // client's and mentor's, a transition its placement's.
     for table in ["clients", "mentors", "placements"] {
         let distinct = count(
             &mut conn,
@@ -125,6 +125,7 @@ async fn the_effective_dating_migration_keeps_every_row_and_counter() {
         ("client_runs", "clients", "client_id"),
         ("assessment_runs", "clients", "client_id"),
         ("mentor_load_runs", "mentors", "mentor_id"),
+        ("di_transitions", "placements", "placement_id"),
     ] {
         let sql = format!(
             "SELECT COUNT(*) AS n FROM {runs} r JOIN {owner} o ON o.id = r.{id} \

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
 use super::context::{Context, Labels, StatsQuery};
-use super::table::{DISCLOSURE_HEADER, DisclosureInfo, StatsTable, Table, render, respond};
+use super::table::{DISCLOSURE_HEADER, StatsTable, Table, render, respond};
 use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
@@ -69,10 +69,9 @@ async fn handle(
         statistic.dimensions,
         statistic.default_group_by,
     )?;
-    let perturbation = policy.perturbation;
-    let disclosure = DisclosureInfo::new(perturbation, scope.perturb);
+    let (perturbation, perturb) = (policy.perturbation, scope.perturb);
     // Perturbed callers read person counts by whole months (STATS-COMPLETE-MONTHS).
-    let months = scope.perturb && statistic.counts_persons();
+    let months = perturb && statistic.counts_persons();
     let mentor_capacity = policy.mentor_capacity;
     let format = query.format().map(String::from);
     let (table, labels) = db
@@ -97,7 +96,7 @@ async fn handle(
         &req,
         format.as_deref(),
         lang,
-        render(table, &labels, disclosure, perturbation),
+        render(table, &labels, perturbation, perturb),
     )
 }
 

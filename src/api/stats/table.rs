@@ -82,7 +82,7 @@ pub struct DisclosureInfo {
 }
 
 impl DisclosureInfo {
-    pub fn new(table: Perturbation, applied: bool) -> Self {
+    fn new(table: Perturbation, applied: bool) -> Self {
         DisclosureInfo {
             applied,
             method: "cell-key",
@@ -91,13 +91,7 @@ impl DisclosureInfo {
             table_version: table.version(),
         }
     }
-}
 
-/// The response header that says how a table's person counts were published, in JSON and
-/// CSV alike (CSV has no room for the `disclosure` object).
-pub const DISCLOSURE_HEADER: &str = "Disclosure-Control";
-
-impl DisclosureInfo {
     /// `cell-key; applied=true; threshold=5; max-noise=2; table=ckm-1-t5-d2`.
     pub fn header(&self) -> String {
         format!(
@@ -107,14 +101,19 @@ impl DisclosureInfo {
     }
 }
 
+/// The response header that says how a table's person counts were published, in JSON and
+/// CSV alike (CSV has no room for the `disclosure` object).
+pub const DISCLOSURE_HEADER: &str = "Disclosure-Control";
+
 /// Renders `table`: with `perturb`, each person count (cells and totals alike) is published
-/// from the perturbation table at its count and cell key; everything else is exact.
+/// from `perturbation` at its count and cell key; everything else is exact.
 pub fn render(
     table: Table,
     labels: &Labels,
-    disclosure: DisclosureInfo,
     perturbation: Perturbation,
+    perturb: bool,
 ) -> StatsTable {
+    let disclosure = DisclosureInfo::new(perturbation, perturb);
     let metrics = table.metrics;
     let publish = |m: usize, tally: Tally| -> Value {
         let perturbed = disclosure.applied && metrics[m].class() == MetricClass::Persons;

@@ -1,5 +1,7 @@
 //! Placements and the DI transitions they made.
 
+use std::collections::HashMap;
+
 use super::Writer;
 use crate::db::schema::{di_transitions, placements};
 use crate::demo::CREATED_BY;
@@ -8,6 +10,12 @@ use crate::domain::disclosure::random_record_key;
 impl Writer<'_, '_> {
     pub(in crate::demo) fn placements(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
+        // A transition carries the key of the placement that began it.
+        let keys: HashMap<i64, i32> = plan
+            .placements
+            .iter()
+            .map(|p| (p.id, random_record_key()))
+            .collect();
         self.progress.start(
             "placements",
             (plan.placements.len() + plan.transitions.len()) as u64,
@@ -42,7 +50,7 @@ impl Writer<'_, '_> {
                     p.time_limit.map(|t| t.1).into(),
                     CREATED_BY.into(),
                     p.created_at.into(),
-                    random_record_key().into(),
+                    keys[&p.id].into(),
                 ]);
             },
         )?;
@@ -53,6 +61,7 @@ impl Writer<'_, '_> {
                 di_transitions::transitioned_on,
                 di_transitions::placement_id,
                 di_transitions::created_at,
+                di_transitions::record_key,
             ),
             &plan.transitions,
             plan.placements.len(),
@@ -63,6 +72,7 @@ impl Writer<'_, '_> {
                     t.on.into(),
                     t.placement_id.into(),
                     t.created_at.into(),
+                    keys[&t.placement_id].into(),
                 ]);
             },
         )?;

@@ -229,6 +229,10 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
     let scrambled = "(id * id * 2654435761 + id * 40503 + 12345) % 2147483648";
     app.execute_sql(&format!("UPDATE clients SET record_key = {scrambled}"));
     app.execute_sql(&format!("UPDATE placements SET record_key = {scrambled}"));
+    app.execute_sql(
+        "UPDATE di_transitions SET record_key = \
+         (SELECT p.record_key FROM placements p WHERE p.id = di_transitions.placement_id)",
+    );
     app.rebuild_derived_runs();
 
     // The ministry's default date, named: the administrator's truth is of the same day.
