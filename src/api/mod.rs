@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clients;
 pub mod common;
 pub mod health;
+pub mod index;
 pub mod lang;
 pub mod mentors;
 pub mod paths;
@@ -128,6 +129,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(health::metrics)
         .service(
             scope::scope("/api/v1")
+                .service(index::api_index)
                 .service(reference::list_planning_regions)
                 .service(reference::get_planning_region)
                 .service(reference::list_municipalities)

@@ -314,3 +314,49 @@ async fn every_operation_documents_the_400_it_gives_for_an_undocumented_query_pa
         crate::helpers::assert_problem(response, 400, "about:blank").await;
     }
 }
+
+/// `GET /api/v1` is the entry point: where the documentation is, and every operation of the
+/// document with whether it is public, under an entity tag a client can revalidate.
+#[tokio::test]
+async fn the_api_index_lists_every_documented_operation() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1").await;
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"]
+        .to_str()
+        .expect("an entity tag")
+        .to_string();
+    let index: Value = response.json().await.expect("JSON");
+    assert_eq!(index["openapi"], "/openapi.json");
+    assert_eq!(index["documentation"], "/docs/");
+    let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    let methods = ["get", "put", "post", "delete", "patch", "head", "options"];
+    let documented: usize = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|item| {
+            let item = item.as_object().expect("a path item");
+            item.keys()
+                .filter(|k| methods.contains(&k.as_str()))
+                .count()
+        })
+        .sum();
+    let operations = index["operations"].as_array().expect("operations");
+    assert_eq!(operations.len(), documented);
+    let find = |method: &str, path: &str| {
+        operations
+            .iter()
+            .find(|o| o["method"] == method && o["path"] == path)
+            .unwrap_or_else(|| panic!("{method} {path} in the index"))
+    };
+    assert_eq!(find("GET", "/api/v1/providers/{id}")["public"], true);
+    assert_eq!(find("GET", "/api/v1/clients")["public"], false);
+    assert_eq!(
+        find("GET", "/api/v1/stats/clients")["operation_id"],
+        "client_stats"
+    );
+    assert_eq!(find("GET", "/api/v1")["tag"], "operations");
+    let again = app.get("/api/v1").header("If-None-Match", &etag).await;
+    assert_eq!(again.status(), 304);
+}
