@@ -179,6 +179,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::list_client_assignments)
                 .service(placements::create_placement)
                 .service(placements::list_client_placements)
+                .service(placements::get_placement)
                 .service(placements::end_placement)
                 .service(placements::list_service_placements)
                 .service(placements::clients_without_mentor)

@@ -45,6 +45,12 @@ path_params! {
         /// The support plan's id.
         plan_id: PlanId,
     }
+    ClientPlacementPath {
+        /// The client's id.
+        id: ClientId,
+        /// The placement's id.
+        placement_id: PlacementId,
+    }
     MentorPath {
         /// The mentor's id.
         id: MentorId,

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::audit::{Caller, ClientReader, ClientWriter};
 use super::common::{Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
-use super::paths::{ClientPath, PlacementPath, ServicePath};
+use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, providers, reference, services};
@@ -237,7 +237,7 @@ pub async fn create_placement(
             follow_placements(conn, client_id)?;
             Ok(Created {
                 record_id: row.id.get(),
-                location: Some(format!("/api/v1/clients/{client_id}/placements")),
+                location: Some(format!("/api/v1/clients/{client_id}/placements/{}", row.id)),
                 etag: None,
                 body: placement_view(conn, row.id)?,
             })
@@ -335,6 +335,39 @@ pub async fn list_client_placements(
         )
         .await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
+}
+
+/// Reads one placement of a client (where a new placement's `Location` points).
+#[utoipa::path(
+    tag = "placements",
+    params(ClientPlacementPath),
+    responses(
+        (status = 200, body = Placement),
+    )
+)]
+#[get("/clients/{id}/placements/{placement_id}")]
+pub async fn get_placement(
+    db: web::Data<Db>,
+    reader: ClientReader,
+    path: web::Path<ClientPlacementPath>,
+) -> ApiResult<web::Json<Placement>> {
+    let ClientPlacementPath {
+        id: client_id,
+        placement_id,
+    } = path.into_inner();
+    let subject = OfClient::record(client_id, placement_id.get());
+    let placement = reader
+        .records_of(&db, AuditAction::PlacementRead, subject, move |conn, _| {
+            let placement = placement_view(conn, placement_id)?;
+            // Another client's placement is not this client's: as if it did not exist.
+            if placement.client_id == client_id {
+                Ok(placement)
+            } else {
+                Err(ApiError::NotFound)
+            }
+        })
+        .await?;
+    Ok(web::Json(placement))
 }
 
 /// A service's placements: provider staff see all in their own services, a municipality

@@ -35,6 +35,7 @@ closed_set! {
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
         PlacementEnd = "placement.end",
+        PlacementRead = "placement.read",
         PlacementList = "placement.list",
         GapsClientsWithoutMentor = "gaps.clients_without_mentor",
         GapsReassessmentsAfterTransition = "gaps.reassessments_after_transition",
@@ -132,6 +133,7 @@ impl AuditAction {
             A::PlacementCreate
             | A::PlacementCreateReplay
             | A::PlacementEnd
+            | A::PlacementRead
             | A::PlacementList
             | A::GapsPlacementsPastTimeLimit => RecordType::Placement,
         }

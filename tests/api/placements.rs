@@ -69,7 +69,31 @@ async fn placements_never_exceed_capacity_and_occupancy_shows_on_the_service() {
     let c = adult(&app, "050", 3).await;
     let first = place(&app, a, s, "2026-01-10").await;
     assert_eq!(first.status(), 201);
-    let first = id_of(&first.json::<Value>().await.expect("json"));
+    let location = first.headers()["location"]
+        .to_str()
+        .expect("a Location")
+        .to_string();
+    let created = first.json::<Value>().await.expect("json");
+    let first = id_of(&created);
+    // The new placement is where its Location says, for its client only.
+    assert_eq!(location, format!("/api/v1/clients/{a}/placements/{first}"));
+    let kuldiga = token(&municipality("050"));
+    assert_eq!(app.get_as(&location, &kuldiga).ok().await, created);
+    let response = app.get_placement(&kuldiga, b, first).await;
+    assert_problem(response, 404, "about:blank").await;
+    let response = app
+        .get_placement(&token(&municipality("RIX")), a, first)
+        .await;
+    assert_eq!(response.status(), 404);
+    // Each read is audited on the client's record, the refused one too.
+    let log = app.client_access_log(&kuldiga, a).ok().await;
+    let reads = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|r| r["action"] == "placement.read")
+        .count();
+    assert_eq!(reads, 2, "{log}");
     assert_eq!(place(&app, b, s, "2026-01-10").await.status(), 201);
     let problem = assert_problem(
         place(&app, c, s, "2026-01-10").await,

@@ -74,6 +74,13 @@ impl TestApp {
         )
     }
 
+    pub fn get_placement(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/clients/{client_id}/placements/{id}"),
+            token,
+        )
+    }
+
     pub fn end_placement(&self, token: &str, id: i64, body: &EndRequest) -> Call {
         self.post_as(&format!("/api/v1/placements/{id}/end"), token, body)
     }
