@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::audit::{ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
-use super::paths::{AssignmentPath, ClientPath, MentorPath};
+use super::paths::{AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
@@ -551,7 +551,10 @@ pub async fn create_assignment(
             )?;
             Ok(Created {
                 record_id: row.id.get(),
-                location: None,
+                location: Some(format!(
+                    "/api/v1/clients/{}/mentor-assignments/{}",
+                    client.id, row.id
+                )),
                 etag: None,
                 body: assignment_view(AssignmentView {
                     assignment: row,
@@ -687,4 +690,39 @@ pub async fn list_client_assignments(
         )
         .await?;
     Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
+}
+
+/// Reads one mentor assignment of a client (where a new assignment's `Location` points).
+#[utoipa::path(
+    tag = "mentors",
+    params(ClientAssignmentPath),
+    responses(
+        (status = 200, body = Assignment),
+    )
+)]
+#[get("/clients/{id}/mentor-assignments/{assignment_id}")]
+pub async fn get_client_assignment(
+    db: web::Data<Db>,
+    reader: ClientReader,
+    path: web::Path<ClientAssignmentPath>,
+) -> ApiResult<web::Json<Assignment>> {
+    let ClientAssignmentPath {
+        id: client_id,
+        assignment_id,
+    } = path.into_inner();
+    let subject = OfClient::record(client_id, assignment_id.get());
+    let row = reader
+        .records_of(
+            &db,
+            AuditAction::MentorAssignmentRead,
+            subject,
+            move |conn, _| {
+                q::assignments(conn, None, Some(client_id), None)?
+                    .into_iter()
+                    .find(|v| v.assignment.id == assignment_id)
+                    .ok_or(ApiError::NotFound)
+            },
+        )
+        .await?;
+    Ok(web::Json(assignment_view(row)))
 }

@@ -177,6 +177,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::list_mentor_assignments)
                 .service(mentors::end_assignment)
                 .service(mentors::list_client_assignments)
+                .service(mentors::get_client_assignment)
                 .service(placements::create_placement)
                 .service(placements::list_client_placements)
                 .service(placements::get_placement)

@@ -45,6 +45,12 @@ path_params! {
         /// The support plan's id.
         plan_id: PlanId,
     }
+    ClientAssignmentPath {
+        /// The client's id.
+        id: ClientId,
+        /// The mentor assignment's id.
+        assignment_id: AssignmentId,
+    }
     ClientPlacementPath {
         /// The client's id.
         id: ClientId,

@@ -31,6 +31,7 @@ closed_set! {
         MentorAssignmentCreate = "mentor_assignment.create",
         MentorAssignmentCreateReplay = "mentor_assignment.create.replay",
         MentorAssignmentEnd = "mentor_assignment.end",
+        MentorAssignmentRead = "mentor_assignment.read",
         MentorAssignmentList = "mentor_assignment.list",
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
@@ -129,6 +130,7 @@ impl AuditAction {
             A::MentorAssignmentCreate
             | A::MentorAssignmentCreateReplay
             | A::MentorAssignmentEnd
+            | A::MentorAssignmentRead
             | A::MentorAssignmentList => RecordType::MentorAssignment,
             A::PlacementCreate
             | A::PlacementCreateReplay

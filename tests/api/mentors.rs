@@ -290,7 +290,35 @@ async fn a_client_has_at_most_one_active_mentor() {
     let a = mentor(&app, "050", &FULL_TRAINING).await;
     let b = mentor(&app, "050", &FULL_TRAINING).await;
     let c = adult(&app, "050", 1).await;
-    assert_eq!(assign(&app, a, c).await.status(), 201);
+    let first = assign(&app, a, c).await;
+    assert_eq!(first.status(), 201);
+    // The new assignment is where its Location says, for its client only, and audited.
+    let location = first.headers()["location"]
+        .to_str()
+        .expect("a Location")
+        .to_string();
+    let created: serde_json::Value = first.json().await.expect("json");
+    let id = id_of(&created);
+    assert_eq!(
+        location,
+        format!("/api/v1/clients/{c}/mentor-assignments/{id}")
+    );
+    let kuldiga = token(&municipality("050"));
+    assert_eq!(app.get_as(&location, &kuldiga).ok().await, created);
+    let other = adult(&app, "050", 2).await;
+    let elsewhere = format!("/api/v1/clients/{other}/mentor-assignments/{id}");
+    assert_problem(app.get_as(&elsewhere, &kuldiga).await, 404, "about:blank").await;
+    let riga = app.get_as(&location, &token(&municipality("RIX"))).await;
+    assert_eq!(riga.status(), 404);
+    let log = app.client_access_log(&kuldiga, c).ok().await;
+    let reads = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|r| r["action"] == "mentor_assignment.read")
+        .count();
+    assert_eq!(reads, 2, "{log}");
+
     let problem = assert_problem(
         assign(&app, b, c).await,
         409,
