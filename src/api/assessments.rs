@@ -14,6 +14,7 @@ use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
 use crate::db::Listed;
 use crate::db::assessments::{self as q, AssessmentEntry, InstrumentEntry, NewAssessmentRow};
+use crate::db::changes::{self, Change};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::assessment::CareLevel;
@@ -22,6 +23,7 @@ use crate::domain::assessment::{
     Scores, SubmittedAssessment,
 };
 use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::policy::Policy;
@@ -199,6 +201,19 @@ pub async fn create_assessment(
                 &new.needed_service_types,
             )?;
             let entry = q::get(conn, client_id, row.id)?;
+            let audience = Audience::case_of(client.municipality);
+            let created = Change::new(
+                ChangeType::Assessment,
+                row.id.get(),
+                ChangeAction::Created,
+                audience.clone(),
+            );
+            changes::record(conn, &created.of(client_id.get()))?;
+            if let Some(superseded) = row.supersedes_id {
+                let kind = ChangeType::Assessment;
+                let updated = Change::new(kind, superseded.get(), ChangeAction::Updated, audience);
+                changes::record(conn, &updated.of(client_id.get()))?;
+            }
             Ok(Created {
                 record_id: entry.row.id.get(),
                 location: Some(format!(

@@ -12,11 +12,13 @@ use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::db::Listed;
+use crate::db::changes::{self, Change};
 use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
 use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age, check_transfer_date};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -229,6 +231,14 @@ pub async fn create_client(
                 Some(row.id.get()),
                 Some(row.id),
             )?;
+            let audience = Audience::case_of(row.municipality.clone());
+            let change = Change::new(
+                ChangeType::Client,
+                row.id.get(),
+                ChangeAction::Created,
+                audience,
+            );
+            changes::record(conn, &change)?;
             Ok(Created {
                 record_id: row.id.get(),
                 location: Some(format!("/api/v1/clients/{}", row.id)),
@@ -325,7 +335,17 @@ pub async fn update_client(
                     changes.vsac_consent_on = c.date;
                 }
                 changes.updated_at = Utc::now().naive_utc();
-                q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
+                let row = q::update(conn, id, current.version, &changes)?
+                    .ok_or(ApiError::PreconditionFailed)?;
+                let audience = Audience::case_of(row.municipality.clone());
+                let change = Change::new(
+                    ChangeType::Client,
+                    id.get(),
+                    ChangeAction::Updated,
+                    audience,
+                );
+                changes::record(conn, &change)?;
+                Ok(row)
             },
         )
         .await?;
@@ -558,6 +578,17 @@ pub async fn transfer_client(
                     created_at: Utc::now().naive_utc(),
                 },
             )?;
+            let audience = Audience {
+                previous_municipality: Some(transfer.from_municipality.clone()),
+                ..Audience::case_of(transfer.to_municipality.clone())
+            };
+            let change = Change::new(
+                ChangeType::ClientTransfer,
+                transfer.id.get(),
+                ChangeAction::Created,
+                audience,
+            );
+            changes::record(conn, &change.of(id.get()))?;
             Ok(Created {
                 // Audited as an act on the client, as the transfer itself is.
                 record_id: id.get(),

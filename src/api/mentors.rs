@@ -14,13 +14,17 @@ use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
 use crate::db::Listed;
-use crate::db::mentors::{self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry};
+use crate::db::changes::{self, Change};
+use crate::db::mentors::{
+    self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow,
+};
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
 use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
@@ -210,6 +214,13 @@ pub async fn create_mentor(
             },
         )?;
         let entry = q::get(conn, &MentorArea::All, row.id)?;
+        record_change(
+            conn,
+            &entry.row,
+            ChangeType::Mentor,
+            row.id.get(),
+            ChangeAction::Created,
+        )?;
         Ok(Created {
             record_id: entry.row.id.get(),
             location: Some(format!("/api/v1/mentors/{}", entry.row.id)),
@@ -218,6 +229,24 @@ pub async fn create_mentor(
         })
     })
     .await
+}
+
+/// Tells the change feed that `mentor`'s record (`kind` `id`: the mentor, or a training of
+/// theirs) changed.
+fn record_change(
+    conn: &mut DbConnection,
+    mentor: &MentorRow,
+    kind: ChangeType,
+    id: i64,
+    action: ChangeAction,
+) -> ApiResult<()> {
+    let audience = Audience::of_mentor(
+        mentor.employer_kind,
+        &mentor.employer_code,
+        mentor.region.clone(),
+    );
+    let change = Change::new(kind, id, action, audience).of(mentor.id.get());
+    Ok(changes::record(conn, &change)?)
 }
 
 /// Reads a mentor, with eligibility and free places.
@@ -308,6 +337,13 @@ pub async fn update_mentor(
             }
             changes.updated_at = Utc::now().naive_utc();
             q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
+            record_change(
+                conn,
+                &current,
+                ChangeType::Mentor,
+                id.get(),
+                ChangeAction::Updated,
+            )?;
             Ok(q::get(conn, &MentorArea::All, id)?)
         })
         .await?;
@@ -417,6 +453,8 @@ pub async fn create_training(
             input.completed_on,
             Utc::now().naive_utc(),
         )?;
+        let (kind, created) = (ChangeType::MentorTraining, ChangeAction::Created);
+        record_change(conn, &current, kind, training.id.get(), created)?;
         Ok(Created {
             record_id: training.id.get(),
             location: None,
@@ -549,6 +587,14 @@ pub async fn create_assignment(
                 Some(row.id.get()),
                 Some(client.id),
             )?;
+            let audience = Audience::case_of(client.municipality.clone());
+            let change = Change::new(
+                ChangeType::MentorAssignment,
+                row.id.get(),
+                ChangeAction::Created,
+                audience,
+            );
+            changes::record(conn, &change.of(client.id.get()))?;
             Ok(Created {
                 record_id: row.id.get(),
                 location: Some(format!(
@@ -622,6 +668,10 @@ pub async fn end_assignment(
                 Some(id.get()),
                 Some(client.id),
             )?;
+            let audience = Audience::case_of(client.municipality.clone());
+            let kind = ChangeType::MentorAssignment;
+            let change = Change::new(kind, id.get(), ChangeAction::Ended, audience);
+            changes::record(conn, &change.of(client.id.get()))?;
             Ok(assignment_view(AssignmentView {
                 assignment: row,
                 client_given_name: client.given_name,

@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod changes;
 pub mod clients;
 pub mod common;
 pub mod health;
@@ -77,6 +78,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
+        (name = "changes", description = "The change feed: every creation, update and end of a record the caller may read, in commit order, for systems that keep a copy (events name records, never their content)"),
         (name = "operations", description = "Health checks and metrics")
     )
 )]
@@ -130,6 +132,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(index::api_index)
+                .service(changes::list_changes)
                 .service(reference::list_planning_regions)
                 .service(reference::get_planning_region)
                 .service(reference::list_municipalities)

@@ -12,11 +12,13 @@ use super::common::{Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
+use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, providers, reference, services};
 use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::history::runs;
@@ -235,6 +237,14 @@ pub async fn create_placement(
                 on: start,
             }))?;
             follow_placements(conn, client_id)?;
+            let audience = placement_audience(client.municipality, service.row.provider_id);
+            let change = Change::new(
+                ChangeType::Placement,
+                row.id.get(),
+                ChangeAction::Created,
+                audience,
+            );
+            changes::record(conn, &change.of(client_id.get()))?;
             Ok(Created {
                 record_id: row.id.get(),
                 location: Some(format!("/api/v1/clients/{client_id}/placements/{}", row.id)),
@@ -243,6 +253,15 @@ pub async fn create_placement(
             })
         })
         .await
+}
+
+/// Who learns of a placement's changes: the client's municipality and the provider that runs
+/// the service.
+fn placement_audience(municipality: MunicipalityCode, provider: ProviderId) -> Audience {
+    Audience {
+        provider: Some(provider),
+        ..Audience::case_of(municipality)
+    }
 }
 
 /// Sets the end of a placement: the place is free from `ended_on` (the first day without the
@@ -280,7 +299,7 @@ pub async fn end_placement(
             move |conn, municipality, auditor| {
                 let current = q::get(conn, id)?;
                 let access = ClientAccess::Municipality(municipality.clone());
-                clients::get(conn, &access, current.client_id)?;
+                let client = clients::get(conn, &access, current.client_id)?;
                 let today = crate::domain::today();
                 let ended_on = input.ended_on.unwrap_or(today);
                 policy.dating.check("end", ended_on, today)?;
@@ -289,6 +308,15 @@ pub async fn end_placement(
                 let row =
                     q::end(conn, id, ended_on, &input.reason)?.ok_or(DomainError::AlreadyEnded)?;
                 follow_placements(conn, row.client_id)?;
+                let provider = services::get(conn, row.service_id)?.row.provider_id;
+                let audience = placement_audience(client.municipality, provider);
+                let change = Change::new(
+                    ChangeType::Placement,
+                    id.get(),
+                    ChangeAction::Ended,
+                    audience,
+                );
+                changes::record(conn, &change.of(row.client_id.get()))?;
                 auditor.record(
                     conn,
                     AuditAction::PlacementEnd,

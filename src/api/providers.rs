@@ -12,9 +12,11 @@ use super::paths::ProviderPath;
 use super::problems as p;
 use crate::auth::AuthUser;
 use crate::db::Listed;
+use crate::db::changes::{self, Change};
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
 use crate::domain::access::{self, ProviderRef};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::phone::{PHONE_PATTERN, is_phone};
@@ -231,6 +233,13 @@ pub async fn create_provider(
     common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
         check_municipality(conn, &changes.municipality, registered_on)?;
         let row = q::insert(conn, &changes)?;
+        let change = Change::new(
+            ChangeType::Provider,
+            row.id.get(),
+            ChangeAction::Created,
+            Audience::directory(row.id),
+        );
+        changes::record(conn, &change)?;
         Ok(Created {
             record_id: row.id.get(),
             location: Some(format!("/api/v1/providers/{}", row.id)),
@@ -334,7 +343,22 @@ pub async fn update_provider(
                 changes.website = v;
             }
             changes.updated_at = Utc::now().naive_utc();
-            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)
+            let row = q::update(conn, id, current.version, &changes)?
+                .ok_or(ApiError::PreconditionFailed)?;
+            // Exclusion from the register is the provider's end.
+            let action = if row.status == ProviderStatus::Excluded && current.status != row.status {
+                ChangeAction::Ended
+            } else {
+                ChangeAction::Updated
+            };
+            let change = Change::new(
+                ChangeType::Provider,
+                id.get(),
+                action,
+                Audience::directory(id),
+            );
+            changes::record(conn, &change)?;
+            Ok(row)
         })
         .await?;
     let tag = common::etag(row.id, row.version);

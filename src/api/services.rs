@@ -14,10 +14,12 @@ use super::problems as p;
 use super::providers::{check_municipality, nullable};
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::Listed;
+use crate::db::changes::{self, Change};
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
 use crate::db::{Db, DbConnection, placements, providers, reference};
 use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::history::runs;
 use crate::domain::ids::*;
@@ -312,6 +314,13 @@ pub async fn create_service(
             updated_at: now,
         };
         let row = q::insert(conn, provider.id, &changes, &target_groups, opened_on)?;
+        let change = Change::new(
+            ChangeType::Service,
+            row.id.get(),
+            ChangeAction::Created,
+            Audience::directory(provider.id),
+        );
+        changes::record(conn, &change)?;
         let entry = q::get(conn, row.id)?;
         Ok(Created {
             record_id: row.id.get(),
@@ -389,6 +398,16 @@ async fn change_service(
             changes.updated_at = Utc::now().naive_utc();
             q::update(conn, id, row.version, &changes, &target_groups)?
                 .ok_or(ApiError::PreconditionFailed)?;
+            let action = if status == ServiceStatus::Closed && row.status != status {
+                ChangeAction::Ended
+            } else {
+                ChangeAction::Updated
+            };
+            let audience = Audience::directory(row.provider_id);
+            changes::record(
+                conn,
+                &Change::new(ChangeType::Service, id.get(), action, audience),
+            )?;
             Ok(q::get(conn, id)?)
         })
         .await?;

@@ -14,12 +14,14 @@ use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
+use crate::db::changes::{self, Change};
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, clients};
 use crate::domain::DomainError;
-use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
+use crate::domain::codes::MunicipalityCode;
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{
@@ -104,12 +106,24 @@ pub struct UpdateSupportPlan {
     pub status: Option<PlanStatus>,
 }
 
-fn client_group(
+/// Tells the change feed that a plan of a client of `municipality` was created or updated,
+/// and that the final plan it replaced, if any, changed with it.
+fn record_changes(
     conn: &mut DbConnection,
-    access: &ClientAccess,
-    client_id: ClientId,
-) -> ApiResult<TargetGroup> {
-    Ok(clients::get(conn, access, client_id)?.target_group)
+    municipality: MunicipalityCode,
+    entry: &PlanEntry,
+    action: ChangeAction,
+) -> ApiResult<()> {
+    let client_id = entry.row.client_id.get();
+    let audience = Audience::case_of(municipality);
+    let plan = |id: PlanId, action| {
+        Change::new(ChangeType::SupportPlan, id.get(), action, audience.clone()).of(client_id)
+    };
+    changes::record(conn, &plan(entry.row.id, action))?;
+    for replaced in q::replaced_by(conn, entry.row.id)? {
+        changes::record(conn, &plan(replaced, ChangeAction::Updated))?;
+    }
+    Ok(())
 }
 
 /// Validates a plan's content and, when it is to be final, its completeness.
@@ -161,7 +175,8 @@ pub async fn create_support_plan(
     input.validate()?;
     record
         .create(db.get_ref(), key, move |conn, access, _| {
-            let group = client_group(conn, access, client_id)?;
+            let client = clients::get(conn, access, client_id)?;
+            let group = client.target_group;
             let status = input.status.unwrap_or(PlanStatus::Draft);
             let sections: BTreeMap<String, String> = input
                 .sections
@@ -190,6 +205,7 @@ pub async fn create_support_plan(
                 },
                 &sections,
             )?;
+            record_changes(conn, client.municipality, &entry, ChangeAction::Created)?;
             Ok(Created {
                 record_id: entry.row.id.get(),
                 location: Some(format!(
@@ -336,6 +352,7 @@ pub async fn update_support_plan(
                     &sections,
                 )?
                 .ok_or(ApiError::PreconditionFailed)?;
+                record_changes(conn, client.municipality, &entry, ChangeAction::Updated)?;
                 Ok((entry, group))
             },
         )

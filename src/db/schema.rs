@@ -107,6 +107,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    changes (seq) {
+        seq -> Int8,
+        occurred_at -> Timestamp,
+        resource_type -> Text,
+        resource_id -> Int8,
+        parent_id -> Nullable<Int8>,
+        action -> Text,
+        public -> Bool,
+        municipality -> Nullable<Text>,
+        previous_municipality -> Nullable<Text>,
+        region -> Nullable<Text>,
+        provider_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     client_runs (client_id, starts_on) {
         client_id -> Int8,
         starts_on -> Date,
@@ -514,6 +530,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_team_members,
     assessments,
     audit_log,
+    changes,
     client_runs,
     client_transfers,
     clients,

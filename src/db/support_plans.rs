@@ -120,6 +120,14 @@ pub fn insert(
     })
 }
 
+/// The plans `id` replaced (as the client's final plan).
+pub fn replaced_by(conn: &mut DbConnection, id: PlanId) -> QueryResult<Vec<PlanId>> {
+    support_plans::table
+        .filter(support_plans::replaced_by_id.eq(id))
+        .select(support_plans::id)
+        .load(conn)
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: PlanId,

@@ -12,6 +12,7 @@ use super::bulk::Lit;
 
 use crate::domain::assessment::{CareLevel, OrganisationType};
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType};
+use crate::domain::change::{ChangeAction, ChangeType};
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::{
     MunicipalityCode, ProgrammeCode, RegionCode, ServiceTypeCode, SpecialistRoleCode,
@@ -147,6 +148,8 @@ stored_as_closed_text!(
     AuditAction => "audit action",
     RecordType => "audit record_type",
     AuditOutcome => "audit outcome",
+    ChangeType => "change resource_type",
+    ChangeAction => "change action",
 );
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Who may do what: the caller's scope, decided once from the token, and the pure policies
 //! that read it. Queries take the scope so a list only returns what the caller may see.
 
+use super::change::ChangeReach;
 use super::codes::{MunicipalityCode, RegionCode};
 use super::ids::ProviderId;
 use super::mentor::EmployerKind;
@@ -128,6 +129,21 @@ pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden>
         _ => Err(Forbidden(
             "only the case-owning municipality changes client records",
         )),
+    }
+}
+
+/// Which events of the change feed a caller follows: those of the records it may read. A
+/// municipality also follows the mentors its planning region (`own_region`) employs.
+pub fn change_reach(scope: Option<&Scope>, own_region: Option<RegionCode>) -> ChangeReach {
+    match scope {
+        None | Some(Scope::National) => ChangeReach::Public,
+        Some(Scope::Municipality(code)) => ChangeReach::Municipality {
+            code: code.clone(),
+            region: own_region,
+        },
+        Some(Scope::Provider(own)) => ChangeReach::Provider(*own),
+        Some(Scope::Region(own)) => ChangeReach::Region(own.clone()),
+        Some(Scope::Admin) => ChangeReach::All,
     }
 }
 

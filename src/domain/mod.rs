@@ -7,6 +7,7 @@ pub mod codes;
 pub mod access;
 pub mod assessment;
 pub mod audit;
+pub mod change;
 pub mod client;
 pub mod disclosure;
 pub mod history;

@@ -3,6 +3,7 @@
 mod assessments;
 mod audit;
 mod auth;
+mod changes;
 mod clients;
 mod dating;
 mod demo;

@@ -291,7 +291,7 @@ impl TestApp {
         kopiena::db::derived::rebuild(&mut self.db_connection()).expect("derived runs");
     }
 
-    fn db_connection(&self) -> kopiena::db::DbConnection {
+    pub fn db_connection(&self) -> kopiena::db::DbConnection {
         kopiena::db::establish(self.db.url()).expect("connect to the test database")
     }
 }

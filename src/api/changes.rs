@@ -1,0 +1,124 @@
+//! `GET /api/v1/changes`: the change feed (`domain::change`). A system that keeps a copy
+//! reads it from where it stopped and fetches what changed with its own authorisation.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::MaybeAuthUser;
+use crate::db::{Db, changes, reference};
+use crate::domain::access::{Scope, change_reach};
+use crate::domain::change::{ChangeAction, ChangeType, Cursor, href};
+use crate::error::{ApiError, ApiResult};
+
+/// Most events one answer carries.
+const MAX_EVENTS: i64 = 1000;
+
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// Where to resume: the `next` of the previous answer. Absent: from the first event.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
+    pub after: Option<String>,
+    /// Events per answer, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
+    pub limit: Option<i64>,
+}
+
+/// One change of a record: which, what happened, and where to read it. Never its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeEvent {
+    /// This event's position: resuming `after` it reads the events that follow.
+    pub cursor: String,
+    /// When the change was written.
+    pub at: DateTime<Utc>,
+    #[serde(rename = "type")]
+    pub kind: ChangeType,
+    /// The record's id.
+    pub id: i64,
+    pub action: ChangeAction,
+    /// Where the record is read (with the reader's own token).
+    #[schema(example = "/api/v1/services/12")]
+    pub href: String,
+}
+
+/// Events in commit order after the requested cursor.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeFeed {
+    pub items: Vec<ChangeEvent>,
+    /// Pass as `after` to read on; the requested position again when nothing was new.
+    pub next: String,
+}
+
+/// Follows the changes of the records the caller may read, in commit order: every creation,
+/// update and end of providers, services, clients, assessments, support plans, placements,
+/// mentors, trainings, assignments and transfers since `after`. Anonymous callers and the
+/// ministry follow the public directory; a municipality also its own clients and mentors; a
+/// provider its own register entry, services and the placements in them; a region the
+/// mentors of its area; an administrator everything. No event is skipped or repeated when
+/// writes commit concurrently; the cursor stays valid across restarts. The feed lists the
+/// changes made through the API since it was introduced (not records loaded in bulk before).
+#[utoipa::path(
+    security((), ("bearer" = [])),
+    tag = "changes",
+    params(ChangesQuery),
+    responses(
+        (status = 200, body = ChangeFeed, headers(("Link" = String, description = "`rel=\"next\"`: the request that reads on"))),
+    )
+)]
+#[get("/changes")]
+pub async fn list_changes(
+    db: web::Data<Db>,
+    user: MaybeAuthUser,
+    query: web::Query<ChangesQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let ChangesQuery { after, limit } = query.into_inner();
+    let limit = limit.unwrap_or(100);
+    if !(1..=MAX_EVENTS).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_EVENTS}"
+        )));
+    }
+    let after = match after {
+        None => Cursor::START,
+        Some(text) => Cursor::parse(&text).ok_or_else(|| {
+            ApiError::BadRequest("after must be a cursor this feed returned".into())
+        })?,
+    };
+    let scope = user.0.map(|u| u.scope);
+    let rows = db
+        .run(move |conn| -> ApiResult<_> {
+            let own_region = match &scope {
+                Some(Scope::Municipality(code)) => {
+                    Some(reference::get_municipality(conn, code)?.planning_region)
+                }
+                _ => None,
+            };
+            let reach = change_reach(scope.as_ref(), own_region);
+            Ok(changes::list(conn, &reach, after, limit)?)
+        })
+        .await?;
+    let next = rows
+        .last()
+        .map_or(after, changes::ChangeRow::cursor)
+        .encode();
+    let items = rows
+        .into_iter()
+        .map(|row| ChangeEvent {
+            cursor: row.cursor().encode(),
+            at: row.occurred_at.and_utc(),
+            kind: row.resource_type,
+            id: row.resource_id,
+            action: row.action,
+            href: href(row.resource_type, row.resource_id, row.parent_id),
+        })
+        .collect();
+    let link = format!("<{}?after={next}&limit={limit}>; rel=\"next\"", req.path());
+    Ok(HttpResponse::Ok()
+        .insert_header((header::LINK, link))
+        .json(ChangeFeed { items, next }))
+}
