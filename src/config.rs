@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::domain::disclosure::Perturbation;
 use crate::domain::interval::DatingWindow;
 use crate::domain::policy::Policy;
+use crate::domain::webhook::RetryPolicy;
 
 /// The database backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +177,20 @@ pub struct Settings {
     /// ignored (a client could write anything in it).
     pub trusted_proxies: TrustedProxies,
     pub log_format: LogFormat,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhook deliveries go out (`webhooks`).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// How often each instance looks for deliveries to make out and send.
+    pub poll: Duration,
+    /// How long a receiver may take to answer.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Whether subscribers may register `http` URLs (development and tests; never in
+    /// production).
+    pub allow_http: bool,
 }
 
 /// The reverse proxies in front of the service (`KOPIENA_TRUSTED_PROXIES`, IP addresses).
@@ -381,7 +396,36 @@ impl Settings {
                 bail!("KOPIENA_SQLITE_SYNCHRONOUS must be full or normal, got {other:?}")
             }
         };
+        let webhooks = WebhookSettings {
+            poll: match parse_or("KOPIENA_WEBHOOK_POLL_MS", 1_000)? {
+                0 => bail!("KOPIENA_WEBHOOK_POLL_MS must be at least 1"),
+                ms => Duration::from_millis(ms),
+            },
+            timeout: match parse_or("KOPIENA_WEBHOOK_TIMEOUT_MS", 10_000)? {
+                0 => bail!("KOPIENA_WEBHOOK_TIMEOUT_MS must be at least 1"),
+                ms => Duration::from_millis(ms),
+            },
+            retry: RetryPolicy {
+                base: Duration::from_millis(parse_or("KOPIENA_WEBHOOK_RETRY_BASE_MS", 5_000)?),
+                cap: Duration::from_millis(parse_or("KOPIENA_WEBHOOK_RETRY_CAP_MS", 3_600_000)?),
+                max_attempts: match parse_or("KOPIENA_WEBHOOK_MAX_ATTEMPTS", 8)? {
+                    n @ 1..=100 => i32::try_from(n)?,
+                    _ => bail!("KOPIENA_WEBHOOK_MAX_ATTEMPTS must be 1 to 100"),
+                },
+            },
+            allow_http: match get("KOPIENA_WEBHOOK_ALLOW_HTTP").as_deref() {
+                None | Some("false") => false,
+                Some("true") if environment == Environment::Production => {
+                    bail!("KOPIENA_WEBHOOK_ALLOW_HTTP=true is refused with KOPIENA_ENV=production")
+                }
+                Some("true") => true,
+                Some(other) => {
+                    bail!("KOPIENA_WEBHOOK_ALLOW_HTTP must be true or false, got {other:?}")
+                }
+            },
+        };
         Ok(Self {
+            webhooks,
             environment,
             pii,
             policy,

@@ -11,3 +11,4 @@ pub mod error;
 pub mod pii;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -2,6 +2,7 @@
 
 use std::convert::Infallible;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -18,17 +19,21 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api;
 use crate::api::common::IdempotencyRetention;
 use crate::auth::{JwtKeys, ScopeRegister};
-use crate::config::Settings;
+use crate::config::{Settings, WebhookSettings};
 use crate::db::{Db, idempotency};
 use crate::edge::{self, InputLimits};
 use crate::pii::PiiKeys;
 use crate::telemetry::{RouteSpan, echo_request_id};
+use crate::webhooks;
 
 pub struct Application {
     port: u16,
     server: Server,
     db: Db,
     idempotency_retention: TimeDelta,
+    pii: Arc<PiiKeys>,
+    webhook_client: reqwest::Client,
+    webhooks: WebhookSettings,
 }
 
 impl Application {
@@ -36,17 +41,21 @@ impl Application {
     /// a free port, which `port()` reports.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let keys = JwtKeys::from_settings(settings)?;
-        let pii = PiiKeys::from_settings(settings)?;
+        let pii = Arc::new(PiiKeys::from_settings(settings)?);
+        let webhook_client = webhooks::client(&settings.webhooks)?;
         let db = Db::connect(&settings.database)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), keys, pii, settings)?;
+        let server = run(listener, db.clone(), keys, Arc::clone(&pii), settings)?;
         Ok(Self {
             port,
             server,
             db,
             idempotency_retention: settings.idempotency_retention,
+            pii,
+            webhook_client,
+            webhooks: settings.webhooks.clone(),
         })
     }
 
@@ -61,10 +70,13 @@ impl Application {
     /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown. Meanwhile,
     /// expired idempotency keys are deleted every hour.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let purge = purge_idempotency_keys(self.db, self.idempotency_retention);
+        let purge = purge_idempotency_keys(self.db.clone(), self.idempotency_retention);
+        let deliver =
+            webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
         tokio::select! {
             result = self.server => result,
             never = purge => match never {},
+            never = deliver => match never {},
         }
     }
 }
@@ -112,13 +124,14 @@ fn run(
     listener: TcpListener,
     db: Db,
     keys: JwtKeys,
-    pii: PiiKeys,
+    pii: Arc<PiiKeys>,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let keys = web::Data::new(keys);
     let scopes = web::Data::new(ScopeRegister::default());
-    let pii = web::Data::new(pii);
+    let pii = web::Data::from(pii);
     let policy = web::Data::new(settings.policy.clone());
+    let webhook_settings = web::Data::new(settings.webhooks.clone());
     let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
     let openapi = api::openapi();
     let metrics = metrics()?;
@@ -153,6 +166,7 @@ fn run(
             .app_data(scopes.clone())
             .app_data(pii.clone())
             .app_data(policy.clone())
+            .app_data(webhook_settings.clone())
             .app_data(retention.clone())
             .app_data(limits.clone())
             .app_data(proxies.clone())

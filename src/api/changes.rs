@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::MaybeAuthUser;
-use crate::db::{Db, changes, reference};
-use crate::domain::access::{Scope, change_reach};
+use crate::db::changes::ChangeRow;
+use crate::db::{Db, changes};
 use crate::domain::change::{ChangeAction, ChangeType, Cursor, href};
 use crate::error::{ApiError, ApiResult};
 
@@ -43,6 +43,19 @@ pub struct ChangeEvent {
     /// Where the record is read (with the reader's own token).
     #[schema(example = "/api/v1/services/12")]
     pub href: String,
+}
+
+impl From<ChangeRow> for ChangeEvent {
+    fn from(row: ChangeRow) -> Self {
+        Self {
+            cursor: row.cursor().encode(),
+            at: row.occurred_at.and_utc(),
+            kind: row.resource_type,
+            id: row.resource_id,
+            action: row.action,
+            href: href(row.resource_type, row.resource_id, row.parent_id),
+        }
+    }
 }
 
 /// Events in commit order after the requested cursor.
@@ -91,32 +104,16 @@ pub async fn list_changes(
     };
     let scope = user.0.map(|u| u.scope);
     let rows = db
-        .run(move |conn| -> ApiResult<_> {
-            let own_region = match &scope {
-                Some(Scope::Municipality(code)) => {
-                    Some(reference::get_municipality(conn, code)?.planning_region)
-                }
-                _ => None,
-            };
-            let reach = change_reach(scope.as_ref(), own_region);
-            Ok(changes::list(conn, &reach, after, limit)?)
+        .run(move |conn| {
+            let reach = changes::reach_of(conn, scope.as_ref())?;
+            changes::list(conn, &reach, after, limit)
         })
         .await?;
     let next = rows
         .last()
         .map_or(after, changes::ChangeRow::cursor)
         .encode();
-    let items = rows
-        .into_iter()
-        .map(|row| ChangeEvent {
-            cursor: row.cursor().encode(),
-            at: row.occurred_at.and_utc(),
-            kind: row.resource_type,
-            id: row.resource_id,
-            action: row.action,
-            href: href(row.resource_type, row.resource_id, row.parent_id),
-        })
-        .collect();
+    let items = rows.into_iter().map(ChangeEvent::from).collect();
     let link = format!("<{}?after={next}&limit={limit}>; rel=\"next\"", req.path());
     Ok(HttpResponse::Ok()
         .insert_header((header::LINK, link))

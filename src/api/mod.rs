@@ -18,6 +18,7 @@ pub mod reference;
 pub mod services;
 pub mod stats;
 pub mod support_plans;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -78,6 +79,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
+        (name = "webhooks", description = "Signed pushes of the change feed to a municipality's or provider's URL (Standard Webhooks), retried with back-off, every attempt visible"),
         (name = "changes", description = "The change feed: every creation, update and end of a record the caller may read, in commit order, for systems that keep a copy (events name records, never their content)"),
         (name = "operations", description = "Health checks and metrics")
     )
@@ -133,6 +135,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
             scope::scope("/api/v1")
                 .service(index::api_index)
                 .service(changes::list_changes)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::list_deliveries)
                 .service(reference::list_planning_regions)
                 .service(reference::get_planning_region)
                 .service(reference::list_municipalities)

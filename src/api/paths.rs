@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, MentorId, PlacementId, PlanId, ProviderId, ServiceId,
+    WebhookId,
 };
 
 macro_rules! path_params {
@@ -60,6 +61,10 @@ path_params! {
     MentorPath {
         /// The mentor's id.
         id: MentorId,
+    }
+    WebhookPath {
+        /// The subscription's id.
+        id: WebhookId,
     }
     AssignmentPath {
         /// The assignment's id.

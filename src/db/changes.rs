@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::changes;
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, MultiBackend, QueryResult, reference};
+use crate::domain::access::{Scope, change_reach};
 use crate::domain::change::{Audience, ChangeAction, ChangeReach, ChangeType, Cursor};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
 use crate::domain::ids::ProviderId;
@@ -81,6 +82,18 @@ impl ChangeRow {
     pub fn cursor(&self) -> Cursor {
         Cursor(self.seq)
     }
+}
+
+/// The events `scope` (`None`: anonymous) may follow: a municipality's reach names its
+/// planning region, read from the register.
+pub fn reach_of(conn: &mut DbConnection, scope: Option<&Scope>) -> QueryResult<ChangeReach> {
+    let own_region = match scope {
+        Some(Scope::Municipality(code)) => {
+            Some(reference::get_municipality(conn, code)?.planning_region)
+        }
+        _ => None,
+    };
+    Ok(change_reach(scope, own_region))
 }
 
 /// Up to `limit` events after `after` that `reach` sees, oldest first: the SQL form of

@@ -18,6 +18,7 @@ pub mod services;
 pub mod stats;
 pub mod support_plans;
 pub mod types;
+pub mod webhooks;
 
 use std::path::Path;
 use std::sync::Arc;

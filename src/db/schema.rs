@@ -475,6 +475,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        subscription_id -> Int8,
+        change_seq -> Int8,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        response_status -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Int8,
+        owner_municipality -> Nullable<Text>,
+        owner_provider_id -> Nullable<Int8>,
+        created_by -> Text,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        after_seq -> Int8,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(assessment_runs -> clients (client_id));
 diesel::joinable!(assessment_runs -> municipalities (municipality));
 diesel::joinable!(assessment_runs -> target_groups (target_group));
@@ -520,6 +550,10 @@ diesel::joinable!(services -> service_types (service_type));
 diesel::joinable!(support_plan_sections -> support_plans (plan_id));
 diesel::joinable!(support_plans -> assessments (assessment_id));
 diesel::joinable!(support_plans -> clients (client_id));
+diesel::joinable!(webhook_deliveries -> changes (change_seq));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_subscriptions -> municipalities (owner_municipality));
+diesel::joinable!(webhook_subscriptions -> providers (owner_provider_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     assessment_instrument_domains,
@@ -558,4 +592,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plans,
     target_groups,
     training_programmes,
+    webhook_deliveries,
+    webhook_subscriptions,
 );

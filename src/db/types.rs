@@ -24,6 +24,7 @@ use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
 use crate::domain::support_plan::PlanStatus;
+use crate::domain::webhook::DeliveryStatus;
 
 macro_rules! stored_as_bigint {
     ($($id:ty),+) => {$(
@@ -59,7 +60,9 @@ stored_as_bigint!(
     PlacementId,
     TransferId,
     TransitionId,
-    AuditId
+    AuditId,
+    WebhookId,
+    DeliveryId
 );
 
 macro_rules! stored_as_text {
@@ -150,6 +153,7 @@ stored_as_closed_text!(
     AuditOutcome => "audit outcome",
     ChangeType => "change resource_type",
     ChangeAction => "change action",
+    DeliveryStatus => "webhook delivery status",
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::change::ChangeReach;
 use super::codes::{MunicipalityCode, RegionCode};
 use super::ids::ProviderId;
 use super::mentor::EmployerKind;
+use super::webhook::WebhookOwner;
 
 /// What an authenticated caller may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +145,18 @@ pub fn change_reach(scope: Option<&Scope>, own_region: Option<RegionCode>) -> Ch
         Some(Scope::Provider(own)) => ChangeReach::Provider(*own),
         Some(Scope::Region(own)) => ChangeReach::Region(own.clone()),
         Some(Scope::Admin) => ChangeReach::All,
+    }
+}
+
+/// Who subscribes to webhooks: a municipality and provider staff, for their organisation;
+/// the events are those the organisation may follow in the feed.
+pub fn webhook_owner(scope: &Scope) -> Result<WebhookOwner, Forbidden> {
+    match scope {
+        Scope::Municipality(code) => Ok(WebhookOwner::Municipality(code.clone())),
+        Scope::Provider(id) => Ok(WebhookOwner::Provider(*id)),
+        _ => Err(Forbidden(
+            "webhooks are for municipalities and providers; others read the change feed",
+        )),
     }
 }
 

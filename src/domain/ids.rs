@@ -62,4 +62,8 @@ record_ids! {
     TransitionId;
     /// An access-audit record.
     AuditId;
+    /// A webhook subscription.
+    WebhookId;
+    /// A webhook delivery (one event to one subscription).
+    DeliveryId;
 }

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod registry;
 pub mod support_plan;
 pub mod validity;
+pub mod webhook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViolationKind {

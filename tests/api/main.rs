@@ -22,3 +22,4 @@ mod reference;
 mod services;
 mod stats;
 mod support_plans;
+mod webhooks;

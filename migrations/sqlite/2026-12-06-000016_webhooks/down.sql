@@ -1,0 +1,1 @@
+../../postgres/2026-12-06-000016_webhooks/down.sql
