@@ -134,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
             let keys = PiiKeys::from_settings(&settings)?;
             let mut conn = db::establish(&settings.database.url)?;
             db::run_migrations(&mut conn)?;
+            db::key_checks::verify(&mut conn, &keys)?;
             let options = DemoOptions {
                 providers: args.providers,
                 services: args.services,

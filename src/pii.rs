@@ -16,6 +16,16 @@ use crate::config::Settings;
 pub struct PiiKeys {
     hmac_key: [u8; 32],
     cipher: Aes256Gcm,
+    /// The keys' check values (`check_values`).
+    checks: [(&'static str, String); 2],
+}
+
+/// A key's check value: HMAC-SHA256 of a fixed text under it, in hex. It names the key
+/// without revealing it.
+fn check_value(key: &[u8; 32]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts a 32-byte key");
+    mac.update(b"kopiena key check value");
+    hex::encode(mac.finalize().into_bytes())
 }
 
 fn parse_key(name: &str, hex_key: &SecretString) -> anyhow::Result<[u8; 32]> {
@@ -58,13 +68,26 @@ impl PiiKeys {
             }
             _ => bail!("set both KOPIENA_PII_HMAC_KEY and KOPIENA_PII_ENCRYPTION_KEY, or neither"),
         };
-        Ok(Self {
+        Ok(Self::new(hmac_key, enc_key))
+    }
+
+    fn new(hmac_key: [u8; 32], enc_key: [u8; 32]) -> Self {
+        Self {
+            checks: [
+                ("KOPIENA_PII_HMAC_KEY", check_value(&hmac_key)),
+                ("KOPIENA_PII_ENCRYPTION_KEY", check_value(&enc_key)),
+            ],
             hmac_key,
             cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(enc_key)),
-        })
+        }
     }
 
     /// Keyed hash of the normalised code (11 digits), hex.
+    /// Each key's name and check value, for `db::key_checks`.
+    pub fn check_values(&self) -> &[(&'static str, String)] {
+        &self.checks
+    }
+
     pub fn lookup_hash(&self, digits: &str) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hmac_key)
             .expect("HMAC accepts a 32-byte key");
@@ -106,10 +129,7 @@ mod tests {
     use super::*;
 
     fn keys() -> PiiKeys {
-        PiiKeys {
-            hmac_key: [7; 32],
-            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from([9; 32])),
-        }
+        PiiKeys::new([7; 32], [9; 32])
     }
 
     #[test]
@@ -117,10 +137,7 @@ mod tests {
         let k = keys();
         assert_eq!(k.lookup_hash("16117519997"), k.lookup_hash("16117519997"));
         assert_ne!(k.lookup_hash("16117519997"), k.lookup_hash("16117519998"));
-        let other = PiiKeys {
-            hmac_key: [8; 32],
-            ..keys()
-        };
+        let other = PiiKeys::new([8; 32], [9; 32]);
         assert_ne!(
             k.lookup_hash("16117519997"),
             other.lookup_hash("16117519997")
@@ -143,5 +160,25 @@ mod tests {
             k.decrypt(&STANDARD.encode(tampered)).is_err(),
             "authenticated"
         );
+    }
+
+    #[test]
+    fn each_key_has_its_own_check_value_that_does_not_reveal_it() {
+        let k = keys();
+        assert_eq!(k.check_values(), keys().check_values());
+        let names: Vec<&str> = k.check_values().iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            ["KOPIENA_PII_HMAC_KEY", "KOPIENA_PII_ENCRYPTION_KEY"]
+        );
+        let other_hmac = PiiKeys::new([8; 32], [9; 32]);
+        let other_cipher = PiiKeys::new([7; 32], [8; 32]);
+        assert_ne!(k.check_values()[0], other_hmac.check_values()[0]);
+        assert_eq!(k.check_values()[1], other_hmac.check_values()[1]);
+        assert_ne!(k.check_values()[1], other_cipher.check_values()[1]);
+        for (_, value) in k.check_values() {
+            assert!(!value.contains(&hex::encode([7u8; 32])));
+            assert!(!value.contains(&hex::encode([9u8; 32])));
+        }
     }
 }

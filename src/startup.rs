@@ -20,7 +20,7 @@ use crate::api;
 use crate::api::common::IdempotencyRetention;
 use crate::auth::{JwtKeys, ScopeRegister};
 use crate::config::{Settings, WebhookSettings};
-use crate::db::{Db, idempotency};
+use crate::db::{self, Db, idempotency};
 use crate::edge::{self, InputLimits};
 use crate::pii::PiiKeys;
 use crate::telemetry::{RouteSpan, echo_request_id};
@@ -44,6 +44,7 @@ impl Application {
         let pii = Arc::new(PiiKeys::from_settings(settings)?);
         let webhook_client = webhooks::client(&settings.webhooks)?;
         let db = Db::connect(&settings.database)?;
+        db::key_checks::verify(&mut db::establish(&settings.database.url)?, &pii)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();

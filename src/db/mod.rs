@@ -9,6 +9,7 @@ pub mod clients;
 pub mod dated;
 pub mod derived;
 pub mod idempotency;
+pub mod key_checks;
 pub mod mentors;
 pub mod placements;
 pub mod providers;

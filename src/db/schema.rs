@@ -211,6 +211,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    key_checks (name) {
+        name -> Text,
+        check_value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     mentor_assignments (id) {
         id -> Int8,
         mentor_id -> Int8,
@@ -571,6 +579,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     di_transitions,
     idempotency_keys,
     indicators,
+    key_checks,
     mentor_assignments,
     mentor_load_runs,
     mentor_trainings,

@@ -4,7 +4,9 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use kopiena::config::Settings;
 use kopiena::startup::Application;
 
-use crate::helpers::{TestApp, TestDb, assert_problem};
+use crate::helpers::{
+    TestApp, TestDb, adult, assert_problem, clients_query, municipality, test_settings, token,
+};
 
 #[tokio::test]
 async fn liveness_and_readiness_answer_200() {
@@ -138,4 +140,34 @@ async fn readiness_is_503_while_postgres_refuses_connections_fails_fast_and_reco
     );
     assert_eq!(app.health_ready().ok().await["status"], "ok");
     assert_eq!(app.list_planning_regions().ok().await["total"], 5);
+}
+
+/// The personal-data keys must be those the stored data was written with: a service given
+/// other keys (a container rebuilt without its keys) refuses to start instead of answering
+/// 500 on every client and registering registered people again.
+#[tokio::test]
+async fn the_service_refuses_to_start_with_other_personal_data_keys() {
+    let app = TestApp::spawn().await;
+    app.new_client("050", &adult("161175-19997", "Ozola")).await;
+    let url = app.db.url().to_string();
+    for (name, other) in [
+        ("KOPIENA_PII_HMAC_KEY", "33".repeat(32)),
+        ("KOPIENA_PII_ENCRYPTION_KEY", "44".repeat(32)),
+    ] {
+        let settings = test_settings(&url, |key| (key == name).then(|| other.clone()));
+        let refused = Application::build(&settings)
+            .err()
+            .unwrap_or_else(|| panic!("started with another {name}"));
+        let message = format!("{refused:#}");
+        assert!(message.contains(name), "{message}");
+        assert!(
+            !message.contains(&other),
+            "the key is never repeated: {message}"
+        );
+    }
+    // The original keys still start it, and the client reads as before.
+    let again = TestApp::spawn_on(TestDb::External { url }, |_| None).await;
+    let kuldiga = token(&municipality("050"));
+    let list = again.list_clients(&kuldiga, &clients_query()).ok().await;
+    assert_eq!(list["items"][0]["personal_code"], "161175-19997");
 }

@@ -131,6 +131,28 @@ fn with_database(url: &str, name: &str) -> String {
 
 pub const TEST_SECRET: &str = "kopiena-test-secret-0123456789abcdef";
 
+/// The settings of a test server on the database at `url`, with `extra` settings
+/// (environment-variable names and values) before the tests' defaults.
+pub fn test_settings(url: &str, extra: impl Fn(&str) -> Option<String>) -> Settings {
+    Settings::from_lookup(|key| {
+        extra(key).or_else(|| match key {
+            "DATABASE_URL" => Some(url.to_string()),
+            "KOPIENA_BIND" => Some("127.0.0.1:0".into()),
+            "KOPIENA_DB_POOL_SIZE" => Some("4".into()),
+            "KOPIENA_DB_TIMEOUT_MS" => Some("1000".into()),
+            // The test machines are shared and noisy: with a 1 s deadline, an fsync per
+            // SQLite commit (`full`) under a parallel suite occasionally missed it (a
+            // 503). Durability across a power loss is not what these tests test.
+            "KOPIENA_SQLITE_SYNCHRONOUS" => Some("normal".into()),
+            "KOPIENA_JWT_SECRET" => Some(TEST_SECRET.into()),
+            "KOPIENA_PII_HMAC_KEY" => Some("11".repeat(32)),
+            "KOPIENA_PII_ENCRYPTION_KEY" => Some("22".repeat(32)),
+            _ => None,
+        })
+    })
+    .expect("test settings")
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -151,23 +173,7 @@ impl TestApp {
     pub async fn spawn_on(db: TestDb, extra: impl Fn(&str) -> Option<String>) -> Self {
         LazyLock::force(&TRACING);
         let url = db.url().to_string();
-        let settings = Settings::from_lookup(|key| {
-            extra(key).or_else(|| match key {
-                "DATABASE_URL" => Some(url.clone()),
-                "KOPIENA_BIND" => Some("127.0.0.1:0".into()),
-                "KOPIENA_DB_POOL_SIZE" => Some("4".into()),
-                "KOPIENA_DB_TIMEOUT_MS" => Some("1000".into()),
-                // The test machines are shared and noisy: with a 1 s deadline, an fsync per
-                // SQLite commit (`full`) under a parallel suite occasionally missed it (a
-                // 503). Durability across a power loss is not what these tests test.
-                "KOPIENA_SQLITE_SYNCHRONOUS" => Some("normal".into()),
-                "KOPIENA_JWT_SECRET" => Some(TEST_SECRET.into()),
-                "KOPIENA_PII_HMAC_KEY" => Some("11".repeat(32)),
-                "KOPIENA_PII_ENCRYPTION_KEY" => Some("22".repeat(32)),
-                _ => None,
-            })
-        })
-        .expect("test settings");
+        let settings = test_settings(&url, extra);
         let app = Application::build(&settings).expect("application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

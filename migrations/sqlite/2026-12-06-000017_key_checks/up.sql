@@ -1,0 +1,1 @@
+../../postgres/2026-12-06-000017_key_checks/up.sql
