@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::domain::disclosure::Perturbation;
 use crate::domain::interval::DatingWindow;
 use crate::domain::policy::Policy;
-use crate::domain::webhook::RetryPolicy;
+use crate::domain::webhook::{RetryPolicy, Targets};
 
 /// The database backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,9 +188,9 @@ pub struct WebhookSettings {
     /// How long a receiver may take to answer.
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// Whether subscribers may register `http` URLs (development and tests; never in
-    /// production).
-    pub allow_http: bool,
+    /// Where deliveries may go: `http` too (development and tests; never in production),
+    /// and only the listed hosts, when some are.
+    pub targets: Targets,
 }
 
 /// The reverse proxies in front of the service (`KOPIENA_TRUSTED_PROXIES`, IP addresses).
@@ -413,15 +413,25 @@ impl Settings {
                     _ => bail!("KOPIENA_WEBHOOK_MAX_ATTEMPTS must be 1 to 100"),
                 },
             },
-            allow_http: match get("KOPIENA_WEBHOOK_ALLOW_HTTP").as_deref() {
-                None | Some("false") => false,
-                Some("true") if environment == Environment::Production => {
-                    bail!("KOPIENA_WEBHOOK_ALLOW_HTTP=true is refused with KOPIENA_ENV=production")
-                }
-                Some("true") => true,
-                Some(other) => {
-                    bail!("KOPIENA_WEBHOOK_ALLOW_HTTP must be true or false, got {other:?}")
-                }
+            targets: Targets {
+                allow_http: match get("KOPIENA_WEBHOOK_ALLOW_HTTP").as_deref() {
+                    None | Some("false") => false,
+                    Some("true") if environment == Environment::Production => {
+                        bail!(
+                            "KOPIENA_WEBHOOK_ALLOW_HTTP=true is refused with KOPIENA_ENV=production"
+                        )
+                    }
+                    Some("true") => true,
+                    Some(other) => {
+                        bail!("KOPIENA_WEBHOOK_ALLOW_HTTP must be true or false, got {other:?}")
+                    }
+                },
+                hosts: get("KOPIENA_WEBHOOK_ALLOWED_HOSTS")
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
             },
         };
         Ok(Self {

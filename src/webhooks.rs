@@ -14,7 +14,7 @@ use crate::config::WebhookSettings;
 use crate::db::Db;
 use crate::db::webhooks::{self, Attempted, Claimed};
 use crate::domain::ids::DeliveryId;
-use crate::domain::webhook::{DeliveryStatus, Next, Secret};
+use crate::domain::webhook::{DeliveryStatus, Next, Secret, check_target};
 use crate::error::ApiError;
 use crate::pii::PiiKeys;
 
@@ -106,6 +106,14 @@ async fn attempt(
         url,
         secret,
     } = claimed;
+    // The service may have stopped delivering there since the subscription was made.
+    if let Err(reason) = check_target(&url, &settings.targets) {
+        let failed = Attempted {
+            error: Some(format!("the URL {reason}")),
+            ..finished(DeliveryStatus::Failed, Utc::now().naive_utc(), None)
+        };
+        return (delivery.id, delivery.attempts, failed);
+    }
     let sent = async {
         let secret = keys
             .decrypt(&secret)

@@ -112,6 +112,13 @@ pub struct CreateClient {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateClient {
+    /// Rectifies the personal code (GDPR art. 16): it must agree with the birth date, and
+    /// no other client may hold it (409). The old code is kept nowhere.
+    #[schema(example = "161175-19997", pattern = r"^\s*[0-9]{6}-?[0-9]{5}\s*$")]
+    pub personal_code: Option<String>,
+    /// Rectifies the birth date: it must agree with a legacy personal code and with the
+    /// target group's age.
+    pub birth_date: Option<NaiveDate>,
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub given_name: Option<String>,
@@ -304,6 +311,19 @@ pub async fn update_client(
     if let Some(consent) = &input.vsac_consent {
         check_consent(consent)?;
     }
+    let code = input
+        .personal_code
+        .as_deref()
+        .map(PersonalCode::parse)
+        .transpose()
+        .map_err(DomainError::from)?;
+    let rectified = code.map(|code| {
+        let hash = keys.lookup_hash(&code.digits());
+        keys.encrypt(code.as_str())
+            .map(|encrypted| (code, hash, encrypted))
+    });
+    let rectified = rectified.transpose().map_err(ApiError::Internal)?;
+    let keys_in_write = keys.clone().into_inner();
     let id = id.into_inner().id;
     let subject = OfClient::record(id, id.get());
     let view_access = writer
@@ -323,9 +343,30 @@ pub async fn update_client(
                 if let Some(v) = input.family_name {
                     changes.family_name = v;
                 }
+                if let Some(v) = input.birth_date {
+                    changes.birth_date = v;
+                }
                 if let Some(v) = input.target_group {
-                    check_target_group_age(v, current.birth_date, crate::domain::today())?;
                     changes.target_group = v;
+                }
+                if input.birth_date.is_some() || input.target_group.is_some() {
+                    let today = crate::domain::today();
+                    check_target_group_age(changes.target_group, changes.birth_date, today)?;
+                }
+                // The code and the birth date agree, whichever of them changes.
+                if let Some((code, hash, encrypted)) = &rectified {
+                    code.check_birth_date(changes.birth_date)
+                        .map_err(DomainError::from)?;
+                    q::set_personal_code(conn, id, hash, encrypted)
+                        .map_err(unique_violation_as(DomainError::ClientAlreadyRegistered))?;
+                } else if input.birth_date.is_some() {
+                    let stored = keys_in_write
+                        .decrypt(&current.personal_code_encrypted)
+                        .map_err(ApiError::Internal)?;
+                    PersonalCode::parse(&stored)
+                        .map_err(DomainError::from)?
+                        .check_birth_date(changes.birth_date)
+                        .map_err(DomainError::from)?;
                 }
                 if let Some(v) = input.di_status {
                     check_di_status(v, current.di_status, crate::domain::today())?;

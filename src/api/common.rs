@@ -543,3 +543,116 @@ pub fn with_etag<T: Serialize>(body: &T, etag: String) -> HttpResponse {
         .insert_header((header::ETAG, etag))
         .json(body)
 }
+
+/// How a list answers: one page of JSON (the default), or every matching record as
+/// newline-delimited JSON (`format=ndjson`, or `Accept: application/x-ndjson`), streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListFormat {
+    #[default]
+    Json,
+    Ndjson,
+}
+
+/// The media type of newline-delimited JSON.
+pub const NDJSON: &str = "application/x-ndjson";
+
+impl ListFormat {
+    /// The format asked for: the `format` parameter, else the `Accept` header.
+    pub fn of(asked: Option<ListFormat>, req: &HttpRequest) -> ListFormat {
+        asked.unwrap_or_else(|| {
+            let accepts_ndjson = req
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with(NDJSON)));
+            if accepts_ndjson {
+                ListFormat::Ndjson
+            } else {
+                ListFormat::Json
+            }
+        })
+    }
+}
+
+/// Records a streamed list fetches per database call: the most it holds in memory at once.
+pub const STREAM_BATCH: i64 = 500;
+
+/// Streams every record `fetch` yields as newline-delimited JSON, a batch at a time:
+/// `fetch(conn, after)` returns up to `STREAM_BATCH` records with an id above `after`, in id
+/// order, each with its id. Memory stays one batch whatever the total. Each batch is read
+/// in its own call, so a record written while the stream runs may or may not be in it (a
+/// sync job follows the change feed from before it began). A database failure mid-way ends
+/// the stream early (the response is cut off, never completed with partial data).
+pub fn ndjson<T, F>(db: &Db, fetch: F) -> HttpResponse
+where
+    T: Serialize + Send + 'static,
+    F: Fn(&mut DbConnection, i64) -> ApiResult<Vec<(i64, T)>> + Clone + Send + 'static,
+{
+    let db = db.clone();
+    let batches = futures_util::stream::unfold(Some(0_i64), move |after| {
+        let (db, fetch) = (db.clone(), fetch.clone());
+        async move {
+            let after = after?;
+            match db.run(move |conn| fetch(conn, after)).await {
+                Ok(batch) if batch.is_empty() => None,
+                Ok(batch) => {
+                    let last = batch.last().map(|(id, _)| *id);
+                    let mut lines = Vec::new();
+                    for (_, record) in &batch {
+                        if let Err(e) = serde_json::to_writer(&mut lines, record) {
+                            return Some((Err(ApiError::Internal(e.into()).into()), None));
+                        }
+                        lines.push(b'\n');
+                    }
+                    Some((Ok::<_, actix_web::Error>(web::Bytes::from(lines)), last))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a streamed list ended early");
+                    Some((Err(e.into()), None))
+                }
+            }
+        }
+    });
+    HttpResponse::Ok().content_type(NDJSON).streaming(batches)
+}
+
+/// Incremental sync and bulk reads of a list (with `PageQuery`, on the public directory).
+#[derive(Debug, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SyncQuery {
+    /// Only records changed after this instant (RFC 3339, e.g. `2026-12-01T00:00:00Z`): their
+    /// own fields, as `updated_at` shows; occupancy follows the placements and is not a change.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub modified_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// `ndjson`: every matching record, one JSON object per line, in id order, streamed
+    /// without pages (also chosen by `Accept: application/x-ndjson`); `limit`, `offset` and
+    /// `sort` do not apply and are refused.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub format: Option<ListFormat>,
+}
+
+impl SyncQuery {
+    pub fn modified_after(&self) -> Option<chrono::NaiveDateTime> {
+        self.modified_after.map(|t| t.naive_utc())
+    }
+
+    /// Whether the list is streamed; a stream with paging or sorting is a `400`.
+    pub fn streams(
+        &self,
+        req: &HttpRequest,
+        page: &PageQuery,
+        sort: Option<&str>,
+    ) -> ApiResult<bool> {
+        if ListFormat::of(self.format, req) == ListFormat::Json {
+            return Ok(false);
+        }
+        if page.limit.is_some() || page.offset.is_some() || sort.is_some() {
+            return Err(ApiError::BadRequest(
+                "format=ndjson streams every record in id order: leave out limit, offset and sort"
+                    .into(),
+            ));
+        }
+        Ok(true)
+    }
+}

@@ -478,7 +478,7 @@ pub struct Assignment {
     pub active: bool,
 }
 
-fn assignment_view(view: AssignmentView) -> Assignment {
+pub(crate) fn assignment_view(view: AssignmentView) -> Assignment {
     let a = view.assignment;
     Assignment {
         id: a.id,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod changes;
 pub mod clients;
 pub mod common;
+pub mod export;
 pub mod health;
 pub mod index;
 pub mod lang;
@@ -169,6 +170,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(clients::transfer_client)
                 .service(clients::list_transfers)
                 .service(clients::client_access_log)
+                .service(export::export_client)
                 .service(assessments::list_due_assessments)
                 .service(assessments::create_assessment)
                 .service(assessments::list_assessments)

@@ -58,7 +58,7 @@ pub struct Placement {
     pub time_limit: Option<TimeLimitView>,
 }
 
-fn view(v: PlacementView) -> Placement {
+pub(crate) fn view(v: PlacementView) -> Placement {
     let r = v.placement;
     Placement {
         id: r.id,

@@ -1,13 +1,15 @@
 //! The provider register.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{Object, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
+use super::common::{
+    self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery, SyncQuery,
+};
 use super::paths::ProviderPath;
 use super::problems as p;
 use crate::auth::AuthUser;
@@ -390,9 +392,12 @@ pub struct ListProvidersQuery {
 #[utoipa::path(
     security(()),
     tag = "providers",
-    params(ListProvidersQuery, PageQuery),
+    params(ListProvidersQuery, PageQuery, SyncQuery),
     responses(
-        (status = 200, body = Page<Provider>),
+        (status = 200, content(
+            (Page<Provider> = "application/json"),
+            (Provider = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/providers")]
@@ -400,7 +405,10 @@ pub async fn list_providers(
     db: web::Data<Db>,
     query: web::Query<ListProvidersQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Provider>> {
+    sync: web::Query<SyncQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(&req, &page, query.sort.as_deref())?;
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
     let (sort, descending) = common::parse_sort(
@@ -419,14 +427,25 @@ pub async fn list_providers(
         sector: query.sector,
         legal_status: query.legal_status,
         q: query.q.filter(|q| !q.trim().is_empty()),
+        modified_after: sync.modified_after(),
     };
+    if streams {
+        return Ok(common::ndjson(&db, move |conn, after| {
+            let rows = q::after(conn, &filter, ProviderId(after), common::STREAM_BATCH)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| (r.id.get(), Provider::from(r)))
+                .collect())
+        }));
+    }
     let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows.into_iter().map(Provider::from).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }

@@ -2,13 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
+use super::common::{
+    self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery, SyncQuery,
+};
 use super::paths::{ProviderPath, ServicePath};
 use super::problems as p;
 use super::providers::{check_municipality, nullable};
@@ -547,8 +549,10 @@ async fn list(
     user: MaybeAuthUser,
     provider_id: Option<ProviderId>,
     query: ListServicesQuery,
-    page: PageQuery,
-) -> ApiResult<Page<Service>> {
+    (page, sync): (PageQuery, SyncQuery),
+    req: &HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(req, &page, query.sort.as_deref())?;
     let (limit, offset) = page.resolve()?;
     let (sort, descending) = common::parse_sort(
         query.sort.as_deref(),
@@ -571,16 +575,27 @@ async fn list(
         has_vacancies: query.has_vacancies,
         q: query.q.filter(|q| !q.trim().is_empty()),
         only_active_providers: user.0.is_none(),
+        modified_after: sync.modified_after(),
     };
+    if streams {
+        return Ok(common::ndjson(db, move |conn, after| {
+            let rows = q::after(conn, &filter, ServiceId(after), common::STREAM_BATCH)?;
+            Ok(rows
+                .into_iter()
+                .map(|e| (e.row.id.get(), Service::from(e)))
+                .collect())
+        }));
+    }
     let Listed { rows, total } = db
         .run(move |c| q::list(c, &filter, sort, descending, limit, offset))
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows.into_iter().map(Service::from).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(req))
 }
 
 /// The public service directory. Filters combine with AND. Anonymous callers see only
@@ -588,9 +603,12 @@ async fn list(
 #[utoipa::path(
     security(()),
     tag = "services",
-    params(ListServicesQuery, PageQuery),
+    params(ListServicesQuery, PageQuery, SyncQuery),
     responses(
-        (status = 200, body = Page<Service>),
+        (status = 200, content(
+            (Page<Service> = "application/json"),
+            (Service = "application/x-ndjson"),
+        )),
         (status = 401, response = p::Unauthorized),
     )
 )]
@@ -600,24 +618,23 @@ pub async fn list_services(
     user: MaybeAuthUser,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Service>> {
-    list(
-        db.get_ref(),
-        user,
-        None,
-        query.into_inner(),
-        page.into_inner(),
-    )
-    .await
+    sync: web::Query<SyncQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let paging = (page.into_inner(), sync.into_inner());
+    list(db.get_ref(), user, None, query.into_inner(), paging, &req).await
 }
 
 /// The services of one provider, with the same filters as the directory.
 #[utoipa::path(
     security(()),
     tag = "services",
-    params(ProviderPath, ListServicesQuery, PageQuery),
+    params(ProviderPath, ListServicesQuery, PageQuery, SyncQuery),
     responses(
-        (status = 200, body = Page<Service>),
+        (status = 200, content(
+            (Page<Service> = "application/json"),
+            (Service = "application/x-ndjson"),
+        )),
         (status = 401, response = p::Unauthorized),
     )
 )]
@@ -628,15 +645,19 @@ pub async fn list_provider_services(
     id: web::Path<ProviderPath>,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Service>> {
+    sync: web::Query<SyncQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner().id;
     db.run(move |c| providers::get(c, id)).await?;
+    let paging = (page.into_inner(), sync.into_inner());
     list(
         db.get_ref(),
         user,
         Some(id),
         query.into_inner(),
-        page.into_inner(),
+        paging,
+        &req,
     )
     .await
 }

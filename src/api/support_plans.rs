@@ -51,7 +51,7 @@ pub struct SupportPlan {
     pub updated_at: DateTime<Utc>,
 }
 
-fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
+pub(crate) fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
     let missing = match check_finalisable(
         group,
         e.sections.keys().map(String::as_str),

@@ -134,7 +134,7 @@ pub async fn create_webhook(
         body: input,
     } = request;
     input.validate()?;
-    let url = check_target(&input.url, settings.allow_http)
+    let url = check_target(&input.url, &settings.targets)
         .map_err(|reason| ApiError::field("url", reason))?;
     if Secret::parse(&input.secret).is_none() {
         return Err(ApiError::field(

@@ -148,6 +148,23 @@ pub fn lock(conn: &mut DbConnection, id: ClientId) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Rectifies a client's personal code: its look-up hash and its encrypted copy. A code
+/// another client holds is a unique violation.
+pub fn set_personal_code(
+    conn: &mut DbConnection,
+    id: ClientId,
+    hash: &str,
+    encrypted: &str,
+) -> QueryResult<()> {
+    diesel::update(clients::table.filter(clients::id.eq(id)))
+        .set((
+            clients::personal_code_hash.eq(hash),
+            clients::personal_code_encrypted.eq(encrypted),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: ClientId,

@@ -199,6 +199,8 @@ pub struct ProviderFilter {
     pub legal_status: Option<LegalStatus>,
     /// Case-insensitive substring of the name or the register number.
     pub q: Option<String>,
+    /// Changed after this instant.
+    pub modified_after: Option<NaiveDateTime>,
 }
 
 fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBackend> {
@@ -224,6 +226,9 @@ fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBack
     if let Some(s) = &filter.legal_status {
         query = query.filter(providers::legal_status.eq(*s));
     }
+    if let Some(t) = filter.modified_after {
+        query = query.filter(providers::updated_at.gt(t));
+    }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(q));
         query = query.filter(
@@ -234,6 +239,22 @@ fn filtered(filter: &ProviderFilter) -> providers::BoxedQuery<'static, MultiBack
         );
     }
     query
+}
+
+/// Up to `limit` providers matching `filter` with an id above `after`, in id order (a
+/// streamed list's batch).
+pub fn after(
+    conn: &mut DbConnection,
+    filter: &ProviderFilter,
+    after: ProviderId,
+    limit: i64,
+) -> QueryResult<Vec<ProviderRow>> {
+    filtered(filter)
+        .filter(providers::id.gt(after))
+        .order(providers::id)
+        .limit(limit)
+        .select(ProviderRow::as_select())
+        .load(conn)
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.

@@ -339,6 +339,8 @@ pub struct ServiceFilter {
     pub q: Option<String>,
     /// Hide services whose provider is not active (the public directory).
     pub only_active_providers: bool,
+    /// Changed after this instant.
+    pub modified_after: Option<NaiveDateTime>,
 }
 
 fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBackend> {
@@ -369,6 +371,9 @@ fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBacken
                     .select(service_target_groups::service_id),
             ),
         );
+    }
+    if let Some(t) = filter.modified_after {
+        query = query.filter(services::updated_at.gt(t));
     }
     if let Some(s) = &filter.status {
         query = query.filter(services::status.eq(*s));
@@ -419,6 +424,23 @@ pub enum ServiceSort {
     Capacity,
     Vacancies,
     CreatedAt,
+}
+
+/// Up to `limit` services matching `filter` with an id above `after`, in id order (a
+/// streamed list's batch).
+pub fn after(
+    conn: &mut DbConnection,
+    filter: &ServiceFilter,
+    after: ServiceId,
+    limit: i64,
+) -> QueryResult<Vec<ServiceEntry>> {
+    let rows = filtered(filter)
+        .filter(services::id.gt(after))
+        .order(services::id)
+        .limit(limit)
+        .select(ServiceRow::as_select())
+        .load(conn)?;
+    entries(conn, rows)
 }
 
 pub fn list(

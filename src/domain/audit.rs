@@ -17,6 +17,8 @@ closed_set! {
         ClientTransferReplay = "client.transfer.replay",
         ClientTransfersRead = "client.transfers.read",
         ClientAccessLogRead = "client.access_log.read",
+        /// Everything held on the client, as one document (GDPR art. 15).
+        ClientExport = "client.export",
         AuditRead = "audit.read",
         AssessmentCreate = "assessment.create",
         AssessmentCreateReplay = "assessment.create.replay",
@@ -113,6 +115,7 @@ impl AuditAction {
             | A::ClientSearch
             | A::ClientTransfer
             | A::ClientTransferReplay
+            | A::ClientExport
             | A::GapsClientsWithoutMentor
             | A::GapsReassessmentsAfterTransition => RecordType::Client,
             A::ClientTransfersRead => RecordType::ClientTransfer,

@@ -59,17 +59,30 @@ impl Secret {
     }
 }
 
+/// Where deliveries may go: the schemes and, when listed, the hosts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets {
+    /// `http` as well as `https` (development and tests).
+    pub allow_http: bool,
+    /// Only these hosts (lower case); empty: any.
+    pub hosts: Vec<String>,
+}
+
 /// A subscriber's URL: `https` (or `http` where allowed, for development and tests), with a
-/// host, without credentials or fragment.
-pub fn check_target(url: &str, allow_http: bool) -> Result<url::Url, &'static str> {
+/// host (one of the listed ones, when hosts are listed), without credentials or fragment.
+pub fn check_target(url: &str, targets: &Targets) -> Result<url::Url, &'static str> {
+    let allow_http = targets.allow_http;
     let parsed = url::Url::parse(url).map_err(|_| "must be an absolute URL")?;
     match parsed.scheme() {
         "https" => {}
         "http" if allow_http => {}
         _ => return Err("must be an https URL"),
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
+    let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
         return Err("must name a host");
+    };
+    if !targets.hosts.is_empty() && !targets.hosts.iter().any(|h| h == host) {
+        return Err("must name a host this service delivers to (KOPIENA_WEBHOOK_ALLOWED_HOSTS)");
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err("must not carry credentials");
@@ -159,26 +172,40 @@ mod tests {
     }
 
     #[test]
-    fn a_target_is_https_with_a_host_and_nothing_secret() {
-        assert!(check_target("https://example.lv/hooks", false).is_ok());
+    fn a_target_is_https_with_an_allowed_host_and_nothing_secret() {
+        let https = Targets::default();
+        let http = Targets {
+            allow_http: true,
+            ..Targets::default()
+        };
+        assert!(check_target("https://example.lv/hooks", &https).is_ok());
         assert_eq!(
-            check_target("http://127.0.0.1:9/hooks", false),
+            check_target("http://127.0.0.1:9/hooks", &https),
             Err("must be an https URL")
         );
-        assert!(check_target("http://127.0.0.1:9/hooks", true).is_ok());
+        assert!(check_target("http://127.0.0.1:9/hooks", &http).is_ok());
         assert_eq!(
-            check_target("ftp://example.lv", true),
+            check_target("ftp://example.lv", &http),
             Err("must be an https URL")
         );
-        assert_eq!(check_target("/hooks", true), Err("must be an absolute URL"));
         assert_eq!(
-            check_target("https://user:pw@example.lv/", false),
+            check_target("/hooks", &http),
+            Err("must be an absolute URL")
+        );
+        assert_eq!(
+            check_target("https://user:pw@example.lv/", &https),
             Err("must not carry credentials")
         );
         assert_eq!(
-            check_target("https://example.lv/#x", false),
+            check_target("https://example.lv/#x", &https),
             Err("must not have a fragment")
         );
+        let listed = Targets {
+            hosts: vec!["it.kuldiga.lv".into()],
+            ..Targets::default()
+        };
+        assert!(check_target("https://IT.Kuldiga.lv/hooks", &listed).is_ok());
+        assert!(check_target("https://example.lv/hooks", &listed).is_err());
     }
 
     #[test]

@@ -142,8 +142,8 @@ async fn a_query_parameter_the_operation_does_not_document_is_a_400_that_does_no
     let municipality = crate::helpers::token(&crate::helpers::municipality("050"));
     let personal_code = "161175-19997";
     for (path, token) in [
-        ("/api/v1/services?modified_after=2099-01-01", None),
-        ("/api/v1/services?format=ndjson&limit=5", None),
+        ("/api/v1/service-types?modified_after=2099-01-01", None),
+        ("/api/v1/municipalities?format=ndjson&limit=5", None),
         ("/api/v1/providers?statsu=active", None),
         ("/api/v1/municipalities/RIX?x=1", None),
         ("/health/live?verbose=1", None),
@@ -161,10 +161,7 @@ async fn a_query_parameter_the_operation_does_not_document_is_a_400_that_does_no
         let detail = body["detail"].as_str().unwrap_or_default();
         assert!(detail.contains("query parameter"), "{path}: {body}");
         assert!(!body.to_string().contains(personal_code), "{path}: {body}");
-        assert!(
-            !body.to_string().contains("modified_after"),
-            "{path}: {body}"
-        );
+        assert!(!body.to_string().contains("2099"), "{path}: {body}");
     }
     // What an operation documents it accepts, empty values included.
     for path in [

@@ -22,4 +22,5 @@ mod reference;
 mod services;
 mod stats;
 mod support_plans;
+mod sync;
 mod webhooks;

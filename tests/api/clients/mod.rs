@@ -1,6 +1,7 @@
 //! Clients: registration, records, privacy of the personal code, access and transfers.
 
 mod access;
+mod export;
 mod privacy;
 mod records;
 mod registration;

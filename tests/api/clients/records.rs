@@ -82,7 +82,8 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     let response = update(&second_etag, &undated).await;
     let body = assert_problem(response, 422, "/problems/validation").await;
     assert!(body["errors"]["vsac_consent.date"].is_array(), "{body}");
-    // The personal code is not edited: not a field of the update DTO, so sent as JSON.
+    // A personal code that disagrees with the birth date is refused: a rectification
+    // changes both together (`clients::export`).
     let response = app
         .patch_as(
             &format!("/api/v1/clients/{id}"),
@@ -91,7 +92,7 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
         )
         .if_match(&second_etag)
         .await;
-    assert_problem(response, 422, "/problems/validation").await;
+    assert_problem(response, 422, "/problems/invalid-personal-code").await;
     let read = app.get_client(&kuldiga, id).ok().await;
     assert_eq!(read["personal_code"], "161175-19997");
     assert_eq!(read["target_group"], ADULT.as_str());

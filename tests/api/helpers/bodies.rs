@@ -192,6 +192,8 @@ pub fn child(code: &str, family_name: &str, target_group: TargetGroup) -> Create
 /// A client update that changes nothing (a base for struct update syntax).
 pub fn client_update() -> UpdateClient {
     UpdateClient {
+        personal_code: None,
+        birth_date: None,
         given_name: None,
         family_name: None,
         target_group: None,
