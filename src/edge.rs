@@ -8,7 +8,7 @@
 //!   is read within `KOPIENA_BODY_TIMEOUT_MS` (`408`) and `KOPIENA_MAX_BODY_BYTES` (`413`),
 //!   and a control character in any string of a JSON body is `422` naming the field, before
 //!   any handler (so before any SQL) on both backends.
-//! - `response_headers`: `X-Content-Type-Options: nosniff` on every response,
+//! - `response_headers`: `X-Content-Type-Options: nosniff` and `API-Version` on every response,
 //!   `Cache-Control: no-store` on every response to a request with credentials, and error
 //!   responses made outside the handlers (CORS refusals, the documentation UI) become problems.
 
@@ -120,8 +120,12 @@ pub async fn guard_input(
         .map(ServiceResponse::map_into_left_body)
 }
 
-/// `nosniff` everywhere, `no-store` for every request with credentials (its answer may hold
-/// personal data), and the problem shape for error responses that do not have it yet.
+/// The header naming the version of the API that answered (`API-Version: v1`).
+pub const API_VERSION: header::HeaderName = header::HeaderName::from_static("api-version");
+
+/// `nosniff` and `API-Version` everywhere, `no-store` for every request with credentials (its
+/// answer may hold personal data), and the problem shape for error responses that do not have
+/// it yet.
 pub async fn response_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -140,6 +144,7 @@ pub async fn response_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    headers.insert(API_VERSION, HeaderValue::from_static(crate::api::VERSION));
     if with_credentials {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -110,7 +110,15 @@ fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
         .allow_any_header()
-        .expose_headers(["ETag", "Location", "X-Request-Id", "Content-Language"])
+        .expose_headers([
+            "ETag",
+            "Location",
+            "X-Request-Id",
+            "Content-Language",
+            "Link",
+            "API-Version",
+            "Idempotent-Replayed",
+        ])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
         cors.allow_any_origin()

@@ -86,7 +86,7 @@ static INDEX: LazyLock<(ApiIndex, String)> = LazyLock::new(|| {
     operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
     let index = ApiIndex {
         name: "Kopiena",
-        version: "v1",
+        version: super::VERSION,
         openapi: "/openapi.json",
         documentation: "/docs/",
         operations,

@@ -37,6 +37,9 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, json_error, withhold_values};
 
+/// The version of the API: its path prefix (`/api/v1`) and every response's `API-Version`.
+pub const VERSION: &str = "v1";
+
 /// Largest page a list endpoint returns.
 pub const MAX_PAGE_SIZE: i64 = 100;
 

@@ -339,7 +339,7 @@ fn header(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn responses_carry_nosniff_and_authenticated_ones_no_store() {
+async fn responses_carry_nosniff_and_the_api_version_and_authenticated_ones_no_store() {
     let app = TestApp::spawn().await;
     let worker = token(&municipality("050"));
     let id = app
@@ -368,6 +368,11 @@ async fn responses_carry_nosniff_and_authenticated_ones_no_store() {
         assert_eq!(
             header(&response, "x-content-type-options").as_deref(),
             Some("nosniff"),
+            "{url}"
+        );
+        assert_eq!(
+            header(&response, "api-version").as_deref(),
+            Some("v1"),
             "{url}"
         );
         if personal {
