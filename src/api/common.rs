@@ -629,6 +629,7 @@ pub struct SyncQuery {
     /// without pages (also chosen by `Accept: application/x-ndjson`); `limit`, `offset` and
     /// `sort` do not apply and are refused.
     #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(inline)]
     pub format: Option<ListFormat>,
 }
 

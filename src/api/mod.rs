@@ -51,8 +51,10 @@ pub const MAX_PAGE_SIZE: i64 = 100;
 reference data, the provider and service registry, clients in the DI process, social mentors and \
 aggregated statistics.\n\nEvery error is an RFC 9457 `application/problem+json` document. \
 Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
-        license(name = "EUPL-1.2")
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        contact(name = "Kopiena")
     ),
+    servers((url = "/", description = "The server that serves this document")),
     components(
         schemas(crate::error::Problem),
         responses(
@@ -239,7 +241,49 @@ pub fn openapi() -> OpenApiDoc {
         .split_for_parts();
     add_common_problems(&mut doc);
     add_shared_conventions(&mut doc);
+    summarise_operations(&mut doc);
     doc
+}
+
+/// utoipa takes a handler's first doc paragraph as the operation's summary, whole. A summary
+/// is a title (generated clients and the documentation show it in one line), so it becomes the
+/// paragraph's first sentence, and the paragraph, in one line, opens the description.
+fn summarise_operations(doc: &mut OpenApiDoc) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let Some(paragraph) = operation.summary.take() else {
+                continue;
+            };
+            let paragraph = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            operation.summary = Some(first_sentence(&paragraph).to_string());
+            operation.description = Some(match operation.description.take() {
+                Some(rest) if !rest.trim().is_empty() => format!("{paragraph}\n\n{rest}"),
+                _ => paragraph,
+            });
+        }
+    }
+}
+
+/// The text up to the first full stop that ends a sentence (not the one of `e.g.`, `i.e.`).
+fn first_sentence(text: &str) -> &str {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(". ").map(|i| from + i) {
+        let before = &text[..at];
+        if !(before.ends_with("e.g") || before.ends_with("i.e")) {
+            return &text[..=at];
+        }
+        from = at + 2;
+    }
+    text
 }
 
 /// Documents what `edge::not_modified`, `common::Page` and `common::create` add to every
@@ -548,5 +592,23 @@ pub fn method_refusal(path: &str) -> ApiError {
         ApiError::NotFound
     } else {
         ApiError::MethodNotAllowed { allow }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn a_summary_is_the_first_sentence_of_the_paragraph() {
+        assert_eq!(
+            first_sentence("Updates a service. Capacity stays within limits."),
+            "Updates a service."
+        );
+        assert_eq!(
+            first_sentence("Reads reference data, e.g. regions. Public."),
+            "Reads reference data, e.g. regions."
+        );
+        assert_eq!(first_sentence("The process is up"), "The process is up");
     }
 }
