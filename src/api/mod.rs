@@ -8,6 +8,7 @@ pub mod clients;
 pub mod common;
 pub mod export;
 pub mod health;
+pub mod hsds;
 pub mod index;
 pub mod lang;
 pub mod mentors;
@@ -85,6 +86,7 @@ Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
+        (name = "hsds", description = "The public directory as Open Referral HSDS 3.1 (read-only): organizations, services, their locations and the two taxonomies (service types, target groups)"),
         (name = "webhooks", description = "Signed pushes of the change feed to a municipality's or provider's URL (Standard Webhooks), retried with back-off, every attempt visible"),
         (name = "changes", description = "The change feed: every creation, update and end of a record the caller may read, in commit order, for systems that keep a copy (events name records, never their content)"),
         (name = "operations", description = "Health checks and metrics")
@@ -140,6 +142,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(index::api_index)
+                .service(hsds::hsds_root)
+                .service(hsds::hsds_services)
+                .service(hsds::hsds_service)
+                .service(hsds::hsds_organizations)
+                .service(hsds::hsds_organization)
+                .service(hsds::hsds_service_at_locations)
+                .service(hsds::hsds_taxonomies)
+                .service(hsds::hsds_taxonomy_terms)
                 .service(changes::list_changes)
                 .service(webhooks::create_webhook)
                 .service(webhooks::list_webhooks)

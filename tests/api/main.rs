@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod health;
 mod helpers;
+mod hsds;
 mod idempotency;
 mod mentors;
 mod migrations;
