@@ -39,6 +39,58 @@ pub struct Problem {
     pub errors: Option<BTreeMap<String, Vec<String>>>,
 }
 
+/// A problem type of the HTTP layer (the DI rules' are `domain::PROBLEM_TYPES`): the slug of
+/// its `type` (`/problems/{slug}`), its title in English and in Latvian, its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpProblemType {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub title_lv: &'static str,
+    pub status: u16,
+    pub rule: Option<&'static str>,
+}
+
+macro_rules! http_problem_types {
+    ($($name:ident = $slug:literal, $status:literal, $title:literal, $title_lv:literal, $rule:expr;)+) => {
+        $(
+            const $name: HttpProblemType = HttpProblemType {
+                slug: $slug,
+                title: $title,
+                title_lv: $title_lv,
+                status: $status,
+                rule: $rule,
+            };
+        )+
+        /// Every problem type of the HTTP layer.
+        pub const HTTP_PROBLEM_TYPES: &[HttpProblemType] = &[$($name),+];
+    };
+}
+
+http_problem_types! {
+    VALIDATION = "validation", 422, "Request validation failed", "Pieprasījums neatbilst prasībām", None;
+    TOKEN_SCOPE_UNKNOWN = "token-scope-unknown", 401, "The token's scope names nothing that exists", "Pilnvaras darbības joma nenorāda neko esošu", Some("AUTH-SCOPE-EXISTS");
+    PRECONDITION_FAILED = "precondition-failed", 412, "The resource has changed", "Resurss ir mainījies", None;
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused", 422, "Idempotency key reused with a different request", "Idempotences atslēga atkārtoti izmantota citam pieprasījumam", None;
+    NUL_CHARACTER = "nul-character", 400, "Text holds a NUL character", "Tekstā ir NUL rakstzīme", None;
+    DATABASE_UNREACHABLE = "database-unreachable", 503, "The database cannot be reached", "Datubāze nav sasniedzama", None;
+    DATABASE_TIMEOUT = "database-timeout", 503, "The database did not answer in time", "Datubāze neatbildēja laikā", None;
+    DATABASE_BUSY = "database-busy", 503, "The database is busy", "Datubāze ir aizņemta", None;
+    DATABASE_STORAGE_FAILING = "database-storage-failing", 503, "The database cannot write to its disk", "Datubāze nevar rakstīt savā diskā", None;
+}
+
+impl HttpProblemType {
+    fn problem(&self, detail: String) -> Problem {
+        Problem {
+            type_: format!("/problems/{}", self.slug),
+            title: self.title.into(),
+            status: self.status,
+            detail: Some(detail),
+            rule: self.rule.map(str::to_string),
+            errors: None,
+        }
+    }
+}
+
 /// Every error a handler can return. The mapping to HTTP lives in `ResponseError` below.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -106,21 +158,12 @@ pub enum Unavailability {
 }
 
 impl Unavailability {
-    fn slug(self) -> &'static str {
+    fn problem_type(self) -> &'static HttpProblemType {
         match self {
-            Unavailability::Unreachable => "database-unreachable",
-            Unavailability::Timeout => "database-timeout",
-            Unavailability::Busy => "database-busy",
-            Unavailability::Storage => "database-storage-failing",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Unavailability::Unreachable => "The database cannot be reached",
-            Unavailability::Timeout => "The database did not answer in time",
-            Unavailability::Busy => "The database is busy",
-            Unavailability::Storage => "The database cannot write to its disk",
+            Unavailability::Unreachable => &DATABASE_UNREACHABLE,
+            Unavailability::Timeout => &DATABASE_TIMEOUT,
+            Unavailability::Busy => &DATABASE_BUSY,
+            Unavailability::Storage => &DATABASE_STORAGE_FAILING,
         }
     }
 
@@ -330,15 +373,11 @@ impl ApiError {
         match self {
             ApiError::BadRequest(detail) => blank(Some(detail.clone())),
             ApiError::Validation(errors) => Problem {
-                type_: "/problems/validation".into(),
-                title: "Request validation failed".into(),
-                status: status.as_u16(),
-                detail: Some(match errors.len() {
+                errors: Some(errors.clone()),
+                ..VALIDATION.problem(match errors.len() {
                     1 => "1 field is invalid".to_string(),
                     n => format!("{n} fields are invalid"),
-                }),
-                rule: None,
-                errors: Some(errors.clone()),
+                })
             },
             ApiError::Domain(e) => Problem {
                 type_: format!("/problems/{}", e.slug()),
@@ -351,54 +390,28 @@ impl ApiError {
             ApiError::Unauthorized(detail) => blank(Some(format!(
                 "Authentication failed: {detail}."
             ))),
-            ApiError::UnknownScope(claim) => Problem {
-                type_: "/problems/token-scope-unknown".into(),
-                title: "The token's scope names nothing that exists".into(),
-                status: status.as_u16(),
-                detail: Some(format!("Authentication failed: {claim}.")),
-                rule: Some("AUTH-SCOPE-EXISTS".into()),
-                errors: None,
-            },
+            ApiError::UnknownScope(claim) => {
+                TOKEN_SCOPE_UNKNOWN.problem(format!("Authentication failed: {claim}."))
+            }
             ApiError::Forbidden(detail) => blank(Some(format!("Not allowed: {detail}."))),
             ApiError::NotFound => blank(Some("The requested resource does not exist.".into())),
-            ApiError::PreconditionFailed => Problem {
-                type_: "/problems/precondition-failed".into(),
-                title: "The resource has changed".into(),
-                status: status.as_u16(),
-                detail: Some(
-                    "If-Match does not match the current ETag: read the resource again and reapply the change."
-                        .into(),
-                ),
-                rule: None,
-                errors: None,
-            },
-            ApiError::IdempotencyKeyReused => Problem {
-                type_: "/problems/idempotency-key-reused".into(),
-                title: "Idempotency key reused with a different request".into(),
-                status: status.as_u16(),
-                detail: Some(
-                    "This Idempotency-Key was used before with a different request body or path; use a new key for a new request."
-                        .into(),
-                ),
-                rule: None,
-                errors: None,
-            },
+            ApiError::PreconditionFailed => PRECONDITION_FAILED.problem(
+                "If-Match does not match the current ETag: read the resource again and reapply the change."
+                    .into(),
+            ),
+            ApiError::IdempotencyKeyReused => IDEMPOTENCY_KEY_REUSED.problem(
+                "This Idempotency-Key was used before with a different request body or path; use a new key for a new request."
+                    .into(),
+            ),
             ApiError::MethodNotAllowed { allow } => blank(Some(format!(
                 "This resource supports: {}.",
                 allow.join(", ")
             ))),
             ApiError::Conflict(detail) => blank(Some(detail.clone())),
-            ApiError::NulCharacter => Problem {
-                type_: "/problems/nul-character".into(),
-                title: "Text holds a NUL character".into(),
-                status: status.as_u16(),
-                detail: Some(
-                    "A value in the request (query, path or body) holds a NUL character (U+0000), which no text may contain."
-                        .into(),
-                ),
-                rule: None,
-                errors: None,
-            },
+            ApiError::NulCharacter => NUL_CHARACTER.problem(
+                "A value in the request (query, path or body) holds a NUL character (U+0000), which no text may contain."
+                    .into(),
+            ),
             ApiError::PayloadTooLarge { limit } => blank(Some(format!(
                 "The request body is larger than the limit of {limit} bytes."
             ))),
@@ -410,14 +423,7 @@ impl ApiError {
                 "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
             )),
             ApiError::NotAcceptable(detail) => blank(Some(detail.clone())),
-            ApiError::Unavailable(why) => Problem {
-                type_: format!("/problems/{}", why.slug()),
-                title: why.title().into(),
-                status: status.as_u16(),
-                detail: Some(why.detail().into()),
-                rule: None,
-                errors: None,
-            },
+            ApiError::Unavailable(why) => why.problem_type().problem(why.detail().into()),
             ApiError::Internal(_) => blank(Some(
                 "An unexpected error occurred; it has been logged.".into(),
             )),
@@ -472,7 +478,7 @@ impl ResponseError for ApiError {
                 tracing::error!(error = format!("{cause:#}"), "internal error")
             }
             ApiError::Unavailable(why) => {
-                tracing::warn!(reason = why.slug(), "service unavailable")
+                tracing::warn!(reason = why.problem_type().slug, "service unavailable")
             }
             _ => {}
         }

@@ -167,6 +167,7 @@ fn run(
             .wrap(from_fn(edge::reject_unknown_methods))
             .wrap(from_fn(edge::not_modified))
             .wrap(from_fn(edge::response_headers))
+            .wrap(from_fn(api::lang::localise_problems))
             .wrap(from_fn(echo_request_id))
             .wrap(TracingLogger::<RouteSpan>::new())
             .app_data(db.clone())

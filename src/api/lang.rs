@@ -122,6 +122,67 @@ impl<T: Serialize> Responder for Localized<T> {
     }
 }
 
+/// Problems in the caller's language: under `Accept-Language: lv` a problem's `title` is the
+/// Latvian one of its type (or of its HTTP status, for `about:blank`); every problem says its
+/// language in `Content-Language`. The `detail` stays English (it says which value broke which
+/// rule, composed where the rule is checked).
+pub async fn localise_problems(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::negotiate);
+    let response = next.call(req).await?.map_into_boxed_body();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(crate::error::PROBLEM_JSON));
+    if !is_problem {
+        return Ok(response);
+    }
+    let (request, mut old) = response.into_parts();
+    if lang == Lang::En {
+        old.headers_mut()
+            .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+        return Ok(actix_web::dev::ServiceResponse::new(request, old));
+    }
+    let status = old.status();
+    let headers = old.headers().clone();
+    // A problem is a small document: anything larger is passed on as it is.
+    let bytes = match actix_web::body::to_bytes_limited(old.into_body(), 64 * 1024).await {
+        Ok(Ok(bytes)) => bytes,
+        _ => return Err(actix_web::error::ErrorInternalServerError("problem body")),
+    };
+    let mut problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let title = match problem["type"].as_str() {
+        Some("about:blank") => super::problems::reason_lv(status.as_u16()),
+        Some(uri) => super::problems::documented(uri).map(|t| t.title_lv),
+        None => None,
+    };
+    let mut localised = HttpResponse::build(status);
+    for (name, value) in &headers {
+        if name != header::CONTENT_LENGTH {
+            localised.append_header((name.clone(), value.clone()));
+        }
+    }
+    let body = match title {
+        Some(title) => {
+            problem["title"] = serde_json::Value::from(title);
+            localised.insert_header((header::CONTENT_LANGUAGE, "lv"));
+            serde_json::to_vec(&problem).unwrap_or_else(|_| bytes.to_vec())
+        }
+        None => bytes.to_vec(),
+    };
+    Ok(actix_web::dev::ServiceResponse::new(
+        request,
+        localised.body(body),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Lang;

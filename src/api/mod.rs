@@ -139,6 +139,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(health::live)
         .service(health::ready)
         .service(health::metrics)
+        .service(problems::problem_index)
+        .service(problems::problem_page)
         .service(
             scope::scope("/api/v1")
                 .service(index::api_index)

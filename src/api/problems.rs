@@ -2,6 +2,7 @@
 //! carries the `Problem` schema into the document and is never built (its field is public, so
 //! it is not dead code).
 
+use actix_web::get;
 use utoipa::ToResponse;
 
 use crate::error::Problem;
@@ -89,3 +90,174 @@ pub struct Conflict(pub Problem);
     content_type = "application/problem+json"
 )]
 pub struct PreconditionFailed(pub Problem);
+
+/// One problem type as its page documents it: the DI rules' (`domain::PROBLEM_TYPES`) and the
+/// HTTP layer's (`error::HTTP_PROBLEM_TYPES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Documented {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub title_lv: &'static str,
+    pub status: u16,
+    pub rule: Option<&'static str>,
+}
+
+/// Every problem type the API answers with (`about:blank` aside).
+pub fn catalogue() -> impl Iterator<Item = Documented> {
+    use crate::domain::{PROBLEM_TYPES, ViolationKind};
+    let rules = PROBLEM_TYPES.iter().map(|t| Documented {
+        slug: t.slug,
+        title: t.title,
+        title_lv: t.title_lv,
+        status: match t.kind {
+            ViolationKind::Conflict => 409,
+            ViolationKind::Invalid => 422,
+        },
+        rule: t.rule,
+    });
+    let http = crate::error::HTTP_PROBLEM_TYPES.iter().map(|t| Documented {
+        slug: t.slug,
+        title: t.title,
+        title_lv: t.title_lv,
+        status: t.status,
+        rule: t.rule,
+    });
+    rules.chain(http)
+}
+
+/// The problem type of a `type` URI (`/problems/{slug}`).
+pub fn documented(type_uri: &str) -> Option<Documented> {
+    let slug = type_uri.strip_prefix("/problems/")?;
+    catalogue().find(|t| t.slug == slug)
+}
+
+/// The Latvian title of a plain HTTP status (an `about:blank` problem's reason phrase).
+pub fn reason_lv(status: u16) -> Option<&'static str> {
+    Some(match status {
+        400 => "Nederīgs pieprasījums",
+        401 => "Nav autentificēts",
+        403 => "Aizliegts",
+        404 => "Nav atrasts",
+        405 => "Metode nav atļauta",
+        406 => "Nepieņemams",
+        408 => "Pieprasījuma noildze",
+        409 => "Konflikts",
+        412 => "Priekšnosacījums neizpildās",
+        413 => "Pieprasījums ir par lielu",
+        415 => "Neatbalstīts datu veids",
+        422 => "Pieprasījumu nevar apstrādāt",
+        500 => "Iekšēja kļūda",
+        503 => "Pakalpojums nav pieejams",
+        _ => return None,
+    })
+}
+
+fn page(lang: crate::api::lang::Lang, title: &str, body: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CONTENT_LANGUAGE, lang.code()))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n{body}\n</body></html>\n",
+            lang.code()
+        ))
+}
+
+fn entry_html(t: &Documented, lang: crate::api::lang::Lang) -> String {
+    let title = lang.pick(t.title_lv, t.title);
+    let rule = t.rule.map_or(String::new(), |r| {
+        format!(
+            " {} <code>{r}</code>.",
+            lang.pick("DI noteikums:", "The DI rule it enforces:")
+        )
+    });
+    format!(
+        "<h1>{title}</h1>\n<p><code>type</code>: <code>/problems/{slug}</code>; <code>status</code>: {status}.{rule}</p>\n<p>{}</p>",
+        lang.pick(
+            "Kopiena atbild ar šo problēmu (RFC 9457, <code>application/problem+json</code>); <code>detail</code> paskaidro konkrēto gadījumu.",
+            "Kopiena answers with this problem (RFC 9457, <code>application/problem+json</code>); its <code>detail</code> explains the occurrence."
+        ),
+        slug = t.slug,
+        status = t.status,
+    )
+}
+
+/// Every problem type, with a link to its page.
+#[utoipa::path(
+    security(()),
+    tag = "operations",
+    params(crate::api::lang::Lang),
+    responses((status = 200, description = "The problem types", content_type = "text/html", body = String))
+)]
+#[get("/problems")]
+pub async fn problem_index(lang: crate::api::lang::Lang) -> actix_web::HttpResponse {
+    let items: String = catalogue()
+        .map(|t| {
+            format!(
+                "<li><a href=\"/problems/{slug}\"><code>/problems/{slug}</code></a> ({status}): {title}</li>\n",
+                slug = t.slug,
+                status = t.status,
+                title = lang.pick(t.title_lv, t.title),
+            )
+        })
+        .collect();
+    let title = lang.pick("Problēmu veidi", "Problem types");
+    page(
+        lang,
+        title,
+        &format!("<h1>{title}</h1>\n<ul>\n{items}</ul>"),
+    )
+}
+
+/// The page a problem's `type` URI names (RFC 9457 §3.1.1): what it means, its status and rule.
+#[utoipa::path(
+    security(()),
+    tag = "operations",
+    params(("slug" = String, Path, description = "The problem type, as in `type`: `/problems/{slug}`"), crate::api::lang::Lang),
+    responses((status = 200, description = "The problem type's page", content_type = "text/html", body = String))
+)]
+#[get("/problems/{slug}")]
+pub async fn problem_page(
+    slug: actix_web::web::Path<String>,
+    lang: crate::api::lang::Lang,
+) -> crate::error::ApiResult<actix_web::HttpResponse> {
+    let entry = catalogue()
+        .find(|t| t.slug == slug.as_str())
+        .ok_or(crate::error::ApiError::NotFound)?;
+    Ok(page(
+        lang,
+        lang.pick(entry.title_lv, entry.title),
+        &entry_html(&entry, lang),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_type_is_listed_once_with_a_latvian_title() {
+        let all: Vec<Documented> = catalogue().collect();
+        let mut slugs: Vec<&str> = all.iter().map(|t| t.slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), all.len(), "a slug names one problem type");
+        for t in &all {
+            assert!(
+                !t.title_lv.is_empty() && t.title_lv != t.title,
+                "{}",
+                t.slug
+            );
+            assert!(matches!(t.status, 400..=599), "{}", t.slug);
+        }
+        assert_eq!(
+            documented("/problems/invalid-personal-code").map(|t| t.title_lv),
+            Some("Personas kods nav derīgs")
+        );
+        assert_eq!(
+            documented("/problems/validation").map(|t| t.status),
+            Some(422)
+        );
+        assert_eq!(documented("about:blank"), None);
+    }
+}

@@ -31,6 +31,78 @@ pub enum ViolationKind {
     Invalid,
 }
 
+/// One problem type a broken rule answers with: the stable slug of its `type`
+/// (`/problems/{slug}`, documented there), its title in English and in Latvian, the rule's id
+/// when it has one, and whether it conflicts with stored state (409) or is invalid (422).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemType {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub title_lv: &'static str,
+    pub rule: Option<&'static str>,
+    pub kind: ViolationKind,
+}
+
+macro_rules! problem_types {
+    ($($name:ident = $slug:literal, $title:literal, $title_lv:literal, $rule:expr, $kind:ident;)+) => {
+        $(
+            const $name: ProblemType = ProblemType {
+                slug: $slug,
+                title: $title,
+                title_lv: $title_lv,
+                rule: $rule,
+                kind: ViolationKind::$kind,
+            };
+        )+
+        /// Every problem type of `DomainError`, each once.
+        pub const PROBLEM_TYPES: &[ProblemType] = &[$($name),+];
+    };
+}
+
+problem_types! {
+    MUNICIPALITY_NOT_VALID = "municipality-not-valid", "The municipality does not exist on that date", "Pašvaldība šajā datumā nepastāv", Some("REF-MUNICIPALITY-VALIDITY"), Invalid;
+    PROVIDER_EXCLUDED = "provider-excluded", "The provider is excluded from the register", "Pakalpojumu sniedzējs ir izslēgts no reģistra", Some("REG-EXCLUSION-FINAL"), Conflict;
+    PROVIDER_NOT_ACTIVE = "provider-not-active", "Only an active provider can have active services", "Aktīvi pakalpojumi var būt tikai aktīvam pakalpojumu sniedzējam", Some("INV-P01"), Conflict;
+    SERVICE_CLOSED = "service-closed", "The service is closed", "Pakalpojums ir slēgts", Some("REG-SERVICE-CLOSED-FINAL"), Conflict;
+    CAPACITY_ABOVE_TYPE_LIMIT = "capacity-above-type-limit", "Capacity exceeds the service type's limit", "Vietu skaits pārsniedz pakalpojuma veida robežu", Some("INV-C01/INV-C02"), Invalid;
+    CAPACITY_BELOW_OCCUPANCY = "capacity-below-occupancy", "Capacity is below the current occupancy", "Vietu skaits ir mazāks par aizņemto vietu skaitu", Some("REG-CAPACITY"), Conflict;
+    TARGET_GROUP_NOT_SERVED = "target-group-not-served", "The service type does not serve that target group", "Pakalpojuma veids neaptver šo mērķa grupu", Some("REG-CATALOGUE-TARGET-GROUP"), Invalid;
+    UNKNOWN_REFERENCE = "unknown-reference", "A referenced code does not exist", "Norādītais kods nepastāv", None, Invalid;
+    INVALID_PERSONAL_CODE = "invalid-personal-code", "The personal code is not valid", "Personas kods nav derīgs", Some("CLIENT-PERSONAL-CODE"), Invalid;
+    CLIENT_ALREADY_REGISTERED = "client-already-registered", "A client with this personal code is already registered", "Klients ar šo personas kodu jau ir reģistrēts", Some("CLIENT-UNIQUE"), Conflict;
+    BEFORE_RECORD = "before-record", "The date is before the record's first day", "Datums ir pirms uzskaites sākuma", Some("STATS-RECORD-FIRST-DAY"), Invalid;
+    MONTH_NOT_COMPLETE = "month-not-complete", "The month is not complete yet", "Mēnesis vēl nav noslēdzies", Some("STATS-COMPLETE-MONTHS"), Invalid;
+    MONTH_REQUIRED = "month-required", "The date must be a month", "Datumam jābūt mēnesim", Some("STATS-COMPLETE-MONTHS"), Invalid;
+    BIRTH_DATE_IN_FUTURE = "birth-date-in-future", "The birth date is in the future", "Dzimšanas datums ir nākotnē", None, Invalid;
+    TARGET_GROUP_AGE = "target-group-age", "The target group does not fit the client's age", "Mērķa grupa neatbilst klienta vecumam", Some("CLIENT-TARGET-GROUP-AGE"), Invalid;
+    TRANSFER_TO_SAME_MUNICIPALITY = "transfer-to-same-municipality", "The case already belongs to that municipality", "Lieta jau ir šīs pašvaldības pārziņā", Some("INV-A12"), Conflict;
+    ASSESSMENT_IN_FUTURE = "assessment-in-future", "The assessment date is in the future", "Novērtējuma datums ir nākotnē", None, Invalid;
+    ASSESSMENT_OUT_OF_ORDER = "assessment-out-of-order", "The assessment is dated before the assessment it follows", "Novērtējums datēts pirms novērtējuma, kam tas seko", Some("INV-A01"), Conflict;
+    ASSESSMENT_BEFORE_BIRTH = "assessment-before-birth", "The assessment is dated before the client's birth", "Novērtējums datēts pirms klienta dzimšanas", Some("ASSESSMENT-AFTER-BIRTH"), Invalid;
+    CORRECTION_NOT_CURRENT = "correction-not-current", "A correction must name the client's current assessment", "Labojumam jānorāda klienta pašreizējais novērtējums", None, Conflict;
+    ORGANISATION_MAY_NOT_SET_CARE_LEVEL = "organisation-may-not-set-care-level", "This organisation type may not set a care level", "Šāda veida organizācija nenosaka aprūpes līmeni", Some("INV-A08"), Invalid;
+    ASSESSMENT_TEAM_INCOMPLETE = "assessment-team-incomplete", "The assessment team lacks required specialists", "Novērtēšanas komandā trūkst nepieciešamo speciālistu", Some("INV-A04"), Invalid;
+    ASSESSMENT_TEAM_LEAD = "assessment-team-lead", "The assessment team must be led by the social worker", "Novērtēšanas komandu vada sociālais darbinieks", Some("INV-A05"), Invalid;
+    SCORES_OUT_OF_RANGE = "scores-out-of-range", "The scores do not fit the assessment instrument", "Vērtējumi neatbilst novērtēšanas instrumentam", Some("INV-A07"), Invalid;
+    SUPPORT_PLAN_INCOMPLETE = "support-plan-incomplete", "The support plan lacks mandatory content", "Atbalsta plānā trūkst obligātā satura", Some("INV-A09/INV-A10"), Invalid;
+    SUPPORT_PLAN_UNKNOWN_SECTION = "support-plan-unknown-section", "A section is not part of this target group's plan", "Sadaļa neietilpst šīs mērķa grupas plānā", Some("INV-A09"), Invalid;
+    MENTOR_NOT_ELIGIBLE = "mentor-not-eligible", "The mentor has not completed the required trainings", "Mentors nav pabeidzis nepieciešamās apmācības", Some("INV-M04"), Conflict;
+    OUTSIDE_DATING_WINDOW = "outside-dating-window", "The date is outside the recording window", "Datums ir ārpus reģistrēšanas loga", Some("REC-DATING-WINDOW"), Invalid;
+    DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements", "DI statuss izriet no klienta pakalpojumu saņemšanas", Some("DI-STATUS-DERIVED"), Conflict;
+    VSAC_CONSENT_REQUIRED = "vsac-consent-required", "A VSAC resident's community placement needs their voluntary consent", "VSAC klienta pārejai uz sabiedrībā balstītu pakalpojumu vajadzīga brīvprātīga piekrišana", Some("INV-A03"), Conflict;
+    TRANSFER_IN_FUTURE = "transfer-in-future", "A transfer is recorded on or after its date", "Lietas nodošanu reģistrē tās datumā vai vēlāk", Some("CASE-TRANSFER-DATED"), Invalid;
+    TRANSFER_OUT_OF_ORDER = "transfer-out-of-order", "The transfer is dated before the client's last transfer", "Lietas nodošana datēta pirms klienta pēdējās nodošanas", Some("CASE-TRANSFER-DATED"), Conflict;
+    MENTOR_CAPACITY_EXCEEDED = "mentor-capacity-exceeded", "The mentor has the most clients allowed", "Mentoram jau ir lielākais atļautais klientu skaits", Some("INV-M01"), Conflict;
+    CLIENT_HAS_ACTIVE_MENTOR = "client-has-active-mentor", "The client already has an active mentor", "Klientam jau ir aktīvs mentors", Some("INV-M-ONE-MENTOR"), Conflict;
+    ALREADY_ENDED = "already-ended", "It has already ended", "Tas jau ir beidzies", None, Conflict;
+    END_BEFORE_START = "end-before-start", "The end date is before the start date", "Beigu datums ir pirms sākuma datuma", None, Invalid;
+    SERVICE_CAPACITY_EXCEEDED = "service-capacity-exceeded", "The service has no free place", "Pakalpojumā nav brīvu vietu", Some("REG-CAPACITY"), Conflict;
+    SERVICE_NOT_ACTIVE = "service-not-active", "The service is not active", "Pakalpojums nav aktīvs", Some("INV-P01"), Conflict;
+    ALREADY_PLACED = "already-placed", "The client is already placed in this service", "Klients jau saņem šo pakalpojumu", None, Conflict;
+    YOUTH_HOME_AGE = "youth-home-age", "Youth home residents are placed before age 24", "Jauniešu mājā klientus uzņem līdz 24 gadu vecumam", Some("INV-C03"), Invalid;
+    SUPPORT_PLAN_FINAL = "support-plan-final", "A final support plan is not edited", "Galīgo atbalsta plānu nelabo", Some("INV-A09"), Conflict;
+}
+
 /// A violated rule. `slug` names the stable problem type (`/problems/{slug}`), `rule` the
 /// rule id from the DI plan or the specification when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -184,275 +256,70 @@ fn list_or_none(items: &[String]) -> String {
 
 impl DomainError {
     /// Stable problem slug, title, and rule id of each violation, in one table.
-    fn meta(
-        &self,
-    ) -> (
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        ViolationKind,
-    ) {
-        use ViolationKind::{Conflict, Invalid};
+    /// The problem type this violation answers with.
+    pub fn problem_type(&self) -> &'static ProblemType {
         match self {
-            DomainError::MunicipalityNotValid { .. } => (
-                "municipality-not-valid",
-                "The municipality does not exist on that date",
-                Some("REF-MUNICIPALITY-VALIDITY"),
-                Invalid,
-            ),
-            DomainError::ProviderExcluded => (
-                "provider-excluded",
-                "The provider is excluded from the register",
-                Some("REG-EXCLUSION-FINAL"),
-                Conflict,
-            ),
-            DomainError::ProviderNotActive => (
-                "provider-not-active",
-                "Only an active provider can have active services",
-                Some("INV-P01"),
-                Conflict,
-            ),
-            DomainError::ServiceClosed => (
-                "service-closed",
-                "The service is closed",
-                Some("REG-SERVICE-CLOSED-FINAL"),
-                Conflict,
-            ),
-            DomainError::CapacityAboveTypeLimit { .. } => (
-                "capacity-above-type-limit",
-                "Capacity exceeds the service type's limit",
-                Some("INV-C01/INV-C02"),
-                Invalid,
-            ),
-            DomainError::CapacityBelowOccupancy { .. } => (
-                "capacity-below-occupancy",
-                "Capacity is below the current occupancy",
-                Some("REG-CAPACITY"),
-                Conflict,
-            ),
-            DomainError::TargetGroupNotServed { .. } => (
-                "target-group-not-served",
-                "The service type does not serve that target group",
-                Some("REG-CATALOGUE-TARGET-GROUP"),
-                Invalid,
-            ),
-            DomainError::UnknownReference { .. } => (
-                "unknown-reference",
-                "A referenced code does not exist",
-                None,
-                Invalid,
-            ),
-            DomainError::InvalidPersonalCode(_) => (
-                "invalid-personal-code",
-                "The personal code is not valid",
-                Some("CLIENT-PERSONAL-CODE"),
-                Invalid,
-            ),
-            DomainError::ClientAlreadyRegistered => (
-                "client-already-registered",
-                "A client with this personal code is already registered",
-                Some("CLIENT-UNIQUE"),
-                Conflict,
-            ),
-            DomainError::BeforeRecord { .. } => (
-                "before-record",
-                "The date is before the record's first day",
-                Some("STATS-RECORD-FIRST-DAY"),
-                Invalid,
-            ),
-            DomainError::MonthNotComplete { .. } => (
-                "month-not-complete",
-                "The month is not complete yet",
-                Some("STATS-COMPLETE-MONTHS"),
-                Invalid,
-            ),
-            DomainError::MonthRequired { .. } => (
-                "month-required",
-                "The date must be a month",
-                Some("STATS-COMPLETE-MONTHS"),
-                Invalid,
-            ),
-            DomainError::BirthDateInFuture => (
-                "birth-date-in-future",
-                "The birth date is in the future",
-                None,
-                Invalid,
-            ),
-            DomainError::TargetGroupAge { .. } => (
-                "target-group-age",
-                "The target group does not fit the client's age",
-                Some("CLIENT-TARGET-GROUP-AGE"),
-                Invalid,
-            ),
-            DomainError::TransferToSameMunicipality => (
-                "transfer-to-same-municipality",
-                "The case already belongs to that municipality",
-                Some("INV-A12"),
-                Conflict,
-            ),
-            DomainError::AssessmentInFuture => (
-                "assessment-in-future",
-                "The assessment date is in the future",
-                None,
-                Invalid,
-            ),
-            DomainError::AssessmentOutOfOrder { .. } => (
-                "assessment-out-of-order",
-                "The assessment is dated before the assessment it follows",
-                Some("INV-A01"),
-                Conflict,
-            ),
-            DomainError::AssessmentBeforeBirth { .. } => (
-                "assessment-before-birth",
-                "The assessment is dated before the client's birth",
-                Some("ASSESSMENT-AFTER-BIRTH"),
-                Invalid,
-            ),
-            DomainError::CorrectionNotCurrent => (
-                "correction-not-current",
-                "A correction must name the client's current assessment",
-                None,
-                Conflict,
-            ),
-            DomainError::OrganisationMayNotSetCareLevel { .. } => (
-                "organisation-may-not-set-care-level",
-                "This organisation type may not set a care level",
-                Some("INV-A08"),
-                Invalid,
-            ),
-            DomainError::TeamIncomplete { .. } => (
-                "assessment-team-incomplete",
-                "The assessment team lacks required specialists",
-                Some("INV-A04"),
-                Invalid,
-            ),
-            DomainError::TeamNotLedBySocialWorker => (
-                "assessment-team-lead",
-                "The assessment team must be led by the social worker",
-                Some("INV-A05"),
-                Invalid,
-            ),
-            DomainError::ScoresOutOfRange { .. } => (
-                "scores-out-of-range",
-                "The scores do not fit the assessment instrument",
-                Some("INV-A07"),
-                Invalid,
-            ),
-            DomainError::PlanIncomplete { .. } => (
-                "support-plan-incomplete",
-                "The support plan lacks mandatory content",
-                Some("INV-A09/INV-A10"),
-                Invalid,
-            ),
-            DomainError::UnknownPlanSections { .. } => (
-                "support-plan-unknown-section",
-                "A section is not part of this target group's plan",
-                Some("INV-A09"),
-                Invalid,
-            ),
-            DomainError::MentorNotEligible { .. } => (
-                "mentor-not-eligible",
-                "The mentor has not completed the required trainings",
-                Some("INV-M04"),
-                Conflict,
-            ),
-            DomainError::OutsideDatingWindow { .. } => (
-                "outside-dating-window",
-                "The date is outside the recording window",
-                Some("REC-DATING-WINDOW"),
-                Invalid,
-            ),
-            DomainError::DiStatusContradictsPlacements { .. } => (
-                "di-status-contradicts-placements",
-                "The DI status follows from the client's placements",
-                Some("DI-STATUS-DERIVED"),
-                Conflict,
-            ),
-            DomainError::VsacConsentRequired => (
-                "vsac-consent-required",
-                "A VSAC resident's community placement needs their voluntary consent",
-                Some("INV-A03"),
-                Conflict,
-            ),
-            DomainError::TransferInFuture => (
-                "transfer-in-future",
-                "A transfer is recorded on or after its date",
-                Some("CASE-TRANSFER-DATED"),
-                Invalid,
-            ),
-            DomainError::TransferOutOfOrder { .. } => (
-                "transfer-out-of-order",
-                "The transfer is dated before the client's last transfer",
-                Some("CASE-TRANSFER-DATED"),
-                Conflict,
-            ),
-            DomainError::MentorCapacityExceeded { .. } => (
-                "mentor-capacity-exceeded",
-                "The mentor has the most clients allowed",
-                Some("INV-M01"),
-                Conflict,
-            ),
-            DomainError::ClientHasMentor { .. } => (
-                "client-has-active-mentor",
-                "The client already has an active mentor",
-                Some("INV-M-ONE-MENTOR"),
-                Conflict,
-            ),
-            DomainError::AlreadyEnded => ("already-ended", "It has already ended", None, Conflict),
-            DomainError::EndBeforeStart => (
-                "end-before-start",
-                "The end date is before the start date",
-                None,
-                Invalid,
-            ),
-            DomainError::ServiceFull { .. } => (
-                "service-capacity-exceeded",
-                "The service has no free place",
-                Some("REG-CAPACITY"),
-                Conflict,
-            ),
-            DomainError::ServiceNotActive => (
-                "service-not-active",
-                "The service is not active",
-                Some("INV-P01"),
-                Conflict,
-            ),
-            DomainError::AlreadyPlaced { .. } => (
-                "already-placed",
-                "The client is already placed in this service",
-                None,
-                Conflict,
-            ),
-            DomainError::YouthHomeAge { .. } => (
-                "youth-home-age",
-                "Youth home residents are placed before age 24",
-                Some("INV-C03"),
-                Invalid,
-            ),
-            DomainError::PlanFinal => (
-                "support-plan-final",
-                "A final support plan is not edited",
-                Some("INV-A09"),
-                Conflict,
-            ),
+            DomainError::MunicipalityNotValid { .. } => &MUNICIPALITY_NOT_VALID,
+            DomainError::ProviderExcluded => &PROVIDER_EXCLUDED,
+            DomainError::ProviderNotActive => &PROVIDER_NOT_ACTIVE,
+            DomainError::ServiceClosed => &SERVICE_CLOSED,
+            DomainError::CapacityAboveTypeLimit { .. } => &CAPACITY_ABOVE_TYPE_LIMIT,
+            DomainError::CapacityBelowOccupancy { .. } => &CAPACITY_BELOW_OCCUPANCY,
+            DomainError::TargetGroupNotServed { .. } => &TARGET_GROUP_NOT_SERVED,
+            DomainError::UnknownReference { .. } => &UNKNOWN_REFERENCE,
+            DomainError::InvalidPersonalCode(_) => &INVALID_PERSONAL_CODE,
+            DomainError::ClientAlreadyRegistered => &CLIENT_ALREADY_REGISTERED,
+            DomainError::BeforeRecord { .. } => &BEFORE_RECORD,
+            DomainError::MonthNotComplete { .. } => &MONTH_NOT_COMPLETE,
+            DomainError::MonthRequired { .. } => &MONTH_REQUIRED,
+            DomainError::BirthDateInFuture => &BIRTH_DATE_IN_FUTURE,
+            DomainError::TargetGroupAge { .. } => &TARGET_GROUP_AGE,
+            DomainError::TransferToSameMunicipality => &TRANSFER_TO_SAME_MUNICIPALITY,
+            DomainError::AssessmentInFuture => &ASSESSMENT_IN_FUTURE,
+            DomainError::AssessmentOutOfOrder { .. } => &ASSESSMENT_OUT_OF_ORDER,
+            DomainError::AssessmentBeforeBirth { .. } => &ASSESSMENT_BEFORE_BIRTH,
+            DomainError::CorrectionNotCurrent => &CORRECTION_NOT_CURRENT,
+            DomainError::OrganisationMayNotSetCareLevel { .. } => {
+                &ORGANISATION_MAY_NOT_SET_CARE_LEVEL
+            }
+            DomainError::TeamIncomplete { .. } => &ASSESSMENT_TEAM_INCOMPLETE,
+            DomainError::TeamNotLedBySocialWorker => &ASSESSMENT_TEAM_LEAD,
+            DomainError::ScoresOutOfRange { .. } => &SCORES_OUT_OF_RANGE,
+            DomainError::PlanIncomplete { .. } => &SUPPORT_PLAN_INCOMPLETE,
+            DomainError::UnknownPlanSections { .. } => &SUPPORT_PLAN_UNKNOWN_SECTION,
+            DomainError::MentorNotEligible { .. } => &MENTOR_NOT_ELIGIBLE,
+            DomainError::OutsideDatingWindow { .. } => &OUTSIDE_DATING_WINDOW,
+            DomainError::DiStatusContradictsPlacements { .. } => &DI_STATUS_CONTRADICTS_PLACEMENTS,
+            DomainError::VsacConsentRequired => &VSAC_CONSENT_REQUIRED,
+            DomainError::TransferInFuture => &TRANSFER_IN_FUTURE,
+            DomainError::TransferOutOfOrder { .. } => &TRANSFER_OUT_OF_ORDER,
+            DomainError::MentorCapacityExceeded { .. } => &MENTOR_CAPACITY_EXCEEDED,
+            DomainError::ClientHasMentor { .. } => &CLIENT_HAS_ACTIVE_MENTOR,
+            DomainError::AlreadyEnded => &ALREADY_ENDED,
+            DomainError::EndBeforeStart => &END_BEFORE_START,
+            DomainError::ServiceFull { .. } => &SERVICE_CAPACITY_EXCEEDED,
+            DomainError::ServiceNotActive => &SERVICE_NOT_ACTIVE,
+            DomainError::AlreadyPlaced { .. } => &ALREADY_PLACED,
+            DomainError::YouthHomeAge { .. } => &YOUTH_HOME_AGE,
+            DomainError::PlanFinal => &SUPPORT_PLAN_FINAL,
         }
     }
 
     pub fn slug(&self) -> &'static str {
-        self.meta().0
+        self.problem_type().slug
     }
 
     pub fn title(&self) -> &'static str {
-        self.meta().1
+        self.problem_type().title
     }
 
     pub fn rule(&self) -> Option<&'static str> {
-        self.meta().2
+        self.problem_type().rule
     }
 
     /// Whether the request conflicts with the current state (409) or is invalid in itself (422).
     pub fn kind(&self) -> ViolationKind {
-        self.meta().3
+        self.problem_type().kind
     }
 }
 

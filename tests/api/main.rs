@@ -18,6 +18,7 @@ mod mentors;
 mod migrations;
 mod openapi;
 mod placements;
+mod problems;
 mod providers;
 mod reference;
 mod services;
