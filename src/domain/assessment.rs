@@ -35,6 +35,18 @@ closed_set! {
     }
 }
 
+impl CareLevel {
+    /// The level's name in Latvian and in English (the statistics' `care_level_label`).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            CareLevel::I => ("I aprūpes līmenis", "care level I"),
+            CareLevel::Ii => ("II aprūpes līmenis", "care level II"),
+            CareLevel::Iii => ("III aprūpes līmenis", "care level III"),
+            CareLevel::Iv => ("IV aprūpes līmenis", "care level IV"),
+        }
+    }
+}
+
 /// INV-A08: a care level is set only by a municipal social service or a long-term care
 /// institution.
 pub fn check_organisation(org: OrganisationType) -> Result<(), DomainError> {

@@ -58,6 +58,20 @@ closed_set! {
     }
 }
 
+impl DiStatus {
+    /// The status's name in Latvian and in English (the statistics' `di_status_label`).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            DiStatus::InInstitution => ("institūcijā", "in an institution"),
+            DiStatus::WaitingList => ("rindā uz pakalpojumu", "on the waiting list"),
+            DiStatus::InCommunity => (
+                "sabiedrībā balstītā pakalpojumā",
+                "in a community-based service",
+            ),
+        }
+    }
+}
+
 /// The age of majority: the adult group begins here, the group of children with functional
 /// impairments and the child placement rules (INV-C06/C07) end here.
 pub const ADULT_AGE: i32 = 18;

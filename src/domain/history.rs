@@ -29,6 +29,17 @@ closed_set! {
     }
 }
 
+impl RegisterStatus {
+    /// The standing's name in Latvian and in English (the statistics' `status_label`).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            RegisterStatus::Planned => ("plānots", "planned"),
+            RegisterStatus::Active => ("darbojas", "active"),
+            RegisterStatus::Suspended => ("apturēts", "suspended"),
+        }
+    }
+}
+
 /// How a service stands in the register on a day, given its own status and its provider's
 /// status that day; `None` when it is not in the register that day (the service is closed,
 /// or the provider is excluded).

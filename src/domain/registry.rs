@@ -52,6 +52,19 @@ closed_set! {
     }
 }
 
+impl Sector {
+    /// The sector's name in Latvian and in English (the statistics' `sector_label`).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Sector::Municipal => ("pašvaldības", "municipal"),
+            Sector::State => ("valsts", "state"),
+            Sector::Ngo => ("nevalstiskā organizācija", "non-governmental organisation"),
+            Sector::Private => ("privātais", "private"),
+            Sector::Religious => ("reliģiskā organizācija", "religious organisation"),
+        }
+    }
+}
+
 closed_set! {
     /// A provider's standing in the register.
     pub enum ProviderStatus {

@@ -9,8 +9,12 @@ use super::{Dimension, Filter, Table};
 use crate::api::lang::Lang;
 use crate::db::{DbConnection, reference, stats as q};
 use crate::domain::access::StatisticsAccess;
+use crate::domain::assessment::CareLevel;
+use crate::domain::client::DiStatus;
 use crate::domain::disclosure::{QueryDate, StatsDates, Tally, resolve_dates};
+use crate::domain::history::RegisterStatus;
 use crate::domain::history::check_answerable;
+use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult};
 
 /// The query string every table statistic takes, parsed against [`Filter::ALL`]: each
@@ -180,6 +184,23 @@ impl Labels {
                 &g.label_lv,
                 &g.label_en,
             );
+        }
+        let closed_sets = DiStatus::ALL
+            .map(|v| (Dimension::DiStatus, v.as_str(), v.names()))
+            .into_iter()
+            .chain(Sector::ALL.map(|v| (Dimension::Sector, v.as_str(), v.names())))
+            .chain(RegisterStatus::ALL.map(|v| (Dimension::Status, v.as_str(), v.names())))
+            .chain(CareLevel::ALL.map(|v| (Dimension::CareLevel, v.as_str(), v.names())))
+            .chain([
+                (Dimension::Mentor, "with", ("ar mentoru", "with a mentor")),
+                (
+                    Dimension::Mentor,
+                    "without",
+                    ("bez mentora", "without a mentor"),
+                ),
+            ]);
+        for (dimension, code, (lv, en)) in closed_sets {
+            name(dimension, code, lv, en);
         }
         Ok(Labels { region_of, names })
     }

@@ -307,6 +307,37 @@ async fn csv_parses_and_matches_the_json_with_latvian_labels() {
 }
 
 #[tokio::test]
+async fn a_closed_dimension_has_its_label_in_the_requested_language() {
+    let app = TestApp::spawn().await;
+    adults_placed(&app, "050", 0, 6, DiStatus::InCommunity, Some(days_ago(60))).await;
+    registered_days_ago(&app, 60);
+    let kuldiga = token(&municipality("050"));
+    for (lang, status, mentor) in [
+        ("en", "in a community-based service", "without a mentor"),
+        ("lv", "sabiedrībā balstītā pakalpojumā", "bez mentora"),
+    ] {
+        let table = app
+            .client_stats(&kuldiga, &grouped_by("di_status"))
+            .accept_language(lang)
+            .ok()
+            .await;
+        let row = &table["rows"][0];
+        assert_eq!(row["di_status"], "in_community", "{table}");
+        assert_eq!(row["di_status_label"], status, "{table}");
+        let coverage = app
+            .mentor_coverage_stats(&kuldiga, &grouped_by("mentor"))
+            .accept_language(lang)
+            .ok()
+            .await;
+        let without = coverage["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["mentor"] == "without"))
+            .unwrap_or_else(|| panic!("{coverage}"));
+        assert_eq!(without["mentor_label"], mentor, "{coverage}");
+    }
+}
+
+#[tokio::test]
 async fn registry_aggregates_count_providers_services_places_and_municipalities_offering_each_type()
 {
     let app = TestApp::spawn().await;
