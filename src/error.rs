@@ -46,18 +46,18 @@ pub struct HttpProblemType {
     pub slug: &'static str,
     pub title: &'static str,
     pub title_lv: &'static str,
-    pub status: u16,
+    pub status: StatusCode,
     pub rule: Option<&'static str>,
 }
 
 macro_rules! http_problem_types {
-    ($($name:ident = $slug:literal, $status:literal, $title:literal, $title_lv:literal, $rule:expr;)+) => {
+    ($($name:ident = $slug:literal, $status:ident, $title:literal, $title_lv:literal, $rule:expr;)+) => {
         $(
             const $name: HttpProblemType = HttpProblemType {
                 slug: $slug,
                 title: $title,
                 title_lv: $title_lv,
-                status: $status,
+                status: StatusCode::$status,
                 rule: $rule,
             };
         )+
@@ -67,15 +67,23 @@ macro_rules! http_problem_types {
 }
 
 http_problem_types! {
-    VALIDATION = "validation", 422, "Request validation failed", "Pieprasījums neatbilst prasībām", None;
-    TOKEN_SCOPE_UNKNOWN = "token-scope-unknown", 401, "The token's scope names nothing that exists", "Pilnvaras darbības joma nenorāda neko esošu", Some("AUTH-SCOPE-EXISTS");
-    PRECONDITION_FAILED = "precondition-failed", 412, "The resource has changed", "Resurss ir mainījies", None;
-    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused", 422, "Idempotency key reused with a different request", "Idempotences atslēga atkārtoti izmantota citam pieprasījumam", None;
-    NUL_CHARACTER = "nul-character", 400, "Text holds a NUL character", "Tekstā ir NUL rakstzīme", None;
-    DATABASE_UNREACHABLE = "database-unreachable", 503, "The database cannot be reached", "Datubāze nav sasniedzama", None;
-    DATABASE_TIMEOUT = "database-timeout", 503, "The database did not answer in time", "Datubāze neatbildēja laikā", None;
-    DATABASE_BUSY = "database-busy", 503, "The database is busy", "Datubāze ir aizņemta", None;
-    DATABASE_STORAGE_FAILING = "database-storage-failing", 503, "The database cannot write to its disk", "Datubāze nevar rakstīt savā diskā", None;
+    VALIDATION = "validation", UNPROCESSABLE_ENTITY, "Request validation failed", "Pieprasījums neatbilst prasībām", None;
+    TOKEN_SCOPE_UNKNOWN = "token-scope-unknown", UNAUTHORIZED, "The token's scope names nothing that exists", "Pilnvaras darbības joma nenorāda neko esošu", Some("AUTH-SCOPE-EXISTS");
+    PRECONDITION_FAILED = "precondition-failed", PRECONDITION_FAILED, "The resource has changed", "Resurss ir mainījies", None;
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused", UNPROCESSABLE_ENTITY, "Idempotency key reused with a different request", "Idempotences atslēga atkārtoti izmantota citam pieprasījumam", None;
+    NUL_CHARACTER = "nul-character", BAD_REQUEST, "Text holds a NUL character", "Tekstā ir NUL rakstzīme", None;
+    DATABASE_UNREACHABLE = "database-unreachable", SERVICE_UNAVAILABLE, "The database cannot be reached", "Datubāze nav sasniedzama", None;
+    DATABASE_TIMEOUT = "database-timeout", SERVICE_UNAVAILABLE, "The database did not answer in time", "Datubāze neatbildēja laikā", None;
+    DATABASE_BUSY = "database-busy", SERVICE_UNAVAILABLE, "The database is busy", "Datubāze ir aizņemta", None;
+    DATABASE_STORAGE_FAILING = "database-storage-failing", SERVICE_UNAVAILABLE, "The database cannot write to its disk", "Datubāze nevar rakstīt savā diskā", None;
+}
+
+/// The status of a broken DI rule: a conflict with stored state, or a request invalid in itself.
+pub fn violation_status(kind: ViolationKind) -> StatusCode {
+    match kind {
+        ViolationKind::Conflict => StatusCode::CONFLICT,
+        ViolationKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 impl HttpProblemType {
@@ -83,7 +91,7 @@ impl HttpProblemType {
         Problem {
             type_: format!("/problems/{}", self.slug),
             title: self.title.into(),
-            status: self.status,
+            status: self.status.as_u16(),
             detail: Some(detail),
             rule: self.rule.map(str::to_string),
             errors: None,
@@ -449,16 +457,14 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Domain(e) => match e.kind() {
-                ViolationKind::Conflict => StatusCode::CONFLICT,
-                ViolationKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            },
-            ApiError::Unauthorized(_) | ApiError::UnknownScope(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Validation(_) => VALIDATION.status,
+            ApiError::Domain(e) => violation_status(e.kind()),
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::UnknownScope(_) => TOKEN_SCOPE_UNKNOWN.status,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PreconditionFailed => PRECONDITION_FAILED.status,
+            ApiError::IdempotencyKeyReused => IDEMPOTENCY_KEY_REUSED.status,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -466,8 +472,8 @@ impl ResponseError for ApiError {
             ApiError::Http { status, .. } => *status,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::NulCharacter => StatusCode::BAD_REQUEST,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NulCharacter => NUL_CHARACTER.status,
+            ApiError::Unavailable(why) => why.problem_type().status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -57,7 +57,7 @@ pub async fn deliver_forever(
     }
 }
 
-/// One round: make out, claim, send, record.
+/// One round: make out and claim (one transaction), send, record every attempt (one more).
 async fn deliver_due(
     db: &Db,
     keys: &Arc<PiiKeys>,
@@ -76,9 +76,15 @@ async fn deliver_due(
     let attempts = claimed
         .into_iter()
         .map(|c| attempt(keys, client, settings, c));
-    for (id, attempts, done) in futures_util::future::join_all(attempts).await {
-        db.write(move |conn| Ok(webhooks::finish(conn, id, attempts, &done)?))
-            .await?;
+    let done = futures_util::future::join_all(attempts).await;
+    if !done.is_empty() {
+        db.write(move |conn| {
+            for (id, attempts, outcome) in &done {
+                webhooks::finish(conn, *id, *attempts, outcome)?;
+            }
+            Ok(())
+        })
+        .await?;
     }
     Ok(())
 }

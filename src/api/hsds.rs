@@ -390,17 +390,12 @@ fn service(s: Service) -> HsdsService {
     }
 }
 
-/// The full service: its location, its terms and its provider.
-fn full_service(
-    s: Service,
-    provider: Provider,
-    terms: &[(Taxonomy, HsdsTaxonomyTerm)],
-) -> HsdsService {
-    let id = hsds_id(Kind::Service, s.id.get());
+/// Where a service is delivered: one physical location, its address.
+fn service_at_location(s: &Service) -> HsdsServiceAtLocation {
     let location_id = hsds_id(Kind::Location, s.id.get());
-    let location = HsdsServiceAtLocation {
+    HsdsServiceAtLocation {
         id: hsds_id(Kind::ServiceAtLocation, s.id.get()),
-        service_id: id,
+        service_id: hsds_id(Kind::Service, s.id.get()),
         location_id,
         location: HsdsLocation {
             id: location_id,
@@ -408,7 +403,17 @@ fn full_service(
             name: s.address.clone(),
             organization_id: Some(hsds_id(Kind::Organization, s.provider_id.get())),
         },
-    };
+    }
+}
+
+/// The full service: its location, its terms and its provider.
+fn full_service(
+    s: Service,
+    provider: Provider,
+    terms: &[(Taxonomy, HsdsTaxonomyTerm)],
+) -> HsdsService {
+    let id = hsds_id(Kind::Service, s.id.get());
+    let location = service_at_location(&s);
     let codes: Vec<(Taxonomy, String)> =
         std::iter::once((Taxonomy::ServiceTypes, s.service_type.as_str().to_string()))
             .chain(
@@ -492,9 +497,10 @@ pub async fn hsds_services(
         .run(
             move |conn| -> ApiResult<Listed<crate::db::services::ServiceEntry>> {
                 if let Some(text) = taxonomy_term_id {
+                    let asked = Uuid::parse_str(text.trim()).ok();
                     let term = terms(conn)?
                         .into_iter()
-                        .find(|(_, term)| term.id.to_string() == text.trim().to_lowercase());
+                        .find(|(_, term)| Some(term.id) == asked);
                     match term {
                         Some((Taxonomy::ServiceTypes, term)) => {
                             filter.service_type = Some(ServiceTypeCode::new(term.code));
@@ -660,24 +666,7 @@ pub async fn hsds_service_at_locations(
     let contents = listed
         .rows
         .into_iter()
-        .map(|e| {
-            let s = Service::from(e);
-            let (service_id, location_id) = (
-                hsds_id(Kind::Service, s.id.get()),
-                hsds_id(Kind::Location, s.id.get()),
-            );
-            HsdsServiceAtLocation {
-                id: hsds_id(Kind::ServiceAtLocation, s.id.get()),
-                service_id,
-                location_id,
-                location: HsdsLocation {
-                    id: location_id,
-                    location_type: "physical",
-                    name: s.address,
-                    organization_id: Some(hsds_id(Kind::Organization, s.provider_id.get())),
-                },
-            }
-        })
+        .map(|e| service_at_location(&Service::from(e)))
         .collect();
     Ok(web::Json(HsdsPage::of(contents, listed.total, &paging)))
 }

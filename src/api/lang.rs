@@ -157,8 +157,8 @@ pub async fn localise_problems(
         Ok(Ok(bytes)) => bytes,
         _ => return Err(actix_web::error::ErrorInternalServerError("problem body")),
     };
-    let mut problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let title = match problem["type"].as_str() {
+    let mut problem = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+    let title = match problem.as_ref().and_then(|p| p["type"].as_str()) {
         Some("about:blank") => super::problems::reason_lv(status.as_u16()),
         Some(uri) => super::problems::documented(uri).map(|t| t.title_lv),
         None => None,
@@ -169,13 +169,13 @@ pub async fn localise_problems(
             localised.append_header((name.clone(), value.clone()));
         }
     }
-    let body = match title {
-        Some(title) => {
+    let body = match (problem.as_mut(), title) {
+        (Some(problem), Some(title)) => {
             problem["title"] = serde_json::Value::from(title);
             localised.insert_header((header::CONTENT_LANGUAGE, "lv"));
-            serde_json::to_vec(&problem).unwrap_or_else(|_| bytes.to_vec())
+            serde_json::to_vec(problem).unwrap_or_else(|_| bytes.to_vec())
         }
-        None => bytes.to_vec(),
+        _ => bytes.to_vec(),
     };
     Ok(actix_web::dev::ServiceResponse::new(
         request,

@@ -104,22 +104,20 @@ pub struct Documented {
 
 /// Every problem type the API answers with (`about:blank` aside).
 pub fn catalogue() -> impl Iterator<Item = Documented> {
-    use crate::domain::{PROBLEM_TYPES, ViolationKind};
+    use crate::domain::PROBLEM_TYPES;
+    use crate::error::{HTTP_PROBLEM_TYPES, violation_status};
     let rules = PROBLEM_TYPES.iter().map(|t| Documented {
         slug: t.slug,
         title: t.title,
         title_lv: t.title_lv,
-        status: match t.kind {
-            ViolationKind::Conflict => 409,
-            ViolationKind::Invalid => 422,
-        },
+        status: violation_status(t.kind).as_u16(),
         rule: t.rule,
     });
-    let http = crate::error::HTTP_PROBLEM_TYPES.iter().map(|t| Documented {
+    let http = HTTP_PROBLEM_TYPES.iter().map(|t| Documented {
         slug: t.slug,
         title: t.title,
         title_lv: t.title_lv,
-        status: t.status,
+        status: t.status.as_u16(),
         rule: t.rule,
     });
     rules.chain(http)
