@@ -22,7 +22,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use serde_json::Value;
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, PROBLEM_JSON, pointer};
 
 /// How much of a request body is read, and for how long (application data).
 #[derive(Debug, Clone, Copy)]
@@ -237,7 +237,7 @@ fn refused_in_text(c: char) -> bool {
     c < ' ' && !matches!(c, '\t' | '\n' | '\r')
 }
 
-/// `422` naming every field (`name`, `team[0].role`) whose string holds a refused control
+/// `422` naming every field by JSON pointer (`/name`, `/team/0/role`) whose string holds a refused control
 /// character. A body that is not JSON is left to the extractor (`400`).
 fn check_json_body(body: &[u8]) -> Result<(), ApiError> {
     // Inside a JSON string a control character must be escaped: no backslash, none there.
@@ -256,35 +256,27 @@ fn check_json_body(body: &[u8]) -> Result<(), ApiError> {
     }
 }
 
-fn find_control_characters(value: &Value, path: &str, errors: &mut BTreeMap<String, Vec<String>>) {
-    let here = || {
-        if path.is_empty() {
-            "body".to_string()
-        } else {
-            path.to_string()
-        }
-    };
+fn find_control_characters(value: &Value, at: &str, errors: &mut BTreeMap<String, Vec<String>>) {
     match value {
         Value::String(text) if text.chars().any(refused_in_text) => {
-            errors.insert(here(), vec!["control_character".into()]);
+            errors.insert(at.to_string(), vec!["control_character".into()]);
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                find_control_characters(item, &format!("{path}[{i}]"), errors);
+                find_control_characters(item, &pointer(at, i), errors);
             }
         }
         Value::Object(members) => {
             for (name, member) in members {
                 if name.chars().any(refused_in_text) {
-                    errors.insert(here(), vec!["control_character_in_member_name".into()]);
+                    // The member's name is not repeated: it is what is refused.
+                    errors.insert(
+                        at.to_string(),
+                        vec!["control_character_in_member_name".into()],
+                    );
                     continue;
                 }
-                let inner = if path.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{path}.{name}")
-                };
-                find_control_characters(member, &inner, errors);
+                find_control_characters(member, &pointer(at, name), errors);
             }
         }
         _ => {}
@@ -337,13 +329,13 @@ mod tests {
     fn control_characters_in_json_strings_are_named_by_field() {
         assert!(fields(r#"{"name": "Ok\ttab\nnew line\r"}"#).is_empty());
         assert!(fields(r#"{"name": "a \\u0000 is text"}"#).is_empty());
-        assert_eq!(fields(r#"{"name": "a\u0000b"}"#), ["name"]);
+        assert_eq!(fields(r#"{"name": "a\u0000b"}"#), ["/name"]);
         assert_eq!(
             fields(r#"{"a": {"b": ["ok", "x\u001f"]}, "c": "\b", "d": 1}"#),
-            ["a.b[1]", "c"]
+            ["/a/b/1", "/c"]
         );
-        assert_eq!(fields(r#"{"x\u0001": 1}"#), ["body"]);
-        assert_eq!(fields(r#""\u0007""#), ["body"]);
+        assert_eq!(fields(r#"{"x\u0001": 1}"#), [""]);
+        assert_eq!(fields(r#""\u0007""#), [""]);
         // Not JSON: left to the extractor's 400.
         assert!(fields(r#"{"name": "\u0000"#).is_empty());
     }

@@ -19,7 +19,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     "title": "Request validation failed",
     "status": 422,
     "detail": "2 fields are invalid",
-    "errors": {"name": ["length"], "email": ["email"]}
+    "errors": {"/name": ["length"], "/contacts/email": ["email"]}
 }))]
 pub struct Problem {
     /// A URI reference identifying the problem type; `about:blank` for plain HTTP statuses.
@@ -34,7 +34,9 @@ pub struct Problem {
     /// Stable id of the DI rule that was violated, when one was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// For validation problems: every failing field with the codes of the checks it failed.
+    /// For validation problems: every failing field, by JSON pointer into the body (RFC 6901;
+    /// `""` is the whole body), with the codes of the checks it failed (a JSON Schema keyword
+    /// such as `required`, `type`, `enum`, `maxLength`, or a rule's own code such as `email`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<BTreeMap<String, Vec<String>>>,
 }
@@ -250,17 +252,13 @@ impl From<validator::ValidationErrors> for ApiError {
 }
 
 fn flatten_validation_errors(
-    prefix: &str,
+    at: &str,
     errors: &validator::ValidationErrors,
     out: &mut BTreeMap<String, Vec<String>>,
 ) {
     use validator::ValidationErrorsKind as Kind;
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = pointer(at, field);
         match kind {
             Kind::Field(list) => {
                 out.entry(path)
@@ -270,18 +268,26 @@ fn flatten_validation_errors(
             Kind::Struct(inner) => flatten_validation_errors(&path, inner, out),
             Kind::List(items) => {
                 for (i, inner) in items {
-                    flatten_validation_errors(&format!("{path}[{i}]"), inner, out);
+                    flatten_validation_errors(&pointer(&path, i), inner, out);
                 }
             }
         }
     }
 }
 
+/// The JSON pointer (RFC 6901) of `token` (a member name or an index) inside the value at
+/// `parent`: how a validation problem names a field (`/contacts/email`, `/team/0/role`; the
+/// whole body is `""`).
+pub fn pointer(parent: &str, token: impl std::fmt::Display) -> String {
+    let token = token.to_string().replace('~', "~0").replace('/', "~1");
+    format!("{parent}/{token}")
+}
+
 impl ApiError {
-    /// A validation problem naming one field.
-    pub fn field(name: &str, message: &str) -> Self {
+    /// A validation problem naming one field of the body by its JSON pointer (`/opened_on`).
+    pub fn field(at: &str, message: &str) -> Self {
         ApiError::Validation(BTreeMap::from([(
-            name.to_string(),
+            at.to_string(),
             vec![message.to_string()],
         )]))
     }
@@ -513,7 +519,7 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, limit: usize) -> ApiE
     match err {
         E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge { limit },
         E::ContentType => ApiError::UnsupportedMediaType,
-        E::Deserialize(e) if e.is_data() => body_error(&e),
+        E::Deserialize(e) if e.is_data() => body_error(String::new(), &e),
         E::Deserialize(e) => ApiError::BadRequest(format!(
             "The body is not valid JSON: {}",
             withhold_values(&e.to_string())
@@ -552,11 +558,12 @@ pub fn withhold_values(message: &str) -> String {
     }
 }
 
-/// A body that is JSON but not the expected shape: 422 naming the problem without echoing
-/// the offending value (it may be personal data, and error details reach the log).
-pub fn body_error(e: &serde_json::Error) -> ApiError {
+/// A body that is JSON but not the expected shape, at `at` (a JSON pointer): 422 naming the
+/// problem without echoing the offending value (it may be personal data, and error details
+/// reach the log).
+pub fn body_error(at: String, e: &serde_json::Error) -> ApiError {
     ApiError::Validation(BTreeMap::from([(
-        "body".into(),
+        at,
         vec![withhold_values(&e.to_string())],
     )]))
 }
@@ -658,7 +665,8 @@ mod tests {
             code: u64,
         }
         let e = serde_json::from_str::<Body>(r#"{"code": "161175-19997"}"#).err();
-        let ApiError::Validation(errors) = body_error(&e.expect("type error")) else {
+        let ApiError::Validation(errors) = body_error(String::new(), &e.expect("type error"))
+        else {
             panic!("validation problem");
         };
         let text = format!("{errors:?}");

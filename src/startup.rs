@@ -142,7 +142,7 @@ fn run(
     let policy = web::Data::new(settings.policy.clone());
     let webhook_settings = web::Data::new(settings.webhooks.clone());
     let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
-    let openapi = api::openapi();
+    let openapi = api::document().clone();
     let metrics = metrics()?;
     let db = web::Data::new(db);
     let registry = web::Data::new(metrics.registry.clone());

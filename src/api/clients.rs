@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::{AuditRecord, ClientReader, ClientWriter};
+use super::body::Body;
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::ClientPath;
 use super::problems as p;
@@ -37,7 +38,11 @@ pub struct Consent {
     pub date: Option<NaiveDate>,
 }
 
+// Named `ClientRecord` in the document: a generated HTTP library has a class `Client` of its
+// own (openapi-python-client's), which a schema must not shadow.
+/// A client's record.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ClientRecord)]
 pub struct Client {
     pub id: ClientId,
     /// Normalised personal code; only the owning municipality sees it (`null` for others).
@@ -135,7 +140,7 @@ pub struct UpdateClient {
 fn check_consent(consent: &Consent) -> ApiResult<()> {
     if consent.given && consent.date.is_none() {
         return Err(ApiError::field(
-            "vsac_consent.date",
+            "/vsac_consent/date",
             "required when consent is given",
         ));
     }
@@ -304,7 +309,7 @@ pub async fn update_client(
     writer: ClientWriter,
     id: web::Path<ClientPath>,
     if_match: IfMatch,
-    body: web::Json<UpdateClient>,
+    body: Body<UpdateClient>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
@@ -466,7 +471,7 @@ pub async fn search_clients(
     db: web::Data<Db>,
     keys: web::Data<PiiKeys>,
     reader: ClientReader,
-    body: web::Json<SearchClients>,
+    body: Body<SearchClients>,
 ) -> ApiResult<HttpResponse> {
     let access = reader
         .reach(&db, AuditAction::ClientSearch, Subject::default())

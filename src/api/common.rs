@@ -284,7 +284,7 @@ pub struct Idempotent<T> {
     pub body: T,
 }
 
-impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Idempotent<T> {
+impl<T: serde::de::DeserializeOwned + utoipa::ToSchema + 'static> FromRequest for Idempotent<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -295,7 +295,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Idempotent<T> {
             let mut key = key?;
             let value = json.await?.into_inner();
             key.identify(&value);
-            let body = parse_body(value)?;
+            let body = super::body::parse(&value)?;
             Ok(Idempotent { key, body })
         })
     }
@@ -374,10 +374,6 @@ impl Private {
 }
 
 /// Deserialises the body after the raw value was kept for the idempotency fingerprint.
-fn parse_body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(value).map_err(|e| crate::error::body_error(&e))
-}
-
 /// What a creating request does next: create, or answer with the response its first try
 /// saved (zero-to-production's idempotency).
 enum NextAction {

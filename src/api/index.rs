@@ -50,7 +50,7 @@ pub struct IndexEntry {
 /// The index, built once from the OpenAPI document, with its entity tag (a digest of its
 /// JSON: it changes only with the document).
 static INDEX: LazyLock<(ApiIndex, String)> = LazyLock::new(|| {
-    let doc = super::openapi();
+    let doc = super::document();
     let mut operations: Vec<IndexEntry> = doc
         .paths
         .paths

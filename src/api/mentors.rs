@@ -8,15 +8,18 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::{ClientReader, ClientWriter};
+use super::body::Body;
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
-use super::paths::{AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath};
+use super::paths::{
+    AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath, MentorTrainingPath,
+};
 use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
 use crate::auth::AuthUser;
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::mentors::{
-    self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow,
+    self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow, TrainingRow,
 };
 use crate::db::{Db, DbConnection, clients, reference};
 use crate::domain::DomainError;
@@ -52,6 +55,15 @@ pub struct Training {
     pub programme: ProgrammeCode,
     pub hours: i32,
     pub completed_on: NaiveDate,
+}
+
+fn training_view(t: TrainingRow) -> Training {
+    Training {
+        id: t.id,
+        programme: t.programme,
+        hours: t.hours,
+        completed_on: t.completed_on,
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,16 +107,7 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
         contract_type: r.contract_type,
         phone: r.phone,
         email: r.email,
-        trainings: e
-            .trainings
-            .into_iter()
-            .map(|t| Training {
-                id: t.id,
-                programme: t.programme,
-                hours: t.hours,
-                completed_on: t.completed_on,
-            })
-            .collect(),
+        trainings: e.trainings.into_iter().map(training_view).collect(),
         eligible: missing.is_empty(),
         missing_trainings: missing,
         free_places: (i64::from(policy.mentor_capacity) - active_assignments).max(0),
@@ -194,7 +197,7 @@ pub async fn create_mentor(
         Some(e) => e,
         None => own_employer(&user.scope)
             .map(|(kind, code)| Employer { kind, code })
-            .ok_or_else(|| ApiError::field("employer", "required"))?,
+            .ok_or_else(|| ApiError::field("/employer", "required"))?,
     };
     may_manage_mentor(&user.scope, employer.kind, &employer.code)?;
     common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
@@ -308,7 +311,7 @@ pub async fn update_mentor(
     user: AuthUser,
     id: web::Path<MentorPath>,
     if_match: IfMatch,
-    body: web::Json<UpdateMentor>,
+    body: Body<UpdateMentor>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
@@ -408,13 +411,14 @@ pub struct CreateTraining {
     pub completed_on: NaiveDate,
 }
 
-/// Records a completed training of a mentor the caller employs.
+/// Records a completed training of a mentor the caller employs. The response is the mentor
+/// with their eligibility recomputed; `Location` names the training.
 #[utoipa::path(
     tag = "mentors",
     request_body = CreateTraining,
     params(MentorPath, IdempotencyKey),
     responses(
-        (status = 201, body = Mentor),
+        (status = 201, body = Mentor, headers(("Location" = String, description = "The training recorded: `/api/v1/mentors/{id}/trainings/{training_id}`."))),
     )
 )]
 #[post("/mentors/{id}/trainings")]
@@ -443,7 +447,10 @@ pub async fn create_training(
             .into());
         }
         if input.completed_on > crate::domain::today() {
-            return Err(ApiError::field("completed_on", "must not be in the future"));
+            return Err(ApiError::field(
+                "/completed_on",
+                "must not be in the future",
+            ));
         }
         let training = q::insert_training(
             conn,
@@ -457,12 +464,41 @@ pub async fn create_training(
         record_change(conn, &current, kind, training.id.get(), created)?;
         Ok(Created {
             record_id: training.id.get(),
-            location: None,
+            location: Some(format!("/api/v1/mentors/{id}/trainings/{}", training.id)),
             etag: None,
             body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
         })
     })
     .await
+}
+
+/// Reads one training of a mentor the caller may read.
+#[utoipa::path(
+    tag = "mentors",
+    params(MentorTrainingPath),
+    responses(
+        (status = 200, body = Training),
+    )
+)]
+#[get("/mentors/{id}/trainings/{training_id}")]
+pub async fn get_training(
+    db: web::Data<Db>,
+    user: AuthUser,
+    path: web::Path<MentorTrainingPath>,
+) -> ApiResult<web::Json<Training>> {
+    let MentorTrainingPath { id, training_id } = path.into_inner();
+    let entry = db
+        .run(move |conn| -> ApiResult<_> {
+            let area = area(conn, &user.scope)?;
+            Ok(q::get(conn, &area, id)?)
+        })
+        .await?;
+    let training = entry
+        .trainings
+        .into_iter()
+        .find(|t| t.id == training_id)
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(training_view(training)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -641,7 +677,7 @@ pub async fn end_assignment(
     policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<AssignmentPath>,
-    body: web::Json<EndRequest>,
+    body: Body<EndRequest>,
 ) -> ApiResult<web::Json<Assignment>> {
     let input = body.into_inner();
     input.validate()?;

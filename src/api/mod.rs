@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod body;
 pub mod changes;
 pub mod clients;
 pub mod common;
@@ -202,6 +203,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::get_mentor)
                 .service(mentors::update_mentor)
                 .service(mentors::create_training)
+                .service(mentors::get_training)
                 .service(mentors::create_assignment)
                 .service(mentors::list_mentor_assignments)
                 .service(mentors::end_assignment)
@@ -242,6 +244,13 @@ pub fn extractor_configs(max_body_bytes: usize, cfg: &mut web::ServiceConfig) {
         ))
         .into()
     }));
+}
+
+/// The OpenAPI document, generated once: the route table, the accepted query parameters, the
+/// index and the body schemas are all read from it.
+pub fn document() -> &'static OpenApiDoc {
+    static DOCUMENT: LazyLock<OpenApiDoc> = LazyLock::new(openapi);
+    &DOCUMENT
 }
 
 /// The OpenAPI document of the API, generated from the route table.
@@ -449,7 +458,7 @@ const UNDOCUMENTED_ROUTES: [(&str, &str); 3] = [
 /// Path templates and the methods each supports, read from the OpenAPI document: the same
 /// route table decides 404 (no such path) versus 405 (path exists, method does not).
 static ROUTE_TABLE: LazyLock<Vec<(ResourceDef, Vec<String>)>> = LazyLock::new(|| {
-    let doc = openapi();
+    let doc = document();
     let mut table: Vec<(ResourceDef, Vec<String>)> = doc
         .paths
         .paths
@@ -480,7 +489,7 @@ static ROUTE_TABLE: LazyLock<Vec<(ResourceDef, Vec<String>)>> = LazyLock::new(||
 /// The query parameters each documented operation accepts, by path template and method, read
 /// from the OpenAPI document: what an operation documents is exactly what it accepts.
 static QUERY_PARAMETERS: LazyLock<HashMap<(String, String), Vec<String>>> = LazyLock::new(|| {
-    let doc = openapi();
+    let doc = document();
     let mut accepted = HashMap::new();
     for (path, item) in &doc.paths.paths {
         let operations = [

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, MentorId, PlacementId, PlanId, ProviderId, ServiceId,
-    WebhookId,
+    TrainingId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -61,6 +61,12 @@ path_params! {
     MentorPath {
         /// The mentor's id.
         id: MentorId,
+    }
+    MentorTrainingPath {
+        /// The mentor's id.
+        id: MentorId,
+        /// The training's id.
+        training_id: TrainingId,
     }
     WebhookPath {
         /// The subscription's id.

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::audit::{Caller, ClientReader, ClientWriter};
+use super::body::Body;
 use super::common::{Created, IdempotencyKey, Idempotent};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
@@ -282,7 +283,7 @@ pub async fn end_placement(
     policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<PlacementPath>,
-    body: web::Json<EndRequest>,
+    body: Body<EndRequest>,
 ) -> ApiResult<web::Json<Placement>> {
     let input = body.into_inner();
     input.validate()?;

@@ -36,7 +36,7 @@ pub struct PayloadTooLarge(pub Problem);
 )]
 pub struct UnsupportedMediaType(pub Problem);
 
-/// One or more fields failed validation; `errors` lists every failing field.
+/// One or more fields failed validation; `errors` lists every failing field by JSON pointer.
 #[derive(ToResponse)]
 #[response(
     description = "Validation failed or a DI rule was violated",

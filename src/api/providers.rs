@@ -7,6 +7,7 @@ use utoipa::openapi::schema::{Object, SchemaType, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use super::body::Body;
 use super::common::{
     self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery, SyncQuery,
 };
@@ -289,7 +290,7 @@ pub async fn update_provider(
     user: AuthUser,
     id: web::Path<ProviderPath>,
     if_match: IfMatch,
-    body: web::Json<UpdateProvider>,
+    body: Body<UpdateProvider>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner().id;
     let input = body.into_inner();

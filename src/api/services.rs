@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use super::body::Body;
 use super::common::{
     self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery, SyncQuery,
 };
@@ -294,7 +295,7 @@ pub async fn create_service(
         let opened_on = input.opened_on.unwrap_or(today);
         if opened_on > today || opened_on < provider.registered_on {
             return Err(ApiError::field(
-                "opened_on",
+                "/opened_on",
                 "must lie between the provider's registration and today",
             ));
         }
@@ -434,13 +435,13 @@ pub async fn update_service(
     user: AuthUser,
     id: web::Path<ServicePath>,
     if_match: IfMatch,
-    body: web::Json<UpdateService>,
+    body: Body<UpdateService>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
     if input.status == Some(ServiceStatus::Closed) {
         return Err(ApiError::field(
-            "status",
+            "/status",
             "use POST /api/v1/services/{id}/close to close a service",
         ));
     }

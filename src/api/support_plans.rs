@@ -10,6 +10,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
+use super::body::Body;
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientPath, ClientPlanPath};
@@ -295,7 +296,7 @@ pub async fn update_support_plan(
     writer: ClientWriter,
     path: web::Path<ClientPlanPath>,
     if_match: IfMatch,
-    body: web::Json<UpdateSupportPlan>,
+    body: Body<UpdateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;

@@ -135,10 +135,10 @@ pub async fn create_webhook(
     } = request;
     input.validate()?;
     let url = check_target(&input.url, &settings.targets)
-        .map_err(|reason| ApiError::field("url", reason))?;
+        .map_err(|reason| ApiError::field("/url", reason))?;
     if Secret::parse(&input.secret).is_none() {
         return Err(ApiError::field(
-            "secret",
+            "/secret",
             "must be whsec_ and the base64 of 24 to 64 bytes",
         ));
     }
@@ -146,7 +146,7 @@ pub async fn create_webhook(
     event_types.sort_unstable();
     event_types.dedup();
     if event_types.len() != input.event_types.len() {
-        return Err(ApiError::field("event_types", "must not repeat a type"));
+        return Err(ApiError::field("/event_types", "must not repeat a type"));
     }
     // A retry is recognised without keeping the secret in the fingerprint.
     key.identify(format!(

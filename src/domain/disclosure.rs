@@ -62,6 +62,18 @@ pub enum Measure {
 }
 
 impl Measure {
+    pub const ALL: [Measure; 9] = [
+        Measure::Clients,
+        Measure::Transitions,
+        Measure::Mentors,
+        Measure::Providers,
+        Measure::Services,
+        Measure::Municipalities,
+        Measure::Capacity,
+        Measure::Occupied,
+        Measure::Vacancies,
+    ];
+
     pub const fn name(self) -> &'static str {
         match self {
             Measure::Clients => "clients",

@@ -157,7 +157,7 @@ async fn control_characters_are_refused_before_any_sql_on_both_backends() {
     )
     .await;
 
-    // JSON strings: 422 naming every field, on creations (Idempotent) and updates (Json).
+    // JSON strings: 422 naming every field by JSON pointer, on creations (Idempotent) and updates (Json).
     let mut provider = serde_json::to_value(provider_body("050", "LM-EDGE-NUL")).expect("json");
     provider["name"] = json!("Nul\u{0}Provider");
     provider["address"] = json!("Line\u{1b}[31m");
@@ -171,28 +171,28 @@ async fn control_characters_are_refused_before_any_sql_on_both_backends() {
             "/api/v1/providers",
             &ministry,
             provider,
-            vec!["name", "address"],
+            vec!["/name", "/address"],
         ),
         (
             Method::PATCH,
             provider_path.as_str(),
             &ministry,
             json!({"phone": "+371\u{7}"}),
-            vec!["phone"],
+            vec!["/phone"],
         ),
         (
             Method::POST,
             "/api/v1/clients",
             &worker,
             client,
-            vec!["given_name"],
+            vec!["/given_name"],
         ),
         (
             Method::POST,
             "/api/v1/clients/search",
             &worker,
             json!({"personal_code": "\u{0}"}),
-            vec!["personal_code"],
+            vec!["/personal_code"],
         ),
     ];
     for (method, path, token, body, fields) in cases {

@@ -105,6 +105,43 @@ async fn a_mentor_shows_eligibility_and_what_is_missing() {
 }
 
 #[tokio::test]
+async fn a_recorded_training_is_located_and_read_where_its_mentor_is() {
+    let app = TestApp::spawn().await;
+    let id = mentor(&app, "050", &[]).await;
+    let employer = token(&municipality("050"));
+    let response = app
+        .add_training(
+            &employer,
+            id,
+            &training("life_skills", 12, date("2026-03-02")),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .expect("text")
+        .to_string();
+    let mentor_body: serde_json::Value = response.json().await.expect("JSON");
+    let recorded = &mentor_body["trainings"][0];
+    assert_eq!(
+        location,
+        format!("/api/v1/mentors/{id}/trainings/{}", recorded["id"])
+    );
+    let read = app.get_as(&location, &employer).ok().await;
+    assert_eq!(&read, recorded);
+    assert_eq!(
+        read,
+        json!({"id": recorded["id"], "programme": "life_skills", "hours": 12, "completed_on": "2026-03-02"})
+    );
+    // Outside the mentor's area the training is not there; nor is another mentor's.
+    let elsewhere = app.get_as(&location, &token(&municipality("LPX"))).await;
+    assert_problem(elsewhere, 404, "about:blank").await;
+    let other = mentor(&app, "050", &[]).await;
+    let wrong = format!("/api/v1/mentors/{other}/trainings/{}", recorded["id"]);
+    assert_problem(app.get_as(&wrong, &employer).await, 404, "about:blank").await;
+}
+
+#[tokio::test]
 async fn mentors_are_managed_by_their_employer_and_read_in_their_area() {
     let app = TestApp::spawn().await;
     let id = mentor(&app, "050", &[]).await;

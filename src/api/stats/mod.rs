@@ -139,6 +139,19 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    pub const ALL: [Dimension; 10] = [
+        Dimension::Region,
+        Dimension::Municipality,
+        Dimension::TargetGroup,
+        Dimension::ServiceType,
+        Dimension::Sector,
+        Dimension::Status,
+        Dimension::DiStatus,
+        Dimension::Mentor,
+        Dimension::CareLevel,
+        Dimension::Load,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Dimension::Region => "region",

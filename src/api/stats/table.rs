@@ -7,7 +7,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{AdditionalProperties, KnownFormat, SchemaFormat, Type};
+use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use super::Dimension;
 use super::context::Labels;
@@ -52,14 +54,80 @@ pub struct StatsTable {
     pub metrics: Vec<String>,
     /// One object per cell: each dimension's code and `<dimension>_label`, and each metric's
     /// published value.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<StatsRow>)]
     pub rows: Vec<Value>,
     /// Column totals: each perturbed from its own records, so with perturbation they are not
     /// the sums of the published cells.
-    #[schema(value_type = Object)]
+    #[schema(value_type = StatsTotal)]
     pub total: Value,
     pub disclosure: DisclosureInfo,
 }
+
+/// The schema of a row: every dimension a table can be grouped by, with its label, and every
+/// metric; a row holds the table's own `dimensions` and `metrics`. Generated from
+/// `Dimension::ALL` and `Measure::ALL`, so a new dimension or metric is typed where it is added.
+pub struct StatsRow;
+
+/// The schema of a table's totals: every metric, a table holding its own `metrics`.
+pub struct StatsTotal;
+
+fn metric_properties(object: ObjectBuilder) -> ObjectBuilder {
+    Measure::ALL.into_iter().fold(object, |object, m| {
+        let class = match m.class() {
+            MetricClass::Persons => "A person count: perturbed for ministry and region callers.",
+            MetricClass::Registry => "A registry count: exact for every caller.",
+        };
+        object.property(
+            m.name(),
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .description(Some(class)),
+        )
+    })
+}
+
+impl PartialSchema for StatsRow {
+    fn schema() -> RefOr<Schema> {
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description))
+        };
+        let object = Dimension::ALL
+            .into_iter()
+            .fold(ObjectBuilder::new(), |object, d| {
+                let value: RefOr<Schema> = match d.values() {
+                    Some((name, _)) => {
+                        let mut reference = Ref::from_schema_name(name);
+                        reference.description = d.description().to_string();
+                        reference.into()
+                    }
+                    None => text(d.description()).into(),
+                };
+                object.property(d.as_str(), value).property(
+                    format!("{}_label", d.as_str()),
+                    text("The value's name in the response's language (`Content-Language`)."),
+                )
+            });
+        metric_properties(object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for StatsRow {}
+
+impl PartialSchema for StatsTotal {
+    fn schema() -> RefOr<Schema> {
+        metric_properties(ObjectBuilder::new())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for StatsTotal {}
 
 /// How the person counts of a response were published (`domain::disclosure`).
 #[derive(Debug, Serialize, ToSchema)]

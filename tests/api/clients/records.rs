@@ -81,7 +81,7 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     };
     let response = update(&second_etag, &undated).await;
     let body = assert_problem(response, 422, "/problems/validation").await;
-    assert!(body["errors"]["vsac_consent.date"].is_array(), "{body}");
+    assert!(body["errors"]["/vsac_consent/date"].is_array(), "{body}");
     // A personal code that disagrees with the birth date is refused: a rectification
     // changes both together (`clients::export`).
     let response = app
