@@ -23,15 +23,7 @@ use crate::domain::ids::ProviderId;
 use crate::domain::validity::Validity;
 use crate::error::{ApiError, ApiResult};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Municipality,
-    Provider,
-    Region,
-    Ministry,
-    Admin,
-}
+pub use crate::domain::access::Role;
 
 /// The claims Kopiena reads (SPEC §1).
 #[derive(Debug, Clone, Serialize, Deserialize)]

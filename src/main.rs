@@ -55,7 +55,8 @@ struct DemoArgs {
 
 #[derive(clap::Args)]
 struct TokenArgs {
-    #[arg(long, value_enum)]
+    /// municipality, provider, region, ministry or admin.
+    #[arg(long, value_parser = |s: &str| Role::parse(s).ok_or("not a role"))]
     role: Role,
     /// Municipality code, for role municipality (e.g. `050`, `RIX`).
     #[arg(long)]

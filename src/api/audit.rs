@@ -17,7 +17,7 @@ use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
 use crate::db::{Db, DbConnection, Listed};
 use crate::domain::access::{
-    AuditReach, ClientAccess, Forbidden, Scope, audit_reach, client_read_access,
+    AuditReach, ClientAccess, Forbidden, Role, Scope, audit_reach, client_read_access,
     client_write_access,
 };
 use crate::domain::audit::{AuditAction, AuditOutcome, OfClient, RecordType, Subject};
@@ -299,7 +299,7 @@ pub struct AuditRecord {
     pub occurred_at: DateTime<Utc>,
     /// The token subject of the caller.
     pub actor_sub: String,
-    pub actor_role: String,
+    pub actor_role: Role,
     pub actor_municipality: Option<MunicipalityCode>,
     pub action: AuditAction,
     pub record_type: RecordType,

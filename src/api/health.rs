@@ -11,17 +11,35 @@ use crate::error::ApiResult;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    #[schema(example = "ok")]
-    pub status: &'static str,
+    /// Always `ok`: a probe that fails answers with a problem instead.
+    pub status: HealthStatus,
     /// The database backend, on readiness checks.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "postgres")]
-    pub database: Option<&'static str>,
+    pub database: Option<DatabaseBackend>,
     /// On readiness checks: `available`, or `saturated` when every pooled connection is in
     /// use (a fresh connection answered, so the instance stays ready).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "available")]
-    pub pool: Option<&'static str>,
+    pub pool: Option<PoolState>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseBackend {
+    Postgres,
+    Sqlite,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolState {
+    Available,
+    Saturated,
 }
 
 /// The process is up and serving HTTP.
@@ -29,7 +47,7 @@ pub struct Health {
 #[get("/health/live")]
 pub async fn live() -> web::Json<Health> {
     web::Json(Health {
-        status: "ok",
+        status: HealthStatus::Ok,
         database: None,
         pool: None,
     })
@@ -45,13 +63,13 @@ pub async fn ready(db: web::Data<Db>) -> ApiResult<web::Json<Health>> {
     let readiness = db.ready().await?;
     Ok(web::Json(Health {
         pool: Some(match readiness {
-            Readiness::Ready => "available",
-            Readiness::Saturated => "saturated",
+            Readiness::Ready => PoolState::Available,
+            Readiness::Saturated => PoolState::Saturated,
         }),
-        status: "ok",
+        status: HealthStatus::Ok,
         database: Some(match db.backend() {
-            Backend::Postgres => "postgres",
-            Backend::Sqlite => "sqlite",
+            Backend::Postgres => DatabaseBackend::Postgres,
+            Backend::Sqlite => DatabaseBackend::Sqlite,
         }),
     }))
 }

@@ -28,11 +28,24 @@ pub struct ApiIndex {
     pub operations: Vec<IndexEntry>,
 }
 
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
 /// One operation of the API.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndexEntry {
-    #[schema(example = "GET")]
-    pub method: String,
+    pub method: Method,
     /// The path template (`{id}` marks a parameter).
     #[schema(example = "/api/v1/providers/{id}")]
     pub path: String,
@@ -57,19 +70,19 @@ static INDEX: LazyLock<(ApiIndex, String)> = LazyLock::new(|| {
         .iter()
         .flat_map(|(path, item)| {
             [
-                ("GET", &item.get),
-                ("PUT", &item.put),
-                ("POST", &item.post),
-                ("DELETE", &item.delete),
-                ("OPTIONS", &item.options),
-                ("HEAD", &item.head),
-                ("PATCH", &item.patch),
-                ("TRACE", &item.trace),
+                (Method::Get, &item.get),
+                (Method::Put, &item.put),
+                (Method::Post, &item.post),
+                (Method::Delete, &item.delete),
+                (Method::Options, &item.options),
+                (Method::Head, &item.head),
+                (Method::Patch, &item.patch),
+                (Method::Trace, &item.trace),
             ]
             .into_iter()
             .filter_map(|(method, operation)| operation.as_ref().map(|o| (method, o)))
             .map(move |(method, operation)| IndexEntry {
-                method: method.to_string(),
+                method,
                 path: path.clone(),
                 operation_id: operation.operation_id.clone().unwrap_or_default(),
                 tag: operation

@@ -26,7 +26,8 @@ use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
 use crate::domain::placement::{
-    ServiceFacts, check_consent, check_fits, check_placement, time_limit, transitions,
+    ServiceFacts, TimeLimitRule, check_consent, check_fits, check_placement, time_limit,
+    transitions,
 };
 use crate::domain::policy::Policy;
 use crate::domain::registry::{ServiceStatus, Setting};
@@ -34,8 +35,7 @@ use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimeLimitView {
-    /// `INV-C06` (small child in a social care centre) or `INV-C03` (youth home age).
-    pub rule: String,
+    pub rule: TimeLimitRule,
     pub due_on: NaiveDate,
 }
 
@@ -228,7 +228,7 @@ pub async fn create_placement(
                     started_on: start,
                     ended_on: None,
                     end_reason: None,
-                    time_limit_rule: limit.as_ref().map(|l| l.rule.to_string()),
+                    time_limit_rule: limit.as_ref().map(|l| l.rule),
                     time_limit_on: limit.map(|l| l.due_on),
                     created_by: sub,
                     created_at: Utc::now().naive_utc(),

@@ -99,13 +99,18 @@ pub struct Service {
     pub updated_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum Currency {
+    #[serde(rename = "EUR")]
+    Eur,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServicePrice {
     #[schema(example = "14.94")]
     pub amount: String,
     pub unit: PriceUnit,
-    #[schema(example = "EUR")]
-    pub currency: &'static str,
+    pub currency: Currency,
 }
 
 impl From<ServiceEntry> for Service {
@@ -134,7 +139,7 @@ impl From<ServiceEntry> for Service {
                 .map(|(c, unit)| ServicePrice {
                     amount: format!("{}.{:02}", c / 100, c % 100),
                     unit,
-                    currency: "EUR",
+                    currency: Currency::Eur,
                 }),
             closed_on: r.closed_on,
             created_at: r.created_at.and_utc(),

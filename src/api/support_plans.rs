@@ -26,7 +26,7 @@ use crate::domain::codes::MunicipalityCode;
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{
-    check_finalisable, check_known_sections, opinion_name, sections_for,
+    OpinionKind, check_finalisable, check_known_sections, opinion_kind, sections_for,
 };
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
@@ -39,7 +39,7 @@ pub struct SupportPlan {
     pub status: PlanStatus,
     pub assessment_id: Option<AssessmentId>,
     /// `child_opinion` for the child groups, `own_choice` for adults (INV-A10).
-    pub opinion_kind: &'static str,
+    pub opinion_kind: OpinionKind,
     pub opinion: Option<String>,
     /// Section code → content.
     pub sections: BTreeMap<String, String>,
@@ -67,7 +67,7 @@ pub(crate) fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
         plan_version: e.row.plan_version,
         status: e.row.status,
         assessment_id: e.row.assessment_id,
-        opinion_kind: opinion_name(group),
+        opinion_kind: opinion_kind(group),
         opinion: e.row.opinion,
         sections: e.sections,
         missing,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::audit_log;
 use super::{Db, DbConnection, Listed, MultiBackend, QueryResult};
+use crate::domain::access::Role;
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType, Subject};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
@@ -15,7 +16,7 @@ use crate::error::ApiError;
 #[derive(Debug, Clone)]
 pub struct Auditor {
     actor_sub: String,
-    actor_role: &'static str,
+    actor_role: Role,
     actor_municipality: Option<MunicipalityCode>,
     request_id: String,
 }
@@ -28,7 +29,7 @@ pub struct Auditor {
 struct NewAuditRecord<'a> {
     occurred_at: NaiveDateTime,
     actor_sub: &'a str,
-    actor_role: &'a str,
+    actor_role: Role,
     actor_municipality: Option<&'a MunicipalityCode>,
     action: AuditAction,
     record_type: RecordType,
@@ -41,7 +42,7 @@ struct NewAuditRecord<'a> {
 impl Auditor {
     pub fn new(
         actor_sub: String,
-        actor_role: &'static str,
+        actor_role: Role,
         actor_municipality: Option<MunicipalityCode>,
         request_id: String,
     ) -> Self {
@@ -201,7 +202,7 @@ pub struct AuditRow {
     pub id: AuditId,
     pub occurred_at: NaiveDateTime,
     pub actor_sub: String,
-    pub actor_role: String,
+    pub actor_role: Role,
     pub actor_municipality: Option<MunicipalityCode>,
     pub action: AuditAction,
     pub record_type: RecordType,

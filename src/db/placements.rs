@@ -12,6 +12,7 @@ use crate::domain::codes::*;
 use crate::domain::disclosure::random_record_key;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
+use crate::domain::placement::TimeLimitRule;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = placements, check_for_backend(MultiBackend))]
@@ -23,7 +24,7 @@ pub struct PlacementRow {
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
-    pub time_limit_rule: Option<String>,
+    pub time_limit_rule: Option<TimeLimitRule>,
     pub time_limit_on: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -39,7 +40,7 @@ pub struct NewPlacement {
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
-    pub time_limit_rule: Option<String>,
+    pub time_limit_rule: Option<TimeLimitRule>,
     pub time_limit_on: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: NaiveDateTime,

@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Text};
 
 use super::bulk::Lit;
 
+use crate::domain::access::Role;
 use crate::domain::assessment::{CareLevel, OrganisationType};
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType};
 use crate::domain::change::{ChangeAction, ChangeType};
@@ -20,6 +21,7 @@ use crate::domain::codes::{
 };
 use crate::domain::ids::*;
 use crate::domain::mentor::{ContractType, EmployerKind};
+use crate::domain::placement::TimeLimitRule;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
@@ -154,6 +156,8 @@ stored_as_closed_text!(
     ChangeType => "change resource_type",
     ChangeAction => "change action",
     DeliveryStatus => "webhook delivery status",
+    Role => "audit actor_role",
+    TimeLimitRule => "time_limit_rule",
 );
 
 #[cfg(test)]

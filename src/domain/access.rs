@@ -2,10 +2,21 @@
 //! that read it. Queries take the scope so a list only returns what the caller may see.
 
 use super::change::ChangeReach;
-use super::codes::{MunicipalityCode, RegionCode};
+use super::codes::{MunicipalityCode, RegionCode, closed_set};
 use super::ids::ProviderId;
 use super::mentor::EmployerKind;
 use super::webhook::WebhookOwner;
+
+closed_set! {
+    /// A caller's role: the token's `role` claim (SPEC §1).
+    pub enum Role {
+        Municipality = "municipality",
+        Provider = "provider",
+        Region = "region",
+        Ministry = "ministry",
+        Admin = "admin",
+    }
+}
 
 /// What an authenticated caller may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +34,13 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn role(&self) -> &'static str {
+    pub fn role(&self) -> Role {
         match self {
-            Scope::Municipality(_) => "municipality",
-            Scope::Provider(_) => "provider",
-            Scope::Region(_) => "region",
-            Scope::National => "ministry",
-            Scope::Admin => "admin",
+            Scope::Municipality(_) => Role::Municipality,
+            Scope::Provider(_) => Role::Provider,
+            Scope::Region(_) => Role::Region,
+            Scope::National => Role::Ministry,
+            Scope::Admin => Role::Admin,
         }
     }
 }

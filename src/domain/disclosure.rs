@@ -43,7 +43,8 @@ pub enum MetricClass {
 }
 
 /// Every metric a statistic or indicator publishes, classified once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Clients (by status, with or without a mentor, overdue for reassessment, by care level).
     Clients,

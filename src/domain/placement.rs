@@ -5,7 +5,7 @@ use chrono::{Months, NaiveDate};
 
 use super::DomainError;
 use super::client::{ADULT_AGE, DiStatus, TargetGroup, Transfer, age_on, owner_on};
-use super::codes::{MunicipalityCode, ServiceTypeCode, TargetGroupCode};
+use super::codes::{MunicipalityCode, ServiceTypeCode, TargetGroupCode, closed_set};
 use super::interval::{Interval, first_day_over, maximal_runs};
 use super::policy::Policy;
 
@@ -179,10 +179,22 @@ pub fn check_fits(
     Ok(())
 }
 
+closed_set! {
+    /// The rule that limits how long a placement lasts, by its rule id.
+    pub enum TimeLimitRule {
+        /// A youth home's resident reaches the age limit.
+        YouthHomeAge = "INV-C03",
+        /// A small child in a social care centre.
+        SmallChild = "INV-C06",
+        /// A child in a social care centre.
+        Child = "INV-C07",
+    }
+}
+
 /// A limit that runs out during a placement: shown as a due item, not a rejection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeLimit {
-    pub rule: &'static str,
+    pub rule: TimeLimitRule,
     /// When the placement should end.
     pub due_on: NaiveDate,
     /// The absolute limit, when the rule has one beyond `due_on`.
@@ -209,9 +221,9 @@ pub fn time_limit(
         | ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE => {
             let age = age_on(birth_date, start);
             let (rule, (standard, max)) = if age <= policy.small_child_max_age {
-                ("INV-C06", policy.small_child_months)
+                (TimeLimitRule::SmallChild, policy.small_child_months)
             } else if age < ADULT_AGE {
-                ("INV-C07", policy.child_months)
+                (TimeLimitRule::Child, policy.child_months)
             } else {
                 return None;
             };
@@ -224,7 +236,7 @@ pub fn time_limit(
         ServiceTypeCode::YOUTH_HOME => {
             let limit = u32::try_from(policy.youth_home_age_limit).unwrap_or(24) * 12;
             Some(TimeLimit {
-                rule: "INV-C03",
+                rule: TimeLimitRule::YouthHomeAge,
                 due_on: add_months(birth_date, limit),
                 hard_limit_on: None,
             })
@@ -428,7 +440,7 @@ mod tests {
         assert_eq!(
             small,
             Some(TimeLimit {
-                rule: "INV-C06",
+                rule: TimeLimitRule::SmallChild,
                 due_on: d("2026-04-15"),
                 hard_limit_on: Some(d("2026-07-15"))
             })
@@ -458,7 +470,7 @@ mod tests {
             assert_eq!(
                 time_limit(&p, service_type, d("2015-06-01"), d("2026-01-15")),
                 Some(TimeLimit {
-                    rule: "INV-C07",
+                    rule: TimeLimitRule::Child,
                     due_on: d("2026-07-15"),
                     hard_limit_on: Some(d("2027-01-15"))
                 }),
@@ -496,9 +508,12 @@ mod tests {
         };
         // Age is judged on the placement's start, in whole years: up to 3 is INV-C06 (policy
         // `small_child_max_age`), from 4 INV-C07, so no child age falls between them.
-        assert_eq!(rule("2022-01-15", "2026-01-14"), Some("INV-C06"));
-        assert_eq!(rule("2022-01-15", "2026-01-15"), Some("INV-C07"));
-        assert_eq!(rule("2008-01-16", "2026-01-15"), Some("INV-C07"));
+        assert_eq!(
+            rule("2022-01-15", "2026-01-14"),
+            Some(TimeLimitRule::SmallChild)
+        );
+        assert_eq!(rule("2022-01-15", "2026-01-15"), Some(TimeLimitRule::Child));
+        assert_eq!(rule("2008-01-16", "2026-01-15"), Some(TimeLimitRule::Child));
         assert_eq!(rule("2008-01-15", "2026-01-15"), None);
         let limits = |birth: &str| {
             time_limit(

@@ -6,6 +6,15 @@ use super::client::TargetGroup;
 use super::codes::closed_set;
 
 closed_set! {
+    /// Whose view a plan records (INV-A10): the child's opinion in the child groups, the
+    /// adult's own choice otherwise.
+    pub enum OpinionKind {
+        ChildOpinion = "child_opinion",
+        OwnChoice = "own_choice",
+    }
+}
+
+closed_set! {
     /// A plan is drafted, then finalised; a final plan is never edited again.
     pub enum PlanStatus {
         Draft = "draft",
@@ -158,11 +167,11 @@ pub fn sections_for(group: TargetGroup) -> Vec<Section> {
 }
 
 /// What the plan records of the person's view: a child's opinion or an adult's own choice.
-pub fn opinion_name(group: TargetGroup) -> &'static str {
+pub fn opinion_kind(group: TargetGroup) -> OpinionKind {
     if group.is_child() {
-        "child_opinion"
+        OpinionKind::ChildOpinion
     } else {
-        "own_choice"
+        OpinionKind::OwnChoice
     }
 }
 
@@ -196,7 +205,7 @@ pub fn check_finalisable<'a>(
         .map(|s| s.code.to_string())
         .collect();
     if !has_opinion {
-        missing.push(opinion_name(group).to_string());
+        missing.push(opinion_kind(group).as_str().to_string());
     }
     if missing.is_empty() {
         Ok(())

@@ -502,9 +502,9 @@ fn check_time_limits(conn: &mut DbConnection, today: NaiveDate) {
             text(&p.a)
         );
         if let Some(l) = limit {
-            *limited.entry(l.rule).or_default() += 1;
+            *limited.entry(l.rule.as_str()).or_default() += 1;
             if p.e.is_none() && l.due_on <= today {
-                past.push((text(&p.a).to_string(), l.rule, l.due_on));
+                past.push((text(&p.a).to_string(), l.rule.as_str(), l.due_on));
             }
         }
     }

@@ -24,6 +24,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::stats::CountFact;
 use crate::db::{DbConnection, QueryResult};
+use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
@@ -198,6 +199,7 @@ impl Dimension {
             Dimension::DiStatus => of::<DiStatus>(),
             Dimension::Sector => of::<Sector>(),
             Dimension::Status => of::<RegisterStatus>(),
+            Dimension::CareLevel => of::<CareLevel>(),
             _ => None,
         }
     }

@@ -51,7 +51,7 @@ pub struct StatsTable {
     /// The grouping dimensions, in order.
     pub dimensions: Vec<Dimension>,
     /// The metric columns.
-    pub metrics: Vec<String>,
+    pub metrics: Vec<Measure>,
     /// One object per cell: each dimension's code and `<dimension>_label`, and each metric's
     /// published value.
     #[schema(value_type = Vec<StatsRow>)]
@@ -99,6 +99,9 @@ impl PartialSchema for StatsRow {
             .into_iter()
             .fold(ObjectBuilder::new(), |object, d| {
                 let value: RefOr<Schema> = match d.values() {
+                    None if d == Dimension::Mentor => text(d.description())
+                        .enum_values(Some(["with", "without"]))
+                        .into(),
                     Some((name, _)) => {
                         let mut reference = Ref::from_schema_name(name);
                         reference.description = d.description().to_string();
@@ -129,14 +132,20 @@ impl PartialSchema for StatsTotal {
 
 impl ToSchema for StatsTotal {}
 
+/// The statistical disclosure control method: cell-key perturbation (`domain::disclosure`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum DisclosureMethod {
+    #[serde(rename = "cell-key")]
+    CellKey,
+}
+
 /// How the person counts of a response were published (`domain::disclosure`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisclosureInfo {
     /// Whether the person counts are perturbed (ministry and region callers); registry counts
     /// never are.
     pub applied: bool,
-    #[schema(example = "cell-key")]
-    pub method: &'static str,
+    pub method: DisclosureMethod,
     /// No perturbed value lies from 1 to `threshold - 1`: a true count there publishes 0 or
     /// `threshold`; zero stays zero.
     #[schema(example = 5)]
@@ -153,7 +162,7 @@ impl DisclosureInfo {
     fn new(table: Perturbation, applied: bool) -> Self {
         DisclosureInfo {
             applied,
-            method: "cell-key",
+            method: DisclosureMethod::CellKey,
             threshold: table.threshold,
             max_noise: table.max_noise,
             table_version: table.version(),
@@ -163,8 +172,8 @@ impl DisclosureInfo {
     /// `cell-key; applied=true; threshold=5; max-noise=2; table=ckm-1-t5-d2`.
     pub fn header(&self) -> String {
         format!(
-            "{}; applied={}; threshold={}; max-noise={}; table={}",
-            self.method, self.applied, self.threshold, self.max_noise, self.table_version
+            "cell-key; applied={}; threshold={}; max-noise={}; table={}",
+            self.applied, self.threshold, self.max_noise, self.table_version
         )
     }
 }
@@ -220,7 +229,7 @@ pub fn render(
         .collect();
     StatsTable {
         dimensions: table.dims,
-        metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
+        metrics: metrics.to_vec(),
         rows,
         total: Value::Object(total),
         disclosure,
@@ -279,7 +288,7 @@ pub fn respond(
     for dim in &table.dimensions {
         with(dim.as_str(), format!("{}_label", dim.as_str()));
     }
-    columns.extend(table.metrics.iter().cloned());
+    columns.extend(table.metrics.iter().map(|m| m.name().to_string()));
     csv(response, &columns, &table.rows)
 }
 

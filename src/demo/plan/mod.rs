@@ -24,6 +24,7 @@ use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::TargetGroupCode;
 use crate::domain::mentor::ContractType;
 use crate::domain::personal_code::PersonalCode;
+use crate::domain::placement::TimeLimitRule;
 use crate::domain::policy::Policy;
 use crate::domain::registry::{LegalStatus, ProviderStatus, ServiceStatus};
 
@@ -93,7 +94,7 @@ pub(super) struct Placement {
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<&'static str>,
-    pub time_limit: Option<(&'static str, NaiveDate)>,
+    pub time_limit: Option<(TimeLimitRule, NaiveDate)>,
     pub created_at: NaiveDateTime,
 }
 
