@@ -28,7 +28,7 @@ use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
 use crate::domain::registry::Sector;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 pub use context::{Context, StatsQuery};
 pub use indicators::IndicatorValue;
@@ -222,9 +222,10 @@ impl Dimension {
                     .find(|a| a.as_str() == d)
                     .copied()
                     .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "group_by accepts {}; got {d}",
-                            Dimension::join(allowed, ", ")
+                        let allowed = Dimension::join(allowed, ", ");
+                        ApiError::BadRequest(Detail::new(
+                            format!("group_by accepts {allowed}; got {d}"),
+                            format!("group_by pieņem {allowed}; saņemts {d}"),
                         ))
                     })
             })

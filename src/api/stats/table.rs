@@ -13,7 +13,7 @@ use super::Dimension;
 use super::context::Labels;
 use crate::api::lang::Lang;
 use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 /// An aggregate table before rendering: rows of dimension values and metric tallies.
 pub struct Table {
@@ -189,8 +189,9 @@ pub fn respond(
     match format {
         None | Some("csv") | Some("json") => {}
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "format must be json or csv, not {other}"
+            return Err(ApiError::BadRequest(Detail::new(
+                format!("format must be json or csv, not {other}"),
+                format!("format jābūt json vai csv, nevis {other}"),
             )));
         }
     }
