@@ -56,7 +56,7 @@ impl Claims {
         let needs = |role: &str, claim: &str| {
             Detail::new(
                 format!("role {role} needs the {claim} claim"),
-                format!("lomai {role} vajadzīga {claim} prasība"),
+                format!("lomai {role} vajadzīgs {claim} apgalvojums"),
             )
         };
         match self.role {
@@ -207,7 +207,7 @@ fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> Detail {
             ),
             _ => (
                 "the token lacks a required claim",
-                "pilnvarai trūkst obligātas prasības",
+                "pilnvarai trūkst obligāta apgalvojuma",
             ),
         },
         K::Json(e) if e.to_string().starts_with("missing field `iat`") => (
@@ -219,7 +219,7 @@ fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> Detail {
         }
         K::Json(_) | K::InvalidClaimFormat(_) => (
             "the token's header or claims are malformed",
-            "pilnvaras galvene vai prasības ir nepareizi veidotas",
+            "pilnvaras galvene vai apgalvojumi ir nepareizi veidoti",
         ),
         _ => ("the token is malformed", "pilnvara ir nepareizi veidota"),
     };

@@ -427,28 +427,40 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+/// What a problem takes from its type's entry in `HTTP_PROBLEM_TYPES` or
+/// `domain::PROBLEM_TYPES`.
+struct OwnType {
+    slug: &'static str,
+    title: &'static str,
+    title_lv: &'static str,
+    rule: Option<&'static str>,
+}
+
 impl ApiError {
     /// The problem type of this error, when it has one of its own; `None` for `about:blank`.
-    fn problem_type(
-        &self,
-    ) -> Option<(
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-    )> {
-        let http = |t: &HttpProblemType| Some((t.slug, t.title, t.title_lv, t.rule));
+    fn own_type(&self) -> Option<OwnType> {
+        let http = |t: &HttpProblemType| OwnType {
+            slug: t.slug,
+            title: t.title,
+            title_lv: t.title_lv,
+            rule: t.rule,
+        };
         match self {
-            ApiError::Validation(_) => http(&VALIDATION),
+            ApiError::Validation(_) => Some(http(&VALIDATION)),
             ApiError::Domain(e) => {
                 let t = e.problem_type();
-                Some((t.slug, t.title, t.title_lv, t.rule))
+                Some(OwnType {
+                    slug: t.slug,
+                    title: t.title,
+                    title_lv: t.title_lv,
+                    rule: t.rule,
+                })
             }
-            ApiError::UnknownScope(_) => http(&TOKEN_SCOPE_UNKNOWN),
-            ApiError::PreconditionFailed => http(&PRECONDITION_FAILED),
-            ApiError::IdempotencyKeyReused => http(&IDEMPOTENCY_KEY_REUSED),
-            ApiError::NulCharacter => http(&NUL_CHARACTER),
-            ApiError::Unavailable(why) => http(why.problem_type()),
+            ApiError::UnknownScope(_) => Some(http(&TOKEN_SCOPE_UNKNOWN)),
+            ApiError::PreconditionFailed => Some(http(&PRECONDITION_FAILED)),
+            ApiError::IdempotencyKeyReused => Some(http(&IDEMPOTENCY_KEY_REUSED)),
+            ApiError::NulCharacter => Some(http(&NUL_CHARACTER)),
+            ApiError::Unavailable(why) => Some(http(why.problem_type())),
             _ => None,
         }
     }
@@ -531,8 +543,12 @@ impl ApiError {
     fn problem(&self, lang: Lang) -> Problem {
         let status = self.status_code();
         let reason = status.canonical_reason().unwrap_or("Error");
-        let (type_, title, rule) = match self.problem_type() {
-            Some((slug, en, lv, rule)) => (format!("/problems/{slug}"), lang.pick(lv, en), rule),
+        let (type_, title, rule) = match self.own_type() {
+            Some(t) => (
+                format!("/problems/{}", t.slug),
+                lang.pick(t.title_lv, t.title),
+                t.rule,
+            ),
             None => (
                 "about:blank".to_string(),
                 lang.pick(reason_lv(status.as_u16()).unwrap_or(reason), reason),
@@ -555,7 +571,7 @@ impl ApiError {
 
 /// Latvian nouns agree with the number: singular after a number ending in 1 (but not 11:
 /// "21 lauks", "11 lauki").
-pub fn latvian_plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+fn latvian_plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n % 10 == 1 && n % 100 != 11 {
         one
     } else {

@@ -154,15 +154,13 @@ pub async fn localise_problems(
         Lang::En => None,
     };
     // Every problem is made by `ApiError::error_response`, so a Latvian one is always there;
-    // were it not, the English problem would be sent, and said to be English.
-    let Some(crate::error::LatvianProblem(problem)) = latvian else {
+    // were it not (or did it not serialise), the English problem is sent, said to be English.
+    let Some(body) = latvian.and_then(|problem| serde_json::to_vec(&problem.0).ok()) else {
         response
             .headers_mut()
             .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
         return Ok(response);
     };
-    let body = serde_json::to_vec(&problem)
-        .map_err(|_| actix_web::error::ErrorInternalServerError("problem body"))?;
     let mut response = response.map_body(|head, _| {
         head.headers.remove(header::CONTENT_LENGTH);
         actix_web::body::BoxBody::new(body)

@@ -71,12 +71,12 @@ impl UnknownScope {
     pub fn detail_lv(self) -> &'static str {
         match self {
             UnknownScope::Municipality => {
-                "pilnvaras municipality prasība nenorāda šodien pastāvošu pašvaldību (nezināma vai likvidēta)"
+                "pilnvaras municipality apgalvojums nenorāda šodien pastāvošu pašvaldību (nezināma vai likvidēta)"
             }
             UnknownScope::Provider => {
-                "pilnvaras provider_id prasība nenorāda reģistrētu pakalpojumu sniedzēju"
+                "pilnvaras provider_id apgalvojums nenorāda reģistrētu pakalpojumu sniedzēju"
             }
-            UnknownScope::Region => "pilnvaras region prasība nenorāda plānošanas reģionu",
+            UnknownScope::Region => "pilnvaras region apgalvojums nenorāda plānošanas reģionu",
         }
     }
 }

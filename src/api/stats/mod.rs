@@ -222,10 +222,12 @@ impl Dimension {
                     .find(|a| a.as_str() == d)
                     .copied()
                     .ok_or_else(|| {
+                        // What was sent is the client's text (it may be anything, personal
+                        // data included): not echoed.
                         let allowed = Dimension::join(allowed, ", ");
                         ApiError::BadRequest(Detail::new(
-                            format!("group_by accepts {allowed}; got {d}"),
-                            format!("group_by pieņem {allowed}; saņemts {d}"),
+                            format!("group_by accepts only {allowed}"),
+                            format!("group_by pieņem tikai {allowed}"),
                         ))
                     })
             })

@@ -188,10 +188,11 @@ pub fn respond(
 ) -> ApiResult<HttpResponse> {
     match format {
         None | Some("csv") | Some("json") => {}
-        Some(other) => {
+        Some(_) => {
+            // What was sent is the client's text: not echoed.
             return Err(ApiError::BadRequest(Detail::new(
-                format!("format must be json or csv, not {other}"),
-                format!("format jābūt json vai csv, nevis {other}"),
+                "format must be json or csv",
+                "format jābūt json vai csv",
             )));
         }
     }
