@@ -21,7 +21,7 @@ use crate::domain::access::{Scope, UnknownScope};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
 use crate::domain::ids::ProviderId;
 use crate::domain::validity::Validity;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 pub use crate::domain::access::Role;
 
@@ -44,22 +44,28 @@ pub struct Claims {
 
 impl Claims {
     /// The scope a role grants; a role without its scope claim is refused.
-    pub fn scope(&self) -> Result<Scope, &'static str> {
+    pub fn scope(&self) -> Result<Scope, Detail> {
+        let needs = |role: &str, claim: &str| {
+            Detail::new(
+                format!("role {role} needs the {claim} claim"),
+                format!("lomai {role} vajadzīgs {claim} apgalvojums"),
+            )
+        };
         match self.role {
             Role::Municipality => self
                 .municipality
                 .clone()
                 .map(Scope::Municipality)
-                .ok_or("role municipality needs the municipality claim"),
+                .ok_or_else(|| needs("municipality", "municipality")),
             Role::Provider => self
                 .provider_id
                 .map(Scope::Provider)
-                .ok_or("role provider needs the provider_id claim"),
+                .ok_or_else(|| needs("provider", "provider_id")),
             Role::Region => self
                 .region
                 .clone()
                 .map(Scope::Region)
-                .ok_or("role region needs the region claim"),
+                .ok_or_else(|| needs("region", "region")),
             Role::Ministry => Ok(Scope::National),
             Role::Admin => Ok(Scope::Admin),
         }
@@ -118,25 +124,30 @@ impl JwtKeys {
     /// has a fixed detail; nothing of the token or the parser's message is echoed.
     pub fn verify(&self, token: &str) -> Result<AuthUser, ApiError> {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| ApiError::Unauthorized(refusal(e.kind()).into()))?
+            .map_err(|e| ApiError::Unauthorized(refusal(e.kind())))?
             .claims;
         let now = chrono::Utc::now().timestamp();
-        let refuse = |detail: &str| Err(ApiError::Unauthorized(detail.into()));
+        let refuse = |en: &str, lv: &str| Err(ApiError::Unauthorized(Detail::new(en, lv)));
         if claims.sub.trim().is_empty() {
-            return refuse("the token's subject (sub) is empty");
+            return refuse(
+                "the token's subject (sub) is empty",
+                "pilnvaras subjekts (sub) ir tukšs",
+            );
         }
         if claims.iat > now.saturating_add(self.leeway) {
-            return refuse("the token was issued in the future (iat)");
+            return refuse(
+                "the token was issued in the future (iat)",
+                "pilnvara izdota nākotnē (iat)",
+            );
         }
         if claims.exp.saturating_sub(claims.iat) > self.max_lifetime {
-            return refuse(&format!(
-                "the token's lifetime (exp - iat) exceeds the maximum of {} seconds",
-                self.max_lifetime
-            ));
+            let max = self.max_lifetime;
+            return refuse(
+                &format!("the token's lifetime (exp - iat) exceeds the maximum of {max} seconds"),
+                &format!("pilnvaras derīguma ilgums (exp - iat) pārsniedz {max} sekunžu maksimumu"),
+            );
         }
-        let scope = claims
-            .scope()
-            .map_err(|e| ApiError::Unauthorized(e.into()))?;
+        let scope = claims.scope().map_err(ApiError::Unauthorized)?;
         Ok(AuthUser {
             sub: claims.sub,
             scope,
@@ -145,31 +156,66 @@ impl JwtKeys {
 }
 
 /// The fixed detail of a token the library refused.
-fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> &'static str {
+fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> Detail {
     use jsonwebtoken::errors::ErrorKind as K;
-    match kind {
-        K::ExpiredSignature => "the token has expired",
-        K::ImmatureSignature => "the token is not valid yet (nbf)",
-        K::InvalidSignature => "the token's signature is invalid",
-        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => {
-            "the token is not signed with the configured algorithm"
-        }
-        K::InvalidIssuer => "the token's issuer (iss) is not accepted",
-        K::InvalidAudience => "the token's audience (aud) is not this service",
+    let (en, lv) = match kind {
+        K::ExpiredSignature => ("the token has expired", "pilnvaras derīgums ir beidzies"),
+        K::ImmatureSignature => (
+            "the token is not valid yet (nbf)",
+            "pilnvara vēl nav derīga (nbf)",
+        ),
+        K::InvalidSignature => (
+            "the token's signature is invalid",
+            "pilnvaras paraksts nav derīgs",
+        ),
+        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => (
+            "the token is not signed with the configured algorithm",
+            "pilnvara nav parakstīta ar iestatīto algoritmu",
+        ),
+        K::InvalidIssuer => (
+            "the token's issuer (iss) is not accepted",
+            "pilnvaras izdevējs (iss) netiek pieņemts",
+        ),
+        K::InvalidAudience => (
+            "the token's audience (aud) is not this service",
+            "pilnvaras adresāts (aud) nav šis pakalpojums",
+        ),
         K::MissingRequiredClaim(claim) => match claim.as_str() {
-            "exp" => "the token has no expiry (exp)",
-            "iss" => "the token has no issuer (iss)",
-            "aud" => "the token has no audience (aud)",
-            "sub" => "the token has no subject (sub)",
-            _ => "the token lacks a required claim",
+            "exp" => (
+                "the token has no expiry (exp)",
+                "pilnvarai nav derīguma beigu (exp)",
+            ),
+            "iss" => (
+                "the token has no issuer (iss)",
+                "pilnvarai nav izdevēja (iss)",
+            ),
+            "aud" => (
+                "the token has no audience (aud)",
+                "pilnvarai nav adresāta (aud)",
+            ),
+            "sub" => (
+                "the token has no subject (sub)",
+                "pilnvarai nav subjekta (sub)",
+            ),
+            _ => (
+                "the token lacks a required claim",
+                "pilnvarai trūkst obligāta apgalvojuma",
+            ),
         },
-        K::Json(e) if e.to_string().starts_with("missing field `iat`") => {
-            "the token has no issue time (iat)"
+        K::Json(e) if e.to_string().starts_with("missing field `iat`") => (
+            "the token has no issue time (iat)",
+            "pilnvarai nav izdošanas laika (iat)",
+        ),
+        K::Json(e) if e.to_string().starts_with("missing field `role`") => {
+            ("the token has no role", "pilnvarai nav lomas")
         }
-        K::Json(e) if e.to_string().starts_with("missing field `role`") => "the token has no role",
-        K::Json(_) | K::InvalidClaimFormat(_) => "the token's header or claims are malformed",
-        _ => "the token is malformed",
-    }
+        K::Json(_) | K::InvalidClaimFormat(_) => (
+            "the token's header or claims are malformed",
+            "pilnvaras galvene vai apgalvojumi ir nepareizi veidoti",
+        ),
+        _ => ("the token is malformed", "pilnvara ir nepareizi veidota"),
+    };
+    Detail::new(en, lv)
 }
 
 fn public_key(auth: &AuthSettings) -> anyhow::Result<&str> {
@@ -248,9 +294,10 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(ApiError::Unauthorized(
-            "send exactly one Authorization header".into(),
-        ));
+        return Err(ApiError::Unauthorized(Detail::new(
+            "send exactly one Authorization header",
+            "sūtiet tieši vienu Authorization galveni",
+        )));
     }
     value
         .to_str()
@@ -260,7 +307,12 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
         .map(Some)
-        .ok_or_else(|| ApiError::Unauthorized("expected `Authorization: Bearer <token>`".into()))
+        .ok_or_else(|| {
+            ApiError::Unauthorized(Detail::new(
+                "expected `Authorization: Bearer <token>`",
+                "gaidīta galvene `Authorization: Bearer <token>`",
+            ))
+        })
 }
 
 /// The caller a request's token names, verified (`JwtKeys::verify`) and with its scope claim
@@ -308,9 +360,12 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            authenticate(req)
-                .await?
-                .ok_or_else(|| ApiError::Unauthorized("this operation needs a bearer token".into()))
+            authenticate(req).await?.ok_or_else(|| {
+                ApiError::Unauthorized(Detail::new(
+                    "this operation needs a bearer token",
+                    "šai darbībai vajadzīga nesēja pilnvara (bearer token)",
+                ))
+            })
         })
     }
 }

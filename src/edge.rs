@@ -22,7 +22,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use serde_json::Value;
 
-use crate::error::{ApiError, PROBLEM_JSON, pointer};
+use crate::error::{ApiError, Detail, PROBLEM_JSON, pointer};
 
 /// How much of a request body is read, and for how long (application data).
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +97,10 @@ pub async fn guard_input(
     let body = match read {
         Ok(Ok(Ok(body))) => body,
         Ok(Ok(Err(_))) => {
-            let e = ApiError::BadRequest("The request body could not be read.".into());
+            let e = ApiError::BadRequest(Detail::new(
+                "The request body could not be read.",
+                "Pieprasījuma saturu nevarēja nolasīt.",
+            ));
             return Ok(refuse(req, e));
         }
         Ok(Err(_)) => {
@@ -203,14 +206,26 @@ fn as_problem<B: MessageBody>(
         .response()
         .error()
         .and_then(|e| e.as_error::<actix_cors::CorsError>())
-        .map(|e| format!("Cross-origin request refused: {e}."));
+        // actix-cors's reason is English text of its own: kept, in a Latvian sentence.
+        .map(|e| {
+            Detail::new(
+                format!("Cross-origin request refused: {e}."),
+                format!("Starpizcelsmju (CORS) pieprasījums atteikts: {e}."),
+            )
+        });
     let error = match (status.as_u16(), cors) {
         (_, Some(detail)) => ApiError::Http { status, detail },
         (404, None) => ApiError::NotFound,
-        (_, None) => ApiError::Http {
-            status,
-            detail: status.canonical_reason().unwrap_or("Error").to_string(),
-        },
+        (_, None) => {
+            let reason = status.canonical_reason().unwrap_or("Error");
+            ApiError::Http {
+                status,
+                detail: Detail::new(
+                    reason,
+                    crate::error::reason_lv(status.as_u16()).unwrap_or(reason),
+                ),
+            }
+        }
     };
     let (request, old) = response.into_parts();
     let mut problem = HttpResponse::from_error(error);
@@ -286,9 +301,10 @@ fn find_control_characters(value: &Value, at: &str, errors: &mut BTreeMap<String
 /// A path segment may hold no control character (`%00`…`%1F`): `400`.
 fn check_path(path: &str) -> Result<(), ApiError> {
     if percent_encoding::percent_decode_str(path).any(|b| b < 0x20) {
-        return Err(ApiError::BadRequest(
-            "A path segment contains a control character.".into(),
-        ));
+        return Err(ApiError::BadRequest(Detail::new(
+            "A path segment contains a control character.",
+            "Ceļa segments satur vadības rakstzīmi.",
+        )));
     }
     Ok(())
 }
@@ -304,9 +320,15 @@ fn check_query(query: &str) -> Result<(), ApiError> {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             return Err(ApiError::BadRequest(if plain {
-                format!("The query parameter `{name}` contains a control character.")
+                Detail::new(
+                    format!("The query parameter `{name}` contains a control character."),
+                    format!("Vaicājuma parametrs `{name}` satur vadības rakstzīmi."),
+                )
             } else {
-                "A query parameter contains a control character.".to_string()
+                Detail::new(
+                    "A query parameter contains a control character.",
+                    "Vaicājuma parametrs satur vadības rakstzīmi.",
+                )
             }));
         }
     }
@@ -351,11 +373,12 @@ mod tests {
         let Err(ApiError::BadRequest(detail)) = check_query("limit=5&q=a%00") else {
             panic!("refused");
         };
-        assert!(detail.contains("`q`"), "{detail}");
+        assert!(detail.en.contains("`q`"), "{detail}");
+        assert!(detail.lv.contains("`q`"), "{detail:?}");
         let Err(ApiError::BadRequest(detail)) = check_query("161175-19997%01=1") else {
             panic!("refused");
         };
-        assert!(!detail.contains("161175"), "{detail}");
+        assert!(!format!("{detail:?}").contains("161175"), "{detail:?}");
         assert!(check_query("q=%09").is_err());
     }
 

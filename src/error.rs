@@ -7,10 +7,49 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::lang::Lang;
 use crate::domain::audit::AuditOutcome;
 use crate::domain::{DomainError, ViolationKind};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A problem's `detail` in the API's two languages, English (the default) and Latvian: both
+/// are written where the occurrence is described, so no caller gets English under
+/// `Accept-Language: lv`. Like the English one, the Latvian text carries codes, dates and
+/// numbers, never personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub en: String,
+    pub lv: String,
+}
+
+impl Detail {
+    pub fn new(en: impl Into<String>, lv: impl Into<String>) -> Self {
+        Self {
+            en: en.into(),
+            lv: lv.into(),
+        }
+    }
+
+    fn into_lang(self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.en,
+            Lang::Lv => self.lv,
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+/// The Latvian version of a problem response, kept in the response's extensions by
+/// `ApiError::error_response` (which cannot see the request) for `api::lang::localise_problems`
+/// to send instead of the English body when the caller asked for Latvian.
+#[derive(Debug)]
+pub struct LatvianProblem(pub Problem);
 
 /// An RFC 9457 problem details object.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,10 +64,10 @@ pub struct Problem {
     /// A URI reference identifying the problem type; `about:blank` for plain HTTP statuses.
     #[serde(rename = "type")]
     pub type_: String,
-    /// Short summary, fixed per problem type.
+    /// Short summary, fixed per problem type, in English or (`Accept-Language: lv`) Latvian.
     pub title: String,
     pub status: u16,
-    /// Explanation of this occurrence.
+    /// Explanation of this occurrence, in the language of the `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Stable id of the DI rule that was violated, when one was.
@@ -88,35 +127,44 @@ pub fn violation_status(kind: ViolationKind) -> StatusCode {
     }
 }
 
-impl HttpProblemType {
-    fn problem(&self, detail: String) -> Problem {
-        Problem {
-            type_: format!("/problems/{}", self.slug),
-            title: self.title.into(),
-            status: self.status.as_u16(),
-            detail: Some(detail),
-            rule: self.rule.map(str::to_string),
-            errors: None,
-        }
-    }
+/// The Latvian title of a plain HTTP status (an `about:blank` problem's reason phrase).
+pub fn reason_lv(status: u16) -> Option<&'static str> {
+    Some(match status {
+        400 => "Nederīgs pieprasījums",
+        401 => "Nav autentificēts",
+        403 => "Aizliegts",
+        404 => "Nav atrasts",
+        405 => "Metode nav atļauta",
+        406 => "Nepieņemams",
+        408 => "Pieprasījuma noildze",
+        409 => "Konflikts",
+        412 => "Priekšnosacījums neizpildās",
+        413 => "Pieprasījums ir par lielu",
+        415 => "Neatbalstīts datu veids",
+        422 => "Pieprasījumu nevar apstrādāt",
+        429 => "Pārāk daudz pieprasījumu",
+        500 => "Iekšēja kļūda",
+        503 => "Pakalpojums nav pieejams",
+        _ => return None,
+    })
 }
 
 /// Every error a handler can return. The mapping to HTTP lives in `ResponseError` below.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request: {0}")]
-    BadRequest(String),
+    BadRequest(Detail),
     #[error("validation failed")]
     Validation(BTreeMap<String, Vec<String>>),
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    Unauthorized(Detail),
     /// A valid token whose scope claim names nothing (`access::UnknownScope`).
     #[error("unauthorized: {0}")]
     UnknownScope(#[from] crate::domain::access::UnknownScope),
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(crate::domain::access::Forbidden),
     #[error("not found")]
     NotFound,
     #[error("precondition failed")]
@@ -126,7 +174,7 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Detail),
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     #[error("request body timeout")]
@@ -134,11 +182,11 @@ pub enum ApiError {
     /// An error response made by a component outside the handlers (CORS, the documentation
     /// UI), given the problem shape: its status and a fixed detail.
     #[error("{status}: {detail}")]
-    Http { status: StatusCode, detail: String },
+    Http { status: StatusCode, detail: Detail },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("not acceptable")]
-    NotAcceptable(String),
+    NotAcceptable(Detail),
     /// Text holding a NUL character, which PostgreSQL cannot store (SQLSTATE 22021).
     #[error("text holds a NUL character")]
     NulCharacter,
@@ -177,20 +225,24 @@ impl Unavailability {
         }
     }
 
-    fn detail(self) -> &'static str {
+    fn detail(self) -> Detail {
         match self {
-            Unavailability::Unreachable => {
-                "The service cannot connect to its database; retry later."
-            }
-            Unavailability::Timeout => {
-                "The database did not answer within the service's deadline; the request may or may not have taken effect, retry later (with the same Idempotency-Key for a creation)."
-            }
-            Unavailability::Busy => {
-                "The database is busy (a lock held by another session, or every connection in use); retry later."
-            }
-            Unavailability::Storage => {
-                "The database's storage is full or failing; nothing was written, retry later."
-            }
+            Unavailability::Unreachable => Detail::new(
+                "The service cannot connect to its database; retry later.",
+                "Pakalpojums nevar izveidot savienojumu ar savu datubāzi; mēģiniet vēlreiz vēlāk.",
+            ),
+            Unavailability::Timeout => Detail::new(
+                "The database did not answer within the service's deadline; the request may or may not have taken effect, retry later (with the same Idempotency-Key for a creation).",
+                "Datubāze neatbildēja pakalpojuma noteiktajā laikā; pieprasījums var būt izpildīts vai nebūt izpildīts, mēģiniet vēlreiz vēlāk (izveidei ar to pašu Idempotency-Key).",
+            ),
+            Unavailability::Busy => Detail::new(
+                "The database is busy (a lock held by another session, or every connection in use); retry later.",
+                "Datubāze ir aizņemta (bloķējumu tur cita sesija, vai visi savienojumi ir aizņemti); mēģiniet vēlreiz vēlāk.",
+            ),
+            Unavailability::Storage => Detail::new(
+                "The database's storage is full or failing; nothing was written, retry later.",
+                "Datubāzes krātuve ir pilna vai bojāta; nekas netika ierakstīts, mēģiniet vēlreiz vēlāk.",
+            ),
         }
     }
 
@@ -295,7 +347,7 @@ impl ApiError {
 
 /// Maps a missing referenced record to `422 /problems/unknown-reference`; other errors as usual.
 pub fn unknown_reference(
-    what: &'static str,
+    what: crate::domain::Reference,
     code: impl std::fmt::Display,
 ) -> impl FnOnce(diesel::result::Error) -> ApiError {
     move |e| match e {
@@ -326,8 +378,18 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => ApiError::NotFound,
             Error::DatabaseError(Kind::UniqueViolation, info) => {
                 ApiError::Conflict(info.constraint_name().map_or_else(
-                    || "a record with these values already exists".to_string(),
-                    |c| format!("a record with these values already exists ({c})"),
+                    || {
+                        Detail::new(
+                            "a record with these values already exists",
+                            "ieraksts ar šīm vērtībām jau pastāv",
+                        )
+                    },
+                    |c| {
+                        Detail::new(
+                            format!("a record with these values already exists ({c})"),
+                            format!("ieraksts ar šīm vērtībām jau pastāv ({c})"),
+                        )
+                    },
                 ))
             }
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
@@ -355,7 +417,7 @@ impl From<diesel::result::Error> for ApiError {
 
 impl From<crate::domain::access::Forbidden> for ApiError {
     fn from(e: crate::domain::access::Forbidden) -> Self {
-        ApiError::Forbidden(e.0.to_string())
+        ApiError::Forbidden(e)
     }
 }
 
@@ -371,77 +433,155 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+/// What a problem takes from its type's entry in `HTTP_PROBLEM_TYPES` or
+/// `domain::PROBLEM_TYPES`.
+struct OwnType {
+    slug: &'static str,
+    title: &'static str,
+    title_lv: &'static str,
+    rule: Option<&'static str>,
+}
+
 impl ApiError {
-    /// The problem `type` and `title` of this error. Plain HTTP statuses use `about:blank`,
-    /// whose title is the reason phrase (RFC 9457 §4.2.1).
-    fn problem(&self) -> Problem {
-        let status = self.status_code();
-        let blank = |detail: Option<String>| Problem {
-            type_: "about:blank".into(),
-            title: status.canonical_reason().unwrap_or("Error").into(),
-            status: status.as_u16(),
-            detail,
-            rule: None,
-            errors: None,
+    /// The problem type of this error, when it has one of its own; `None` for `about:blank`.
+    fn own_type(&self) -> Option<OwnType> {
+        let http = |t: &HttpProblemType| OwnType {
+            slug: t.slug,
+            title: t.title,
+            title_lv: t.title_lv,
+            rule: t.rule,
         };
         match self {
-            ApiError::BadRequest(detail) => blank(Some(detail.clone())),
-            ApiError::Validation(errors) => Problem {
-                errors: Some(errors.clone()),
-                ..VALIDATION.problem(match errors.len() {
-                    1 => "1 field is invalid".to_string(),
-                    n => format!("{n} fields are invalid"),
+            ApiError::Validation(_) => Some(http(&VALIDATION)),
+            ApiError::Domain(e) => {
+                let t = e.problem_type();
+                Some(OwnType {
+                    slug: t.slug,
+                    title: t.title,
+                    title_lv: t.title_lv,
+                    rule: t.rule,
                 })
-            },
-            ApiError::Domain(e) => Problem {
-                type_: format!("/problems/{}", e.slug()),
-                title: e.title().into(),
-                status: status.as_u16(),
-                detail: Some(e.to_string()),
-                rule: e.rule().map(str::to_string),
-                errors: None,
-            },
-            ApiError::Unauthorized(detail) => blank(Some(format!(
-                "Authentication failed: {detail}."
-            ))),
-            ApiError::UnknownScope(claim) => {
-                TOKEN_SCOPE_UNKNOWN.problem(format!("Authentication failed: {claim}."))
             }
-            ApiError::Forbidden(detail) => blank(Some(format!("Not allowed: {detail}."))),
-            ApiError::NotFound => blank(Some("The requested resource does not exist.".into())),
-            ApiError::PreconditionFailed => PRECONDITION_FAILED.problem(
-                "If-Match does not match the current ETag: read the resource again and reapply the change."
-                    .into(),
-            ),
-            ApiError::IdempotencyKeyReused => IDEMPOTENCY_KEY_REUSED.problem(
-                "This Idempotency-Key was used before with a different request body or path; use a new key for a new request."
-                    .into(),
-            ),
-            ApiError::MethodNotAllowed { allow } => blank(Some(format!(
-                "This resource supports: {}.",
-                allow.join(", ")
-            ))),
-            ApiError::Conflict(detail) => blank(Some(detail.clone())),
-            ApiError::NulCharacter => NUL_CHARACTER.problem(
-                "A value in the request (query, path or body) holds a NUL character (U+0000), which no text may contain."
-                    .into(),
-            ),
-            ApiError::PayloadTooLarge { limit } => blank(Some(format!(
-                "The request body is larger than the limit of {limit} bytes."
-            ))),
-            ApiError::RequestTimeout { limit_ms } => blank(Some(format!(
-                "The request body was not received within {limit_ms} ms."
-            ))),
-            ApiError::Http { detail, .. } => blank(Some(detail.clone())),
-            ApiError::UnsupportedMediaType => blank(Some(
-                "Request bodies must be JSON, sent with Content-Type: application/json.".into(),
-            )),
-            ApiError::NotAcceptable(detail) => blank(Some(detail.clone())),
-            ApiError::Unavailable(why) => why.problem_type().problem(why.detail().into()),
-            ApiError::Internal(_) => blank(Some(
-                "An unexpected error occurred; it has been logged.".into(),
-            )),
+            ApiError::UnknownScope(_) => Some(http(&TOKEN_SCOPE_UNKNOWN)),
+            ApiError::PreconditionFailed => Some(http(&PRECONDITION_FAILED)),
+            ApiError::IdempotencyKeyReused => Some(http(&IDEMPOTENCY_KEY_REUSED)),
+            ApiError::NulCharacter => Some(http(&NUL_CHARACTER)),
+            ApiError::Unavailable(why) => Some(http(why.problem_type())),
+            _ => None,
         }
+    }
+
+    /// What happened this time, in English and in Latvian.
+    fn detail(&self) -> Detail {
+        match self {
+            ApiError::BadRequest(detail)
+            | ApiError::Conflict(detail)
+            | ApiError::Http { detail, .. }
+            | ApiError::NotAcceptable(detail) => detail.clone(),
+            ApiError::Validation(errors) => {
+                let n = errors.len();
+                Detail::new(
+                    match n {
+                        1 => "1 field is invalid".to_string(),
+                        n => format!("{n} fields are invalid"),
+                    },
+                    format!(
+                        "{n} {}",
+                        latvian_plural(n, "lauks nav derīgs", "lauki nav derīgi")
+                    ),
+                )
+            }
+            ApiError::Domain(e) => Detail::new(e.to_string(), e.detail_lv()),
+            ApiError::Unauthorized(detail) => Detail::new(
+                format!("Authentication failed: {}.", detail.en),
+                format!("Autentifikācija neizdevās: {}.", detail.lv),
+            ),
+            ApiError::UnknownScope(claim) => Detail::new(
+                format!("Authentication failed: {claim}."),
+                format!("Autentifikācija neizdevās: {}.", claim.detail_lv()),
+            ),
+            ApiError::Forbidden(why) => Detail::new(
+                format!("Not allowed: {}.", why.en),
+                format!("Nav atļauts: {}.", why.lv),
+            ),
+            ApiError::NotFound => Detail::new(
+                "The requested resource does not exist.",
+                "Pieprasītais resurss nepastāv.",
+            ),
+            ApiError::PreconditionFailed => Detail::new(
+                "If-Match does not match the current ETag: read the resource again and reapply the change.",
+                "If-Match neatbilst pašreizējam ETag: nolasiet resursu vēlreiz un atkārtojiet izmaiņas.",
+            ),
+            ApiError::IdempotencyKeyReused => Detail::new(
+                "This Idempotency-Key was used before with a different request body or path; use a new key for a new request.",
+                "Šī Idempotency-Key jau izmantota ar citu pieprasījuma saturu vai ceļu; jaunam pieprasījumam izmantojiet jaunu atslēgu.",
+            ),
+            ApiError::MethodNotAllowed { allow } => Detail::new(
+                format!("This resource supports: {}.", allow.join(", ")),
+                format!("Šis resurss atbalsta: {}.", allow.join(", ")),
+            ),
+            ApiError::NulCharacter => Detail::new(
+                "A value in the request (query, path or body) holds a NUL character (U+0000), which no text may contain.",
+                "Kāda pieprasījuma vērtība (vaicājumā, ceļā vai saturā) satur NUL rakstzīmi (U+0000), kas nedrīkst būt nevienā tekstā.",
+            ),
+            ApiError::PayloadTooLarge { limit } => Detail::new(
+                format!("The request body is larger than the limit of {limit} bytes."),
+                format!("Pieprasījuma saturs pārsniedz {limit} baitu robežu."),
+            ),
+            ApiError::RequestTimeout { limit_ms } => Detail::new(
+                format!("The request body was not received within {limit_ms} ms."),
+                format!("Pieprasījuma saturs netika saņemts {limit_ms} ms laikā."),
+            ),
+            ApiError::UnsupportedMediaType => Detail::new(
+                "Request bodies must be JSON, sent with Content-Type: application/json.",
+                "Pieprasījuma saturam jābūt JSON, sūtītam ar Content-Type: application/json.",
+            ),
+            ApiError::Unavailable(why) => why.detail(),
+            ApiError::Internal(_) => Detail::new(
+                "An unexpected error occurred; it has been logged.",
+                "Radās neparedzēta kļūda; tā ir reģistrēta žurnālā.",
+            ),
+        }
+    }
+
+    /// This error as a problem in `lang`. Plain HTTP statuses use `about:blank`, whose title
+    /// is the reason phrase (RFC 9457 §4.2.1).
+    fn problem(&self, lang: Lang) -> Problem {
+        let status = self.status_code();
+        let reason = status.canonical_reason().unwrap_or("Error");
+        let (type_, title, rule) = match self.own_type() {
+            Some(t) => (
+                format!("/problems/{}", t.slug),
+                lang.pick(t.title_lv, t.title),
+                t.rule,
+            ),
+            None => (
+                "about:blank".to_string(),
+                lang.pick(reason_lv(status.as_u16()).unwrap_or(reason), reason),
+                None,
+            ),
+        };
+        Problem {
+            type_,
+            title: title.into(),
+            status: status.as_u16(),
+            detail: Some(self.detail().into_lang(lang)),
+            rule: rule.map(str::to_string),
+            errors: match self {
+                ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Latvian nouns agree with the number: singular after a number ending in 1 (but not 11:
+/// "21 lauks", "11 lauki").
+fn latvian_plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n % 10 == 1 && n % 100 != 11 {
+        one
+    } else {
+        many
     }
 }
 
@@ -509,7 +649,10 @@ impl ResponseError for ApiError {
             // The rest of the body was not read: the connection cannot carry another request.
             response.force_close();
         }
-        response.json(self.problem())
+        response
+            .extensions_mut()
+            .insert(LatvianProblem(self.problem(Lang::Lv)));
+        response.json(self.problem(Lang::En))
     }
 }
 
@@ -520,15 +663,23 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, limit: usize) -> ApiE
         E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::PayloadTooLarge { limit },
         E::ContentType => ApiError::UnsupportedMediaType,
         E::Deserialize(e) if e.is_data() => body_error(String::new(), &e),
-        E::Deserialize(e) => ApiError::BadRequest(format!(
-            "The body is not valid JSON: {}",
-            withhold_values(&e.to_string())
-        )),
+        // The parser's message names the API's own fields in English: kept, in a Latvian
+        // sentence under `lv`.
+        E::Deserialize(e) => {
+            let why = withhold_values(&e.to_string());
+            ApiError::BadRequest(Detail::new(
+                format!("The body is not valid JSON: {why}"),
+                format!("Saturs nav derīgs JSON (parsētāja ziņojums): {why}"),
+            ))
+        }
         E::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
-        other => ApiError::BadRequest(format!(
-            "The body could not be read: {}",
-            withhold_values(&other.to_string())
-        )),
+        other => {
+            let why = withhold_values(&other.to_string());
+            ApiError::BadRequest(Detail::new(
+                format!("The body could not be read: {why}"),
+                format!("Saturu nevarēja nolasīt (ziņojums): {why}"),
+            ))
+        }
     }
 }
 
@@ -588,7 +739,7 @@ mod tests {
             "invalid byte sequence for encoding \"UTF8\": 0x00",
         ));
         assert_eq!(error.status_code().as_u16(), 400);
-        assert_eq!(error.problem().type_, "/problems/nul-character");
+        assert_eq!(error.problem(Lang::En).type_, "/problems/nul-character");
     }
 
     #[test]
@@ -624,7 +775,7 @@ mod tests {
         for (message, type_) in cases {
             let error = ApiError::from(database_error(message));
             assert_eq!(error.status_code().as_u16(), 503, "{message}");
-            assert_eq!(error.problem().type_, type_, "{message}");
+            assert_eq!(error.problem(Lang::En).type_, type_, "{message}");
             let response = error.error_response();
             assert!(response.headers().contains_key(header::RETRY_AFTER));
         }
@@ -722,11 +873,87 @@ mod tests {
 
     #[test]
     fn internal_errors_never_reveal_their_cause() {
-        let response =
-            ApiError::Internal(anyhow::anyhow!("password=hunter2 at db.internal")).problem();
-        assert_eq!(response.status, 500);
-        let body = serde_json::to_string(&response).unwrap_or_default();
-        assert!(!body.contains("hunter2"));
-        assert!(!body.contains("db.internal"));
+        for lang in [Lang::En, Lang::Lv] {
+            let response = ApiError::Internal(anyhow::anyhow!("password=hunter2 at db.internal"))
+                .problem(lang);
+            assert_eq!(response.status, 500);
+            let body = serde_json::to_string(&response).unwrap_or_default();
+            assert!(!body.contains("hunter2"));
+            assert!(!body.contains("db.internal"));
+        }
+    }
+
+    /// One error of every HTTP-level kind (the rules' are tested in `domain`).
+    fn one_of_each() -> Vec<ApiError> {
+        let text = || Detail::new("english", "latviski");
+        vec![
+            ApiError::BadRequest(text()),
+            ApiError::Validation(BTreeMap::from([("name".into(), vec!["length".into()])])),
+            ApiError::Domain(DomainError::PlanFinal),
+            ApiError::Unauthorized(text()),
+            ApiError::UnknownScope(crate::domain::access::UnknownScope::Provider),
+            ApiError::Forbidden(crate::domain::access::Forbidden {
+                en: "english",
+                lv: "latviski",
+            }),
+            ApiError::NotFound,
+            ApiError::PreconditionFailed,
+            ApiError::IdempotencyKeyReused,
+            ApiError::MethodNotAllowed {
+                allow: vec!["GET".into()],
+            },
+            ApiError::Conflict(text()),
+            ApiError::PayloadTooLarge { limit: 1024 },
+            ApiError::RequestTimeout { limit_ms: 5000 },
+            ApiError::Http {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                detail: text(),
+            },
+            ApiError::UnsupportedMediaType,
+            ApiError::NotAcceptable(text()),
+            ApiError::NulCharacter,
+            ApiError::Unavailable(Unavailability::Unreachable),
+            ApiError::Unavailable(Unavailability::Timeout),
+            ApiError::Unavailable(Unavailability::Busy),
+            ApiError::Unavailable(Unavailability::Storage),
+            ApiError::Internal(anyhow::anyhow!("cause")),
+        ]
+    }
+
+    #[test]
+    fn every_problem_has_a_latvian_title_and_detail() {
+        for error in one_of_each() {
+            let (en, lv) = (error.problem(Lang::En), error.problem(Lang::Lv));
+            assert_eq!((&en.type_, en.status), (&lv.type_, lv.status), "{error}");
+            assert_ne!(en.title, lv.title, "{error}");
+            assert_ne!(en.detail, lv.detail, "{error}");
+            assert!(lv.detail.is_some_and(|d| !d.is_empty()), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_latvian_problem_travels_with_the_response() {
+        let error = ApiError::Validation(BTreeMap::from([
+            ("a".into(), vec!["length".into()]),
+            ("b".into(), vec!["email".into()]),
+        ]));
+        let response = error.error_response();
+        let extensions = response.extensions();
+        let Some(LatvianProblem(problem)) = extensions.get::<LatvianProblem>() else {
+            panic!("the Latvian problem is in the extensions");
+        };
+        assert_eq!(problem.title, "Pieprasījums neatbilst prasībām");
+        assert_eq!(problem.detail.as_deref(), Some("2 lauki nav derīgi"));
+        assert_eq!(problem.errors, error.problem(Lang::En).errors);
+    }
+
+    #[test]
+    fn latvian_counts_agree_with_their_noun() {
+        let fields = |n: usize| latvian_plural(n, "lauks", "lauki");
+        assert_eq!(fields(1), "lauks");
+        assert_eq!(fields(21), "lauks");
+        assert_eq!(fields(11), "lauki");
+        assert_eq!(fields(2), "lauki");
+        assert_eq!(fields(10), "lauki");
     }
 }

@@ -16,7 +16,6 @@ use crate::db::Listed;
 use crate::db::assessments::{self as q, AssessmentEntry, InstrumentEntry, NewAssessmentRow};
 use crate::db::changes::{self, Change};
 use crate::db::{Db, DbConnection, clients, reference};
-use crate::domain::DomainError;
 use crate::domain::assessment::CareLevel;
 use crate::domain::assessment::{
     AssessmentFacts, AssessmentOutcome, Derivation, NewAssessment, NewTeamMember, OrganisationType,
@@ -27,6 +26,7 @@ use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::policy::Policy;
+use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -263,14 +263,15 @@ fn check_references(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<(
     for member in &new.team {
         if !roles.iter().any(|r| r.code == member.role) {
             return Err(DomainError::UnknownReference {
-                what: "specialist role",
+                what: Reference::SpecialistRole,
                 code: member.role.to_string(),
             }
             .into());
         }
     }
     for code in &new.needed_service_types {
-        reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
+        reference::get_service_type(conn, code)
+            .map_err(unknown_reference(Reference::ServiceType, code))?;
     }
     Ok(())
 }
@@ -280,7 +281,7 @@ fn instrument(conn: &mut DbConnection, new: &NewAssessment) -> ApiResult<Instrum
     let named = new.instrument.as_ref();
     q::instrument(conn, named.map(|(code, version)| (code.as_str(), *version))).map_err(
         unknown_reference(
-            "assessment instrument",
+            Reference::AssessmentInstrument,
             named.map_or_else(
                 || "default".into(),
                 |(code, version)| format!("{code}@{version}"),

@@ -11,7 +11,7 @@ use crate::auth::MaybeAuthUser;
 use crate::db::changes::ChangeRow;
 use crate::db::{Db, changes};
 use crate::domain::change::{ChangeAction, ChangeType, Cursor, href};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 /// Most events one answer carries.
 const MAX_EVENTS: i64 = 1000;
@@ -92,14 +92,18 @@ pub async fn list_changes(
     let ChangesQuery { after, limit } = query.into_inner();
     let limit = limit.unwrap_or(100);
     if !(1..=MAX_EVENTS).contains(&limit) {
-        return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_EVENTS}"
+        return Err(ApiError::BadRequest(Detail::new(
+            format!("limit must be between 1 and {MAX_EVENTS}"),
+            format!("limit jābūt no 1 līdz {MAX_EVENTS}"),
         )));
     }
     let after = match after {
         None => Cursor::START,
         Some(text) => Cursor::parse(&text).ok_or_else(|| {
-            ApiError::BadRequest("after must be a cursor this feed returned".into())
+            ApiError::BadRequest(Detail::new(
+                "after must be a cursor this feed returned",
+                "after jābūt kursoram, ko atgriezusi šī plūsma",
+            ))
         })?,
     };
     let scope = user.0.map(|u| u.scope);

@@ -23,6 +23,7 @@ use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age, check_transfer_date};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
+use crate::domain::interval::RecordedDate;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::check_di_status;
 use crate::domain::policy::Policy;
@@ -602,7 +603,7 @@ pub async fn transfer_client(
             if input.to_municipality == current.municipality {
                 return Err(DomainError::TransferToSameMunicipality.into());
             }
-            policy.dating.check("transfer date", on, today)?;
+            policy.dating.check(RecordedDate::Transfer, on, today)?;
             let last = q::transfers(conn, id)?.last().map(|t| t.transferred_on);
             check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
             // The new owner must exist on the transfer's date and today, when it owns the case.

@@ -19,7 +19,7 @@ use crate::db::{Db, DbConnection, clients, idempotency};
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, Subject};
 use crate::domain::ids::ClientId;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 use crate::pii::PiiKeys;
 
 /// One page of a list, in a stable order.
@@ -100,12 +100,16 @@ impl PageQuery {
         let limit = self.limit.unwrap_or(20);
         let offset = self.offset.unwrap_or(0);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-            return Err(ApiError::BadRequest(format!(
-                "limit must be between 1 and {MAX_PAGE_SIZE}"
+            return Err(ApiError::BadRequest(Detail::new(
+                format!("limit must be between 1 and {MAX_PAGE_SIZE}"),
+                format!("limit jābūt no 1 līdz {MAX_PAGE_SIZE}"),
             )));
         }
         if offset < 0 {
-            return Err(ApiError::BadRequest("offset must not be negative".into()));
+            return Err(ApiError::BadRequest(Detail::new(
+                "offset must not be negative",
+                "offset nedrīkst būt negatīvs",
+            )));
         }
         Ok((limit, offset))
     }
@@ -129,9 +133,10 @@ pub fn parse_sort<T: Copy>(
         .map(|(_, f)| (*f, descending))
         .ok_or_else(|| {
             let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
-            ApiError::BadRequest(format!(
-                "sort must be one of {} (prefix - for descending)",
-                names.join(", ")
+            let names = names.join(", ");
+            ApiError::BadRequest(Detail::new(
+                format!("sort must be one of {names} (prefix - for descending)"),
+                format!("sort jābūt vienam no: {names} (dilstošai secībai ar priedēkli -)"),
             ))
         })
 }
@@ -175,7 +180,10 @@ impl FromRequest for IfMatch {
         ready(match value {
             None => Ok(IfMatch(None)),
             Some(Ok(v)) => Ok(IfMatch(Some(v))),
-            Some(Err(_)) => Err(ApiError::BadRequest("If-Match is not valid text".into())),
+            Some(Err(_)) => Err(ApiError::BadRequest(Detail::new(
+                "If-Match is not valid text",
+                "If-Match nav derīgs teksts",
+            ))),
         })
     }
 }
@@ -254,9 +262,10 @@ impl FromRequest for IdempotencyKey {
             None => None,
             Some(Some(key)) => Some(key),
             Some(None) => {
-                return ready(Err(ApiError::BadRequest(
-                    "Idempotency-Key must be 1 to 255 characters of text".into(),
-                )));
+                return ready(Err(ApiError::BadRequest(Detail::new(
+                    "Idempotency-Key must be 1 to 255 characters of text",
+                    "Idempotency-Key jābūt tekstam no 1 līdz 255 rakstzīmēm",
+                ))));
             }
         };
         ready(Ok(IdempotencyKey {
@@ -645,10 +654,10 @@ impl SyncQuery {
             return Ok(false);
         }
         if page.limit.is_some() || page.offset.is_some() || sort.is_some() {
-            return Err(ApiError::BadRequest(
-                "format=ndjson streams every record in id order: leave out limit, offset and sort"
-                    .into(),
-            ));
+            return Err(ApiError::BadRequest(Detail::new(
+                "format=ndjson streams every record in id order: leave out limit, offset and sort",
+                "format=ndjson straumē visus ierakstus id secībā: neizmantojiet limit, offset un sort",
+            )));
         }
         Ok(true)
     }

@@ -21,7 +21,7 @@ use crate::db::{Db, DbConnection, Listed, reference};
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::registry::{ProviderStatus, ServiceStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 /// The HSDS version this view follows.
 pub const HSDS_VERSION: &str = "3.1";
@@ -272,12 +272,16 @@ impl PagingQuery {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(20);
         if page < 1 {
-            return Err(ApiError::BadRequest("page starts at 1".into()));
+            return Err(ApiError::BadRequest(Detail::new(
+                "page starts at 1",
+                "page sākas ar 1",
+            )));
         }
         if !(1..=super::MAX_PAGE_SIZE).contains(&per_page) {
-            return Err(ApiError::BadRequest(format!(
-                "per_page must be between 1 and {}",
-                super::MAX_PAGE_SIZE
+            let max = super::MAX_PAGE_SIZE;
+            return Err(ApiError::BadRequest(Detail::new(
+                format!("per_page must be between 1 and {max}"),
+                format!("per_page jābūt no 1 līdz {max}"),
             )));
         }
         Ok(Paging { page, per_page })

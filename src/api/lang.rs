@@ -122,10 +122,12 @@ impl<T: Serialize> Responder for Localized<T> {
     }
 }
 
-/// Problems in the caller's language: under `Accept-Language: lv` a problem's `title` is the
-/// Latvian one of its type (or of its HTTP status, for `about:blank`); every problem says its
-/// language in `Content-Language`. The `detail` stays English (it says which value broke which
-/// rule, composed where the rule is checked).
+/// Problems in the caller's language: under `Accept-Language: lv` a problem's `title` and
+/// `detail` are Latvian (the title of its type, or of its HTTP status for `about:blank`; the
+/// detail written next to the English one where the occurrence is described); every problem
+/// says its language in `Content-Language`. `ApiError::error_response` cannot see the request,
+/// so it leaves the Latvian problem in the response's extensions (`error::LatvianProblem`) and
+/// this middleware sends it instead of the English body; nothing is reparsed.
 pub async fn localise_problems(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
@@ -135,7 +137,7 @@ pub async fn localise_problems(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map_or(Lang::En, Lang::negotiate);
-    let response = next.call(req).await?.map_into_boxed_body();
+    let mut response = next.call(req).await?.map_into_boxed_body();
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -144,43 +146,29 @@ pub async fn localise_problems(
     if !is_problem {
         return Ok(response);
     }
-    let (request, mut old) = response.into_parts();
-    if lang == Lang::En {
-        old.headers_mut()
+    let latvian = match lang {
+        Lang::Lv => response
+            .response_mut()
+            .extensions_mut()
+            .remove::<crate::error::LatvianProblem>(),
+        Lang::En => None,
+    };
+    // Every problem is made by `ApiError::error_response`, so a Latvian one is always there;
+    // were it not (or did it not serialise), the English problem is sent, said to be English.
+    let Some(body) = latvian.and_then(|problem| serde_json::to_vec(&problem.0).ok()) else {
+        response
+            .headers_mut()
             .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
-        return Ok(actix_web::dev::ServiceResponse::new(request, old));
-    }
-    let status = old.status();
-    let headers = old.headers().clone();
-    // A problem is a small document: anything larger is passed on as it is.
-    let bytes = match actix_web::body::to_bytes_limited(old.into_body(), 64 * 1024).await {
-        Ok(Ok(bytes)) => bytes,
-        _ => return Err(actix_web::error::ErrorInternalServerError("problem body")),
+        return Ok(response);
     };
-    let mut problem = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
-    let title = match problem.as_ref().and_then(|p| p["type"].as_str()) {
-        Some("about:blank") => super::problems::reason_lv(status.as_u16()),
-        Some(uri) => super::problems::documented(uri).map(|t| t.title_lv),
-        None => None,
-    };
-    let mut localised = HttpResponse::build(status);
-    for (name, value) in &headers {
-        if name != header::CONTENT_LENGTH {
-            localised.append_header((name.clone(), value.clone()));
-        }
-    }
-    let body = match (problem.as_mut(), title) {
-        (Some(problem), Some(title)) => {
-            problem["title"] = serde_json::Value::from(title);
-            localised.insert_header((header::CONTENT_LANGUAGE, "lv"));
-            serde_json::to_vec(problem).unwrap_or_else(|_| bytes.to_vec())
-        }
-        _ => bytes.to_vec(),
-    };
-    Ok(actix_web::dev::ServiceResponse::new(
-        request,
-        localised.body(body),
-    ))
+    let mut response = response.map_body(|head, _| {
+        head.headers.remove(header::CONTENT_LENGTH);
+        actix_web::body::BoxBody::new(body)
+    });
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("lv"));
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ use crate::db::mentors::{
     self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow, TrainingRow,
 };
 use crate::db::{Db, DbConnection, clients, reference};
-use crate::domain::DomainError;
 use crate::domain::access::{
     ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
@@ -31,11 +30,13 @@ use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
+use crate::domain::interval::RecordedDate;
 use crate::domain::mentor::{
     ContractType, EmployerKind, MissingTraining, check_assignment, missing_trainings,
 };
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
 use crate::domain::validity::ensure_municipality_valid;
+use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 /// Who engages the mentor: a municipality or a planning region (SM-9).
@@ -143,14 +144,14 @@ fn employer_region(
         EmployerKind::Municipality => {
             let code = MunicipalityCode::new(employer.code.as_str());
             let m = reference::get_municipality(conn, &code)
-                .map_err(unknown_reference("municipality", &employer.code))?;
+                .map_err(unknown_reference(Reference::Municipality, &employer.code))?;
             ensure_municipality_valid(&code, m.validity(), on)?;
             Ok(m.planning_region)
         }
         EmployerKind::Region => {
             reference::get_planning_region(conn, &RegionCode::new(employer.code.as_str()))
                 .map(|r| r.code)
-                .map_err(unknown_reference("planning region", &employer.code))
+                .map_err(unknown_reference(Reference::PlanningRegion, &employer.code))
         }
     }
 }
@@ -441,7 +442,7 @@ pub async fn create_training(
             .any(|p| p.code == input.programme)
         {
             return Err(DomainError::UnknownReference {
-                what: "training programme",
+                what: Reference::TrainingProgramme,
                 code: input.programme.to_string(),
             }
             .into());
@@ -591,7 +592,9 @@ pub async fn create_assignment(
             let mentor = q::get(conn, &area, mentor_id)?;
             let today = crate::domain::today();
             let started_on = input.started_on.unwrap_or(today);
-            policy.dating.check("start", started_on, today)?;
+            policy
+                .dating
+                .check(RecordedDate::Start, started_on, today)?;
             let candidate = Interval::new(started_on, None)?;
             // Client first, then mentor: every writer takes the locks in this order.
             clients::lock(conn, client.id)?;
@@ -694,7 +697,7 @@ pub async fn end_assignment(
             let client = clients::get(conn, &access, current.client_id)?;
             let today = crate::domain::today();
             let ended_on = input.ended_on.unwrap_or(today);
-            policy.dating.check("end", ended_on, today)?;
+            policy.dating.check(RecordedDate::End, ended_on, today)?;
             Interval::new(current.started_on, Some(ended_on))?;
             let row = q::end_assignment(conn, id, ended_on, &input.reason)?
                 .ok_or(DomainError::AlreadyEnded)?;

@@ -37,7 +37,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::error::{ApiError, json_error, withhold_values};
+use crate::error::{ApiError, Detail, json_error, withhold_values};
 
 /// The version of the API: its path prefix (`/api/v1`) and every response's `API-Version`.
 pub const VERSION: &str = "v1";
@@ -52,7 +52,8 @@ pub const MAX_PAGE_SIZE: i64 = 100;
         description = "The shared record for Latvia's deinstitutionalisation (DI) of social care: \
 reference data, the provider and service registry, clients in the DI process, social mentors and \
 aggregated statistics.\n\nEvery error is an RFC 9457 `application/problem+json` document. \
-Catalogue labels follow `Accept-Language: lv|en` (default `en`).",
+Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language: lv|en` (default \
+`en`), named in `Content-Language`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         contact(name = "Kopiena")
     ),
@@ -231,16 +232,20 @@ pub fn extractor_configs(max_body_bytes: usize, cfg: &mut web::ServiceConfig) {
     )
     .app_data(web::PayloadConfig::default().limit(max_body_bytes))
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
-        ApiError::BadRequest(format!(
-            "Invalid query string: {}",
-            withhold_values(&err.to_string())
+        // The parser's message names the API's own parameters in English: kept, in a
+        // Latvian sentence under `lv`.
+        let why = withhold_values(&err.to_string());
+        ApiError::BadRequest(Detail::new(
+            format!("Invalid query string: {why}"),
+            format!("Nederīga vaicājuma virkne (parsētāja ziņojums): {why}"),
         ))
         .into()
     }))
     .app_data(web::PathConfig::default().error_handler(|err, _| {
-        ApiError::BadRequest(format!(
-            "Invalid path parameter: {}",
-            withhold_values(&err.to_string())
+        let why = withhold_values(&err.to_string());
+        ApiError::BadRequest(Detail::new(
+            format!("Invalid path parameter: {why}"),
+            format!("Nederīgs ceļa parametrs (parsētāja ziņojums): {why}"),
         ))
         .into()
     }));
@@ -564,17 +569,26 @@ fn check_query_parameters(req: &ServiceRequest) -> Result<(), ApiError> {
     else {
         return Ok(());
     };
-    let sent = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-        .map_err(|_| ApiError::BadRequest("the query string is not valid".into()))?;
+    let sent =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()).map_err(|_| {
+            ApiError::BadRequest(Detail::new(
+                "the query string is not valid",
+                "vaicājuma virkne nav derīga",
+            ))
+        })?;
     if sent.iter().all(|(name, _)| accepted.contains(name)) {
         return Ok(());
     }
     Err(ApiError::BadRequest(if accepted.is_empty() {
-        "this operation takes no query parameters".into()
+        Detail::new(
+            "this operation takes no query parameters",
+            "šai darbībai nav vaicājuma parametru",
+        )
     } else {
-        format!(
-            "unknown query parameter: this operation accepts {}",
-            accepted.join(", ")
+        let accepted = accepted.join(", ");
+        Detail::new(
+            format!("unknown query parameter: this operation accepts {accepted}"),
+            format!("nezināms vaicājuma parametrs: šī darbība pieņem {accepted}"),
         )
     }))
 }

@@ -16,7 +16,6 @@ use super::problems as p;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, clients, providers, reference, services};
-use crate::domain::DomainError;
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
@@ -25,12 +24,14 @@ use crate::domain::codes::*;
 use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
+use crate::domain::interval::RecordedDate;
 use crate::domain::placement::{
     ServiceFacts, TimeLimitRule, check_consent, check_fits, check_placement, time_limit,
     transitions,
 };
 use crate::domain::policy::Policy;
 use crate::domain::registry::{ServiceStatus, Setting};
+use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,13 +149,13 @@ pub async fn create_placement(
         .create(db.get_ref(), key, move |conn, access, sub| {
             let client = clients::get(conn, access, client_id)?;
             let service = services::get(conn, input.service_id)
-                .map_err(unknown_reference("service", input.service_id))?;
+                .map_err(unknown_reference(Reference::Service, input.service_id))?;
             let service_type = reference::get_service_type(conn, &service.row.service_type)?;
             let institutional = service_type.row.setting == Setting::Institutional;
             let group = client.target_group;
             let today = crate::domain::today();
             let start = input.started_on.unwrap_or(today);
-            policy.dating.check("start", start, today)?;
+            policy.dating.check(RecordedDate::Start, start, today)?;
             let candidate = Interval::new(start, None)?;
             // Client first, then service: every writer takes the locks in this order.
             clients::lock(conn, client_id)?;
@@ -303,7 +304,7 @@ pub async fn end_placement(
                 let client = clients::get(conn, &access, current.client_id)?;
                 let today = crate::domain::today();
                 let ended_on = input.ended_on.unwrap_or(today);
-                policy.dating.check("end", ended_on, today)?;
+                policy.dating.check(RecordedDate::End, ended_on, today)?;
                 Interval::new(current.started_on, Some(ended_on))?;
                 clients::lock(conn, current.client_id)?;
                 let row =

@@ -129,27 +129,6 @@ pub fn documented(type_uri: &str) -> Option<Documented> {
     catalogue().find(|t| t.slug == slug)
 }
 
-/// The Latvian title of a plain HTTP status (an `about:blank` problem's reason phrase).
-pub fn reason_lv(status: u16) -> Option<&'static str> {
-    Some(match status {
-        400 => "Nederīgs pieprasījums",
-        401 => "Nav autentificēts",
-        403 => "Aizliegts",
-        404 => "Nav atrasts",
-        405 => "Metode nav atļauta",
-        406 => "Nepieņemams",
-        408 => "Pieprasījuma noildze",
-        409 => "Konflikts",
-        412 => "Priekšnosacījums neizpildās",
-        413 => "Pieprasījums ir par lielu",
-        415 => "Neatbalstīts datu veids",
-        422 => "Pieprasījumu nevar apstrādāt",
-        500 => "Iekšēja kļūda",
-        503 => "Pakalpojums nav pieejams",
-        _ => return None,
-    })
-}
-
 fn page(lang: crate::api::lang::Lang, title: &str, body: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

@@ -18,6 +18,7 @@ use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
 use crate::db::{Db, DbConnection, reference};
+use crate::domain::Reference;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
@@ -186,8 +187,8 @@ pub fn check_municipality(
     code: &MunicipalityCode,
     date: NaiveDate,
 ) -> ApiResult<()> {
-    let row =
-        reference::get_municipality(conn, code).map_err(unknown_reference("municipality", code))?;
+    let row = reference::get_municipality(conn, code)
+        .map_err(unknown_reference(Reference::Municipality, code))?;
     ensure_municipality_valid(code, row.validity(), date)?;
     Ok(())
 }

@@ -20,7 +20,6 @@ use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
 use crate::db::{Db, DbConnection, placements, providers, reference};
-use crate::domain::DomainError;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
@@ -31,6 +30,7 @@ use crate::domain::registry::PriceUnit;
 use crate::domain::registry::{
     ProviderStatus, Sector, ServiceState, ServiceStatus, ServiceTypeRules, check_service,
 };
+use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
 /// A price in euro per unit.
@@ -231,8 +231,8 @@ pub struct UpdateService {
 }
 
 fn catalogue_rules(conn: &mut DbConnection, code: &ServiceTypeCode) -> ApiResult<ServiceTypeRules> {
-    let entry =
-        reference::get_service_type(conn, code).map_err(unknown_reference("service type", code))?;
+    let entry = reference::get_service_type(conn, code)
+        .map_err(unknown_reference(Reference::ServiceType, code))?;
     Ok(ServiceTypeRules {
         code: entry.row.code,
         max_capacity: entry.row.max_capacity,

@@ -18,7 +18,6 @@ use super::problems as p;
 use crate::db::changes::{self, Change};
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, clients};
-use crate::domain::DomainError;
 use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
@@ -28,6 +27,7 @@ use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{
     OpinionKind, check_finalisable, check_known_sections, opinion_kind, sections_for,
 };
+use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -140,7 +140,7 @@ fn check_plan(
     check_known_sections(group, sections.keys().map(String::as_str))?;
     if let Some(id) = assessment_id {
         assessments::get(conn, client_id, id)
-            .map_err(unknown_reference("assessment of this client", id))?;
+            .map_err(unknown_reference(Reference::AssessmentOfClient, id))?;
     }
     if status == PlanStatus::Final {
         check_finalisable(

@@ -48,8 +48,18 @@ impl Scope {
 /// Why a write was refused (answered 403: provider and service records are public, so
 /// their existence is no secret).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Forbidden(pub &'static str);
+#[error("{en}")]
+pub struct Forbidden {
+    pub en: &'static str,
+    /// The same reason in Latvian, for `Accept-Language: lv`.
+    pub lv: &'static str,
+}
+
+impl Forbidden {
+    const fn new(en: &'static str, lv: &'static str) -> Self {
+        Self { en, lv }
+    }
+}
 
 /// AUTH-SCOPE-EXISTS: a token's scope claim must name something the caller can act for: a
 /// municipality that exists today (not unknown, not dissolved), a registered provider, a
@@ -65,6 +75,21 @@ pub enum UnknownScope {
     Provider,
     #[error("the token's region claim names no planning region")]
     Region,
+}
+
+impl UnknownScope {
+    /// The English message (`Display`) in Latvian.
+    pub fn detail_lv(self) -> &'static str {
+        match self {
+            UnknownScope::Municipality => {
+                "pilnvaras municipality apgalvojums nenorāda šodien pastāvošu pašvaldību (nezināma vai likvidēta)"
+            }
+            UnknownScope::Provider => {
+                "pilnvaras provider_id apgalvojums nenorāda reģistrētu pakalpojumu sniedzēju"
+            }
+            UnknownScope::Region => "pilnvaras region apgalvojums nenorāda plānošanas reģionu",
+        }
+    }
 }
 
 /// The facts about a provider that decide who may write it.
@@ -87,7 +112,10 @@ pub fn may_write_provider(scope: &Scope, provider: ProviderRef<'_>) -> Result<()
     if allowed {
         Ok(())
     } else {
-        Err(Forbidden("your role may not write this provider"))
+        Err(Forbidden::new(
+            "your role may not write this provider",
+            "jūsu loma nedrīkst mainīt šo pakalpojumu sniedzēju",
+        ))
     }
 }
 
@@ -95,8 +123,9 @@ pub fn may_write_provider(scope: &Scope, provider: ProviderRef<'_>) -> Result<()
 pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
     match scope {
         Scope::National | Scope::Admin => Ok(()),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "only the ministry or an administrator changes a provider's status",
+            "pakalpojumu sniedzēja statusu maina tikai ministrija vai administrators",
         )),
     }
 }
@@ -105,7 +134,10 @@ pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
 /// providers in its own municipality; provider staff cannot create providers.
 pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forbidden> {
     match scope {
-        Scope::Provider(_) => Err(Forbidden("provider staff cannot register providers")),
+        Scope::Provider(_) => Err(Forbidden::new(
+            "provider staff cannot register providers",
+            "pakalpojumu sniedzēja darbinieki nereģistrē pakalpojumu sniedzējus",
+        )),
         _ => may_write_provider(
             scope,
             ProviderRef {
@@ -128,8 +160,9 @@ pub fn client_read_access(scope: &Scope) -> Result<ClientAccess, Forbidden> {
     match scope {
         Scope::Municipality(code) => Ok(ClientAccess::Municipality(code.clone())),
         Scope::Admin => Ok(ClientAccess::All),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "client-level data is for the case-owning municipality only",
+            "klientu līmeņa dati pieejami tikai pašvaldībai, kuras pārziņā ir lieta",
         )),
     }
 }
@@ -138,8 +171,9 @@ pub fn client_read_access(scope: &Scope) -> Result<ClientAccess, Forbidden> {
 pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
     match scope {
         Scope::Municipality(code) => Ok(code.clone()),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "only the case-owning municipality changes client records",
+            "klientu ierakstus maina tikai pašvaldība, kuras pārziņā ir lieta",
         )),
     }
 }
@@ -165,8 +199,9 @@ pub fn webhook_owner(scope: &Scope) -> Result<WebhookOwner, Forbidden> {
     match scope {
         Scope::Municipality(code) => Ok(WebhookOwner::Municipality(code.clone())),
         Scope::Provider(id) => Ok(WebhookOwner::Provider(*id)),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "webhooks are for municipalities and providers; others read the change feed",
+            "tīmekļa āķi ir pašvaldībām un pakalpojumu sniedzējiem; citi lasa izmaiņu plūsmu",
         )),
     }
 }
@@ -184,8 +219,9 @@ pub fn audit_reach(scope: &Scope) -> Result<AuditReach, Forbidden> {
     match scope {
         Scope::Admin => Ok(AuditReach::All),
         Scope::Municipality(code) => Ok(AuditReach::ActsOf(code.clone())),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "the audit log is for administrators and, for their own acts, municipalities",
+            "audita žurnāls ir administratoriem un pašvaldībām (par to pašu darbībām)",
         )),
     }
 }
@@ -204,8 +240,9 @@ pub fn mentor_read_access(scope: &Scope) -> Result<MentorAccess, Forbidden> {
         Scope::Municipality(code) => Ok(MentorAccess::Municipality(code.clone())),
         Scope::Region(region) => Ok(MentorAccess::Region(region.clone())),
         Scope::Admin => Ok(MentorAccess::All),
-        Scope::Provider(_) | Scope::National => Err(Forbidden(
+        Scope::Provider(_) | Scope::National => Err(Forbidden::new(
             "mentor records are for municipalities, planning regions and administrators",
+            "mentoru ieraksti ir pašvaldībām, plānošanas reģioniem un administratoriem",
         )),
     }
 }
@@ -230,7 +267,10 @@ pub fn may_manage_mentor(
     if allowed {
         Ok(())
     } else {
-        Err(Forbidden("you do not employ this mentor"))
+        Err(Forbidden::new(
+            "you do not employ this mentor",
+            "jūs neesat šī mentora darba devējs",
+        ))
     }
 }
 
@@ -254,8 +294,9 @@ pub fn service_placements_access(
         Scope::Provider(own) if *own == provider_id => Ok(ClientAccess::All),
         Scope::Municipality(code) => Ok(ClientAccess::Municipality(code.clone())),
         Scope::Admin => Ok(ClientAccess::All),
-        _ => Err(Forbidden(
+        _ => Err(Forbidden::new(
             "placements are for the provider, the clients' municipality and administrators",
+            "pakalpojuma saņemšanas ieraksti ir pakalpojumu sniedzējam, klientu pašvaldībai un administratoriem",
         )),
     }
 }
@@ -301,13 +342,17 @@ pub fn statistics_access(
     match scope {
         Scope::National => access(None, None, true),
         Scope::Admin => access(None, None, false),
-        Scope::Region(own) if requested_region.is_some_and(|r| r != own.as_str()) => Err(
-            Forbidden("a planning region sees its own region's statistics"),
-        ),
+        Scope::Region(own) if requested_region.is_some_and(|r| r != own.as_str()) => {
+            Err(Forbidden::new(
+                "a planning region sees its own region's statistics",
+                "plānošanas reģions redz tikai sava reģiona statistiku",
+            ))
+        }
         Scope::Region(own) => access(Some(own), None, true),
         Scope::Municipality(own) => access(None, Some(own), false),
-        Scope::Provider(_) => Err(Forbidden(
+        Scope::Provider(_) => Err(Forbidden::new(
             "statistics are for municipalities, regions and the ministry",
+            "statistika ir pašvaldībām, reģioniem un ministrijai",
         )),
     }
 }

@@ -140,7 +140,7 @@ pub fn check_chronology(
 /// the client's birth date is a typing error, not history.
 pub fn check_after_birth(assessed_on: NaiveDate, birth_date: NaiveDate) -> Result<(), DomainError> {
     if assessed_on < birth_date {
-        Err(DomainError::AssessmentBeforeBirth { birth_date })
+        Err(DomainError::AssessmentBeforeBirth)
     } else {
         Ok(())
     }
@@ -343,6 +343,68 @@ pub struct Derivation {
     pub care_level: CareLevel,
 }
 
+/// One way scores do not fit an instrument (INV-A07), said in English (`Display`) or Latvian.
+/// Domains and instruments are the API's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoreProblem {
+    Missing {
+        domain: String,
+    },
+    OutOfRange {
+        domain: String,
+        score: i32,
+        min: i32,
+        max: i32,
+    },
+    NotADomain {
+        domain: String,
+        instrument: String,
+    },
+    NoCareLevels {
+        instrument: String,
+    },
+}
+
+impl std::fmt::Display for ScoreProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScoreProblem::Missing { domain } => write!(f, "{domain}: missing"),
+            ScoreProblem::OutOfRange {
+                domain,
+                score,
+                min,
+                max,
+            } => write!(f, "{domain}: {score} not in {min}..={max}"),
+            ScoreProblem::NotADomain { domain, instrument } => {
+                write!(f, "{domain}: not a domain of {instrument}")
+            }
+            ScoreProblem::NoCareLevels { instrument } => {
+                write!(f, "{instrument} defines no care levels")
+            }
+        }
+    }
+}
+
+impl ScoreProblem {
+    pub fn lv(&self) -> String {
+        match self {
+            ScoreProblem::Missing { domain } => format!("{domain}: nav novērtēts"),
+            ScoreProblem::OutOfRange {
+                domain,
+                score,
+                min,
+                max,
+            } => format!("{domain}: {score} nav robežās {min}..={max}"),
+            ScoreProblem::NotADomain { domain, instrument } => {
+                format!("{domain}: nav instrumenta {instrument} joma")
+            }
+            ScoreProblem::NoCareLevels { instrument } => {
+                format!("{instrument} nenosaka aprūpes līmeņus")
+            }
+        }
+    }
+}
+
 /// Scores the three domains with `instrument` (INV-A07). Every domain of the instrument must
 /// be scored, within its range.
 pub fn derive_care_level(
@@ -353,23 +415,34 @@ pub fn derive_care_level(
     let mut errors = Vec::new();
     for (domain, (min, max)) in &instrument.domains {
         match scores.get(domain) {
-            None => errors.push(format!("{domain}: missing")),
-            Some(s) if s < min || s > max => {
-                errors.push(format!("{domain}: {s} not in {min}..={max}"))
-            }
+            None => errors.push(ScoreProblem::Missing {
+                domain: domain.clone(),
+            }),
+            Some(s) if s < min || s > max => errors.push(ScoreProblem::OutOfRange {
+                domain: domain.clone(),
+                score: *s,
+                min: *min,
+                max: *max,
+            }),
             Some(_) => {}
         }
     }
     for domain in scores.keys() {
         if !instrument.domains.contains_key(domain) {
-            errors.push(format!("{domain}: not a domain of {}", instrument.code));
+            errors.push(ScoreProblem::NotADomain {
+                domain: domain.clone(),
+                instrument: instrument.code.clone(),
+            });
         }
     }
     let (qmin, qmax) = instrument.quality_of_life;
     if quality_of_life < qmin || quality_of_life > qmax {
-        errors.push(format!(
-            "quality_of_life: {quality_of_life} not in {qmin}..={qmax}"
-        ));
+        errors.push(ScoreProblem::OutOfRange {
+            domain: "quality_of_life".into(),
+            score: quality_of_life,
+            min: qmin,
+            max: qmax,
+        });
     }
     if !errors.is_empty() {
         return Err(DomainError::ScoresOutOfRange { errors });
@@ -384,7 +457,9 @@ pub fn derive_care_level(
         .map(|(level, _)| *level)
     else {
         return Err(DomainError::ScoresOutOfRange {
-            errors: vec![format!("{} defines no care levels", instrument.code)],
+            errors: vec![ScoreProblem::NoCareLevels {
+                instrument: instrument.code.clone(),
+            }],
         });
     };
     // Care levels are ordered I < II < III < IV.
@@ -428,9 +503,7 @@ mod tests {
         assert_eq!(check_after_birth(d("2020-03-01"), d("2020-03-01")), Ok(()));
         assert_eq!(
             check_after_birth(d("2020-02-29"), d("2020-03-01")),
-            Err(DomainError::AssessmentBeforeBirth {
-                birth_date: d("2020-03-01")
-            })
+            Err(DomainError::AssessmentBeforeBirth)
         );
         let instrument = default_instrument();
         let new = NewAssessment::parse(
@@ -446,9 +519,7 @@ mod tests {
                 current: None,
                 reassessment_months: 12,
             }),
-            Err(DomainError::AssessmentBeforeBirth {
-                birth_date: d("2026-05-01")
-            })
+            Err(DomainError::AssessmentBeforeBirth)
         );
     }
 

@@ -106,15 +106,45 @@ pub fn check_target_group_age(
         return Err(DomainError::TargetGroupAge {
             target_group: group.as_str(),
             age,
-            admitted: match group.ages() {
-                (Some(min), None) => format!("{min} or over"),
-                (None, Some(max)) => format!("under {}", max + 1),
-                (Some(min), Some(max)) => format!("{min} to {max}"),
-                (None, None) => "of any age".into(),
-            },
+            admitted: AgeRange::of(group),
         });
     }
     Ok(())
+}
+
+/// The ages a target group admits, inclusive, as a rule violation states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeRange {
+    pub min: Option<i32>,
+    pub max: Option<i32>,
+}
+
+impl AgeRange {
+    pub fn of(group: TargetGroup) -> Self {
+        let (min, max) = group.ages();
+        Self { min, max }
+    }
+
+    /// The range in Latvian, completing "tajā uzņem personas …".
+    pub fn lv(self) -> String {
+        match (self.min, self.max) {
+            (Some(min), None) => format!("no {min} gadu vecuma"),
+            (None, Some(max)) => format!("jaunākas par {} gadiem", max + 1),
+            (Some(min), Some(max)) => format!("vecumā no {min} līdz {max} gadiem"),
+            (None, None) => "jebkurā vecumā".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for AgeRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.min, self.max) {
+            (Some(min), None) => write!(f, "{min} or over"),
+            (None, Some(max)) => write!(f, "under {}", max + 1),
+            (Some(min), Some(max)) => write!(f, "{min} to {max}"),
+            (None, None) => f.write_str("of any age"),
+        }
+    }
 }
 
 /// A transfer takes effect on its date: it is recorded on or after that day, never ahead,
@@ -203,7 +233,10 @@ mod tests {
             Err(DomainError::TargetGroupAge {
                 target_group: "child_with_functional_impairment",
                 age: 18,
-                admitted: "under 18".into()
+                admitted: AgeRange {
+                    min: None,
+                    max: Some(17)
+                }
             })
         );
         assert!(check_target_group_age(adult, d("2008-11-23"), today).is_ok());
@@ -228,7 +261,10 @@ mod tests {
             Err(DomainError::TargetGroupAge {
                 target_group: "orphan_or_no_parental_care",
                 age: 24,
-                admitted: "under 24".into()
+                admitted: AgeRange {
+                    min: None,
+                    max: Some(23)
+                }
             })
         );
         assert_eq!(orphan.ages(), (None, Some(23)));

@@ -135,11 +135,37 @@ impl Default for DatingWindow {
     }
 }
 
+/// The date of a record that a dating window checks, named in the violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordedDate {
+    Start,
+    End,
+    Transfer,
+}
+
+impl RecordedDate {
+    pub fn en(self) -> &'static str {
+        match self {
+            RecordedDate::Start => "start",
+            RecordedDate::End => "end",
+            RecordedDate::Transfer => "transfer date",
+        }
+    }
+
+    pub fn lv(self) -> &'static str {
+        match self {
+            RecordedDate::Start => "sākuma datums",
+            RecordedDate::End => "beigu datums",
+            RecordedDate::Transfer => "nodošanas datums",
+        }
+    }
+}
+
 impl DatingWindow {
     /// A start or end date recorded `today` must lie in `[today - back, today + ahead]`.
     pub fn check(
         &self,
-        what: &'static str,
+        what: RecordedDate,
         date: NaiveDate,
         today: NaiveDate,
     ) -> Result<(), DomainError> {
@@ -310,12 +336,15 @@ mod tests {
     fn facts_are_dated_within_the_window() {
         let w = DatingWindow::default();
         let today = d("2026-12-06");
-        assert!(w.check("start", d("2027-03-06"), today).is_ok());
-        assert!(w.check("start", d("2025-12-06"), today).is_ok());
+        assert!(w.check(RecordedDate::Start, d("2027-03-06"), today).is_ok());
+        assert!(w.check(RecordedDate::Start, d("2025-12-06"), today).is_ok());
         assert!(matches!(
-            w.check("start", d("2027-03-07"), today),
+            w.check(RecordedDate::Start, d("2027-03-07"), today),
             Err(DomainError::OutsideDatingWindow { .. })
         ));
-        assert!(w.check("start", d("2025-12-05"), today).is_err());
+        assert!(
+            w.check(RecordedDate::Start, d("2025-12-05"), today)
+                .is_err()
+        );
     }
 }

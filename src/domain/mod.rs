@@ -134,8 +134,12 @@ pub enum DomainError {
         service_type: String,
         target_groups: Vec<String>,
     },
-    #[error("unknown {what}{}", shown_reference(code))]
-    UnknownReference { what: &'static str, code: String },
+    #[error(
+        "unknown {}{}",
+        what.en(),
+        shown_reference(code).unwrap_or_else(|| " (value withheld)".into())
+    )]
+    UnknownReference { what: Reference, code: String },
     #[error("invalid personal code: {0}")]
     InvalidPersonalCode(#[from] personal_code::PersonalCodeError),
     #[error("a client with this personal code is already registered")]
@@ -167,7 +171,7 @@ pub enum DomainError {
     TargetGroupAge {
         target_group: &'static str,
         age: i32,
-        admitted: String,
+        admitted: client::AgeRange,
     },
     #[error("the client's case already belongs to that municipality")]
     TransferToSameMunicipality,
@@ -177,8 +181,9 @@ pub enum DomainError {
         "the assessment cannot be dated before {not_before}, the date of the assessment it follows"
     )]
     AssessmentOutOfOrder { not_before: chrono::NaiveDate },
-    #[error("the assessment cannot be dated before the client's birth date, {birth_date}")]
-    AssessmentBeforeBirth { birth_date: chrono::NaiveDate },
+    /// The birth date is not shown: it is the client's personal data, and details reach the log.
+    #[error("the assessment cannot be dated before the client's birth date")]
+    AssessmentBeforeBirth,
     #[error("`corrects` must name the client's current assessment")]
     CorrectionNotCurrent,
     #[error(
@@ -192,8 +197,10 @@ pub enum DomainError {
     },
     #[error("the assessment team must be led by its social worker, and only by them")]
     TeamNotLedBySocialWorker,
-    #[error("scores do not fit the instrument: {}", errors.join("; "))]
-    ScoresOutOfRange { errors: Vec<String> },
+    #[error("scores do not fit the instrument: {}", joined(errors, "; "))]
+    ScoresOutOfRange {
+        errors: Vec<assessment::ScoreProblem>,
+    },
     #[error("the plan cannot be final without: {}", missing.join(", "))]
     PlanIncomplete { missing: Vec<String> },
     #[error("sections not part of this target group's plan: {}", unknown.join(", "))]
@@ -219,9 +226,12 @@ pub enum DomainError {
     ServiceNotActive,
     #[error("the client already has a placement in this service on {on}")]
     AlreadyPlaced { on: chrono::NaiveDate },
-    #[error("the {what} {date} is outside the recording window {earliest} to {latest}")]
+    #[error(
+        "the {} {date} is outside the recording window {earliest} to {latest}",
+        what.en()
+    )]
     OutsideDatingWindow {
-        what: &'static str,
+        what: interval::RecordedDate,
         date: chrono::NaiveDate,
         earliest: chrono::NaiveDate,
         latest: chrono::NaiveDate,
@@ -254,6 +264,56 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
+fn joined(items: &[impl std::fmt::Display], separator: &str) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The kind of record an unknown reference was meant to name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    Municipality,
+    PlanningRegion,
+    Service,
+    ServiceType,
+    AssessmentOfClient,
+    AssessmentInstrument,
+    SpecialistRole,
+    TrainingProgramme,
+}
+
+impl Reference {
+    pub fn en(self) -> &'static str {
+        match self {
+            Reference::Municipality => "municipality",
+            Reference::PlanningRegion => "planning region",
+            Reference::Service => "service",
+            Reference::ServiceType => "service type",
+            Reference::AssessmentOfClient => "assessment of this client",
+            Reference::AssessmentInstrument => "assessment instrument",
+            Reference::SpecialistRole => "specialist role",
+            Reference::TrainingProgramme => "training programme",
+        }
+    }
+
+    /// "Unknown …" in Latvian: the adjective agrees with the noun's gender.
+    pub fn unknown_lv(self) -> &'static str {
+        match self {
+            Reference::Municipality => "nezināma pašvaldība",
+            Reference::PlanningRegion => "nezināms plānošanas reģions",
+            Reference::Service => "nezināms pakalpojums",
+            Reference::ServiceType => "nezināms pakalpojuma veids",
+            Reference::AssessmentOfClient => "nezināms šī klienta novērtējums",
+            Reference::AssessmentInstrument => "nezināms novērtēšanas instruments",
+            Reference::SpecialistRole => "nezināma speciālista loma",
+            Reference::TrainingProgramme => "nezināma apmācību programma",
+        }
+    }
+}
+
 impl DomainError {
     /// Stable problem slug, title, and rule id of each violation, in one table.
     /// The problem type this violation answers with.
@@ -277,7 +337,7 @@ impl DomainError {
             DomainError::TransferToSameMunicipality => &TRANSFER_TO_SAME_MUNICIPALITY,
             DomainError::AssessmentInFuture => &ASSESSMENT_IN_FUTURE,
             DomainError::AssessmentOutOfOrder { .. } => &ASSESSMENT_OUT_OF_ORDER,
-            DomainError::AssessmentBeforeBirth { .. } => &ASSESSMENT_BEFORE_BIRTH,
+            DomainError::AssessmentBeforeBirth => &ASSESSMENT_BEFORE_BIRTH,
             DomainError::CorrectionNotCurrent => &CORRECTION_NOT_CURRENT,
             DomainError::OrganisationMayNotSetCareLevel { .. } => {
                 &ORGANISATION_MAY_NOT_SET_CARE_LEVEL
@@ -321,6 +381,167 @@ impl DomainError {
     pub fn kind(&self) -> ViolationKind {
         self.problem_type().kind
     }
+
+    /// The detail in Latvian: the English message (`Display`) as a Latvian sentence with the
+    /// same codes, dates and numbers. The match is exhaustive, so a new rule does not build
+    /// without its Latvian detail.
+    pub fn detail_lv(&self) -> String {
+        match self {
+            DomainError::MunicipalityNotValid { code, date } => {
+                format!("pašvaldība {code} datumā {date} nepastāv")
+            }
+            DomainError::ProviderExcluded => {
+                "pakalpojumu sniedzējs ir izslēgts no reģistra; izslēgšana ir galīga".into()
+            }
+            DomainError::ProviderNotActive => {
+                "pakalpojums var būt aktīvs tikai tad, ja aktīvs ir tā pakalpojumu sniedzējs".into()
+            }
+            DomainError::ServiceClosed => {
+                "pakalpojums ir slēgts; slēgtu pakalpojumu neatver no jauna".into()
+            }
+            DomainError::CapacityAboveTypeLimit {
+                service_type,
+                limit,
+                capacity,
+            } => format!(
+                "pakalpojuma veidā {service_type} vietu skaits nepārsniedz {limit}; pieprasīts {capacity}"
+            ),
+            DomainError::CapacityBelowOccupancy { occupied, capacity } => format!(
+                "vietu skaits {capacity} ir mazāks par aizņemto vietu skaitu {occupied}"
+            ),
+            DomainError::TargetGroupNotServed {
+                service_type,
+                target_groups,
+            } => {
+                let groups = if target_groups.is_empty() {
+                    "(mērķa grupa nav norādīta)".to_string()
+                } else {
+                    target_groups.join(", ")
+                };
+                format!("pakalpojuma veids {service_type} neaptver: {groups}")
+            }
+            DomainError::UnknownReference { what, code } => format!(
+                "{}{}",
+                what.unknown_lv(),
+                shown_reference(code).unwrap_or_else(|| " (vērtība netiek rādīta)".into())
+            ),
+            DomainError::InvalidPersonalCode(e) => format!("nederīgs personas kods: {}", e.lv()),
+            DomainError::ClientAlreadyRegistered => {
+                "klients ar šo personas kodu jau ir reģistrēts".into()
+            }
+            DomainError::BeforeRecord {
+                parameter,
+                date,
+                first_day,
+            } => format!(
+                "{parameter} {date} ir pirms uzskaites pirmās dienas {first_day}: tad uzskaitē nav nekā, ko skaitīt"
+            ),
+            DomainError::MonthNotComplete { parameter, latest } => format!(
+                "{parameter} norāda mēnesi, kas vēl nav noslēdzies; šim lietotājam skaitļi ir par noslēgtiem mēnešiem, pēdējais {latest}"
+            ),
+            DomainError::MonthRequired { parameter } => format!(
+                "šim lietotājam {parameter} ir mēnesis (YYYY-MM): personu skaiti ir perturbēti un datēti pa veseliem mēnešiem"
+            ),
+            DomainError::BirthDateInFuture => "dzimšanas datums ir nākotnē".into(),
+            DomainError::TargetGroupAge {
+                target_group,
+                age,
+                admitted,
+            } => format!(
+                "mērķa grupa {target_group} neatbilst {age} gadus vecai personai: tajā uzņem personas {}",
+                admitted.lv()
+            ),
+            DomainError::TransferToSameMunicipality => {
+                "klienta lieta jau ir šīs pašvaldības pārziņā".into()
+            }
+            DomainError::AssessmentInFuture => "novērtējumu nevar datēt nākotnē".into(),
+            DomainError::AssessmentOutOfOrder { not_before } => format!(
+                "novērtējumu nevar datēt pirms {not_before}, novērtējuma, kam tas seko, datuma"
+            ),
+            DomainError::AssessmentBeforeBirth => {
+                "novērtējumu nevar datēt pirms klienta dzimšanas datuma".into()
+            }
+            DomainError::CorrectionNotCurrent => {
+                "`corrects` jānorāda klienta pašreizējais novērtējums".into()
+            }
+            DomainError::OrganisationMayNotSetCareLevel { organisation_type } => format!(
+                "organizācija ar veidu {organisation_type} nenosaka aprūpes līmeni: to drīkst tikai pašvaldības sociālais dienests vai ilgstošas aprūpes institūcija"
+            ),
+            DomainError::TeamIncomplete {
+                target_group,
+                missing,
+            } => format!(
+                "novērtēšanas komandā mērķa grupai {target_group} trūkst: {}",
+                missing.join(", ")
+            ),
+            DomainError::TeamNotLedBySocialWorker => {
+                "novērtēšanas komandu vada tās sociālais darbinieks, un tikai viņš".into()
+            }
+            DomainError::ScoresOutOfRange { errors } => format!(
+                "vērtējumi neatbilst instrumentam: {}",
+                errors
+                    .iter()
+                    .map(assessment::ScoreProblem::lv)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            DomainError::PlanIncomplete { missing } => {
+                format!("plāns nevar būt galīgs bez: {}", missing.join(", "))
+            }
+            DomainError::UnknownPlanSections { unknown } => format!(
+                "sadaļas, kas neietilpst šīs mērķa grupas plānā: {}",
+                unknown.join(", ")
+            ),
+            DomainError::PlanFinal => {
+                "plāns ir galīgs; lai to mainītu, izveidojiet jaunu versiju".into()
+            }
+            DomainError::MentorNotEligible { missing } => format!(
+                "mentors nav pabeidzis nepieciešamās apmācības: {}",
+                missing.join(", ")
+            ),
+            DomainError::MentorCapacityExceeded { capacity, on } => {
+                format!("mentoram {on} būtu vairāk nekā {capacity} aktīvu klientu")
+            }
+            DomainError::ClientHasMentor { on } => {
+                format!("klientam {on} jau ir aktīvs mentors")
+            }
+            DomainError::AlreadyEnded => "piesaiste jau ir beigusies".into(),
+            DomainError::EndBeforeStart => "beigu datums ir pirms sākuma datuma".into(),
+            DomainError::ServiceFull { on } => format!("pakalpojumā {on} nav brīvu vietu"),
+            DomainError::ServiceNotActive => "pakalpojums nav aktīvs".into(),
+            DomainError::AlreadyPlaced { on } => {
+                format!("klients {on} jau saņem šo pakalpojumu")
+            }
+            DomainError::OutsideDatingWindow {
+                what,
+                date,
+                earliest,
+                latest,
+            } => format!(
+                "{} {date} ir ārpus reģistrēšanas loga no {earliest} līdz {latest}",
+                what.lv()
+            ),
+            DomainError::DiStatusContradictsPlacements {
+                requested,
+                derived,
+                on,
+            } => format!(
+                "klienta DI statuss izriet no pakalpojumu saņemšanas: {on} tas ir {derived}, nevis {requested}"
+            ),
+            DomainError::VsacConsentRequired => {
+                "VSAC klients sāk saņemt sabiedrībā balstītu pakalpojumu tikai ar savu brīvprātīgu piekrišanu, kas reģistrēta ne vēlāk kā pakalpojuma saņemšanas sākuma dienā".into()
+            }
+            DomainError::TransferInFuture => {
+                "lietas nodošana stājas spēkā tās datumā, un to reģistrē tajā dienā vai vēlāk, ne agrāk".into()
+            }
+            DomainError::TransferOutOfOrder { not_before } => format!(
+                "lietas nodošanu nevar datēt pirms {not_before}, klienta pēdējās lietas nodošanas"
+            ),
+            DomainError::YouthHomeAge { age, limit } => format!(
+                "jauniešu mājā klientus uzņem līdz {limit} gadu vecumam; klienta vecums ir {age}"
+            ),
+        }
+    }
 }
 
 /// Today's date in Latvia: dates of the DI process (assessments, placements, ages) are
@@ -331,18 +552,189 @@ pub fn today() -> chrono::NaiveDate {
         .date_naive()
 }
 
-/// The code of an unknown reference as the detail shows it: a client's text, echoed only when
-/// it has the shape of a code or an id (`RIX`, `050`, `group_home`, `42`), never when it could
-/// be a personal code sent in the wrong field (error details reach the log).
-fn shown_reference(code: &str) -> String {
+/// The code of an unknown reference as the detail shows it (`: RIX`): a client's text, echoed
+/// only when it has the shape of a code or an id (`RIX`, `050`, `group_home`, `42`), never when
+/// it could be a personal code sent in the wrong field (error details reach the log); `None`
+/// when withheld.
+fn shown_reference(code: &str) -> Option<String> {
     let digits = code.chars().filter(char::is_ascii_digit).count();
     let code_like = !code.is_empty()
         && code.len() <= 40
         && digits < 6
         && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if code_like {
-        format!(": {code}")
-    } else {
-        " (value withheld)".to_string()
+    code_like.then(|| format!(": {code}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    /// One violation of every rule, with values of the shapes they carry.
+    fn one_of_each() -> Vec<DomainError> {
+        let on = NaiveDate::from_ymd_opt(2026, 5, 14).expect("date");
+        let later = NaiveDate::from_ymd_opt(2026, 8, 12).expect("date");
+        let codes = |c: &[&str]| c.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        vec![
+            DomainError::MunicipalityNotValid {
+                code: "050".into(),
+                date: on,
+            },
+            DomainError::ProviderExcluded,
+            DomainError::ProviderNotActive,
+            DomainError::ServiceClosed,
+            DomainError::CapacityAboveTypeLimit {
+                service_type: "group_home".into(),
+                limit: 8,
+                capacity: 12,
+            },
+            DomainError::CapacityBelowOccupancy {
+                occupied: 5,
+                capacity: 4,
+            },
+            DomainError::TargetGroupNotServed {
+                service_type: "group_home".into(),
+                target_groups: Vec::new(),
+            },
+            DomainError::UnknownReference {
+                what: Reference::Municipality,
+                code: "RIX".into(),
+            },
+            DomainError::InvalidPersonalCode(personal_code::PersonalCodeError::Checksum),
+            DomainError::ClientAlreadyRegistered,
+            DomainError::BeforeRecord {
+                parameter: "as_of",
+                date: on,
+                first_day: later,
+            },
+            DomainError::MonthNotComplete {
+                parameter: "to",
+                latest: on,
+            },
+            DomainError::MonthRequired { parameter: "from" },
+            DomainError::BirthDateInFuture,
+            DomainError::TargetGroupAge {
+                target_group: "orphan_or_no_parental_care",
+                age: 24,
+                admitted: client::AgeRange {
+                    min: None,
+                    max: Some(23),
+                },
+            },
+            DomainError::TransferToSameMunicipality,
+            DomainError::AssessmentInFuture,
+            DomainError::AssessmentOutOfOrder { not_before: on },
+            DomainError::AssessmentBeforeBirth,
+            DomainError::CorrectionNotCurrent,
+            DomainError::OrganisationMayNotSetCareLevel {
+                organisation_type: "ngo",
+            },
+            DomainError::TeamIncomplete {
+                target_group: "adult_with_mental_disorder",
+                missing: codes(&["psychiatrist"]),
+            },
+            DomainError::TeamNotLedBySocialWorker,
+            DomainError::ScoresOutOfRange {
+                errors: vec![
+                    assessment::ScoreProblem::Missing {
+                        domain: "mobility".into(),
+                    },
+                    assessment::ScoreProblem::OutOfRange {
+                        domain: "self_care".into(),
+                        score: 9,
+                        min: 0,
+                        max: 4,
+                    },
+                    assessment::ScoreProblem::NotADomain {
+                        domain: "x".into(),
+                        instrument: "fni".into(),
+                    },
+                    assessment::ScoreProblem::NoCareLevels {
+                        instrument: "fni".into(),
+                    },
+                ],
+            },
+            DomainError::PlanIncomplete {
+                missing: codes(&["own_choice"]),
+            },
+            DomainError::UnknownPlanSections {
+                unknown: codes(&["employment"]),
+            },
+            DomainError::PlanFinal,
+            DomainError::MentorNotEligible {
+                missing: codes(&["basic"]),
+            },
+            DomainError::MentorCapacityExceeded { capacity: 5, on },
+            DomainError::ClientHasMentor { on },
+            DomainError::AlreadyEnded,
+            DomainError::EndBeforeStart,
+            DomainError::ServiceFull { on },
+            DomainError::ServiceNotActive,
+            DomainError::AlreadyPlaced { on },
+            DomainError::OutsideDatingWindow {
+                what: interval::RecordedDate::Start,
+                date: later,
+                earliest: on,
+                latest: on,
+            },
+            DomainError::DiStatusContradictsPlacements {
+                requested: "community",
+                derived: "institutional",
+                on,
+            },
+            DomainError::VsacConsentRequired,
+            DomainError::TransferInFuture,
+            DomainError::TransferOutOfOrder { not_before: on },
+            DomainError::YouthHomeAge { age: 25, limit: 24 },
+        ]
+    }
+
+    #[test]
+    fn every_rule_violation_has_a_latvian_detail_of_its_own() {
+        let all = one_of_each();
+        // `detail_lv` is an exhaustive match (a new variant does not build without its Latvian
+        // detail); this checks the samples reach every problem type, so none is left untested.
+        for t in PROBLEM_TYPES {
+            assert!(
+                all.iter().any(|e| e.problem_type() == t),
+                "no sample violation of {}",
+                t.slug
+            );
+        }
+        for e in &all {
+            let (en, lv) = (e.to_string(), e.detail_lv());
+            assert!(!lv.trim().is_empty(), "{en}");
+            assert_ne!(lv, en, "{} is not translated", e.slug());
+        }
+    }
+
+    #[test]
+    fn latvian_details_carry_the_same_values_as_the_english_ones() {
+        for e in one_of_each() {
+            let (en, lv) = (e.to_string(), e.detail_lv());
+            // Dates, numbers and codes: every token of digits, or of a code's characters
+            // with an underscore, that the English shows, the Latvian shows too.
+            let values = en
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                .map(|t| t.trim_end_matches('.'))
+                .filter(|t| t.chars().any(|c| c.is_ascii_digit()) || t.contains('_'));
+            for value in values {
+                assert!(lv.contains(value), "{value} missing from {lv:?} ({en})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_withheld_reference_is_withheld_in_both_languages() {
+        let e = DomainError::UnknownReference {
+            what: Reference::Service,
+            code: "161175-19997".into(),
+        };
+        assert!(!e.to_string().contains("161175"));
+        assert!(!e.detail_lv().contains("161175"));
+        assert_eq!(
+            e.detail_lv(),
+            "nezināms pakalpojums (vērtība netiek rādīta)"
+        );
     }
 }

@@ -35,6 +35,18 @@ impl PersonalCodeError {
             Self::BirthDateMismatch => "birth_date_mismatch",
         }
     }
+    /// The English message (`Display`) in Latvian.
+    pub fn lv(&self) -> &'static str {
+        match self {
+            Self::Format => "personas kodā ir 11 cipari, pēc sestā cipara var būt defise",
+            Self::ImpossibleDate => "vecā parauga koda datums DDMMGG nav īsts kalendāra datums",
+            Self::Century => "vecā parauga koda gadsimta ciparam jābūt 0, 1 vai 2",
+            Self::Checksum => "kontrolcipars neatbilst",
+            Self::BirthDateMismatch => {
+                "dzimšanas datums neatbilst personas kodā norādītajam datumam"
+            }
+        }
+    }
 }
 
 /// A validated personal code, normalised as `DDMMYY-CNNNN` or `3XXXXX-XXXXX`.

@@ -1,9 +1,12 @@
 //! Problem types dereference to pages that document them (RFC 9457 §3.1.1), and a problem's
-//! title follows `Accept-Language`.
+//! title and detail follow `Accept-Language`.
 
 use kopiena::api::problems::catalogue;
+use serde_json::Value;
 
-use crate::helpers::{TestApp, adult, municipality, token};
+use crate::helpers::{
+    Call, TestApp, adult, assert_problem, clients_query, ministry, municipality, token,
+};
 
 #[tokio::test]
 async fn every_problem_type_uri_dereferences_to_its_page() {
@@ -74,4 +77,141 @@ async fn a_problem_title_is_latvian_under_accept_language_lv() {
     assert_eq!(english.headers()["content-language"], "en");
     let problem: serde_json::Value = english.json().await.expect("problem");
     assert_eq!(problem["title"], "The personal code is not valid");
+}
+
+/// The problem `call` answers under `Accept-Language: lv` and without the header, each
+/// checked for its status, type and `Content-Language`; their details.
+async fn details(call: impl Fn() -> Call, status: u16, type_: &str) -> (String, String) {
+    let latvian = call().accept_language("lv").await;
+    assert_eq!(latvian.headers()["content-language"], "lv");
+    let latvian = assert_problem(latvian, status, type_).await;
+    let english = call().await;
+    assert_eq!(english.headers()["content-language"], "en");
+    let english = assert_problem(english, status, type_).await;
+    let detail = |problem: &Value| problem["detail"].as_str().unwrap_or_default().to_string();
+    (detail(&latvian), detail(&english))
+}
+
+#[tokio::test]
+async fn a_broken_rule_s_detail_is_latvian_under_accept_language_lv_and_english_otherwise() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    // 422: a personal code whose check digit is wrong.
+    let bad_code = adult("161175-19998", "Ozola");
+    let (lv, en) = details(
+        || app.create_client(&kuldiga, &bad_code),
+        422,
+        "/problems/invalid-personal-code",
+    )
+    .await;
+    assert_eq!(lv, "nederīgs personas kods: kontrolcipars neatbilst");
+    assert_eq!(en, "invalid personal code: the check digit does not match");
+    // 409: the same person registered twice; the detail names no personal data.
+    let person = adult("161175-19997", "Ozola");
+    app.create_client(&kuldiga, &person).created().await;
+    let (lv, en) = details(
+        || app.create_client(&kuldiga, &person),
+        409,
+        "/problems/client-already-registered",
+    )
+    .await;
+    assert_eq!(lv, "klients ar šo personas kodu jau ir reģistrēts");
+    assert_eq!(en, "a client with this personal code is already registered");
+    for detail in [&lv, &en] {
+        assert!(
+            !detail.contains("161175") && !detail.contains("Ozola"),
+            "{detail}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_validation_problem_s_detail_is_latvian_under_accept_language_lv() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let nameless = adult("161175-19997", "");
+    let (lv, en) = details(
+        || app.create_client(&kuldiga, &nameless),
+        422,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(lv, "1 lauks nav derīgs");
+    assert_eq!(en, "1 field is invalid");
+}
+
+#[tokio::test]
+async fn refusals_and_missing_resources_are_explained_in_latvian_under_accept_language_lv() {
+    let app = TestApp::spawn().await;
+    // 401: no token.
+    let (lv, en) = details(|| app.get_client("", 1).anonymous(), 401, "about:blank").await;
+    assert_eq!(
+        lv,
+        "Autentifikācija neizdevās: šai darbībai vajadzīga nesēja pilnvara (bearer token)."
+    );
+    assert_eq!(
+        en,
+        "Authentication failed: this operation needs a bearer token."
+    );
+    // 403: the ministry reads no client-level data.
+    let ministry = token(&ministry());
+    let (lv, en) = details(
+        || app.list_clients(&ministry, &clients_query()),
+        403,
+        "about:blank",
+    )
+    .await;
+    assert_eq!(
+        lv,
+        "Nav atļauts: klientu līmeņa dati pieejami tikai pašvaldībai, kuras pārziņā ir lieta."
+    );
+    assert_eq!(
+        en,
+        "Not allowed: client-level data is for the case-owning municipality only."
+    );
+    // 404.
+    let kuldiga = token(&municipality("050"));
+    let (lv, en) = details(|| app.get_client(&kuldiga, 999_999), 404, "about:blank").await;
+    assert_eq!(lv, "Pieprasītais resurss nepastāv.");
+    assert_eq!(en, "The requested resource does not exist.");
+}
+
+#[tokio::test]
+async fn a_bad_query_parameter_is_explained_in_latvian_under_accept_language_lv() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let (lv, en) = details(
+        || app.get_as("/api/v1/clients?limit=0", &kuldiga),
+        400,
+        "about:blank",
+    )
+    .await;
+    assert_eq!(lv, "limit jābūt no 1 līdz 100");
+    assert_eq!(en, "limit must be between 1 and 100");
+    // A parser's message keeps its English technical part, inside a Latvian sentence.
+    let (lv, en) = details(
+        || app.get_as("/api/v1/clients?limit=many", &kuldiga),
+        400,
+        "about:blank",
+    )
+    .await;
+    assert!(lv.starts_with("Nederīga vaicājuma virkne"), "{lv}");
+    assert!(en.starts_with("Invalid query string"), "{en}");
+    assert!(!lv.contains("many") && !en.contains("many"), "{lv} / {en}");
+    // An unknown parameter: the accepted ones are named, the one sent is not.
+    let (lv, en) = details(
+        || app.get_as("/api/v1/clients?surname=Ozola", &kuldiga),
+        400,
+        "about:blank",
+    )
+    .await;
+    assert!(
+        lv.starts_with("nezināms vaicājuma parametrs: šī darbība pieņem "),
+        "{lv}"
+    );
+    assert!(en.starts_with("unknown query parameter"), "{en}");
+    assert!(
+        !lv.contains("Ozola") && !en.contains("Ozola"),
+        "{lv} / {en}"
+    );
 }

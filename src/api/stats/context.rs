@@ -15,7 +15,7 @@ use crate::domain::disclosure::{QueryDate, StatsDates, Tally, resolve_dates};
 use crate::domain::history::RegisterStatus;
 use crate::domain::history::check_answerable;
 use crate::domain::registry::Sector;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 /// The query string every table statistic takes, parsed against [`Filter::ALL`]: each
 /// statistic documents and applies the part its descriptor names.
@@ -31,20 +31,26 @@ impl StatsQuery {
     /// Parses the query string's pairs: each name at most once and known to some statistic;
     /// an empty value is no value; a date is `YYYY-MM-DD` or a month `YYYY-MM`.
     pub fn parse(pairs: Vec<(String, String)>) -> ApiResult<StatsQuery> {
-        // A parameter's name is the client's text (it may be anything): withheld.
-        let invalid = |what: String| {
-            ApiError::BadRequest(format!(
-                "Invalid query string: {}",
-                crate::error::withhold_values(&what)
+        // A parameter's name is the client's text (it may be anything): withheld in English
+        // by `withhold_values`, and never written into the Latvian sentence.
+        let invalid = |what: String, lv: String| {
+            ApiError::BadRequest(Detail::new(
+                format!(
+                    "Invalid query string: {}",
+                    crate::error::withhold_values(&what)
+                ),
+                format!("Nederīga vaicājuma virkne: {lv}"),
             ))
         };
         let mut query = StatsQuery::default();
         let mut seen = BTreeSet::new();
         for (name, value) in pairs {
             if !seen.insert(name.clone()) {
-                return Err(invalid(format!(
-                    "parameter `{name}` given twice, expected each at most once"
-                )));
+                return Err(invalid(
+                    format!("parameter `{name}` given twice, expected each at most once"),
+                    "kāds parametrs norādīts divreiz, katru drīkst norādīt ne vairāk kā vienreiz"
+                        .into(),
+                ));
             }
             let text = Some(value.clone()).filter(|v| !v.trim().is_empty());
             let filter = Filter::ALL.into_iter().find(|f| f.name() == name);
@@ -55,8 +61,15 @@ impl StatsQuery {
                     query.values.extend(text.map(|text| (dimension, text)));
                 }
                 (_, Some((date, None))) => {
-                    let parsed =
-                        QueryDate::parse(&value).map_err(|e| invalid(format!("{name}: {e}")))?;
+                    // `name` is one of ours here (it named a date filter).
+                    let parsed = QueryDate::parse(&value).map_err(|e| {
+                        invalid(
+                            format!("{name}: {e}"),
+                            format!(
+                                "{name}: datums ir YYYY-MM-DD vai mēnesis YYYY-MM, gads no 0001 līdz 9999"
+                            ),
+                        )
+                    })?;
                     query.dates.insert(date, parsed);
                 }
                 (_, None) => {
@@ -64,10 +77,11 @@ impl StatsQuery {
                         .into_iter()
                         .chain(Filter::ALL.map(Filter::name))
                         .collect();
-                    return Err(invalid(format!(
-                        "unknown field `{name}`, expected one of {}",
-                        known.join(", ")
-                    )));
+                    let known = known.join(", ");
+                    return Err(invalid(
+                        format!("unknown field `{name}`, expected one of {known}"),
+                        format!("nezināms parametrs, gaidīts viens no: {known}"),
+                    ));
                 }
             }
         }
@@ -104,9 +118,10 @@ impl StatsQuery {
         if let (Some(_), Some(_)) = (given[1], given[2])
             && dates.to < dates.from
         {
-            return Err(ApiError::BadRequest(format!(
-                "the period ends ({}) before it starts ({})",
-                dates.to, dates.from
+            let (from, to) = (dates.from, dates.to);
+            return Err(ApiError::BadRequest(Detail::new(
+                format!("the period ends ({to}) before it starts ({from})"),
+                format!("periods beidzas ({to}) pirms tā sākuma ({from})"),
             )));
         }
         if self.dates.is_empty() {
@@ -135,9 +150,9 @@ impl StatsQuery {
             .into_iter()
             .find(|f| self.given(*f) && !applied(f))
         {
-            Some(filter) => Err(ApiError::BadRequest(format!(
-                "{} does not apply to this statistic",
-                filter.name()
+            Some(filter) => Err(ApiError::BadRequest(Detail::new(
+                format!("{} does not apply to this statistic", filter.name()),
+                format!("{} neattiecas uz šo statistiku", filter.name()),
             ))),
             None => Ok(()),
         }
@@ -219,15 +234,16 @@ impl Labels {
             if let Some(value) = query.value(dimension)
                 && !self.names.contains_key(&(dimension, value.to_string()))
             {
-                let what = match dimension {
-                    Dimension::Region => "planning region",
-                    Dimension::Municipality => "municipality",
-                    Dimension::ServiceType => "service type",
-                    _ => "target group",
+                let (what, what_lv) = match dimension {
+                    Dimension::Region => ("planning region", "plānošanas reģiona"),
+                    Dimension::Municipality => ("municipality", "pašvaldības"),
+                    Dimension::ServiceType => ("service type", "pakalpojuma veida"),
+                    _ => ("target group", "mērķa grupas"),
                 };
-                return Err(ApiError::BadRequest(format!(
-                    "Invalid query string: `{}` is not the code of a {what}",
-                    dimension.as_str()
+                let name = dimension.as_str();
+                return Err(ApiError::BadRequest(Detail::new(
+                    format!("Invalid query string: `{name}` is not the code of a {what}"),
+                    format!("Nederīga vaicājuma virkne: `{name}` nav {what_lv} kods"),
                 )));
             }
         }

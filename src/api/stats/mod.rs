@@ -29,7 +29,7 @@ use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
 use crate::domain::registry::Sector;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 pub use context::{Context, StatsQuery};
 pub use indicators::IndicatorValue;
@@ -237,9 +237,12 @@ impl Dimension {
                     .find(|a| a.as_str() == d)
                     .copied()
                     .ok_or_else(|| {
-                        ApiError::BadRequest(format!(
-                            "group_by accepts {}; got {d}",
-                            Dimension::join(allowed, ", ")
+                        // What was sent is the client's text (it may be anything, personal
+                        // data included): not echoed.
+                        let allowed = Dimension::join(allowed, ", ");
+                        ApiError::BadRequest(Detail::new(
+                            format!("group_by accepts only {allowed}"),
+                            format!("group_by pieņem tikai {allowed}"),
                         ))
                     })
             })

@@ -15,7 +15,7 @@ use super::Dimension;
 use super::context::Labels;
 use crate::api::lang::Lang;
 use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Detail};
 
 /// An aggregate table before rendering: rows of dimension values and metric tallies.
 pub struct Table {
@@ -265,9 +265,11 @@ pub fn respond(
 ) -> ApiResult<HttpResponse> {
     match format {
         None | Some("csv") | Some("json") => {}
-        Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "format must be json or csv, not {other}"
+        Some(_) => {
+            // What was sent is the client's text: not echoed.
+            return Err(ApiError::BadRequest(Detail::new(
+                "format must be json or csv",
+                "format jābūt json vai csv",
             )));
         }
     }
