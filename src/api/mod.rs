@@ -268,7 +268,52 @@ pub fn openapi() -> OpenApiDoc {
     add_common_problems(&mut doc);
     add_shared_conventions(&mut doc);
     summarise_operations(&mut doc);
+    refer_to_components(&mut doc);
     doc
+}
+
+/// utoipa inlines the argument of a generic schema (`Page<Service>`'s items are a copy of
+/// `Service`), so a generated client would get a second, anonymous model for every list item.
+/// Wherever a component's schema holds an exact copy of another component, the copy becomes
+/// a `$ref` to it.
+fn refer_to_components(doc: &mut OpenApiDoc) {
+    use serde_json::Value;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let named: Vec<(String, Value)> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| Some((name.clone(), serde_json::to_value(schema).ok()?)))
+        .filter(|(_, schema)| schema.get("properties").is_some() || schema.get("enum").is_some())
+        .collect();
+    fn replace(value: &mut Value, named: &[(String, Value)]) {
+        if let Some((name, _)) = named.iter().find(|(_, schema)| schema == value) {
+            *value = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+            return;
+        }
+        match value {
+            Value::Object(members) => members.values_mut().for_each(|v| replace(v, named)),
+            Value::Array(items) => items.iter_mut().for_each(|v| replace(v, named)),
+            _ => {}
+        }
+    }
+    for (name, schema) in components.schemas.iter_mut() {
+        let Ok(mut value) = serde_json::to_value(&*schema) else {
+            continue;
+        };
+        let others: Vec<(String, Value)> = named
+            .iter()
+            .filter(|(other, _)| other != name)
+            .cloned()
+            .collect();
+        if let Value::Object(members) = &mut value {
+            members.values_mut().for_each(|v| replace(v, &others));
+        }
+        if let Ok(referring) = serde_json::from_value(value) {
+            *schema = referring;
+        }
+    }
 }
 
 /// utoipa takes a handler's first doc paragraph as the operation's summary, whole. A summary

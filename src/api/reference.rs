@@ -116,7 +116,11 @@ impl ServiceType {
     }
 }
 
+// Named `TargetGroupEntry` in the document: `TargetGroup` is the closed set of the groups a
+// client belongs to, and two schemas of one name would overwrite each other.
+/// A target group of the catalogue.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TargetGroupEntry)]
 pub struct TargetGroup {
     #[schema(example = "adult_with_mental_disorder")]
     pub code: TargetGroupCode,
