@@ -151,7 +151,7 @@ pub(super) fn operation(
     parameters.push(query_param(
         "format",
         "`json` (default) or `csv`; `Accept: text/csv` works too.",
-        string().pattern(Some("^(json|csv)$")),
+        string().enum_values(Some(["json", "csv"])),
     ));
     parameters.extend(Lang::into_params(|| None));
     let problem = |(name, _): (&str, _)| Ref::from_response_name(name);
