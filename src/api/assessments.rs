@@ -1,6 +1,6 @@
 //! Care-level assessments: append-only, derived by a versioned instrument.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
-use super::common::{Created, IdempotencyKey, Idempotent, Page, PageQuery};
+use super::common::{Created, FeedEvents, IdempotencyKey, Idempotent, Page, PageQuery, SyncQuery};
 use super::lang::{Lang, Localized};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
@@ -318,12 +318,16 @@ fn assessment_row(
     }
 }
 
-/// The client's assessments, newest first (the history is append-only).
+/// The client's assessments, newest first (the history is append-only), or as ndjson in id
+/// order.
 #[utoipa::path(
     tag = "assessments",
-    params(ClientPath),
+    params(ClientPath, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Assessment>),
+        (status = 200, content(
+            (Vec<Assessment> = "application/json"),
+            (Assessment = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/assessments")]
@@ -331,17 +335,17 @@ pub async fn list_assessments(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<ClientPath>,
-) -> ApiResult<web::Json<Vec<Assessment>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let rows = reader
-        .records_of(
-            &db,
-            AuditAction::AssessmentList,
-            OfClient::records(client_id),
-            move |conn, _| Ok(q::list_for_client(conn, client_id)?),
-        )
-        .await?;
-    Ok(web::Json(rows.into_iter().map(Assessment::from).collect()))
+    let read =
+        move |conn: &mut _, _: &_, slice: &_| Ok(q::list_for_client(conn, client_id, slice)?);
+    let view = |e: AssessmentEntry, _: &_| (e.row.id.get(), Assessment::from(e));
+    let action = AuditAction::AssessmentList;
+    reader
+        .records_list(&db, action, client_id, sync.listing(&req), (read, view))
+        .await
 }
 
 /// Reads one assessment of a client.

@@ -9,7 +9,9 @@ use super::schema::{
     assessment_instrument_domains, assessment_instrument_levels, assessment_instruments,
     assessment_service_types, assessment_team_members, assessments, clients,
 };
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
+use super::changes::changed_after;
+use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
+use crate::domain::change::ChangeType;
 use crate::domain::access::ClientAccess;
 use crate::domain::assessment::{
     CareLevel, CurrentAssessment, Instrument, NewTeamMember, OrganisationType,
@@ -314,13 +316,25 @@ pub fn get(
 }
 
 /// The client's assessments, newest first.
+/// The client's assessments in `slice` (modified: created, or superseded, after its
+/// instant), latest first.
 pub fn list_for_client(
     conn: &mut DbConnection,
     client_id: ClientId,
+    slice: &Slice,
 ) -> QueryResult<Vec<AssessmentEntry>> {
-    let rows = assessments::table
+    let mut q = assessments::table
         .filter(assessments::client_id.eq(client_id))
-        .order((assessments::assessed_on.desc(), assessments::id.desc()))
+        .into_boxed::<MultiBackend>();
+    if let Some(t) = slice.modified_after {
+        q = q.filter(
+            assessments::created_at
+                .gt(t)
+                .or(assessments::id.eq_any(changed_after(ChangeType::Assessment, t))),
+        );
+    }
+    let latest_first = (assessments::assessed_on.desc(), assessments::id.desc());
+    let rows = in_slice!(q, slice, assessments::id, latest_first)
         .select(AssessmentRow::as_select())
         .load(conn)?;
     entries(conn, rows)

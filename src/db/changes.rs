@@ -156,3 +156,14 @@ impl Change {
         }
     }
 }
+
+/// The ids of the records of `kind` the feed says were created, updated or ended after
+/// `t`: what "modified after" means for a record without an `updated_at` of its own (read
+/// through the index on `(resource_type, occurred_at, resource_id)`).
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn changed_after(kind: ChangeType, t: NaiveDateTime) -> _ {
+    changes::table
+        .filter(changes::resource_type.eq(kind))
+        .filter(changes::occurred_at.gt(t))
+        .select(changes::resource_id)
+}

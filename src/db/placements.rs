@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::changes::changed_after;
+use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
+use crate::domain::change::ChangeType;
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::disclosure::random_record_key;
@@ -249,6 +251,7 @@ pub fn list(
     service_id: Option<ServiceId>,
     municipality: Option<&MunicipalityCode>,
     active_only: bool,
+    slice: &Slice,
 ) -> QueryResult<Vec<PlacementView>> {
     let mut q = placements::table
         .inner_join(clients::table)
@@ -266,7 +269,15 @@ pub fn list(
     if active_only {
         q = q.filter(is_active_on(crate::domain::today()));
     }
-    q.order((placements::started_on.desc(), placements::id.desc()))
+    if let Some(t) = slice.modified_after {
+        q = q.filter(
+            placements::created_at
+                .gt(t)
+                .or(placements::id.eq_any(changed_after(ChangeType::Placement, t))),
+        );
+    }
+    let latest_first = (placements::started_on.desc(), placements::id.desc());
+    in_slice!(q, slice, placements::id, latest_first)
         .select((
             PlacementRow::as_select(),
             clients::given_name,
