@@ -674,6 +674,25 @@ impl Modified for FeedEvents {
     const MEANING: &'static str = "the records created after it, or created, updated or ended after it as the change feed (`GET /api/v1/changes`) records each write.";
 }
 
+/// Reference data, which changes only with a release of the service (its migrations, or
+/// its code for the support-plan sections).
+pub enum Released {}
+
+/// When this process started: no reference record it serves changed after it.
+static STARTED: std::sync::LazyLock<chrono::NaiveDateTime> =
+    std::sync::LazyLock::new(|| chrono::Utc::now().naive_utc());
+
+impl Released {
+    /// When the release serving this request started (its migrations ran just before).
+    pub fn at() -> chrono::NaiveDateTime {
+        *STARTED
+    }
+}
+
+impl Modified for Released {
+    const MEANING: &'static str = "reference data changes only with a release of the service (its migrations): an instant before the serving instance started lists every record, a later one none.";
+}
+
 /// Incremental sync and bulk reads of a list (with `PageQuery` where the list has pages);
 /// `M` says what counts as a change on this list.
 #[derive(Debug, Deserialize)]

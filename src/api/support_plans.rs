@@ -11,7 +11,7 @@ use validator::Validate;
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, SyncQuery, UpdatedAt};
-use super::lang::{Lang, Localized};
+use super::lang::{ListLang, Localized, LocalizedList};
 use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
 use crate::db::changes::{self, Change};
@@ -384,16 +384,16 @@ pub struct PlanSection {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(SectionsQuery, Lang),
+    params(SectionsQuery, ListLang),
     responses(
-        (status = 200, body = List<PlanSection>, headers(("Content-Language" = String))),
+        (status = 200, content((List<PlanSection> = "application/json"), (PlanSection = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/support-plan-sections")]
 pub async fn list_plan_sections(
     query: web::Query<SectionsQuery>,
-    lang: Lang,
-) -> ApiResult<Localized<List<PlanSection>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<PlanSection>> {
     let sections = sections_for(query.target_group);
     Ok(Localized::list(lang, sections, |s, lang| PlanSection {
         code: s.code.to_string(),

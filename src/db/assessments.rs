@@ -344,13 +344,14 @@ pub fn list_for_client(
 pub type DueRow = (AssessmentRow, String, String);
 
 /// Current assessments of visible clients whose reassessment is due on or before `before`,
-/// earliest first, with the client's names.
+/// modified (made, or named by the change feed) after the slice's instant, earliest first,
+/// with the client's names; a streamed batch (`slice.batch`) in id order, without a total.
 pub fn due(
     conn: &mut DbConnection,
     access: &ClientAccess,
     before: NaiveDate,
-    limit: i64,
-    offset: i64,
+    slice: &Slice,
+    (limit, offset): (i64, i64),
 ) -> QueryResult<Listed<DueRow>> {
     let filtered = || {
         let mut q = assessments::table
@@ -361,16 +362,28 @@ pub fn due(
         if let ClientAccess::Municipality(code) = access {
             q = q.filter(clients::municipality.eq(code.clone()));
         }
+        if let Some(t) = slice.modified_after {
+            let changed = changed_after(ChangeType::Assessment, t);
+            q = q.filter(
+                assessments::created_at
+                    .gt(t)
+                    .or(assessments::id.eq_any(changed)),
+            );
+        }
         q
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order((
-            assessments::next_reassessment_due.asc(),
-            assessments::id.asc(),
-        ))
-        .limit(limit)
-        .offset(offset)
+    let earliest_first = (
+        assessments::next_reassessment_due.asc(),
+        assessments::id.asc(),
+    );
+    let (total, rows) = match slice.batch {
+        Some(_) => (0, in_slice!(filtered(), slice, assessments::id, earliest_first)),
+        None => (
+            filtered().count().get_result(conn)?,
+            filtered().order(earliest_first).limit(limit).offset(offset),
+        ),
+    };
+    let rows = rows
         .select((
             AssessmentRow::as_select(),
             clients::given_name,
