@@ -452,7 +452,13 @@ pub async fn list_due_assessments(
     }
     let Listed { rows, total } = reader
         .listed(&db, action, move |conn, access| {
-            Ok(q::due(conn, access, before, &listing.slice, (limit, offset))?)
+            Ok(q::due(
+                conn,
+                access,
+                before,
+                &listing.slice,
+                (limit, offset),
+            )?)
         })
         .await?;
     let page = Page {

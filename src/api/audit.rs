@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{self, Created, IdempotencyKey, Listing, Modified, Page, PageQuery, Private, SyncQuery};
+use super::common::{
+    self, Created, IdempotencyKey, Listing, Modified, Page, PageQuery, Private, SyncQuery,
+};
 use crate::auth::AuthUser;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
@@ -279,15 +281,19 @@ impl<M: Reach> Clients<M> {
     where
         R: Discloses + Send + 'static,
         T: Serialize + Send + 'static,
-        F: Fn(&mut DbConnection, &M::Access, &Slice) -> ApiResult<Vec<R>>
-            + Clone
-            + Send
-            + 'static,
+        F: Fn(&mut DbConnection, &M::Access, &Slice) -> ApiResult<Vec<R>> + Clone + Send + 'static,
         V: Fn(R) -> ApiResult<(i64, T)> + Clone + Send + 'static,
     {
         let access = self.reach(db, action, Subject::default()).await?;
-        let fetch = move |conn: &mut DbConnection, after| fetch(conn, &access, &listing.batch(after));
-        Ok(disclosing_stream(db, self.auditor.clone(), action, fetch, view))
+        let fetch =
+            move |conn: &mut DbConnection, after| fetch(conn, &access, &listing.batch(after));
+        Ok(disclosing_stream(
+            db,
+            self.auditor.clone(),
+            action,
+            fetch,
+            view,
+        ))
     }
 
     /// A list of one client's records within reach, as `listing` asks: a JSON array, or
@@ -306,10 +312,7 @@ impl<M: Reach> Clients<M> {
     where
         R: Send + 'static,
         T: Serialize + Send + 'static,
-        F: Fn(&mut DbConnection, &ClientRow, &Slice) -> ApiResult<Vec<R>>
-            + Clone
-            + Send
-            + 'static,
+        F: Fn(&mut DbConnection, &ClientRow, &Slice) -> ApiResult<Vec<R>> + Clone + Send + 'static,
         V: Fn(R, &ClientRow) -> (i64, T) + Clone + Send + 'static,
     {
         let subject = OfClient::records(client_id);

@@ -446,7 +446,8 @@ pub async fn list_clients(
         .clients(&db, AuditAction::ClientList, Subject::default())
         .await?;
     if streams {
-        let read = move |conn: &mut _, access: &_, slice: &_| Ok(q::batch(conn, access, &filter, slice)?);
+        let read =
+            move |conn: &mut _, access: &_, slice: &_| Ok(q::batch(conn, access, &filter, slice)?);
         let view = move |r: ClientRow| Ok((r.id.get(), client_view(r, &view_access, &keys)?));
         return reader
             .streamed(&db, AuditAction::ClientList, listing, read, view)
@@ -624,7 +625,9 @@ pub async fn transfer_client(
                 return Err(DomainError::TransferToSameMunicipality.into());
             }
             policy.dating.check("transfer date", on, today)?;
-            let last = q::transfers(conn, id, &Slice::default())?.last().map(|t| t.transferred_on);
+            let last = q::transfers(conn, id, &Slice::default())?
+                .last()
+                .map(|t| t.transferred_on);
             check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
             // The new owner must exist on the transfer's date and today, when it owns the case.
             check_municipality(conn, &input.to_municipality, on)?;

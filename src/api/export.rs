@@ -85,14 +85,27 @@ pub async fn export_client(
                         .into_iter()
                         .map(|plan| plan_view(plan, group))
                         .collect(),
-                    placements: crate::db::placements::list(conn, Some(id), None, None, false, &Slice::default())?
-                        .into_iter()
-                        .map(placements::view)
-                        .collect(),
-                    mentor_assignments: mentors::assignments(conn, None, Some(id), None, &Slice::default())?
-                        .into_iter()
-                        .map(assignment_view)
-                        .collect(),
+                    placements: crate::db::placements::list(
+                        conn,
+                        Some(id),
+                        None,
+                        None,
+                        false,
+                        &Slice::default(),
+                    )?
+                    .into_iter()
+                    .map(placements::view)
+                    .collect(),
+                    mentor_assignments: mentors::assignments(
+                        conn,
+                        None,
+                        Some(id),
+                        None,
+                        &Slice::default(),
+                    )?
+                    .into_iter()
+                    .map(assignment_view)
+                    .collect(),
                     access_log: audit::list(conn, &log, i64::MAX, 0)?
                         .rows
                         .into_iter()

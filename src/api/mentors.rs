@@ -743,7 +743,13 @@ pub async fn list_mentor_assignments(
             ClientAccess::Municipality(code) => Some(code),
             ClientAccess::All => None,
         };
-        Ok(q::assignments(conn, Some(mentor_id), None, municipality, slice)?)
+        Ok(q::assignments(
+            conn,
+            Some(mentor_id),
+            None,
+            municipality,
+            slice,
+        )?)
     };
     let action = AuditAction::MentorAssignmentList;
     // The mentor must be in the caller's area (404, audited, otherwise) either way.

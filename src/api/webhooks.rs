@@ -264,7 +264,8 @@ pub async fn delete_webhook(
 pub enum Attempted {}
 
 impl Modified for Attempted {
-    const MEANING: &'static str = "the deliveries made out or attempted after it (`last_attempt_at`).";
+    const MEANING: &'static str =
+        "the deliveries made out or attempted after it (`last_attempt_at`).";
 }
 
 /// A subscription's deliveries, newest first (or as ndjson, in id order): each event, its

@@ -5,17 +5,17 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::changes::changed_after;
 use super::schema::{
     assessment_instrument_domains, assessment_instrument_levels, assessment_instruments,
     assessment_service_types, assessment_team_members, assessments, clients,
 };
-use super::changes::changed_after;
 use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
-use crate::domain::change::ChangeType;
 use crate::domain::access::ClientAccess;
 use crate::domain::assessment::{
     CareLevel, CurrentAssessment, Instrument, NewTeamMember, OrganisationType,
 };
+use crate::domain::change::ChangeType;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 
@@ -377,7 +377,10 @@ pub fn due(
         assessments::id.asc(),
     );
     let (total, rows) = match slice.batch {
-        Some(_) => (0, in_slice!(filtered(), slice, assessments::id, earliest_first)),
+        Some(_) => (
+            0,
+            in_slice!(filtered(), slice, assessments::id, earliest_first),
+        ),
         None => (
             filtered().count().get_result(conn)?,
             filtered().order(earliest_first).limit(limit).offset(offset),

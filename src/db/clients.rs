@@ -239,9 +239,14 @@ pub fn batch(
     filter: &ClientFilter,
     slice: &Slice,
 ) -> QueryResult<Vec<ClientRow>> {
-    in_slice!(filtered(access, filter, slice), slice, clients::id, clients::id)
-        .select(ClientRow::as_select())
-        .load(conn)
+    in_slice!(
+        filtered(access, filter, slice),
+        slice,
+        clients::id,
+        clients::id
+    )
+    .select(ClientRow::as_select())
+    .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -6,8 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
-use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::changes::changed_after;
+use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::change::ChangeType;
 use crate::domain::codes::*;
@@ -224,11 +224,13 @@ fn filtered(
         q = q.filter(mentors::contract_type.eq(*c));
     }
     if let Some(t) = slice.modified_after {
-        q = q.filter(mentors::updated_at.gt(t).or(mentors::id.eq_any(
-            mentor_trainings::table
-                .filter(mentor_trainings::created_at.gt(t))
-                .select(mentor_trainings::mentor_id),
-        )));
+        q = q.filter(
+            mentors::updated_at.gt(t).or(mentors::id.eq_any(
+                mentor_trainings::table
+                    .filter(mentor_trainings::created_at.gt(t))
+                    .select(mentor_trainings::mentor_id),
+            )),
+        );
     }
     q
 }
@@ -261,9 +263,14 @@ pub fn batch(
     filter: &MentorFilter,
     slice: &Slice,
 ) -> QueryResult<Vec<MentorEntry>> {
-    let rows = in_slice!(filtered(area, filter, slice), slice, mentors::id, mentors::id)
-        .select(MentorRow::as_select())
-        .load(conn)?;
+    let rows = in_slice!(
+        filtered(area, filter, slice),
+        slice,
+        mentors::id,
+        mentors::id
+    )
+    .select(MentorRow::as_select())
+    .load(conn)?;
     entries(conn, rows)
 }
 
@@ -456,12 +463,12 @@ pub fn assignments(
         mentor_assignments::id.desc(),
     );
     in_slice!(q, slice, mentor_assignments::id, latest_first)
-    .select((
-        AssignmentRow::as_select(),
-        clients::given_name,
-        clients::family_name,
-    ))
-    .load(conn)
+        .select((
+            AssignmentRow::as_select(),
+            clients::given_name,
+            clients::family_name,
+        ))
+        .load(conn)
 }
 
 impl super::audit::Discloses for AssignmentView {

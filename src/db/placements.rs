@@ -3,10 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::changes::changed_after;
 use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
-use super::changes::changed_after;
 use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::change::ChangeType;
 use crate::domain::client::TargetGroup;
