@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::changes::changed_after;
+use super::changes::made_or_changed_after;
 use super::schema::{
     assessment_instrument_domains, assessment_instrument_levels, assessment_instruments,
     assessment_service_types, assessment_team_members, assessments, clients,
@@ -327,11 +327,8 @@ pub fn list_for_client(
         .filter(assessments::client_id.eq(client_id))
         .into_boxed::<MultiBackend>();
     if let Some(t) = slice.modified_after {
-        q = q.filter(
-            assessments::created_at
-                .gt(t)
-                .or(assessments::id.eq_any(changed_after(ChangeType::Assessment, t))),
-        );
+        let (made, id) = (assessments::created_at, assessments::id);
+        q = q.filter(made_or_changed_after!(made, id, ChangeType::Assessment, t));
     }
     let latest_first = (assessments::assessed_on.desc(), assessments::id.desc());
     let rows = in_slice!(q, slice, assessments::id, latest_first)
@@ -363,12 +360,8 @@ pub fn due(
             q = q.filter(clients::municipality.eq(code.clone()));
         }
         if let Some(t) = slice.modified_after {
-            let changed = changed_after(ChangeType::Assessment, t);
-            q = q.filter(
-                assessments::created_at
-                    .gt(t)
-                    .or(assessments::id.eq_any(changed)),
-            );
+            let (made, id) = (assessments::created_at, assessments::id);
+            q = q.filter(made_or_changed_after!(made, id, ChangeType::Assessment, t));
         }
         q
     };

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
-use super::changes::changed_after;
+use super::changes::made_or_changed_after;
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
 use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::change::ChangeType;
@@ -451,12 +451,13 @@ pub fn assignments(
         q = q.filter(mentor_assignments::client_id.eq(c));
     }
     if let Some(t) = slice.modified_after {
-        let changed = changed_after(ChangeType::MentorAssignment, t);
-        q = q.filter(
-            mentor_assignments::created_at
-                .gt(t)
-                .or(mentor_assignments::id.eq_any(changed)),
-        );
+        let (made, id) = (mentor_assignments::created_at, mentor_assignments::id);
+        q = q.filter(made_or_changed_after!(
+            made,
+            id,
+            ChangeType::MentorAssignment,
+            t
+        ));
     }
     let latest_first = (
         mentor_assignments::started_on.desc(),

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::changes::changed_after;
+use super::changes::made_or_changed_after;
 use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
@@ -270,11 +270,8 @@ pub fn list(
         q = q.filter(is_active_on(crate::domain::today()));
     }
     if let Some(t) = slice.modified_after {
-        q = q.filter(
-            placements::created_at
-                .gt(t)
-                .or(placements::id.eq_any(changed_after(ChangeType::Placement, t))),
-        );
+        let (made, id) = (placements::created_at, placements::id);
+        q = q.filter(made_or_changed_after!(made, id, ChangeType::Placement, t));
     }
     let latest_first = (placements::started_on.desc(), placements::id.desc());
     in_slice!(q, slice, placements::id, latest_first)
