@@ -9,9 +9,11 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     TestApp, admin, adult, assert_bad_request, assert_problem, assessment_body, client_update,
-    date, id_of, mentor_update, municipality, new_code, token, training,
+    date, ending, id_of, mentor_update, municipality, new_code, placement, provider, token,
+    training,
 };
-use crate::mentors::mentor;
+use crate::mentors::{adult as adult_in, mentor};
+use crate::placements::{place, service};
 
 /// `modified_after=t` as a query pair.
 fn since(t: DateTime<Utc>) -> [(&'static str, String); 1] {
@@ -325,4 +327,71 @@ async fn a_reference_list_streams_in_its_language_and_changes_only_with_a_releas
     assert!(since_start.records.is_empty());
     let unknown = app.get("/api/v1/service-types?lang=lv").await;
     assert_bad_request(unknown, "unknown query parameter").await;
+}
+
+#[tokio::test]
+async fn a_services_placements_stream_in_reach_audited_per_client_and_an_end_is_a_change() {
+    let app = TestApp::spawn().await;
+    let (pid, sid) = service(
+        &app,
+        "group_home",
+        5,
+        &[TargetGroup::AdultWithMentalDisorder],
+    )
+    .await;
+    let ours = adult_in(&app, "050", 61).await;
+    let theirs = adult_in(&app, "054", 62).await;
+    let ended = id_of(
+        &place(&app, ours, sid, "2026-02-01")
+            .await
+            .json()
+            .await
+            .expect("json"),
+    );
+    let t = Utc::now();
+    let elsewhere = app
+        .create_placement(
+            &token(&municipality("054")),
+            theirs,
+            &placement(sid, Some(date("2026-02-02"))),
+        )
+        .created_id()
+        .await;
+    let path = format!("/api/v1/services/{sid}/placements");
+
+    // The provider sees every placement in its service, each client's read audited.
+    let all = app
+        .get_as(&format!("{path}?format=ndjson"), &token(&provider(pid)))
+        .ndjson()
+        .await;
+    assert_eq!(all.ids("id"), [ended, elsewhere]);
+    assert_eq!(all.header("cache-control"), "no-store");
+    let mut disclosed: Vec<Value> = app
+        .audited_by(all.header("x-request-id"))
+        .await
+        .iter()
+        .map(|r| r["client_id"].clone())
+        .collect();
+    disclosed.sort_by_key(Value::as_i64);
+    assert_eq!(disclosed, [json!(ours), json!(theirs)]);
+    // A municipality sees only its own clients' placements.
+    let kuldiga = token(&municipality("050"));
+    let own = app
+        .get_as(&format!("{path}?format=ndjson"), &kuldiga)
+        .ndjson()
+        .await;
+    assert_eq!(own.ids("id"), [ended]);
+
+    // Made after the instant; then ending the earlier one is a change of it.
+    let made = app.get_as(&path, &kuldiga).query(&since(t)).ok().await;
+    assert_eq!(array_ids(&made), Vec::<i64>::new());
+    app.end_placement(&kuldiga, ended, &ending(Some(date("2026-03-01")), "moved"))
+        .ok()
+        .await;
+    let changed = app
+        .get_as(&format!("{path}?format=ndjson"), &token(&provider(pid)))
+        .query(&since(t))
+        .ndjson()
+        .await;
+    assert_eq!(changed.ids("id"), [ended, elsewhere]);
 }
