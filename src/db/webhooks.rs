@@ -348,8 +348,8 @@ fn deliveries_in(subscription_id: WebhookId, slice: &Slice) -> _ {
         .filter(webhook_deliveries::subscription_id.eq(subscription_id))
         .filter(
             webhook_deliveries::created_at
-                .ge(since)
+                .gt(since)
                 .nullable()
-                .or(attempted.ge(since)),
+                .or(attempted.gt(since)),
         )
 }

@@ -327,6 +327,10 @@ async fn a_reference_list_streams_in_its_language_and_changes_only_with_a_releas
     assert!(since_start.records.is_empty());
     let unknown = app.get("/api/v1/service-types?lang=lv").await;
     assert_bad_request(unknown, "unknown query parameter").await;
+    let not_an_instant = app
+        .get("/api/v1/planning-regions?modified_after=yesterday")
+        .await;
+    assert_eq!(not_an_instant.status(), 400);
 }
 
 #[tokio::test]
