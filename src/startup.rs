@@ -44,6 +44,9 @@ impl Application {
         let pii = Arc::new(PiiKeys::from_settings(settings)?);
         let webhook_client = webhooks::client(&settings.webhooks)?;
         let db = Db::connect(&settings.database)?;
+        // The reference data is what the migrations just left: `modified_after` on a
+        // reference list compares with this instant.
+        crate::api::common::Released::at();
         db::key_checks::verify(&mut db::establish(&settings.database.url)?, &pii)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

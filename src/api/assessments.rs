@@ -1,6 +1,6 @@
 //! Care-level assessments: append-only, derived by a versioned instrument.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,8 +8,10 @@ use validator::Validate;
 
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
-use super::common::{Created, IdempotencyKey, Idempotent, Page, PageQuery};
-use super::lang::{Lang, Localized};
+use super::common::{
+    Created, FeedEvents, IdempotencyKey, Idempotent, Modified, Page, PageQuery, SyncQuery,
+};
+use super::lang::{Lang, ListLang, Localized, LocalizedList};
 use super::paths::{ClientAssessmentPath, ClientPath};
 use super::problems as p;
 use crate::db::Listed;
@@ -319,12 +321,16 @@ fn assessment_row(
     }
 }
 
-/// The client's assessments, newest first (the history is append-only).
+/// The client's assessments, newest first (the history is append-only), or as ndjson in id
+/// order.
 #[utoipa::path(
     tag = "assessments",
-    params(ClientPath),
+    params(ClientPath, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Assessment>),
+        (status = 200, content(
+            (Vec<Assessment> = "application/json"),
+            (Assessment = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/assessments")]
@@ -332,17 +338,17 @@ pub async fn list_assessments(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<ClientPath>,
-) -> ApiResult<web::Json<Vec<Assessment>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let rows = reader
-        .records_of(
-            &db,
-            AuditAction::AssessmentList,
-            OfClient::records(client_id),
-            move |conn, _| Ok(q::list_for_client(conn, client_id)?),
-        )
-        .await?;
-    Ok(web::Json(rows.into_iter().map(Assessment::from).collect()))
+    let read =
+        move |conn: &mut _, _: &_, slice: &_| Ok(q::list_for_client(conn, client_id, slice)?);
+    let view = |e: AssessmentEntry, _: &_| (e.row.id.get(), Assessment::from(e));
+    let action = AuditAction::AssessmentList;
+    reader
+        .records_list(&db, action, client_id, sync.listing(&req), (read, view))
+        .await
 }
 
 /// Reads one assessment of a client.
@@ -393,13 +399,24 @@ pub struct DueItem {
     pub overdue: bool,
 }
 
+/// A due item: an assessment made (or superseded) since; one that only fell due with time.
+pub enum DueChanges {}
+
+impl Modified for DueChanges {
+    const MEANING: &'static str = "the current assessments made after it, or named by the change feed since; an assessment that only fell due with the passing of time is not a change (read the whole list, or its ndjson stream, to see those).";
+}
+
 /// The caller's clients whose current assessment is due for reassessment on or before
-/// `before`, earliest first.
+/// `before`, earliest first; or all of them as ndjson in assessment id order, each batch
+/// audited like a page.
 #[utoipa::path(
     tag = "assessments",
-    params(DueQuery, PageQuery),
+    params(DueQuery, PageQuery, SyncQuery<DueChanges>),
     responses(
-        (status = 200, body = Page<DueItem>),
+        (status = 200, content(
+            (Page<DueItem> = "application/json"),
+            (DueItem = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/assessments/due")]
@@ -408,33 +425,50 @@ pub async fn list_due_assessments(
     reader: ClientReader,
     query: web::Query<DueQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<DueItem>> {
+    sync: web::Query<SyncQuery<DueChanges>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
+    let listing = sync.listing(&req);
     let today = crate::domain::today();
     let before = query.before.unwrap_or(today);
+    let due_item = move |(a, given_name, family_name): q::DueRow| DueItem {
+        client_id: a.client_id,
+        given_name,
+        family_name,
+        assessment_id: a.id,
+        assessed_on: a.assessed_on,
+        care_level: a.care_level,
+        overdue: a.next_reassessment_due < today,
+        next_reassessment_due: a.next_reassessment_due,
+    };
+    let action = AuditAction::AssessmentDueList;
+    if streams {
+        let read = move |conn: &mut DbConnection, access: &_, slice: &_| {
+            Ok(q::due(conn, access, before, slice, (0, 0))?.rows)
+        };
+        let view = move |row: q::DueRow| Ok((row.0.id.get(), due_item(row)));
+        return reader.streamed(&db, action, listing, read, view).await;
+    }
     let Listed { rows, total } = reader
-        .listed(&db, AuditAction::AssessmentDueList, move |conn, access| {
-            Ok(q::due(conn, access, before, limit, offset)?)
+        .listed(&db, action, move |conn, access| {
+            Ok(q::due(
+                conn,
+                access,
+                before,
+                &listing.slice,
+                (limit, offset),
+            )?)
         })
         .await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(|(a, given_name, family_name)| DueItem {
-                client_id: a.client_id,
-                given_name,
-                family_name,
-                assessment_id: a.id,
-                assessed_on: a.assessed_on,
-                care_level: a.care_level,
-                overdue: a.next_reassessment_due < today,
-                next_reassessment_due: a.next_reassessment_due,
-            })
-            .collect(),
+    let page = Page {
+        items: rows.into_iter().map(due_item).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -513,14 +547,14 @@ impl AssessmentInstrument {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(Lang),
-    responses((status = 200, body = List<AssessmentInstrument>, headers(("Content-Language" = String))))
+    params(ListLang),
+    responses((status = 200, content((List<AssessmentInstrument> = "application/json"), (AssessmentInstrument = "application/x-ndjson")), headers(("Content-Language" = String))))
 )]
 #[get("/assessment-instruments")]
 pub async fn list_instruments(
     db: web::Data<Db>,
-    lang: Lang,
-) -> ApiResult<Localized<List<AssessmentInstrument>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<AssessmentInstrument>> {
     let rows = db.run(q::list_instruments).await?;
     Ok(Localized::list(lang, rows, AssessmentInstrument::new))
 }

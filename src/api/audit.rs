@@ -5,17 +5,19 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, get, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{self, Created, IdempotencyKey, Page, PageQuery, Private};
+use super::common::{
+    self, Created, IdempotencyKey, Listing, Modified, Page, PageQuery, Private, SyncQuery,
+};
 use crate::auth::AuthUser;
 use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
-use crate::db::{Db, DbConnection, Listed};
+use crate::db::{Db, DbConnection, Listed, Slice};
 use crate::domain::access::{
     AuditReach, ClientAccess, Forbidden, Role, Scope, audit_reach, client_read_access,
     client_write_access,
@@ -265,6 +267,73 @@ impl<M: Reach> Clients<M> {
         .await
     }
 
+    /// A list across clients streamed as ndjson: the caller's reach for `action` checked
+    /// first (a refusal audited, 403), then each batch `fetch` reads of the slice in
+    /// `listing` audited as `listed` audits a page (`disclosing_stream`).
+    pub async fn streamed<R, T, F, V>(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        listing: Listing,
+        fetch: F,
+        view: V,
+    ) -> ApiResult<HttpResponse>
+    where
+        R: Discloses + Send + 'static,
+        T: Serialize + Send + 'static,
+        F: Fn(&mut DbConnection, &M::Access, &Slice) -> ApiResult<Vec<R>> + Clone + Send + 'static,
+        V: Fn(R) -> ApiResult<(i64, T)> + Clone + Send + 'static,
+    {
+        let access = self.reach(db, action, Subject::default()).await?;
+        let fetch =
+            move |conn: &mut DbConnection, after| fetch(conn, &access, &listing.batch(after));
+        Ok(disclosing_stream(
+            db,
+            self.auditor.clone(),
+            action,
+            fetch,
+            view,
+        ))
+    }
+
+    /// A list of one client's records within reach, as `listing` asks: a JSON array, or
+    /// every record streamed (`common::ndjson`). Either way the client is checked (`404`
+    /// out of reach) and the read audited once as `action` on its records, as `records_of`
+    /// does, before anything is shown. `read` reads the records in a slice (the whole list,
+    /// or a streamed batch), `view` shows one with its id.
+    pub async fn records_list<R, T, F, V>(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        client_id: ClientId,
+        listing: Listing,
+        (read, view): (F, V),
+    ) -> ApiResult<HttpResponse>
+    where
+        R: Send + 'static,
+        T: Serialize + Send + 'static,
+        F: Fn(&mut DbConnection, &ClientRow, &Slice) -> ApiResult<Vec<R>> + Clone + Send + 'static,
+        V: Fn(R, &ClientRow) -> (i64, T) + Clone + Send + 'static,
+    {
+        let subject = OfClient::records(client_id);
+        if listing.ndjson {
+            let client = self
+                .records_of(db, action, subject, |_, client| Ok(client))
+                .await?;
+            return Ok(common::ndjson(db, move |conn, after| {
+                let rows = read(conn, &client, &listing.batch(after))?;
+                Ok(rows.into_iter().map(|r| view(r, &client)).collect())
+            }));
+        }
+        let (rows, client) = self
+            .records_of(db, action, subject, move |conn, client| {
+                Ok((read(conn, &client, &listing.slice)?, client))
+            })
+            .await?;
+        let items: Vec<T> = rows.into_iter().map(|r| view(r, &client).1).collect();
+        Ok(HttpResponse::Ok().json(items))
+    }
+
     /// The records of one client within reach (`404` otherwise), read by `f` in one
     /// transaction that audits the read as `action` on `subject` (the client's records as a
     /// whole, or one of them).
@@ -290,6 +359,32 @@ impl<M: Reach> Clients<M> {
         })
         .await
     }
+}
+
+/// A list streamed as ndjson whose every batch `fetch` reads (the records with an id above
+/// `after`) is audited in the same transaction, once per client it disclosed, as a page is
+/// (`Auditor::record_disclosed`); a stream that disclosed nothing is audited once, naming
+/// none. `view` shows a record with its id.
+pub fn disclosing_stream<R, T, F, V>(
+    db: &Db,
+    auditor: Auditor,
+    action: AuditAction,
+    fetch: F,
+    view: V,
+) -> HttpResponse
+where
+    R: Discloses + Send + 'static,
+    T: Serialize + Send + 'static,
+    F: Fn(&mut DbConnection, i64) -> ApiResult<Vec<R>> + Clone + Send + 'static,
+    V: Fn(R) -> ApiResult<(i64, T)> + Clone + Send + 'static,
+{
+    common::ndjson_recorded(db, move |conn, after| {
+        let rows = fetch(conn, after)?;
+        if after == 0 || !rows.is_empty() {
+            auditor.record_disclosed(conn, action, &rows)?;
+        }
+        rows.into_iter().map(&view).collect()
+    })
 }
 
 /// One audit record.
@@ -346,13 +441,51 @@ pub struct ListAuditQuery {
     pub outcome: Option<AuditOutcome>,
 }
 
-/// The access audit, newest first: an administrator reads all of it; a municipality the acts
-/// of its own staff, including those on clients whose case has since moved elsewhere.
+/// The audit log is append-only: a record is modified only by being recorded.
+pub enum Appended {}
+
+impl Modified for Appended {
+    const MEANING: &'static str = "the records appended after it (the log is append-only: modified means recorded, as `occurred_at` shows).";
+}
+
+/// The audit log matching `filter` streamed as ndjson, oldest first, up to the record
+/// `newest` (the newest when the stream began: a read of the log appends records of its own,
+/// which the stream must not chase). With an `auditor`, each batch is audited as
+/// `audit.read`, as a page is (`disclosing_stream`).
+pub fn log_stream(
+    db: &Db,
+    filter: AuditFilter,
+    newest: Option<AuditId>,
+    listing: Listing,
+    auditor: Option<Auditor>,
+) -> HttpResponse {
+    let filter = AuditFilter {
+        up_to: Some(newest.unwrap_or(AuditId(0))),
+        ..filter
+    };
+    let fetch = move |conn: &mut DbConnection, after| -> ApiResult<Vec<AuditRow>> {
+        Ok(q::batch(conn, &filter, &listing.batch(after))?)
+    };
+    let view = |r: AuditRow| -> ApiResult<_> { Ok((r.id.get(), AuditRecord::from(r))) };
+    match auditor {
+        Some(auditor) => disclosing_stream(db, auditor, AuditAction::AuditRead, fetch, view),
+        None => common::ndjson(db, move |conn, after| {
+            fetch(conn, after)?.into_iter().map(view).collect()
+        }),
+    }
+}
+
+/// The access audit, newest first (or as ndjson, oldest first): an administrator reads all
+/// of it; a municipality the acts of its own staff, including those on clients whose case
+/// has since moved elsewhere.
 #[utoipa::path(
     tag = "audit",
-    params(ListAuditQuery, PageQuery),
+    params(ListAuditQuery, PageQuery, SyncQuery<Appended>),
     responses(
-        (status = 200, body = Page<AuditRecord>),
+        (status = 200, content(
+            (Page<AuditRecord> = "application/json"),
+            (AuditRecord = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/audit")]
@@ -361,9 +494,12 @@ pub async fn list_audit(
     caller: Caller,
     query: web::Query<ListAuditQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<AuditRecord>> {
+    sync: web::Query<SyncQuery<Appended>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let reach = audit_reach(&user.scope)?;
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
     let query = query.into_inner();
     let filter = AuditFilter {
@@ -380,7 +516,14 @@ pub async fn list_audit(
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0)),
         outcome: query.outcome,
+        recorded_after: sync.modified_after(),
+        up_to: None,
     };
+    if streams {
+        let newest = db.run(q::newest).await?;
+        let listing = sync.listing(&req);
+        return Ok(log_stream(&db, filter, newest, listing, Some(auditor)));
+    }
     let Listed { rows, total } = db
         .write(move |conn| -> ApiResult<_> {
             let list = q::list(conn, &filter, limit, offset)?;
@@ -388,10 +531,11 @@ pub async fn list_audit(
             Ok(list)
         })
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }

@@ -1,6 +1,6 @@
 //! Clients in the DI process: personal data, municipality scope, every access audited.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,14 +8,16 @@ use validator::Validate;
 
 use super::audit::{AuditRecord, ClientReader, ClientWriter};
 use super::body::Body;
-use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
+use super::common::{
+    self, Created, IdempotencyKey, Idempotent, IfMatch, Modified, Page, PageQuery, SyncQuery,
+};
 use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
-use crate::db::{Db, audit};
+use crate::db::{Db, Slice, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient, Subject};
@@ -410,12 +412,23 @@ pub struct ListClientsQuery {
     pub di_status: Option<DiStatus>,
 }
 
-/// Lists the caller's clients (admin: all), by family and given name.
+/// A client's own fields change: a rectification, consent, a case transfer.
+pub enum ClientFields {}
+
+impl Modified for ClientFields {
+    const MEANING: &'static str = "the client's own fields, as `updated_at` shows (an update, a rectification, a case transfer); the client's records (assessments, plans, placements) are listed and synced on their own.";
+}
+
+/// Lists the caller's clients (admin: all), by family and given name; or every one of them
+/// as ndjson, in id order, each batch audited like a page.
 #[utoipa::path(
     tag = "clients",
-    params(ListClientsQuery, PageQuery),
+    params(ListClientsQuery, PageQuery, SyncQuery<ClientFields>),
     responses(
-        (status = 200, body = Page<Client>),
+        (status = 200, content(
+            (Page<Client> = "application/json"),
+            (Client = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients")]
@@ -425,8 +438,12 @@ pub async fn list_clients(
     reader: ClientReader,
     query: web::Query<ListClientsQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Client>> {
+    sync: web::Query<SyncQuery<ClientFields>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
+    let listing = sync.listing(&req);
     let filter = q::ClientFilter {
         target_group: query.target_group,
         di_status: query.di_status,
@@ -434,12 +451,21 @@ pub async fn list_clients(
     let view_access = reader
         .clients(&db, AuditAction::ClientList, Subject::default())
         .await?;
+    if streams {
+        let read =
+            move |conn: &mut _, access: &_, slice: &_| Ok(q::batch(conn, access, &filter, slice)?);
+        let view = move |r: ClientRow| Ok((r.id.get(), client_view(r, &view_access, &keys)?));
+        return reader
+            .streamed(&db, AuditAction::ClientList, listing, read, view)
+            .await;
+    }
+    let slice = listing.slice;
     let Listed { rows, total } = reader
         .listed(&db, AuditAction::ClientList, move |conn, access| {
-            Ok(q::list(conn, access, &filter, limit, offset)?)
+            Ok(q::list(conn, access, &filter, &slice, limit, offset)?)
         })
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows
             .into_iter()
             .map(|r| client_view(r, &view_access, &keys))
@@ -447,7 +473,8 @@ pub async fn list_clients(
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -604,7 +631,9 @@ pub async fn transfer_client(
                 return Err(DomainError::TransferToSameMunicipality.into());
             }
             policy.dating.check(RecordedDate::Transfer, on, today)?;
-            let last = q::transfers(conn, id)?.last().map(|t| t.transferred_on);
+            let last = q::transfers(conn, id, &Slice::default())?
+                .last()
+                .map(|t| t.transferred_on);
             check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
             // The new owner must exist on the transfer's date and today, when it owns the case.
             check_municipality(conn, &input.to_municipality, on)?;
@@ -648,12 +677,15 @@ pub async fn transfer_client(
     .await
 }
 
-/// The client's case transfers, oldest first.
+/// The client's case transfers, oldest first (or as ndjson, in id order).
 #[utoipa::path(
     tag = "clients",
-    params(ClientPath),
+    params(ClientPath, SyncQuery<common::Recorded>),
     responses(
-        (status = 200, body = Vec<Transfer>),
+        (status = 200, content(
+            (Vec<Transfer> = "application/json"),
+            (Transfer = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/transfers")]
@@ -661,25 +693,28 @@ pub async fn list_transfers(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<ClientPath>,
-) -> ApiResult<web::Json<Vec<Transfer>>> {
+    sync: web::Query<SyncQuery<common::Recorded>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner().id;
-    let rows = reader
-        .records_of(
-            &db,
-            AuditAction::ClientTransfersRead,
-            OfClient::records(id),
-            move |conn, _| Ok(q::transfers(conn, id)?),
-        )
-        .await?;
-    Ok(web::Json(rows.into_iter().map(Transfer::from).collect()))
+    let read = move |conn: &mut _, _: &_, slice: &_| Ok(q::transfers(conn, id, slice)?);
+    let view = |r: TransferRow, _: &_| (r.id.get(), Transfer::from(r));
+    let action = AuditAction::ClientTransfersRead;
+    reader
+        .records_list(&db, action, id, sync.listing(&req), (read, view))
+        .await
 }
 
-/// Who read or changed this client's data, newest first. For the owning municipality.
+/// Who read or changed this client's data, newest first (or as ndjson, oldest first). For
+/// the owning municipality.
 #[utoipa::path(
     tag = "clients",
-    params(ClientPath, PageQuery),
+    params(ClientPath, PageQuery, SyncQuery<super::audit::Appended>),
     responses(
-        (status = 200, body = Page<AuditRecord>),
+        (status = 200, content(
+            (Page<AuditRecord> = "application/json"),
+            (AuditRecord = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/access-log")]
@@ -688,25 +723,38 @@ pub async fn client_access_log(
     writer: ClientWriter,
     id: web::Path<ClientPath>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<AuditRecord>> {
+    sync: web::Query<SyncQuery<super::audit::Appended>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
     let id = id.into_inner().id;
     let filter = audit::AuditFilter {
         client_id: Some(id),
+        recorded_after: sync.modified_after(),
         ..Default::default()
     };
+    let action = AuditAction::ClientAccessLogRead;
+    if streams {
+        // Audited once, as the page is; the batches read the log as it was when it began.
+        let newest = writer
+            .records_of(&db, action, OfClient::records(id), |conn, _| {
+                Ok(audit::newest(conn)?)
+            })
+            .await?;
+        let listing = sync.listing(&req);
+        return Ok(super::audit::log_stream(&db, filter, newest, listing, None));
+    }
     let Listed { rows, total } = writer
-        .records_of(
-            &db,
-            AuditAction::ClientAccessLogRead,
-            OfClient::records(id),
-            move |conn, _| Ok(audit::list(conn, &filter, limit, offset)?),
-        )
+        .records_of(&db, action, OfClient::records(id), move |conn, _| {
+            Ok(audit::list(conn, &filter, limit, offset)?)
+        })
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows.into_iter().map(AuditRecord::from).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }

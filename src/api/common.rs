@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::MAX_PAGE_SIZE;
 use crate::db::audit::Auditor;
-use crate::db::{Db, DbConnection, clients, idempotency};
+use crate::db::{Db, DbConnection, Slice, clients, idempotency};
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, Subject};
 use crate::domain::ids::ClientId;
@@ -594,12 +594,35 @@ where
     T: Serialize + Send + 'static,
     F: Fn(&mut DbConnection, i64) -> ApiResult<Vec<(i64, T)>> + Clone + Send + 'static,
 {
+    stream(db, false, fetch)
+}
+
+/// `ndjson`, each batch read in a write transaction of its own: for a list whose every
+/// batch leaves an audit record of what it disclosed, in the same transaction as the read.
+pub fn ndjson_recorded<T, F>(db: &Db, fetch: F) -> HttpResponse
+where
+    T: Serialize + Send + 'static,
+    F: Fn(&mut DbConnection, i64) -> ApiResult<Vec<(i64, T)>> + Clone + Send + 'static,
+{
+    stream(db, true, fetch)
+}
+
+fn stream<T, F>(db: &Db, writes: bool, fetch: F) -> HttpResponse
+where
+    T: Serialize + Send + 'static,
+    F: Fn(&mut DbConnection, i64) -> ApiResult<Vec<(i64, T)>> + Clone + Send + 'static,
+{
     let db = db.clone();
     let batches = futures_util::stream::unfold(Some(0_i64), move |after| {
         let (db, fetch) = (db.clone(), fetch.clone());
         async move {
             let after = after?;
-            match db.run(move |conn| fetch(conn, after)).await {
+            let batch = if writes {
+                db.write(move |conn| fetch(conn, after)).await
+            } else {
+                db.run(move |conn| fetch(conn, after)).await
+            };
+            match batch {
                 Ok(batch) if batch.is_empty() => None,
                 Ok(batch) => {
                     let last = batch.last().map(|(id, _)| *id);
@@ -622,35 +645,118 @@ where
     HttpResponse::Ok().content_type(NDJSON).streaming(batches)
 }
 
-/// Incremental sync and bulk reads of a list (with `PageQuery`, on the public directory).
-#[derive(Debug, Default, Serialize, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SyncQuery {
-    /// Only records changed after this instant (RFC 3339, e.g. `2026-12-01T00:00:00Z`): their
-    /// own fields, as `updated_at` shows; occupancy follows the placements and is not a change.
+/// What `modified_after` means on one list: the end of its parameter's description (after
+/// "Only records changed after this instant (RFC 3339, …):").
+pub trait Modified {
+    const MEANING: &'static str;
+}
+
+/// The directory: a record's own fields.
+pub enum OwnFields {}
+
+impl Modified for OwnFields {
+    const MEANING: &'static str = "their own fields, as `updated_at` shows; occupancy follows the placements and is not a change.";
+}
+
+/// A record with an `updated_at` that every change of it sets.
+pub enum UpdatedAt {}
+
+impl Modified for UpdatedAt {
+    const MEANING: &'static str = "their own fields, as `updated_at` shows.";
+}
+
+/// A record made once and never changed: modified means recorded.
+pub enum Recorded {}
+
+impl Modified for Recorded {
+    const MEANING: &'static str = "the records made after it (they are never changed once made: modified means recorded, as `created_at` shows).";
+}
+
+/// A record without an `updated_at`, whose changes the change feed records.
+pub enum FeedEvents {}
+
+impl Modified for FeedEvents {
+    const MEANING: &'static str = "the records created after it, or created, updated or ended after it as the change feed (`GET /api/v1/changes`) records each write.";
+}
+
+/// Reference data, which changes only with a release of the service (its migrations, or
+/// its code for the support-plan sections).
+pub enum Released {}
+
+/// When this process started: no reference record it serves changed after it.
+static STARTED: std::sync::LazyLock<chrono::NaiveDateTime> =
+    std::sync::LazyLock::new(|| chrono::Utc::now().naive_utc());
+
+impl Released {
+    /// When the release serving this request started (its migrations ran just before).
+    pub fn at() -> chrono::NaiveDateTime {
+        *STARTED
+    }
+}
+
+impl Modified for Released {
+    const MEANING: &'static str = "reference data changes only with a release of the service (its migrations): an instant before the serving instance started lists every record, a later one none.";
+}
+
+/// Incremental sync and bulk reads of a list (with `PageQuery` where the list has pages);
+/// `M` says what counts as a change on this list.
+#[derive(Debug, Deserialize)]
+#[serde(bound = "")]
+pub struct SyncQuery<M: Modified = OwnFields> {
     #[serde(default, deserialize_with = "empty_as_none")]
     pub modified_after: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub format: Option<ListFormat>,
+    #[serde(skip)]
+    meaning: std::marker::PhantomData<M>,
+}
+
+/// The parameters `SyncQuery` documents; `modified_after`'s description is completed by
+/// the list's `Modified::MEANING`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "only documents the parameters of `SyncQuery`")]
+struct SyncParameters {
+    /// Only records changed after this instant (RFC 3339, e.g. `2026-12-01T00:00:00Z`):
+    modified_after: Option<chrono::DateTime<chrono::Utc>>,
     /// `ndjson`: every matching record, one JSON object per line, in id order, streamed
     /// without pages (also chosen by `Accept: application/x-ndjson`); `limit`, `offset` and
     /// `sort` do not apply and are refused.
-    #[serde(default, deserialize_with = "empty_as_none")]
     #[param(inline)]
-    pub format: Option<ListFormat>,
+    format: Option<ListFormat>,
 }
 
-impl SyncQuery {
+impl<M: Modified> IntoParams for SyncQuery<M> {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut parameters = SyncParameters::into_params(parameter_in);
+        for parameter in &mut parameters {
+            if parameter.name == "modified_after" {
+                let start = parameter.description.take().unwrap_or_default();
+                parameter.description = Some(format!("{start} {}", M::MEANING));
+            }
+        }
+        parameters
+    }
+}
+
+impl<M: Modified> SyncQuery<M> {
     pub fn modified_after(&self) -> Option<chrono::NaiveDateTime> {
         self.modified_after.map(|t| t.naive_utc())
     }
 
-    /// Whether the list is streamed; a stream with paging or sorting is a `400`.
+    /// Whether the list is streamed (`format=ndjson`, or `Accept: application/x-ndjson`).
+    pub fn ndjson(&self, req: &HttpRequest) -> bool {
+        ListFormat::of(self.format, req) == ListFormat::Ndjson
+    }
+
+    /// Whether a list with pages is streamed; a stream with paging or sorting is a `400`.
     pub fn streams(
         &self,
         req: &HttpRequest,
         page: &PageQuery,
         sort: Option<&str>,
     ) -> ApiResult<bool> {
-        if ListFormat::of(self.format, req) == ListFormat::Json {
+        if !self.ndjson(req) {
             return Ok(false);
         }
         if page.limit.is_some() || page.offset.is_some() || sort.is_some() {
@@ -660,5 +766,31 @@ impl SyncQuery {
             )));
         }
         Ok(true)
+    }
+
+    /// How a list without pages was asked for: the records modified after the instant
+    /// asked for, as JSON or streamed.
+    pub fn listing(&self, req: &HttpRequest) -> Listing {
+        Listing {
+            slice: Slice {
+                modified_after: self.modified_after(),
+                batch: None,
+            },
+            ndjson: self.ndjson(req),
+        }
+    }
+}
+
+/// How a list was asked for: which records (`slice`), and whether streamed as ndjson.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    pub slice: Slice,
+    pub ndjson: bool,
+}
+
+impl Listing {
+    /// The records of the streamed batch after id `after`.
+    pub fn batch(&self, after: i64) -> Slice {
+        self.slice.after(after, STREAM_BATCH)
     }
 }

@@ -14,7 +14,7 @@ use super::mentors::{Assignment, assignment_view};
 use super::paths::ClientPath;
 use super::placements::{self, Placement};
 use super::support_plans::{SupportPlan, plan_view};
-use crate::db::{Db, assessments, audit, clients, mentors, support_plans};
+use crate::db::{Db, Slice, assessments, audit, clients, mentors, support_plans};
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient};
 use crate::error::ApiResult;
@@ -73,26 +73,39 @@ pub async fn export_client(
                 };
                 Ok(ClientExport {
                     exported_at: Utc::now(),
-                    transfers: clients::transfers(conn, id)?
+                    transfers: clients::transfers(conn, id, &Slice::default())?
                         .into_iter()
                         .map(Transfer::from)
                         .collect(),
-                    assessments: assessments::list_for_client(conn, id)?
+                    assessments: assessments::list_for_client(conn, id, &Slice::default())?
                         .into_iter()
                         .map(Assessment::from)
                         .collect(),
-                    support_plans: support_plans::list_for_client(conn, id)?
+                    support_plans: support_plans::list_for_client(conn, id, &Slice::default())?
                         .into_iter()
                         .map(|plan| plan_view(plan, group))
                         .collect(),
-                    placements: crate::db::placements::list(conn, Some(id), None, None, false)?
-                        .into_iter()
-                        .map(placements::view)
-                        .collect(),
-                    mentor_assignments: mentors::assignments(conn, None, Some(id), None)?
-                        .into_iter()
-                        .map(assignment_view)
-                        .collect(),
+                    placements: crate::db::placements::list(
+                        conn,
+                        Some(id),
+                        None,
+                        None,
+                        false,
+                        &Slice::default(),
+                    )?
+                    .into_iter()
+                    .map(placements::view)
+                    .collect(),
+                    mentor_assignments: mentors::assignments(
+                        conn,
+                        None,
+                        Some(id),
+                        None,
+                        &Slice::default(),
+                    )?
+                    .into_iter()
+                    .map(assignment_view)
+                    .collect(),
                     access_log: audit::list(conn, &log, i64::MAX, 0)?
                         .rows
                         .into_iter()

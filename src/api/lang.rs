@@ -4,11 +4,14 @@
 use std::future::{Ready, ready};
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, dev::Payload};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, dev::Payload, web};
 use serde::Serialize;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
+
+use super::common::{Listing, NDJSON, Released, SyncQuery};
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -94,17 +97,86 @@ pub struct Localized<T> {
     pub body: T,
 }
 
+/// How a reference list is asked for: in which language (`Lang`), and which records in which
+/// format (`SyncQuery<Released>`).
+pub struct ListLang {
+    pub lang: Lang,
+    pub listing: Listing,
+}
+
+impl FromRequest for ListLang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let lang = Lang::from_request(req, payload).into_inner();
+        let sync = web::Query::<SyncQuery<Released>>::from_request(req, payload).into_inner();
+        ready(lang.and_then(|lang| {
+            Ok(ListLang {
+                lang,
+                listing: sync?.listing(req),
+            })
+        }))
+    }
+}
+
+impl IntoParams for ListLang {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut parameters = Lang::into_params(&parameter_in);
+        parameters.extend(SyncQuery::<Released>::into_params(parameter_in));
+        parameters
+    }
+}
+
 impl<T> Localized<super::List<T>> {
-    /// The whole list of `rows`, each shown with `view` in `lang`.
-    pub fn list<R>(lang: Lang, rows: Vec<R>, view: impl Fn(R, Lang) -> T) -> Self {
-        Self {
+    /// The whole list of `rows` as `asked`: each shown with `view` in its language, as
+    /// JSON or ndjson; none when the list has not changed after its `modified_after`.
+    pub fn list<R>(asked: ListLang, rows: Vec<R>, view: impl Fn(R, Lang) -> T) -> LocalizedList<T> {
+        let ListLang { lang, listing } = asked;
+        let unchanged = listing
+            .slice
+            .modified_after
+            .is_some_and(|t| t >= Released::at());
+        let items = if unchanged {
+            Vec::new()
+        } else {
+            rows.into_iter().map(|r| view(r, lang)).collect()
+        };
+        LocalizedList {
             lang,
-            body: rows
-                .into_iter()
-                .map(|r| view(r, lang))
-                .collect::<Vec<_>>()
-                .into(),
+            items,
+            ndjson: listing.ndjson,
         }
+    }
+}
+
+/// A whole reference list in one language: a `List` as JSON, or one item a line as ndjson
+/// (a reference list is a few dozen rows, read whole). Sets `Content-Language`.
+pub struct LocalizedList<T> {
+    lang: Lang,
+    items: Vec<T>,
+    ndjson: bool,
+}
+
+impl<T: Serialize> Responder for LocalizedList<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        if !self.ndjson {
+            let list = Localized {
+                lang: self.lang,
+                body: super::List::from(self.items),
+            };
+            return list.respond_to(req);
+        }
+        let mut lines = Vec::new();
+        for item in &self.items {
+            if let Err(e) = serde_json::to_writer(&mut lines, item) {
+                return HttpResponse::from_error(ApiError::Internal(e.into()));
+            }
+            lines.push(b'\n');
+        }
+        localized(self.lang).content_type(NDJSON).body(lines)
     }
 }
 
@@ -112,14 +184,20 @@ impl<T: Serialize> Responder for Localized<T> {
     type Body = actix_web::body::BoxBody;
 
     fn respond_to(self, _: &HttpRequest) -> HttpResponse {
-        HttpResponse::Ok()
-            .insert_header((
-                header::CONTENT_LANGUAGE,
-                HeaderValue::from_static(self.lang.code()),
-            ))
-            .insert_header((header::VARY, HeaderValue::from_static("Accept-Language")))
-            .json(self.body)
+        localized(self.lang).json(self.body)
     }
+}
+
+/// A 200 response in `lang`: `Content-Language`, varying by `Accept-Language`.
+fn localized(lang: Lang) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        ))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept-Language")));
+    response
 }
 
 /// Problems in the caller's language: under `Accept-Language: lv` a problem's `title` and

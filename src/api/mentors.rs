@@ -1,7 +1,7 @@
 //! Social mentors, their trainings, and mentor assignments (at most the configured number of
 //! clients each: `KOPIENA_MENTOR_CAPACITY`, default 5).
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +9,10 @@ use validator::Validate;
 
 use super::audit::{ClientReader, ClientWriter};
 use super::body::Body;
-use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
+use super::common::{
+    self, Created, FeedEvents, IdempotencyKey, Idempotent, IfMatch, Modified, Page, PageQuery,
+    SyncQuery,
+};
 use super::paths::{
     AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath, MentorTrainingPath,
 };
@@ -21,7 +24,7 @@ use crate::db::changes::{self, Change};
 use crate::db::mentors::{
     self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow, TrainingRow,
 };
-use crate::db::{Db, DbConnection, clients, reference};
+use crate::db::{Db, DbConnection, Slice, clients, reference};
 use crate::domain::access::{
     ClientAccess, MentorAccess, Scope, may_manage_mentor, mentor_read_access, own_employer,
 };
@@ -363,12 +366,23 @@ pub struct ListMentorsQuery {
     pub contract_type: Option<ContractType>,
 }
 
-/// Mentors in the caller's area.
+/// A mentor changes with its own fields and its trainings.
+pub enum MentorFields {}
+
+impl Modified for MentorFields {
+    const MEANING: &'static str = "their own fields, as `updated_at` shows, or a training recorded since; a new or ended assignment is not a change of the mentor (`active_assignments` follows the assignments).";
+}
+
+/// Mentors in the caller's area, by family and given name, or every one as ndjson in id
+/// order.
 #[utoipa::path(
     tag = "mentors",
-    params(ListMentorsQuery, PageQuery),
+    params(ListMentorsQuery, PageQuery, SyncQuery<MentorFields>),
     responses(
-        (status = 200, body = Page<Mentor>),
+        (status = 200, content(
+            (Page<Mentor> = "application/json"),
+            (Mentor = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/mentors")]
@@ -378,26 +392,40 @@ pub async fn list_mentors(
     user: AuthUser,
     query: web::Query<ListMentorsQuery>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Mentor>> {
+    sync: web::Query<SyncQuery<MentorFields>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
+    let listing = sync.listing(&req);
     let available = query.available == Some(true);
     let filter = q::MentorFilter {
         with_capacity_below: available.then_some(policy.mentor_capacity),
         trained_in: if available { &MENTOR_TRAININGS } else { &[] },
         contract_type: query.contract_type,
     };
+    let scope = user.scope.clone();
+    let area = db.run(move |conn| area(conn, &scope)).await?;
+    if streams {
+        return Ok(common::ndjson(&db, move |conn, after| {
+            let rows = q::batch(conn, &area, &filter, &listing.batch(after))?;
+            Ok(rows
+                .into_iter()
+                .map(|e| (e.row.id.get(), mentor_view(e, &policy)))
+                .collect())
+        }));
+    }
+    let slice = listing.slice;
     let Listed { rows, total } = db
-        .run(move |conn| -> ApiResult<_> {
-            let area = area(conn, &user.scope)?;
-            Ok(q::list(conn, &area, &filter, limit, offset)?)
-        })
+        .run(move |conn| q::list(conn, &area, &filter, &slice, limit, offset))
         .await?;
-    Ok(Page {
+    let page = Page {
         items: rows.into_iter().map(|e| mentor_view(e, &policy)).collect(),
         total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -721,12 +749,21 @@ pub async fn end_assignment(
     Ok(web::Json(view))
 }
 
-/// A mentor's assignments, newest first (a municipality sees those of its own clients).
+/// Shows an assignment with its id, the key of a streamed list.
+fn keyed(view: AssignmentView) -> (i64, Assignment) {
+    (view.assignment.id.get(), assignment_view(view))
+}
+
+/// A mentor's assignments, newest first, or as ndjson in id order, each batch audited as a
+/// whole list is (a municipality sees those of its own clients).
 #[utoipa::path(
     tag = "mentors",
-    params(MentorPath),
+    params(MentorPath, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Assignment>),
+        (status = 200, content(
+            (Vec<Assignment> = "application/json"),
+            (Assignment = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/mentors/{id}/assignments")]
@@ -734,33 +771,56 @@ pub async fn list_mentor_assignments(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<MentorPath>,
-) -> ApiResult<web::Json<Vec<Assignment>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let mentor_id = id.into_inner().id;
     let scope = reader.user.scope.clone();
+    let listing = sync.listing(&req);
+    let read = move |conn: &mut DbConnection, access: &ClientAccess, slice: &Slice| {
+        let municipality = match access {
+            ClientAccess::Municipality(code) => Some(code),
+            ClientAccess::All => None,
+        };
+        Ok(q::assignments(
+            conn,
+            Some(mentor_id),
+            None,
+            municipality,
+            slice,
+        )?)
+    };
+    let action = AuditAction::MentorAssignmentList;
+    // The mentor must be in the caller's area (404, audited, otherwise) either way.
+    let in_area = move |conn: &mut DbConnection| -> ApiResult<()> {
+        let area = area(conn, &scope)?;
+        q::get(conn, &area, mentor_id)?;
+        Ok(())
+    };
+    if listing.ndjson {
+        let check = move |conn: &mut _, _: &_, _: &_| in_area(conn);
+        reader.write(&db, action, Subject::default(), check).await?;
+        let view = |v| Ok(keyed(v));
+        return reader.streamed(&db, action, listing, read, view).await;
+    }
     let rows = reader
-        .listed(
-            &db,
-            AuditAction::MentorAssignmentList,
-            move |conn, access| {
-                let area = area(conn, &scope)?;
-                q::get(conn, &area, mentor_id)?;
-                let municipality = match access {
-                    ClientAccess::Municipality(code) => Some(code),
-                    ClientAccess::All => None,
-                };
-                Ok(q::assignments(conn, Some(mentor_id), None, municipality)?)
-            },
-        )
+        .listed(&db, action, move |conn, access| {
+            in_area(conn)?;
+            read(conn, access, &listing.slice)
+        })
         .await?;
-    Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(assignment_view).collect::<Vec<_>>()))
 }
 
-/// A client's mentor assignments, newest first.
+/// A client's mentor assignments, newest first, or as ndjson in id order.
 #[utoipa::path(
     tag = "mentors",
-    params(ClientPath),
+    params(ClientPath, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Assignment>),
+        (status = 200, content(
+            (Vec<Assignment> = "application/json"),
+            (Assignment = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/mentor-assignments")]
@@ -768,17 +828,18 @@ pub async fn list_client_assignments(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<ClientPath>,
-) -> ApiResult<web::Json<Vec<Assignment>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let rows = reader
-        .records_of(
-            &db,
-            AuditAction::MentorAssignmentList,
-            OfClient::records(client_id),
-            move |conn, _| Ok(q::assignments(conn, None, Some(client_id), None)?),
-        )
-        .await?;
-    Ok(web::Json(rows.into_iter().map(assignment_view).collect()))
+    let read = move |conn: &mut _, _: &_, slice: &_| {
+        Ok(q::assignments(conn, None, Some(client_id), None, slice)?)
+    };
+    let view = |v: AssignmentView, _: &_| keyed(v);
+    let action = AuditAction::MentorAssignmentList;
+    reader
+        .records_list(&db, action, client_id, sync.listing(&req), (read, view))
+        .await
 }
 
 /// Reads one mentor assignment of a client (where a new assignment's `Location` points).
@@ -806,7 +867,7 @@ pub async fn get_client_assignment(
             AuditAction::MentorAssignmentRead,
             subject,
             move |conn, _| {
-                q::assignments(conn, None, Some(client_id), None)?
+                q::assignments(conn, None, Some(client_id), None, &Slice::default())?
                     .into_iter()
                     .find(|v| v.assignment.id == assignment_id)
                     .ok_or(ApiError::NotFound)

@@ -1,21 +1,21 @@
 //! Placements (a client receiving a service), DI transitions, and the gaps a caseworker
 //! must see.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::audit::{Caller, ClientReader, ClientWriter};
+use super::audit::{Caller, ClientReader, ClientWriter, disclosing_stream};
 use super::body::Body;
-use super::common::{Created, IdempotencyKey, Idempotent};
+use super::common::{Created, FeedEvents, IdempotencyKey, Idempotent, SyncQuery};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
-use crate::db::{Db, DbConnection, clients, providers, reference, services};
+use crate::db::{Db, DbConnection, Slice, clients, providers, reference, services};
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
@@ -89,7 +89,7 @@ pub(crate) fn view(v: PlacementView) -> Placement {
 fn placement_view(conn: &mut DbConnection, id: PlacementId) -> ApiResult<Placement> {
     let row = q::get(conn, id)?;
     let client_id = row.client_id;
-    q::list(conn, Some(client_id), None, None, false)?
+    q::list(conn, Some(client_id), None, None, false, &Slice::default())?
         .into_iter()
         .find(|v| v.placement.id == id)
         .map(view)
@@ -339,12 +339,20 @@ pub struct ListPlacementsQuery {
     pub active: Option<bool>,
 }
 
-/// A client's placements, newest first.
+/// Shows a placement with its id, the key of a streamed list.
+fn keyed(v: PlacementView) -> (i64, Placement) {
+    (v.placement.id.get(), view(v))
+}
+
+/// A client's placements, newest first, or as ndjson in id order.
 #[utoipa::path(
     tag = "placements",
-    params(ClientPath, ListPlacementsQuery),
+    params(ClientPath, ListPlacementsQuery, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Placement>),
+        (status = 200, content(
+            (Vec<Placement> = "application/json"),
+            (Placement = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/placements")]
@@ -353,18 +361,19 @@ pub async fn list_client_placements(
     reader: ClientReader,
     id: web::Path<ClientPath>,
     query: web::Query<ListPlacementsQuery>,
-) -> ApiResult<web::Json<Vec<Placement>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
-    let rows = reader
-        .records_of(
-            &db,
-            AuditAction::PlacementList,
-            OfClient::records(client_id),
-            move |conn, _| Ok(q::list(conn, Some(client_id), None, None, active)?),
-        )
-        .await?;
-    Ok(web::Json(rows.into_iter().map(view).collect()))
+    let read = move |conn: &mut _, _: &_, slice: &_| {
+        Ok(q::list(conn, Some(client_id), None, None, active, slice)?)
+    };
+    let view = |v: PlacementView, _: &_| keyed(v);
+    let action = AuditAction::PlacementList;
+    reader
+        .records_list(&db, action, client_id, sync.listing(&req), (read, view))
+        .await
 }
 
 /// Reads one placement of a client (where a new placement's `Location` points).
@@ -401,12 +410,16 @@ pub async fn get_placement(
 }
 
 /// A service's placements: provider staff see all in their own services, a municipality
-/// those of its clients, admin all.
+/// those of its clients, admin all; newest first, or as ndjson in id order (each batch
+/// audited as a whole list is).
 #[utoipa::path(
     tag = "placements",
-    params(ServicePath, ListPlacementsQuery),
+    params(ServicePath, ListPlacementsQuery, SyncQuery<FeedEvents>),
     responses(
-        (status = 200, body = Vec<Placement>),
+        (status = 200, content(
+            (Vec<Placement> = "application/json"),
+            (Placement = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/services/{id}/placements")]
@@ -415,24 +428,42 @@ pub async fn list_service_placements(
     caller: Caller,
     id: web::Path<ServicePath>,
     query: web::Query<ListPlacementsQuery>,
-) -> ApiResult<web::Json<Vec<Placement>>> {
+    sync: web::Query<SyncQuery<FeedEvents>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let Caller { user, auditor } = caller;
     let service_id = id.into_inner().id;
     let active = query.active.unwrap_or(false);
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
+    let listing = sync.listing(&req);
+    let municipality = db
+        .run(move |conn| -> ApiResult<_> {
             let service = services::get(conn, service_id)?;
-            let municipality =
+            Ok(
                 match service_placements_access(&user.scope, service.row.provider_id)? {
                     ClientAccess::Municipality(code) => Some(code),
                     ClientAccess::All => None,
-                };
-            let list = q::list(conn, None, Some(service_id), municipality.as_ref(), active)?;
-            auditor.record_disclosed(conn, AuditAction::PlacementList, &list)?;
+                },
+            )
+        })
+        .await?;
+    let read = move |conn: &mut DbConnection, slice: &Slice| -> ApiResult<Vec<PlacementView>> {
+        let of = municipality.as_ref();
+        Ok(q::list(conn, None, Some(service_id), of, active, slice)?)
+    };
+    let action = AuditAction::PlacementList;
+    if listing.ndjson {
+        let fetch = move |conn: &mut DbConnection, after| read(conn, &listing.batch(after));
+        let view = |v| Ok(keyed(v));
+        return Ok(disclosing_stream(&db, auditor, action, fetch, view));
+    }
+    let rows = db
+        .write(move |conn| -> ApiResult<_> {
+            let list = read(conn, &listing.slice)?;
+            auditor.record_disclosed(conn, action, &list)?;
             Ok(list)
         })
         .await?;
-    Ok(web::Json(rows.into_iter().map(view).collect()))
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(view).collect::<Vec<_>>()))
 }
 
 /// A client with a gap in their DI support.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::List;
-use super::lang::{Lang, Localized};
+use super::lang::{Lang, ListLang, Localized, LocalizedList};
 use super::paths::{MunicipalityPath, RegionPath, ServiceTypePath};
 use crate::db::{self, Db, reference as q};
 use crate::domain::codes::*;
@@ -153,16 +153,16 @@ pub struct TrainingProgramme {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(Lang),
+    params(ListLang),
     responses(
-        (status = 200, body = List<PlanningRegion>, headers(("Content-Language" = String))),
+        (status = 200, content((List<PlanningRegion> = "application/json"), (PlanningRegion = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/planning-regions")]
 pub async fn list_planning_regions(
     db: web::Data<Db>,
-    lang: Lang,
-) -> ApiResult<Localized<List<PlanningRegion>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<PlanningRegion>> {
     let rows = db.run(q::list_planning_regions).await?;
     Ok(Localized::list(lang, rows, PlanningRegion::new))
 }
@@ -205,17 +205,17 @@ pub struct ListMunicipalitiesQuery {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(ListMunicipalitiesQuery, Lang),
+    params(ListMunicipalitiesQuery, ListLang),
     responses(
-        (status = 200, body = List<Municipality>, headers(("Content-Language" = String))),
+        (status = 200, content((List<Municipality> = "application/json"), (Municipality = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/municipalities")]
 pub async fn list_municipalities(
     db: web::Data<Db>,
     query: web::Query<ListMunicipalitiesQuery>,
-    lang: Lang,
-) -> ApiResult<Localized<List<Municipality>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<Municipality>> {
     let query = query.into_inner();
     let filter = q::MunicipalityFilter {
         region: query.region,
@@ -265,17 +265,17 @@ pub struct ListServiceTypesQuery {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(ListServiceTypesQuery, Lang),
+    params(ListServiceTypesQuery, ListLang),
     responses(
-        (status = 200, body = List<ServiceType>, headers(("Content-Language" = String))),
+        (status = 200, content((List<ServiceType> = "application/json"), (ServiceType = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/service-types")]
 pub async fn list_service_types(
     db: web::Data<Db>,
     query: web::Query<ListServiceTypesQuery>,
-    lang: Lang,
-) -> ApiResult<Localized<List<ServiceType>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<ServiceType>> {
     let query = query.into_inner();
     let filter = q::ServiceTypeFilter {
         setting: query.setting,
@@ -320,17 +320,17 @@ pub struct ListTargetGroupsQuery {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(ListTargetGroupsQuery, Lang),
+    params(ListTargetGroupsQuery, ListLang),
     responses(
-        (status = 200, body = List<TargetGroup>, headers(("Content-Language" = String))),
+        (status = 200, content((List<TargetGroup> = "application/json"), (TargetGroup = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/target-groups")]
 pub async fn list_target_groups(
     db: web::Data<Db>,
     query: web::Query<ListTargetGroupsQuery>,
-    lang: Lang,
-) -> ApiResult<Localized<List<TargetGroup>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<TargetGroup>> {
     let is_di = query.di;
     let rows = db.run(move |c| q::list_target_groups(c, is_di)).await?;
     Ok(Localized::list(lang, rows, |r, lang| TargetGroup {
@@ -346,14 +346,14 @@ pub async fn list_target_groups(
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(Lang),
-    responses((status = 200, body = List<SpecialistRole>, headers(("Content-Language" = String))))
+    params(ListLang),
+    responses((status = 200, content((List<SpecialistRole> = "application/json"), (SpecialistRole = "application/x-ndjson")), headers(("Content-Language" = String))))
 )]
 #[get("/specialist-roles")]
 pub async fn list_specialist_roles(
     db: web::Data<Db>,
-    lang: Lang,
-) -> ApiResult<Localized<List<SpecialistRole>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<SpecialistRole>> {
     let rows = db.run(db::reference::list_specialist_roles).await?;
     Ok(Localized::list(lang, rows, |r, lang| SpecialistRole {
         label: lang.pick(&r.label_lv, &r.label_en).to_string(),
@@ -365,14 +365,14 @@ pub async fn list_specialist_roles(
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(Lang),
-    responses((status = 200, body = List<TrainingProgramme>, headers(("Content-Language" = String))))
+    params(ListLang),
+    responses((status = 200, content((List<TrainingProgramme> = "application/json"), (TrainingProgramme = "application/x-ndjson")), headers(("Content-Language" = String))))
 )]
 #[get("/training-programmes")]
 pub async fn list_training_programmes(
     db: web::Data<Db>,
-    lang: Lang,
-) -> ApiResult<Localized<List<TrainingProgramme>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<TrainingProgramme>> {
     let rows = db.run(q::list_training_programmes).await?;
     Ok(Localized::list(lang, rows, |r, lang| TrainingProgramme {
         label: lang.pick(&r.label_lv, &r.label_en).to_string(),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,11 +11,12 @@ use validator::Validate;
 use super::List;
 use super::audit::{ClientReader, ClientWriter};
 use super::body::Body;
-use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch};
-use super::lang::{Lang, Localized};
+use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, SyncQuery, UpdatedAt};
+use super::lang::{ListLang, Localized, LocalizedList};
 use super::paths::{ClientPath, ClientPlanPath};
 use super::problems as p;
 use crate::db::changes::{self, Change};
+use crate::db::clients::ClientRow;
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, clients};
 use crate::domain::audit::{AuditAction, OfClient};
@@ -220,12 +221,15 @@ pub async fn create_support_plan(
         .await
 }
 
-/// The client's plans, newest version first.
+/// The client's plans, newest version first, or as ndjson in id order.
 #[utoipa::path(
     tag = "support plans",
-    params(ClientPath),
+    params(ClientPath, SyncQuery<UpdatedAt>),
     responses(
-        (status = 200, body = Vec<SupportPlan>),
+        (status = 200, content(
+            (Vec<SupportPlan> = "application/json"),
+            (SupportPlan = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/clients/{id}/support-plans")]
@@ -233,19 +237,18 @@ pub async fn list_support_plans(
     db: web::Data<Db>,
     reader: ClientReader,
     id: web::Path<ClientPath>,
-) -> ApiResult<web::Json<Vec<SupportPlan>>> {
+    sync: web::Query<SyncQuery<UpdatedAt>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
-    let (rows, group) = reader
-        .records_of(
-            &db,
-            AuditAction::SupportPlanList,
-            OfClient::records(client_id),
-            move |conn, client| Ok((q::list_for_client(conn, client_id)?, client.target_group)),
-        )
-        .await?;
-    Ok(web::Json(
-        rows.into_iter().map(|e| plan_view(e, group)).collect(),
-    ))
+    let read =
+        move |conn: &mut _, _: &_, slice: &_| Ok(q::list_for_client(conn, client_id, slice)?);
+    let view =
+        |e: PlanEntry, client: &ClientRow| (e.row.id.get(), plan_view(e, client.target_group));
+    let action = AuditAction::SupportPlanList;
+    reader
+        .records_list(&db, action, client_id, sync.listing(&req), (read, view))
+        .await
 }
 
 /// Reads one plan.
@@ -382,16 +385,16 @@ pub struct PlanSection {
 #[utoipa::path(
     security(()),
     tag = "reference",
-    params(SectionsQuery, Lang),
+    params(SectionsQuery, ListLang),
     responses(
-        (status = 200, body = List<PlanSection>, headers(("Content-Language" = String))),
+        (status = 200, content((List<PlanSection> = "application/json"), (PlanSection = "application/x-ndjson")), headers(("Content-Language" = String))),
     )
 )]
 #[get("/support-plan-sections")]
 pub async fn list_plan_sections(
     query: web::Query<SectionsQuery>,
-    lang: Lang,
-) -> ApiResult<Localized<List<PlanSection>>> {
+    lang: ListLang,
+) -> ApiResult<LocalizedList<PlanSection>> {
     let sections = sections_for(query.target_group);
     Ok(Localized::list(lang, sections, |s, lang| PlanSection {
         code: s.code.to_string(),

@@ -2,14 +2,16 @@
 //! events are pushed to it signed (`domain::webhook`, sent by `crate::webhooks`), and every
 //! attempt is visible to the subscriber.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, Responder, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::changes::ChangeEvent;
-use super::common::{self, Created, IdempotencyKey, Idempotent, Page, PageQuery};
+use super::common::{
+    self, Created, IdempotencyKey, Idempotent, Modified, Page, PageQuery, Recorded, SyncQuery,
+};
 use super::paths::WebhookPath;
 use crate::auth::AuthUser;
 use crate::config::WebhookSettings;
@@ -175,25 +177,43 @@ pub async fn create_webhook(
     .await
 }
 
-/// The subscriptions of the caller's organisation, oldest first.
+/// The subscriptions of the caller's organisation, oldest first (in id order, also as
+/// ndjson).
 #[utoipa::path(
     tag = "webhooks",
+    params(SyncQuery<Recorded>),
     responses(
-        (status = 200, body = super::List<Webhook>),
+        (status = 200, content(
+            (super::List<Webhook> = "application/json"),
+            (Webhook = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/webhooks")]
 pub async fn list_webhooks(
     db: web::Data<Db>,
     user: AuthUser,
-) -> ApiResult<web::Json<super::List<Webhook>>> {
+    sync: web::Query<SyncQuery<Recorded>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let owner = webhook_owner(&user.scope)?;
-    let rows = db.run(move |conn| q::list(conn, &owner)).await?;
+    let listing = sync.listing(&req);
+    if listing.ndjson {
+        return Ok(common::ndjson(&db, move |conn, after| {
+            let rows = q::list(conn, &owner, &listing.batch(after))?;
+            rows.into_iter()
+                .map(|r| Ok((r.id.get(), Webhook::try_from(r)?)))
+                .collect()
+        }));
+    }
+    let rows = db
+        .run(move |conn| q::list(conn, &owner, &listing.slice))
+        .await?;
     let items = rows
         .into_iter()
         .map(Webhook::try_from)
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(web::Json(items.into()))
+    Ok(HttpResponse::Ok().json(super::List::from(items)))
 }
 
 /// One subscription of the caller's organisation (another's is 404).
@@ -240,13 +260,24 @@ pub async fn delete_webhook(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A subscription's deliveries, newest first: each event, its status, attempts and the
-/// receiver's last answer.
+/// A delivery changes when it is made out and at each attempt.
+pub enum Attempted {}
+
+impl Modified for Attempted {
+    const MEANING: &'static str =
+        "the deliveries made out or attempted after it (`last_attempt_at`).";
+}
+
+/// A subscription's deliveries, newest first (or as ndjson, in id order): each event, its
+/// status, attempts and the receiver's last answer.
 #[utoipa::path(
     tag = "webhooks",
-    params(WebhookPath, PageQuery),
+    params(WebhookPath, PageQuery, SyncQuery<Attempted>),
     responses(
-        (status = 200, body = Page<Delivery>),
+        (status = 200, content(
+            (Page<Delivery> = "application/json"),
+            (Delivery = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/webhooks/{id}/deliveries")]
@@ -255,20 +286,32 @@ pub async fn list_deliveries(
     user: AuthUser,
     id: web::Path<WebhookPath>,
     page: web::Query<PageQuery>,
-) -> ApiResult<Page<Delivery>> {
+    sync: web::Query<SyncQuery<Attempted>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let owner = webhook_owner(&user.scope)?;
     let id = id.into_inner().id;
+    let streams = sync.streams(&req, &page, None)?;
     let (limit, offset) = page.resolve()?;
+    let listing = sync.listing(&req);
+    db.run(move |conn| q::get(conn, &owner, id)).await?;
+    if streams {
+        return Ok(common::ndjson(&db, move |conn, after| {
+            let rows = q::delivery_batch(conn, id, &listing.batch(after))?;
+            Ok(rows
+                .into_iter()
+                .map(|r| (r.0.id.get(), Delivery::from(r)))
+                .collect())
+        }));
+    }
     let listed = db
-        .run(move |conn| {
-            q::get(conn, &owner, id)?;
-            q::deliveries(conn, id, limit, offset)
-        })
+        .run(move |conn| q::deliveries(conn, id, &listing.slice, limit, offset))
         .await?;
-    Ok(Page {
+    let page = Page {
         items: listed.rows.into_iter().map(Delivery::from).collect(),
         total: listed.total,
         limit,
         offset,
-    })
+    };
+    Ok(page.respond_to(&req))
 }

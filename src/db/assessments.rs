@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::changes::made_or_changed_after;
 use super::schema::{
     assessment_instrument_domains, assessment_instrument_levels, assessment_instruments,
     assessment_service_types, assessment_team_members, assessments, clients,
 };
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::access::ClientAccess;
 use crate::domain::assessment::{
     CareLevel, CurrentAssessment, Instrument, NewTeamMember, OrganisationType,
 };
+use crate::domain::change::ChangeType;
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 
@@ -314,13 +316,22 @@ pub fn get(
 }
 
 /// The client's assessments, newest first.
+/// The client's assessments in `slice` (modified: created, or superseded, after its
+/// instant), latest first.
 pub fn list_for_client(
     conn: &mut DbConnection,
     client_id: ClientId,
+    slice: &Slice,
 ) -> QueryResult<Vec<AssessmentEntry>> {
-    let rows = assessments::table
+    let mut q = assessments::table
         .filter(assessments::client_id.eq(client_id))
-        .order((assessments::assessed_on.desc(), assessments::id.desc()))
+        .into_boxed::<MultiBackend>();
+    if let Some(t) = slice.modified_after {
+        let (made, id) = (assessments::created_at, assessments::id);
+        q = q.filter(made_or_changed_after!(made, id, ChangeType::Assessment, t));
+    }
+    let latest_first = (assessments::assessed_on.desc(), assessments::id.desc());
+    let rows = in_slice!(q, slice, assessments::id, latest_first)
         .select(AssessmentRow::as_select())
         .load(conn)?;
     entries(conn, rows)
@@ -330,13 +341,14 @@ pub fn list_for_client(
 pub type DueRow = (AssessmentRow, String, String);
 
 /// Current assessments of visible clients whose reassessment is due on or before `before`,
-/// earliest first, with the client's names.
+/// modified (made, or named by the change feed) after the slice's instant, earliest first,
+/// with the client's names; a streamed batch (`slice.batch`) in id order, without a total.
 pub fn due(
     conn: &mut DbConnection,
     access: &ClientAccess,
     before: NaiveDate,
-    limit: i64,
-    offset: i64,
+    slice: &Slice,
+    (limit, offset): (i64, i64),
 ) -> QueryResult<Listed<DueRow>> {
     let filtered = || {
         let mut q = assessments::table
@@ -347,16 +359,27 @@ pub fn due(
         if let ClientAccess::Municipality(code) = access {
             q = q.filter(clients::municipality.eq(code.clone()));
         }
+        if let Some(t) = slice.modified_after {
+            let (made, id) = (assessments::created_at, assessments::id);
+            q = q.filter(made_or_changed_after!(made, id, ChangeType::Assessment, t));
+        }
         q
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order((
-            assessments::next_reassessment_due.asc(),
-            assessments::id.asc(),
-        ))
-        .limit(limit)
-        .offset(offset)
+    let earliest_first = (
+        assessments::next_reassessment_due.asc(),
+        assessments::id.asc(),
+    );
+    let (total, rows) = match slice.batch {
+        Some(_) => (
+            0,
+            in_slice!(filtered(), slice, assessments::id, earliest_first),
+        ),
+        None => (
+            filtered().count().get_result(conn)?,
+            filtered().order(earliest_first).limit(limit).offset(offset),
+        ),
+    };
+    let rows = rows
         .select((
             AssessmentRow::as_select(),
             clients::given_name,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::audit_log;
-use super::{Db, DbConnection, Listed, MultiBackend, QueryResult};
+use super::{Db, DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::access::Role;
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType, Subject};
 use crate::domain::codes::*;
@@ -222,6 +222,11 @@ pub struct AuditFilter {
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub outcome: Option<AuditOutcome>,
+    /// Only records appended after this instant (the log is append-only: recorded after).
+    pub recorded_after: Option<NaiveDateTime>,
+    /// Only records up to this id: a streamed read of the log stops at the newest record
+    /// when it began, not at the records its own batches append.
+    pub up_to: Option<AuditId>,
 }
 
 fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
@@ -247,7 +252,31 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, MultiBackend> {
     if let Some(to) = f.to {
         q = q.filter(audit_log::occurred_at.lt(to));
     }
+    if let Some(t) = f.recorded_after {
+        q = q.filter(audit_log::occurred_at.gt(t));
+    }
+    if let Some(id) = f.up_to {
+        q = q.filter(audit_log::id.le(id));
+    }
     q
+}
+
+/// The newest record's id (`None` while the log is empty).
+pub fn newest(conn: &mut DbConnection) -> QueryResult<Option<AuditId>> {
+    audit_log::table
+        .select(diesel::dsl::max(audit_log::id))
+        .get_result(conn)
+}
+
+/// A streamed batch of `list` (`slice.batch`), in id order (oldest first).
+pub fn batch(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    slice: &Slice,
+) -> QueryResult<Vec<AuditRow>> {
+    in_slice!(filtered(filter), slice, audit_log::id, audit_log::id)
+        .select(AuditRow::as_select())
+        .load(conn)
 }
 
 /// Newest first.

@@ -156,3 +156,26 @@ impl Change {
         }
     }
 }
+
+/// The ids of the records of `kind` the feed says were created, updated or ended after
+/// `t`: what "modified after" means for a record without an `updated_at` of its own (read
+/// through the index on `(resource_type, occurred_at, resource_id)`).
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn changed_after(kind: ChangeType, t: NaiveDateTime) -> _ {
+    changes::table
+        .filter(changes::resource_type.eq(kind))
+        .filter(changes::occurred_at.gt(t))
+        .select(changes::resource_id)
+}
+
+/// Whether a record (its `created_at` and `id` columns, of `kind`) was modified after `t`:
+/// made after it, or named by the change feed since (updated or ended). For records without
+/// an `updated_at`; records made before the feed existed count by `created_at`.
+macro_rules! made_or_changed_after {
+    ($created_at:expr, $id:expr, $kind:expr, $t:expr) => {
+        $created_at
+            .gt($t)
+            .or($id.eq_any($crate::db::changes::changed_after($kind, $t)))
+    };
+}
+pub(crate) use made_or_changed_after;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::schema::{client_transfers, clients};
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::access::ClientAccess;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::*;
@@ -189,26 +189,37 @@ pub struct ClientFilter {
     pub di_status: Option<DiStatus>,
 }
 
+/// The clients within `access` matching `filter`, changed (`updated_at`) after the slice's
+/// instant.
+fn filtered(
+    access: &ClientAccess,
+    filter: &ClientFilter,
+    slice: &Slice,
+) -> clients::BoxedQuery<'static, MultiBackend> {
+    let mut q = visible(access);
+    if let Some(g) = &filter.target_group {
+        q = q.filter(clients::target_group.eq(*g));
+    }
+    if let Some(s) = &filter.di_status {
+        let derived = di_status_sql(crate::domain::today());
+        q = q.filter(sql::<Bool>(&format!("{derived} = '{}'", s.as_str())));
+    }
+    if let Some(t) = slice.modified_after {
+        q = q.filter(clients::updated_at.gt(t));
+    }
+    q
+}
+
 pub fn list(
     conn: &mut DbConnection,
     access: &ClientAccess,
     filter: &ClientFilter,
+    slice: &Slice,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Listed<ClientRow>> {
-    let filtered = || {
-        let mut q = visible(access);
-        if let Some(g) = &filter.target_group {
-            q = q.filter(clients::target_group.eq(*g));
-        }
-        if let Some(s) = &filter.di_status {
-            let derived = di_status_sql(crate::domain::today());
-            q = q.filter(sql::<Bool>(&format!("{derived} = '{}'", s.as_str())));
-        }
-        q
-    };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
+    let total = filtered(access, filter, slice).count().get_result(conn)?;
+    let rows = filtered(access, filter, slice)
         .select(ClientRow::as_select())
         .order((
             clients::family_name.asc(),
@@ -219,6 +230,23 @@ pub fn list(
         .offset(offset)
         .load(conn)?;
     Ok(Listed { rows, total })
+}
+
+/// A streamed batch of `list` (`slice.batch`), in id order.
+pub fn batch(
+    conn: &mut DbConnection,
+    access: &ClientAccess,
+    filter: &ClientFilter,
+    slice: &Slice,
+) -> QueryResult<Vec<ClientRow>> {
+    in_slice!(
+        filtered(access, filter, slice),
+        slice,
+        clients::id,
+        clients::id
+    )
+    .select(ClientRow::as_select())
+    .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -255,10 +283,20 @@ pub fn insert_transfer(conn: &mut DbConnection, t: &NewTransfer) -> QueryResult<
     Ok(row)
 }
 
-pub fn transfers(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<Vec<TransferRow>> {
-    client_transfers::table
+/// The client's transfers in `slice` (a transfer is made once: modified is recorded), oldest
+/// first.
+pub fn transfers(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    slice: &Slice,
+) -> QueryResult<Vec<TransferRow>> {
+    let mut q = client_transfers::table
         .filter(client_transfers::client_id.eq(client_id))
-        .order(client_transfers::id.asc())
+        .into_boxed::<MultiBackend>();
+    if let Some(t) = slice.modified_after {
+        q = q.filter(client_transfers::created_at.gt(t));
+    }
+    in_slice!(q, slice, client_transfers::id, client_transfers::id.asc())
         .select(TransferRow::as_select())
         .load(conn)
 }

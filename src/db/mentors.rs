@@ -6,8 +6,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
+use super::changes::made_or_changed_after;
 use super::schema::{clients, mentor_assignments, mentor_trainings, mentors};
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
+use crate::domain::change::ChangeType;
 use crate::domain::codes::*;
 use crate::domain::disclosure::random_record_key;
 use crate::domain::ids::*;
@@ -189,43 +191,60 @@ pub struct MentorFilter {
     pub contract_type: Option<ContractType>,
 }
 
+/// The mentors in `area` matching `filter`, modified after the slice's instant: their own
+/// fields (`updated_at`) or a training recorded since.
+fn filtered(
+    area: &MentorArea,
+    filter: &MentorFilter,
+    slice: &Slice,
+) -> mentors::BoxedQuery<'static, MultiBackend> {
+    let mut q = visible(area);
+    if let Some(cap) = filter.with_capacity_below {
+        q = q.filter(diesel::dsl::not(
+            mentors::id.eq_any(
+                active_on(crate::domain::today())
+                    .group_by(mentor_assignments::mentor_id)
+                    .having(count_star().ge(i64::from(cap)))
+                    .select(mentor_assignments::mentor_id),
+            ),
+        ));
+    }
+    for (programme, hours) in filter.trained_in {
+        q = q.filter(
+            mentors::id.eq_any(
+                mentor_trainings::table
+                    .filter(mentor_trainings::programme.eq(*programme))
+                    .group_by(mentor_trainings::mentor_id)
+                    .having(sum(mentor_trainings::hours).ge(i64::from(*hours)))
+                    .select(mentor_trainings::mentor_id),
+            ),
+        );
+    }
+    if let Some(c) = &filter.contract_type {
+        q = q.filter(mentors::contract_type.eq(*c));
+    }
+    if let Some(t) = slice.modified_after {
+        q = q.filter(
+            mentors::updated_at.gt(t).or(mentors::id.eq_any(
+                mentor_trainings::table
+                    .filter(mentor_trainings::created_at.gt(t))
+                    .select(mentor_trainings::mentor_id),
+            )),
+        );
+    }
+    q
+}
+
 pub fn list(
     conn: &mut DbConnection,
     area: &MentorArea,
     filter: &MentorFilter,
+    slice: &Slice,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Listed<MentorEntry>> {
-    let filtered = || {
-        let mut q = visible(area);
-        if let Some(cap) = filter.with_capacity_below {
-            q = q.filter(diesel::dsl::not(
-                mentors::id.eq_any(
-                    active_on(crate::domain::today())
-                        .group_by(mentor_assignments::mentor_id)
-                        .having(count_star().ge(i64::from(cap)))
-                        .select(mentor_assignments::mentor_id),
-                ),
-            ));
-        }
-        for (programme, hours) in filter.trained_in {
-            q = q.filter(
-                mentors::id.eq_any(
-                    mentor_trainings::table
-                        .filter(mentor_trainings::programme.eq(*programme))
-                        .group_by(mentor_trainings::mentor_id)
-                        .having(sum(mentor_trainings::hours).ge(i64::from(*hours)))
-                        .select(mentor_trainings::mentor_id),
-                ),
-            );
-        }
-        if let Some(c) = &filter.contract_type {
-            q = q.filter(mentors::contract_type.eq(*c));
-        }
-        q
-    };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
+    let total = filtered(area, filter, slice).count().get_result(conn)?;
+    let rows = filtered(area, filter, slice)
         .select(MentorRow::as_select())
         .order((mentors::family_name, mentors::given_name, mentors::id))
         .limit(limit)
@@ -235,6 +254,24 @@ pub fn list(
         rows: entries(conn, rows)?,
         total,
     })
+}
+
+/// A streamed batch of `list` (`slice.batch`), in id order.
+pub fn batch(
+    conn: &mut DbConnection,
+    area: &MentorArea,
+    filter: &MentorFilter,
+    slice: &Slice,
+) -> QueryResult<Vec<MentorEntry>> {
+    let rows = in_slice!(
+        filtered(area, filter, slice),
+        slice,
+        mentors::id,
+        mentors::id
+    )
+    .select(MentorRow::as_select())
+    .load(conn)?;
+    entries(conn, rows)
 }
 
 pub fn insert_training(
@@ -399,6 +436,7 @@ pub fn assignments(
     mentor_id: Option<MentorId>,
     client_id: Option<ClientId>,
     municipality: Option<&MunicipalityCode>,
+    slice: &Slice,
 ) -> QueryResult<Vec<AssignmentView>> {
     let mut q = mentor_assignments::table
         .inner_join(clients::table)
@@ -412,16 +450,26 @@ pub fn assignments(
     if let Some(c) = client_id {
         q = q.filter(mentor_assignments::client_id.eq(c));
     }
-    q.order((
+    if let Some(t) = slice.modified_after {
+        let (made, id) = (mentor_assignments::created_at, mentor_assignments::id);
+        q = q.filter(made_or_changed_after!(
+            made,
+            id,
+            ChangeType::MentorAssignment,
+            t
+        ));
+    }
+    let latest_first = (
         mentor_assignments::started_on.desc(),
         mentor_assignments::id.desc(),
-    ))
-    .select((
-        AssignmentRow::as_select(),
-        clients::given_name,
-        clients::family_name,
-    ))
-    .load(conn)
+    );
+    in_slice!(q, slice, mentor_assignments::id, latest_first)
+        .select((
+            AssignmentRow::as_select(),
+            clients::given_name,
+            clients::family_name,
+        ))
+        .load(conn)
 }
 
 impl super::audit::Discloses for AssignmentView {

@@ -50,6 +50,46 @@ pub struct Listed<T> {
     pub total: i64,
 }
 
+/// What a sync reads of a list: the records modified after an instant (each list says what
+/// a modification is), and when streamed one keyset batch of them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slice {
+    pub modified_after: Option<chrono::NaiveDateTime>,
+    pub batch: Option<Batch>,
+}
+
+/// Up to `limit` records with an id above `after`, in id order.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    pub after: i64,
+    pub limit: i64,
+}
+
+impl Slice {
+    /// The same records, the batch after id `after` (`STREAM_BATCH` of them at most).
+    pub fn after(self, after: i64, limit: i64) -> Slice {
+        Slice {
+            batch: Some(Batch { after, limit }),
+            ..self
+        }
+    }
+}
+
+/// Orders a boxed query by `$order`, or, for a streamed batch of `$slice`, takes the batch:
+/// ids above its `after` by `$id`, in id order, at most its `limit`.
+macro_rules! in_slice {
+    ($query:expr, $slice:expr, $id:expr, $order:expr) => {
+        match $slice.batch {
+            Some(batch) => $query
+                .filter($id.gt(batch.after))
+                .order($id)
+                .limit(batch.limit),
+            None => $query.order($order),
+        }
+    };
+}
+pub(crate) use in_slice;
+
 impl DbConnection {
     /// A transaction that writes. On SQLite it begins `IMMEDIATE`, taking the write lock
     /// first: a deferred `BEGIN` that reads and then writes fails at once (`SQLITE_BUSY`,

@@ -3,10 +3,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::changes::made_or_changed_after;
 use super::schema::{
     assessments, clients, di_transitions, mentor_assignments, placements, services,
 };
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
+use crate::domain::change::ChangeType;
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
 use crate::domain::disclosure::random_record_key;
@@ -250,6 +252,7 @@ pub fn list(
     service_id: Option<ServiceId>,
     municipality: Option<&MunicipalityCode>,
     active_only: bool,
+    slice: &Slice,
 ) -> QueryResult<Vec<PlacementView>> {
     let mut q = placements::table
         .inner_join(clients::table)
@@ -267,7 +270,12 @@ pub fn list(
     if active_only {
         q = q.filter(is_active_on(crate::domain::today()));
     }
-    q.order((placements::started_on.desc(), placements::id.desc()))
+    if let Some(t) = slice.modified_after {
+        let (made, id) = (placements::created_at, placements::id);
+        q = q.filter(made_or_changed_after!(made, id, ChangeType::Placement, t));
+    }
+    let latest_first = (placements::started_on.desc(), placements::id.desc());
+    in_slice!(q, slice, placements::id, latest_first)
         .select((
             PlacementRow::as_select(),
             clients::given_name,

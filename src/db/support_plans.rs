@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{support_plan_sections, support_plans};
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::ids::*;
 use crate::domain::support_plan::PlanStatus;
 
@@ -190,13 +190,21 @@ pub fn get(conn: &mut DbConnection, client_id: ClientId, id: PlanId) -> QueryRes
 }
 
 /// The client's plans, newest version first.
+/// The client's plans in `slice` (modified: `updated_at` after its instant), latest version
+/// first.
 pub fn list_for_client(
     conn: &mut DbConnection,
     client_id: ClientId,
+    slice: &Slice,
 ) -> QueryResult<Vec<PlanEntry>> {
-    let rows = support_plans::table
+    let mut q = support_plans::table
         .filter(support_plans::client_id.eq(client_id))
-        .order(support_plans::plan_version.desc())
+        .into_boxed::<MultiBackend>();
+    if let Some(t) = slice.modified_after {
+        q = q.filter(support_plans::updated_at.gt(t));
+    }
+    let latest_first = support_plans::plan_version.desc();
+    let rows = in_slice!(q, slice, support_plans::id, latest_first)
         .select(PlanRow::as_select())
         .load(conn)?;
     entries(conn, rows)

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::changes::{self, ChangeRow};
 use super::schema::{changes as changes_table, webhook_deliveries, webhook_subscriptions};
-use super::{DbConnection, Listed, MultiBackend, QueryResult};
+use super::{DbConnection, Listed, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::access::Scope;
 use crate::domain::change::{ChangeType, Cursor};
 use crate::domain::codes::MunicipalityCode;
@@ -107,11 +107,21 @@ pub fn insert(conn: &mut DbConnection, new: &NewSubscription) -> QueryResult<Sub
         .get_result(conn)
 }
 
-/// The owner's subscriptions, oldest first.
-pub fn list(conn: &mut DbConnection, owner: &WebhookOwner) -> QueryResult<Vec<SubscriptionRow>> {
-    webhook_subscriptions::table
+/// The owner's subscriptions in `slice` (made after its instant: a subscription is never
+/// changed), oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    owner: &WebhookOwner,
+    slice: &Slice,
+) -> QueryResult<Vec<SubscriptionRow>> {
+    let mut q = webhook_subscriptions::table
         .filter(owner_filter(owner))
-        .order(webhook_subscriptions::id)
+        .into_boxed::<MultiBackend>();
+    if let Some(t) = slice.modified_after {
+        q = q.filter(webhook_subscriptions::created_at.gt(t));
+    }
+    let id = webhook_subscriptions::id;
+    in_slice!(q, slice, id, id)
         .select(SubscriptionRow::as_select())
         .load(conn)
 }
@@ -294,20 +304,52 @@ pub fn finish(
 pub fn deliveries(
     conn: &mut DbConnection,
     subscription_id: WebhookId,
+    slice: &Slice,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Listed<(DeliveryRow, ChangeRow)>> {
-    let total = webhook_deliveries::table
-        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+    let total = deliveries_in(subscription_id, slice)
         .count()
         .get_result(conn)?;
-    let rows = webhook_deliveries::table
-        .inner_join(changes_table::table)
-        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+    let rows = deliveries_in(subscription_id, slice)
         .order(webhook_deliveries::id.desc())
         .limit(limit)
         .offset(offset)
         .select((DeliveryRow::as_select(), ChangeRow::as_select()))
         .load(conn)?;
     Ok(Listed { rows, total })
+}
+
+/// A streamed batch of `deliveries` (`slice.batch`), in id order.
+pub fn delivery_batch(
+    conn: &mut DbConnection,
+    subscription_id: WebhookId,
+    slice: &Slice,
+) -> QueryResult<Vec<(DeliveryRow, ChangeRow)>> {
+    let id = webhook_deliveries::id;
+    let deliveries = deliveries_in(subscription_id, slice).into_boxed::<MultiBackend>();
+    in_slice!(deliveries, slice, id, id)
+        .select((DeliveryRow::as_select(), ChangeRow::as_select()))
+        .load(conn)
+}
+
+/// The subscription's deliveries with their events, modified after the slice's instant:
+/// made out or attempted since.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn deliveries_in(subscription_id: WebhookId, slice: &Slice) -> _ {
+    // Without an instant, every delivery (none was made before 1970).
+    let since: NaiveDateTime = slice
+        .modified_after
+        .unwrap_or(chrono::DateTime::UNIX_EPOCH.naive_utc());
+    let attempted: diesel::dsl::Nullable<webhook_deliveries::last_attempt_at> =
+        webhook_deliveries::last_attempt_at.nullable();
+    webhook_deliveries::table
+        .inner_join(changes_table::table)
+        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+        .filter(
+            webhook_deliveries::created_at
+                .gt(since)
+                .nullable()
+                .or(attempted.gt(since)),
+        )
 }

@@ -142,7 +142,7 @@ async fn a_query_parameter_the_operation_does_not_document_is_a_400_that_does_no
     let municipality = crate::helpers::token(&crate::helpers::municipality("050"));
     let personal_code = "161175-19997";
     for (path, token) in [
-        ("/api/v1/service-types?modified_after=2099-01-01", None),
+        ("/api/v1/service-types?updated_since=2099-01-01", None),
         ("/api/v1/municipalities?format=ndjson&limit=5", None),
         ("/api/v1/providers?statsu=active", None),
         ("/api/v1/municipalities/RIX?x=1", None),

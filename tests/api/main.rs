@@ -20,6 +20,7 @@ mod openapi;
 mod placements;
 mod problems;
 mod providers;
+mod record_sync;
 mod reference;
 mod services;
 mod stats;

@@ -6,16 +6,9 @@ use serde_json::Value;
 use crate::helpers::{TestApp, assert_bad_request, ministry, provider_update, token};
 
 impl TestApp {
-    /// GET `path` and the body's lines, each parsed, asserting the media type.
+    /// GET `path` anonymously and the body's lines, each parsed, asserting the media type.
     async fn ndjson_lines(&self, path: &str) -> Vec<Value> {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), 200, "{path}");
-        assert_eq!(response.headers()["content-type"], "application/x-ndjson");
-        let body = response.text().await.expect("body");
-        assert!(body.is_empty() || body.ends_with('\n'), "every line ends");
-        body.lines()
-            .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
-            .collect()
+        self.get(path).ndjson().await.records
     }
 }
 

@@ -228,6 +228,29 @@ async fn changes_are_pushed_signed_and_retried_until_the_receiver_accepts() {
             d["attempts"].as_i64().expect("n")
         );
     }
+
+    // Both stream as ndjson; a delivery changes when made out or attempted.
+    let hooks = app
+        .get_as("/api/v1/webhooks?format=ndjson", &kuldiga)
+        .ndjson()
+        .await;
+    assert_eq!(hooks.ids("id"), [hook]);
+    let path = format!("/api/v1/webhooks/{hook}/deliveries?format=ndjson");
+    let streamed = app.get_as(&path, &kuldiga).ndjson().await;
+    assert_eq!(streamed.records.len(), 2);
+    let now = chrono::Utc::now().to_rfc3339();
+    let since_now = app
+        .get_as(&path, &kuldiga)
+        .query(&[("modified_after", &now)])
+        .ndjson()
+        .await;
+    assert!(since_now.records.is_empty());
+    let hooks_since = app
+        .get_as("/api/v1/webhooks", &kuldiga)
+        .query(&[("modified_after", &now)])
+        .ok()
+        .await;
+    assert_eq!(hooks_since["total"], 0);
 }
 
 #[tokio::test]

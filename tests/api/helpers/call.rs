@@ -95,6 +95,23 @@ impl Call {
         self.expect_json(StatusCode::CREATED).await
     }
 
+    /// Sends, expecting 200 and newline-delimited JSON, every line ending; each line parsed
+    /// as one JSON object, with the response's headers.
+    pub async fn ndjson(self) -> Streamed {
+        let what = self.what.clone();
+        let response = self.await;
+        assert_eq!(response.status(), StatusCode::OK, "{what}");
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-type"], "application/x-ndjson", "{what}");
+        let body = response.text().await.expect("body");
+        assert!(body.is_empty() || body.ends_with('\n'), "every line ends");
+        let records = body
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+            .collect();
+        Streamed { records, headers }
+    }
+
     /// Sends, expecting 201; the created record's `id`.
     pub async fn created_id(self) -> i64 {
         id_of(&self.created().await)
@@ -111,6 +128,27 @@ impl IntoFuture for Call {
             None => self.request,
         };
         Box::pin(async move { request.send().await.expect("request is sent") })
+    }
+}
+
+/// A streamed list: its records and the response's headers.
+pub struct Streamed {
+    pub records: Vec<Value>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Streamed {
+    /// Each record's `key` member, in the order streamed.
+    pub fn ids(&self, key: &str) -> Vec<i64> {
+        self.records
+            .iter()
+            .map(|r| r[key].as_i64().expect("an id"))
+            .collect()
+    }
+
+    /// A header of the response, as text.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers[name].to_str().expect("text")
     }
 }
 
