@@ -105,7 +105,6 @@ pub fn check_target_group_age(
     if !group.admits_age(age) {
         return Err(DomainError::TargetGroupAge {
             target_group: group.as_str(),
-            age,
             admitted: AgeRange::of(group),
         });
     }
@@ -232,7 +231,6 @@ mod tests {
             check_target_group_age(child, d("2008-11-23"), today),
             Err(DomainError::TargetGroupAge {
                 target_group: "child_with_functional_impairment",
-                age: 18,
                 admitted: AgeRange {
                     min: None,
                     max: Some(17)
@@ -260,7 +258,6 @@ mod tests {
             check_target_group_age(orphan, d("2002-11-23"), today),
             Err(DomainError::TargetGroupAge {
                 target_group: "orphan_or_no_parental_care",
-                age: 24,
                 admitted: AgeRange {
                     min: None,
                     max: Some(23)

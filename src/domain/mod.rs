@@ -165,12 +165,10 @@ pub enum DomainError {
     MonthRequired { parameter: &'static str },
     #[error("the birth date is in the future")]
     BirthDateInFuture,
-    #[error(
-        "target group {target_group} does not fit a person aged {age}: it admits ages {admitted}"
-    )]
+    // The client's age is not repeated: it is personal data, and details reach the log.
+    #[error("target group {target_group} does not fit the client's age: it admits ages {admitted}")]
     TargetGroupAge {
         target_group: &'static str,
-        age: i32,
         admitted: client::AgeRange,
     },
     #[error("the client's case already belongs to that municipality")]
@@ -252,8 +250,8 @@ pub enum DomainError {
     TransferInFuture,
     #[error("the transfer cannot be dated before {not_before}, the client's last transfer")]
     TransferOutOfOrder { not_before: chrono::NaiveDate },
-    #[error("youth home residents are placed before age {limit}; the client is {age}")]
-    YouthHomeAge { age: i32, limit: i32 },
+    #[error("youth home residents are placed before age {limit}; the client is older")]
+    YouthHomeAge { limit: i32 },
 }
 
 fn list_or_none(items: &[String]) -> String {
@@ -445,10 +443,9 @@ impl DomainError {
             DomainError::BirthDateInFuture => "dzimšanas datums ir nākotnē".into(),
             DomainError::TargetGroupAge {
                 target_group,
-                age,
                 admitted,
             } => format!(
-                "mērķa grupa {target_group} neatbilst {age} gadus vecai personai: tajā uzņem personas {}",
+                "mērķa grupa {target_group} neatbilst klienta vecumam: tajā uzņem personas {}",
                 admitted.lv()
             ),
             DomainError::TransferToSameMunicipality => {
@@ -537,8 +534,8 @@ impl DomainError {
             DomainError::TransferOutOfOrder { not_before } => format!(
                 "lietas nodošanu nevar datēt pirms {not_before}, klienta pēdējās lietas nodošanas"
             ),
-            DomainError::YouthHomeAge { age, limit } => format!(
-                "jauniešu mājā klientus uzņem līdz {limit} gadu vecumam; klienta vecums ir {age}"
+            DomainError::YouthHomeAge { limit } => format!(
+                "jauniešu mājā klientus uzņem līdz {limit} gadu vecumam; klients ir vecāks"
             ),
         }
     }
@@ -615,7 +612,6 @@ mod tests {
             DomainError::BirthDateInFuture,
             DomainError::TargetGroupAge {
                 target_group: "orphan_or_no_parental_care",
-                age: 24,
                 admitted: client::AgeRange {
                     min: None,
                     max: Some(23),
@@ -685,7 +681,7 @@ mod tests {
             DomainError::VsacConsentRequired,
             DomainError::TransferInFuture,
             DomainError::TransferOutOfOrder { not_before: on },
-            DomainError::YouthHomeAge { age: 25, limit: 24 },
+            DomainError::YouthHomeAge { limit: 24 },
         ]
     }
 

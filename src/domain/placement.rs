@@ -40,7 +40,6 @@ pub fn check_placement(
         let age = age_on(birth_date, start);
         if age >= policy.youth_home_age_limit {
             return Err(DomainError::YouthHomeAge {
-                age,
                 limit: policy.youth_home_age_limit,
             });
         }
@@ -353,7 +352,7 @@ mod tests {
         assert!(check_placement(&p, &s, g, d("2002-06-02"), d("2026-06-01")).is_ok());
         assert_eq!(
             check_placement(&p, &s, g, d("2002-06-01"), d("2026-06-01")),
-            Err(DomainError::YouthHomeAge { age: 24, limit: 24 })
+            Err(DomainError::YouthHomeAge { limit: 24 })
         );
     }
 
