@@ -9,10 +9,11 @@ use validator::Validate;
 
 use super::audit::{Caller, ClientReader, ClientWriter, disclosing_stream};
 use super::body::Body;
-use super::common::{Created, FeedEvents, IdempotencyKey, Idempotent, SyncQuery};
+use super::common::{Created, FeedEvents, IdempotencyKey, Idempotent, Modified, NDJSON, SyncQuery};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
+use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
 use crate::db::{Db, DbConnection, Slice, clients, providers, reference, services};
@@ -492,55 +493,108 @@ impl From<q::ClientGapRow> for ClientGap {
     }
 }
 
+/// A gap list's rows are computed for the day they are read: a row is new when its client's
+/// case changed.
+pub enum CaseChanged {}
+
+impl Modified for CaseChanged {
+    const MEANING: &'static str = "the rows of clients whose case changed after it: a record of theirs written after it (the client, which a transfer also changes; a placement, a mentor assignment, an assessment), or a date of theirs reached since (a placement's start, end or time limit; an assignment's start or end). These are the rows that may be new; a client who left the list is not shown (re-read the whole list, one municipality's and unpaged, to see who did).";
+}
+
+/// With `modified_after`, only the `rows` of clients whose case changed since
+/// (`q::case_changed_after`, dates counted up to `until`); all of them otherwise.
+fn changed_rows<R: Discloses>(
+    conn: &mut DbConnection,
+    rows: Vec<R>,
+    sync: &SyncQuery<CaseChanged>,
+    until: NaiveDate,
+) -> ApiResult<Vec<R>> {
+    let Some(t) = sync.modified_after() else {
+        return Ok(rows);
+    };
+    let candidates: Vec<ClientId> = rows.iter().flat_map(Discloses::disclosed).collect();
+    let since = crate::domain::local_day(t);
+    let changed = q::case_changed_after(conn, &candidates, t, (since, until))?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.disclosed().iter().any(|c| changed.contains(c)))
+        .collect())
+}
+
+/// A gap list as JSON, or one row per line under ndjson: the rows are one municipality's
+/// for one day and not paged, so a stream sends the same rows.
+fn gap_list<T: Serialize>(items: Vec<T>, ndjson: bool) -> ApiResult<HttpResponse> {
+    if !ndjson {
+        return Ok(HttpResponse::Ok().json(items));
+    }
+    let mut body = Vec::new();
+    for item in &items {
+        serde_json::to_writer(&mut body, item).map_err(|e| ApiError::Internal(e.into()))?;
+        body.push(b'\n');
+    }
+    Ok(HttpResponse::Ok().content_type(NDJSON).body(body))
+}
+
 /// The caller's clients receiving community-based services without an active social mentor
 /// (INV-M02/M03).
 #[utoipa::path(
     tag = "gaps",
+    params(SyncQuery<CaseChanged>),
     responses(
-        (status = 200, body = Vec<ClientGap>),
+        (status = 200, content(
+            (Vec<ClientGap> = "application/json"),
+            (ClientGap = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/gaps/clients-without-mentor")]
 pub async fn clients_without_mentor(
     db: web::Data<Db>,
     writer: ClientWriter,
-) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    sync: web::Query<SyncQuery<CaseChanged>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let ndjson = sync.ndjson(&req);
+    let today = crate::domain::today();
+    let action = AuditAction::GapsClientsWithoutMentor;
     let rows = writer
-        .listed(
-            &db,
-            AuditAction::GapsClientsWithoutMentor,
-            |conn, municipality| {
-                Ok(q::without_mentor(
-                    conn,
-                    municipality,
-                    crate::domain::today(),
-                )?)
-            },
-        )
+        .listed(&db, action, move |conn, municipality| {
+            let rows = q::without_mentor(conn, municipality, today)?;
+            changed_rows(conn, rows, &sync, today)
+        })
         .await?;
-    Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
+    gap_list(rows.into_iter().map(ClientGap::from).collect(), ndjson)
 }
 
 /// The caller's clients who moved from institution to community after their current
 /// assessment: a reassessment is due (INV-A11).
 #[utoipa::path(
     tag = "gaps",
+    params(SyncQuery<CaseChanged>),
     responses(
-        (status = 200, body = Vec<ClientGap>),
+        (status = 200, content(
+            (Vec<ClientGap> = "application/json"),
+            (ClientGap = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/gaps/reassessments-after-transition")]
 pub async fn reassessments_after_transition(
     db: web::Data<Db>,
     writer: ClientWriter,
-) -> ApiResult<web::Json<Vec<ClientGap>>> {
+    sync: web::Query<SyncQuery<CaseChanged>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let ndjson = sync.ndjson(&req);
+    let today = crate::domain::today();
     let action = AuditAction::GapsReassessmentsAfterTransition;
     let rows = writer
-        .listed(&db, action, |conn, municipality| {
-            Ok(q::reassessment_after_transition(conn, municipality)?)
+        .listed(&db, action, move |conn, municipality| {
+            let rows = q::reassessment_after_transition(conn, municipality)?;
+            changed_rows(conn, rows, &sync, today)
         })
         .await?;
-    Ok(web::Json(rows.into_iter().map(ClientGap::from).collect()))
+    gap_list(rows.into_iter().map(ClientGap::from).collect(), ndjson)
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
@@ -550,12 +604,16 @@ pub struct TimeLimitQuery {
     pub on: Option<NaiveDate>,
 }
 
-/// Active placements of the caller's clients past their time limit (INV-C03, INV-C06).
+/// Active placements of the caller's clients past their time limit (INV-C03, INV-C06,
+/// INV-C07).
 #[utoipa::path(
     tag = "gaps",
-    params(TimeLimitQuery),
+    params(TimeLimitQuery, SyncQuery<CaseChanged>),
     responses(
-        (status = 200, body = Vec<Placement>),
+        (status = 200, content(
+            (Vec<Placement> = "application/json"),
+            (Placement = "application/x-ndjson"),
+        )),
     )
 )]
 #[get("/gaps/placements-past-time-limit")]
@@ -563,13 +621,17 @@ pub async fn placements_past_time_limit(
     db: web::Data<Db>,
     writer: ClientWriter,
     query: web::Query<TimeLimitQuery>,
-) -> ApiResult<web::Json<Vec<Placement>>> {
+    sync: web::Query<SyncQuery<CaseChanged>>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let ndjson = sync.ndjson(&req);
     let on = query.on.unwrap_or_else(crate::domain::today);
     let action = AuditAction::GapsPlacementsPastTimeLimit;
     let rows = writer
         .listed(&db, action, move |conn, municipality| {
-            Ok(q::past_time_limit(conn, municipality, on)?)
+            let rows = q::past_time_limit(conn, municipality, on)?;
+            changed_rows(conn, rows, &sync, on)
         })
         .await?;
-    Ok(web::Json(rows.into_iter().map(view).collect()))
+    gap_list(rows.into_iter().map(view).collect(), ndjson)
 }

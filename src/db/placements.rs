@@ -398,6 +398,83 @@ pub fn reassessment_after_transition(
     Ok(out)
 }
 
+/// Of `candidates`, the clients whose case changed after `t`: a record of theirs written
+/// after it (the client itself, which a transfer also changes; a placement, a mentor
+/// assignment, an assessment), or a date of theirs reached after it, up to `today` (a
+/// placement's start, end or time limit; an assignment's start or end; `since` is the
+/// local day `t` fell on). Nothing else moves a client into a gap list, so these are the
+/// rows of a gap list that may be new since `t`.
+pub fn case_changed_after(
+    conn: &mut DbConnection,
+    candidates: &[ClientId],
+    t: NaiveDateTime,
+    (since, today): (NaiveDate, NaiveDate),
+) -> QueryResult<std::collections::HashSet<ClientId>> {
+    let mut changed: std::collections::HashSet<ClientId> = clients::table
+        .filter(clients::id.eq_any(candidates))
+        .filter(clients::updated_at.gt(t))
+        .select(clients::id)
+        .load::<ClientId>(conn)?
+        .into_iter()
+        .collect();
+    changed.extend(
+        placements::table
+            .filter(placements::client_id.eq_any(candidates))
+            .filter(
+                made_or_changed_after!(
+                    placements::created_at,
+                    placements::id,
+                    ChangeType::Placement,
+                    t
+                )
+                .or(placements::started_on
+                    .gt(since)
+                    .and(placements::started_on.le(today)))
+                .or(placements::ended_on
+                    .gt(since)
+                    .and(placements::ended_on.le(today)))
+                .or(placements::time_limit_on
+                    .gt(since)
+                    .and(placements::time_limit_on.le(today))),
+            )
+            .select(placements::client_id)
+            .load::<ClientId>(conn)?,
+    );
+    changed.extend(
+        mentor_assignments::table
+            .filter(mentor_assignments::client_id.eq_any(candidates))
+            .filter(
+                made_or_changed_after!(
+                    mentor_assignments::created_at,
+                    mentor_assignments::id,
+                    ChangeType::MentorAssignment,
+                    t
+                )
+                .or(mentor_assignments::started_on
+                    .gt(since)
+                    .and(mentor_assignments::started_on.le(today)))
+                .or(mentor_assignments::ended_on
+                    .gt(since)
+                    .and(mentor_assignments::ended_on.le(today))),
+            )
+            .select(mentor_assignments::client_id)
+            .load::<ClientId>(conn)?,
+    );
+    changed.extend(
+        assessments::table
+            .filter(assessments::client_id.eq_any(candidates))
+            .filter(made_or_changed_after!(
+                assessments::created_at,
+                assessments::id,
+                ChangeType::Assessment,
+                t
+            ))
+            .select(assessments::client_id)
+            .load::<ClientId>(conn)?,
+    );
+    Ok(changed)
+}
+
 impl super::audit::Discloses for PlacementView {
     fn disclosed(&self) -> Vec<ClientId> {
         vec![self.placement.client_id]

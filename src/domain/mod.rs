@@ -549,6 +549,13 @@ pub fn today() -> chrono::NaiveDate {
         .date_naive()
 }
 
+/// The Latvian calendar day an instant (UTC) falls on.
+pub fn local_day(t: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    t.and_utc()
+        .with_timezone(&chrono_tz::Europe::Riga)
+        .date_naive()
+}
+
 /// The code of an unknown reference as the detail shows it (`: RIX`): a client's text, echoed
 /// only when it has the shape of a code or an id (`RIX`, `050`, `group_home`, `42`), never when
 /// it could be a personal code sent in the wrong field (error details reach the log); `None`

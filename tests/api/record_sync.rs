@@ -399,3 +399,119 @@ async fn a_services_placements_stream_in_reach_audited_per_client_and_an_end_is_
         .await;
     assert_eq!(changed.ids("id"), [ended, elsewhere]);
 }
+
+#[tokio::test]
+async fn gap_lists_stream_and_read_the_clients_whose_case_changed_since() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let (_, home) = service(
+        &app,
+        "group_home",
+        6,
+        &[TargetGroup::AdultWithMentalDisorder],
+    )
+    .await;
+    let (_, youth_home) = service(
+        &app,
+        "youth_home",
+        6,
+        &[TargetGroup::OrphanOrNoParentalCare],
+    )
+    .await;
+    // A 17-year-old placed in a youth home before `t` reaches its limit (24) on 2033-06-01.
+    let young = crate::mentors::client(
+        &app,
+        "050",
+        3,
+        TargetGroup::OrphanOrNoParentalCare,
+        date("2009-06-01"),
+    )
+    .await;
+    place(&app, young, youth_home, "2026-01-10").await;
+    let earlier = adult_in(&app, "050", 1).await;
+    place(&app, earlier, home, "2026-01-10").await;
+    let later = adult_in(&app, "050", 2).await;
+    let t = Utc::now();
+    // After `t` a record of `later`'s is written (a placement); `earlier`'s case is unchanged.
+    place(&app, later, home, "2026-01-12").await;
+
+    let path = "/api/v1/gaps/clients-without-mentor";
+    let all = app.get_as(path, &kuldiga).ok().await;
+    let everyone: Vec<i64> = all
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["client_id"].as_i64().expect("an id"))
+        .collect();
+    assert!(
+        everyone.contains(&earlier) && everyone.contains(&later),
+        "{all}"
+    );
+    // The same rows streamed, one a line, private like the JSON list.
+    let streamed = app
+        .get_as(&format!("{path}?format=ndjson"), &kuldiga)
+        .ndjson()
+        .await;
+    assert_eq!(streamed.ids("client_id"), everyone);
+    assert_eq!(streamed.header("cache-control"), "no-store");
+    // Since `t`: only the client whose case changed; audited for that client only.
+    let changed = app.get_as(path, &kuldiga).query(&since(t)).await;
+    let request_id = changed.headers()["x-request-id"]
+        .to_str()
+        .expect("text")
+        .to_string();
+    let changed: Value = changed.json().await.expect("JSON");
+    assert_eq!(changed[0]["client_id"], later, "{changed}");
+    assert_eq!(changed.as_array().map(Vec::len), Some(1), "{changed}");
+    let audited = app.audited_by(&request_id).await;
+    let audited: Vec<&Value> = audited.iter().map(|r| &r["client_id"]).collect();
+    assert_eq!(audited, [&json!(later)]);
+    // A mentor assigned to `earlier` after `t` takes them off the list: not a row.
+    let mentor_id = mentor(&app, "050", &crate::mentors::FULL_TRAINING).await;
+    app.create_assignment(
+        &kuldiga,
+        mentor_id,
+        &crate::helpers::assignment(earlier, None),
+    )
+    .created()
+    .await;
+    let changed = app.get_as(path, &kuldiga).query(&since(t)).ok().await;
+    assert_eq!(changed.as_array().map(Vec::len), Some(1), "{changed}");
+    // A time limit reached after `t` is a change of the case: the placement was recorded
+    // before `t`, and its limit passes after it (dates count up to `on`).
+    let limits = "/api/v1/gaps/placements-past-time-limit";
+    let on = [("on", "2033-06-01".to_string())];
+    let reached = app
+        .get_as(limits, &kuldiga)
+        .query(&on)
+        .query(&since(t))
+        .ok()
+        .await;
+    assert_eq!(reached[0]["client_id"], young, "{reached}");
+    let after_it: DateTime<Utc> = "2034-01-01T00:00:00Z".parse().expect("an instant");
+    let nothing_since = app
+        .get_as(limits, &kuldiga)
+        .query(&on)
+        .query(&since(after_it))
+        .ok()
+        .await;
+    assert_eq!(nothing_since, json!([]));
+    let streamed = app
+        .get_as(&format!("{limits}?on=2033-06-01&format=ndjson"), &kuldiga)
+        .ndjson()
+        .await;
+    assert_eq!(streamed.ids("client_id"), [young]);
+    // The third list takes the parameters too; an unknown one is refused.
+    let reassessments = "/api/v1/gaps/reassessments-after-transition";
+    assert_eq!(
+        app.get_as(reassessments, &kuldiga)
+            .query(&since(t))
+            .ok()
+            .await,
+        json!([])
+    );
+    let unknown = app
+        .get_as(&format!("{reassessments}?since=2026-01-01"), &kuldiga)
+        .await;
+    assert_bad_request(unknown, "accepts modified_after, format").await;
+}
