@@ -7,11 +7,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::common::{self, Modified, PageQuery, STREAM_BATCH, SyncQuery};
 use crate::auth::MaybeAuthUser;
 use crate::db::changes::ChangeRow;
 use crate::db::{Db, changes};
 use crate::domain::change::{ChangeAction, ChangeType, Cursor, href};
 use crate::error::{ApiError, ApiResult, Detail};
+
+/// An event is a write: modified after an instant means written after it.
+pub enum Written {}
+
+impl Modified for Written {
+    const MEANING: &'static str = "the events written after it (each event is one write, as `at` shows); with `after`, those that also follow the cursor.";
+}
 
 /// Most events one answer carries.
 const MAX_EVENTS: i64 = 1000;
@@ -77,9 +85,12 @@ pub struct ChangeFeed {
 #[utoipa::path(
     security((), ("bearer" = [])),
     tag = "changes",
-    params(ChangesQuery),
+    params(ChangesQuery, SyncQuery<Written>),
     responses(
-        (status = 200, body = ChangeFeed, headers(("Link" = String, description = "`rel=\"next\"`: the request that reads on"))),
+        (status = 200, content(
+            (ChangeFeed = "application/json"),
+            (ChangeEvent = "application/x-ndjson"),
+        ), headers(("Link" = String, description = "`rel=\"next\"`: the request that reads on (JSON only)"))),
     )
 )]
 #[get("/changes")]
@@ -87,9 +98,16 @@ pub async fn list_changes(
     db: web::Data<Db>,
     user: MaybeAuthUser,
     query: web::Query<ChangesQuery>,
+    sync: web::Query<SyncQuery<Written>>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let ChangesQuery { after, limit } = query.into_inner();
+    let page = PageQuery {
+        limit,
+        offset: None,
+    };
+    let streams = sync.streams(&req, &page, None)?;
+    let written_after = sync.modified_after();
     let limit = limit.unwrap_or(100);
     if !(1..=MAX_EVENTS).contains(&limit) {
         return Err(ApiError::BadRequest(Detail::new(
@@ -107,11 +125,22 @@ pub async fn list_changes(
         })?,
     };
     let scope = user.0.map(|u| u.scope);
+    let reach = db
+        .run(move |conn| changes::reach_of(conn, scope.as_ref()))
+        .await?;
+    if streams {
+        // Every event after the cursor, in commit order, keyed by its position.
+        return Ok(common::ndjson(&db, move |conn, position| {
+            let from = Cursor(position.max(after.0));
+            let rows = changes::list(conn, &reach, (from, written_after), STREAM_BATCH)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| (r.seq, ChangeEvent::from(r)))
+                .collect())
+        }));
+    }
     let rows = db
-        .run(move |conn| {
-            let reach = changes::reach_of(conn, scope.as_ref())?;
-            changes::list(conn, &reach, after, limit)
-        })
+        .run(move |conn| changes::list(conn, &reach, (after, written_after), limit))
         .await?;
     let next = rows
         .last()

@@ -101,7 +101,7 @@ pub fn reach_of(conn: &mut DbConnection, scope: Option<&Scope>) -> QueryResult<C
 pub fn list(
     conn: &mut DbConnection,
     reach: &ChangeReach,
-    after: Cursor,
+    (after, written_after): (Cursor, Option<NaiveDateTime>),
     limit: i64,
 ) -> QueryResult<Vec<ChangeRow>> {
     let mut query = changes::table
@@ -110,6 +110,9 @@ pub fn list(
         .order(changes::seq)
         .limit(limit)
         .into_boxed::<MultiBackend>();
+    if let Some(t) = written_after {
+        query = query.filter(changes::occurred_at.gt(t));
+    }
     query = match reach {
         ChangeReach::All => query,
         ChangeReach::Public => query.filter(changes::public.eq(true)),

@@ -163,7 +163,7 @@ pub fn fan_out(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Query
             WebhookOwner::Provider(id) => Scope::Provider(id),
         };
         let reach = changes::reach_of(conn, Some(&scope))?;
-        let events = changes::list(conn, &reach, Cursor(subscription.after_seq), limit)?;
+        let events = changes::list(conn, &reach, (Cursor(subscription.after_seq), None), limit)?;
         let Some(last) = events.last().map(|e| e.seq) else {
             continue;
         };

@@ -218,6 +218,48 @@ async fn a_cursor_the_feed_did_not_issue_and_a_bad_limit_are_refused() {
     assert_eq!(response.status(), 400);
 }
 
+#[tokio::test]
+async fn the_feed_streams_every_event_after_a_cursor_and_reads_what_was_written_since() {
+    let app = TestApp::spawn().await;
+    let first = app.new_provider("050", "LM-FEED-1").await;
+    let (_, cursor) = app.changes_after(None, None).await;
+    let second = app.new_provider("050", "LM-FEED-2").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let t = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let third = app.new_provider("050", "LM-FEED-3").await;
+    let provider_ids = |events: &[Value]| -> Vec<i64> {
+        events
+            .iter()
+            .filter(|e| e["type"] == "provider")
+            .map(|e| e["id"].as_i64().expect("an id"))
+            .collect()
+    };
+    // Every event, one a line, in commit order: the same as the pages read.
+    let everything = app.get("/api/v1/changes?format=ndjson").ndjson().await;
+    assert_eq!(everything.records, app.all_changes(None).await);
+    assert_eq!(provider_ids(&everything.records), [first, second, third]);
+    // After a cursor; and written after an instant, as JSON and streamed.
+    let after = app
+        .get(&format!("/api/v1/changes?format=ndjson&after={cursor}"))
+        .ndjson()
+        .await;
+    assert_eq!(provider_ids(&after.records), [second, third]);
+    let instant = [("modified_after", t.to_rfc3339())];
+    let since = app.get("/api/v1/changes").query(&instant).ok().await;
+    let items = since["items"].as_array().expect("items").clone();
+    assert_eq!(provider_ids(&items), [third]);
+    let streamed = app
+        .get("/api/v1/changes?format=ndjson")
+        .query(&instant)
+        .ndjson()
+        .await;
+    assert_eq!(streamed.records, items);
+    // A stream has no pages.
+    let paged = app.get("/api/v1/changes?format=ndjson&limit=5").await;
+    assert_bad_request(paged, "leave out limit").await;
+}
+
 /// Writers on two instances of one database, a reader following the feed as they commit, and
 /// an instance started after them: every event is read once, in order, none skipped.
 #[tokio::test]
