@@ -11,7 +11,7 @@ use super::body::Body;
 use super::common::{
     self, Created, IdempotencyKey, Idempotent, IfMatch, Modified, Page, PageQuery, SyncQuery,
 };
-use super::paths::ClientPath;
+use super::paths::{ClientPath, ClientTransferPath};
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::db::Listed;
@@ -586,7 +586,7 @@ impl From<TransferRow> for Transfer {
     request_body = TransferClient,
     params(ClientPath, IdempotencyKey),
     responses(
-        (status = 201, body = Transfer),
+        (status = 201, body = Transfer, headers(("Location" = String, description = "The transfer: `/api/v1/clients/{id}/transfers/{transfer_id}` (read by the receiving municipality, which owns the case now)."))),
         (status = 409, response = p::Conflict),
     )
 )]
@@ -668,7 +668,7 @@ pub async fn transfer_client(
             Ok(Created {
                 // Audited as an act on the client, as the transfer itself is.
                 record_id: id.get(),
-                location: None,
+                location: Some(format!("/api/v1/clients/{id}/transfers/{}", transfer.id)),
                 etag: None,
                 body: Transfer::from(transfer),
             })
@@ -703,6 +703,31 @@ pub async fn list_transfers(
     reader
         .records_list(&db, action, id, sync.listing(&req), (read, view))
         .await
+}
+
+/// One transfer of the client's case, for those who may read the client now.
+#[utoipa::path(
+    tag = "clients",
+    params(ClientTransferPath),
+    responses(
+        (status = 200, body = Transfer),
+    )
+)]
+#[get("/clients/{id}/transfers/{transfer_id}")]
+pub async fn get_transfer(
+    db: web::Data<Db>,
+    reader: ClientReader,
+    path: web::Path<ClientTransferPath>,
+) -> ApiResult<web::Json<Transfer>> {
+    let ClientTransferPath { id, transfer_id } = path.into_inner();
+    let subject = OfClient::record(id, transfer_id.get());
+    let action = AuditAction::ClientTransfersRead;
+    let row = reader
+        .records_of(&db, action, subject, move |conn, _| {
+            Ok(q::transfer(conn, id, transfer_id)?)
+        })
+        .await?;
+    Ok(web::Json(Transfer::from(row)))
 }
 
 /// Who read or changed this client's data, newest first (or as ndjson, oldest first). For

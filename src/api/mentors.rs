@@ -578,7 +578,7 @@ pub struct CreateAssignment {
     request_body = CreateAssignment,
     params(MentorPath, IdempotencyKey),
     responses(
-        (status = 201, body = Assignment),
+        (status = 201, body = Assignment, headers(("Location" = String, description = "The assignment: `/api/v1/clients/{client_id}/mentor-assignments/{assignment_id}`."))),
         (status = 409, response = p::Conflict),
     )
 )]

@@ -188,6 +188,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(clients::update_client)
                 .service(clients::transfer_client)
                 .service(clients::list_transfers)
+                .service(clients::get_transfer)
                 .service(clients::client_access_log)
                 .service(export::export_client)
                 .service(assessments::list_due_assessments)

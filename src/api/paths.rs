@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, MentorId, PlacementId, PlanId, ProviderId, ServiceId,
-    TrainingId, WebhookId,
+    TrainingId, TransferId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -51,6 +51,12 @@ path_params! {
         id: ClientId,
         /// The mentor assignment's id.
         assignment_id: AssignmentId,
+    }
+    ClientTransferPath {
+        /// The client's id.
+        id: ClientId,
+        /// The transfer's id.
+        transfer_id: TransferId,
     }
     ClientPlacementPath {
         /// The client's id.

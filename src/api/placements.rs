@@ -128,7 +128,7 @@ pub struct CreatePlacement {
     request_body = CreatePlacement,
     params(ClientPath, IdempotencyKey),
     responses(
-        (status = 201, body = Placement),
+        (status = 201, body = Placement, headers(("Location" = String, description = "The placement: `/api/v1/clients/{id}/placements/{placement_id}`."))),
         (status = 409, response = p::Conflict),
     )
 )]

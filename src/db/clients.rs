@@ -285,6 +285,19 @@ pub fn insert_transfer(conn: &mut DbConnection, t: &NewTransfer) -> QueryResult<
 
 /// The client's transfers in `slice` (a transfer is made once: modified is recorded), oldest
 /// first.
+/// One transfer of the client's case (`NotFound` when it is another client's).
+pub fn transfer(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    id: TransferId,
+) -> QueryResult<TransferRow> {
+    client_transfers::table
+        .filter(client_transfers::client_id.eq(client_id))
+        .filter(client_transfers::id.eq(id))
+        .select(TransferRow::as_select())
+        .first(conn)
+}
+
 pub fn transfers(
     conn: &mut DbConnection,
     client_id: ClientId,

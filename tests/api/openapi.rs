@@ -24,6 +24,25 @@ async fn the_served_document_is_the_generated_one() {
 }
 
 #[test]
+fn every_creation_says_where_the_created_resource_is() {
+    let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
+    let mut created = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let Some(response) = operation["responses"].get("201") else {
+                continue;
+            };
+            created += 1;
+            assert!(
+                response["headers"].get("Location").is_some(),
+                "{method} {path} answers 201 without documenting Location"
+            );
+        }
+    }
+    assert!(created >= 11, "{created} creating operations");
+}
+
+#[test]
 fn every_operation_documents_its_success_and_problem_responses() {
     let doc = serde_json::to_value(kopiena::api::openapi()).expect("document serialises");
     let paths = doc["paths"].as_object().expect("paths");

@@ -33,7 +33,19 @@ async fn a_transferred_case_belongs_to_the_new_municipality_with_its_history() {
     };
     let response = app.transfer_client(&kuldiga, id, &to_riga).await;
     assert_eq!(response.status(), 201);
+    let location = response.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .expect("text")
+        .to_string();
     let moved: Value = response.json().await.expect("json");
+    assert_eq!(
+        location,
+        format!("/api/v1/clients/{id}/transfers/{}", moved["id"])
+    );
+    // The transfer is read where `Location` says, by the municipality that owns the case now.
+    assert_eq!(app.get_as(&location, &riga).ok().await, moved);
+    let elsewhere = app.get_as(&location, &kuldiga).await;
+    assert_problem(elsewhere, 404, "about:blank").await;
     assert_eq!(moved["client_id"], id);
     assert_eq!(moved["from_municipality"], "050");
     assert_eq!(moved["to_municipality"], "RIX");
