@@ -562,6 +562,20 @@ pub enum ListFormat {
 /// The media type of newline-delimited JSON.
 pub const NDJSON: &str = "application/x-ndjson";
 
+/// A list held whole in memory (a few rows, or computed at once), as a JSON array or, under
+/// ndjson, one item per line: a stream sends the same items.
+pub fn listed<T: Serialize>(items: Vec<T>, ndjson: bool) -> ApiResult<HttpResponse> {
+    if !ndjson {
+        return Ok(HttpResponse::Ok().json(items));
+    }
+    let mut body = Vec::new();
+    for item in &items {
+        serde_json::to_writer(&mut body, item).map_err(|e| ApiError::Internal(e.into()))?;
+        body.push(b'\n');
+    }
+    Ok(HttpResponse::Ok().content_type(NDJSON).body(body))
+}
+
 impl ListFormat {
     /// The format asked for: the `format` parameter, else the `Accept` header.
     pub fn of(asked: Option<ListFormat>, req: &HttpRequest) -> ListFormat {

@@ -6,18 +6,19 @@
 //! from its kind and id (a term's from its code), so it is stable and read back without a
 //! table.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::common::{self, ListFormat, STREAM_BATCH};
 use super::providers::Provider;
 use super::services::Service;
 use crate::db::providers::{self, ProviderFilter, ProviderSort};
 use crate::db::services::{self, ServiceFilter, ServiceSort};
-use crate::db::{Db, DbConnection, Listed, reference};
+use crate::db::{Db, DbConnection, reference};
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::registry::{ProviderStatus, ServiceStatus};
@@ -244,7 +245,7 @@ impl<T> HsdsPage<T> {
     }
 }
 
-/// HSDS paging.
+/// HSDS paging, or a stream of every entity.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PagingQuery {
@@ -254,6 +255,18 @@ pub struct PagingQuery {
     /// Entities per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub per_page: Option<i64>,
+    /// `ndjson`: every matching entity, one JSON object per line, in the order they were
+    /// registered, streamed without the page envelope (also chosen by `Accept:
+    /// application/x-ndjson`); `page` and `per_page` do not apply and are refused.
+    #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
+    #[param(inline)]
+    pub format: Option<ListFormat>,
+}
+
+/// How an HSDS list answers: a page in the HSDS envelope, or every entity streamed.
+enum Answer {
+    Page(Paging),
+    Stream,
 }
 
 struct Paging {
@@ -268,6 +281,19 @@ impl Paging {
 }
 
 impl PagingQuery {
+    fn answer(&self, req: &HttpRequest) -> ApiResult<Answer> {
+        if ListFormat::of(self.format, req) == ListFormat::Json {
+            return self.resolve().map(Answer::Page);
+        }
+        if self.page.is_some() || self.per_page.is_some() {
+            return Err(ApiError::BadRequest(Detail::new(
+                "format=ndjson streams every entity: leave out page and per_page",
+                "format=ndjson straumē visas vienības: neizmantojiet page un per_page",
+            )));
+        }
+        Ok(Answer::Stream)
+    }
+
     fn resolve(&self) -> ApiResult<Paging> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(20);
@@ -470,7 +496,10 @@ pub async fn hsds_root() -> web::Json<HsdsApiInfo> {
     security(()),
     tag = "hsds",
     params(HsdsQuery, HsdsServiceQuery, PagingQuery),
-    responses((status = 200, body = HsdsPage<HsdsService>))
+    responses((status = 200, content(
+        (HsdsPage<HsdsService> = "application/json"),
+        (HsdsService = "application/x-ndjson"),
+    )))
 )]
 #[get("/hsds/services")]
 pub async fn hsds_services(
@@ -478,9 +507,9 @@ pub async fn hsds_services(
     query: web::Query<HsdsQuery>,
     service_query: web::Query<HsdsServiceQuery>,
     paging: web::Query<PagingQuery>,
-) -> ApiResult<web::Json<HsdsPage<HsdsService>>> {
-    let paging = paging.resolve()?;
-    let (limit, offset) = (paging.per_page, paging.offset());
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let answer = paging.answer(&req)?;
     let HsdsServiceQuery {
         taxonomy_term_id,
         organization_id,
@@ -497,46 +526,57 @@ pub async fn hsds_services(
             kopiena_id(Kind::Organization, &text).unwrap_or(-1),
         ));
     }
+    let filter = db
+        .run(move |conn| -> ApiResult<ServiceFilter> {
+            let Some(text) = taxonomy_term_id else {
+                return Ok(filter);
+            };
+            let asked = Uuid::parse_str(text.trim()).ok();
+            let term = terms(conn)?
+                .into_iter()
+                .find(|(_, term)| Some(term.id) == asked);
+            Ok(match term {
+                Some((Taxonomy::ServiceTypes, term)) => ServiceFilter {
+                    service_type: Some(ServiceTypeCode::new(term.code)),
+                    ..filter
+                },
+                Some((Taxonomy::TargetGroups, term)) => ServiceFilter {
+                    target_group: Some(TargetGroupCode::new(term.code)),
+                    ..filter
+                },
+                // A term that names no taxonomy term matches nothing, as an unknown
+                // organization does.
+                None => ServiceFilter {
+                    provider_id: Some(ProviderId(-1)),
+                    ..filter
+                },
+            })
+        })
+        .await?;
+    let paging = match answer {
+        Answer::Stream => {
+            return Ok(common::ndjson(&db, move |conn, after| {
+                let batch = services::after(conn, &filter, ServiceId(after), STREAM_BATCH)?;
+                Ok(batch
+                    .into_iter()
+                    .map(|e| (e.row.id.get(), service(Service::from(e))))
+                    .collect())
+            }));
+        }
+        Answer::Page(paging) => paging,
+    };
+    let (limit, offset) = (paging.per_page, paging.offset());
     let listed = db
-        .run(
-            move |conn| -> ApiResult<Listed<crate::db::services::ServiceEntry>> {
-                if let Some(text) = taxonomy_term_id {
-                    let asked = Uuid::parse_str(text.trim()).ok();
-                    let term = terms(conn)?
-                        .into_iter()
-                        .find(|(_, term)| Some(term.id) == asked);
-                    match term {
-                        Some((Taxonomy::ServiceTypes, term)) => {
-                            filter.service_type = Some(ServiceTypeCode::new(term.code));
-                        }
-                        Some((Taxonomy::TargetGroups, term)) => {
-                            filter.target_group = Some(TargetGroupCode::new(term.code));
-                        }
-                        None => {
-                            return Ok(Listed {
-                                rows: Vec::new(),
-                                total: 0,
-                            });
-                        }
-                    }
-                }
-                Ok(services::list(
-                    conn,
-                    &filter,
-                    ServiceSort::CreatedAt,
-                    false,
-                    limit,
-                    offset,
-                )?)
-            },
-        )
+        .run(move |conn| {
+            services::list(conn, &filter, ServiceSort::CreatedAt, false, limit, offset)
+        })
         .await?;
     let contents = listed
         .rows
         .into_iter()
         .map(|e| service(Service::from(e)))
         .collect();
-    Ok(web::Json(HsdsPage::of(contents, listed.total, &paging)))
+    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
 }
 
 /// One service in HSDS, fully nested: its location, its taxonomy terms and its organization.
@@ -576,21 +616,36 @@ pub async fn hsds_service(
     security(()),
     tag = "hsds",
     params(HsdsQuery, PagingQuery),
-    responses((status = 200, body = HsdsPage<HsdsOrganization>))
+    responses((status = 200, content(
+        (HsdsPage<HsdsOrganization> = "application/json"),
+        (HsdsOrganization = "application/x-ndjson"),
+    )))
 )]
 #[get("/hsds/organizations")]
 pub async fn hsds_organizations(
     db: web::Data<Db>,
     query: web::Query<HsdsQuery>,
     paging: web::Query<PagingQuery>,
-) -> ApiResult<web::Json<HsdsPage<HsdsOrganization>>> {
-    let paging = paging.resolve()?;
-    let (limit, offset) = (paging.per_page, paging.offset());
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let filter = ProviderFilter {
         q: query.search.clone().filter(|q| !q.trim().is_empty()),
         modified_after: query.modified_after.map(|t| t.naive_utc()),
         ..Default::default()
     };
+    let paging = match paging.answer(&req)? {
+        Answer::Stream => {
+            return Ok(common::ndjson(&db, move |conn, after| {
+                let batch = providers::after(conn, &filter, ProviderId(after), STREAM_BATCH)?;
+                Ok(batch
+                    .into_iter()
+                    .map(|row| (row.id.get(), organization(Provider::from(row))))
+                    .collect())
+            }));
+        }
+        Answer::Page(paging) => paging,
+    };
+    let (limit, offset) = (paging.per_page, paging.offset());
     let listed = db
         .run(move |conn| {
             providers::list(conn, &filter, ProviderSort::CreatedAt, false, limit, offset)
@@ -601,7 +656,7 @@ pub async fn hsds_organizations(
         .into_iter()
         .map(|row| organization(Provider::from(row)))
         .collect();
-    Ok(web::Json(HsdsPage::of(contents, listed.total, &paging)))
+    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
 }
 
 /// One organization in HSDS, with its services (of the public directory).
@@ -646,22 +701,37 @@ pub async fn hsds_organization(
     security(()),
     tag = "hsds",
     params(HsdsQuery, PagingQuery),
-    responses((status = 200, body = HsdsPage<HsdsServiceAtLocation>))
+    responses((status = 200, content(
+        (HsdsPage<HsdsServiceAtLocation> = "application/json"),
+        (HsdsServiceAtLocation = "application/x-ndjson"),
+    )))
 )]
 #[get("/hsds/service_at_locations")]
 pub async fn hsds_service_at_locations(
     db: web::Data<Db>,
     query: web::Query<HsdsQuery>,
     paging: web::Query<PagingQuery>,
-) -> ApiResult<web::Json<HsdsPage<HsdsServiceAtLocation>>> {
-    let paging = paging.resolve()?;
-    let (limit, offset) = (paging.per_page, paging.offset());
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let filter = ServiceFilter {
         q: query.search.clone().filter(|q| !q.trim().is_empty()),
         modified_after: query.modified_after.map(|t| t.naive_utc()),
         only_active_providers: true,
         ..Default::default()
     };
+    let paging = match paging.answer(&req)? {
+        Answer::Stream => {
+            return Ok(common::ndjson(&db, move |conn, after| {
+                let batch = services::after(conn, &filter, ServiceId(after), STREAM_BATCH)?;
+                Ok(batch
+                    .into_iter()
+                    .map(|e| (e.row.id.get(), service_at_location(&Service::from(e))))
+                    .collect())
+            }));
+        }
+        Answer::Page(paging) => paging,
+    };
+    let (limit, offset) = (paging.per_page, paging.offset());
     let listed = db
         .run(move |conn| {
             services::list(conn, &filter, ServiceSort::CreatedAt, false, limit, offset)
@@ -672,7 +742,7 @@ pub async fn hsds_service_at_locations(
         .into_iter()
         .map(|e| service_at_location(&Service::from(e)))
         .collect();
-    Ok(web::Json(HsdsPage::of(contents, listed.total, &paging)))
+    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
 }
 
 /// The two taxonomies: service types and target groups.
@@ -680,17 +750,18 @@ pub async fn hsds_service_at_locations(
     security(()),
     tag = "hsds",
     params(PagingQuery),
-    responses((status = 200, body = HsdsPage<HsdsTaxonomy>))
+    responses((status = 200, content(
+        (HsdsPage<HsdsTaxonomy> = "application/json"),
+        (HsdsTaxonomy = "application/x-ndjson"),
+    )))
 )]
 #[get("/hsds/taxonomies")]
 pub async fn hsds_taxonomies(
     paging: web::Query<PagingQuery>,
-) -> ApiResult<web::Json<HsdsPage<HsdsTaxonomy>>> {
-    let paging = paging.resolve()?;
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let all: Vec<HsdsTaxonomy> = Taxonomy::ALL.iter().map(|t| t.view()).collect();
-    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-    let contents = page_of(all, &paging);
-    Ok(web::Json(HsdsPage::of(contents, total, &paging)))
+    page_or_stream(all, paging.answer(&req)?)
 }
 
 /// The taxonomy terms: every service type and target group of the catalogues.
@@ -698,29 +769,38 @@ pub async fn hsds_taxonomies(
     security(()),
     tag = "hsds",
     params(PagingQuery),
-    responses((status = 200, body = HsdsPage<HsdsTaxonomyTerm>))
+    responses((status = 200, content(
+        (HsdsPage<HsdsTaxonomyTerm> = "application/json"),
+        (HsdsTaxonomyTerm = "application/x-ndjson"),
+    )))
 )]
 #[get("/hsds/taxonomy_terms")]
 pub async fn hsds_taxonomy_terms(
     db: web::Data<Db>,
     paging: web::Query<PagingQuery>,
-) -> ApiResult<web::Json<HsdsPage<HsdsTaxonomyTerm>>> {
-    let paging = paging.resolve()?;
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let answer = paging.answer(&req)?;
     let all: Vec<HsdsTaxonomyTerm> = db
         .run(terms)
         .await?
         .into_iter()
         .map(|(_, term)| term)
         .collect();
-    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-    let contents = page_of(all, &paging);
-    Ok(web::Json(HsdsPage::of(contents, total, &paging)))
+    page_or_stream(all, answer)
 }
 
-fn page_of<T>(all: Vec<T>, paging: &Paging) -> Vec<T> {
+/// A list held whole (the taxonomies, their terms) as `answer` asks: one page, or all of it.
+fn page_or_stream<T: Serialize>(all: Vec<T>, answer: Answer) -> ApiResult<HttpResponse> {
+    let paging = match answer {
+        Answer::Stream => return common::listed(all, true),
+        Answer::Page(paging) => paging,
+    };
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let skip = usize::try_from(paging.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(paging.per_page).unwrap_or(0);
-    all.into_iter().skip(skip).take(take).collect()
+    let contents = all.into_iter().skip(skip).take(take).collect();
+    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, total, &paging)))
 }
 
 #[cfg(test)]

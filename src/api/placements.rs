@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::audit::{Caller, ClientReader, ClientWriter, disclosing_stream};
 use super::body::Body;
-use super::common::{Created, FeedEvents, IdempotencyKey, Idempotent, Modified, NDJSON, SyncQuery};
+use super::common::{self, Created, FeedEvents, IdempotencyKey, Idempotent, Modified, SyncQuery};
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
@@ -521,20 +521,6 @@ fn changed_rows<R: Discloses>(
         .collect())
 }
 
-/// A gap list as JSON, or one row per line under ndjson: the rows are one municipality's
-/// for one day and not paged, so a stream sends the same rows.
-fn gap_list<T: Serialize>(items: Vec<T>, ndjson: bool) -> ApiResult<HttpResponse> {
-    if !ndjson {
-        return Ok(HttpResponse::Ok().json(items));
-    }
-    let mut body = Vec::new();
-    for item in &items {
-        serde_json::to_writer(&mut body, item).map_err(|e| ApiError::Internal(e.into()))?;
-        body.push(b'\n');
-    }
-    Ok(HttpResponse::Ok().content_type(NDJSON).body(body))
-}
-
 /// The caller's clients receiving community-based services without an active social mentor
 /// (INV-M02/M03).
 #[utoipa::path(
@@ -563,7 +549,7 @@ pub async fn clients_without_mentor(
             changed_rows(conn, rows, &sync, today)
         })
         .await?;
-    gap_list(rows.into_iter().map(ClientGap::from).collect(), ndjson)
+    common::listed(rows.into_iter().map(ClientGap::from).collect(), ndjson)
 }
 
 /// The caller's clients who moved from institution to community after their current
@@ -594,7 +580,7 @@ pub async fn reassessments_after_transition(
             changed_rows(conn, rows, &sync, today)
         })
         .await?;
-    gap_list(rows.into_iter().map(ClientGap::from).collect(), ndjson)
+    common::listed(rows.into_iter().map(ClientGap::from).collect(), ndjson)
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
@@ -633,5 +619,5 @@ pub async fn placements_past_time_limit(
             changed_rows(conn, rows, &sync, on)
         })
         .await?;
-    gap_list(rows.into_iter().map(view).collect(), ndjson)
+    common::listed(rows.into_iter().map(view).collect(), ndjson)
 }

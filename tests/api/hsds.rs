@@ -213,3 +213,50 @@ async fn the_directory_in_hsds_validates_against_the_specifications_schemas() {
     );
     let _ = first;
 }
+
+#[tokio::test]
+async fn every_hsds_list_streams_its_entities_as_ndjson_each_valid() {
+    let app = TestApp::spawn().await;
+    for (n, kind) in ["group_home", "day_centre", "group_home"]
+        .iter()
+        .enumerate()
+    {
+        let (_, _) = service(
+            &app,
+            kind,
+            4 + n as i32,
+            &[TargetGroup::AdultWithMentalDisorder],
+        )
+        .await;
+    }
+    for (list, schema) in [
+        ("services", "service.json"),
+        ("organizations", "organization.json"),
+        ("service_at_locations", "service_at_location.json"),
+        ("taxonomies", "taxonomy.json"),
+        ("taxonomy_terms", "taxonomy_term.json"),
+    ] {
+        let path = format!("/api/v1/hsds/{list}");
+        let page = app.get(&format!("{path}?per_page=100")).ok().await;
+        let streamed = app.get(&format!("{path}?format=ndjson")).ndjson().await;
+        // The same entities as the page, one a line, each valid against HSDS's schema.
+        assert_eq!(
+            streamed.records,
+            page["contents"].as_array().expect("contents").clone(),
+            "{list}"
+        );
+        assert!(!streamed.records.is_empty(), "{list}");
+        for entity in &streamed.records {
+            assert_valid(schema, entity);
+        }
+        // Asked for by `Accept` too; a stream has no pages.
+        let accepted = app
+            .get(&path)
+            .header("Accept", "application/x-ndjson")
+            .ndjson()
+            .await;
+        assert_eq!(accepted.records, streamed.records, "{list}");
+        let paged = app.get(&format!("{path}?format=ndjson&per_page=5")).await;
+        assert_eq!(paged.status(), 400, "{list}");
+    }
+}
