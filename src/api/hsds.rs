@@ -18,7 +18,7 @@ use super::providers::Provider;
 use super::services::Service;
 use crate::db::providers::{self, ProviderFilter, ProviderSort};
 use crate::db::services::{self, ServiceFilter, ServiceSort};
-use crate::db::{Db, DbConnection, reference};
+use crate::db::{Db, DbConnection, Listed, QueryResult, reference};
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
 use crate::domain::ids::{ProviderId, ServiceId};
 use crate::domain::registry::{ProviderStatus, ServiceStatus};
@@ -553,30 +553,17 @@ pub async fn hsds_services(
             })
         })
         .await?;
-    let paging = match answer {
-        Answer::Stream => {
-            return Ok(common::ndjson(&db, move |conn, after| {
-                let batch = services::after(conn, &filter, ServiceId(after), STREAM_BATCH)?;
-                Ok(batch
-                    .into_iter()
-                    .map(|e| (e.row.id.get(), service(Service::from(e))))
-                    .collect())
-            }));
-        }
-        Answer::Page(paging) => paging,
-    };
-    let (limit, offset) = (paging.per_page, paging.offset());
-    let listed = db
-        .run(move |conn| {
+    let streamed = filter.clone();
+    listing(
+        &db,
+        answer,
+        move |conn, after| services::after(conn, &streamed, ServiceId(after), STREAM_BATCH),
+        move |conn, limit, offset| {
             services::list(conn, &filter, ServiceSort::CreatedAt, false, limit, offset)
-        })
-        .await?;
-    let contents = listed
-        .rows
-        .into_iter()
-        .map(|e| service(Service::from(e)))
-        .collect();
-    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
+        },
+        |e| (e.row.id.get(), service(Service::from(e))),
+    )
+    .await
 }
 
 /// One service in HSDS, fully nested: its location, its taxonomy terms and its organization.
@@ -633,30 +620,17 @@ pub async fn hsds_organizations(
         modified_after: query.modified_after.map(|t| t.naive_utc()),
         ..Default::default()
     };
-    let paging = match paging.answer(&req)? {
-        Answer::Stream => {
-            return Ok(common::ndjson(&db, move |conn, after| {
-                let batch = providers::after(conn, &filter, ProviderId(after), STREAM_BATCH)?;
-                Ok(batch
-                    .into_iter()
-                    .map(|row| (row.id.get(), organization(Provider::from(row))))
-                    .collect())
-            }));
-        }
-        Answer::Page(paging) => paging,
-    };
-    let (limit, offset) = (paging.per_page, paging.offset());
-    let listed = db
-        .run(move |conn| {
+    let streamed = filter.clone();
+    listing(
+        &db,
+        paging.answer(&req)?,
+        move |conn, after| providers::after(conn, &streamed, ProviderId(after), STREAM_BATCH),
+        move |conn, limit, offset| {
             providers::list(conn, &filter, ProviderSort::CreatedAt, false, limit, offset)
-        })
-        .await?;
-    let contents = listed
-        .rows
-        .into_iter()
-        .map(|row| organization(Provider::from(row)))
-        .collect();
-    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
+        },
+        |row| (row.id.get(), organization(Provider::from(row))),
+    )
+    .await
 }
 
 /// One organization in HSDS, with its services (of the public directory).
@@ -719,30 +693,17 @@ pub async fn hsds_service_at_locations(
         only_active_providers: true,
         ..Default::default()
     };
-    let paging = match paging.answer(&req)? {
-        Answer::Stream => {
-            return Ok(common::ndjson(&db, move |conn, after| {
-                let batch = services::after(conn, &filter, ServiceId(after), STREAM_BATCH)?;
-                Ok(batch
-                    .into_iter()
-                    .map(|e| (e.row.id.get(), service_at_location(&Service::from(e))))
-                    .collect())
-            }));
-        }
-        Answer::Page(paging) => paging,
-    };
-    let (limit, offset) = (paging.per_page, paging.offset());
-    let listed = db
-        .run(move |conn| {
+    let streamed = filter.clone();
+    listing(
+        &db,
+        paging.answer(&req)?,
+        move |conn, after| services::after(conn, &streamed, ServiceId(after), STREAM_BATCH),
+        move |conn, limit, offset| {
             services::list(conn, &filter, ServiceSort::CreatedAt, false, limit, offset)
-        })
-        .await?;
-    let contents = listed
-        .rows
-        .into_iter()
-        .map(|e| service_at_location(&Service::from(e)))
-        .collect();
-    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
+        },
+        |e| (e.row.id.get(), service_at_location(&Service::from(e))),
+    )
+    .await
 }
 
 /// The two taxonomies: service types and target groups.
@@ -788,6 +749,34 @@ pub async fn hsds_taxonomy_terms(
         .map(|(_, term)| term)
         .collect();
     page_or_stream(all, answer)
+}
+
+/// A list of registry records as `answer` asks: every record streamed in id order
+/// (`after` reads the batch after an id), or one page in the HSDS envelope (`page` reads
+/// `limit` records from `offset`, oldest first); `view` shows a record with its id.
+async fn listing<R, T>(
+    db: &Db,
+    answer: Answer,
+    after: impl Fn(&mut DbConnection, i64) -> QueryResult<Vec<R>> + Clone + Send + 'static,
+    page: impl FnOnce(&mut DbConnection, i64, i64) -> QueryResult<Listed<R>> + Send + 'static,
+    view: impl Fn(R) -> (i64, T) + Clone + Send + 'static,
+) -> ApiResult<HttpResponse>
+where
+    R: Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    let paging = match answer {
+        Answer::Stream => {
+            return Ok(common::ndjson(db, move |conn, id| {
+                Ok(after(conn, id)?.into_iter().map(&view).collect())
+            }));
+        }
+        Answer::Page(paging) => paging,
+    };
+    let (limit, offset) = (paging.per_page, paging.offset());
+    let listed = db.run(move |conn| page(conn, limit, offset)).await?;
+    let contents = listed.rows.into_iter().map(|r| view(r).1).collect();
+    Ok(HttpResponse::Ok().json(HsdsPage::of(contents, listed.total, &paging)))
 }
 
 /// A list held whole (the taxonomies, their terms) as `answer` asks: one page, or all of it.
