@@ -16,7 +16,7 @@ use super::problems as p;
 use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
-use crate::db::{Db, DbConnection, Slice, clients, providers, reference, services};
+use crate::db::{Db, DbConnection, QueryResult, Slice, clients, providers, reference, services};
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
@@ -540,16 +540,15 @@ pub async fn clients_without_mentor(
     sync: web::Query<SyncQuery<CaseChanged>>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let ndjson = sync.ndjson(&req);
-    let today = crate::domain::today();
     let action = AuditAction::GapsClientsWithoutMentor;
-    let rows = writer
-        .listed(&db, action, move |conn, municipality| {
-            let rows = q::without_mentor(conn, municipality, today)?;
-            changed_rows(conn, rows, &sync, today)
-        })
-        .await?;
-    common::listed(rows.into_iter().map(ClientGap::from).collect(), ndjson)
+    client_gaps(
+        &db,
+        writer,
+        (sync.into_inner(), &req),
+        action,
+        q::without_mentor,
+    )
+    .await
 }
 
 /// The caller's clients who moved from institution to community after their current
@@ -571,12 +570,32 @@ pub async fn reassessments_after_transition(
     sync: web::Query<SyncQuery<CaseChanged>>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let ndjson = sync.ndjson(&req);
-    let today = crate::domain::today();
     let action = AuditAction::GapsReassessmentsAfterTransition;
+    let read = |conn: &mut DbConnection, municipality: &MunicipalityCode, _| {
+        q::reassessment_after_transition(conn, municipality)
+    };
+    client_gaps(&db, writer, (sync.into_inner(), &req), action, read).await
+}
+
+/// A gap list of clients as `sync` asks: `read` computes the caller's municipality's rows
+/// for today, audited as `action` once per client shown.
+async fn client_gaps<F>(
+    db: &Db,
+    writer: ClientWriter,
+    (sync, req): (SyncQuery<CaseChanged>, &HttpRequest),
+    action: AuditAction,
+    read: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut DbConnection, &MunicipalityCode, NaiveDate) -> QueryResult<Vec<q::ClientGapRow>>
+        + Send
+        + 'static,
+{
+    let ndjson = sync.ndjson(req);
+    let today = crate::domain::today();
     let rows = writer
-        .listed(&db, action, move |conn, municipality| {
-            let rows = q::reassessment_after_transition(conn, municipality)?;
+        .listed(db, action, move |conn, municipality| {
+            let rows = read(conn, municipality, today)?;
             changed_rows(conn, rows, &sync, today)
         })
         .await?;
