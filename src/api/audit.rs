@@ -432,9 +432,9 @@ pub struct ListAuditQuery {
     pub actor: Option<String>,
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
     pub action: Option<AuditAction>,
-    /// From this date (inclusive).
+    /// From this date (inclusive; Latvian calendar days, as every date of the API).
     pub from: Option<NaiveDate>,
-    /// Up to this date (inclusive).
+    /// Up to this date (inclusive; a Latvian calendar day).
     pub to: Option<NaiveDate>,
     /// Only allowed accesses, or only refusals of one kind.
     #[serde(default, deserialize_with = "crate::api::common::empty_as_none")]
@@ -510,11 +510,11 @@ pub async fn list_audit(
         client_id: query.client_id,
         actor_sub: query.actor,
         action: query.action,
-        from: query.from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        from: query.from.map(crate::domain::day_start),
         to: query
             .to
             .and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+            .map(crate::domain::day_start),
         outcome: query.outcome,
         recorded_after: sync.modified_after(),
         up_to: None,

@@ -549,6 +549,17 @@ pub fn today() -> chrono::NaiveDate {
         .date_naive()
 }
 
+/// The instant (UTC) a Latvian calendar day begins: a filter by days counts the days where
+/// the record was made, not UTC's (they differ for two or three hours each night).
+pub fn day_start(day: chrono::NaiveDate) -> chrono::NaiveDateTime {
+    use chrono::TimeZone;
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    chrono_tz::Europe::Riga
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(midnight, |t| t.naive_utc())
+}
+
 /// The Latvian calendar day an instant (UTC) falls on.
 pub fn local_day(t: chrono::NaiveDateTime) -> chrono::NaiveDate {
     t.and_utc()
@@ -571,6 +582,15 @@ fn shown_reference(code: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_latvian_day_begins_at_its_own_midnight_in_winter_and_in_summer() {
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("a date");
+        let instant = |s: &str| s.parse::<chrono::NaiveDateTime>().expect("an instant");
+        assert_eq!(day_start(day("2026-12-07")), instant("2026-12-06T22:00:00"));
+        assert_eq!(day_start(day("2026-07-01")), instant("2026-06-30T21:00:00"));
+        assert_eq!(local_day(instant("2026-12-06T22:13:00")), day("2026-12-07"));
+    }
     use super::*;
     use chrono::NaiveDate;
 
