@@ -13,16 +13,16 @@ use super::common::{
     self, Created, FeedEvents, IdempotencyKey, Idempotent, IfMatch, Modified, Page, PageQuery,
     SyncQuery,
 };
-use super::paths::{
-    AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath, MentorTrainingPath,
-};
+use super::paths::{AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
 use super::providers::{phone_schema, validate_phone};
+use super::trainings::training_view;
+pub use super::trainings::{CreateTraining, Training};
 use crate::auth::AuthUser;
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::mentors::{
-    self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow, TrainingRow,
+    self as q, AssignmentView, MentorArea, MentorChanges, MentorEntry, MentorRow,
 };
 use crate::db::{Db, DbConnection, Slice, clients, reference};
 use crate::domain::access::{
@@ -53,24 +53,6 @@ pub struct Employer {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Training {
-    pub id: TrainingId,
-    #[schema(example = "life_skills")]
-    pub programme: ProgrammeCode,
-    pub hours: i32,
-    pub completed_on: NaiveDate,
-}
-
-fn training_view(t: TrainingRow) -> Training {
-    Training {
-        id: t.id,
-        programme: t.programme,
-        hours: t.hours,
-        completed_on: t.completed_on,
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct Mentor {
     pub id: MentorId,
     pub given_name: String,
@@ -95,7 +77,7 @@ pub struct Mentor {
     pub updated_at: DateTime<Utc>,
 }
 
-fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
+pub(super) fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
     let missing = missing_trainings(e.trainings.iter().map(|t| (t.programme.as_str(), t.hours)));
     let active_assignments = e.active_assignments;
     let r = e.row;
@@ -122,7 +104,7 @@ fn mentor_view(e: MentorEntry, policy: &Policy) -> Mentor {
 }
 
 /// The mentors a caller may read (`access::mentor_read_access`), with a municipality's region.
-fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
+pub(super) fn area(conn: &mut DbConnection, scope: &Scope) -> ApiResult<MentorArea> {
     Ok(match mentor_read_access(scope)? {
         MentorAccess::Municipality(code) => {
             let m = reference::get_municipality(conn, &code)?;
@@ -240,7 +222,7 @@ pub async fn create_mentor(
 
 /// Tells the change feed that `mentor`'s record (`kind` `id`: the mentor, or a training of
 /// theirs) changed.
-fn record_change(
+pub(super) fn record_change(
     conn: &mut DbConnection,
     mentor: &MentorRow,
     kind: ChangeType,
@@ -426,108 +408,6 @@ pub async fn list_mentors(
         offset,
     };
     Ok(page.respond_to(&req))
-}
-
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateTraining {
-    /// Training programme code (`GET /api/v1/training-programmes`).
-    #[schema(example = "life_skills")]
-    pub programme: ProgrammeCode,
-    #[validate(range(min = 1, max = 2000))]
-    #[schema(minimum = 1, maximum = 2000)]
-    pub hours: i32,
-    pub completed_on: NaiveDate,
-}
-
-/// Records a completed training of a mentor the caller employs. The response is the mentor
-/// with their eligibility recomputed; `Location` names the training.
-#[utoipa::path(
-    tag = "mentors",
-    request_body = CreateTraining,
-    params(MentorPath, IdempotencyKey),
-    responses(
-        (status = 201, body = Mentor, headers(("Location" = String, description = "The training recorded: `/api/v1/mentors/{id}/trainings/{training_id}`."))),
-    )
-)]
-#[post("/mentors/{id}/trainings")]
-pub async fn create_training(
-    db: web::Data<Db>,
-    policy: web::Data<Policy>,
-    user: AuthUser,
-    id: web::Path<MentorPath>,
-    request: Idempotent<CreateTraining>,
-) -> ApiResult<HttpResponse> {
-    let Idempotent { key, body: input } = request;
-    input.validate()?;
-    let id = id.into_inner().id;
-    common::create(db.get_ref(), key, user.sub.clone(), None, move |conn| {
-        let area = area(conn, &user.scope)?;
-        let current = q::get(conn, &area, id)?.row;
-        may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
-        if !reference::list_training_programmes(conn)?
-            .iter()
-            .any(|p| p.code == input.programme)
-        {
-            return Err(DomainError::UnknownReference {
-                what: Reference::TrainingProgramme,
-                code: input.programme.to_string(),
-            }
-            .into());
-        }
-        if input.completed_on > crate::domain::today() {
-            return Err(ApiError::field(
-                "/completed_on",
-                "must not be in the future",
-            ));
-        }
-        let training = q::insert_training(
-            conn,
-            id,
-            &input.programme,
-            input.hours,
-            input.completed_on,
-            Utc::now().naive_utc(),
-        )?;
-        let (kind, created) = (ChangeType::MentorTraining, ChangeAction::Created);
-        record_change(conn, &current, kind, training.id.get(), created)?;
-        Ok(Created {
-            record_id: training.id.get(),
-            location: Some(format!("/api/v1/mentors/{id}/trainings/{}", training.id)),
-            etag: None,
-            body: mentor_view(q::get(conn, &MentorArea::All, id)?, &policy),
-        })
-    })
-    .await
-}
-
-/// Reads one training of a mentor the caller may read.
-#[utoipa::path(
-    tag = "mentors",
-    params(MentorTrainingPath),
-    responses(
-        (status = 200, body = Training),
-    )
-)]
-#[get("/mentors/{id}/trainings/{training_id}")]
-pub async fn get_training(
-    db: web::Data<Db>,
-    user: AuthUser,
-    path: web::Path<MentorTrainingPath>,
-) -> ApiResult<web::Json<Training>> {
-    let MentorTrainingPath { id, training_id } = path.into_inner();
-    let entry = db
-        .run(move |conn| -> ApiResult<_> {
-            let area = area(conn, &user.scope)?;
-            Ok(q::get(conn, &area, id)?)
-        })
-        .await?;
-    let training = entry
-        .trainings
-        .into_iter()
-        .find(|t| t.id == training_id)
-        .ok_or(ApiError::NotFound)?;
-    Ok(web::Json(training_view(training)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

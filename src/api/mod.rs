@@ -20,7 +20,9 @@ pub mod providers;
 pub mod reference;
 pub mod services;
 pub mod stats;
+pub mod stream;
 pub mod support_plans;
+pub mod trainings;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -204,8 +206,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::create_mentor)
                 .service(mentors::get_mentor)
                 .service(mentors::update_mentor)
-                .service(mentors::create_training)
-                .service(mentors::get_training)
+                .service(trainings::create_training)
+                .service(trainings::get_training)
                 .service(mentors::create_assignment)
                 .service(mentors::list_mentor_assignments)
                 .service(mentors::end_assignment)
