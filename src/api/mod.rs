@@ -7,6 +7,7 @@ pub mod body;
 pub mod changes;
 pub mod clients;
 pub mod common;
+pub mod decisions;
 pub mod export;
 pub mod health;
 pub mod hsds;
@@ -86,6 +87,7 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "assessments", description = "Care-level assessments, append-only, derived by a versioned instrument"),
         (name = "support plans", description = "Individual support plans: draft, final, new versions"),
         (name = "mentors", description = "Social mentors, trainings and assignments (at most the configured number of clients per mentor: KOPIENA_MENTOR_CAPACITY, default 5)"),
+        (name = "decisions", description = "The municipality's service decisions (granted, refused, ended) with legal basis and appeal: a placement rests on a granted decision that covers it"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
@@ -170,6 +172,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(reference::get_service_type)
                 .service(reference::list_target_groups)
                 .service(reference::list_specialist_roles)
+                .service(decisions::list_legal_bases)
                 .service(reference::list_training_programmes)
                 .service(providers::list_providers)
                 .service(providers::create_provider)
@@ -213,6 +216,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::end_assignment)
                 .service(mentors::list_client_assignments)
                 .service(mentors::get_client_assignment)
+                .service(decisions::create_decision)
+                .service(decisions::list_decisions)
+                .service(decisions::get_decision)
+                .service(decisions::record_appeal)
                 .service(placements::create_placement)
                 .service(placements::list_client_placements)
                 .service(placements::get_placement)

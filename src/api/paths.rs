@@ -6,8 +6,8 @@ use utoipa::IntoParams;
 
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
-    AssessmentId, AssignmentId, ClientId, MentorId, PlacementId, PlanId, ProviderId, ServiceId,
-    TrainingId, TransferId, WebhookId,
+    AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
+    ServiceId, TrainingId, TransferId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -57,6 +57,12 @@ path_params! {
         id: ClientId,
         /// The transfer's id.
         transfer_id: TransferId,
+    }
+    ClientDecisionPath {
+        /// The client's id.
+        id: ClientId,
+        /// The decision's id.
+        decision_id: DecisionId,
     }
     ClientPlacementPath {
         /// The client's id.

@@ -16,12 +16,15 @@ use super::problems as p;
 use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
-use crate::db::{Db, DbConnection, QueryResult, Slice, clients, providers, reference, services};
+use crate::db::{
+    Db, DbConnection, QueryResult, Slice, clients, decisions, providers, reference, services,
+};
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
+use crate::domain::decision::decision_for_placement;
 use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
@@ -51,6 +54,9 @@ pub struct Placement {
     pub service_id: ServiceId,
     pub service_name: String,
     pub service_type: ServiceTypeCode,
+    /// The granted decision the placement rests on (absent for placements recorded before
+    /// decisions were kept).
+    pub decision_id: Option<DecisionId>,
     /// Placed in an institutional service type.
     pub institutional: bool,
     pub started_on: NaiveDate,
@@ -71,6 +77,7 @@ pub(crate) fn view(v: PlacementView) -> Placement {
         service_id: r.service_id,
         service_name: v.service_name,
         service_type: v.service_type,
+        decision_id: r.decision_id,
         institutional: r.institutional,
         active: Interval {
             start: r.started_on,
@@ -119,10 +126,15 @@ pub struct CreatePlacement {
     pub service_id: ServiceId,
     /// Defaults to today.
     pub started_on: Option<NaiveDate>,
+    /// The client's granted decision the placement rests on; by default the latest that
+    /// covers the service and the start day.
+    pub decision_id: Option<DecisionId>,
 }
 
-/// Places a client of the caller's municipality in a service. The service must be active,
-/// have a free place and serve the client's target group; youth home residents are under 24.
+/// Places a client of the caller's municipality in a service. A granted decision of the
+/// client must cover the service type (or the service) on the start day
+/// (`placement-not-decided`); the service must be active, have a free place and serve the
+/// client's target group; youth home residents are under 24.
 #[utoipa::path(
     tag = "placements",
     request_body = CreatePlacement,
@@ -160,6 +172,17 @@ pub async fn create_placement(
             let candidate = Interval::new(start, None)?;
             // Client first, then service: every writer takes the locks in this order.
             clients::lock(conn, client_id)?;
+            if let Some(id) = input.decision_id {
+                decisions::get(conn, client_id, id)
+                    .map_err(unknown_reference(Reference::DecisionOfClient, id))?;
+            }
+            let decision_id = decision_for_placement(
+                &decisions::facts(conn, client_id, &service.row.service_type)?,
+                input.decision_id,
+                &service.row.service_type,
+                service.row.id,
+                start,
+            )?;
             q::lock_service(conn, service.row.id)?;
             let periods = services::periods(conn, service.row.id)?;
             let service_status = periods
@@ -234,6 +257,7 @@ pub async fn create_placement(
                     time_limit_on: limit.map(|l| l.due_on),
                     created_by: sub,
                     created_at: Utc::now().naive_utc(),
+                    decision_id: Some(decision_id),
                 },
             )
             .map_err(unique_violation_as(DomainError::AlreadyPlaced {

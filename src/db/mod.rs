@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod changes;
 pub mod clients;
 pub mod dated;
+pub mod decisions;
 pub mod derived;
 pub mod idempotency;
 pub mod key_checks;

@@ -30,6 +30,9 @@ pub struct PlacementRow {
     pub time_limit_on: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// The decision the placement rests on; none for placements recorded before decisions
+    /// were kept.
+    pub decision_id: Option<DecisionId>,
 }
 
 /// A record to insert: the database assigns the id.
@@ -46,6 +49,9 @@ pub struct NewPlacement {
     pub time_limit_on: Option<NaiveDate>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// The decision the placement rests on; none for placements recorded before decisions
+    /// were kept.
+    pub decision_id: Option<DecisionId>,
 }
 
 /// Locks the service's row until the transaction ends (PostgreSQL row lock; SQLite holds its

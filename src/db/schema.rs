@@ -219,6 +219,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    legal_bases (code) {
+        code -> Text,
+        label_lv -> Text,
+        label_en -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
     mentor_assignments (id) {
         id -> Int8,
         mentor_id -> Int8,
@@ -302,6 +311,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         record_key -> Int4,
+        decision_id -> Nullable<Int8>,
     }
 }
 
@@ -339,6 +349,31 @@ diesel::table! {
         status_changed_on -> Nullable<Date>,
         excluded_on -> Nullable<Date>,
         version -> Int4,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_decisions (id) {
+        id -> Int8,
+        client_id -> Int8,
+        municipality -> Text,
+        service_type -> Text,
+        service_id -> Nullable<Int8>,
+        outcome -> Text,
+        legal_basis -> Text,
+        legal_basis_code -> Nullable<Text>,
+        decided_by -> Text,
+        decided_on -> Date,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+        appeal_deadline -> Date,
+        prior_work_summary -> Nullable<Text>,
+        appealed_on -> Nullable<Date>,
+        appeal_outcome -> Nullable<Text>,
+        appeal_decided_on -> Nullable<Date>,
+        created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -539,9 +574,15 @@ diesel::joinable!(mentor_trainings -> training_programmes (programme));
 diesel::joinable!(mentors -> planning_regions (region));
 diesel::joinable!(municipalities -> planning_regions (planning_region));
 diesel::joinable!(placements -> clients (client_id));
+diesel::joinable!(placements -> service_decisions (decision_id));
 diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
+diesel::joinable!(service_decisions -> clients (client_id));
+diesel::joinable!(service_decisions -> legal_bases (legal_basis_code));
+diesel::joinable!(service_decisions -> municipalities (municipality));
+diesel::joinable!(service_decisions -> service_types (service_type));
+diesel::joinable!(service_decisions -> services (service_id));
 diesel::joinable!(service_periods -> services (service_id));
 diesel::joinable!(service_runs -> municipalities (municipality));
 diesel::joinable!(service_runs -> providers (provider_id));
@@ -580,6 +621,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     indicators,
     key_checks,
+    legal_bases,
     mentor_assignments,
     mentor_load_runs,
     mentor_trainings,
@@ -589,6 +631,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
+    service_decisions,
     service_periods,
     service_runs,
     service_search_terms,

@@ -19,6 +19,7 @@ use crate::domain::codes::{
     MunicipalityCode, ProgrammeCode, RegionCode, ServiceTypeCode, SpecialistRoleCode,
     TargetGroupCode,
 };
+use crate::domain::decision::{AppealOutcome, DecisionMaker, DecisionOutcome};
 use crate::domain::ids::*;
 use crate::domain::mentor::{ContractType, EmployerKind};
 use crate::domain::placement::TimeLimitRule;
@@ -64,7 +65,8 @@ stored_as_bigint!(
     TransitionId,
     AuditId,
     WebhookId,
-    DeliveryId
+    DeliveryId,
+    DecisionId
 );
 
 macro_rules! stored_as_text {
@@ -158,6 +160,9 @@ stored_as_closed_text!(
     DeliveryStatus => "webhook delivery status",
     Role => "audit actor_role",
     TimeLimitRule => "time_limit_rule",
+    DecisionOutcome => "decision outcome",
+    DecisionMaker => "decision decided_by",
+    AppealOutcome => "decision appeal_outcome",
 );
 
 #[cfg(test)]

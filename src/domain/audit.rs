@@ -35,6 +35,11 @@ closed_set! {
         MentorAssignmentEnd = "mentor_assignment.end",
         MentorAssignmentRead = "mentor_assignment.read",
         MentorAssignmentList = "mentor_assignment.list",
+        DecisionCreate = "decision.create",
+        DecisionCreateReplay = "decision.create.replay",
+        DecisionRead = "decision.read",
+        DecisionList = "decision.list",
+        DecisionAppeal = "decision.appeal",
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
         PlacementEnd = "placement.end",
@@ -135,6 +140,11 @@ impl AuditAction {
             | A::MentorAssignmentEnd
             | A::MentorAssignmentRead
             | A::MentorAssignmentList => RecordType::MentorAssignment,
+            A::DecisionCreate
+            | A::DecisionCreateReplay
+            | A::DecisionRead
+            | A::DecisionList
+            | A::DecisionAppeal => RecordType::Decision,
             A::PlacementCreate
             | A::PlacementCreateReplay
             | A::PlacementEnd
@@ -153,6 +163,7 @@ impl AuditAction {
             AuditAction::AssessmentCreate => AuditAction::AssessmentCreateReplay,
             AuditAction::SupportPlanCreate => AuditAction::SupportPlanCreateReplay,
             AuditAction::MentorAssignmentCreate => AuditAction::MentorAssignmentCreateReplay,
+            AuditAction::DecisionCreate => AuditAction::DecisionCreateReplay,
             AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
             _ => return None,
         })
@@ -168,6 +179,7 @@ closed_set! {
         Assessment = "assessment",
         SupportPlan = "support_plan",
         MentorAssignment = "mentor_assignment",
+        Decision = "decision",
         Placement = "placement",
     }
 }

@@ -21,6 +21,8 @@ closed_set! {
         ClientTransfer = "client_transfer",
         Assessment = "assessment",
         SupportPlan = "support_plan",
+        /// A municipality's service decision (`decision`), seen by the case owner only.
+        Decision = "decision",
         Placement = "placement",
         Mentor = "mentor",
         MentorTraining = "mentor_training",
@@ -164,6 +166,7 @@ pub fn href(kind: ChangeType, id: i64, parent: Option<i64>) -> String {
         ChangeType::ClientTransfer => format!("/api/v1/clients/{parent}/transfers"),
         ChangeType::Assessment => format!("/api/v1/clients/{parent}/assessments/{id}"),
         ChangeType::SupportPlan => format!("/api/v1/clients/{parent}/support-plans/{id}"),
+        ChangeType::Decision => format!("/api/v1/clients/{parent}/decisions/{id}"),
         ChangeType::Placement => format!("/api/v1/clients/{parent}/placements/{id}"),
         ChangeType::Mentor | ChangeType::MentorTraining => format!("/api/v1/mentors/{parent}"),
         ChangeType::MentorAssignment => {

@@ -66,4 +66,6 @@ record_ids! {
     WebhookId;
     /// A webhook delivery (one event to one subscription).
     DeliveryId;
+    /// A municipality's decision on a service for a client.
+    DecisionId;
 }

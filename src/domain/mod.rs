@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod change;
 pub mod client;
+pub mod decision;
 pub mod disclosure;
 pub mod history;
 pub mod ids;
@@ -101,6 +102,10 @@ problem_types! {
     ALREADY_PLACED = "already-placed", "The client is already placed in this service", "Klients jau saņem šo pakalpojumu", None, Conflict;
     YOUTH_HOME_AGE = "youth-home-age", "Youth home residents are placed before age 24", "Jauniešu mājā klientus uzņem līdz 24 gadu vecumam", Some("INV-C03"), Invalid;
     SUPPORT_PLAN_FINAL = "support-plan-final", "A final support plan is not edited", "Galīgo atbalsta plānu nelabo", Some("INV-A09"), Conflict;
+    DECISION_TERMS = "decision-terms", "The decision's dates do not fit its outcome", "Lēmuma datumi neatbilst tā rezultātam", Some("DEC-TERMS"), Invalid;
+    VSAC_DECISION_WITHOUT_SUMMARY = "vsac-decision-without-summary", "A VSAC placement decision attaches the summary of prior social work", "Lēmumam par ievietošanu VSAC pievieno iepriekšējā sociālā darba kopsavilkumu", Some("INV-A14"), Invalid;
+    APPEAL_DECIDED = "appeal-decided", "The appeal has been decided", "Pārsūdzība jau ir izlemta", Some("DEC-APPEAL-FINAL"), Conflict;
+    PLACEMENT_NOT_DECIDED = "placement-not-decided", "No granted decision covers the placement", "Pakalpojuma saņemšanu neaptver neviens lēmums par tā piešķiršanu", Some("DEC-PLACEMENT-COVERED"), Conflict;
 }
 
 /// A violated rule. `slug` names the stable problem type (`/problems/{slug}`), `rule` the
@@ -252,6 +257,19 @@ pub enum DomainError {
     TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is older")]
     YouthHomeAge { limit: i32 },
+    #[error("{}", problem.en())]
+    DecisionTerms { problem: decision::TermsProblem },
+    #[error(
+        "a decision granting a place in a state social care centre (VSAC) attaches the summary of prior social and family work that justifies it"
+    )]
+    VsacDecisionWithoutSummary,
+    #[error("the appeal has been decided; its outcome is final")]
+    AppealDecided,
+    #[error("no granted decision of the client covers {service_type} on {on}")]
+    PlacementNotDecided {
+        service_type: String,
+        on: chrono::NaiveDate,
+    },
 }
 
 fn list_or_none(items: &[String]) -> String {
@@ -281,6 +299,8 @@ pub enum Reference {
     AssessmentInstrument,
     SpecialistRole,
     TrainingProgramme,
+    LegalBasis,
+    DecisionOfClient,
 }
 
 impl Reference {
@@ -294,6 +314,8 @@ impl Reference {
             Reference::AssessmentInstrument => "assessment instrument",
             Reference::SpecialistRole => "specialist role",
             Reference::TrainingProgramme => "training programme",
+            Reference::LegalBasis => "legal basis",
+            Reference::DecisionOfClient => "decision of this client",
         }
     }
 
@@ -308,6 +330,8 @@ impl Reference {
             Reference::AssessmentInstrument => "nezināms novērtēšanas instruments",
             Reference::SpecialistRole => "nezināma speciālista loma",
             Reference::TrainingProgramme => "nezināma apmācību programma",
+            Reference::LegalBasis => "nezināms tiesiskais pamats",
+            Reference::DecisionOfClient => "nezināms šī klienta lēmums",
         }
     }
 }
@@ -360,6 +384,10 @@ impl DomainError {
             DomainError::AlreadyPlaced { .. } => &ALREADY_PLACED,
             DomainError::YouthHomeAge { .. } => &YOUTH_HOME_AGE,
             DomainError::PlanFinal => &SUPPORT_PLAN_FINAL,
+            DomainError::DecisionTerms { .. } => &DECISION_TERMS,
+            DomainError::VsacDecisionWithoutSummary => &VSAC_DECISION_WITHOUT_SUMMARY,
+            DomainError::AppealDecided => &APPEAL_DECIDED,
+            DomainError::PlacementNotDecided { .. } => &PLACEMENT_NOT_DECIDED,
         }
     }
 
@@ -537,6 +565,16 @@ impl DomainError {
             DomainError::YouthHomeAge { limit } => format!(
                 "jauniešu mājā klientus uzņem līdz {limit} gadu vecumam; klients ir vecāks"
             ),
+            DomainError::DecisionTerms { problem } => problem.lv().into(),
+            DomainError::VsacDecisionWithoutSummary => {
+                "lēmumam par vietas piešķiršanu valsts sociālās aprūpes centrā (VSAC) pievieno iepriekšējā sociālā darba un darba ar ģimeni kopsavilkumu, kas to pamato".into()
+            }
+            DomainError::AppealDecided => {
+                "pārsūdzība jau ir izlemta; tās rezultāts ir galīgs".into()
+            }
+            DomainError::PlacementNotDecided { service_type, on } => format!(
+                "neviens klientam piešķirts lēmums neaptver pakalpojumu {service_type} datumā {on}"
+            ),
         }
     }
 }
@@ -709,6 +747,15 @@ mod tests {
             DomainError::TransferInFuture,
             DomainError::TransferOutOfOrder { not_before: on },
             DomainError::YouthHomeAge { limit: 24 },
+            DomainError::DecisionTerms {
+                problem: decision::TermsProblem::GrantWithoutStart,
+            },
+            DomainError::VsacDecisionWithoutSummary,
+            DomainError::AppealDecided,
+            DomainError::PlacementNotDecided {
+                service_type: "group_home".into(),
+                on,
+            },
         ]
     }
 

@@ -1,0 +1,3 @@
+ALTER TABLE placements DROP COLUMN decision_id;
+DROP TABLE service_decisions;
+DROP TABLE legal_bases;
