@@ -46,9 +46,15 @@ closed_set! {
 /// the usual period for contesting an administrative act.
 pub const APPEAL_PERIOD: Months = Months::new(1);
 
-/// The appeal deadline: the one the decision states, or one month after it was taken.
+/// The appeal deadline: the one the decision states, or one month after it was taken (the
+/// last day of the calendar, for a decision date a month before its end, which `check_terms`
+/// refuses as in the future anyway).
 pub fn appeal_deadline(decided_on: NaiveDate, stated: Option<NaiveDate>) -> NaiveDate {
-    stated.unwrap_or_else(|| decided_on + APPEAL_PERIOD)
+    stated.unwrap_or_else(|| {
+        decided_on
+            .checked_add_months(APPEAL_PERIOD)
+            .unwrap_or(NaiveDate::MAX)
+    })
 }
 
 /// What is wrong with a decision's terms or its appeal (DEC-TERMS).
@@ -281,7 +287,7 @@ mod tests {
     use super::*;
 
     fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
+        s.parse().expect("a date")
     }
 
     fn group_home() -> ServiceTypeCode {

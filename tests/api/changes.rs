@@ -99,6 +99,7 @@ async fn every_change_is_told_in_order_to_those_who_may_read_the_record() {
     let client = app
         .new_client("050", &adult("161175-19997", "Ceļotāja"))
         .await;
+    let decided = app.grant(&kuldiga, client, service_id).await;
     let placed = app
         .create_placement(&kuldiga, client, &placement(service_id, None))
         .created_id()
@@ -135,6 +136,7 @@ async fn every_change_is_told_in_order_to_those_who_may_read_the_record() {
     // The municipality that owned the case saw all of it, the transfer included.
     let case = [
         event("client", client, "created"),
+        event("decision", decided, "created"),
         event("placement", placed, "created"),
         event("placement", placed, "ended"),
         event("client_transfer", transfer_id, "created"),
@@ -147,12 +149,13 @@ async fn every_change_is_told_in_order_to_those_who_may_read_the_record() {
     // The new owner learns of the transfer, not of the history before it.
     assert_eq!(
         names(&app.all_changes(Some(&riga)).await),
-        [directory.clone(), vec![case[3].clone()]].concat()
+        [directory.clone(), vec![case[4].clone()]].concat()
     );
-    // The provider follows its own register entry, services and the placements in them.
+    // The provider follows its own register entry, services and the placements in them (not
+    // the decision: the case owner's alone).
     assert_eq!(
         names(&app.all_changes(Some(&token(&provider(provider_id)))).await),
-        [directory[1..].to_vec(), case[1..3].to_vec()].concat()
+        [directory[1..].to_vec(), case[2..4].to_vec()].concat()
     );
     assert_eq!(
         names(&app.all_changes(Some(&token(&provider(other)))).await),
@@ -171,13 +174,15 @@ async fn every_change_is_told_in_order_to_those_who_may_read_the_record() {
             format!("/api/v1/providers/{provider_id}"),
             format!("/api/v1/services/{service_id}"),
             format!("/api/v1/clients/{client}"),
+            format!("/api/v1/clients/{client}/decisions/{decided}"),
             format!("/api/v1/clients/{client}/placements/{placed}"),
             format!("/api/v1/clients/{client}/placements/{placed}"),
             format!("/api/v1/clients/{client}/transfers"),
         ]
     );
-    app.get_as(hrefs[3], &riga).ok().await;
-    app.get_as(hrefs[4], &riga).ok().await;
+    for href in &hrefs[3..6] {
+        app.get_as(href, &riga).ok().await;
+    }
     // No personal data in an event: only these members.
     for e in &kuldiga_events {
         let mut members: Vec<&str> = e

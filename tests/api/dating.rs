@@ -78,6 +78,7 @@ async fn starts_are_checked_against_the_recording_window() {
     let (_, s) = service(&app, "group_home", 5, &ADULTS).await;
     let m = token(&municipality("050"));
     let c = adult(&app, "050", 1).await;
+    app.grant(&m, c, s).await;
     for days in [400, 91, -366] {
         let response = app
             .create_placement(&m, c, &placement(s, Some(days_from_today(days))))
@@ -193,7 +194,9 @@ async fn concurrent_partly_overlapping_placements_stay_within_capacity_on_every_
         .await;
     let mut clients = Vec::new();
     for n in 10..20 {
-        clients.push(adult(&app, "050", n).await);
+        let c = adult(&app, "050", n).await;
+        app.grant(&m, c, s).await;
+        clients.push(c);
     }
     // Half start today (one place free until day 20), half on day 20 or later (two free).
     let statuses = futures_join_all(clients.iter().enumerate().map(|(i, c)| {

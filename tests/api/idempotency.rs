@@ -95,6 +95,7 @@ async fn every_creating_post_replays_its_first_response_and_creates_nothing() {
         app.create_assignment(&kuldiga, eligible, &assigned)
     })
     .await;
+    app.grant(&kuldiga, client, service).await;
     let placed = placement(service, None);
     twice("placement", || {
         app.create_placement(&kuldiga, client, &placed)

@@ -6,6 +6,7 @@ mod auth;
 mod changes;
 mod clients;
 mod dating;
+mod decisions;
 mod demo;
 mod edge;
 mod errors;

@@ -41,13 +41,13 @@ pub async fn service(
     (pid, sid)
 }
 
+/// Places `client_id` in `service_id` from `on`, as the Kuldīga municipality, on a decision
+/// granting the service type (`TestApp::grant`).
 pub async fn place(app: &TestApp, client_id: i64, service_id: i64, on: &str) -> reqwest::Response {
-    app.create_placement(
-        &token(&municipality("050")),
-        client_id,
-        &placement(service_id, Some(date(on))),
-    )
-    .await
+    let kuldiga = token(&municipality("050"));
+    app.grant(&kuldiga, client_id, service_id).await;
+    app.create_placement(&kuldiga, client_id, &placement(service_id, Some(date(on))))
+        .await
 }
 
 /// The placements past their time limit on `on`, as the Kuldīga municipality sees them.

@@ -353,6 +353,7 @@ async fn a_services_placements_stream_in_reach_audited_per_client_and_an_end_is_
             .expect("json"),
     );
     let t = Utc::now();
+    app.grant(&token(&municipality("054")), theirs, sid).await;
     let elsewhere = app
         .create_placement(
             &token(&municipality("054")),

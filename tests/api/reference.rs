@@ -290,6 +290,28 @@ async fn target_groups_roles_and_programmes_are_published() {
             .any(|r| r["code"] == "social_worker")
     );
 
+    // The legal bases a decision names by code: exactly the CSV's, in its order, in both
+    // languages.
+    for (lang, label) in [("en", "label_en"), ("lv", "label_lv")] {
+        let bases = app.list_legal_bases().accept_language(lang).ok().await;
+        let served: Vec<(String, String)> = bases["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|b| {
+                (
+                    b["code"].as_str().expect("code").into(),
+                    b["label"].as_str().expect("label").into(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = csv_rows("legal_bases.csv")
+            .into_iter()
+            .map(|r| (r["code"].clone(), r[label].clone()))
+            .collect();
+        assert_eq!(served, expected, "{lang}");
+    }
+
     let programmes = app.list_training_programmes().ok().await;
     let hours = |code: &str| {
         programmes["items"]

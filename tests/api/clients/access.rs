@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::UpdateClient;
+use kopiena::api::decisions::{AppealRecord, CreateDecision};
 use kopiena::api::support_plans::UpdateSupportPlan;
+use kopiena::domain::decision::{AppealOutcome, DecisionOutcome};
 use serde_json::{Value, json};
 
 use super::ADULT;
 use crate::helpers::{
     Call, TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
-    clients_query, date, due, etag_of, id_of, ministry, municipality, new_code, plan_body,
-    plan_update, provider, region, search, token, transfer,
+    clients_query, date, decision, due, etag_of, id_of, ministry, municipality, new_code,
+    plan_body, plan_update, provider, region, search, token, transfer,
 };
 
 /// One support-plan section.
@@ -21,8 +23,21 @@ fn employment(text: &str) -> BTreeMap<String, String> {
     BTreeMap::from([("employment".to_string(), text.to_string())])
 }
 
+/// The ids of one client's records: an assessment, a plan and a decision.
+#[derive(Clone, Copy)]
+struct Records {
+    assessment: i64,
+    plan: i64,
+    decision: i64,
+}
+
 /// Every read of one client's records as `t`.
-fn case_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) -> Vec<Call> {
+fn case_reads(app: &TestApp, t: &str, client: i64, records: Records) -> Vec<Call> {
+    let Records {
+        assessment,
+        plan,
+        decision,
+    } = records;
     vec![
         app.get_client(t, client),
         app.list_transfers(t, client),
@@ -31,13 +46,15 @@ fn case_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) -
         app.get_assessment(t, client, assessment),
         app.list_support_plans(t, client),
         app.get_support_plan(t, client, plan),
+        app.list_decisions(t, client),
+        app.get_decision(t, client, decision),
     ]
 }
 
 /// Every client-level read as `t`: the case's records, the lists and the audit of the case.
-fn all_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) -> Vec<Call> {
+fn all_reads(app: &TestApp, t: &str, client: i64, records: Records) -> Vec<Call> {
     let mut reads = vec![app.list_clients(t, &clients_query())];
-    reads.extend(case_reads(app, t, client, assessment, plan));
+    reads.extend(case_reads(app, t, client, records));
     reads.push(app.list_due_assessments(t, &due(None)));
     reads.push(app.list_audit(
         t,
@@ -47,6 +64,25 @@ fn all_reads(app: &TestApp, t: &str, client: i64, assessment: i64, plan: i64) ->
         },
     ));
     reads
+}
+
+/// A refusal of a group home place, decided on 2026-10-01.
+fn refusal() -> CreateDecision {
+    decision(
+        "group_home",
+        DecisionOutcome::Refused,
+        date("2026-10-01"),
+        None,
+    )
+}
+
+/// An appeal filed on 2026-10-05, not yet decided.
+fn pending_appeal() -> AppealRecord {
+    AppealRecord {
+        filed_on: date("2026-10-05"),
+        outcome: AppealOutcome::Pending,
+        decided_on: None,
+    }
 }
 
 fn renamed(name: &str) -> UpdateClient {
@@ -63,12 +99,12 @@ fn opinion(text: &str) -> UpdateSupportPlan {
     }
 }
 
-/// A client of Kuldīga with an assessment and a draft plan, and the ETags of both.
+/// A client of Kuldīga with an assessment, a draft plan and a decision, and the ETags of the
+/// client and the plan.
 struct Case {
     id: i64,
     etag: String,
-    assessment: i64,
-    plan: i64,
+    records: Records,
     plan_etag: String,
 }
 
@@ -93,11 +129,18 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
     assert_eq!(response.status(), 201);
     let plan_etag = etag_of(&response);
     let plan = id_of(&response.json::<Value>().await.expect("json"));
+    let decision = app
+        .create_decision(&kuldiga, id, &refusal())
+        .created_id()
+        .await;
     Case {
         id,
         etag,
-        assessment,
-        plan,
+        records: Records {
+            assessment,
+            plan,
+            decision,
+        },
         plan_etag,
     }
 }
@@ -106,12 +149,12 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
 async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
     let app = TestApp::spawn().await;
     let kuldiga = token(&municipality("050"));
-    let Case {
-        id,
-        assessment: aid,
+    let Case { id, records, .. } = open_case(&app, "Krūmiņa").await;
+    let Records {
         plan: pid,
+        decision: did,
         ..
-    } = open_case(&app, "Krūmiņa").await;
+    } = records;
     let new_client = adult(&new_code(9), "Jauna");
     let assessment = assessment_body(ADULT, date("2026-10-02"), (1, 1, 1));
     let empty_plan = plan_body(BTreeMap::new(), None);
@@ -124,13 +167,15 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.create_support_plan(t, id, &empty_plan),
             app.update_client(t, id, &renamed("X")),
             app.update_support_plan(t, id, pid, &opinion("X")),
+            app.create_decision(t, id, &refusal()),
+            app.record_appeal(t, id, did, &pending_appeal()),
         ]
     };
     let staff = provider(app.new_provider("050", "LM-ACCESS-STAFF").await);
     for claims in [ministry(), region("KURZEME"), staff] {
         let role = claims["role"].clone();
         let t = token(&claims);
-        for call in all_reads(&app, &t, id, aid, pid) {
+        for call in all_reads(&app, &t, id, records) {
             let what = call.what().to_string();
             let response = call.await;
             assert_eq!(response.status(), 403, "{role} {what}");
@@ -143,7 +188,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
     }
     // Admin reads (the access log is the owning municipality's) but never writes case data.
     let admin_token = token(&admin());
-    for call in all_reads(&app, &admin_token, id, aid, pid) {
+    for call in all_reads(&app, &admin_token, id, records) {
         let what = call.what().to_string();
         if !what.ends_with("/access-log") {
             assert_eq!(call.await.status(), 200, "admin {what}");
@@ -156,7 +201,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
         }
     }
     // Without a token: 401.
-    for call in all_reads(&app, "", id, aid, pid) {
+    for call in all_reads(&app, "", id, records) {
         assert_problem(call.anonymous().await, 401, "about:blank").await;
     }
     // Nothing changed.
@@ -175,27 +220,31 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     let Case {
         id,
         etag,
-        assessment: aid,
-        plan: pid,
+        records,
         plan_etag,
     } = open_case(&app, "Sniega").await;
+    let Records {
+        plan: pid,
+        decision: did,
+        ..
+    } = records;
     let missing = id + 1000;
     let assessment = assessment_body(ADULT, date("2026-10-02"), (3, 3, 3));
     let other_plan = plan_body(employment("Cits"), None);
 
     let mut not_found = Vec::new();
     for client in [id, missing] {
-        let calls = case_reads(&app, &riga, client, aid, pid)
-            .into_iter()
-            .chain([
-                app.transfer_client(&riga, client, &transfer("JEL", "Moved")),
-                app.create_assessment(&riga, client, &assessment),
-                app.create_support_plan(&riga, client, &other_plan),
-                app.update_client(&riga, client, &renamed("Cits"))
-                    .if_match(&etag),
-                app.update_support_plan(&riga, client, pid, &opinion("Cits"))
-                    .if_match(&plan_etag),
-            ]);
+        let calls = case_reads(&app, &riga, client, records).into_iter().chain([
+            app.transfer_client(&riga, client, &transfer("JEL", "Moved")),
+            app.create_assessment(&riga, client, &assessment),
+            app.create_support_plan(&riga, client, &other_plan),
+            app.update_client(&riga, client, &renamed("Cits"))
+                .if_match(&etag),
+            app.update_support_plan(&riga, client, pid, &opinion("Cits"))
+                .if_match(&plan_etag),
+            app.create_decision(&riga, client, &refusal()),
+            app.record_appeal(&riga, client, did, &pending_appeal()),
+        ]);
         for call in calls {
             let what = call.what().to_string();
             let response = call.await;
@@ -217,4 +266,7 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     assert!(plans[0]["opinion"].is_null());
     let transfers = app.list_transfers(&kuldiga, id).ok().await;
     assert_eq!(transfers, json!([]));
+    let decisions = app.list_decisions(&kuldiga, id).ok().await;
+    assert_eq!(decisions.as_array().map(Vec::len), Some(1));
+    assert!(decisions[0]["appeal"].is_null());
 }

@@ -124,6 +124,7 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
         )
         .created_id()
         .await;
+    app.grant(&kuldiga, ids[1], home).await;
     app.create_placement(&kuldiga, ids[1], &placement(home, None))
         .created()
         .await;

@@ -14,6 +14,7 @@ use kopiena::api::clients::{
     Consent, CreateClient, ListClientsQuery, SearchClients, TransferClient, UpdateClient,
 };
 use kopiena::api::common::PageQuery;
+use kopiena::api::decisions::CreateDecision;
 use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
 };
@@ -24,6 +25,8 @@ use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::assessment::Scores;
 use kopiena::domain::client::TargetGroup;
+use kopiena::domain::codes::ServiceTypeCode;
+use kopiena::domain::decision::{DecisionMaker, DecisionOutcome};
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::PriceUnit;
 use kopiena::domain::registry::{LegalStatus, ServiceStatus};
@@ -368,6 +371,30 @@ pub fn placement(service_id: i64, started_on: Option<NaiveDate>) -> CreatePlacem
     CreatePlacement {
         service_id: ServiceId(service_id),
         started_on,
+        decision_id: None,
+    }
+}
+
+/// A commission's decision on `service_type` with `outcome`, taken on `decided_on`, valid from
+/// `valid_from` (a grant's first day, an ending's first day without), open-ended.
+pub fn decision(
+    service_type: &str,
+    outcome: DecisionOutcome,
+    decided_on: NaiveDate,
+    valid_from: Option<NaiveDate>,
+) -> CreateDecision {
+    CreateDecision {
+        service_type: ServiceTypeCode::new(service_type),
+        service_id: None,
+        outcome,
+        legal_basis: "Sociālo pakalpojumu un sociālās palīdzības likums, 9. pants".into(),
+        legal_basis_code: Some("social_services_law".into()),
+        decided_by: DecisionMaker::Commission,
+        decided_on,
+        valid_from,
+        valid_to: None,
+        appeal_deadline: None,
+        prior_work_summary: None,
     }
 }
 

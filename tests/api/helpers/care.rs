@@ -1,9 +1,12 @@
 //! The client's methods for mentors, their assignments, placements in services and the gaps.
 
+use chrono::NaiveDate;
+use kopiena::api::decisions::{AppealRecord, CreateDecision};
 use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
 };
 use kopiena::api::placements::{CreatePlacement, ListPlacementsQuery, TimeLimitQuery};
+use kopiena::domain::decision::DecisionOutcome;
 
 use super::call::Call;
 use super::harness::TestApp;
@@ -62,6 +65,51 @@ impl TestApp {
             &format!("/api/v1/clients/{client_id}/mentor-assignments"),
             token,
         )
+    }
+
+    // Decisions.
+
+    pub fn create_decision(&self, token: &str, client_id: i64, body: &CreateDecision) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/decisions"),
+            token,
+            body,
+        )
+    }
+
+    pub fn list_decisions(&self, token: &str, client_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/clients/{client_id}/decisions"), token)
+    }
+
+    pub fn get_decision(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/clients/{client_id}/decisions/{id}"),
+            token,
+        )
+    }
+
+    pub fn record_appeal(&self, token: &str, client_id: i64, id: i64, body: &AppealRecord) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/decisions/{id}/appeal"),
+            token,
+            body,
+        )
+    }
+
+    /// Grants `client_id` the service type of `service_id`, open-ended from 2000 on (decided
+    /// then, with the summary a VSAC grant attaches): the decision a placement rests on, for
+    /// tests whose subject is not the decision. Its id.
+    pub async fn grant(&self, token: &str, client_id: i64, service_id: i64) -> i64 {
+        let service = self.get_service(service_id).ok().await;
+        let service_type = service["service_type"].as_str().expect("a service type");
+        let since = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
+        let body = CreateDecision {
+            prior_work_summary: Some("Family support and day services did not suffice.".into()),
+            ..super::decision(service_type, DecisionOutcome::Granted, since, Some(since))
+        };
+        self.create_decision(token, client_id, &body)
+            .created_id()
+            .await
     }
 
     // Placements.

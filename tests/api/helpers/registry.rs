@@ -78,6 +78,10 @@ impl TestApp {
         self.get("/api/v1/specialist-roles")
     }
 
+    pub fn list_legal_bases(&self) -> Call {
+        self.get("/api/v1/legal-bases")
+    }
+
     pub fn list_training_programmes(&self) -> Call {
         self.get("/api/v1/training-programmes")
     }

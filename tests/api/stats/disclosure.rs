@@ -191,6 +191,8 @@ async fn differencing_attacks_recover_few_small_counts_and_every_cell_publishes_
                 };
                 let id = app.new_client(place, &body).await;
                 let moved_on = month_start + Days::new(u64::try_from(k).expect("small") + 2);
+                app.grant(&m, id, institution).await;
+                app.grant(&m, id, group_home).await;
                 let stay = app
                     .create_placement(
                         &m,

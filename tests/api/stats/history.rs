@@ -269,6 +269,8 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
         (f, institution, ago(700), None),
     ];
     for (who, service, from, to) in stays {
+        app.grant(&m050, clients[who].id, services[service].id)
+            .await;
         let placed = app
             .create_placement(
                 &m050,

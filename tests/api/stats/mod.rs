@@ -85,6 +85,7 @@ async fn adults_placed(
         )
         .await;
         if let Some(service_id) = service {
+            app.grant(&m, id, service_id).await;
             app.create_placement(&m, id, &placement(service_id, placed_on))
                 .created()
                 .await;
