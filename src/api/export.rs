@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::assessments::Assessment;
 use super::audit::{AuditRecord, ClientWriter};
 use super::clients::{Client, Transfer, client_view};
+use super::decisions::Decision;
 use super::mentors::{Assignment, assignment_view};
 use super::paths::ClientPath;
 use super::placements::{self, Placement};
@@ -32,6 +33,8 @@ pub struct ClientExport {
     pub assessments: Vec<Assessment>,
     /// Support plans, every version.
     pub support_plans: Vec<SupportPlan>,
+    /// The municipality's service decisions, latest decided first.
+    pub decisions: Vec<Decision>,
     pub placements: Vec<Placement>,
     pub mentor_assignments: Vec<Assignment>,
     /// Every recorded access to the person's data, newest first, this export included.
@@ -40,7 +43,7 @@ pub struct ClientExport {
 
 /// Everything held on the client, as one JSON document (the data subject's right of access,
 /// GDPR art. 15): the record with its personal code, transfers, assessments, support plans,
-/// placements, mentor assignments, and every access to the data. For the owning
+/// service decisions, placements, mentor assignments, and every access to the data. For the owning
 /// municipality; audited as `client.export`. Rectification of the personal code and birth
 /// date is `PATCH /clients/{id}`.
 #[utoipa::path(
@@ -84,6 +87,10 @@ pub async fn export_client(
                     support_plans: support_plans::list_for_client(conn, id, &Slice::default())?
                         .into_iter()
                         .map(|plan| plan_view(plan, group))
+                        .collect(),
+                    decisions: crate::db::decisions::list_for_client(conn, id, &Slice::default())?
+                        .into_iter()
+                        .map(Decision::from)
                         .collect(),
                     placements: crate::db::placements::list(
                         conn,

@@ -57,6 +57,7 @@ bulk_tables!(
     mentors,
     mentor_trainings,
     mentor_assignments,
+    service_decisions,
     placements,
     di_transitions,
     client_runs,

@@ -131,6 +131,7 @@ pub fn generate(
         writer.support_plans()?;
         writer.mentors()?;
         writer.assignments()?;
+        writer.decisions()?;
         writer.placements()?;
         progress.start("derived runs", 0);
         crate::db::derived::rebuild(conn)?;

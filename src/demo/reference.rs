@@ -15,7 +15,7 @@ use crate::db::bulk::{self, BulkTable};
 use crate::db::reference::{self, MunicipalityFilter, ServiceTypeFilter};
 use crate::db::schema::{
     assessments, clients, di_transitions, mentor_assignments, mentor_trainings, mentors,
-    placements, providers, services, support_plans,
+    placements, providers, service_decisions, services, support_plans,
 };
 use crate::domain::assessment::Instrument;
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
@@ -180,6 +180,7 @@ pub(super) struct IdBase {
     pub assignment: i64,
     pub placement: i64,
     pub transition: i64,
+    pub decision: i64,
 }
 
 impl IdBase {
@@ -198,6 +199,7 @@ impl IdBase {
             assignment: next::<mentor_assignments::table>(conn)?,
             placement: next::<placements::table>(conn)?,
             transition: next::<di_transitions::table>(conn)?,
+            decision: next::<service_decisions::table>(conn)?,
         })
     }
 }

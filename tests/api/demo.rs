@@ -434,6 +434,32 @@ fn check_placements(conn: &mut DbConnection) {
         0,
         "institutional flag differs from the service type's setting"
     );
+    // DEC-PLACEMENT-COVERED: every placement rests on a granted decision of its client for its
+    // service type, in force on its first day; and there are refusals, some appealed.
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COUNT(*) AS n FROM placements p JOIN services s ON s.id = p.service_id \
+             WHERE NOT EXISTS (SELECT 1 FROM service_decisions d WHERE d.id = p.decision_id \
+               AND d.client_id = p.client_id AND d.service_type = s.service_type \
+               AND d.outcome = 'granted' AND d.valid_from <= p.started_on \
+               AND (d.valid_to IS NULL OR d.valid_to >= p.started_on))"
+        ),
+        0,
+        "a placement without the decision that covers it"
+    );
+    for (what, sql) in [
+        (
+            "refusals",
+            "SELECT COUNT(*) AS n FROM service_decisions WHERE outcome = 'refused'",
+        ),
+        (
+            "appeals",
+            "SELECT COUNT(*) AS n FROM service_decisions WHERE appealed_on IS NOT NULL",
+        ),
+    ] {
+        assert!(count(conn, sql) > 0, "no {what}");
+    }
     // Every demo placement lies in the past, so today's derived status is what it ended as.
     let status = kopiena::db::clients::di_status_sql(kopiena::domain::today());
     for wanted in ["in_institution", "waiting_list", "in_community"] {

@@ -2,6 +2,7 @@
 //! the phase's own random stream, checked against the domain rules as the API would check it.
 
 mod clients;
+mod decisions;
 mod mentors;
 mod placements;
 mod providers;
@@ -21,7 +22,8 @@ use super::random::{Weighted, date, minus_days, pick};
 use super::reference::{IdBase, Municipality, Reference};
 use super::words::Words;
 use crate::domain::client::{DiStatus, TargetGroup};
-use crate::domain::codes::TargetGroupCode;
+use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
+use crate::domain::decision::{Appeal, DecisionMaker, DecisionOutcome};
 use crate::domain::mentor::ContractType;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::TimeLimitRule;
@@ -96,6 +98,24 @@ pub(super) struct Placement {
     pub end_reason: Option<&'static str>,
     pub time_limit: Option<(TimeLimitRule, NaiveDate)>,
     pub created_at: NaiveDateTime,
+    /// The granted decision the placement rests on (set by `Plan::decisions`).
+    pub decision_id: i64,
+}
+
+pub(super) struct Decision {
+    pub id: i64,
+    pub client: usize,
+    pub service_type: ServiceTypeCode,
+    pub outcome: DecisionOutcome,
+    pub legal_basis: &'static str,
+    pub legal_basis_code: &'static str,
+    pub decided_by: DecisionMaker,
+    pub decided_on: NaiveDate,
+    pub valid_from: Option<NaiveDate>,
+    pub appeal_deadline: NaiveDate,
+    pub prior_work_summary: Option<&'static str>,
+    pub appeal: Option<Appeal>,
+    pub created_at: NaiveDateTime,
 }
 
 pub(super) struct Transition {
@@ -148,6 +168,7 @@ pub(super) struct Plan<'r> {
     pub services: Vec<Service>,
     pub clients: Vec<Client>,
     pub placements: Vec<Placement>,
+    pub decisions: Vec<Decision>,
     pub transitions: Vec<Transition>,
     pub mentors: Vec<Mentor>,
     pub assignments: Vec<Assignment>,
@@ -182,6 +203,7 @@ impl<'r> Plan<'r> {
             services: Vec::new(),
             clients: Vec::new(),
             placements: Vec::new(),
+            decisions: Vec::new(),
             transitions: Vec::new(),
             mentors: Vec::new(),
             assignments: Vec::new(),
@@ -209,6 +231,7 @@ impl<'r> Plan<'r> {
         plan.clients(options.seed, options.clients, ids)?;
         plan.services(options.seed, services, ids.service)?;
         plan.placements(options.seed, ids)?;
+        plan.decisions(options.seed, ids.decision)?;
         plan.mentors(options.seed, mentors, ids.mentor)?;
         plan.assignments(options.seed, ids.assignment)?;
         plan.finish_clients(options.seed)?;

@@ -164,6 +164,7 @@ impl Plan<'_> {
             end_reason: end.map(|(_, r)| r),
             time_limit: limit.map(|l| (l.rule, l.due_on)),
             created_at,
+            decision_id: 0,
         });
         Ok(id)
     }

@@ -3,11 +3,68 @@
 use std::collections::HashMap;
 
 use super::Writer;
-use crate::db::schema::{di_transitions, placements};
+use crate::db::schema::{di_transitions, placements, service_decisions};
 use crate::demo::CREATED_BY;
 use crate::domain::disclosure::random_record_key;
 
 impl Writer<'_, '_> {
+    /// The service decisions, before the placements that rest on them.
+    pub(in crate::demo) fn decisions(&mut self) -> anyhow::Result<()> {
+        let plan = self.plan;
+        self.progress
+            .start("decisions", plan.decisions.len() as u64);
+        self.table(
+            (
+                service_decisions::id,
+                service_decisions::client_id,
+                service_decisions::municipality,
+                service_decisions::service_type,
+                service_decisions::outcome,
+                service_decisions::legal_basis,
+                service_decisions::legal_basis_code,
+                service_decisions::decided_by,
+                service_decisions::decided_on,
+                service_decisions::valid_from,
+                service_decisions::appeal_deadline,
+                service_decisions::prior_work_summary,
+                service_decisions::appealed_on,
+                service_decisions::appeal_outcome,
+                service_decisions::appeal_decided_on,
+                service_decisions::created_by,
+                service_decisions::created_at,
+                service_decisions::updated_at,
+            ),
+            &plan.decisions,
+            0,
+            |insert, d| {
+                let client = &plan.clients[d.client];
+                let municipality = &plan.reference.municipalities[client.municipality].code;
+                insert.row(&[
+                    d.id.into(),
+                    client.id.into(),
+                    municipality.into(),
+                    (&d.service_type).into(),
+                    d.outcome.into(),
+                    d.legal_basis.into(),
+                    d.legal_basis_code.into(),
+                    d.decided_by.into(),
+                    d.decided_on.into(),
+                    d.valid_from.into(),
+                    d.appeal_deadline.into(),
+                    d.prior_work_summary.into(),
+                    d.appeal.map(|a| a.filed_on).into(),
+                    d.appeal.map(|a| a.outcome).into(),
+                    d.appeal.and_then(|a| a.decided_on).into(),
+                    CREATED_BY.into(),
+                    d.created_at.into(),
+                    d.created_at.into(),
+                ]);
+            },
+        )?;
+        self.progress.finish();
+        Ok(())
+    }
+
     pub(in crate::demo) fn placements(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
         // A transition carries the key of the placement that began it.
@@ -34,6 +91,7 @@ impl Writer<'_, '_> {
                 placements::created_by,
                 placements::created_at,
                 placements::record_key,
+                placements::decision_id,
             ),
             &plan.placements,
             0,
@@ -51,6 +109,7 @@ impl Writer<'_, '_> {
                     CREATED_BY.into(),
                     p.created_at.into(),
                     keys[&p.id].into(),
+                    p.decision_id.into(),
                 ]);
             },
         )?;

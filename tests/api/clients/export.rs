@@ -2,12 +2,13 @@
 //! the personal code and birth date corrected (rectification).
 
 use kopiena::api::clients::UpdateClient;
+use kopiena::domain::decision::DecisionOutcome;
 use serde_json::Value;
 
 use super::ADULT;
 use crate::helpers::{
-    TestApp, adult, assert_problem, assessment_body, client_body, client_update, date, ministry,
-    municipality, plan_body, search, token,
+    TestApp, adult, assert_problem, assessment_body, client_body, client_update, date, decision,
+    ministry, municipality, plan_body, search, token,
 };
 
 #[tokio::test]
@@ -27,6 +28,16 @@ async fn the_owner_exports_everything_held_on_the_person_and_the_export_is_audit
         .create_support_plan(&kuldiga, id, &plan_body(Default::default(), None))
         .created_id()
         .await;
+    let refusal = decision(
+        "group_home",
+        DecisionOutcome::Refused,
+        date("2026-10-01"),
+        None,
+    );
+    let decided = app
+        .create_decision(&kuldiga, id, &refusal)
+        .created_id()
+        .await;
     app.get_client(&kuldiga, id).ok().await;
 
     let export = app
@@ -37,6 +48,7 @@ async fn the_owner_exports_everything_held_on_the_person_and_the_export_is_audit
     assert_eq!(export["client"]["personal_code"], "161175-19997");
     assert_eq!(export["assessments"][0]["id"], assessment);
     assert_eq!(export["support_plans"][0]["id"], plan);
+    assert_eq!(export["decisions"][0]["id"], decided);
     for empty in ["transfers", "placements", "mentor_assignments"] {
         assert_eq!(export[empty], Value::Array(vec![]), "{empty}");
     }
@@ -49,6 +61,7 @@ async fn the_owner_exports_everything_held_on_the_person_and_the_export_is_audit
     assert_eq!(actions.first(), Some(&"client.export"), "{actions:?}");
     for earlier in [
         "client.read",
+        "decision.create",
         "support_plan.create",
         "assessment.create",
         "client.create",
