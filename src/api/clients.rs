@@ -11,24 +11,22 @@ use super::body::Body;
 use super::common::{
     self, Created, IdempotencyKey, Idempotent, IfMatch, Modified, Page, PageQuery, SyncQuery,
 };
-use super::paths::{ClientPath, ClientTransferPath};
+use super::paths::ClientPath;
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
-use crate::db::clients::{self as q, ClientChanges, ClientRow, NewTransfer, TransferRow};
-use crate::db::{Db, Slice, audit};
+use crate::db::clients::{self as q, ClientChanges, ClientRow};
+use crate::db::{Db, audit};
 use crate::domain::DomainError;
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
-use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age, check_transfer_date};
+use crate::domain::client::{DiStatus, TargetGroup, check_target_group_age};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
-use crate::domain::interval::RecordedDate;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::check_di_status;
-use crate::domain::policy::Policy;
 use crate::error::{ApiError, ApiResult, unique_violation_as};
 use crate::pii::PiiKeys;
 
@@ -532,202 +530,6 @@ impl<T> OptionalFound<T> for Result<T, diesel::result::Error> {
     fn optional_found(self) -> Result<Option<T>, diesel::result::Error> {
         diesel::OptionalExtension::optional(self)
     }
-}
-
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransferClient {
-    /// The municipality of the client's new declared residence.
-    #[schema(example = "RIX")]
-    pub to_municipality: MunicipalityCode,
-    /// Defaults to today.
-    pub transferred_on: Option<NaiveDate>,
-    #[validate(length(min = 1, max = 1000))]
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        example = "Declared residence moved"
-    )]
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Transfer {
-    pub id: TransferId,
-    pub client_id: ClientId,
-    pub from_municipality: MunicipalityCode,
-    pub to_municipality: MunicipalityCode,
-    pub transferred_on: NaiveDate,
-    pub reason: String,
-    pub transferred_by: String,
-}
-
-impl From<TransferRow> for Transfer {
-    fn from(t: TransferRow) -> Self {
-        Self {
-            id: t.id,
-            client_id: t.client_id,
-            from_municipality: t.from_municipality,
-            to_municipality: t.to_municipality,
-            transferred_on: t.transferred_on,
-            reason: t.reason,
-            transferred_by: t.transferred_by,
-        }
-    }
-}
-
-/// Transfers the case to another municipality (declared residence moved). The new
-/// municipality becomes the case owner; the history is kept. A transfer takes effect on its
-/// date, so it is recorded on or after that date (never ahead), not dated before the
-/// client's last transfer (CASE-TRANSFER-DATED) nor beyond the recording window back; the new municipality must
-/// exist on that date and today.
-#[utoipa::path(
-    tag = "clients",
-    request_body = TransferClient,
-    params(ClientPath, IdempotencyKey),
-    responses(
-        (status = 201, body = Transfer, headers(("Location" = String, description = "The transfer: `/api/v1/clients/{id}/transfers/{transfer_id}` (read by the receiving municipality, which owns the case now)."))),
-        (status = 409, response = p::Conflict),
-    )
-)]
-#[post("/clients/{id}/transfer")]
-pub async fn transfer_client(
-    db: web::Data<Db>,
-    policy: web::Data<Policy>,
-    writer: ClientWriter,
-    id: web::Path<ClientPath>,
-    request: Idempotent<TransferClient>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner().id;
-    let access = writer
-        .clients(
-            &db,
-            AuditAction::ClientTransfer,
-            OfClient::record(id, id.get()).into(),
-        )
-        .await?;
-    let ClientWriter { user, auditor, .. } = writer;
-    let Idempotent { key, body: input } = request;
-    input.validate()?;
-    let sub = user.sub.clone();
-    common::create(
-        db.get_ref(),
-        key,
-        user.sub.clone(),
-        Some(common::Private::audited(
-            &auditor,
-            AuditAction::ClientTransfer,
-            Some(id),
-            // The transfer moved the client away: the replay shows only the caller's own act.
-            None,
-        )),
-        move |conn| {
-            auditor.record(conn, AuditAction::ClientTransfer, Some(id.get()), Some(id))?;
-            q::lock(conn, id)?;
-            let current = q::get(conn, &access, id)?;
-            let today = crate::domain::today();
-            let on = input.transferred_on.unwrap_or(today);
-            if input.to_municipality == current.municipality {
-                return Err(DomainError::TransferToSameMunicipality.into());
-            }
-            policy.dating.check(RecordedDate::Transfer, on, today)?;
-            let last = q::transfers(conn, id, &Slice::default())?
-                .last()
-                .map(|t| t.transferred_on);
-            check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
-            // The new owner must exist on the transfer's date and today, when it owns the case.
-            check_municipality(conn, &input.to_municipality, on)?;
-            check_municipality(conn, &input.to_municipality, today)?;
-            let mut changes = ClientChanges::from(&current);
-            changes.municipality = input.to_municipality.clone();
-            changes.updated_at = Utc::now().naive_utc();
-            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
-            let transfer = q::insert_transfer(
-                conn,
-                &NewTransfer {
-                    client_id: id,
-                    from_municipality: current.municipality,
-                    to_municipality: input.to_municipality,
-                    transferred_on: on,
-                    reason: input.reason,
-                    transferred_by: sub,
-                    created_at: Utc::now().naive_utc(),
-                },
-            )?;
-            let audience = Audience {
-                previous_municipality: Some(transfer.from_municipality.clone()),
-                ..Audience::case_of(transfer.to_municipality.clone())
-            };
-            let change = Change::new(
-                ChangeType::ClientTransfer,
-                transfer.id.get(),
-                ChangeAction::Created,
-                audience,
-            );
-            changes::record(conn, &change.of(id.get()))?;
-            Ok(Created {
-                // Audited as an act on the client, as the transfer itself is.
-                record_id: id.get(),
-                location: Some(format!("/api/v1/clients/{id}/transfers/{}", transfer.id)),
-                etag: None,
-                body: Transfer::from(transfer),
-            })
-        },
-    )
-    .await
-}
-
-/// The client's case transfers, oldest first (or as ndjson, in id order).
-#[utoipa::path(
-    tag = "clients",
-    params(ClientPath, SyncQuery<common::Recorded>),
-    responses(
-        (status = 200, content(
-            (Vec<Transfer> = "application/json"),
-            (Transfer = "application/x-ndjson"),
-        )),
-    )
-)]
-#[get("/clients/{id}/transfers")]
-pub async fn list_transfers(
-    db: web::Data<Db>,
-    reader: ClientReader,
-    id: web::Path<ClientPath>,
-    sync: web::Query<SyncQuery<common::Recorded>>,
-    req: HttpRequest,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner().id;
-    let read = move |conn: &mut _, _: &_, slice: &_| Ok(q::transfers(conn, id, slice)?);
-    let view = |r: TransferRow, _: &_| (r.id.get(), Transfer::from(r));
-    let action = AuditAction::ClientTransfersRead;
-    reader
-        .records_list(&db, action, id, sync.listing(&req), (read, view))
-        .await
-}
-
-/// One transfer of the client's case, for those who may read the client now.
-#[utoipa::path(
-    tag = "clients",
-    params(ClientTransferPath),
-    responses(
-        (status = 200, body = Transfer),
-    )
-)]
-#[get("/clients/{id}/transfers/{transfer_id}")]
-pub async fn get_transfer(
-    db: web::Data<Db>,
-    reader: ClientReader,
-    path: web::Path<ClientTransferPath>,
-) -> ApiResult<web::Json<Transfer>> {
-    let ClientTransferPath { id, transfer_id } = path.into_inner();
-    let subject = OfClient::record(id, transfer_id.get());
-    let action = AuditAction::ClientTransfersRead;
-    let row = reader
-        .records_of(&db, action, subject, move |conn, _| {
-            Ok(q::transfer(conn, id, transfer_id)?)
-        })
-        .await?;
-    Ok(web::Json(Transfer::from(row)))
 }
 
 /// Who read or changed this client's data, newest first (or as ndjson, oldest first). For

@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 
 use super::assessments::Assessment;
 use super::audit::{AuditRecord, ClientWriter};
-use super::clients::{Client, Transfer, client_view};
+use super::clients::{Client, client_view};
 use super::decisions::Decision;
 use super::mentors::{Assignment, assignment_view};
 use super::paths::ClientPath;
 use super::placements::{self, Placement};
 use super::support_plans::{SupportPlan, plan_view};
+use super::transfers::Transfer;
 use crate::db::{Db, Slice, assessments, audit, clients, mentors, support_plans};
 use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient};

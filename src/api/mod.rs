@@ -24,6 +24,7 @@ pub mod stats;
 pub mod stream;
 pub mod support_plans;
 pub mod trainings;
+pub mod transfers;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -191,9 +192,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(clients::create_client)
                 .service(clients::get_client)
                 .service(clients::update_client)
-                .service(clients::transfer_client)
-                .service(clients::list_transfers)
-                .service(clients::get_transfer)
+                .service(transfers::transfer_client)
+                .service(transfers::list_transfers)
+                .service(transfers::get_transfer)
                 .service(clients::client_access_log)
                 .service(export::export_client)
                 .service(assessments::list_due_assessments)

@@ -421,6 +421,34 @@ pub fn end_assignment(
     .transpose()
 }
 
+/// An open assignment of a client with its mentor's employer.
+#[derive(Debug, Clone, Queryable)]
+pub struct OpenAssignment {
+    pub id: AssignmentId,
+    pub started_on: NaiveDate,
+    pub employer_kind: EmployerKind,
+    pub employer_code: String,
+}
+
+/// The client's assignments without an end (active or planned), oldest first.
+pub fn open_assignments(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<Vec<OpenAssignment>> {
+    mentor_assignments::table
+        .inner_join(mentors::table)
+        .filter(mentor_assignments::client_id.eq(client_id))
+        .filter(mentor_assignments::ended_on.is_null())
+        .order(mentor_assignments::id)
+        .select((
+            mentor_assignments::id,
+            mentor_assignments::started_on,
+            mentors::employer_kind,
+            mentors::employer_code,
+        ))
+        .load(conn)
+}
+
 /// An assignment with the client's names.
 #[derive(Debug, Clone, Queryable)]
 pub struct AssignmentView {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::DomainError;
-use super::codes::closed_set;
+use super::codes::{MunicipalityCode, RegionCode, closed_set};
 use super::interval::{Interval, count_on, first_day_over, maximal_runs};
 use super::policy::MENTOR_TRAININGS;
 
@@ -25,6 +25,22 @@ closed_set! {
     pub enum EmployerKind {
         Municipality = "municipality",
         Region = "region",
+    }
+}
+
+/// MENTOR-TRANSFER: a case transfer hands the client over with the assignments the receiving
+/// municipality can carry on: those of a mentor its own planning region employs. An
+/// assignment to a mentor of another employer (the sending municipality, another region)
+/// ends on the transfer day, freeing the mentor's place.
+pub fn ends_on_transfer(
+    employer_kind: EmployerKind,
+    employer_code: &str,
+    to: &MunicipalityCode,
+    to_region: &RegionCode,
+) -> bool {
+    match employer_kind {
+        EmployerKind::Municipality => employer_code != to.as_str(),
+        EmployerKind::Region => employer_code != to_region.as_str(),
     }
 }
 
@@ -242,5 +258,34 @@ mod tests {
         ];
         assert!(missing_trainings(records).is_empty());
         assert_eq!(missing_trainings([]).len(), 4);
+    }
+
+    #[test]
+    fn mentor_transfer_keeps_only_a_mentor_of_the_receiving_region() {
+        let (to, region) = (MunicipalityCode::new("RIX"), RegionCode::new("RIGA"));
+        assert!(ends_on_transfer(
+            EmployerKind::Municipality,
+            "050",
+            &to,
+            &region
+        ));
+        assert!(ends_on_transfer(
+            EmployerKind::Region,
+            "KURZEME",
+            &to,
+            &region
+        ));
+        assert!(!ends_on_transfer(
+            EmployerKind::Region,
+            "RIGA",
+            &to,
+            &region
+        ));
+        assert!(!ends_on_transfer(
+            EmployerKind::Municipality,
+            "RIX",
+            &to,
+            &region
+        ));
     }
 }

@@ -248,7 +248,7 @@ async fn transfers_are_dated_and_name_a_municipality_valid_then_and_now() {
     let app = TestApp::spawn().await;
     let m = token(&municipality("050"));
     let c = adult(&app, "050", 1).await;
-    let ahead = kopiena::api::clients::TransferClient {
+    let ahead = kopiena::api::transfers::TransferClient {
         transferred_on: Some(days_from_today(10)),
         ..transfer("RIX", "Moving next week")
     };
@@ -259,7 +259,7 @@ async fn transfers_are_dated_and_name_a_municipality_valid_then_and_now() {
     )
     .await;
     assert_eq!(problem["rule"], "CASE-TRANSFER-DATED");
-    let to_dissolved = kopiena::api::clients::TransferClient {
+    let to_dissolved = kopiena::api::transfers::TransferClient {
         transferred_on: Some(days_from_today(-200)),
         ..transfer("102", "Back-dated")
     };
@@ -269,13 +269,13 @@ async fn transfers_are_dated_and_name_a_municipality_valid_then_and_now() {
         "/problems/municipality-not-valid",
     )
     .await;
-    let back_dated = kopiena::api::clients::TransferClient {
+    let back_dated = kopiena::api::transfers::TransferClient {
         transferred_on: Some(days_from_today(-30)),
         ..transfer("RIX", "Moved last month")
     };
     app.transfer_client(&m, c, &back_dated).created().await;
     let riga = token(&municipality("RIX"));
-    let before_last = kopiena::api::clients::TransferClient {
+    let before_last = kopiena::api::transfers::TransferClient {
         transferred_on: Some(days_from_today(-60)),
         ..transfer("050", "Earlier than the last transfer")
     };

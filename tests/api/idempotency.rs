@@ -48,7 +48,7 @@ async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
     .await
 }
 
-fn moved_to_liepaja() -> kopiena::api::clients::TransferClient {
+fn moved_to_liepaja() -> kopiena::api::transfers::TransferClient {
     transfer("LPX", "Deklarētā dzīvesvieta")
 }
 

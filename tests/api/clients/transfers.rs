@@ -1,13 +1,17 @@
 //! A case moves with the client to the new municipality, with its history.
 
-use kopiena::api::clients::TransferClient;
+use kopiena::api::transfers::TransferClient;
 use serde_json::{Value, json};
 
 use super::ADULT;
+use kopiena::domain::mentor::ContractType;
+
 use crate::helpers::{
-    TestApp, admin, adult, assert_problem, assessment_body, clients_query, date, municipality,
-    search, today, token, transfer,
+    TestApp, admin, adult, assert_problem, assessment_body, assignment, clients_query, date,
+    ending as ending_on, mentor_body, municipality, new_code, region, search, today, token,
+    training, transfer,
 };
+use crate::mentors::{FULL_TRAINING, mentor};
 
 #[tokio::test]
 async fn a_transferred_case_belongs_to_the_new_municipality_with_its_history() {
@@ -126,4 +130,71 @@ async fn transferring_a_case_to_its_own_municipality_is_409_and_to_an_unknown_on
     assert_eq!(client["municipality"], "050");
     let history = app.list_transfers(&kuldiga, id).ok().await;
     assert_eq!(history, json!([]));
+}
+
+/// MENTOR-TRANSFER: a case moves without the mentor the new municipality cannot reach; a
+/// mentor of the receiving municipality's own region carries on.
+#[tokio::test]
+async fn a_transfer_ends_the_assignments_the_new_municipality_cannot_carry_on() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let kurzeme = token(&region("KURZEME"));
+    let own = mentor(&app, "050", &FULL_TRAINING).await;
+    let regional = app
+        .create_mentor(
+            &kurzeme,
+            &mentor_body("Jānis", "Kalns", ContractType::Employment),
+        )
+        .created_id()
+        .await;
+    for (programme, hours) in FULL_TRAINING {
+        app.add_training(
+            &kurzeme,
+            regional,
+            &training(programme, hours, date("2026-01-10")),
+        )
+        .created()
+        .await;
+    }
+    let moves_away = app.new_client("050", &adult(&new_code(1), "Prom")).await;
+    let moves_near = app.new_client("050", &adult(&new_code(2), "Tuvu")).await;
+    let ending = app
+        .create_assignment(&kuldiga, own, &assignment(moves_away, None))
+        .created_id()
+        .await;
+    app.create_assignment(&kuldiga, regional, &assignment(moves_near, None))
+        .created()
+        .await;
+    assert_eq!(app.get_mentor(&kuldiga, own).ok().await["free_places"], 4);
+
+    // To Riga: the Kuldīga mentor's assignment ends on the transfer day, their place is free.
+    app.transfer_client(&kuldiga, moves_away, &transfer("RIX", "Moved"))
+        .created()
+        .await;
+    let riga = token(&municipality("RIX"));
+    let assignments = app.list_client_assignments(&riga, moves_away).ok().await;
+    assert_eq!(assignments[0]["id"], ending);
+    assert_eq!(assignments[0]["ended_on"], today().to_string());
+    assert_eq!(assignments[0]["active"], false);
+    assert!(
+        assignments[0]["end_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("RIX")),
+        "{assignments}"
+    );
+    assert_eq!(app.get_mentor(&kuldiga, own).ok().await["free_places"], 5);
+    // Nothing is left for the old municipality to end.
+    let again = app
+        .end_assignment(&kuldiga, ending, &ending_on(None, "Moved"))
+        .await;
+    assert_eq!(again.status(), 404);
+
+    // To Liepāja, in Kurzeme too: the region's mentor carries on.
+    app.transfer_client(&kuldiga, moves_near, &transfer("LPX", "Moved"))
+        .created()
+        .await;
+    let liepaja = token(&municipality("LPX"));
+    let kept = app.list_client_assignments(&liepaja, moves_near).ok().await;
+    assert_eq!(kept[0]["active"], true);
+    assert!(kept[0]["ended_on"].is_null());
 }

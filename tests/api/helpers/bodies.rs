@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use kopiena::api::assessments::{CreateAssessment, DueQuery, TeamMemberInput};
 use kopiena::api::audit::ListAuditQuery;
-use kopiena::api::clients::{
-    Consent, CreateClient, ListClientsQuery, SearchClients, TransferClient, UpdateClient,
-};
+use kopiena::api::clients::{Consent, CreateClient, ListClientsQuery, SearchClients, UpdateClient};
 use kopiena::api::common::PageQuery;
 use kopiena::api::decisions::CreateDecision;
 use kopiena::api::mentors::{
@@ -22,6 +20,7 @@ use kopiena::api::placements::CreatePlacement;
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
+use kopiena::api::transfers::TransferClient;
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::assessment::Scores;
 use kopiena::domain::client::TargetGroup;

@@ -2,10 +2,9 @@
 
 use kopiena::api::assessments::{CreateAssessment, DueQuery};
 use kopiena::api::audit::ListAuditQuery;
-use kopiena::api::clients::{
-    CreateClient, ListClientsQuery, SearchClients, TransferClient, UpdateClient,
-};
+use kopiena::api::clients::{CreateClient, ListClientsQuery, SearchClients, UpdateClient};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
+use kopiena::api::transfers::TransferClient;
 use kopiena::domain::ids::ClientId;
 use serde_json::Value;
 

@@ -405,6 +405,11 @@ async fn statistics_on_past_dates_equal_what_the_record_said_that_day() {
         .created()
         .await;
     clients[a].owners.push((ago(100), "RIX"));
+    // Rīga cannot carry on with Kuldīga's mentor: the assignment ended that day
+    // (MENTOR-TRANSFER).
+    for (_, span) in &mut clients[a].mentored {
+        span.to = span.to.or(Some(ago(100)));
+    }
 
     // The model's answers on a day.
     let admin_token = token(&admin());

@@ -2,9 +2,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
 use kopiena::api::assessments::CreateAssessment;
-use kopiena::api::clients::TransferClient;
 use kopiena::api::providers::CreateProvider;
 use kopiena::api::services::{CreateService, UpdateService};
+use kopiena::api::transfers::TransferClient;
 use kopiena::domain::client::{DiStatus, TargetGroup};
 use kopiena::domain::codes::MunicipalityCode;
 use kopiena::domain::ids::AssessmentId;
