@@ -25,6 +25,7 @@ pub mod stream;
 pub mod support_plans;
 pub mod trainings;
 pub mod transfers;
+pub mod waiting_lists;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -89,8 +90,9 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "support plans", description = "Individual support plans: draft, final, new versions"),
         (name = "mentors", description = "Social mentors, trainings and assignments (at most the configured number of clients per mentor: KOPIENA_MENTOR_CAPACITY, default 5)"),
         (name = "decisions", description = "The municipality's service decisions (granted, refused, ended) with legal basis and appeal: a placement rests on a granted decision that covers it"),
+        (name = "waiting lists", description = "Clients waiting, on a granted decision, in the municipality's queue for a service type or in a named service's: served by priority, then the day added"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
-        (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit"),
+        (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit, waiting clients without a current assessment"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
         (name = "hsds", description = "The public directory as Open Referral HSDS 3.1 (read-only): organizations, services, their locations and the two taxonomies (service types, target groups)"),
@@ -221,6 +223,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(decisions::list_decisions)
                 .service(decisions::get_decision)
                 .service(decisions::record_appeal)
+                .service(waiting_lists::create_waiting_entry)
+                .service(waiting_lists::list_waiting_entries)
+                .service(waiting_lists::get_waiting_entry)
+                .service(waiting_lists::close_waiting_entry)
+                .service(waiting_lists::municipality_queue)
+                .service(waiting_lists::service_queue)
+                .service(waiting_lists::waiting_without_assessment)
                 .service(placements::create_placement)
                 .service(placements::list_client_placements)
                 .service(placements::get_placement)

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
-    ServiceId, TrainingId, TransferId, WebhookId,
+    ServiceId, TrainingId, TransferId, WaitingEntryId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -63,6 +63,12 @@ path_params! {
         id: ClientId,
         /// The decision's id.
         decision_id: DecisionId,
+    }
+    ClientWaitingPath {
+        /// The client's id.
+        id: ClientId,
+        /// The waiting-list entry's id.
+        entry_id: WaitingEntryId,
     }
     ClientPlacementPath {
         /// The client's id.

@@ -13,6 +13,7 @@ use super::common::{self, Created, FeedEvents, IdempotencyKey, Idempotent, Modif
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
+use super::waiting_lists::close_on_placement;
 use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
@@ -264,6 +265,14 @@ pub async fn create_placement(
                 on: start,
             }))?;
             follow_placements(conn, client_id)?;
+            close_on_placement(
+                conn,
+                client_id,
+                &client.municipality,
+                &service.row.service_type,
+                service.row.id,
+                start,
+            )?;
             let audience = placement_audience(client.municipality, service.row.provider_id);
             let change = Change::new(
                 ChangeType::Placement,
@@ -603,7 +612,7 @@ pub async fn reassessments_after_transition(
 
 /// A gap list of clients as `sync` asks: `read` computes the caller's municipality's rows
 /// for today, audited as `action` once per client shown.
-async fn client_gaps<F>(
+pub(crate) async fn client_gaps<F>(
     db: &Db,
     writer: ClientWriter,
     (sync, req): (SyncQuery<CaseChanged>, &HttpRequest),

@@ -12,6 +12,7 @@ use super::common::{self, Created, IdempotencyKey, Idempotent, SyncQuery};
 use super::paths::{ClientPath, ClientTransferPath};
 use super::problems as p;
 use super::providers::check_municipality;
+use super::waiting_lists::close_on_transfer;
 use crate::db::audit::Auditor;
 use crate::db::changes::{self, Change};
 use crate::db::clients::{self as q, ClientChanges, NewTransfer, TransferRow};
@@ -159,6 +160,12 @@ pub async fn transfer_client(
             );
             changes::record(conn, &change.of(id.get()))?;
             hand_over_assignments(conn, &auditor, &transfer)?;
+            close_on_transfer(
+                conn,
+                id,
+                (&transfer.from_municipality, &transfer.to_municipality),
+                transfer.transferred_on,
+            )?;
             Ok(Created {
                 // Audited as an act on the client, as the transfer itself is.
                 record_id: id.get(),

@@ -519,6 +519,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    waiting_list_entries (id) {
+        id -> Int8,
+        client_id -> Int8,
+        decision_id -> Int8,
+        municipality -> Text,
+        service_type -> Text,
+        service_id -> Nullable<Int8>,
+        priority -> Text,
+        added_on -> Date,
+        closed_on -> Nullable<Date>,
+        close_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     webhook_deliveries (id) {
         id -> Int8,
         subscription_id -> Int8,
@@ -599,6 +617,11 @@ diesel::joinable!(services -> service_types (service_type));
 diesel::joinable!(support_plan_sections -> support_plans (plan_id));
 diesel::joinable!(support_plans -> assessments (assessment_id));
 diesel::joinable!(support_plans -> clients (client_id));
+diesel::joinable!(waiting_list_entries -> clients (client_id));
+diesel::joinable!(waiting_list_entries -> municipalities (municipality));
+diesel::joinable!(waiting_list_entries -> service_decisions (decision_id));
+diesel::joinable!(waiting_list_entries -> service_types (service_type));
+diesel::joinable!(waiting_list_entries -> services (service_id));
 diesel::joinable!(webhook_deliveries -> changes (change_seq));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_subscriptions -> municipalities (owner_municipality));
@@ -644,6 +667,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plans,
     target_groups,
     training_programmes,
+    waiting_list_entries,
     webhook_deliveries,
     webhook_subscriptions,
 );

@@ -27,6 +27,7 @@ use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
 use crate::domain::support_plan::PlanStatus;
+use crate::domain::waiting::{CloseReason, Priority};
 use crate::domain::webhook::DeliveryStatus;
 
 macro_rules! stored_as_bigint {
@@ -66,7 +67,8 @@ stored_as_bigint!(
     AuditId,
     WebhookId,
     DeliveryId,
-    DecisionId
+    DecisionId,
+    WaitingEntryId
 );
 
 macro_rules! stored_as_text {
@@ -163,6 +165,8 @@ stored_as_closed_text!(
     DecisionOutcome => "decision outcome",
     DecisionMaker => "decision decided_by",
     AppealOutcome => "decision appeal_outcome",
+    Priority => "waiting list priority",
+    CloseReason => "waiting list close_reason",
 );
 
 #[cfg(test)]

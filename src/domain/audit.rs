@@ -40,6 +40,14 @@ closed_set! {
         DecisionRead = "decision.read",
         DecisionList = "decision.list",
         DecisionAppeal = "decision.appeal",
+        WaitingListCreate = "waiting_list.create",
+        WaitingListCreateReplay = "waiting_list.create.replay",
+        WaitingListRead = "waiting_list.read",
+        WaitingListList = "waiting_list.list",
+        WaitingListClose = "waiting_list.close",
+        /// A queue across clients: the municipality's, or a named service's for its provider.
+        WaitingListQueue = "waiting_list.queue",
+        GapsWaitingWithoutAssessment = "gaps.waiting_without_assessment",
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
         PlacementEnd = "placement.end",
@@ -122,7 +130,8 @@ impl AuditAction {
             | A::ClientTransferReplay
             | A::ClientExport
             | A::GapsClientsWithoutMentor
-            | A::GapsReassessmentsAfterTransition => RecordType::Client,
+            | A::GapsReassessmentsAfterTransition
+            | A::GapsWaitingWithoutAssessment => RecordType::Client,
             A::ClientTransfersRead => RecordType::ClientTransfer,
             A::ClientAccessLogRead | A::AuditRead => RecordType::AccessLog,
             A::AssessmentCreate
@@ -145,6 +154,12 @@ impl AuditAction {
             | A::DecisionRead
             | A::DecisionList
             | A::DecisionAppeal => RecordType::Decision,
+            A::WaitingListCreate
+            | A::WaitingListCreateReplay
+            | A::WaitingListRead
+            | A::WaitingListList
+            | A::WaitingListClose
+            | A::WaitingListQueue => RecordType::WaitingListEntry,
             A::PlacementCreate
             | A::PlacementCreateReplay
             | A::PlacementEnd
@@ -164,6 +179,7 @@ impl AuditAction {
             AuditAction::SupportPlanCreate => AuditAction::SupportPlanCreateReplay,
             AuditAction::MentorAssignmentCreate => AuditAction::MentorAssignmentCreateReplay,
             AuditAction::DecisionCreate => AuditAction::DecisionCreateReplay,
+            AuditAction::WaitingListCreate => AuditAction::WaitingListCreateReplay,
             AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
             _ => return None,
         })
@@ -180,6 +196,7 @@ closed_set! {
         SupportPlan = "support_plan",
         MentorAssignment = "mentor_assignment",
         Decision = "decision",
+        WaitingListEntry = "waiting_list_entry",
         Placement = "placement",
     }
 }

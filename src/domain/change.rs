@@ -23,6 +23,8 @@ closed_set! {
         SupportPlan = "support_plan",
         /// A municipality's service decision (`decision`), seen by the case owner only.
         Decision = "decision",
+        /// A client's entry in a waiting list, seen by the case owner only.
+        WaitingListEntry = "waiting_list_entry",
         Placement = "placement",
         Mentor = "mentor",
         MentorTraining = "mentor_training",
@@ -167,6 +169,7 @@ pub fn href(kind: ChangeType, id: i64, parent: Option<i64>) -> String {
         ChangeType::Assessment => format!("/api/v1/clients/{parent}/assessments/{id}"),
         ChangeType::SupportPlan => format!("/api/v1/clients/{parent}/support-plans/{id}"),
         ChangeType::Decision => format!("/api/v1/clients/{parent}/decisions/{id}"),
+        ChangeType::WaitingListEntry => format!("/api/v1/clients/{parent}/waiting-list/{id}"),
         ChangeType::Placement => format!("/api/v1/clients/{parent}/placements/{id}"),
         ChangeType::Mentor | ChangeType::MentorTraining => format!("/api/v1/mentors/{parent}"),
         ChangeType::MentorAssignment => {

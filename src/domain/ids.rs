@@ -68,4 +68,6 @@ record_ids! {
     DeliveryId;
     /// A municipality's decision on a service for a client.
     DecisionId;
+    /// A client's entry in a waiting list.
+    WaitingEntryId;
 }

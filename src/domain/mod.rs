@@ -22,6 +22,7 @@ pub mod policy;
 pub mod registry;
 pub mod support_plan;
 pub mod validity;
+pub mod waiting;
 pub mod webhook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,8 @@ problem_types! {
     DECISION_TERMS = "decision-terms", "The decision's dates do not fit its outcome", "Lēmuma datumi neatbilst tā rezultātam", Some("DEC-TERMS"), Invalid;
     VSAC_DECISION_WITHOUT_SUMMARY = "vsac-decision-without-summary", "A VSAC placement decision attaches the summary of prior social work", "Lēmumam par ievietošanu VSAC pievieno iepriekšējā sociālā darba kopsavilkumu", Some("INV-A14"), Invalid;
     APPEAL_DECIDED = "appeal-decided", "The appeal has been decided", "Pārsūdzība jau ir izlemta", Some("DEC-APPEAL-FINAL"), Conflict;
+    WAITING_WITHOUT_GRANT = "waiting-without-grant", "A client waits on a standing grant of the queue's service", "Rindā gaida, pamatojoties uz spēkā esošu lēmumu par rindas pakalpojuma piešķiršanu", Some("WAIT-GRANTED"), Conflict;
+    ALREADY_WAITING = "already-waiting", "The client is already in this queue", "Klients jau ir šajā rindā", Some("WAIT-ONE-ENTRY"), Conflict;
     PLACEMENT_NOT_DECIDED = "placement-not-decided", "No granted decision covers the placement", "Pakalpojuma saņemšanu neaptver neviens lēmums par tā piešķiršanu", Some("DEC-PLACEMENT-COVERED"), Conflict;
 }
 
@@ -265,6 +268,12 @@ pub enum DomainError {
     VsacDecisionWithoutSummary,
     #[error("the appeal has been decided; its outcome is final")]
     AppealDecided,
+    #[error(
+        "a client waits on a decision that grants the queue's service (and names no other service), not overturned, valid on or after the day added"
+    )]
+    WaitingWithoutGrant,
+    #[error("the client already has an open entry in this queue")]
+    AlreadyWaiting,
     #[error("no granted decision of the client covers {service_type} on {on}")]
     PlacementNotDecided {
         service_type: String,
@@ -388,6 +397,8 @@ impl DomainError {
             DomainError::VsacDecisionWithoutSummary => &VSAC_DECISION_WITHOUT_SUMMARY,
             DomainError::AppealDecided => &APPEAL_DECIDED,
             DomainError::PlacementNotDecided { .. } => &PLACEMENT_NOT_DECIDED,
+            DomainError::WaitingWithoutGrant => &WAITING_WITHOUT_GRANT,
+            DomainError::AlreadyWaiting => &ALREADY_WAITING,
         }
     }
 
@@ -572,6 +583,10 @@ impl DomainError {
             DomainError::AppealDecided => {
                 "pārsūdzība jau ir izlemta; tās rezultāts ir galīgs".into()
             }
+            DomainError::WaitingWithoutGrant => {
+                "rindā gaida, pamatojoties uz lēmumu, ar kuru piešķirts rindas pakalpojums (un nav norādīts cits pakalpojums), kas nav atcelts un ir spēkā iekļaušanas dienā vai vēlāk".into()
+            }
+            DomainError::AlreadyWaiting => "klients jau gaida šajā rindā".into(),
             DomainError::PlacementNotDecided { service_type, on } => format!(
                 "neviens klientam piešķirts lēmums neaptver pakalpojumu {service_type} datumā {on}"
             ),
@@ -756,6 +771,8 @@ mod tests {
                 service_type: "group_home".into(),
                 on,
             },
+            DomainError::WaitingWithoutGrant,
+            DomainError::AlreadyWaiting,
         ]
     }
 

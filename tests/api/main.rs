@@ -27,4 +27,5 @@ mod services;
 mod stats;
 mod support_plans;
 mod sync;
+mod waiting_lists;
 mod webhooks;

@@ -8,14 +8,16 @@ use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::UpdateClient;
 use kopiena::api::decisions::{AppealRecord, CreateDecision};
 use kopiena::api::support_plans::UpdateSupportPlan;
+use kopiena::api::waiting_lists::CloseWaitingEntry;
 use kopiena::domain::decision::{AppealOutcome, DecisionOutcome};
+use kopiena::domain::waiting::{CloseReason, Priority};
 use serde_json::{Value, json};
 
 use super::ADULT;
 use crate::helpers::{
     Call, TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
     clients_query, date, decision, due, etag_of, id_of, ministry, municipality, new_code,
-    plan_body, plan_update, provider, region, search, token, transfer,
+    plan_body, plan_update, provider, region, search, token, transfer, waiting,
 };
 
 /// One support-plan section.
@@ -23,12 +25,15 @@ fn employment(text: &str) -> BTreeMap<String, String> {
     BTreeMap::from([("employment".to_string(), text.to_string())])
 }
 
-/// The ids of one client's records: an assessment, a plan and a decision.
+/// The ids of one client's records: an assessment, a plan, a decision (a refusal) and a
+/// waiting-list entry (on a grant).
 #[derive(Clone, Copy)]
 struct Records {
     assessment: i64,
     plan: i64,
     decision: i64,
+    grant: i64,
+    entry: i64,
 }
 
 /// Every read of one client's records as `t`.
@@ -37,6 +42,8 @@ fn case_reads(app: &TestApp, t: &str, client: i64, records: Records) -> Vec<Call
         assessment,
         plan,
         decision,
+        entry,
+        ..
     } = records;
     vec![
         app.get_client(t, client),
@@ -48,6 +55,8 @@ fn case_reads(app: &TestApp, t: &str, client: i64, records: Records) -> Vec<Call
         app.get_support_plan(t, client, plan),
         app.list_decisions(t, client),
         app.get_decision(t, client, decision),
+        app.list_waiting_entries(t, client),
+        app.get_waiting_entry(t, client, entry),
     ]
 }
 
@@ -74,6 +83,23 @@ fn refusal() -> CreateDecision {
         date("2026-10-01"),
         None,
     )
+}
+
+/// A grant of a day care centre from 2026-10-01, decided then.
+fn day_centre() -> CreateDecision {
+    decision(
+        "day_care_centre",
+        DecisionOutcome::Granted,
+        date("2026-10-01"),
+        Some(date("2026-10-01")),
+    )
+}
+
+fn withdrawn() -> CloseWaitingEntry {
+    CloseWaitingEntry {
+        reason: CloseReason::Withdrawn,
+        closed_on: None,
+    }
 }
 
 /// An appeal filed on 2026-10-05, not yet decided.
@@ -133,6 +159,18 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
         .create_decision(&kuldiga, id, &refusal())
         .created_id()
         .await;
+    let grant = app
+        .create_decision(&kuldiga, id, &day_centre())
+        .created_id()
+        .await;
+    let entry = app
+        .create_waiting_entry(
+            &kuldiga,
+            id,
+            &waiting(grant, Priority::Normal, date("2026-10-02")),
+        )
+        .created_id()
+        .await;
     Case {
         id,
         etag,
@@ -140,6 +178,8 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
             assessment,
             plan,
             decision,
+            grant,
+            entry,
         },
         plan_etag,
     }
@@ -153,6 +193,8 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
     let Records {
         plan: pid,
         decision: did,
+        grant,
+        entry,
         ..
     } = records;
     let new_client = adult(&new_code(9), "Jauna");
@@ -169,6 +211,10 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.update_support_plan(t, id, pid, &opinion("X")),
             app.create_decision(t, id, &refusal()),
             app.record_appeal(t, id, did, &pending_appeal()),
+            app.create_waiting_entry(t, id, &waiting(grant, Priority::High, date("2026-10-03"))),
+            app.close_waiting_entry(t, id, entry, &withdrawn()),
+            app.municipality_queue(t, "day_care_centre"),
+            app.waiting_without_assessment(t),
         ]
     };
     let staff = provider(app.new_provider("050", "LM-ACCESS-STAFF").await);
@@ -226,6 +272,8 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     let Records {
         plan: pid,
         decision: did,
+        grant,
+        entry,
         ..
     } = records;
     let missing = id + 1000;
@@ -244,6 +292,12 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
                 .if_match(&plan_etag),
             app.create_decision(&riga, client, &refusal()),
             app.record_appeal(&riga, client, did, &pending_appeal()),
+            app.create_waiting_entry(
+                &riga,
+                client,
+                &waiting(grant, Priority::High, date("2026-10-03")),
+            ),
+            app.close_waiting_entry(&riga, client, entry, &withdrawn()),
         ]);
         for call in calls {
             let what = call.what().to_string();
@@ -267,6 +321,8 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     let transfers = app.list_transfers(&kuldiga, id).ok().await;
     assert_eq!(transfers, json!([]));
     let decisions = app.list_decisions(&kuldiga, id).ok().await;
-    assert_eq!(decisions.as_array().map(Vec::len), Some(1));
-    assert!(decisions[0]["appeal"].is_null());
+    assert_eq!(decisions.as_array().map(Vec::len), Some(2));
+    assert!(decisions[1]["appeal"].is_null());
+    let entries = app.list_waiting_entries(&kuldiga, id).ok().await;
+    assert!(entries[0]["closed_on"].is_null());
 }

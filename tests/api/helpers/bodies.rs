@@ -21,15 +21,18 @@ use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::api::transfers::TransferClient;
+use kopiena::api::waiting_lists::CreateWaitingEntry;
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::assessment::Scores;
 use kopiena::domain::client::TargetGroup;
 use kopiena::domain::codes::ServiceTypeCode;
 use kopiena::domain::decision::{DecisionMaker, DecisionOutcome};
+use kopiena::domain::ids::DecisionId;
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::PriceUnit;
 use kopiena::domain::registry::{LegalStatus, ServiceStatus};
 use kopiena::domain::support_plan::PlanStatus;
+use kopiena::domain::waiting::Priority;
 
 /// A date written `YYYY-MM-DD`.
 pub fn date(s: &str) -> NaiveDate {
@@ -371,6 +374,17 @@ pub fn placement(service_id: i64, started_on: Option<NaiveDate>) -> CreatePlacem
         service_id: ServiceId(service_id),
         started_on,
         decision_id: None,
+    }
+}
+
+/// An entry on decision `decision_id` in the municipality's queue for its type, added on
+/// `added_on`, with `priority`.
+pub fn waiting(decision_id: i64, priority: Priority, added_on: NaiveDate) -> CreateWaitingEntry {
+    CreateWaitingEntry {
+        decision_id: DecisionId(decision_id),
+        service_id: None,
+        priority: Some(priority),
+        added_on: Some(added_on),
     }
 }
 

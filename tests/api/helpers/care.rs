@@ -6,6 +6,7 @@ use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
 };
 use kopiena::api::placements::{CreatePlacement, ListPlacementsQuery, TimeLimitQuery};
+use kopiena::api::waiting_lists::{CloseWaitingEntry, CreateWaitingEntry};
 use kopiena::domain::decision::DecisionOutcome;
 
 use super::call::Call;
@@ -110,6 +111,62 @@ impl TestApp {
         self.create_decision(token, client_id, &body)
             .created_id()
             .await
+    }
+
+    // Waiting lists.
+
+    pub fn create_waiting_entry(
+        &self,
+        token: &str,
+        client_id: i64,
+        body: &CreateWaitingEntry,
+    ) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/waiting-list"),
+            token,
+            body,
+        )
+    }
+
+    pub fn list_waiting_entries(&self, token: &str, client_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/clients/{client_id}/waiting-list"), token)
+    }
+
+    pub fn get_waiting_entry(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/clients/{client_id}/waiting-list/{id}"),
+            token,
+        )
+    }
+
+    pub fn close_waiting_entry(
+        &self,
+        token: &str,
+        client_id: i64,
+        id: i64,
+        body: &CloseWaitingEntry,
+    ) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/waiting-list/{id}/close"),
+            token,
+            body,
+        )
+    }
+
+    pub fn municipality_queue(&self, token: &str, service_type: &str) -> Call {
+        self.get_as("/api/v1/waiting-list", token)
+            .query(&[("service_type", service_type)])
+    }
+
+    pub fn service_queue(&self, token: &str, service_id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/services/{service_id}/waiting-list"),
+            token,
+        )
+    }
+
+    pub fn waiting_without_assessment(&self, token: &str) -> Call {
+        self.get_as("/api/v1/gaps/waiting-without-assessment", token)
     }
 
     // Placements.
