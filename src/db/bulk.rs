@@ -58,6 +58,7 @@ bulk_tables!(
     mentor_trainings,
     mentor_assignments,
     service_decisions,
+    waiting_list_entries,
     placements,
     di_transitions,
     client_runs,

@@ -15,7 +15,7 @@ use crate::db::bulk::{self, BulkTable};
 use crate::db::reference::{self, MunicipalityFilter, ServiceTypeFilter};
 use crate::db::schema::{
     assessments, clients, di_transitions, mentor_assignments, mentor_trainings, mentors,
-    placements, providers, service_decisions, services, support_plans,
+    placements, providers, service_decisions, services, support_plans, waiting_list_entries,
 };
 use crate::domain::assessment::Instrument;
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
@@ -181,6 +181,7 @@ pub(super) struct IdBase {
     pub placement: i64,
     pub transition: i64,
     pub decision: i64,
+    pub waiting: i64,
 }
 
 impl IdBase {
@@ -200,6 +201,7 @@ impl IdBase {
             placement: next::<placements::table>(conn)?,
             transition: next::<di_transitions::table>(conn)?,
             decision: next::<service_decisions::table>(conn)?,
+            waiting: next::<waiting_list_entries::table>(conn)?,
         })
     }
 }

@@ -448,7 +448,23 @@ fn check_placements(conn: &mut DbConnection) {
         0,
         "a placement without the decision that covers it"
     );
+    // WAIT-GRANTED: every waiting client waits on a granted decision of theirs for the
+    // queue's service type.
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COUNT(*) AS n FROM waiting_list_entries e WHERE NOT EXISTS (SELECT 1 \
+             FROM service_decisions d WHERE d.id = e.decision_id AND d.client_id = e.client_id \
+             AND d.service_type = e.service_type AND d.outcome = 'granted')"
+        ),
+        0,
+        "a waiting-list entry without its grant"
+    );
     for (what, sql) in [
+        (
+            "queues",
+            "SELECT COUNT(*) AS n FROM waiting_list_entries WHERE closed_on IS NULL",
+        ),
         (
             "refusals",
             "SELECT COUNT(*) AS n FROM service_decisions WHERE outcome = 'refused'",

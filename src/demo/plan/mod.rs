@@ -29,6 +29,7 @@ use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::TimeLimitRule;
 use crate::domain::policy::Policy;
 use crate::domain::registry::{LegalStatus, ProviderStatus, ServiceStatus};
+use crate::domain::waiting::Priority;
 
 pub(super) struct Provider {
     pub id: i64,
@@ -118,6 +119,16 @@ pub(super) struct Decision {
     pub created_at: NaiveDateTime,
 }
 
+/// A client waiting in the municipality's queue for the service type of a granted decision.
+pub(super) struct WaitingEntry {
+    pub id: i64,
+    pub client: usize,
+    pub decision_id: i64,
+    pub priority: Priority,
+    pub added_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
 pub(super) struct Transition {
     pub id: i64,
     pub client: usize,
@@ -169,6 +180,7 @@ pub(super) struct Plan<'r> {
     pub clients: Vec<Client>,
     pub placements: Vec<Placement>,
     pub decisions: Vec<Decision>,
+    pub waiting: Vec<WaitingEntry>,
     pub transitions: Vec<Transition>,
     pub mentors: Vec<Mentor>,
     pub assignments: Vec<Assignment>,
@@ -204,6 +216,7 @@ impl<'r> Plan<'r> {
             clients: Vec::new(),
             placements: Vec::new(),
             decisions: Vec::new(),
+            waiting: Vec::new(),
             transitions: Vec::new(),
             mentors: Vec::new(),
             assignments: Vec::new(),
@@ -231,7 +244,7 @@ impl<'r> Plan<'r> {
         plan.clients(options.seed, options.clients, ids)?;
         plan.services(options.seed, services, ids.service)?;
         plan.placements(options.seed, ids)?;
-        plan.decisions(options.seed, ids.decision)?;
+        plan.decisions(options.seed, (ids.decision, ids.waiting))?;
         plan.mentors(options.seed, mentors, ids.mentor)?;
         plan.assignments(options.seed, ids.assignment)?;
         plan.finish_clients(options.seed)?;

@@ -3,16 +3,18 @@
 use std::collections::HashMap;
 
 use super::Writer;
-use crate::db::schema::{di_transitions, placements, service_decisions};
+use crate::db::schema::{di_transitions, placements, service_decisions, waiting_list_entries};
 use crate::demo::CREATED_BY;
 use crate::domain::disclosure::random_record_key;
 
 impl Writer<'_, '_> {
-    /// The service decisions, before the placements that rest on them.
+    /// The service decisions, before the placements and waiting-list entries that rest on
+    /// them.
     pub(in crate::demo) fn decisions(&mut self) -> anyhow::Result<()> {
         let plan = self.plan;
+        let total = plan.decisions.len() + plan.waiting.len();
         self.progress
-            .start("decisions", plan.decisions.len() as u64);
+            .start("decisions and waiting lists", total as u64);
         self.table(
             (
                 service_decisions::id,
@@ -58,6 +60,39 @@ impl Writer<'_, '_> {
                     CREATED_BY.into(),
                     d.created_at.into(),
                     d.created_at.into(),
+                ]);
+            },
+        )?;
+        self.table(
+            (
+                waiting_list_entries::id,
+                waiting_list_entries::client_id,
+                waiting_list_entries::decision_id,
+                waiting_list_entries::municipality,
+                waiting_list_entries::service_type,
+                waiting_list_entries::priority,
+                waiting_list_entries::added_on,
+                waiting_list_entries::created_by,
+                waiting_list_entries::created_at,
+                waiting_list_entries::updated_at,
+            ),
+            &plan.waiting,
+            plan.decisions.len(),
+            |insert, e| {
+                let client = &plan.clients[e.client];
+                let municipality = &plan.reference.municipalities[client.municipality].code;
+                let decision = &plan.decisions[(e.decision_id - plan.decisions[0].id) as usize];
+                insert.row(&[
+                    e.id.into(),
+                    client.id.into(),
+                    e.decision_id.into(),
+                    municipality.into(),
+                    (&decision.service_type).into(),
+                    e.priority.into(),
+                    e.added_on.into(),
+                    CREATED_BY.into(),
+                    e.created_at.into(),
+                    e.created_at.into(),
                 ]);
             },
         )?;
