@@ -356,6 +356,13 @@ impl Settings {
                 days_ahead: parse_or("KOPIENA_DATING_DAYS_AHEAD", defaults.dating.days_ahead)?,
                 days_back: parse_or("KOPIENA_DATING_DAYS_BACK", defaults.dating.days_back)?,
             },
+            referral_hold_days: match parse_or(
+                "KOPIENA_REFERRAL_HOLD_DAYS",
+                u64::from(defaults.referral_hold_days),
+            )? {
+                d @ 1..=365 => u32::try_from(d)?,
+                _ => bail!("KOPIENA_REFERRAL_HOLD_DAYS must be 1 to 365"),
+            },
             ..defaults
         };
         let idempotency_retention = match parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 86_400)? {

@@ -19,6 +19,7 @@ pub mod placements;
 pub mod problems;
 pub mod providers;
 pub mod reference;
+pub mod referrals;
 pub mod services;
 pub mod stats;
 pub mod stream;
@@ -91,6 +92,7 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "mentors", description = "Social mentors, trainings and assignments (at most the configured number of clients per mentor: KOPIENA_MENTOR_CAPACITY, default 5)"),
         (name = "decisions", description = "The municipality's service decisions (granted, refused, ended) with legal basis and appeal: a placement rests on a granted decision that covers it"),
         (name = "waiting lists", description = "Clients waiting, on a granted decision, in the municipality's queue for a service type or in a named service's: served by priority, then the day added"),
+        (name = "referrals", description = "A municipality refers its client to a service with a need-to-know summary; the provider accepts (holding one place for KOPIENA_REFERRAL_HOLD_DAYS, default 14) or declines; a placement takes the hold over"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit, waiting clients without a current assessment"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
@@ -230,6 +232,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(waiting_lists::municipality_queue)
                 .service(waiting_lists::service_queue)
                 .service(waiting_lists::waiting_without_assessment)
+                .service(referrals::create_referral)
+                .service(referrals::list_referrals)
+                .service(referrals::get_referral)
+                .service(referrals::revoke_referral)
+                .service(referrals::service_referrals)
+                .service(referrals::accept_referral)
+                .service(referrals::decline_referral)
                 .service(placements::create_placement)
                 .service(placements::list_client_placements)
                 .service(placements::get_placement)

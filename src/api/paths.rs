@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
-    ServiceId, TrainingId, TransferId, WaitingEntryId, WebhookId,
+    ReferralId, ServiceId, TrainingId, TransferId, WaitingEntryId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -69,6 +69,16 @@ path_params! {
         id: ClientId,
         /// The waiting-list entry's id.
         entry_id: WaitingEntryId,
+    }
+    ClientReferralPath {
+        /// The client's id.
+        id: ClientId,
+        /// The referral's id.
+        referral_id: ReferralId,
+    }
+    ReferralPath {
+        /// The referral's id.
+        id: ReferralId,
     }
     ClientPlacementPath {
         /// The client's id.

@@ -13,6 +13,7 @@ use super::common::{self, Created, FeedEvents, IdempotencyKey, Idempotent, Modif
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
+use super::referrals::{holds_for_placement, placed_on_referral};
 use super::waiting_lists::close_on_placement;
 use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
@@ -221,10 +222,13 @@ pub async fn create_placement(
                 client.consent_given_on(),
                 start,
             )?;
-            let in_service: Vec<Interval> = q::spans(conn, None, Some(service.row.id))?
+            // Places other referrals hold count as taken; the client's own hold is theirs.
+            let (held, own_referral) = holds_for_placement(conn, client_id, service.row.id)?;
+            let mut in_service: Vec<Interval> = q::spans(conn, None, Some(service.row.id))?
                 .iter()
                 .map(q::PlacementSpan::interval)
                 .collect();
+            in_service.extend(held);
             check_fits(
                 &in_service,
                 &of_client
@@ -265,6 +269,9 @@ pub async fn create_placement(
                 on: start,
             }))?;
             follow_placements(conn, client_id)?;
+            if let Some(referral) = &own_referral {
+                placed_on_referral(conn, referral, row.id)?;
+            }
             close_on_placement(
                 conn,
                 client_id,

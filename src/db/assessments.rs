@@ -394,3 +394,16 @@ impl super::audit::Discloses for DueRow {
         vec![self.0.client_id]
     }
 }
+
+/// The care level of the client's current assessment, if any.
+pub fn current_care_level(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<Option<crate::domain::assessment::CareLevel>> {
+    assessments::table
+        .filter(assessments::client_id.eq(client_id))
+        .filter(assessments::superseded_by_id.is_null())
+        .select(assessments::care_level)
+        .first(conn)
+        .optional()
+}

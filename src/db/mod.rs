@@ -15,6 +15,7 @@ pub mod mentors;
 pub mod placements;
 pub mod providers;
 pub mod reference;
+pub mod referrals;
 pub mod schema;
 pub mod services;
 pub mod stats;

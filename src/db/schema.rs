@@ -355,6 +355,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    referrals (id) {
+        id -> Int8,
+        client_id -> Int8,
+        decision_id -> Int8,
+        service_id -> Int8,
+        municipality -> Text,
+        paying_municipality -> Text,
+        target_group -> Text,
+        care_level -> Nullable<Text>,
+        needed_services -> Text,
+        consent_reference -> Text,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        accepted_on -> Nullable<Date>,
+        hold_until -> Nullable<Date>,
+        placement_id -> Nullable<Int8>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     service_decisions (id) {
         id -> Int8,
         client_id -> Int8,
@@ -596,6 +619,10 @@ diesel::joinable!(placements -> service_decisions (decision_id));
 diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
+diesel::joinable!(referrals -> clients (client_id));
+diesel::joinable!(referrals -> placements (placement_id));
+diesel::joinable!(referrals -> service_decisions (decision_id));
+diesel::joinable!(referrals -> services (service_id));
 diesel::joinable!(service_decisions -> clients (client_id));
 diesel::joinable!(service_decisions -> legal_bases (legal_basis_code));
 diesel::joinable!(service_decisions -> municipalities (municipality));
@@ -654,6 +681,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
+    referrals,
     service_decisions,
     service_periods,
     service_runs,

@@ -23,6 +23,7 @@ use crate::domain::decision::{AppealOutcome, DecisionMaker, DecisionOutcome};
 use crate::domain::ids::*;
 use crate::domain::mentor::{ContractType, EmployerKind};
 use crate::domain::placement::TimeLimitRule;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
@@ -68,7 +69,8 @@ stored_as_bigint!(
     WebhookId,
     DeliveryId,
     DecisionId,
-    WaitingEntryId
+    WaitingEntryId,
+    ReferralId
 );
 
 macro_rules! stored_as_text {
@@ -167,6 +169,7 @@ stored_as_closed_text!(
     AppealOutcome => "decision appeal_outcome",
     Priority => "waiting list priority",
     CloseReason => "waiting list close_reason",
+    ReferralStatus => "referral status",
 );
 
 #[cfg(test)]

@@ -301,6 +301,18 @@ pub fn service_placements_access(
     }
 }
 
+/// Who answers a referral to a service of provider `provider_id`, and reads the referrals to
+/// it: that provider's staff, and administrators (reads only; see `ReferralAnswer`).
+pub fn referral_answer_access(scope: &Scope, provider_id: ProviderId) -> Result<(), Forbidden> {
+    match scope {
+        Scope::Provider(own) if *own == provider_id => Ok(()),
+        _ => Err(Forbidden::new(
+            "a referral is answered by the staff of the provider that runs the service",
+            "uz nosūtījumu atbild pakalpojuma sniedzēja darbinieki",
+        )),
+    }
+}
+
 /// What a caller may aggregate, and whether its person counts are perturbed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatisticsAccess {

@@ -48,6 +48,15 @@ closed_set! {
         /// A queue across clients: the municipality's, or a named service's for its provider.
         WaitingListQueue = "waiting_list.queue",
         GapsWaitingWithoutAssessment = "gaps.waiting_without_assessment",
+        ReferralCreate = "referral.create",
+        ReferralCreateReplay = "referral.create.replay",
+        ReferralRead = "referral.read",
+        ReferralList = "referral.list",
+        ReferralRevoke = "referral.revoke",
+        /// A provider's read of the referrals to its service.
+        ReferralServiceList = "referral.service_list",
+        ReferralAccept = "referral.accept",
+        ReferralDecline = "referral.decline",
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
         PlacementEnd = "placement.end",
@@ -160,6 +169,14 @@ impl AuditAction {
             | A::WaitingListList
             | A::WaitingListClose
             | A::WaitingListQueue => RecordType::WaitingListEntry,
+            A::ReferralCreate
+            | A::ReferralCreateReplay
+            | A::ReferralRead
+            | A::ReferralList
+            | A::ReferralRevoke
+            | A::ReferralServiceList
+            | A::ReferralAccept
+            | A::ReferralDecline => RecordType::Referral,
             A::PlacementCreate
             | A::PlacementCreateReplay
             | A::PlacementEnd
@@ -180,6 +197,7 @@ impl AuditAction {
             AuditAction::MentorAssignmentCreate => AuditAction::MentorAssignmentCreateReplay,
             AuditAction::DecisionCreate => AuditAction::DecisionCreateReplay,
             AuditAction::WaitingListCreate => AuditAction::WaitingListCreateReplay,
+            AuditAction::ReferralCreate => AuditAction::ReferralCreateReplay,
             AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
             _ => return None,
         })
@@ -197,6 +215,7 @@ closed_set! {
         MentorAssignment = "mentor_assignment",
         Decision = "decision",
         WaitingListEntry = "waiting_list_entry",
+        Referral = "referral",
         Placement = "placement",
     }
 }

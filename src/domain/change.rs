@@ -25,6 +25,8 @@ closed_set! {
         Decision = "decision",
         /// A client's entry in a waiting list, seen by the case owner only.
         WaitingListEntry = "waiting_list_entry",
+        /// A referral to a service: the case owner and the service's provider.
+        Referral = "referral",
         Placement = "placement",
         Mentor = "mentor",
         MentorTraining = "mentor_training",
@@ -170,6 +172,7 @@ pub fn href(kind: ChangeType, id: i64, parent: Option<i64>) -> String {
         ChangeType::SupportPlan => format!("/api/v1/clients/{parent}/support-plans/{id}"),
         ChangeType::Decision => format!("/api/v1/clients/{parent}/decisions/{id}"),
         ChangeType::WaitingListEntry => format!("/api/v1/clients/{parent}/waiting-list/{id}"),
+        ChangeType::Referral => format!("/api/v1/clients/{parent}/referrals/{id}"),
         ChangeType::Placement => format!("/api/v1/clients/{parent}/placements/{id}"),
         ChangeType::Mentor | ChangeType::MentorTraining => format!("/api/v1/mentors/{parent}"),
         ChangeType::MentorAssignment => {

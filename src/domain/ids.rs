@@ -70,4 +70,6 @@ record_ids! {
     DecisionId;
     /// A client's entry in a waiting list.
     WaitingEntryId;
+    /// A referral of a client to a service.
+    ReferralId;
 }

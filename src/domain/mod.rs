@@ -19,6 +19,7 @@ pub mod personal_code;
 pub mod phone;
 pub mod placement;
 pub mod policy;
+pub mod referral;
 pub mod registry;
 pub mod support_plan;
 pub mod validity;
@@ -108,6 +109,7 @@ problem_types! {
     APPEAL_DECIDED = "appeal-decided", "The appeal has been decided", "Pārsūdzība jau ir izlemta", Some("DEC-APPEAL-FINAL"), Conflict;
     WAITING_WITHOUT_GRANT = "waiting-without-grant", "A client waits on a standing grant of the queue's service", "Rindā gaida, pamatojoties uz spēkā esošu lēmumu par rindas pakalpojuma piešķiršanu", Some("WAIT-GRANTED"), Conflict;
     ALREADY_WAITING = "already-waiting", "The client is already in this queue", "Klients jau ir šajā rindā", Some("WAIT-ONE-ENTRY"), Conflict;
+    REFERRAL_CLOSED = "referral-closed", "The referral is past that step", "Nosūtījums šo soli jau ir pārsniedzis", Some("REF-STEP"), Conflict;
     PLACEMENT_NOT_DECIDED = "placement-not-decided", "No granted decision covers the placement", "Pakalpojuma saņemšanu neaptver neviens lēmums par tā piešķiršanu", Some("DEC-PLACEMENT-COVERED"), Conflict;
 }
 
@@ -274,6 +276,8 @@ pub enum DomainError {
     WaitingWithoutGrant,
     #[error("the client already has an open entry in this queue")]
     AlreadyWaiting,
+    #[error("the referral is {state}; that step is no longer open")]
+    ReferralClosed { state: &'static str },
     #[error("no granted decision of the client covers {service_type} on {on}")]
     PlacementNotDecided {
         service_type: String,
@@ -398,6 +402,7 @@ impl DomainError {
             DomainError::AppealDecided => &APPEAL_DECIDED,
             DomainError::PlacementNotDecided { .. } => &PLACEMENT_NOT_DECIDED,
             DomainError::WaitingWithoutGrant => &WAITING_WITHOUT_GRANT,
+            DomainError::ReferralClosed { .. } => &REFERRAL_CLOSED,
             DomainError::AlreadyWaiting => &ALREADY_WAITING,
         }
     }
@@ -587,6 +592,9 @@ impl DomainError {
                 "rindā gaida, pamatojoties uz lēmumu, ar kuru piešķirts rindas pakalpojums (un nav norādīts cits pakalpojums), kas nav atcelts un ir spēkā iekļaušanas dienā vai vēlāk".into()
             }
             DomainError::AlreadyWaiting => "klients jau gaida šajā rindā".into(),
+            DomainError::ReferralClosed { state } => {
+                format!("nosūtījuma stāvoklis ir {state}; šis solis vairs nav iespējams")
+            }
             DomainError::PlacementNotDecided { service_type, on } => format!(
                 "neviens klientam piešķirts lēmums neaptver pakalpojumu {service_type} datumā {on}"
             ),
@@ -773,6 +781,7 @@ mod tests {
             },
             DomainError::WaitingWithoutGrant,
             DomainError::AlreadyWaiting,
+            DomainError::ReferralClosed { state: "declined" },
         ]
     }
 

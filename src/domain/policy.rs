@@ -33,6 +33,8 @@ pub struct Policy {
     pub perturbation: Perturbation,
     /// How far ahead and back placements and assignments may be dated when recorded.
     pub dating: DatingWindow,
+    /// Days an accepted referral holds a place before it expires (REF-HOLD).
+    pub referral_hold_days: u32,
 }
 
 impl Default for Policy {
@@ -49,6 +51,7 @@ impl Default for Policy {
                 max_noise: 2,
             },
             dating: DatingWindow::default(),
+            referral_hold_days: 14,
         }
     }
 }

@@ -23,6 +23,7 @@ mod problems;
 mod providers;
 mod record_sync;
 mod reference;
+mod referrals;
 mod services;
 mod stats;
 mod support_plans;

@@ -17,7 +17,7 @@ use super::ADULT;
 use crate::helpers::{
     Call, TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
     clients_query, date, decision, due, etag_of, id_of, ministry, municipality, new_code,
-    plan_body, plan_update, provider, region, search, token, transfer, waiting,
+    plan_body, plan_update, provider, referral, region, search, token, transfer, waiting,
 };
 
 /// One support-plan section.
@@ -57,6 +57,7 @@ fn case_reads(app: &TestApp, t: &str, client: i64, records: Records) -> Vec<Call
         app.get_decision(t, client, decision),
         app.list_waiting_entries(t, client),
         app.get_waiting_entry(t, client, entry),
+        app.list_referrals(t, client),
     ]
 }
 
@@ -214,6 +215,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.create_waiting_entry(t, id, &waiting(grant, Priority::High, date("2026-10-03"))),
             app.close_waiting_entry(t, id, entry, &withdrawn()),
             app.municipality_queue(t, "day_care_centre"),
+            app.create_referral(t, id, &referral(1)),
             app.waiting_without_assessment(t),
         ]
     };
@@ -298,6 +300,7 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
                 &waiting(grant, Priority::High, date("2026-10-03")),
             ),
             app.close_waiting_entry(&riga, client, entry, &withdrawn()),
+            app.create_referral(&riga, client, &referral(1)),
         ]);
         for call in calls {
             let what = call.what().to_string();

@@ -18,6 +18,7 @@ use kopiena::api::mentors::{
 };
 use kopiena::api::placements::CreatePlacement;
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
+use kopiena::api::referrals::CreateReferral;
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::api::transfers::TransferClient;
@@ -385,6 +386,17 @@ pub fn waiting(decision_id: i64, priority: Priority, added_on: NaiveDate) -> Cre
         service_id: None,
         priority: Some(priority),
         added_on: Some(added_on),
+    }
+}
+
+/// A referral to `service_id` on the covering grant, paid by the referring municipality.
+pub fn referral(service_id: i64) -> CreateReferral {
+    CreateReferral {
+        service_id: ServiceId(service_id),
+        decision_id: None,
+        paying_municipality: None,
+        needed_services: "Support with daily living; day care on weekdays".into(),
+        consent_reference: "Piekrišana Nr. 12".into(),
     }
 }
 

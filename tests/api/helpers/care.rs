@@ -6,6 +6,7 @@ use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
 };
 use kopiena::api::placements::{CreatePlacement, ListPlacementsQuery, TimeLimitQuery};
+use kopiena::api::referrals::{CreateReferral, DeclineReferral};
 use kopiena::api::waiting_lists::{CloseWaitingEntry, CreateWaitingEntry};
 use kopiena::domain::decision::DecisionOutcome;
 
@@ -167,6 +168,51 @@ impl TestApp {
 
     pub fn waiting_without_assessment(&self, token: &str) -> Call {
         self.get_as("/api/v1/gaps/waiting-without-assessment", token)
+    }
+
+    // Referrals.
+
+    pub fn create_referral(&self, token: &str, client_id: i64, body: &CreateReferral) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/referrals"),
+            token,
+            body,
+        )
+    }
+
+    pub fn list_referrals(&self, token: &str, client_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/clients/{client_id}/referrals"), token)
+    }
+
+    pub fn get_referral(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/clients/{client_id}/referrals/{id}"),
+            token,
+        )
+    }
+
+    pub fn revoke_referral(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/referrals/{id}/revoke"),
+            token,
+            &serde_json::json!({}),
+        )
+    }
+
+    pub fn service_referrals(&self, token: &str, service_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/services/{service_id}/referrals"), token)
+    }
+
+    pub fn accept_referral(&self, token: &str, id: i64) -> Call {
+        self.post_as(
+            &format!("/api/v1/referrals/{id}/accept"),
+            token,
+            &serde_json::json!({}),
+        )
+    }
+
+    pub fn decline_referral(&self, token: &str, id: i64, body: &DeclineReferral) -> Call {
+        self.post_as(&format!("/api/v1/referrals/{id}/decline"), token, body)
     }
 
     // Placements.
