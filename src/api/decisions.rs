@@ -22,7 +22,7 @@ use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::{MunicipalityCode, ServiceTypeCode};
 use crate::domain::decision::{
     Appeal, AppealOutcome, DecisionMaker, DecisionOutcome, Terms, appeal_deadline, check_appeal,
-    check_terms,
+    check_terms, decision_for_placement,
 };
 use crate::domain::ids::*;
 use crate::domain::{DomainError, Reference};
@@ -137,6 +137,47 @@ pub struct CreateDecision {
     pub prior_work_summary: Option<String>,
 }
 
+/// Checks that the service a decision or a queue names exists and is of `service_type`.
+pub(crate) fn check_service_of_type(
+    conn: &mut DbConnection,
+    service_id: ServiceId,
+    service_type: &ServiceTypeCode,
+) -> ApiResult<()> {
+    let service = services::get(conn, service_id)
+        .map_err(unknown_reference(Reference::Service, service_id))?;
+    if service.row.service_type == *service_type {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "/service_id",
+            "the service is not of the decision's service type",
+        ))
+    }
+}
+
+/// The decision a placement or a referral of the client in `service` from `day` rests on:
+/// `named` (one of the client's, `422` otherwise) when it covers them, or the latest that
+/// does (DEC-PLACEMENT-COVERED, `409` when none).
+pub(crate) fn covering_decision(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    named: Option<DecisionId>,
+    service: &crate::db::services::ServiceRow,
+    day: NaiveDate,
+) -> ApiResult<DecisionId> {
+    if let Some(id) = named {
+        q::get(conn, client_id, id).map_err(unknown_reference(Reference::DecisionOfClient, id))?;
+    }
+    let facts = q::facts(conn, client_id, &service.service_type)?;
+    Ok(decision_for_placement(
+        &facts,
+        named,
+        &service.service_type,
+        service.id,
+        day,
+    )?)
+}
+
 /// Tells the change feed, for the case owner only, that a decision was made or changed.
 fn record_change(
     conn: &mut DbConnection,
@@ -188,14 +229,7 @@ pub async fn create_decision(
                 &input.service_type,
             ))?;
             if let Some(service_id) = input.service_id {
-                let service = services::get(conn, service_id)
-                    .map_err(unknown_reference(Reference::Service, service_id))?;
-                if service.row.service_type != input.service_type {
-                    return Err(ApiError::field(
-                        "/service_id",
-                        "the service is not of the decision's service type",
-                    ));
-                }
+                check_service_of_type(conn, service_id, &input.service_type)?;
             }
             if let Some(code) = &input.legal_basis_code
                 && !q::legal_basis_exists(conn, code)?

@@ -10,6 +10,7 @@ use validator::Validate;
 use super::audit::{Caller, ClientReader, ClientWriter, disclosing_stream};
 use super::body::Body;
 use super::common::{self, Created, FeedEvents, IdempotencyKey, Idempotent, Modified, SyncQuery};
+use super::decisions::covering_decision;
 use super::mentors::EndRequest;
 use super::paths::{ClientPath, ClientPlacementPath, PlacementPath, ServicePath};
 use super::problems as p;
@@ -18,15 +19,12 @@ use super::waiting_lists::close_on_placement;
 use crate::db::audit::Discloses;
 use crate::db::changes::{self, Change};
 use crate::db::placements::{self as q, NewPlacement, PlacementView};
-use crate::db::{
-    Db, DbConnection, QueryResult, Slice, clients, decisions, providers, reference, services,
-};
+use crate::db::{Db, DbConnection, QueryResult, Slice, clients, providers, reference, services};
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
-use crate::domain::decision::decision_for_placement;
 use crate::domain::history::runs;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
@@ -174,17 +172,8 @@ pub async fn create_placement(
             let candidate = Interval::new(start, None)?;
             // Client first, then service: every writer takes the locks in this order.
             clients::lock(conn, client_id)?;
-            if let Some(id) = input.decision_id {
-                decisions::get(conn, client_id, id)
-                    .map_err(unknown_reference(Reference::DecisionOfClient, id))?;
-            }
-            let decision_id = decision_for_placement(
-                &decisions::facts(conn, client_id, &service.row.service_type)?,
-                input.decision_id,
-                &service.row.service_type,
-                service.row.id,
-                start,
-            )?;
+            let decision_id =
+                covering_decision(conn, client_id, input.decision_id, &service.row, start)?;
             q::lock_service(conn, service.row.id)?;
             let periods = services::periods(conn, service.row.id)?;
             let service_status = periods

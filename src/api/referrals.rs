@@ -13,20 +13,20 @@ use validator::Validate;
 use super::audit::{Caller, ClientReader, ClientWriter};
 use super::body::Body;
 use super::common::{Created, IdempotencyKey, Idempotent, SyncQuery, UpdatedAt};
+use super::decisions::covering_decision;
 use super::paths::{ClientPath, ClientReferralPath, ReferralPath, ServicePath};
 use super::problems as p;
 use super::providers::check_municipality;
 use crate::db::changes::{self, Change};
 use crate::db::placements as placed;
 use crate::db::referrals::{self as q, NewReferral, ReferralRow, ReferralStep};
-use crate::db::{Db, DbConnection, Slice, assessments, clients, decisions, services};
+use crate::db::{Db, DbConnection, Slice, assessments, clients, services};
 use crate::domain::access::{ClientAccess, referral_answer_access};
 use crate::domain::assessment::CareLevel;
 use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
-use crate::domain::decision::decision_for_placement;
 use crate::domain::ids::*;
 use crate::domain::placement::check_fits;
 use crate::domain::policy::Policy;
@@ -183,19 +183,8 @@ pub async fn create_referral(
                 input.service_id,
             ))?;
             let today = crate::domain::today();
-            if let Some(id) = input.decision_id {
-                decisions::get(conn, client_id, id).map_err(unknown_reference(
-                    crate::domain::Reference::DecisionOfClient,
-                    id,
-                ))?;
-            }
-            let decision_id = decision_for_placement(
-                &decisions::facts(conn, client_id, &service.row.service_type)?,
-                input.decision_id,
-                &service.row.service_type,
-                service.row.id,
-                today,
-            )?;
+            let decision_id =
+                covering_decision(conn, client_id, input.decision_id, &service.row, today)?;
             let paying = input
                 .paying_municipality
                 .unwrap_or_else(|| client.municipality.clone());
@@ -561,12 +550,8 @@ pub(crate) fn placed_on_referral(
     placement: PlacementId,
 ) -> ApiResult<()> {
     let step = ReferralStep {
-        status: ReferralStatus::Placed,
-        decline_reason: None,
-        accepted_on: referral.accepted_on,
-        hold_until: referral.hold_until,
         placement_id: Some(placement),
-        updated_at: Utc::now().naive_utc(),
+        ..ReferralStep::to(ReferralStatus::Placed, referral)
     };
     stepped(conn, referral, &step)?;
     Ok(())

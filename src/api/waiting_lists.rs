@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::audit::{Caller, ClientReader, ClientWriter};
 use super::body::Body;
 use super::common::{Created, IdempotencyKey, Idempotent, SyncQuery, UpdatedAt};
+use super::decisions::check_service_of_type;
 use super::paths::{ClientPath, ClientWaitingPath, ServicePath};
 use super::placements::{CaseChanged, ClientGap, client_gaps};
 use super::problems as p;
@@ -27,7 +28,7 @@ use crate::domain::interval::RecordedDate;
 use crate::domain::policy::Policy;
 use crate::domain::waiting::{CloseReason, Priority, check_entry, closing_day, waiting_days};
 use crate::domain::{DomainError, Reference};
-use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
+use crate::error::{ApiResult, unique_violation_as, unknown_reference};
 
 /// A client's entry in a waiting list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -140,14 +141,7 @@ pub async fn create_waiting_entry(
                 unknown_reference(Reference::DecisionOfClient, input.decision_id),
             )?;
             if let Some(service_id) = input.service_id {
-                let service = services::get(conn, service_id)
-                    .map_err(unknown_reference(Reference::Service, service_id))?;
-                if service.row.service_type != decision.service_type {
-                    return Err(ApiError::field(
-                        "/service_id",
-                        "the service is not of the decision's service type",
-                    ));
-                }
+                check_service_of_type(conn, service_id, &decision.service_type)?;
             }
             check_entry(&decision.facts(), input.service_id, added_on)?;
             let now = Utc::now().naive_utc();

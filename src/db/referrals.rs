@@ -73,6 +73,20 @@ pub struct ReferralStep {
     pub updated_at: NaiveDateTime,
 }
 
+impl ReferralStep {
+    /// The step to `status` that keeps what `current` has (its hold, its answer).
+    pub fn to(status: ReferralStatus, current: &ReferralRow) -> Self {
+        Self {
+            status,
+            decline_reason: current.decline_reason.clone(),
+            accepted_on: current.accepted_on,
+            hold_until: current.hold_until,
+            placement_id: current.placement_id,
+            updated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &NewReferral) -> QueryResult<ReferralRow> {
     diesel::insert_into(r::table)
         .values(row)
