@@ -25,6 +25,7 @@ pub mod stats;
 pub mod stream;
 pub mod support_plans;
 pub mod trainings;
+pub mod transfer_requests;
 pub mod transfers;
 pub mod waiting_lists;
 pub mod webhooks;
@@ -199,6 +200,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(transfers::transfer_client)
                 .service(transfers::list_transfers)
                 .service(transfers::get_transfer)
+                .service(transfer_requests::request_transfer)
+                .service(transfer_requests::list_transfer_requests)
+                .service(transfer_requests::get_transfer_request)
+                .service(transfer_requests::answer_transfer_request)
                 .service(clients::client_access_log)
                 .service(export::export_client)
                 .service(assessments::list_due_assessments)

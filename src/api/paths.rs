@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
-    ReferralId, ServiceId, TrainingId, TransferId, WaitingEntryId, WebhookId,
+    ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -79,6 +79,10 @@ path_params! {
     ReferralPath {
         /// The referral's id.
         id: ReferralId,
+    }
+    TransferRequestPath {
+        /// The transfer request's id.
+        id: TransferRequestId,
     }
     ClientPlacementPath {
         /// The client's id.

@@ -18,6 +18,7 @@ use crate::db::changes::{self, Change};
 use crate::db::clients::{self as q, ClientChanges, NewTransfer, TransferRow};
 use crate::db::{Db, DbConnection, Slice, mentors, reference};
 use crate::domain::DomainError;
+use crate::domain::access::ClientAccess;
 use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::check_transfer_date;
@@ -117,54 +118,17 @@ pub async fn transfer_client(
         )),
         move |conn| {
             auditor.record(conn, AuditAction::ClientTransfer, Some(id.get()), Some(id))?;
-            q::lock(conn, id)?;
-            let current = q::get(conn, &access, id)?;
-            let today = crate::domain::today();
-            let on = input.transferred_on.unwrap_or(today);
-            if input.to_municipality == current.municipality {
-                return Err(DomainError::TransferToSameMunicipality.into());
-            }
-            policy.dating.check(RecordedDate::Transfer, on, today)?;
-            let last = q::transfers(conn, id, &Slice::default())?
-                .last()
-                .map(|t| t.transferred_on);
-            check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
-            // The new owner must exist on the transfer's date and today, when it owns the case.
-            check_municipality(conn, &input.to_municipality, on)?;
-            check_municipality(conn, &input.to_municipality, today)?;
-            let mut changes = ClientChanges::from(&current);
-            changes.municipality = input.to_municipality.clone();
-            changes.updated_at = Utc::now().naive_utc();
-            q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
-            let transfer = q::insert_transfer(
+            let transfer = move_case(
                 conn,
-                &NewTransfer {
+                (&policy, &auditor),
+                &access,
+                CaseMove {
                     client_id: id,
-                    from_municipality: current.municipality,
-                    to_municipality: input.to_municipality,
-                    transferred_on: on,
+                    to: input.to_municipality,
+                    on: input.transferred_on,
                     reason: input.reason,
-                    transferred_by: sub,
-                    created_at: Utc::now().naive_utc(),
+                    by: sub,
                 },
-            )?;
-            let audience = Audience {
-                previous_municipality: Some(transfer.from_municipality.clone()),
-                ..Audience::case_of(transfer.to_municipality.clone())
-            };
-            let change = Change::new(
-                ChangeType::ClientTransfer,
-                transfer.id.get(),
-                ChangeAction::Created,
-                audience,
-            );
-            changes::record(conn, &change.of(id.get()))?;
-            hand_over_assignments(conn, &auditor, &transfer)?;
-            close_on_transfer(
-                conn,
-                id,
-                (&transfer.from_municipality, &transfer.to_municipality),
-                transfer.transferred_on,
             )?;
             Ok(Created {
                 // Audited as an act on the client, as the transfer itself is.
@@ -176,6 +140,80 @@ pub async fn transfer_client(
         },
     )
     .await
+}
+
+/// A case moving to another municipality.
+pub(crate) struct CaseMove {
+    pub client_id: ClientId,
+    pub to: MunicipalityCode,
+    /// Defaults to today.
+    pub on: Option<NaiveDate>,
+    pub reason: String,
+    pub by: String,
+}
+
+/// Moves a case within `access` to another municipality: dated on or before today, not
+/// before the client's last transfer (CASE-TRANSFER-DATED) nor beyond the recording window
+/// back, to a municipality valid then and today; the assignments and queue entries the new
+/// owner cannot carry on end (MENTOR-TRANSFER, `moved`). The transfer is on the change feed
+/// for both municipalities.
+pub(crate) fn move_case(
+    conn: &mut DbConnection,
+    (policy, auditor): (&Policy, &Auditor),
+    access: &ClientAccess,
+    case: CaseMove,
+) -> ApiResult<TransferRow> {
+    let id = case.client_id;
+    q::lock(conn, id)?;
+    let current = q::get(conn, access, id)?;
+    let today = crate::domain::today();
+    let on = case.on.unwrap_or(today);
+    if case.to == current.municipality {
+        return Err(DomainError::TransferToSameMunicipality.into());
+    }
+    policy.dating.check(RecordedDate::Transfer, on, today)?;
+    let last = q::transfers(conn, id, &Slice::default())?
+        .last()
+        .map(|t| t.transferred_on);
+    check_transfer_date(on, today, last.unwrap_or(NaiveDate::MIN))?;
+    // The new owner must exist on the transfer's date and today, when it owns the case.
+    check_municipality(conn, &case.to, on)?;
+    check_municipality(conn, &case.to, today)?;
+    let mut changes = ClientChanges::from(&current);
+    changes.municipality = case.to.clone();
+    changes.updated_at = Utc::now().naive_utc();
+    q::update(conn, id, current.version, &changes)?.ok_or(ApiError::PreconditionFailed)?;
+    let transfer = q::insert_transfer(
+        conn,
+        &NewTransfer {
+            client_id: id,
+            from_municipality: current.municipality,
+            to_municipality: case.to,
+            transferred_on: on,
+            reason: case.reason,
+            transferred_by: case.by,
+            created_at: Utc::now().naive_utc(),
+        },
+    )?;
+    let audience = Audience {
+        previous_municipality: Some(transfer.from_municipality.clone()),
+        ..Audience::case_of(transfer.to_municipality.clone())
+    };
+    let change = Change::new(
+        ChangeType::ClientTransfer,
+        transfer.id.get(),
+        ChangeAction::Created,
+        audience,
+    );
+    changes::record(conn, &change.of(id.get()))?;
+    hand_over_assignments(conn, auditor, &transfer)?;
+    close_on_transfer(
+        conn,
+        id,
+        (&transfer.from_municipality, &transfer.to_municipality),
+        transfer.transferred_on,
+    )?;
+    Ok(transfer)
 }
 
 /// Ends the client's assignments the receiving municipality cannot carry on, on the transfer

@@ -542,6 +542,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    transfer_requests (id) {
+        id -> Int8,
+        client_id -> Int8,
+        from_municipality -> Text,
+        to_municipality -> Text,
+        reason -> Text,
+        transferred_on -> Nullable<Date>,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        transfer_id -> Nullable<Int8>,
+        requested_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     waiting_list_entries (id) {
         id -> Int8,
         client_id -> Int8,
@@ -644,6 +661,8 @@ diesel::joinable!(services -> service_types (service_type));
 diesel::joinable!(support_plan_sections -> support_plans (plan_id));
 diesel::joinable!(support_plans -> assessments (assessment_id));
 diesel::joinable!(support_plans -> clients (client_id));
+diesel::joinable!(transfer_requests -> client_transfers (transfer_id));
+diesel::joinable!(transfer_requests -> clients (client_id));
 diesel::joinable!(waiting_list_entries -> clients (client_id));
 diesel::joinable!(waiting_list_entries -> municipalities (municipality));
 diesel::joinable!(waiting_list_entries -> service_decisions (decision_id));
@@ -695,6 +714,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plans,
     target_groups,
     training_programmes,
+    transfer_requests,
     waiting_list_entries,
     webhook_deliveries,
     webhook_subscriptions,

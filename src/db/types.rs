@@ -14,7 +14,7 @@ use crate::domain::access::Role;
 use crate::domain::assessment::{CareLevel, OrganisationType};
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType};
 use crate::domain::change::{ChangeAction, ChangeType};
-use crate::domain::client::{DiStatus, TargetGroup};
+use crate::domain::client::{DiStatus, TargetGroup, TransferRequestStatus};
 use crate::domain::codes::{
     MunicipalityCode, ProgrammeCode, RegionCode, ServiceTypeCode, SpecialistRoleCode,
     TargetGroupCode,
@@ -70,7 +70,8 @@ stored_as_bigint!(
     DeliveryId,
     DecisionId,
     WaitingEntryId,
-    ReferralId
+    ReferralId,
+    TransferRequestId
 );
 
 macro_rules! stored_as_text {
@@ -170,6 +171,7 @@ stored_as_closed_text!(
     Priority => "waiting list priority",
     CloseReason => "waiting list close_reason",
     ReferralStatus => "referral status",
+    TransferRequestStatus => "transfer request status",
 );
 
 #[cfg(test)]

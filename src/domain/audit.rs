@@ -16,6 +16,10 @@ closed_set! {
         ClientTransfer = "client.transfer",
         ClientTransferReplay = "client.transfer.replay",
         ClientTransfersRead = "client.transfers.read",
+        /// Another municipality asked for the case (or read, accepted or declined a request).
+        ClientTransferRequest = "client.transfer_request",
+        ClientTransferRequestList = "client.transfer_request.list",
+        ClientTransferRequestAnswer = "client.transfer_request.answer",
         ClientAccessLogRead = "client.access_log.read",
         /// Everything held on the client, as one document (GDPR art. 15).
         ClientExport = "client.export",
@@ -141,7 +145,10 @@ impl AuditAction {
             | A::GapsClientsWithoutMentor
             | A::GapsReassessmentsAfterTransition
             | A::GapsWaitingWithoutAssessment => RecordType::Client,
-            A::ClientTransfersRead => RecordType::ClientTransfer,
+            A::ClientTransfersRead
+            | A::ClientTransferRequest
+            | A::ClientTransferRequestList
+            | A::ClientTransferRequestAnswer => RecordType::ClientTransfer,
             A::ClientAccessLogRead | A::AuditRead => RecordType::AccessLog,
             A::AssessmentCreate
             | A::AssessmentCreateReplay

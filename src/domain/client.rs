@@ -267,3 +267,45 @@ mod tests {
         assert_eq!(orphan.ages(), (None, Some(23)));
     }
 }
+
+closed_set! {
+    /// Where a transfer request stands.
+    pub enum TransferRequestStatus {
+        /// Asked by the municipality of the new declared residence; the owner has not answered.
+        Requested = "requested",
+        /// The owner accepted: the case transferred.
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+/// CASE-TRANSFER-REQUEST: a request is answered once, by the case owner.
+pub fn check_request_open(status: TransferRequestStatus) -> Result<(), DomainError> {
+    match status {
+        TransferRequestStatus::Requested => Ok(()),
+        other => Err(DomainError::TransferRequestAnswered {
+            state: other.as_str(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod transfer_request_tests {
+    use super::*;
+
+    #[test]
+    fn case_transfer_request_is_answered_once() {
+        assert_eq!(check_request_open(TransferRequestStatus::Requested), Ok(()));
+        for status in [
+            TransferRequestStatus::Accepted,
+            TransferRequestStatus::Declined,
+        ] {
+            assert_eq!(
+                check_request_open(status),
+                Err(DomainError::TransferRequestAnswered {
+                    state: status.as_str()
+                })
+            );
+        }
+    }
+}

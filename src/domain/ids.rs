@@ -72,4 +72,6 @@ record_ids! {
     WaitingEntryId;
     /// A referral of a client to a service.
     ReferralId;
+    /// A municipality's request for another municipality's case.
+    TransferRequestId;
 }

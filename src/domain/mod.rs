@@ -110,6 +110,8 @@ problem_types! {
     WAITING_WITHOUT_GRANT = "waiting-without-grant", "A client waits on a standing grant of the queue's service", "Rindā gaida, pamatojoties uz spēkā esošu lēmumu par rindas pakalpojuma piešķiršanu", Some("WAIT-GRANTED"), Conflict;
     ALREADY_WAITING = "already-waiting", "The client is already in this queue", "Klients jau ir šajā rindā", Some("WAIT-ONE-ENTRY"), Conflict;
     REFERRAL_CLOSED = "referral-closed", "The referral is past that step", "Nosūtījums šo soli jau ir pārsniedzis", Some("REF-STEP"), Conflict;
+    TRANSFER_REQUEST_ANSWERED = "transfer-request-answered", "The transfer request has been answered", "Uz lietas nodošanas pieprasījumu jau ir atbildēts", Some("CASE-TRANSFER-REQUEST"), Conflict;
+    TRANSFER_ALREADY_REQUESTED = "transfer-already-requested", "The municipality has already asked for this case", "Pašvaldība šo lietu jau ir pieprasījusi", Some("CASE-TRANSFER-REQUEST"), Conflict;
     PLACEMENT_NOT_DECIDED = "placement-not-decided", "No granted decision covers the placement", "Pakalpojuma saņemšanu neaptver neviens lēmums par tā piešķiršanu", Some("DEC-PLACEMENT-COVERED"), Conflict;
 }
 
@@ -278,6 +280,10 @@ pub enum DomainError {
     AlreadyWaiting,
     #[error("the referral is {state}; that step is no longer open")]
     ReferralClosed { state: &'static str },
+    #[error("the transfer request is {state}; it is answered once")]
+    TransferRequestAnswered { state: &'static str },
+    #[error("the municipality has an open request for this case already")]
+    TransferAlreadyRequested,
     #[error("no granted decision of the client covers {service_type} on {on}")]
     PlacementNotDecided {
         service_type: String,
@@ -403,6 +409,8 @@ impl DomainError {
             DomainError::PlacementNotDecided { .. } => &PLACEMENT_NOT_DECIDED,
             DomainError::WaitingWithoutGrant => &WAITING_WITHOUT_GRANT,
             DomainError::ReferralClosed { .. } => &REFERRAL_CLOSED,
+            DomainError::TransferRequestAnswered { .. } => &TRANSFER_REQUEST_ANSWERED,
+            DomainError::TransferAlreadyRequested => &TRANSFER_ALREADY_REQUESTED,
             DomainError::AlreadyWaiting => &ALREADY_WAITING,
         }
     }
@@ -592,6 +600,12 @@ impl DomainError {
                 "rindā gaida, pamatojoties uz lēmumu, ar kuru piešķirts rindas pakalpojums (un nav norādīts cits pakalpojums), kas nav atcelts un ir spēkā iekļaušanas dienā vai vēlāk".into()
             }
             DomainError::AlreadyWaiting => "klients jau gaida šajā rindā".into(),
+            DomainError::TransferRequestAnswered { state } => {
+                format!("lietas nodošanas pieprasījuma stāvoklis ir {state}; uz to atbild vienreiz")
+            }
+            DomainError::TransferAlreadyRequested => {
+                "pašvaldība šo lietu jau ir pieprasījusi, un pieprasījums vēl nav izskatīts".into()
+            }
             DomainError::ReferralClosed { state } => {
                 format!("nosūtījuma stāvoklis ir {state}; šis solis vairs nav iespējams")
             }
@@ -782,6 +796,8 @@ mod tests {
             DomainError::WaitingWithoutGrant,
             DomainError::AlreadyWaiting,
             DomainError::ReferralClosed { state: "declined" },
+            DomainError::TransferRequestAnswered { state: "accepted" },
+            DomainError::TransferAlreadyRequested,
         ]
     }
 

@@ -1,5 +1,6 @@
 //! A case moves with the client to the new municipality, with its history.
 
+use kopiena::api::transfer_requests::{AnswerTransferRequest, RequestTransfer};
 use kopiena::api::transfers::TransferClient;
 use serde_json::{Value, json};
 
@@ -197,4 +198,92 @@ async fn a_transfer_ends_the_assignments_the_new_municipality_cannot_carry_on() 
     let kept = app.list_client_assignments(&liepaja, moves_near).ok().await;
     assert_eq!(kept[0]["active"], true);
     assert!(kept[0]["ended_on"].is_null());
+}
+
+/// CASE-TRANSFER-REQUEST: the municipality of the new declared residence asks for the case by
+/// the person's code, learns nothing of the client until it is theirs, and the owner answers
+/// once.
+#[tokio::test]
+async fn the_new_municipality_asks_for_the_case_and_the_owner_answers_once() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let riga = token(&municipality("RIX"));
+    let code = "161175-19997";
+    let id = app.new_client("050", &adult(code, "Pārcēlāja")).await;
+    let ask = |code: &str| RequestTransfer {
+        personal_code: code.into(),
+        reason: "Declared residence moved to Rīga".into(),
+        transferred_on: None,
+    };
+
+    let response = app
+        .post_as("/api/v1/transfer-requests", &riga, &ask(code))
+        .await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("a Location")
+        .to_string();
+    let request: Value = response.json().await.expect("json");
+    let request_id = request["id"].as_i64().expect("an id");
+    assert_eq!(location, format!("/api/v1/transfer-requests/{request_id}"));
+    assert_eq!(request["status"], "requested");
+    assert!(request["client_id"].is_null(), "{request}");
+    assert!(request["from_municipality"].is_null(), "{request}");
+    let twice = app
+        .post_as("/api/v1/transfer-requests", &riga, &ask(code))
+        .await;
+    assert_problem(twice, 409, "/problems/transfer-already-requested").await;
+    let nobody = app
+        .post_as("/api/v1/transfer-requests", &riga, &ask("010101-10006"))
+        .await;
+    assert_eq!(nobody.status(), 404);
+    let own = app
+        .post_as("/api/v1/transfer-requests", &kuldiga, &ask(code))
+        .await;
+    assert_problem(own, 409, "/problems/transfer-to-same-municipality").await;
+
+    // The owner sees which client; a third municipality sees nothing.
+    let received = app.get_as("/api/v1/transfer-requests", &kuldiga).ok().await;
+    assert_eq!(received[0]["client_id"], id);
+    let path = format!("/api/v1/transfer-requests/{request_id}");
+    let jelgava = app.get_as(&path, &token(&municipality("JEL"))).await;
+    assert_eq!(jelgava.status(), 404);
+
+    // A decline needs its reason; an accept transfers the case, once.
+    let answer = format!("{path}/answer");
+    let bare = AnswerTransferRequest {
+        accept: false,
+        decline_reason: None,
+    };
+    let accept = AnswerTransferRequest {
+        accept: true,
+        decline_reason: None,
+    };
+    let refused = app.post_as(&answer, &kuldiga, &bare).await;
+    assert_problem(refused, 422, "/problems/validation").await;
+    let not_theirs = app.post_as(&answer, &riga, &accept).await;
+    assert_eq!(not_theirs.status(), 404);
+    let accepted = app.post_as(&answer, &kuldiga, &accept).ok().await;
+    assert_eq!(accepted["status"], "accepted");
+    let again = app.post_as(&answer, &kuldiga, &accept).await;
+    let problem = assert_problem(again, 409, "/problems/transfer-request-answered").await;
+    assert_eq!(problem["rule"], "CASE-TRANSFER-REQUEST");
+
+    // The case is Rīga's now, and Rīga sees whose it was; the access log shows who asked.
+    let client = app.get_client(&riga, id).ok().await;
+    assert_eq!(client["municipality"], "RIX");
+    let seen = app.get_as(&path, &riga).ok().await;
+    assert_eq!(seen["client_id"], id);
+    assert_eq!(seen["from_municipality"], "050");
+    assert!(seen["transfer_id"].is_i64());
+    let log = app.client_access_log(&riga, id).ok().await;
+    assert!(
+        log["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|r| r["action"] == "client.transfer_request" && r["actor_municipality"] == "RIX"),
+        "{log}"
+    );
 }
