@@ -363,6 +363,13 @@ impl Settings {
                 d @ 1..=365 => u32::try_from(d)?,
                 _ => bail!("KOPIENA_REFERRAL_HOLD_DAYS must be 1 to 365"),
             },
+            vsac_follow_up_days: match parse_or(
+                "KOPIENA_VSAC_FOLLOW_UP_DAYS",
+                u64::from(defaults.vsac_follow_up_days),
+            )? {
+                d @ 0..=3650 => u32::try_from(d)?,
+                _ => bail!("KOPIENA_VSAC_FOLLOW_UP_DAYS must be 0 to 3650"),
+            },
             ..defaults
         };
         let idempotency_retention = match parse_or("KOPIENA_IDEMPOTENCY_TTL_SECONDS", 86_400)? {

@@ -21,6 +21,7 @@ pub mod providers;
 pub mod reference;
 pub mod referrals;
 pub mod services;
+pub mod shared_record;
 pub mod stats;
 pub mod stream;
 pub mod support_plans;
@@ -205,6 +206,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(transfer_requests::get_transfer_request)
                 .service(transfer_requests::answer_transfer_request)
                 .service(clients::client_access_log)
+                .service(shared_record::shared_record)
                 .service(export::export_client)
                 .service(assessments::list_due_assessments)
                 .service(assessments::create_assessment)

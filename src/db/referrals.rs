@@ -172,3 +172,44 @@ pub fn accepted(
         .first(conn)
         .optional()
 }
+
+/// What provider `provider` is to client `client_id` (SHARE-NEED-TO-KNOW): its placements of
+/// the client, and the places its accepts hold for them.
+pub fn case_relations(
+    conn: &mut DbConnection,
+    provider: ProviderId,
+    client_id: ClientId,
+) -> QueryResult<Vec<crate::domain::access::CaseRelation>> {
+    use super::schema::{placements, services};
+    use crate::domain::access::CaseRelation;
+    let stays: Vec<(NaiveDate, Option<NaiveDate>, ServiceTypeCode)> = placements::table
+        .inner_join(services::table)
+        .filter(services::provider_id.eq(provider))
+        .filter(placements::client_id.eq(client_id))
+        .select((
+            placements::started_on,
+            placements::ended_on,
+            services::service_type,
+        ))
+        .load(conn)?;
+    let held: Vec<(Option<NaiveDate>, Option<NaiveDate>)> = r::table
+        .inner_join(services::table)
+        .filter(services::provider_id.eq(provider))
+        .filter(r::client_id.eq(client_id))
+        .filter(r::status.eq(ReferralStatus::Accepted))
+        .select((r::accepted_on, r::hold_until))
+        .load(conn)?;
+    Ok(stays
+        .into_iter()
+        .map(|(start, end, service_type)| CaseRelation {
+            interval: Interval { start, end },
+            vsac: service_type.is(ServiceTypeCode::STATE_SOCIAL_CARE_CENTRE),
+        })
+        .chain(held.into_iter().filter_map(|(start, end)| {
+            Some(CaseRelation {
+                interval: Interval { start: start?, end },
+                vsac: false,
+            })
+        }))
+        .collect())
+}

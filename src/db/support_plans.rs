@@ -209,3 +209,22 @@ pub fn list_for_client(
         .load(conn)?;
     entries(conn, rows)
 }
+
+/// The client's current final plan: final and not replaced by a later one.
+pub fn current_final(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+) -> QueryResult<Option<PlanEntry>> {
+    let row = support_plans::table
+        .filter(support_plans::client_id.eq(client_id))
+        .filter(support_plans::status.eq(PlanStatus::Final))
+        .filter(support_plans::replaced_by_id.is_null())
+        .order(support_plans::plan_version.desc())
+        .select(PlanRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some(row) => entries(conn, vec![row])?.pop(),
+        None => None,
+    })
+}

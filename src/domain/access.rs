@@ -301,6 +301,47 @@ pub fn service_placements_access(
     }
 }
 
+/// A provider's relation to a client: a placement in one of its services (in a state social
+/// care centre when `vsac`), or a place an accepted referral holds there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseRelation {
+    pub interval: super::interval::Interval,
+    pub vsac: bool,
+}
+
+/// Who reads a shared case record: provider staff (which clients: `shares_case`).
+pub fn shared_record_access(scope: &Scope) -> Result<ProviderId, Forbidden> {
+    match scope {
+        Scope::Provider(own) => Ok(*own),
+        _ => Err(Forbidden::new(
+            "the shared case record is for the staff of a provider serving the client",
+            "kopīgais lietas ieraksts ir klientam pakalpojumu sniedzošā pakalpojumu sniedzēja darbiniekiem",
+        )),
+    }
+}
+
+/// SHARE-NEED-TO-KNOW: a provider's staff read the client's shared case record (the current
+/// final plan and the current assessment, never the personal code) while it places the
+/// client or holds a place for them; a state social care centre keeps reading for
+/// `vsac_follow_up_days` after the client left it, for its three-monthly follow-up (INV-A13).
+/// The relation ended, the read is `404` again.
+pub fn shares_case(
+    relations: &[CaseRelation],
+    today: chrono::NaiveDate,
+    vsac_follow_up_days: u32,
+) -> bool {
+    relations.iter().any(|r| {
+        let follow_up = r.vsac
+            && r.interval.end.is_some_and(|left| {
+                left <= today
+                    && left
+                        .checked_add_days(chrono::Days::new(u64::from(vsac_follow_up_days)))
+                        .is_none_or(|until| today < until)
+            });
+        r.interval.active_on(today) || follow_up
+    })
+}
+
 /// Who answers a referral to a service of provider `provider_id`, and reads the referrals to
 /// it: that provider's staff, and administrators (reads only; see `ReferralAnswer`).
 pub fn referral_answer_access(scope: &Scope, provider_id: ProviderId) -> Result<(), Forbidden> {
@@ -547,5 +588,26 @@ mod tests {
         let scope = Scope::Region("KURZEME".into());
         assert!(may_write_provider(&scope, provider(1, "050")).is_err());
         assert!(may_create_provider(&scope, "050").is_err());
+    }
+
+    #[test]
+    fn share_need_to_know_lasts_while_the_relation_does_and_a_vsac_follows_up() {
+        use super::super::interval::Interval;
+        let date = |s: &str| s.parse::<chrono::NaiveDate>().expect("a date");
+        let stay = |end: Option<&str>, vsac| CaseRelation {
+            interval: Interval {
+                start: date("2026-01-01"),
+                end: end.map(date),
+            },
+            vsac,
+        };
+        let on = date("2026-06-01");
+        assert!(shares_case(&[stay(None, false)], on, 92));
+        assert!(!shares_case(&[stay(Some("2026-05-01"), false)], on, 92));
+        assert!(shares_case(&[stay(Some("2026-05-01"), true)], on, 92));
+        assert!(!shares_case(&[stay(Some("2026-02-01"), true)], on, 92));
+        assert!(!shares_case(&[], on, 92));
+        // Not before the relation begins.
+        assert!(!shares_case(&[stay(None, true)], date("2025-12-31"), 92));
     }
 }

@@ -21,6 +21,8 @@ closed_set! {
         ClientTransferRequestList = "client.transfer_request.list",
         ClientTransferRequestAnswer = "client.transfer_request.answer",
         ClientAccessLogRead = "client.access_log.read",
+        /// A provider's read of the shared case record (need-to-know).
+        ClientSharedRecordRead = "client.shared_record.read",
         /// Everything held on the client, as one document (GDPR art. 15).
         ClientExport = "client.export",
         AuditRead = "audit.read",
@@ -142,6 +144,7 @@ impl AuditAction {
             | A::ClientTransfer
             | A::ClientTransferReplay
             | A::ClientExport
+            | A::ClientSharedRecordRead
             | A::GapsClientsWithoutMentor
             | A::GapsReassessmentsAfterTransition
             | A::GapsWaitingWithoutAssessment => RecordType::Client,

@@ -35,6 +35,9 @@ pub struct Policy {
     pub dating: DatingWindow,
     /// Days an accepted referral holds a place before it expires (REF-HOLD).
     pub referral_hold_days: u32,
+    /// Days a state social care centre keeps reading a former resident's shared case record
+    /// for its follow-up (SHARE-NEED-TO-KNOW, INV-A13: a follow-up every three months).
+    pub vsac_follow_up_days: u32,
 }
 
 impl Default for Policy {
@@ -52,6 +55,7 @@ impl Default for Policy {
             },
             dating: DatingWindow::default(),
             referral_hold_days: 14,
+            vsac_follow_up_days: 92,
         }
     }
 }

@@ -8,8 +8,8 @@ use kopiena::domain::waiting::Priority;
 use serde_json::Value;
 
 use crate::helpers::{
-    TestApp, assert_problem, id_of, ministry, municipality, placement, provider, referral,
-    service_body, today, token, waiting,
+    TestApp, assert_problem, assessment_body, ending, id_of, ministry, municipality, placement,
+    provider, referral, service_body, today, token, waiting,
 };
 use crate::mentors::{adult, futures_join_all};
 
@@ -81,6 +81,17 @@ async fn a_client_walks_from_decision_and_queue_to_a_placement_in_another_munici
     );
     assert_eq!(seen[0]["summary"]["consent_reference"], "Piekrišana Nr. 12");
 
+    // Nothing is shared before the provider serves the client.
+    let before = app.shared_record(&staff, client).await;
+    assert_problem(before, 404, "about:blank").await;
+    app.create_assessment(
+        &kuldiga,
+        client,
+        &assessment_body(ADULTS[0], today(), (2, 2, 2)),
+    )
+    .created()
+    .await;
+
     // Accepting holds the one place for the configured days.
     let accepted = app.accept_referral(&staff, referral_id).ok().await;
     assert_eq!(accepted["state"], "accepted");
@@ -88,6 +99,13 @@ async fn a_client_walks_from_decision_and_queue_to_a_placement_in_another_munici
         accepted["hold_until"],
         (today() + chrono::Days::new(14)).to_string()
     );
+    // While the place is held, the provider's staff read the shared case record: the current
+    // assessment, never the personal code.
+    let shared = app.shared_record(&staff, client).ok().await;
+    assert_eq!(shared["assessment"]["care_level"], "II");
+    assert!(shared.get("personal_code").is_none(), "{shared}");
+    let ministry_read = app.shared_record(&token(&ministry()), client).await;
+    assert_problem(ministry_read, 403, "about:blank").await;
     // The held place is taken: another referral cannot be accepted, nor another client placed.
     app.grant(&kuldiga, other, home).await;
     let second = app
@@ -135,9 +153,21 @@ async fn a_client_walks_from_decision_and_queue_to_a_placement_in_another_munici
         .filter(|r| r["actor_role"] == "provider")
         .filter_map(|r| r["action"].as_str())
         .collect();
-    for action in ["referral.service_list", "referral.accept"] {
+    for action in [
+        "referral.service_list",
+        "referral.accept",
+        "client.shared_record.read",
+    ] {
         assert!(by_provider.contains(&action), "{action} in {by_provider:?}");
     }
+
+    // When the placement ends, so does the provider's read.
+    app.shared_record(&staff, client).ok().await;
+    app.end_placement(&kuldiga, id_of(&placed), &ending(Some(today()), "Moved on"))
+        .ok()
+        .await;
+    let after = app.shared_record(&staff, client).await;
+    assert_problem(after, 404, "about:blank").await;
 }
 
 #[tokio::test]

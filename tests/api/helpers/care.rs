@@ -215,6 +215,10 @@ impl TestApp {
         self.post_as(&format!("/api/v1/referrals/{id}/decline"), token, body)
     }
 
+    pub fn shared_record(&self, token: &str, client_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/clients/{client_id}/shared-record"), token)
+    }
+
     // Placements.
 
     pub fn create_placement(&self, token: &str, client_id: i64, body: &CreatePlacement) -> Call {
