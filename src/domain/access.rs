@@ -343,7 +343,7 @@ pub fn shares_case(
 }
 
 /// Who answers a referral to a service of provider `provider_id`, and reads the referrals to
-/// it: that provider's staff, and administrators (reads only; see `ReferralAnswer`).
+/// it: that provider's staff only (the referring municipality reads its own client's).
 pub fn referral_answer_access(scope: &Scope, provider_id: ProviderId) -> Result<(), Forbidden> {
     match scope {
         Scope::Provider(own) if *own == provider_id => Ok(()),
