@@ -90,6 +90,7 @@ pub struct RequestTransfer {
     request_body = RequestTransfer,
     responses(
         (status = 201, body = TransferRequest, headers(("Location" = String, description = "The request: `/api/v1/transfer-requests/{id}`."))),
+        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
     )
 )]
