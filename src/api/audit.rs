@@ -36,6 +36,31 @@ pub struct Caller {
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
+impl Caller {
+    /// Runs `f` with the caller and its auditor in one write transaction, `f` appending the
+    /// audit records of what it did; a refusal (403, 404) is audited as `action` on
+    /// `subject` in a transaction of its own (as `Clients::write` does for client reach).
+    pub async fn write<T, F>(
+        self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+        f: F,
+    ) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &AuthUser, &Auditor) -> ApiResult<T> + Send + 'static,
+    {
+        let Caller { user, auditor } = self;
+        let audit = auditor.clone();
+        let outcome = db.write(move |conn| f(conn, &user, &audit)).await;
+        if let Err(refusal) = &outcome {
+            auditor.record_refusal(db, action, subject, refusal).await;
+        }
+        outcome
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Extracted<Self>;

@@ -361,25 +361,23 @@ pub async fn service_referrals(
     caller: Caller,
     id: web::Path<ServicePath>,
 ) -> ApiResult<web::Json<Vec<ServiceReferral>>> {
-    let Caller { user, auditor } = caller;
     let service_id = id.into_inner().id;
     let action = AuditAction::ReferralServiceList;
-    let audit = auditor.clone();
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            let service = services::get(conn, service_id)?;
-            referral_answer_access(&user.scope, service.row.provider_id)?;
-            let rows = q::list(conn, None, Some(service_id), &Slice::default())?;
-            audit.record_disclosed(conn, action, &rows)?;
-            Ok(rows)
-        })
-        .await;
-    if let Err(refusal) = &rows {
-        auditor
-            .record_refusal(&db, action, Subject::default(), refusal)
-            .await;
-    }
-    Ok(web::Json(rows?.into_iter().map(service_view).collect()))
+    let rows = caller
+        .write(
+            &db,
+            action,
+            Subject::default(),
+            move |conn, user, auditor| {
+                let service = services::get(conn, service_id)?;
+                referral_answer_access(&user.scope, service.row.provider_id)?;
+                let rows = q::list(conn, None, Some(service_id), &Slice::default())?;
+                auditor.record_disclosed(conn, action, &rows)?;
+                Ok(rows)
+            },
+        )
+        .await?;
+    Ok(web::Json(rows.into_iter().map(service_view).collect()))
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -406,27 +404,22 @@ async fn answer<F>(
 where
     F: FnOnce(&mut DbConnection, ReferralRow) -> ApiResult<ReferralRow> + Send + 'static,
 {
-    let Caller { user, auditor } = caller;
-    let audit = auditor.clone();
     let subject = Subject {
         record_id: Some(referral_id.get()),
         client_id: None,
     };
-    let outcome = db
-        .write(move |conn| -> ApiResult<ReferralRow> {
+    let row = caller
+        .write(db, action, subject, move |conn, user, auditor| {
             let current = q::get(conn, referral_id)?;
             let service = services::get(conn, current.service_id)?;
             referral_answer_access(&user.scope, service.row.provider_id)?;
             let client_id = current.client_id;
             let row = f(conn, current)?;
-            audit.record(conn, action, Some(referral_id.get()), Some(client_id))?;
+            auditor.record(conn, action, Some(referral_id.get()), Some(client_id))?;
             Ok(row)
         })
-        .await;
-    if let Err(refusal) = &outcome {
-        auditor.record_refusal(db, action, subject, refusal).await;
-    }
-    Ok(web::Json(service_view(outcome?)))
+        .await?;
+    Ok(web::Json(service_view(row)))
 }
 
 /// Accepts a referral to one of the caller's services: one place is held from today for

@@ -50,20 +50,18 @@ pub async fn shared_record(
     caller: Caller,
     id: web::Path<ClientPath>,
 ) -> ApiResult<web::Json<SharedRecord>> {
-    let Caller { user, auditor } = caller;
     let client_id = id.into_inner().id;
     let action = AuditAction::ClientSharedRecordRead;
     let subject = OfClient::records(client_id).into();
     let follow_up_days = policy.vsac_follow_up_days;
-    let audit = auditor.clone();
-    let record = db
-        .write(move |conn| -> ApiResult<SharedRecord> {
+    let record = caller
+        .write(&db, action, subject, move |conn, user, auditor| {
             let provider = shared_record_access(&user.scope)?;
             let relations = referrals::case_relations(conn, provider, client_id)?;
             if !shares_case(&relations, crate::domain::today(), follow_up_days) {
                 return Err(ApiError::NotFound);
             }
-            audit.record(conn, action, None, Some(client_id))?;
+            auditor.record(conn, action, None, Some(client_id))?;
             let client = clients::get(conn, &ClientAccess::All, client_id)?;
             let group = client.target_group;
             let assessment = match assessments::current(conn, client_id)? {
@@ -80,9 +78,6 @@ pub async fn shared_record(
                 assessment,
             })
         })
-        .await;
-    if let Err(refusal) = &record {
-        auditor.record_refusal(&db, action, subject, refusal).await;
-    }
-    Ok(web::Json(record?))
+        .await?;
+    Ok(web::Json(record))
 }

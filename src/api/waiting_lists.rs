@@ -19,7 +19,7 @@ use crate::db::waiting_lists::{self as q, NewWaitingEntry, QueueKey, QueuedClien
 use crate::db::{Db, DbConnection, clients, decisions, services};
 use crate::domain::access::{ClientAccess, service_placements_access};
 use crate::domain::assessment::CareLevel;
-use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::audit::{AuditAction, OfClient, Subject};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
@@ -449,22 +449,26 @@ pub async fn service_queue(
     caller: Caller,
     id: web::Path<ServicePath>,
 ) -> ApiResult<web::Json<Vec<ServiceQueueEntry>>> {
-    let Caller { user, auditor } = caller;
     let service_id = id.into_inner().id;
     let action = AuditAction::WaitingListQueue;
-    let rows = db
-        .write(move |conn| -> ApiResult<_> {
-            let service = services::get(conn, service_id)?;
-            let access = service_placements_access(&user.scope, service.row.provider_id)?;
-            let municipality = match &access {
-                ClientAccess::Municipality(code) => Some(code),
-                ClientAccess::All => None,
-            };
-            let key = QueueKey::Service(service_id);
-            let rows = q::queued_clients(conn, &key, municipality)?;
-            auditor.record_disclosed(conn, action, &rows)?;
-            Ok(rows)
-        })
+    let rows = caller
+        .write(
+            &db,
+            action,
+            Subject::default(),
+            move |conn, user, auditor| {
+                let service = services::get(conn, service_id)?;
+                let access = service_placements_access(&user.scope, service.row.provider_id)?;
+                let municipality = match &access {
+                    ClientAccess::Municipality(code) => Some(code),
+                    ClientAccess::All => None,
+                };
+                let key = QueueKey::Service(service_id);
+                let rows = q::queued_clients(conn, &key, municipality)?;
+                auditor.record_disclosed(conn, action, &rows)?;
+                Ok(rows)
+            },
+        )
         .await?;
     Ok(web::Json(
         rows.into_iter().map(service_queue_view).collect(),
