@@ -16,10 +16,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthSettings, Settings};
-use crate::db::{Db, DbConnection, providers, reference};
+use crate::db::{Db, DbConnection, mentors, providers, reference};
 use crate::domain::access::{Scope, UnknownScope};
 use crate::domain::codes::{MunicipalityCode, RegionCode};
-use crate::domain::ids::ProviderId;
+use crate::domain::ids::{MentorId, ProviderId};
 use crate::domain::validity::Validity;
 use crate::error::{ApiError, ApiResult, Detail};
 
@@ -36,6 +36,8 @@ pub struct Claims {
     pub region: Option<RegionCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<ProviderId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor_id: Option<MentorId>,
     pub exp: i64,
     pub iat: i64,
     pub iss: String,
@@ -66,6 +68,10 @@ impl Claims {
                 .clone()
                 .map(Scope::Region)
                 .ok_or_else(|| needs("region", "region")),
+            Role::Mentor => self
+                .mentor_id
+                .map(Scope::Mentor)
+                .ok_or_else(|| needs("mentor", "mentor_id")),
             Role::Ministry => Ok(Scope::National),
             Role::Admin => Ok(Scope::Admin),
         }
@@ -386,16 +392,49 @@ impl FromRequest for MaybeAuthUser {
 }
 
 /// What a token's scope claim may name (AUTH-SCOPE-EXISTS): a municipality valid today, a
-/// planning region, a registered provider. Municipalities (with their validity) and regions
+/// planning region, a registered provider or mentor. Municipalities (with their validity) and regions
 /// are reference data that change only by migration, so they are read once, on first use,
 /// and each check after that is a look-up in memory (validity is judged on the day of the
 /// request, so a municipality stops counting the day after it was dissolved). Providers are
-/// registered while the service runs and never deleted: a provider found once is remembered,
-/// one not found is looked up again (it may have been registered since, by another instance).
+/// registered while the service runs and never deleted, and so are mentors: one found once is
+/// remembered, one not found is looked up again (it may have been registered since, by another
+/// instance).
 #[derive(Default)]
 pub struct ScopeRegister {
     reference: OnceLock<ScopeReference>,
-    providers: RwLock<HashSet<ProviderId>>,
+    providers: Registered<ProviderId>,
+    mentors: Registered<MentorId>,
+}
+
+/// Records registered while the service runs and never deleted, as far as seen.
+struct Registered<Id>(RwLock<HashSet<Id>>);
+
+impl<Id> Default for Registered<Id> {
+    fn default() -> Self {
+        Self(RwLock::new(HashSet::new()))
+    }
+}
+
+impl<Id: Copy + Eq + std::hash::Hash + Send + 'static> Registered<Id> {
+    /// `Ok` when `id` is registered: remembered, or found by `exists` (then remembered).
+    async fn check(
+        &self,
+        db: &Db,
+        id: Id,
+        exists: fn(&mut DbConnection, Id) -> diesel::QueryResult<bool>,
+        unknown: UnknownScope,
+    ) -> ApiResult<()> {
+        if self.0.read().is_ok_and(|known| known.contains(&id)) {
+            return Ok(());
+        }
+        if !db.run(move |conn| exists(conn, id)).await? {
+            return Err(unknown.into());
+        }
+        if let Ok(mut known) = self.0.write() {
+            known.insert(id);
+        }
+        Ok(())
+    }
 }
 
 /// The reference data a scope claim is checked against.
@@ -445,7 +484,16 @@ impl ScopeRegister {
             Scope::Municipality(_) | Scope::Region(_) => {
                 Ok(self.reference(db).await?.check(scope, today)?)
             }
-            Scope::Provider(id) => self.check_provider(db, *id).await,
+            Scope::Provider(id) => {
+                let unknown = UnknownScope::Provider;
+                self.providers
+                    .check(db, *id, providers::exists, unknown)
+                    .await
+            }
+            Scope::Mentor(id) => {
+                let unknown = UnknownScope::Mentor;
+                self.mentors.check(db, *id, mentors::exists, unknown).await
+            }
             Scope::National | Scope::Admin => Ok(()),
         }
     }
@@ -457,20 +505,6 @@ impl ScopeRegister {
         // Two first requests may both load it; the first stored wins, the data is the same.
         let loaded = db.run(ScopeReference::load).await?;
         Ok(self.reference.get_or_init(|| loaded))
-    }
-
-    async fn check_provider(&self, db: &Db, id: ProviderId) -> ApiResult<()> {
-        let known = |providers: &HashSet<ProviderId>| providers.contains(&id);
-        if self.providers.read().is_ok_and(|p| known(&p)) {
-            return Ok(());
-        }
-        if !db.run(move |conn| providers::exists(conn, id)).await? {
-            return Err(UnknownScope::Provider.into());
-        }
-        if let Ok(mut providers) = self.providers.write() {
-            providers.insert(id);
-        }
-        Ok(())
     }
 }
 

@@ -55,7 +55,7 @@ struct DemoArgs {
 
 #[derive(clap::Args)]
 struct TokenArgs {
-    /// municipality, provider, region, ministry or admin.
+    /// municipality, provider, region, ministry, admin or mentor.
     #[arg(long, value_parser = |s: &str| Role::parse(s).ok_or("not a role"))]
     role: Role,
     /// Municipality code, for role municipality (e.g. `050`, `RIX`).
@@ -67,6 +67,9 @@ struct TokenArgs {
     /// Provider id, for role provider.
     #[arg(long)]
     provider_id: Option<i64>,
+    /// Mentor id, for role mentor.
+    #[arg(long)]
+    mentor_id: Option<i64>,
     /// Subject: who the token is for.
     #[arg(long, default_value = "dev-user")]
     sub: String,
@@ -113,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
                     .map(kopiena::domain::codes::MunicipalityCode::new),
                 region: args.region.map(kopiena::domain::codes::RegionCode::new),
                 provider_id: args.provider_id.map(kopiena::domain::ids::ProviderId),
+                mentor_id: args.mentor_id.map(kopiena::domain::ids::MentorId),
                 exp: 0,
                 iat: 0,
                 iss: String::new(),

@@ -4,6 +4,7 @@
 pub mod assessments;
 pub mod audit;
 pub mod body;
+pub mod case_notes;
 pub mod changes;
 pub mod clients;
 pub mod common;
@@ -95,6 +96,7 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "decisions", description = "The municipality's service decisions (granted, refused, ended) with legal basis and appeal: a placement rests on a granted decision that covers it"),
         (name = "waiting lists", description = "Clients waiting, on a granted decision, in the municipality's queue for a service type or in a named service's: served by priority, then the day added"),
         (name = "referrals", description = "A municipality refers its client to a service with a need-to-know summary; the provider accepts (holding one place for KOPIENA_REFERRAL_HOLD_DAYS, default 14) or declines; a placement takes the hold over"),
+        (name = "case notes", description = "Notes on a client's case (visits, calls, notes), appended by the case owner, the staff of a provider serving the client and the client's mentor; the owner reads all, others what their organisation wrote, while they share the case"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit, waiting clients without a current assessment"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
@@ -122,7 +124,7 @@ impl utoipa::Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT from the municipality's or ministry's identity provider (claims: sub, role, municipality | region | provider_id, exp, iat, iss, aud). In development: `kopiena token --role municipality --municipality 050`.",
+                        "A JWT from the municipality's or ministry's identity provider (claims: sub, role, municipality | region | provider_id | mentor_id, exp, iat, iss, aud). In development: `kopiena token --role municipality --municipality 050`.",
                     ))
                     .build(),
             ),
@@ -207,6 +209,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(transfer_requests::answer_transfer_request)
                 .service(clients::client_access_log)
                 .service(shared_record::shared_record)
+                .service(case_notes::create_case_note)
+                .service(case_notes::list_case_notes)
+                .service(case_notes::get_case_note)
                 .service(export::export_client)
                 .service(assessments::list_due_assessments)
                 .service(assessments::create_assessment)

@@ -6,8 +6,9 @@ use utoipa::IntoParams;
 
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
-    AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
-    ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId, WebhookId,
+    AssessmentId, AssignmentId, CaseNoteId, ClientId, DecisionId, MentorId, PlacementId, PlanId,
+    ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId,
+    WebhookId,
 };
 
 macro_rules! path_params {
@@ -63,6 +64,12 @@ path_params! {
         id: ClientId,
         /// The decision's id.
         decision_id: DecisionId,
+    }
+    ClientNotePath {
+        /// The client's id.
+        id: ClientId,
+        /// The case note's id.
+        note_id: CaseNoteId,
     }
     ClientWaitingPath {
         /// The client's id.

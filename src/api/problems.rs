@@ -63,7 +63,7 @@ pub struct Unavailable(pub Problem);
 /// The bearer token is missing, malformed, expired, signed wrongly, lacks its scope claim,
 /// or its scope claim names nothing (AUTH-SCOPE-EXISTS).
 #[derive(ToResponse)]
-#[response(description = "Unauthorized: a valid bearer token is required. A token whose scope claim names nothing (a `municipality` that is unknown or not valid today, such as a dissolved one; a `provider_id` of no registered provider; a `region` that is no planning region) is refused too, on reads and writes, with `type` /problems/token-scope-unknown and `rule` AUTH-SCOPE-EXISTS; other refusals are `about:blank`", content_type = "application/problem+json",
+#[response(description = "Unauthorized: a valid bearer token is required. A token whose scope claim names nothing (a `municipality` that is unknown or not valid today, such as a dissolved one; a `provider_id` of no registered provider, a `mentor_id` of no registered mentor; a `region` that is no planning region) is refused too, on reads and writes, with `type` /problems/token-scope-unknown and `rule` AUTH-SCOPE-EXISTS; other refusals are `about:blank`", content_type = "application/problem+json",
     headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
 pub struct Unauthorized(pub Problem);
 

@@ -86,7 +86,10 @@ pub struct Service {
     pub capacity: i32,
     /// Places taken by placements active today.
     pub occupied: i32,
-    /// `capacity - occupied`.
+    /// Places held today for clients whose referral the provider accepted (REF-HOLD): taken
+    /// until the client is placed or the hold expires.
+    pub held: i32,
+    /// `capacity - occupied - held`: the places free today.
     pub vacancies: i32,
     /// The service's own status.
     pub status: ServiceStatus,
@@ -130,7 +133,8 @@ impl From<ServiceEntry> for Service {
             target_groups: e.target_groups,
             capacity: r.capacity,
             occupied: e.occupied,
-            vacancies: r.capacity - e.occupied,
+            held: e.held,
+            vacancies: r.capacity - e.occupied - e.held,
             active: runs(r.status, e.provider_status),
             status: r.status,
             price: r
@@ -379,12 +383,14 @@ async fn change_service(
             edit(&mut changes, &mut target_groups)?;
             let rules = catalogue_rules(conn, &changes.service_type)?;
             let status = changes.status;
-            // The new capacity holds from today on: it must fit every day's placements.
+            // The new capacity holds from today on: it must fit every day's placements and
+            // the places accepted referrals hold (REF-HOLD).
             placements::lock_service(conn, id)?;
-            let placed: Vec<Interval> = placements::spans(conn, None, Some(id))?
+            let mut placed: Vec<Interval> = placements::spans(conn, None, Some(id))?
                 .iter()
                 .map(placements::PlacementSpan::interval)
                 .collect();
+            placed.extend(crate::db::referrals::holds(conn, id, None)?);
             let from_today = Interval {
                 start: crate::domain::today(),
                 end: None,

@@ -1,6 +1,7 @@
 //! The shared case record: what a provider's staff need to carry out a client's plan, while
 //! the provider places the client or holds a place for them (and a state social care centre
-//! for its follow-up after the client left it): `domain::access::shares_case`.
+//! for its follow-up after the client left it), and the plan a mentor follows while assigned
+//! to the client: `domain::access::shares_case`.
 
 use actix_web::{get, web};
 use serde::Serialize;
@@ -10,8 +11,8 @@ use super::assessments::Assessment;
 use super::audit::Caller;
 use super::paths::ClientPath;
 use super::support_plans::{SupportPlan, plan_view};
-use crate::db::{Db, assessments, clients, referrals, support_plans};
-use crate::domain::access::{ClientAccess, shared_record_access, shares_case};
+use crate::db::{Db, DbConnection, assessments, clients, referrals, support_plans};
+use crate::domain::access::{ClientAccess, Sharer, shared_record_access, shares_case};
 use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::client::TargetGroup;
 use crate::domain::ids::ClientId;
@@ -27,15 +28,35 @@ pub struct SharedRecord {
     pub target_group: TargetGroup,
     /// The current final support plan, if any.
     pub support_plan: Option<SupportPlan>,
-    /// The current assessment, if any.
+    /// The current assessment, if any; never for a mentor, who follows the plan.
     pub assessment: Option<Assessment>,
 }
 
+/// SHARE-NEED-TO-KNOW: `404` unless `sharer` shares the client's case today.
+pub(crate) fn check_shares_case(
+    conn: &mut DbConnection,
+    sharer: Sharer,
+    client_id: ClientId,
+    policy: &Policy,
+) -> ApiResult<()> {
+    let relations = referrals::case_relations(conn, sharer, client_id)?;
+    if shares_case(
+        &relations,
+        crate::domain::today(),
+        policy.vsac_follow_up_days,
+    ) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// The client's shared case record, for the staff of a provider that places the client or
-/// holds a place for them by an accepted referral, and of a state social care centre for
-/// `KOPIENA_VSAC_FOLLOW_UP_DAYS` (default 92) after the client left it (INV-A13). Any other
-/// client is `404`, as if it did not exist; other roles read the case through the client's
-/// own endpoints. Every read is in the client's access log with the reader.
+/// holds a place for them by an accepted referral, of a state social care centre for
+/// `KOPIENA_VSAC_FOLLOW_UP_DAYS` (default 92) after the client left it (INV-A13), and for
+/// the client's mentor while assigned (the plan, without the assessment). Any other client is
+/// `404`, as if it did not exist; other roles read the case through the client's own
+/// endpoints. Every read is in the client's access log with the reader.
 #[utoipa::path(
     tag = "clients",
     params(ClientPath),
@@ -53,18 +74,19 @@ pub async fn shared_record(
     let client_id = id.into_inner().id;
     let action = AuditAction::ClientSharedRecordRead;
     let subject = OfClient::records(client_id).into();
-    let follow_up_days = policy.vsac_follow_up_days;
+    let policy = policy.into_inner();
     let record = caller
         .write(&db, action, subject, move |conn, user, auditor| {
-            let provider = shared_record_access(&user.scope)?;
-            let relations = referrals::case_relations(conn, provider, client_id)?;
-            if !shares_case(&relations, crate::domain::today(), follow_up_days) {
-                return Err(ApiError::NotFound);
-            }
+            let sharer = shared_record_access(&user.scope)?;
+            check_shares_case(conn, sharer, client_id, &policy)?;
             auditor.record(conn, action, None, Some(client_id))?;
             let client = clients::get(conn, &ClientAccess::All, client_id)?;
             let group = client.target_group;
-            let assessment = match assessments::current(conn, client_id)? {
+            let current = match sharer {
+                Sharer::Provider(_) => assessments::current(conn, client_id)?,
+                Sharer::Mentor(_) => None,
+            };
+            let assessment = match current {
                 Some(current) => Some(assessments::get(conn, client_id, current.id)?.into()),
                 None => None,
             };

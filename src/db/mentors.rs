@@ -296,6 +296,11 @@ pub fn insert_training(
 
 /// Locks the mentor's row until the transaction ends (PostgreSQL row lock; SQLite holds its
 /// single write lock already), so assignments of one mentor are checked one at a time.
+/// Whether the mentor is registered (mentors are never deleted).
+pub fn exists(conn: &mut DbConnection, id: MentorId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(mentors::table.find(id))).get_result(conn)
+}
+
 pub fn lock(conn: &mut DbConnection, id: MentorId) -> QueryResult<()> {
     diesel::update(mentors::table.filter(mentors::id.eq(id)))
         .set(mentors::version.eq(mentors::version))

@@ -4,6 +4,7 @@
 pub mod assessments;
 pub mod audit;
 pub mod bulk;
+pub mod case_notes;
 pub mod changes;
 pub mod clients;
 pub mod dated;

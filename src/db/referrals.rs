@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::audit::Discloses;
 use super::schema::referrals as r;
 use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
+use crate::domain::access::{CaseRelation, Sharer};
 use crate::domain::assessment::CareLevel;
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::*;
@@ -173,15 +174,35 @@ pub fn accepted(
         .optional()
 }
 
-/// What provider `provider` is to client `client_id` (SHARE-NEED-TO-KNOW): its placements of
-/// the client, and the places its accepts hold for them.
+/// What `sharer` is to client `client_id` (SHARE-NEED-TO-KNOW): a provider's placements of
+/// the client and the places its accepts hold for them; a mentor's assignments to the client.
 pub fn case_relations(
+    conn: &mut DbConnection,
+    sharer: Sharer,
+    client_id: ClientId,
+) -> QueryResult<Vec<CaseRelation>> {
+    match sharer {
+        Sharer::Provider(provider) => provider_relations(conn, provider, client_id),
+        Sharer::Mentor(mentor) => {
+            Ok(
+                super::mentors::assignment_intervals(conn, Some(mentor), Some(client_id))?
+                    .into_iter()
+                    .map(|interval| CaseRelation {
+                        interval,
+                        vsac: false,
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
+fn provider_relations(
     conn: &mut DbConnection,
     provider: ProviderId,
     client_id: ClientId,
-) -> QueryResult<Vec<crate::domain::access::CaseRelation>> {
+) -> QueryResult<Vec<CaseRelation>> {
     use super::schema::{placements, services};
-    use crate::domain::access::CaseRelation;
     let stays: Vec<(NaiveDate, Option<NaiveDate>, ServiceTypeCode)> = placements::table
         .inner_join(services::table)
         .filter(services::provider_id.eq(provider))

@@ -107,6 +107,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_notes (id) {
+        id -> Int8,
+        client_id -> Int8,
+        kind -> Text,
+        noted_on -> Date,
+        body -> Text,
+        author_sub -> Text,
+        author_role -> Text,
+        author_municipality -> Nullable<Text>,
+        author_provider_id -> Nullable<Int8>,
+        author_mentor_id -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     changes (seq) {
         seq -> Int8,
         occurred_at -> Timestamp,
@@ -614,6 +630,10 @@ diesel::joinable!(assessment_service_types -> service_types (service_type));
 diesel::joinable!(assessment_team_members -> assessments (assessment_id));
 diesel::joinable!(assessment_team_members -> specialist_roles (role));
 diesel::joinable!(assessments -> clients (client_id));
+diesel::joinable!(case_notes -> clients (client_id));
+diesel::joinable!(case_notes -> mentors (author_mentor_id));
+diesel::joinable!(case_notes -> municipalities (author_municipality));
+diesel::joinable!(case_notes -> providers (author_provider_id));
 diesel::joinable!(client_runs -> clients (client_id));
 diesel::joinable!(client_runs -> municipalities (municipality));
 diesel::joinable!(client_runs -> target_groups (target_group));
@@ -682,6 +702,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_team_members,
     assessments,
     audit_log,
+    case_notes,
     changes,
     client_runs,
     client_transfers,

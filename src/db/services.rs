@@ -8,13 +8,14 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
 use super::schema::{
-    municipalities, providers, service_periods, service_runs, service_search_terms,
+    municipalities, providers, referrals, service_periods, service_runs, service_search_terms,
     service_target_groups, services,
 };
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
 use crate::domain::interval::Interval;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{PriceUnit, ProviderStatus, Sector, ServiceStatus};
 use crate::domain::registry::{prefix_range, search_terms};
 
@@ -48,6 +49,8 @@ pub struct ServiceEntry {
     pub provider_status: ProviderStatus,
     /// Placements active today.
     pub occupied: i32,
+    /// Places accepted referrals hold today (REF-HOLD).
+    pub held: i32,
 }
 
 /// Placements of the service active on `day` (its occupancy run that day, `db::derived`),
@@ -57,6 +60,25 @@ pub fn occupied_on_sql(day: NaiveDate) -> String {
         "COALESCE((SELECT o.occupied FROM service_runs o \
          WHERE o.service_id = services.id AND {}), 0)",
         super::dated::holds_on("o", "starts_on", "ends_on", day)
+    )
+}
+
+/// Places of the service that accepted referrals hold on `day` (REF-HOLD), as an SQL
+/// expression over `services.id`.
+fn held_on_sql(day: NaiveDate) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM referrals h WHERE h.service_id = services.id \
+         AND h.status = 'accepted' AND {})",
+        super::dated::holds_on("h", "accepted_on", "hold_until", day)
+    )
+}
+
+/// Free places on `day`: capacity less placements and holds, as an SQL expression.
+fn vacancies_on_sql(day: NaiveDate) -> String {
+    format!(
+        "(services.capacity - {} - {})",
+        occupied_on_sql(day),
+        held_on_sql(day)
     )
 }
 
@@ -309,6 +331,20 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
         .load::<(ServiceId, i32)>(conn)?
         .into_iter()
         .collect();
+    let held: BTreeMap<ServiceId, i64> = referrals::table
+        .filter(referrals::service_id.eq_any(&ids))
+        .filter(referrals::status.eq(ReferralStatus::Accepted))
+        .filter(referrals::accepted_on.le(today))
+        .filter(
+            referrals::hold_until
+                .is_null()
+                .or(referrals::hold_until.gt(today)),
+        )
+        .group_by(referrals::service_id)
+        .select((referrals::service_id, diesel::dsl::count_star()))
+        .load::<(ServiceId, i64)>(conn)?
+        .into_iter()
+        .collect();
     rows.into_iter()
         .map(|row| {
             // Every service has its provider (a foreign key): a missing one is an error.
@@ -318,6 +354,9 @@ fn entries(conn: &mut DbConnection, rows: Vec<ServiceRow>) -> QueryResult<Vec<Se
             Ok(ServiceEntry {
                 target_groups: groups.remove(&row.id).unwrap_or_default(),
                 occupied: occupied.get(&row.id).copied().unwrap_or(0),
+                held: held
+                    .get(&row.id)
+                    .map_or(0, |n| i32::try_from(*n).unwrap_or(i32::MAX)),
                 provider_status,
                 row,
             })
@@ -398,9 +437,9 @@ fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, MultiBacken
         );
     }
     if let Some(wanted) = filter.has_vacancies {
-        let occupied = occupied_on_sql(crate::domain::today());
+        let vacancies = vacancies_on_sql(crate::domain::today());
         let op = if wanted { ">" } else { "<=" };
-        query = query.filter(sql::<Bool>(&format!("services.capacity {op} {occupied}")));
+        query = query.filter(sql::<Bool>(&format!("{vacancies} {op} 0")));
     }
     if let Some(q) = &filter.q {
         for word in crate::domain::registry::normalise_words(q) {
@@ -453,10 +492,7 @@ pub fn list(
 ) -> QueryResult<Listed<ServiceEntry>> {
     let total = filtered(filter).count().get_result(conn)?;
     let query = filtered(filter).select(ServiceRow::as_select());
-    let vacancies = sql::<BigInt>(&format!(
-        "(services.capacity - {})",
-        occupied_on_sql(crate::domain::today())
-    ));
+    let vacancies = sql::<BigInt>(&vacancies_on_sql(crate::domain::today()));
     let query = match (sort, descending) {
         (ServiceSort::Name, false) => query.order((services::name.asc(), services::id.asc())),
         (ServiceSort::Name, true) => query.order((services::name.desc(), services::id.desc())),

@@ -13,6 +13,7 @@ use super::bulk::Lit;
 use crate::domain::access::Role;
 use crate::domain::assessment::{CareLevel, OrganisationType};
 use crate::domain::audit::{AuditAction, AuditOutcome, RecordType};
+use crate::domain::case_note::NoteKind;
 use crate::domain::change::{ChangeAction, ChangeType};
 use crate::domain::client::{DiStatus, TargetGroup, TransferRequestStatus};
 use crate::domain::codes::{
@@ -71,7 +72,8 @@ stored_as_bigint!(
     DecisionId,
     WaitingEntryId,
     ReferralId,
-    TransferRequestId
+    TransferRequestId,
+    CaseNoteId
 );
 
 macro_rules! stored_as_text {
@@ -172,6 +174,7 @@ stored_as_closed_text!(
     CloseReason => "waiting list close_reason",
     ReferralStatus => "referral status",
     TransferRequestStatus => "transfer request status",
+    NoteKind => "case note kind",
 );
 
 #[cfg(test)]

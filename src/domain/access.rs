@@ -3,7 +3,7 @@
 
 use super::change::ChangeReach;
 use super::codes::{MunicipalityCode, RegionCode, closed_set};
-use super::ids::ProviderId;
+use super::ids::{MentorId, ProviderId};
 use super::mentor::EmployerKind;
 use super::webhook::WebhookOwner;
 
@@ -15,6 +15,7 @@ closed_set! {
         Region = "region",
         Ministry = "ministry",
         Admin = "admin",
+        Mentor = "mentor",
     }
 }
 
@@ -31,6 +32,9 @@ pub enum Scope {
     National,
     /// System administrator: everything (every access audited).
     Admin,
+    /// A social mentor: the shared case record of the clients assigned to them, and their
+    /// own case notes.
+    Mentor(MentorId),
 }
 
 impl Scope {
@@ -41,6 +45,7 @@ impl Scope {
             Scope::Region(_) => Role::Region,
             Scope::National => Role::Ministry,
             Scope::Admin => Role::Admin,
+            Scope::Mentor(_) => Role::Mentor,
         }
     }
 }
@@ -75,6 +80,8 @@ pub enum UnknownScope {
     Provider,
     #[error("the token's region claim names no planning region")]
     Region,
+    #[error("the token's mentor_id claim names no registered mentor")]
+    Mentor,
 }
 
 impl UnknownScope {
@@ -88,6 +95,7 @@ impl UnknownScope {
                 "pilnvaras provider_id apgalvojums nenorāda reģistrētu pakalpojumu sniedzēju"
             }
             UnknownScope::Region => "pilnvaras region apgalvojums nenorāda plānošanas reģionu",
+            UnknownScope::Mentor => "pilnvaras mentor_id apgalvojums nenorāda reģistrētu mentoru",
         }
     }
 }
@@ -107,7 +115,7 @@ pub fn may_write_provider(scope: &Scope, provider: ProviderRef<'_>) -> Result<()
         Scope::National | Scope::Admin => true,
         Scope::Municipality(code) => code.as_str() == provider.municipality,
         Scope::Provider(own) => provider.id == Some(*own),
-        Scope::Region(_) => false,
+        Scope::Region(_) | Scope::Mentor(_) => false,
     };
     if allowed {
         Ok(())
@@ -134,7 +142,7 @@ pub fn may_change_provider_status(scope: &Scope) -> Result<(), Forbidden> {
 /// providers in its own municipality; provider staff cannot create providers.
 pub fn may_create_provider(scope: &Scope, municipality: &str) -> Result<(), Forbidden> {
     match scope {
-        Scope::Provider(_) => Err(Forbidden::new(
+        Scope::Provider(_) | Scope::Mentor(_) => Err(Forbidden::new(
             "provider staff cannot register providers",
             "pakalpojumu sniedzēja darbinieki nereģistrē pakalpojumu sniedzējus",
         )),
@@ -190,6 +198,9 @@ pub fn change_reach(scope: Option<&Scope>, own_region: Option<RegionCode>) -> Ch
         Some(Scope::Provider(own)) => ChangeReach::Provider(*own),
         Some(Scope::Region(own)) => ChangeReach::Region(own.clone()),
         Some(Scope::Admin) => ChangeReach::All,
+        // A mentor's clients' records are client-level data; the feed tells them nothing
+        // beyond the public register.
+        Some(Scope::Mentor(_)) => ChangeReach::Public,
     }
 }
 
@@ -240,7 +251,7 @@ pub fn mentor_read_access(scope: &Scope) -> Result<MentorAccess, Forbidden> {
         Scope::Municipality(code) => Ok(MentorAccess::Municipality(code.clone())),
         Scope::Region(region) => Ok(MentorAccess::Region(region.clone())),
         Scope::Admin => Ok(MentorAccess::All),
-        Scope::Provider(_) | Scope::National => Err(Forbidden::new(
+        Scope::Provider(_) | Scope::National | Scope::Mentor(_) => Err(Forbidden::new(
             "mentor records are for municipalities, planning regions and administrators",
             "mentoru ieraksti ir pašvaldībām, plānošanas reģioniem un administratoriem",
         )),
@@ -262,7 +273,7 @@ pub fn may_manage_mentor(
             employer_kind == EmployerKind::Region && own.as_str() == employer_code
         }
         Scope::Admin => true,
-        Scope::Provider(_) | Scope::National => false,
+        Scope::Provider(_) | Scope::National | Scope::Mentor(_) => false,
     };
     if allowed {
         Ok(())
@@ -280,7 +291,7 @@ pub fn own_employer(scope: &Scope) -> Option<(EmployerKind, String)> {
     match scope {
         Scope::Municipality(code) => Some((EmployerKind::Municipality, code.to_string())),
         Scope::Region(code) => Some((EmployerKind::Region, code.to_string())),
-        Scope::Provider(_) | Scope::National | Scope::Admin => None,
+        Scope::Provider(_) | Scope::National | Scope::Admin | Scope::Mentor(_) => None,
     }
 }
 
@@ -309,13 +320,62 @@ pub struct CaseRelation {
     pub vsac: bool,
 }
 
-/// Who reads a shared case record: provider staff (which clients: `shares_case`).
-pub fn shared_record_access(scope: &Scope) -> Result<ProviderId, Forbidden> {
+/// Who shares a client's case without owning it: a provider's staff, while the provider
+/// places the client or holds a place for them, and a social mentor, while assigned to the
+/// client (`shares_case` over the relations of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharer {
+    Provider(ProviderId),
+    Mentor(MentorId),
+}
+
+/// Who reads a shared case record: provider staff and mentors (which clients: `shares_case`).
+pub fn shared_record_access(scope: &Scope) -> Result<Sharer, Forbidden> {
     match scope {
-        Scope::Provider(own) => Ok(*own),
+        Scope::Provider(own) => Ok(Sharer::Provider(*own)),
+        Scope::Mentor(own) => Ok(Sharer::Mentor(*own)),
         _ => Err(Forbidden::new(
-            "the shared case record is for the staff of a provider serving the client",
-            "kopīgais lietas ieraksts ir klientam pakalpojumu sniedzošā pakalpojumu sniedzēja darbiniekiem",
+            "the shared case record is for the staff of a provider serving the client and the client's mentor",
+            "kopīgais lietas ieraksts ir klientam pakalpojumu sniedzošā pakalpojumu sniedzēja darbiniekiem un klienta mentoram",
+        )),
+    }
+}
+
+/// CASE-NOTE-ACCESS: whose case notes a caller reads. The case-owning municipality (and an
+/// administrator) reads every note on its client's case; a provider's staff and a mentor
+/// sharing the case read the notes their own organisation wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteReach {
+    /// Every note of the clients within this reach.
+    Owner(ClientAccess),
+    /// The notes this sharer wrote, while it shares the case.
+    Own(Sharer),
+}
+
+pub fn case_note_read_access(scope: &Scope) -> Result<NoteReach, Forbidden> {
+    match scope {
+        Scope::Provider(_) | Scope::Mentor(_) => shared_record_access(scope).map(NoteReach::Own),
+        _ => client_read_access(scope).map(NoteReach::Owner).map_err(|_| {
+            Forbidden::new(
+                "case notes are for the case owner, the client's providers and mentor",
+                "lietas piezīmes ir lietas īpašniekam, klienta pakalpojumu sniedzējiem un mentoram",
+            )
+        }),
+    }
+}
+
+/// CASE-NOTE-ACCESS: who writes a case note, as whom: those who do case work with the client
+/// (the owning municipality, a provider or mentor sharing the case). An administrator reads
+/// notes but writes none.
+pub fn case_note_author(scope: &Scope) -> Result<super::case_note::NoteAuthor, Forbidden> {
+    use super::case_note::NoteAuthor;
+    match scope {
+        Scope::Municipality(code) => Ok(NoteAuthor::Municipality(code.clone())),
+        Scope::Provider(own) => Ok(NoteAuthor::Provider(*own)),
+        Scope::Mentor(own) => Ok(NoteAuthor::Mentor(*own)),
+        Scope::Region(_) | Scope::National | Scope::Admin => Err(Forbidden::new(
+            "case notes are written by the case owner, the client's providers and mentor",
+            "lietas piezīmes raksta lietas īpašnieks, klienta pakalpojumu sniedzēji un mentors",
         )),
     }
 }
@@ -403,7 +463,7 @@ pub fn statistics_access(
         }
         Scope::Region(own) => access(Some(own), None, true),
         Scope::Municipality(own) => access(None, Some(own), false),
-        Scope::Provider(_) => Err(Forbidden::new(
+        Scope::Provider(_) | Scope::Mentor(_) => Err(Forbidden::new(
             "statistics are for municipalities, regions and the ministry",
             "statistika ir pašvaldībām, reģioniem un ministrijai",
         )),
@@ -581,6 +641,55 @@ mod tests {
             (None, Some("050"), false)
         );
         assert!(statistics_access(&Scope::Provider(ProviderId(1)), None).is_err());
+    }
+
+    #[test]
+    fn case_note_access_owner_reads_all_sharers_their_own_admin_writes_none() {
+        use super::super::case_note::NoteAuthor;
+        let kuldiga = Scope::Municipality("050".into());
+        assert_eq!(
+            case_note_read_access(&kuldiga),
+            Ok(NoteReach::Owner(ClientAccess::Municipality("050".into())))
+        );
+        assert_eq!(
+            case_note_read_access(&Scope::Admin),
+            Ok(NoteReach::Owner(ClientAccess::All))
+        );
+        assert_eq!(
+            case_note_read_access(&Scope::Provider(ProviderId(7))),
+            Ok(NoteReach::Own(Sharer::Provider(ProviderId(7))))
+        );
+        assert_eq!(
+            case_note_read_access(&Scope::Mentor(MentorId(3))),
+            Ok(NoteReach::Own(Sharer::Mentor(MentorId(3))))
+        );
+        assert_eq!(
+            case_note_author(&kuldiga),
+            Ok(NoteAuthor::Municipality("050".into()))
+        );
+        assert_eq!(
+            case_note_author(&Scope::Mentor(MentorId(3))),
+            Ok(NoteAuthor::Mentor(MentorId(3)))
+        );
+        for scope in [Scope::National, Scope::Region("KURZEME".into())] {
+            assert!(case_note_read_access(&scope).is_err(), "{scope:?}");
+            assert!(case_note_author(&scope).is_err(), "{scope:?}");
+        }
+        assert!(case_note_author(&Scope::Admin).is_err());
+    }
+
+    #[test]
+    fn a_mentor_reaches_no_register_record_statistics_or_client_list() {
+        let mentor = Scope::Mentor(MentorId(3));
+        assert!(may_write_provider(&mentor, provider(1, "050")).is_err());
+        assert!(mentor_read_access(&mentor).is_err());
+        assert!(statistics_access(&mentor, None).is_err());
+        assert!(client_read_access(&mentor).is_err());
+        assert!(webhook_owner(&mentor).is_err());
+        assert_eq!(
+            shared_record_access(&mentor),
+            Ok(Sharer::Mentor(MentorId(3)))
+        );
     }
 
     #[test]

@@ -63,6 +63,10 @@ closed_set! {
         ReferralServiceList = "referral.service_list",
         ReferralAccept = "referral.accept",
         ReferralDecline = "referral.decline",
+        CaseNoteCreate = "case_note.create",
+        CaseNoteCreateReplay = "case_note.create.replay",
+        CaseNoteRead = "case_note.read",
+        CaseNoteList = "case_note.list",
         PlacementCreate = "placement.create",
         PlacementCreateReplay = "placement.create.replay",
         PlacementEnd = "placement.end",
@@ -187,6 +191,9 @@ impl AuditAction {
             | A::ReferralServiceList
             | A::ReferralAccept
             | A::ReferralDecline => RecordType::Referral,
+            A::CaseNoteCreate | A::CaseNoteCreateReplay | A::CaseNoteRead | A::CaseNoteList => {
+                RecordType::CaseNote
+            }
             A::PlacementCreate
             | A::PlacementCreateReplay
             | A::PlacementEnd
@@ -209,6 +216,7 @@ impl AuditAction {
             AuditAction::WaitingListCreate => AuditAction::WaitingListCreateReplay,
             AuditAction::ReferralCreate => AuditAction::ReferralCreateReplay,
             AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
+            AuditAction::CaseNoteCreate => AuditAction::CaseNoteCreateReplay,
             _ => return None,
         })
     }
@@ -226,6 +234,7 @@ closed_set! {
         Decision = "decision",
         WaitingListEntry = "waiting_list_entry",
         Referral = "referral",
+        CaseNote = "case_note",
         Placement = "placement",
     }
 }

@@ -27,6 +27,8 @@ closed_set! {
         WaitingListEntry = "waiting_list_entry",
         /// A referral to a service: the case owner and the service's provider.
         Referral = "referral",
+        /// A note on a client's case, seen by the case owner.
+        CaseNote = "case_note",
         Placement = "placement",
         Mentor = "mentor",
         MentorTraining = "mentor_training",
@@ -173,6 +175,7 @@ pub fn href(kind: ChangeType, id: i64, parent: Option<i64>) -> String {
         ChangeType::Decision => format!("/api/v1/clients/{parent}/decisions/{id}"),
         ChangeType::WaitingListEntry => format!("/api/v1/clients/{parent}/waiting-list/{id}"),
         ChangeType::Referral => format!("/api/v1/clients/{parent}/referrals/{id}"),
+        ChangeType::CaseNote => format!("/api/v1/clients/{parent}/case-notes/{id}"),
         ChangeType::Placement => format!("/api/v1/clients/{parent}/placements/{id}"),
         ChangeType::Mentor | ChangeType::MentorTraining => format!("/api/v1/mentors/{parent}"),
         ChangeType::MentorAssignment => {

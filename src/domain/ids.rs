@@ -74,4 +74,6 @@ record_ids! {
     ReferralId;
     /// A municipality's request for another municipality's case.
     TransferRequestId;
+    /// A note on a client's case.
+    CaseNoteId;
 }

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod access;
 pub mod assessment;
 pub mod audit;
+pub mod case_note;
 pub mod change;
 pub mod client;
 pub mod decision;
@@ -93,6 +94,7 @@ problem_types! {
     OUTSIDE_DATING_WINDOW = "outside-dating-window", "The date is outside the recording window", "Datums ir ārpus reģistrēšanas loga", Some("REC-DATING-WINDOW"), Invalid;
     DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements", "DI statuss izriet no klienta pakalpojumu saņemšanas", Some("DI-STATUS-DERIVED"), Conflict;
     VSAC_CONSENT_REQUIRED = "vsac-consent-required", "A VSAC resident's community placement needs their voluntary consent", "VSAC klienta pārejai uz sabiedrībā balstītu pakalpojumu vajadzīga brīvprātīga piekrišana", Some("INV-A03"), Conflict;
+    NOTE_OUT_OF_RANGE = "note-out-of-range", "A case note is dated between the client's birth and today", "Lietas piezīmi datē starp klienta dzimšanas dienu un šodienu", Some("CASE-NOTE-DATED"), Invalid;
     TRANSFER_IN_FUTURE = "transfer-in-future", "A transfer is recorded on or after its date", "Lietas nodošanu reģistrē tās datumā vai vēlāk", Some("CASE-TRANSFER-DATED"), Invalid;
     TRANSFER_OUT_OF_ORDER = "transfer-out-of-order", "The transfer is dated before the client's last transfer", "Lietas nodošana datēta pirms klienta pēdējās nodošanas", Some("CASE-TRANSFER-DATED"), Conflict;
     MENTOR_CAPACITY_EXCEEDED = "mentor-capacity-exceeded", "The mentor has the most clients allowed", "Mentoram jau ir lielākais atļautais klientu skaits", Some("INV-M01"), Conflict;
@@ -260,6 +262,10 @@ pub enum DomainError {
     VsacConsentRequired,
     #[error("a transfer takes effect on its date and is recorded on or after it, not before")]
     TransferInFuture,
+    #[error(
+        "a case note tells what happened: it is dated on or before today, and not before the client's birth"
+    )]
+    NoteOutOfRange,
     #[error("the transfer cannot be dated before {not_before}, the client's last transfer")]
     TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is older")]
@@ -393,6 +399,7 @@ impl DomainError {
             DomainError::DiStatusContradictsPlacements { .. } => &DI_STATUS_CONTRADICTS_PLACEMENTS,
             DomainError::VsacConsentRequired => &VSAC_CONSENT_REQUIRED,
             DomainError::TransferInFuture => &TRANSFER_IN_FUTURE,
+            DomainError::NoteOutOfRange => &NOTE_OUT_OF_RANGE,
             DomainError::TransferOutOfOrder { .. } => &TRANSFER_OUT_OF_ORDER,
             DomainError::MentorCapacityExceeded { .. } => &MENTOR_CAPACITY_EXCEEDED,
             DomainError::ClientHasMentor { .. } => &CLIENT_HAS_ACTIVE_MENTOR,
@@ -579,6 +586,9 @@ impl DomainError {
             ),
             DomainError::VsacConsentRequired => {
                 "VSAC klients sāk saņemt sabiedrībā balstītu pakalpojumu tikai ar savu brīvprātīgu piekrišanu, kas reģistrēta ne vēlāk kā pakalpojuma saņemšanas sākuma dienā".into()
+            }
+            DomainError::NoteOutOfRange => {
+                "lietas piezīme stāsta par notikušo: to datē šodien vai agrāk, un ne pirms klienta dzimšanas".into()
             }
             DomainError::TransferInFuture => {
                 "lietas nodošana stājas spēkā tās datumā, un to reģistrē tajā dienā vai vēlāk, ne agrāk".into()

@@ -3,6 +3,7 @@
 mod assessments;
 mod audit;
 mod auth;
+mod case_notes;
 mod changes;
 mod clients;
 mod dating;

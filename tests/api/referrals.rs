@@ -92,8 +92,18 @@ async fn a_client_walks_from_decision_and_queue_to_a_placement_in_another_munici
     .created()
     .await;
 
-    // Accepting holds the one place for the configured days.
+    // Accepting holds the one place for the configured days: vacancies drop by one.
+    let before = app.get_service(home).ok().await;
+    assert_eq!(
+        (before["vacancies"].as_i64(), before["held"].as_i64()),
+        (Some(1), Some(0))
+    );
     let accepted = app.accept_referral(&staff, referral_id).ok().await;
+    let after = app.get_service(home).ok().await;
+    assert_eq!(
+        (after["vacancies"].as_i64(), after["held"].as_i64()),
+        (Some(0), Some(1))
+    );
     assert_eq!(accepted["state"], "accepted");
     assert_eq!(
         accepted["hold_until"],
@@ -132,6 +142,15 @@ async fn a_client_walks_from_decision_and_queue_to_a_placement_in_another_munici
         .await;
     let now = app.get_referral(&kuldiga, client, referral_id).ok().await;
     assert_eq!(now["state"], "placed");
+    let taken = app.get_service(home).ok().await;
+    assert_eq!(
+        (
+            taken["occupied"].as_i64(),
+            taken["held"].as_i64(),
+            taken["vacancies"].as_i64()
+        ),
+        (Some(1), Some(0), Some(0))
+    );
     assert_eq!(now["placement_id"], id_of(&placed));
     let closed = app.get_waiting_entry(&kuldiga, client, entry).ok().await;
     assert_eq!(closed["close_reason"], "placed");

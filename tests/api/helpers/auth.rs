@@ -37,6 +37,10 @@ pub fn provider(id: i64) -> Value {
     claims("provider", Some(("provider_id", Value::from(id))))
 }
 
+pub fn mentor(id: i64) -> Value {
+    claims("mentor", Some(("mentor_id", Value::from(id))))
+}
+
 pub fn region(code: &str) -> Value {
     claims("region", Some(("region", Value::from(code))))
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use kopiena::api::assessments::{CreateAssessment, DueQuery, TeamMemberInput};
 use kopiena::api::audit::ListAuditQuery;
+use kopiena::api::case_notes::CreateCaseNote;
 use kopiena::api::clients::{Consent, CreateClient, ListClientsQuery, SearchClients, UpdateClient};
 use kopiena::api::common::PageQuery;
 use kopiena::api::decisions::CreateDecision;
@@ -25,6 +26,7 @@ use kopiena::api::transfers::TransferClient;
 use kopiena::api::waiting_lists::CreateWaitingEntry;
 use kopiena::domain::assessment::OrganisationType;
 use kopiena::domain::assessment::Scores;
+use kopiena::domain::case_note::NoteKind;
 use kopiena::domain::client::TargetGroup;
 use kopiena::domain::codes::ServiceTypeCode;
 use kopiena::domain::decision::{DecisionMaker, DecisionOutcome};
@@ -424,6 +426,15 @@ pub fn decision(
 }
 
 /// The end of an assignment or placement on `ended_on` (`None`: today).
+/// A case note of `kind`, dated `noted_on` (default today).
+pub fn note(kind: NoteKind, noted_on: Option<NaiveDate>, text: &str) -> CreateCaseNote {
+    CreateCaseNote {
+        kind,
+        noted_on,
+        text: text.into(),
+    }
+}
+
 pub fn ending(ended_on: Option<NaiveDate>, reason: &str) -> EndRequest {
     EndRequest {
         ended_on,

@@ -1,6 +1,7 @@
 //! The client's methods for mentors, their assignments, placements in services and the gaps.
 
 use chrono::NaiveDate;
+use kopiena::api::case_notes::CreateCaseNote;
 use kopiena::api::decisions::{AppealRecord, CreateDecision};
 use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
@@ -217,6 +218,27 @@ impl TestApp {
 
     pub fn shared_record(&self, token: &str, client_id: i64) -> Call {
         self.get_as(&format!("/api/v1/clients/{client_id}/shared-record"), token)
+    }
+
+    // Case notes.
+
+    pub fn create_case_note(&self, token: &str, client_id: i64, body: &CreateCaseNote) -> Call {
+        self.post_as(
+            &format!("/api/v1/clients/{client_id}/case-notes"),
+            token,
+            body,
+        )
+    }
+
+    pub fn list_case_notes(&self, token: &str, client_id: i64) -> Call {
+        self.get_as(&format!("/api/v1/clients/{client_id}/case-notes"), token)
+    }
+
+    pub fn get_case_note(&self, token: &str, client_id: i64, id: i64) -> Call {
+        self.get_as(
+            &format!("/api/v1/clients/{client_id}/case-notes/{id}"),
+            token,
+        )
     }
 
     // Placements.
