@@ -371,6 +371,37 @@ pub fn care_levels(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<C
         .collect())
 }
 
+/// Places in waiting lists open on a day, by municipality, target group, service type and
+/// the day added: `count` entries whose clients' keys sum to `key_sum`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct WaitingFact {
+    #[diesel(sql_type = Text)]
+    pub municipality: String,
+    #[diesel(sql_type = Text)]
+    pub target_group: String,
+    #[diesel(sql_type = Text)]
+    pub service_type: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub added_on: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub key_sum: i64,
+}
+
+/// The waiting-list entries open on `day` (added on or before it, not closed by then).
+pub fn waiting(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<WaitingFact>> {
+    diesel::sql_query(format!(
+        "SELECT w.municipality, c.target_group, w.service_type, w.added_on, \
+         COUNT(*) AS count, COALESCE(SUM(c.record_key), 0) AS key_sum \
+         FROM waiting_list_entries w JOIN clients c ON c.id = w.client_id \
+         WHERE {} \
+         GROUP BY w.municipality, c.target_group, w.service_type, w.added_on",
+        holds_on("w", "added_on", "closed_on", day)
+    ))
+    .load(conn)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = indicators, check_for_backend(MultiBackend))]
 pub struct IndicatorRow {

@@ -40,6 +40,9 @@ pub enum MetricClass {
     /// Counts registry entries (providers, services, municipalities, places and their
     /// occupancy, which the public directory publishes per service): exact for everyone.
     Registry,
+    /// A median over the persons of a cell: for the ministry and regions, published only for
+    /// a cell of at least `threshold` persons and in whole weeks (`publish_median`).
+    Median,
 }
 
 /// Every metric a statistic or indicator publishes, classified once.
@@ -60,10 +63,14 @@ pub enum Measure {
     /// Places taken (placements active): published per service in the public directory.
     Occupied,
     Vacancies,
+    /// Places in waiting lists: a client waiting in two queues counts in each.
+    Waiting,
+    /// The median of the days the clients of a cell have waited.
+    MedianWaitingDays,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 9] = [
+    pub const ALL: [Measure; 11] = [
         Measure::Clients,
         Measure::Transitions,
         Measure::Mentors,
@@ -73,6 +80,8 @@ impl Measure {
         Measure::Capacity,
         Measure::Occupied,
         Measure::Vacancies,
+        Measure::Waiting,
+        Measure::MedianWaitingDays,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -86,6 +95,8 @@ impl Measure {
             Measure::Capacity => "capacity",
             Measure::Occupied => "occupied",
             Measure::Vacancies => "vacancies",
+            Measure::Waiting => "waiting",
+            Measure::MedianWaitingDays => "median_waiting_days",
         }
     }
 
@@ -93,7 +104,10 @@ impl Measure {
     /// of providers, services and their places is public fact.
     pub const fn class(self) -> MetricClass {
         match self {
-            Measure::Clients | Measure::Transitions | Measure::Mentors => MetricClass::Persons,
+            Measure::Clients | Measure::Transitions | Measure::Mentors | Measure::Waiting => {
+                MetricClass::Persons
+            }
+            Measure::MedianWaitingDays => MetricClass::Median,
             Measure::Providers
             | Measure::Services
             | Measure::Municipalities
@@ -186,6 +200,25 @@ impl Perturbation {
         }
         count + k
     }
+}
+
+/// DISC-MEDIAN: the published median of a cell's values (the days each person waited). Exact
+/// for a caller whose counts are exact; for the ministry and regions, withheld (`None`) when
+/// the cell holds fewer than `threshold` persons, whose median would tell one person's value,
+/// and rounded to whole weeks, so that two tables differing by one person rarely differ.
+/// Of an even number of values, the lower middle one: always a value some person has.
+pub fn publish_median(values: &mut [i64], perturb: bool, threshold: i64) -> Option<i64> {
+    if values.is_empty() || (perturb && i64::try_from(values.len()).ok()? < threshold) {
+        return None;
+    }
+    let middle = (values.len() - 1) / 2;
+    let (_, median, _) = values.select_nth_unstable(middle);
+    let median = *median;
+    Some(if perturb {
+        (median + 3).div_euclid(7) * 7
+    } else {
+        median
+    })
 }
 
 /// A date a statistics query names: a day (`2026-05-14`) or a calendar month (`2026-05`).
@@ -483,7 +516,23 @@ mod tests {
     }
 
     #[test]
+    fn disc_median_is_exact_for_exact_callers_and_withheld_or_in_weeks_for_others() {
+        assert_eq!(publish_median(&mut [], false, 5), None);
+        assert_eq!(publish_median(&mut [9, 1, 30], false, 5), Some(9));
+        // The lower middle of an even count: a value someone has.
+        assert_eq!(publish_median(&mut [40, 10, 20, 30], false, 5), Some(20));
+        // Fewer persons than the threshold: withheld from perturbed callers.
+        assert_eq!(publish_median(&mut [9, 1, 30, 4], true, 5), None);
+        // Whole weeks: 10 days publish 7, 11 days 14.
+        assert_eq!(publish_median(&mut [1, 2, 10, 50, 60], true, 5), Some(7));
+        assert_eq!(publish_median(&mut [1, 2, 11, 50, 60], true, 5), Some(14));
+        assert_eq!(publish_median(&mut [0, 0, 0, 0, 0], true, 5), Some(0));
+    }
+
+    #[test]
     fn every_measure_computed_from_client_records_is_a_person_count() {
+        assert_eq!(Measure::Waiting.class(), MetricClass::Persons);
+        assert_eq!(Measure::MedianWaitingDays.class(), MetricClass::Median);
         for m in [Measure::Clients, Measure::Transitions, Measure::Mentors] {
             assert_eq!(m.class(), MetricClass::Persons, "{}", m.name());
         }

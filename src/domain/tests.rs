@@ -124,6 +124,7 @@ fn one_of_each() -> Vec<DomainError> {
         },
         DomainError::VsacConsentRequired,
         DomainError::TransferInFuture,
+        DomainError::NoteOutOfRange,
         DomainError::TransferOutOfOrder { not_before: on },
         DomainError::YouthHomeAge { limit: 24 },
         DomainError::DecisionTerms {

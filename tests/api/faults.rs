@@ -225,7 +225,9 @@ async fn a_statement_cancelled_by_statement_timeout_answers_503() {
     lock.batch_execute("BEGIN; LOCK TABLE providers IN ACCESS EXCLUSIVE MODE")
         .expect("lock");
     let (response, elapsed) = timed(app.list_providers(&providers_query())).await;
-    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
+    // Answered by a timeout, well before the lock is released below (a bound loose enough
+    // for a loaded machine: which of the two timeouts fired is not a timing question).
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     assert_problem(response, 503, "/problems/database-busy").await;
     lock.batch_execute("ROLLBACK").expect("unlock");
     app.list_providers(&providers_query()).ok().await;

@@ -12,8 +12,8 @@ use kopiena::domain::waiting::{CloseReason, Priority};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, assert_problem, decision, id_of, municipality, placement, provider, today, token,
-    transfer, waiting,
+    StatsQuery, TestApp, admin, assert_problem, decision, grouped_by, id_of, ministry,
+    municipality, placement, provider, stats_query, today, token, transfer, waiting, when,
 };
 use crate::mentors::adult;
 use crate::placements::service;
@@ -216,4 +216,109 @@ async fn a_named_services_provider_sees_its_queue_without_names() {
             .any(|r| r["action"] == "waiting_list.queue" && r["actor_role"] == "provider"),
         "{log}"
     );
+}
+
+#[tokio::test]
+async fn waiting_counts_and_median_days_are_exact_for_the_owner_and_controlled_for_the_ministry() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let riga = token(&municipality("RIX"));
+    let (_, home) = service(&app, "group_home", 2, &ADULTS).await;
+    // Kuldīga's queue: added 10, 20 and 40 days ago, and one closed (not counted).
+    for (n, days) in [(1, 10), (2, 20), (3, 40), (4, 30)] {
+        let client = adult(&app, "050", n).await;
+        let grant = app.grant(&kuldiga, client, home).await;
+        let entry = app
+            .create_waiting_entry(
+                &kuldiga,
+                client,
+                &waiting(grant, Priority::Normal, ago(days)),
+            )
+            .created_id()
+            .await;
+        if n == 4 {
+            let withdrawn = CloseWaitingEntry {
+                reason: CloseReason::Withdrawn,
+                closed_on: Some(ago(1)),
+            };
+            app.close_waiting_entry(&kuldiga, client, entry, &withdrawn)
+                .ok()
+                .await;
+        }
+    }
+    // Rīga's: one client, added 5 days ago.
+    let other = adult(&app, "RIX", 5).await;
+    let grant = app.grant(&riga, other, home).await;
+    app.create_waiting_entry(&riga, other, &waiting(grant, Priority::Normal, ago(5)))
+        .created()
+        .await;
+
+    // The owner sees its own queue exactly: three waiting, the middle one 20 days.
+    let own = app
+        .waiting_stats(&kuldiga, &grouped_by("service_type"))
+        .ok()
+        .await;
+    assert_eq!(own["disclosure"]["applied"], false);
+    let rows = own["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{own}");
+    assert_eq!(rows[0]["service_type"], "group_home");
+    assert_eq!(
+        (
+            rows[0]["waiting"].as_i64(),
+            rows[0]["median_waiting_days"].as_i64()
+        ),
+        (Some(3), Some(20))
+    );
+    // Two days before the closed entry closed, it counted too (added 30 days ago).
+    let earlier = StatsQuery {
+        as_of: when(ago(2)),
+        ..stats_query()
+    };
+    let then = app.waiting_stats(&kuldiga, &earlier).ok().await;
+    assert_eq!(then["total"]["waiting"], 4);
+    // 8, 18, 28 and 38 days by then: the lower middle is 18.
+    assert_eq!(then["total"]["median_waiting_days"], 18);
+
+    // An administrator sees the country: 5, 10, 20, 40 days, lower middle 10.
+    let all = app
+        .waiting_stats(&token(&admin()), &stats_query())
+        .ok()
+        .await;
+    assert_eq!(all["total"]["waiting"], 4);
+    assert_eq!(all["total"]["median_waiting_days"], 10);
+    let by_municipality = app
+        .waiting_stats(&token(&admin()), &grouped_by("municipality"))
+        .ok()
+        .await;
+    let riga_row = by_municipality["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["municipality"] == "RIX")
+        .expect("Rīga's row");
+    assert_eq!(riga_row["median_waiting_days"], 5);
+
+    // The ministry: counts perturbed, and no median of fewer persons than the threshold.
+    let national = app
+        .waiting_stats(&token(&ministry()), &stats_query())
+        .ok()
+        .await;
+    assert_eq!(national["disclosure"]["applied"], true);
+    assert!(
+        national["total"]["median_waiting_days"].is_null(),
+        "{national}"
+    );
+    for row in national["rows"].as_array().expect("rows") {
+        assert!(row["median_waiting_days"].is_null(), "{row}");
+        assert!(
+            [0, 5].contains(&row["waiting"].as_i64().unwrap_or(-1)),
+            "{row}"
+        );
+    }
+    // A provider sees no statistics.
+    let staff = app.new_provider("050", "LM-WAIT-STATS").await;
+    let refused = app
+        .waiting_stats(&token(&provider(staff)), &stats_query())
+        .await;
+    assert_problem(refused, 403, "about:blank").await;
 }

@@ -202,6 +202,9 @@ fn description(statistic: &Statistic) -> String {
             let class = match m.class() {
                 MetricClass::Persons => "a person count, perturbed for ministry and regions",
                 MetricClass::Registry => "a registry count, exact for every caller",
+                MetricClass::Median => {
+                    "a median of the cell's persons: for ministry and regions null under the threshold, in whole weeks otherwise"
+                }
             };
             format!("`{}` ({class})", m.name())
         })

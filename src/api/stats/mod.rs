@@ -16,6 +16,7 @@ mod indicators;
 mod mentors;
 mod registry;
 mod table;
+mod waiting;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -36,7 +37,7 @@ pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
-pub static STATISTICS: [&Statistic; 7] = [
+pub static STATISTICS: [&Statistic; 8] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
@@ -44,6 +45,7 @@ pub static STATISTICS: [&Statistic; 7] = [
     &mentors::LOAD,
     &clients::OVERDUE,
     &clients::CARE_LEVELS,
+    &waiting::WAITING,
 ];
 
 /// Registers every statistics endpoint (each documented from its descriptor).

@@ -7,21 +7,23 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use utoipa::openapi::schema::{AdditionalProperties, KnownFormat, SchemaFormat, Type};
+use utoipa::openapi::schema::{AdditionalProperties, KnownFormat, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::Dimension;
 use super::context::Labels;
 use crate::api::lang::Lang;
-use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally};
+use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally, publish_median};
 use crate::error::{ApiError, ApiResult, Detail};
 
-/// An aggregate table before rendering: rows of dimension values and metric tallies.
+/// An aggregate table before rendering: rows of dimension values and metric tallies, and
+/// for a table with a median metric, the values of each row's persons.
 pub struct Table {
     dims: Vec<Dimension>,
     metrics: &'static [Measure],
     rows: BTreeMap<Vec<String>, Vec<Tally>>,
+    samples: BTreeMap<Vec<String>, Vec<i64>>,
 }
 
 impl Table {
@@ -30,7 +32,19 @@ impl Table {
             dims,
             metrics,
             rows: BTreeMap::new(),
+            samples: BTreeMap::new(),
         }
+    }
+
+    /// Adds `values` to the row `key`, as `add` does, and `persons` persons' value `sample`
+    /// to the values its median metrics are taken over (a median metric's tally is unused).
+    pub fn add_sample(&mut self, key: Vec<String>, values: &[Tally], sample: i64, persons: i64) {
+        let samples = self.samples.entry(key.clone()).or_default();
+        samples.extend(std::iter::repeat_n(
+            sample,
+            usize::try_from(persons).unwrap_or(0),
+        ));
+        self.add(key, values);
     }
 
     /// Adds `values` (one per metric) to the row `key` (one value per dimension).
@@ -73,14 +87,24 @@ pub struct StatsTotal;
 
 fn metric_properties(object: ObjectBuilder) -> ObjectBuilder {
     Measure::ALL.into_iter().fold(object, |object, m| {
-        let class = match m.class() {
-            MetricClass::Persons => "A person count: perturbed for ministry and region callers.",
-            MetricClass::Registry => "A registry count: exact for every caller.",
+        let (class, kind) = match m.class() {
+            MetricClass::Persons => (
+                "A person count: perturbed for ministry and region callers.",
+                SchemaType::Type(Type::Integer),
+            ),
+            MetricClass::Registry => (
+                "A registry count: exact for every caller.",
+                SchemaType::Type(Type::Integer),
+            ),
+            MetricClass::Median => (
+                "A median over the cell's persons: exact for municipalities and administrators; for ministry and region callers null when the cell holds fewer persons than the disclosure threshold, else in whole weeks (DISC-MEDIAN). Null for an empty cell.",
+                SchemaType::from_iter([Type::Integer, Type::Null]),
+            ),
         };
         object.property(
             m.name(),
             ObjectBuilder::new()
-                .schema_type(Type::Integer)
+                .schema_type(kind)
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                 .minimum(Some(0))
                 .description(Some(class)),
@@ -192,14 +216,18 @@ pub fn render(
 ) -> StatsTable {
     let disclosure = DisclosureInfo::new(perturbation, perturb);
     let metrics = table.metrics;
-    let publish = |m: usize, tally: Tally| -> Value {
-        let perturbed = disclosure.applied && metrics[m].class() == MetricClass::Persons;
-        Value::from(if perturbed {
-            perturbation.publish(tally)
-        } else {
-            tally.count
-        })
+    let publish = |m: usize, tally: Tally, samples: &mut [i64]| -> Value {
+        match metrics[m].class() {
+            MetricClass::Median => {
+                let threshold = perturbation.threshold;
+                Value::from(publish_median(samples, disclosure.applied, threshold))
+            }
+            MetricClass::Persons if disclosure.applied => Value::from(perturbation.publish(tally)),
+            MetricClass::Persons | MetricClass::Registry => Value::from(tally.count),
+        }
     };
+    let mut samples = table.samples;
+    let mut all_samples: Vec<i64> = samples.values().flatten().copied().collect();
     let mut totals = vec![Tally::default(); metrics.len()];
     let rows = table
         .rows
@@ -215,9 +243,10 @@ pub fn render(
                     );
                 }
             }
+            let row_samples = samples.entry(key.clone()).or_default();
             for (m, tally) in row.iter().enumerate() {
                 totals[m] += *tally;
-                obj.insert(metrics[m].name().into(), publish(m, *tally));
+                obj.insert(metrics[m].name().into(), publish(m, *tally, row_samples));
             }
             Value::Object(obj)
         })
@@ -225,7 +254,10 @@ pub fn render(
     let total = totals
         .into_iter()
         .enumerate()
-        .map(|(m, tally)| (metrics[m].name().to_string(), publish(m, tally)))
+        .map(|(m, tally)| {
+            let value = publish(m, tally, &mut all_samples);
+            (metrics[m].name().to_string(), value)
+        })
         .collect();
     StatsTable {
         dimensions: table.dims,

@@ -7,7 +7,7 @@ use super::harness::TestApp;
 
 impl TestApp {
     /// `GET /api/v1/stats/{metric}` (`registry`, `clients`, `transitions`, `mentor-coverage`,
-    /// `reassessments-overdue`, `care-levels`, `mentor-load`) as `token`.
+    /// `reassessments-overdue`, `care-levels`, `mentor-load`, `waiting`) as `token`.
     fn stats(&self, metric: &str, token: &str, query: &StatsQuery) -> Call {
         self.get_as(&format!("/api/v1/stats/{metric}"), token)
             .query(query)
@@ -39,6 +39,10 @@ impl TestApp {
 
     pub fn mentor_load_stats(&self, token: &str, query: &StatsQuery) -> Call {
         self.stats("mentor-load", token, query)
+    }
+
+    pub fn waiting_stats(&self, token: &str, query: &StatsQuery) -> Call {
+        self.stats("waiting", token, query)
     }
 
     pub fn indicator_stats(&self, token: &str, query: &IndicatorsQuery) -> Call {
