@@ -61,6 +61,8 @@ bulk_tables!(
     waiting_list_entries,
     placements,
     di_transitions,
+    referrals,
+    case_notes,
     client_runs,
     assessment_runs,
     service_runs,

@@ -133,6 +133,7 @@ pub fn generate(
         writer.assignments()?;
         writer.decisions()?;
         writer.placements()?;
+        writer.referrals()?;
         progress.start("derived runs", 0);
         crate::db::derived::rebuild(conn)?;
         progress.finish();

@@ -14,8 +14,9 @@ use crate::db::DbConnection;
 use crate::db::bulk::{self, BulkTable};
 use crate::db::reference::{self, MunicipalityFilter, ServiceTypeFilter};
 use crate::db::schema::{
-    assessments, clients, di_transitions, mentor_assignments, mentor_trainings, mentors,
-    placements, providers, service_decisions, services, support_plans, waiting_list_entries,
+    assessments, case_notes, clients, di_transitions, mentor_assignments, mentor_trainings,
+    mentors, placements, providers, referrals, service_decisions, services, support_plans,
+    waiting_list_entries,
 };
 use crate::domain::assessment::Instrument;
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
@@ -182,6 +183,8 @@ pub(super) struct IdBase {
     pub transition: i64,
     pub decision: i64,
     pub waiting: i64,
+    pub referral: i64,
+    pub case_note: i64,
 }
 
 impl IdBase {
@@ -202,6 +205,8 @@ impl IdBase {
             transition: next::<di_transitions::table>(conn)?,
             decision: next::<service_decisions::table>(conn)?,
             waiting: next::<waiting_list_entries::table>(conn)?,
+            referral: next::<referrals::table>(conn)?,
+            case_note: next::<case_notes::table>(conn)?,
         })
     }
 }

@@ -6,6 +6,7 @@ mod decisions;
 mod mentors;
 mod placements;
 mod providers;
+mod referrals;
 
 pub(super) use placements::group_index;
 
@@ -21,6 +22,7 @@ use super::data::Data;
 use super::random::{Weighted, date, minus_days, pick};
 use super::reference::{IdBase, Municipality, Reference};
 use super::words::Words;
+use crate::domain::case_note::NoteKind;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
 use crate::domain::decision::{Appeal, DecisionMaker, DecisionOutcome};
@@ -28,6 +30,7 @@ use crate::domain::mentor::ContractType;
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::placement::TimeLimitRule;
 use crate::domain::policy::Policy;
+use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{LegalStatus, ProviderStatus, ServiceStatus};
 use crate::domain::waiting::Priority;
 
@@ -129,6 +132,40 @@ pub(super) struct WaitingEntry {
     pub created_at: NaiveDateTime,
 }
 
+/// A referral of a waiting or placed client to a service.
+pub(super) struct Referral {
+    pub id: i64,
+    pub client: usize,
+    pub decision_id: i64,
+    pub service: usize,
+    pub status: ReferralStatus,
+    pub decline_reason: Option<&'static str>,
+    pub accepted_on: Option<NaiveDate>,
+    pub hold_until: Option<NaiveDate>,
+    pub placement_id: Option<i64>,
+    pub needed_services: &'static str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Who wrote a case note: the client's caseworker, a provider (index), a mentor (index).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum NoteBy {
+    Municipality,
+    Provider(usize),
+    Mentor(usize),
+}
+
+pub(super) struct CaseNote {
+    pub id: i64,
+    pub client: usize,
+    pub by: NoteBy,
+    pub kind: NoteKind,
+    pub noted_on: NaiveDate,
+    pub body: &'static str,
+    pub created_at: NaiveDateTime,
+}
+
 pub(super) struct Transition {
     pub id: i64,
     pub client: usize,
@@ -181,6 +218,8 @@ pub(super) struct Plan<'r> {
     pub placements: Vec<Placement>,
     pub decisions: Vec<Decision>,
     pub waiting: Vec<WaitingEntry>,
+    pub referrals: Vec<Referral>,
+    pub notes: Vec<CaseNote>,
     pub transitions: Vec<Transition>,
     pub mentors: Vec<Mentor>,
     pub assignments: Vec<Assignment>,
@@ -217,6 +256,8 @@ impl<'r> Plan<'r> {
             placements: Vec::new(),
             decisions: Vec::new(),
             waiting: Vec::new(),
+            referrals: Vec::new(),
+            notes: Vec::new(),
             transitions: Vec::new(),
             mentors: Vec::new(),
             assignments: Vec::new(),
@@ -247,8 +288,14 @@ impl<'r> Plan<'r> {
         plan.decisions(options.seed, (ids.decision, ids.waiting))?;
         plan.mentors(options.seed, mentors, ids.mentor)?;
         plan.assignments(options.seed, ids.assignment)?;
+        plan.referrals(options.seed, (ids.referral, ids.case_note))?;
         plan.finish_clients(options.seed)?;
         Ok(plan)
+    }
+
+    /// The planned decision with `id`.
+    pub(in crate::demo) fn decision(&self, id: i64) -> &Decision {
+        &self.decisions[(id - self.decisions[0].id) as usize]
     }
 
     fn municipality_weights(&self) -> Weighted {

@@ -3,8 +3,12 @@
 use std::collections::HashMap;
 
 use super::Writer;
-use crate::db::schema::{di_transitions, placements, service_decisions, waiting_list_entries};
+use crate::db::schema::{
+    case_notes, di_transitions, placements, referrals, service_decisions, waiting_list_entries,
+};
 use crate::demo::CREATED_BY;
+use crate::demo::plan::NoteBy;
+use crate::domain::access::Role;
 use crate::domain::disclosure::random_record_key;
 
 impl Writer<'_, '_> {
@@ -81,7 +85,7 @@ impl Writer<'_, '_> {
             |insert, e| {
                 let client = &plan.clients[e.client];
                 let municipality = &plan.reference.municipalities[client.municipality].code;
-                let decision = &plan.decisions[(e.decision_id - plan.decisions[0].id) as usize];
+                let decision = plan.decision(e.decision_id);
                 insert.row(&[
                     e.id.into(),
                     client.id.into(),
@@ -167,6 +171,102 @@ impl Writer<'_, '_> {
                     t.placement_id.into(),
                     t.created_at.into(),
                     keys[&t.placement_id].into(),
+                ]);
+            },
+        )?;
+        self.progress.finish();
+        Ok(())
+    }
+
+    /// Referrals (after the placements some of them became) and case notes.
+    pub(in crate::demo) fn referrals(&mut self) -> anyhow::Result<()> {
+        let plan = self.plan;
+        let total = plan.referrals.len() + plan.notes.len();
+        self.progress
+            .start("referrals and case notes", total as u64);
+        self.table(
+            (
+                referrals::id,
+                referrals::client_id,
+                referrals::decision_id,
+                referrals::service_id,
+                referrals::municipality,
+                referrals::paying_municipality,
+                referrals::target_group,
+                referrals::needed_services,
+                referrals::consent_reference,
+                referrals::status,
+                referrals::decline_reason,
+                referrals::accepted_on,
+                referrals::hold_until,
+                referrals::placement_id,
+                referrals::created_by,
+                referrals::created_at,
+                referrals::updated_at,
+            ),
+            &plan.referrals,
+            0,
+            |insert, r| {
+                let client = &plan.clients[r.client];
+                let municipality = &plan.reference.municipalities[client.municipality].code;
+                let consent = format!("Piekrišana Nr. {}", r.id);
+                insert.row(&[
+                    r.id.into(),
+                    client.id.into(),
+                    r.decision_id.into(),
+                    plan.services[r.service].id.into(),
+                    municipality.into(),
+                    municipality.into(),
+                    client.group.into(),
+                    r.needed_services.into(),
+                    (&consent).into(),
+                    r.status.into(),
+                    r.decline_reason.into(),
+                    r.accepted_on.into(),
+                    r.hold_until.into(),
+                    r.placement_id.into(),
+                    CREATED_BY.into(),
+                    r.created_at.into(),
+                    r.updated_at.into(),
+                ]);
+            },
+        )?;
+        self.table(
+            (
+                case_notes::id,
+                case_notes::client_id,
+                case_notes::kind,
+                case_notes::noted_on,
+                case_notes::body,
+                case_notes::author_sub,
+                case_notes::author_role,
+                case_notes::author_municipality,
+                case_notes::author_provider_id,
+                case_notes::author_mentor_id,
+                case_notes::created_at,
+            ),
+            &plan.notes,
+            plan.referrals.len(),
+            |insert, n| {
+                let client = &plan.clients[n.client];
+                let owner = &plan.reference.municipalities[client.municipality].code;
+                let (role, municipality, provider, mentor) = match n.by {
+                    NoteBy::Municipality => (Role::Municipality, Some(owner), None, None),
+                    NoteBy::Provider(p) => (Role::Provider, None, Some(plan.providers[p].id), None),
+                    NoteBy::Mentor(m) => (Role::Mentor, None, None, Some(plan.mentors[m].id)),
+                };
+                insert.row(&[
+                    n.id.into(),
+                    client.id.into(),
+                    n.kind.into(),
+                    n.noted_on.into(),
+                    n.body.into(),
+                    CREATED_BY.into(),
+                    role.into(),
+                    municipality.into(),
+                    provider.into(),
+                    mentor.into(),
+                    n.created_at.into(),
                 ]);
             },
         )?;
