@@ -82,7 +82,7 @@ impl Plan<'_> {
                 accepted_on: Some(accepted_on),
                 hold_until: hold(accepted_on, hold_days).end,
                 placement_id: Some(placement.id),
-                needed_services: pick(&mut rng, &NEEDED),
+                needed_services: NEEDED[rng.random_range(0..NEEDED.len())],
                 created_at: during(&mut rng, referred_on),
                 updated_at: during(&mut rng, placement.started_on.min(self.yesterday)),
             };
@@ -118,7 +118,7 @@ impl Plan<'_> {
                 accepted_on: None,
                 hold_until: None,
                 placement_id: None,
-                needed_services: pick(&mut rng, &NEEDED),
+                needed_services: NEEDED[rng.random_range(0..NEEDED.len())],
                 created_at: during(&mut rng, referred_on),
                 updated_at: during(&mut rng, referred_on),
             };
