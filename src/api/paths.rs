@@ -6,8 +6,9 @@ use utoipa::IntoParams;
 
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
-    AssessmentId, AssignmentId, ClientId, DecisionId, MentorId, PlacementId, PlanId, ProviderId,
-    ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId, WebhookId,
+    AssessmentId, AssignmentId, ClientId, DecisionId, GoalId, MentorId, PlacementId, PlanId,
+    ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId,
+    WebhookId,
 };
 
 macro_rules! path_params {
@@ -45,6 +46,14 @@ path_params! {
         id: ClientId,
         /// The support plan's id.
         plan_id: PlanId,
+    }
+    ClientPlanGoalPath {
+        /// The client's id.
+        id: ClientId,
+        /// The support plan's id.
+        plan_id: PlanId,
+        /// The goal's id.
+        goal_id: GoalId,
     }
     ClientAssignmentPath {
         /// The client's id.

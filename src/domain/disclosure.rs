@@ -52,6 +52,8 @@ pub enum Measure {
     Transitions,
     /// Mentors by load: computed from the clients assigned to them.
     Mentors,
+    /// Goals of the clients' support plans: each a fact about one client.
+    Goals,
     Providers,
     Services,
     Municipalities,
@@ -63,10 +65,11 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 9] = [
+    pub const ALL: [Measure; 10] = [
         Measure::Clients,
         Measure::Transitions,
         Measure::Mentors,
+        Measure::Goals,
         Measure::Providers,
         Measure::Services,
         Measure::Municipalities,
@@ -80,6 +83,7 @@ impl Measure {
             Measure::Clients => "clients",
             Measure::Transitions => "transitions",
             Measure::Mentors => "mentors",
+            Measure::Goals => "goals",
             Measure::Providers => "providers",
             Measure::Services => "services",
             Measure::Municipalities => "municipalities",
@@ -93,7 +97,9 @@ impl Measure {
     /// of providers, services and their places is public fact.
     pub const fn class(self) -> MetricClass {
         match self {
-            Measure::Clients | Measure::Transitions | Measure::Mentors => MetricClass::Persons,
+            Measure::Clients | Measure::Transitions | Measure::Mentors | Measure::Goals => {
+                MetricClass::Persons
+            }
             Measure::Providers
             | Measure::Services
             | Measure::Municipalities

@@ -28,6 +28,7 @@ use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
+use crate::domain::plan_goal::GoalStatus;
 use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult, Detail};
 
@@ -36,7 +37,7 @@ pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
-pub static STATISTICS: [&Statistic; 7] = [
+pub static STATISTICS: [&Statistic; 8] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
@@ -44,6 +45,7 @@ pub static STATISTICS: [&Statistic; 7] = [
     &mentors::LOAD,
     &clients::OVERDUE,
     &clients::CARE_LEVELS,
+    &clients::PLAN_GOALS,
 ];
 
 /// Registers every statistics endpoint (each documented from its descriptor).
@@ -137,10 +139,11 @@ pub enum Dimension {
     Mentor,
     CareLevel,
     Load,
+    GoalStatus,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 10] = [
+    pub const ALL: [Dimension; 11] = [
         Dimension::Region,
         Dimension::Municipality,
         Dimension::TargetGroup,
@@ -151,6 +154,7 @@ impl Dimension {
         Dimension::Mentor,
         Dimension::CareLevel,
         Dimension::Load,
+        Dimension::GoalStatus,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -165,6 +169,7 @@ impl Dimension {
             Dimension::Mentor => "mentor",
             Dimension::CareLevel => "care_level",
             Dimension::Load => "load",
+            Dimension::GoalStatus => "goal_status",
         }
     }
 
@@ -185,6 +190,7 @@ impl Dimension {
             Dimension::Mentor => "`with` or `without` an active mentor.",
             Dimension::CareLevel => "Care level of the assessment current that day.",
             Dimension::Load => "Clients of a mentor with an assignment active that day.",
+            Dimension::GoalStatus => "Status of a goal of a support plan.",
         }
     }
 
@@ -200,6 +206,7 @@ impl Dimension {
             Dimension::Sector => of::<Sector>(),
             Dimension::Status => of::<RegisterStatus>(),
             Dimension::CareLevel => of::<CareLevel>(),
+            Dimension::GoalStatus => of::<GoalStatus>(),
             _ => None,
         }
     }
