@@ -142,10 +142,10 @@ mod tests {
     #[test]
     fn plan_review_care_level_flags_only_a_changed_level() {
         // PLAN-REVIEW-CARE-LEVEL
-        assert!(changes_care_level(Some(CareLevel::I), CareLevel::III));
-        assert!(changes_care_level(Some(CareLevel::IV), CareLevel::II));
-        assert!(!changes_care_level(Some(CareLevel::II), CareLevel::II));
-        assert!(!changes_care_level(None, CareLevel::II));
+        assert!(changes_care_level(Some(CareLevel::I), CareLevel::Iii));
+        assert!(changes_care_level(Some(CareLevel::Iv), CareLevel::Ii));
+        assert!(!changes_care_level(Some(CareLevel::Ii), CareLevel::Ii));
+        assert!(!changes_care_level(None, CareLevel::Ii));
         // Flagged, the plan is due that day, unless it was due earlier.
         let flagged = day("2026-11-01");
         assert_eq!(

@@ -86,8 +86,8 @@ impl Writer<'_, '_> {
                     None => GoalStatus::Open,
                     Some(_) => {
                         let roll: f64 = rng.random_range(0.0..1.0);
-                        let achieved = 0.10 + 0.45 * elapsed;
-                        let dropped = 0.03 + 0.12 * elapsed;
+                        let achieved = 0.08 + 0.32 * elapsed;
+                        let dropped = 0.03 + 0.09 * elapsed;
                         if roll < achieved {
                             GoalStatus::Achieved
                         } else if roll < achieved + dropped {
