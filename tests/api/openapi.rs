@@ -155,7 +155,7 @@ async fn every_documented_group_by_dimension_is_accepted_and_others_are_not() {
             assert_eq!(response.status(), expected, "{path}?group_by={dimension}");
         }
     }
-    assert_eq!(endpoints, 7);
+    assert_eq!(endpoints, 8);
 }
 
 /// Each statistics endpoint applies exactly the filters its document lists; any other
@@ -201,7 +201,7 @@ async fn statistics_apply_the_filters_they_document_and_refuse_the_others() {
             .await;
         assert_eq!(unknown.status(), 400, "{path}?provider_id=3");
     }
-    assert_eq!(endpoints, 7);
+    assert_eq!(endpoints, 8);
 }
 
 /// The schema of the JSON success response `method path` documents (`path` as templated).
