@@ -286,10 +286,10 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
         0
     );
     // Without a token: 401.
-    for call in all_reads(&app, "", id, records)
-        .into_iter()
-        .chain([app.list_due_plans("", &plans_due(None))])
-    {
+    for call in all_reads(&app, "", id, records).into_iter().chain([
+        app.list_due_plans("", &plans_due(None)),
+        app.record_goal_progress("", (id, pid, gid), &progress(GoalStatus::Open, None)),
+    ]) {
         assert_problem(call.anonymous().await, 401, "about:blank").await;
     }
     // Nothing changed.

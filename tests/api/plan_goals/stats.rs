@@ -140,10 +140,13 @@ async fn goals_of_current_final_plans_are_counted_exactly_for_owners_and_perturb
         "no goal text in an aggregate"
     );
 
-    // Provider staff see no statistics; a filter it does not apply is a 400.
+    // Provider staff see no statistics, nor does a caller without a token; a filter it
+    // does not apply is a 400.
     let staff = provider(app.new_provider("050", "LM-GOAL-STATS").await);
     let response = app.plan_goal_stats(&token(&staff), &stats_query()).await;
     assert_problem(response, 403, "about:blank").await;
+    let response = app.plan_goal_stats("", &stats_query()).anonymous().await;
+    assert_problem(response, 401, "about:blank").await;
     let dated = StatsQuery {
         as_of: Some(today().to_string()),
         ..stats_query()
