@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::domain::disclosure::Perturbation;
 use crate::domain::interval::DatingWindow;
+use crate::domain::plan_goal::review_months_allowed;
 use crate::domain::policy::Policy;
 use crate::domain::webhook::{RetryPolicy, Targets};
 
@@ -363,6 +364,13 @@ impl Settings {
                 d @ 1..=365 => u32::try_from(d)?,
                 _ => bail!("KOPIENA_REFERRAL_HOLD_DAYS must be 1 to 365"),
             },
+            plan_review_months: match parse_or(
+                "KOPIENA_PLAN_REVIEW_MONTHS",
+                u64::from(defaults.plan_review_months),
+            )? {
+                m if u32::try_from(m).is_ok_and(review_months_allowed) => u32::try_from(m)?,
+                _ => bail!("KOPIENA_PLAN_REVIEW_MONTHS must be 1 to 12 (PLAN-REVIEW)"),
+            },
             vsac_follow_up_days: match parse_or(
                 "KOPIENA_VSAC_FOLLOW_UP_DAYS",
                 u64::from(defaults.vsac_follow_up_days),
@@ -562,6 +570,24 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("KOPIENA_IDEMPOTENCY_TTL_SECONDS")));
+    }
+
+    #[test]
+    fn plan_review_months_default_to_twelve_and_allow_one_to_twelve() -> anyhow::Result<()> {
+        // PLAN-REVIEW: at most 12 months after finalisation.
+        assert_eq!(settings(&[])?.policy.plan_review_months, 12);
+        let six = settings(&[("KOPIENA_PLAN_REVIEW_MONTHS", "6")])?;
+        assert_eq!(six.policy.plan_review_months, 6);
+        for refused in ["0", "13", "99999999999"] {
+            let err = settings(&[("KOPIENA_PLAN_REVIEW_MONTHS", refused)])
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                err.is_some_and(|e| e.contains("KOPIENA_PLAN_REVIEW_MONTHS")),
+                "{refused}"
+            );
+        }
+        Ok(())
     }
 
     #[test]

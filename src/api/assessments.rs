@@ -203,6 +203,7 @@ pub async fn create_assessment(
                 &new.needed_service_types,
             )?;
             let entry = q::get(conn, client_id, row.id)?;
+            super::plan_goals::flag_on_care_level_change(conn, &client.municipality, &row)?;
             let audience = Audience::case_of(client.municipality);
             let created = Change::new(
                 ChangeType::Assessment,

@@ -19,8 +19,8 @@ use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
 use crate::db::clients::{self, ClientRow};
 use crate::db::{Db, DbConnection, Listed, Slice};
 use crate::domain::access::{
-    AuditReach, ClientAccess, Forbidden, Role, Scope, audit_reach, client_read_access,
-    client_write_access,
+    AuditReach, ClientAccess, Forbidden, Role, Scope, audit_reach, case_owner_access,
+    client_read_access, client_write_access,
 };
 use crate::domain::audit::{AuditAction, AuditOutcome, OfClient, RecordType, Subject};
 use crate::domain::codes::*;
@@ -107,8 +107,12 @@ pub enum Read {}
 /// Changes client-level data.
 pub enum Write {}
 
+/// Reads the case owner's work lists across its clients (`access::case_owner_access`).
+pub enum Own {}
+
 pub type ClientReader = Clients<Read>;
 pub type ClientWriter = Clients<Write>;
+pub type CaseOwner = Clients<Own>;
 
 /// How a mode finds the clients within a caller's reach.
 pub trait Reach {
@@ -132,6 +136,16 @@ impl Reach for Write {
     type Access = MunicipalityCode;
     fn of(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
         client_write_access(scope)
+    }
+    fn clients(municipality: &MunicipalityCode) -> ClientAccess {
+        ClientAccess::Municipality(municipality.clone())
+    }
+}
+
+impl Reach for Own {
+    type Access = MunicipalityCode;
+    fn of(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
+        case_owner_access(scope)
     }
     fn clients(municipality: &MunicipalityCode) -> ClientAccess {
         ClientAccess::Municipality(municipality.clone())

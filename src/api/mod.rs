@@ -17,6 +17,7 @@ pub mod lang;
 pub mod mentors;
 pub mod paths;
 pub mod placements;
+pub mod plan_goals;
 pub mod problems;
 pub mod providers;
 pub mod reference;
@@ -221,6 +222,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(support_plans::list_support_plans)
                 .service(support_plans::get_support_plan)
                 .service(support_plans::update_support_plan)
+                .service(plan_goals::record_goal_progress)
+                .service(plan_goals::list_due_plans)
                 .service(audit::list_audit)
                 .service(mentors::list_mentors)
                 .service(mentors::create_mentor)

@@ -6,9 +6,9 @@ use utoipa::IntoParams;
 
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
-    AssessmentId, AssignmentId, CaseNoteId, ClientId, DecisionId, MentorId, PlacementId, PlanId,
-    ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId, WaitingEntryId,
-    WebhookId,
+    AssessmentId, AssignmentId, CaseNoteId, ClientId, DecisionId, GoalId, MentorId, PlacementId,
+    PlanId, ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId,
+    WaitingEntryId, WebhookId,
 };
 
 macro_rules! path_params {
@@ -46,6 +46,14 @@ path_params! {
         id: ClientId,
         /// The support plan's id.
         plan_id: PlanId,
+    }
+    ClientPlanGoalPath {
+        /// The client's id.
+        id: ClientId,
+        /// The support plan's id.
+        plan_id: PlanId,
+        /// The goal's id.
+        goal_id: GoalId,
     }
     ClientAssignmentPath {
         /// The client's id.

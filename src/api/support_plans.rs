@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -14,9 +14,11 @@ use super::body::Body;
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, SyncQuery, UpdatedAt};
 use super::lang::{ListLang, Localized, LocalizedList};
 use super::paths::{ClientPath, ClientPlanPath};
+use super::plan_goals::{GoalInput, PlanGoal, ReviewFlag, goal_view, new_goals, review_flag};
 use super::problems as p;
 use crate::db::changes::{self, Change};
 use crate::db::clients::ClientRow;
+use crate::db::plan_goals::NewGoal;
 use crate::db::support_plans::{self as q, PlanChanges, PlanEntry};
 use crate::db::{Db, DbConnection, assessments, clients};
 use crate::domain::audit::{AuditAction, OfClient};
@@ -24,6 +26,8 @@ use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::MunicipalityCode;
 use crate::domain::ids::*;
+use crate::domain::plan_goal::review_due;
+use crate::domain::policy::Policy;
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::support_plan::{
     OpinionKind, check_finalisable, check_known_sections, opinion_kind, sections_for,
@@ -46,7 +50,16 @@ pub struct SupportPlan {
     pub sections: BTreeMap<String, String>,
     /// Mandatory sections still empty (and the opinion, if missing): empty when finalisable.
     pub missing: Vec<String>,
+    /// The plan's goals, in its order: set with the plan while it is a draft; on the final
+    /// plan their status moves with progress notes (`POST …/goals/{goal_id}/progress`).
+    pub goals: Vec<PlanGoal>,
     pub finalised_at: Option<DateTime<Utc>>,
+    /// A final plan: KOPIENA_PLAN_REVIEW_MONTHS (at most 12) after finalisation, or the day a
+    /// change of the client's care level flagged it (PLAN-REVIEW, PLAN-REVIEW-CARE-LEVEL).
+    pub next_review_due: Option<NaiveDate>,
+    /// Set when a new assessment changed the client's care level: the plan is due for
+    /// review. A new final version replaces the plan, and with it the flag.
+    pub review_flag: Option<ReviewFlag>,
     /// The later final plan that replaced this one.
     pub replaced_by_id: Option<PlanId>,
     pub created_at: DateTime<Utc>,
@@ -54,6 +67,7 @@ pub struct SupportPlan {
 }
 
 pub(crate) fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
+    let flag = review_flag(&e.row);
     let missing = match check_finalisable(
         group,
         e.sections.keys().map(String::as_str),
@@ -72,7 +86,10 @@ pub(crate) fn plan_view(e: PlanEntry, group: TargetGroup) -> SupportPlan {
         opinion: e.row.opinion,
         sections: e.sections,
         missing,
+        goals: e.goals.into_iter().map(goal_view).collect(),
         finalised_at: e.row.finalised_at.map(|t| t.and_utc()),
+        next_review_due: e.row.next_review_due,
+        review_flag: flag,
         replaced_by_id: e.row.replaced_by_id,
         created_at: e.row.created_at.and_utc(),
         updated_at: e.row.updated_at.and_utc(),
@@ -91,6 +108,11 @@ pub struct CreateSupportPlan {
     pub opinion: Option<String>,
     /// The assessment the plan is based on.
     pub assessment_id: Option<AssessmentId>,
+    /// The plan's goals (each `open` to start with).
+    #[serde(default)]
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
+    pub goals: Vec<GoalInput>,
     /// `draft` (default) or `final`.
     pub status: Option<PlanStatus>,
 }
@@ -104,6 +126,10 @@ pub struct UpdateSupportPlan {
     #[schema(min_length = 1, max_length = 8000)]
     pub opinion: Option<String>,
     pub assessment_id: Option<AssessmentId>,
+    /// Replaces the draft's goals as a whole (`[]` removes them all).
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
+    pub goals: Option<Vec<GoalInput>>,
     /// `final` finalises the plan when nothing is missing.
     pub status: Option<PlanStatus>,
 }
@@ -126,6 +152,12 @@ fn record_changes(
         changes::record(conn, &plan(replaced, ChangeAction::Updated))?;
     }
     Ok(())
+}
+
+/// PLAN-REVIEW: a plan finalised today is due for review `months` from now; a draft is not
+/// due.
+fn review_date(status: PlanStatus, months: u32) -> Option<NaiveDate> {
+    (status == PlanStatus::Final).then(|| review_due(crate::domain::today(), months))
 }
 
 /// Validates a plan's content and, when it is to be final, its completeness.
@@ -165,6 +197,7 @@ fn check_plan(
 #[post("/clients/{id}/support-plans")]
 pub async fn create_support_plan(
     db: web::Data<Db>,
+    policy: web::Data<Policy>,
     writer: ClientWriter,
     id: web::Path<ClientPath>,
     request: Idempotent<CreateSupportPlan>,
@@ -175,6 +208,8 @@ pub async fn create_support_plan(
         .await?;
     let Idempotent { key, body: input } = request;
     input.validate()?;
+    let goals = new_goals(input.goals)?;
+    let review_months = policy.plan_review_months;
     record
         .create(db.get_ref(), key, move |conn, access, _| {
             let client = clients::get(conn, access, client_id)?;
@@ -203,9 +238,11 @@ pub async fn create_support_plan(
                     assessment_id: input.assessment_id,
                     opinion: input.opinion,
                     finalised_at: (status == PlanStatus::Final).then_some(now),
+                    next_review_due: review_date(status, review_months),
                     updated_at: now,
                 },
                 &sections,
+                &goals,
             )?;
             record_changes(conn, client.municipality, &entry, ChangeAction::Created)?;
             Ok(Created {
@@ -296,13 +333,16 @@ pub async fn get_support_plan(
 #[patch("/clients/{id}/support-plans/{plan_id}")]
 pub async fn update_support_plan(
     db: web::Data<Db>,
+    policy: web::Data<Policy>,
     writer: ClientWriter,
     path: web::Path<ClientPlanPath>,
     if_match: IfMatch,
     body: Body<UpdateSupportPlan>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.into_inner();
+    let mut input = body.into_inner();
     input.validate()?;
+    let goals: Option<Vec<NewGoal>> = input.goals.take().map(new_goals).transpose()?;
+    let review_months = policy.plan_review_months;
     let ClientPlanPath {
         id: client_id,
         plan_id,
@@ -351,9 +391,11 @@ pub async fn update_support_plan(
                         assessment_id,
                         opinion,
                         finalised_at: (status == PlanStatus::Final).then_some(now),
+                        next_review_due: review_date(status, review_months),
                         updated_at: now,
                     },
                     &sections,
+                    goals.as_deref(),
                 )?
                 .ok_or(ApiError::PreconditionFailed)?;
                 record_changes(conn, client.municipality, &entry, ChangeAction::Updated)?;

@@ -407,3 +407,11 @@ pub fn current_care_level(
         .first(conn)
         .optional()
 }
+
+/// The care level of one assessment.
+pub fn care_level(conn: &mut DbConnection, id: AssessmentId) -> QueryResult<CareLevel> {
+    assessments::table
+        .find(id)
+        .select(assessments::care_level)
+        .first(conn)
+}

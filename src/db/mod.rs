@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod key_checks;
 pub mod mentors;
 pub mod placements;
+pub mod plan_goals;
 pub mod providers;
 pub mod reference;
 pub mod referrals;

@@ -332,6 +332,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    plan_goal_progress (id) {
+        id -> Int8,
+        goal_id -> Int8,
+        noted_on -> Date,
+        status -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_goal_tasks (goal_id, position) {
+        goal_id -> Int8,
+        position -> Int4,
+        task -> Text,
+    }
+}
+
+diesel::table! {
+    plan_goals (id) {
+        id -> Int8,
+        plan_id -> Int8,
+        position -> Int4,
+        text -> Text,
+        responsible -> Text,
+        target_date -> Date,
+        status -> Text,
+        record_key -> Int4,
+    }
+}
+
+diesel::table! {
     planning_regions (code) {
         code -> Text,
         name_lv -> Text,
@@ -532,6 +565,9 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        next_review_due -> Nullable<Date>,
+        review_flagged_on -> Nullable<Date>,
+        review_flag_assessment_id -> Nullable<Int8>,
     }
 }
 
@@ -654,6 +690,9 @@ diesel::joinable!(municipalities -> planning_regions (planning_region));
 diesel::joinable!(placements -> clients (client_id));
 diesel::joinable!(placements -> service_decisions (decision_id));
 diesel::joinable!(placements -> services (service_id));
+diesel::joinable!(plan_goal_progress -> plan_goals (goal_id));
+diesel::joinable!(plan_goal_tasks -> plan_goals (goal_id));
+diesel::joinable!(plan_goals -> support_plans (plan_id));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
 diesel::joinable!(referrals -> clients (client_id));
@@ -718,6 +757,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mentors,
     municipalities,
     placements,
+    plan_goal_progress,
+    plan_goal_tasks,
+    plan_goals,
     planning_regions,
     provider_status_periods,
     providers,

@@ -196,7 +196,7 @@ pub struct CountFact {
 }
 
 impl CountFact {
-    fn new(
+    pub(crate) fn new(
         municipality: &MunicipalityCode,
         target_group: TargetGroup,
         value: &str,

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::plan_goals::{self, GoalEntry, NewGoal};
 use super::schema::{support_plan_sections, support_plans};
 use super::{DbConnection, MultiBackend, QueryResult, Slice, in_slice};
 use crate::domain::ids::*;
@@ -24,6 +25,9 @@ pub struct PlanRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub next_review_due: Option<NaiveDate>,
+    pub review_flagged_on: Option<NaiveDate>,
+    pub review_flag_assessment_id: Option<AssessmentId>,
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -33,6 +37,8 @@ pub struct PlanChanges {
     pub assessment_id: Option<AssessmentId>,
     pub opinion: Option<String>,
     pub finalised_at: Option<NaiveDateTime>,
+    /// Set on finalisation (PLAN-REVIEW).
+    pub next_review_due: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -40,6 +46,7 @@ pub struct PlanChanges {
 pub struct PlanEntry {
     pub row: PlanRow,
     pub sections: BTreeMap<String, String>,
+    pub goals: Vec<GoalEntry>,
 }
 
 fn write_sections(
@@ -96,6 +103,7 @@ pub fn insert(
     client_id: ClientId,
     changes: &PlanChanges,
     sections: &BTreeMap<String, String>,
+    goals: &[NewGoal],
 ) -> QueryResult<PlanEntry> {
     let next_version: i32 = support_plans::table
         .filter(support_plans::client_id.eq(client_id))
@@ -113,11 +121,11 @@ pub fn insert(
         .returning(support_plans::all_columns)
         .get_result(conn)?;
     write_sections(conn, row.id, sections)?;
+    plan_goals::replace(conn, row.id, goals)?;
     mark_replaced(conn, &row)?;
-    Ok(PlanEntry {
-        row,
-        sections: sections.clone(),
-    })
+    entries(conn, vec![row])?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
 }
 
 /// The plans `id` replaced (as the client's final plan).
@@ -128,12 +136,14 @@ pub fn replaced_by(conn: &mut DbConnection, id: PlanId) -> QueryResult<Vec<PlanI
         .load(conn)
 }
 
+/// Changes a draft plan (its goals too, when `goals` is given).
 pub fn update(
     conn: &mut DbConnection,
     id: PlanId,
     version: i32,
     changes: &PlanChanges,
     sections: &BTreeMap<String, String>,
+    goals: Option<&[NewGoal]>,
 ) -> QueryResult<Option<PlanEntry>> {
     let row: Option<PlanRow> = diesel::update(
         support_plans::table.filter(
@@ -148,15 +158,47 @@ pub fn update(
     .optional()?;
     let Some(row) = row else { return Ok(None) };
     write_sections(conn, row.id, sections)?;
+    if let Some(goals) = goals {
+        plan_goals::replace(conn, row.id, goals)?;
+    }
     mark_replaced(conn, &row)?;
-    Ok(Some(PlanEntry {
-        row,
-        sections: sections.clone(),
-    }))
+    Ok(entries(conn, vec![row])?.pop())
+}
+
+/// A change of a plan that is no new version (a goal's progress, a review flag): its
+/// `version` (the ETag) and `updated_at` move on.
+pub fn touch(conn: &mut DbConnection, id: PlanId, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(support_plans::table.find(id))
+        .set((
+            support_plans::version.eq(support_plans::version + 1),
+            support_plans::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// PLAN-REVIEW-CARE-LEVEL: flags a final plan for review on `flagged_on` by `assessment`,
+/// due `due`.
+pub fn flag_for_review(
+    conn: &mut DbConnection,
+    id: PlanId,
+    (flagged_on, assessment): (NaiveDate, AssessmentId),
+    due: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(support_plans::table.find(id))
+        .set((
+            support_plans::review_flagged_on.eq(flagged_on),
+            support_plans::review_flag_assessment_id.eq(assessment),
+            support_plans::next_review_due.eq(due),
+        ))
+        .execute(conn)?;
+    touch(conn, id, now)
 }
 
 fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanEntry>> {
     let ids: Vec<PlanId> = rows.iter().map(|r| r.id).collect();
+    let mut goals = plan_goals::of_plans(conn, &ids)?;
     let mut by_plan: BTreeMap<PlanId, BTreeMap<String, String>> = BTreeMap::new();
     for (id, section, content) in support_plan_sections::table
         .filter(support_plan_sections::plan_id.eq_any(&ids))
@@ -173,6 +215,7 @@ fn entries(conn: &mut DbConnection, rows: Vec<PlanRow>) -> QueryResult<Vec<PlanE
         .into_iter()
         .map(|row| PlanEntry {
             sections: by_plan.remove(&row.id).unwrap_or_default(),
+            goals: goals.remove(&row.id).unwrap_or_default(),
             row,
         })
         .collect())
@@ -189,7 +232,6 @@ pub fn get(conn: &mut DbConnection, client_id: ClientId, id: PlanId) -> QueryRes
         .ok_or(diesel::result::Error::NotFound)
 }
 
-/// The client's plans, newest version first.
 /// The client's plans in `slice` (modified: `updated_at` after its instant), latest version
 /// first.
 pub fn list_for_client(

@@ -24,6 +24,7 @@ use crate::domain::decision::{AppealOutcome, DecisionMaker, DecisionOutcome};
 use crate::domain::ids::*;
 use crate::domain::mentor::{ContractType, EmployerKind};
 use crate::domain::placement::TimeLimitRule;
+use crate::domain::plan_goal::GoalStatus;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
@@ -60,6 +61,7 @@ stored_as_bigint!(
     ClientId,
     AssessmentId,
     PlanId,
+    GoalId,
     MentorId,
     TrainingId,
     AssignmentId,
@@ -159,6 +161,7 @@ stored_as_closed_text!(
     OrganisationType => "organisation_type",
     CareLevel => "care_level",
     PlanStatus => "support plan status",
+    GoalStatus => "support plan goal status",
     AuditAction => "audit action",
     RecordType => "audit record_type",
     AuditOutcome => "audit outcome",

@@ -123,12 +123,15 @@ pub fn generate(
             progress: &mut progress,
             pii,
             rows: &mut rows,
+            care_levels: Default::default(),
+            goal_base_id: ids.goal,
         };
         writer.providers()?;
         writer.services()?;
         writer.clients()?;
         writer.assessments()?;
-        writer.support_plans()?;
+        let versions = writer.support_plans()?;
+        writer.plan_goals(&versions)?;
         writer.mentors()?;
         writer.assignments()?;
         writer.decisions()?;

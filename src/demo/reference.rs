@@ -15,8 +15,8 @@ use crate::db::bulk::{self, BulkTable};
 use crate::db::reference::{self, MunicipalityFilter, ServiceTypeFilter};
 use crate::db::schema::{
     assessments, case_notes, clients, di_transitions, mentor_assignments, mentor_trainings,
-    mentors, placements, providers, referrals, service_decisions, services, support_plans,
-    waiting_list_entries,
+    mentors, placements, plan_goals, providers, referrals, service_decisions, services,
+    support_plans, waiting_list_entries,
 };
 use crate::domain::assessment::Instrument;
 use crate::domain::codes::{ServiceTypeCode, TargetGroupCode};
@@ -176,6 +176,7 @@ pub(super) struct IdBase {
     pub client: i64,
     pub assessment: i64,
     pub plan: i64,
+    pub goal: i64,
     pub mentor: i64,
     pub training: i64,
     pub assignment: i64,
@@ -198,6 +199,7 @@ impl IdBase {
             client: next::<clients::table>(conn)?,
             assessment: next::<assessments::table>(conn)?,
             plan: next::<support_plans::table>(conn)?,
+            goal: next::<plan_goals::table>(conn)?,
             mentor: next::<mentors::table>(conn)?,
             training: next::<mentor_trainings::table>(conn)?,
             assignment: next::<mentor_assignments::table>(conn)?,

@@ -10,6 +10,7 @@ use rand::rngs::ChaCha8Rng;
 use super::data::{csv_rows, non_empty};
 use super::random::pick;
 use crate::domain::client::TargetGroup;
+use crate::domain::plan_goal::GoalStatus;
 use crate::domain::support_plan::sections_for;
 
 /// The word lists, in file order (the generator picks by index, so the order is part of
@@ -28,6 +29,14 @@ pub(super) struct Words {
     /// Why a community placement ended.
     pub placement_end_reasons: Vec<String>,
     pub assignment_end_reasons: Vec<String>,
+    /// Goals of support plans, their tasks, who is responsible, and progress notes.
+    pub goals: Vec<String>,
+    pub goal_tasks: Vec<String>,
+    pub goal_responsible: Vec<String>,
+    /// Progress notes on an open goal, and on one achieved or dropped.
+    pub goal_progress: Vec<String>,
+    pub goal_achieved: Vec<String>,
+    pub goal_dropped: Vec<String>,
     /// Texts of each support-plan section, by section code.
     sections: HashMap<String, Vec<String>>,
 }
@@ -46,6 +55,12 @@ enum TextKind {
     AdultChoice,
     PlacementEndReason,
     AssignmentEndReason,
+    Goal,
+    GoalTask,
+    GoalResponsible,
+    GoalProgressOpen,
+    GoalAchieved,
+    GoalDropped,
 }
 
 #[derive(serde::Deserialize)]
@@ -122,6 +137,12 @@ impl Words {
                 TextKind::AssignmentEndReason,
                 "assignment end reasons",
             )?,
+            goals: of_kind(TextKind::Goal, "goals")?,
+            goal_tasks: of_kind(TextKind::GoalTask, "goal tasks")?,
+            goal_responsible: of_kind(TextKind::GoalResponsible, "goal responsible parties")?,
+            goal_progress: of_kind(TextKind::GoalProgressOpen, "goal progress notes")?,
+            goal_achieved: of_kind(TextKind::GoalAchieved, "notes of goals achieved")?,
+            goal_dropped: of_kind(TextKind::GoalDropped, "notes of goals dropped")?,
             sections,
         })
     }
@@ -140,6 +161,15 @@ impl Words {
         let (male_family, female_family) = pick(rng, &self.family);
         let family = if female { female_family } else { male_family };
         (given, family)
+    }
+
+    /// A progress note on a goal that is now `status`.
+    pub fn goal_note(&self, rng: &mut ChaCha8Rng, status: GoalStatus) -> &str {
+        match status {
+            GoalStatus::Open => pick(rng, &self.goal_progress).as_str(),
+            GoalStatus::Achieved => pick(rng, &self.goal_achieved).as_str(),
+            GoalStatus::Dropped => pick(rng, &self.goal_dropped).as_str(),
+        }
     }
 
     /// Content of a support-plan section.

@@ -186,6 +186,19 @@ pub fn client_write_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden>
     }
 }
 
+/// The case owner's working lists across its clients (the plans due for review): a
+/// municipality's, of its own clients only; an administrator reads each case, not the
+/// municipalities' work queues.
+pub fn case_owner_access(scope: &Scope) -> Result<MunicipalityCode, Forbidden> {
+    match scope {
+        Scope::Municipality(code) => Ok(code.clone()),
+        _ => Err(Forbidden::new(
+            "this list is the case-owning municipality's work list",
+            "šis saraksts ir lietas pārzinošās pašvaldības darba saraksts",
+        )),
+    }
+}
+
 /// Which events of the change feed a caller follows: those of the records it may read. A
 /// municipality also follows the mentors its planning region (`own_region`) employs.
 pub fn change_reach(scope: Option<&Scope>, own_region: Option<RegionCode>) -> ChangeReach {
@@ -529,6 +542,22 @@ mod tests {
             client_write_access(&Scope::Municipality("050".into())),
             Ok("050".into())
         );
+    }
+
+    #[test]
+    fn only_a_municipality_reads_its_work_lists() {
+        assert_eq!(
+            case_owner_access(&Scope::Municipality("050".into())),
+            Ok("050".into())
+        );
+        for scope in [
+            Scope::Admin,
+            Scope::National,
+            Scope::Region("KURZEME".into()),
+            Scope::Provider(ProviderId(1)),
+        ] {
+            assert!(case_owner_access(&scope).is_err(), "{scope:?}");
+        }
     }
 
     #[test]

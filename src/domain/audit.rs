@@ -36,6 +36,10 @@ closed_set! {
         SupportPlanRead = "support_plan.read",
         SupportPlanUpdate = "support_plan.update",
         SupportPlanList = "support_plan.list",
+        /// A goal's status and progress note on a final plan (no new plan version).
+        SupportPlanGoalProgress = "support_plan.goal_progress",
+        /// The case owner's plans due for review, across its clients.
+        SupportPlanDueList = "support_plan.due.list",
         MentorAssignmentCreate = "mentor_assignment.create",
         MentorAssignmentCreateReplay = "mentor_assignment.create.replay",
         MentorAssignmentEnd = "mentor_assignment.end",
@@ -166,7 +170,9 @@ impl AuditAction {
             | A::SupportPlanCreateReplay
             | A::SupportPlanRead
             | A::SupportPlanUpdate
-            | A::SupportPlanList => RecordType::SupportPlan,
+            | A::SupportPlanList
+            | A::SupportPlanGoalProgress
+            | A::SupportPlanDueList => RecordType::SupportPlan,
             A::MentorAssignmentCreate
             | A::MentorAssignmentCreateReplay
             | A::MentorAssignmentEnd

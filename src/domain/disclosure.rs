@@ -55,6 +55,8 @@ pub enum Measure {
     Transitions,
     /// Mentors by load: computed from the clients assigned to them.
     Mentors,
+    /// Goals of the clients' support plans: each a fact about one client.
+    Goals,
     Providers,
     Services,
     Municipalities,
@@ -70,10 +72,11 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 11] = [
+    pub const ALL: [Measure; 12] = [
         Measure::Clients,
         Measure::Transitions,
         Measure::Mentors,
+        Measure::Goals,
         Measure::Providers,
         Measure::Services,
         Measure::Municipalities,
@@ -89,6 +92,7 @@ impl Measure {
             Measure::Clients => "clients",
             Measure::Transitions => "transitions",
             Measure::Mentors => "mentors",
+            Measure::Goals => "goals",
             Measure::Providers => "providers",
             Measure::Services => "services",
             Measure::Municipalities => "municipalities",
@@ -104,9 +108,11 @@ impl Measure {
     /// of providers, services and their places is public fact.
     pub const fn class(self) -> MetricClass {
         match self {
-            Measure::Clients | Measure::Transitions | Measure::Mentors | Measure::Waiting => {
-                MetricClass::Persons
-            }
+            Measure::Clients
+            | Measure::Transitions
+            | Measure::Mentors
+            | Measure::Goals
+            | Measure::Waiting => MetricClass::Persons,
             Measure::MedianWaitingDays => MetricClass::Median,
             Measure::Providers
             | Measure::Services

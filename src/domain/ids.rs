@@ -48,6 +48,8 @@ record_ids! {
     AssessmentId;
     /// A support plan version.
     PlanId;
+    /// A goal of a support plan.
+    GoalId;
     /// A social mentor.
     MentorId;
     /// A completed training of a mentor.

@@ -19,6 +19,7 @@ pub mod mentor;
 pub mod personal_code;
 pub mod phone;
 pub mod placement;
+pub mod plan_goal;
 pub mod policy;
 pub mod referral;
 pub mod registry;
@@ -105,6 +106,9 @@ problem_types! {
     SERVICE_NOT_ACTIVE = "service-not-active", "The service is not active", "Pakalpojums nav aktīvs", Some("INV-P01"), Conflict;
     ALREADY_PLACED = "already-placed", "The client is already placed in this service", "Klients jau saņem šo pakalpojumu", None, Conflict;
     YOUTH_HOME_AGE = "youth-home-age", "Youth home residents are placed before age 24", "Jauniešu mājā klientus uzņem līdz 24 gadu vecumam", Some("INV-C03"), Invalid;
+    SUPPORT_PLAN_NOT_CURRENT = "support-plan-not-current", "Goal progress is recorded on the client's current final plan", "Mērķu progresu reģistrē klienta pašreizējā galīgajā plānā", Some("PLAN-GOAL-PROGRESS"), Conflict;
+    GOAL_PROGRESS_DATE = "goal-progress-date", "A progress note is dated from the plan's finalisation to today", "Progresa piezīmi datē no plāna apstiprināšanas līdz šodienai", Some("PLAN-GOAL-PROGRESS"), Invalid;
+    GOAL_STATUS_CHANGE = "goal-status-change", "A closed goal only reopens", "Slēgtu mērķi var tikai atvērt no jauna", Some("PLAN-GOAL-STATUS"), Conflict;
     SUPPORT_PLAN_FINAL = "support-plan-final", "A final support plan is not edited", "Galīgo atbalsta plānu nelabo", Some("INV-A09"), Conflict;
     DECISION_TERMS = "decision-terms", "The decision's dates do not fit its outcome", "Lēmuma datumi neatbilst tā rezultātam", Some("DEC-TERMS"), Invalid;
     VSAC_DECISION_WITHOUT_SUMMARY = "vsac-decision-without-summary", "A VSAC placement decision attaches the summary of prior social work", "Lēmumam par ievietošanu VSAC pievieno iepriekšējā sociālā darba kopsavilkumu", Some("INV-A14"), Invalid;
@@ -219,6 +223,17 @@ pub enum DomainError {
     UnknownPlanSections { unknown: Vec<String> },
     #[error("the plan is final; create a new version to change it")]
     PlanFinal,
+    #[error(
+        "goal progress is recorded on the client's current final plan only (a draft's goals are edited with the plan; a replaced plan is history)"
+    )]
+    PlanNotCurrent,
+    #[error("a progress note is dated from {not_before}, the plan's finalisation, to today")]
+    GoalProgressDate { not_before: chrono::NaiveDate },
+    #[error("the goal is {from}: a closed goal only reopens (`open`), it does not become {to}")]
+    GoalStatusChange {
+        from: &'static str,
+        to: &'static str,
+    },
     #[error("the mentor has not completed the required trainings: {}", missing.join(", "))]
     MentorNotEligible { missing: Vec<String> },
     #[error("the mentor would have more than {capacity} active clients on {on}")]
@@ -410,6 +425,9 @@ impl DomainError {
             DomainError::AlreadyPlaced { .. } => &ALREADY_PLACED,
             DomainError::YouthHomeAge { .. } => &YOUTH_HOME_AGE,
             DomainError::PlanFinal => &SUPPORT_PLAN_FINAL,
+            DomainError::PlanNotCurrent => &SUPPORT_PLAN_NOT_CURRENT,
+            DomainError::GoalProgressDate { .. } => &GOAL_PROGRESS_DATE,
+            DomainError::GoalStatusChange { .. } => &GOAL_STATUS_CHANGE,
             DomainError::DecisionTerms { .. } => &DECISION_TERMS,
             DomainError::VsacDecisionWithoutSummary => &VSAC_DECISION_WITHOUT_SUMMARY,
             DomainError::AppealDecided => &APPEAL_DECIDED,
@@ -551,6 +569,15 @@ impl DomainError {
             DomainError::PlanFinal => {
                 "plāns ir galīgs; lai to mainītu, izveidojiet jaunu versiju".into()
             }
+            DomainError::PlanNotCurrent => {
+                "mērķu progresu reģistrē tikai klienta pašreizējā galīgajā plānā (melnraksta mērķus labo kopā ar plānu; aizstāts plāns ir vēsture)".into()
+            }
+            DomainError::GoalProgressDate { not_before } => {
+                format!("progresa piezīmi datē no {not_before} (plāna apstiprināšanas) līdz šodienai")
+            }
+            DomainError::GoalStatusChange { from, to } => format!(
+                "mērķis ir {from}: slēgtu mērķi var tikai atvērt no jauna (`open`), tas nekļūst {to}"
+            ),
             DomainError::MentorNotEligible { missing } => format!(
                 "mentors nav pabeidzis nepieciešamās apmācības: {}",
                 missing.join(", ")

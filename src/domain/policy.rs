@@ -16,6 +16,8 @@ pub const MENTOR_TRAININGS: [(&str, i32); 4] = [
 pub struct Policy {
     /// Most active clients per social mentor (INV-M01).
     pub mentor_capacity: i32,
+    /// Months from a plan's finalisation to its review (PLAN-REVIEW), 1 to 12.
+    pub plan_review_months: u32,
     /// Months until a reassessment is due (INV-A01).
     pub reassessment_months: u32,
     /// Youth home residents are placed before this age (INV-C03).
@@ -44,6 +46,7 @@ impl Default for Policy {
     fn default() -> Self {
         Self {
             mentor_capacity: 5,
+            plan_review_months: super::plan_goal::MAX_REVIEW_MONTHS,
             reassessment_months: 12,
             youth_home_age_limit: super::client::YOUNG_PERSON_AGE_LIMIT,
             small_child_max_age: 3,

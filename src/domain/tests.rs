@@ -101,6 +101,12 @@ fn one_of_each() -> Vec<DomainError> {
             unknown: codes(&["employment"]),
         },
         DomainError::PlanFinal,
+        DomainError::PlanNotCurrent,
+        DomainError::GoalProgressDate { not_before: on },
+        DomainError::GoalStatusChange {
+            from: "achieved",
+            to: "dropped",
+        },
         DomainError::MentorNotEligible {
             missing: codes(&["basic"]),
         },

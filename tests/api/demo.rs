@@ -112,7 +112,7 @@ fn day(v: &Option<String>) -> NaiveDate {
         .unwrap_or_else(|| panic!("date: {v:?}"))
 }
 
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 18] = [
     "providers",
     "services",
     "service_target_groups",
@@ -123,6 +123,9 @@ const TABLES: [&str; 15] = [
     "assessment_service_types",
     "support_plans",
     "support_plan_sections",
+    "plan_goals",
+    "plan_goal_tasks",
+    "plan_goal_progress",
     "mentors",
     "mentor_trainings",
     "mentor_assignments",

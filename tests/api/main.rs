@@ -20,6 +20,7 @@ mod mentors;
 mod migrations;
 mod openapi;
 mod placements;
+mod plan_goals;
 mod problems;
 mod providers;
 mod record_sync;

@@ -1,9 +1,11 @@
 //! Statistics of clients: person counts kept at municipality × target group (× one
 //! dimension of the statistic's own) by the database and rolled up by the API.
 
-use super::Dimension::{CareLevel, DiStatus, Mentor, Municipality, Region, TargetGroup};
+use super::Dimension::{
+    CareLevel, DiStatus, GoalStatus, Mentor, Municipality, Region, TargetGroup,
+};
 use super::{Filter, Query, Statistic};
-use crate::db::stats as q;
+use crate::db::{plan_goals, stats as q};
 use crate::domain::disclosure::Measure;
 
 /// What the client counts share unless they say otherwise: the target group filter, `as_of`
@@ -87,4 +89,18 @@ that day.",
     default_group_by: &[Region, Mentor],
     query: Query::Counts(|conn, context| q::mentor_coverage(conn, context.as_of())),
     ..CLIENT_COUNT
+};
+
+pub static PLAN_GOALS: Statistic = Statistic {
+    path: "/stats/plan-goals",
+    operation_id: "plan_goal_stats",
+    about: "Goals of the clients' current support plans by status (`open`, `achieved`, `dropped`), target group and area.\n\n\
+The goals counted are those of each client's current final plan (final and not replaced by a \
+later version), with their status now; the area is the municipality that owns the case now. \
+A goal is a fact about one client, so `goals` is perturbed like a person count.",
+    dimensions: &[Region, Municipality, TargetGroup, GoalStatus],
+    default_group_by: &[Region, TargetGroup, GoalStatus],
+    filters: &[Filter::Is(TargetGroup)],
+    metrics: &[Measure::Goals],
+    query: Query::Counts(|conn, _| plan_goals::goal_counts(conn)),
 };

@@ -14,6 +14,7 @@ use crate::domain::client::DiStatus;
 use crate::domain::disclosure::{QueryDate, StatsDates, Tally, resolve_dates};
 use crate::domain::history::RegisterStatus;
 use crate::domain::history::check_answerable;
+use crate::domain::plan_goal::GoalStatus;
 use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult, Detail};
 
@@ -206,6 +207,7 @@ impl Labels {
             .chain(Sector::ALL.map(|v| (Dimension::Sector, v.as_str(), v.names())))
             .chain(RegisterStatus::ALL.map(|v| (Dimension::Status, v.as_str(), v.names())))
             .chain(CareLevel::ALL.map(|v| (Dimension::CareLevel, v.as_str(), v.names())))
+            .chain(GoalStatus::ALL.map(|v| (Dimension::GoalStatus, v.as_str(), v.names())))
             .chain([
                 (Dimension::Mentor, "with", ("ar mentoru", "with a mentor")),
                 (

@@ -29,6 +29,7 @@ use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::disclosure::{Measure, MetricClass};
 use crate::domain::history::RegisterStatus;
+use crate::domain::plan_goal::GoalStatus;
 use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult, Detail};
 
@@ -37,7 +38,7 @@ pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
-pub static STATISTICS: [&Statistic; 8] = [
+pub static STATISTICS: [&Statistic; 9] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
@@ -46,6 +47,7 @@ pub static STATISTICS: [&Statistic; 8] = [
     &clients::OVERDUE,
     &clients::CARE_LEVELS,
     &waiting::WAITING,
+    &clients::PLAN_GOALS,
 ];
 
 /// Registers every statistics endpoint (each documented from its descriptor).
@@ -139,10 +141,11 @@ pub enum Dimension {
     Mentor,
     CareLevel,
     Load,
+    GoalStatus,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 10] = [
+    pub const ALL: [Dimension; 11] = [
         Dimension::Region,
         Dimension::Municipality,
         Dimension::TargetGroup,
@@ -153,6 +156,7 @@ impl Dimension {
         Dimension::Mentor,
         Dimension::CareLevel,
         Dimension::Load,
+        Dimension::GoalStatus,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -167,6 +171,7 @@ impl Dimension {
             Dimension::Mentor => "mentor",
             Dimension::CareLevel => "care_level",
             Dimension::Load => "load",
+            Dimension::GoalStatus => "goal_status",
         }
     }
 
@@ -187,6 +192,7 @@ impl Dimension {
             Dimension::Mentor => "`with` or `without` an active mentor.",
             Dimension::CareLevel => "Care level of the assessment current that day.",
             Dimension::Load => "Clients of a mentor with an assignment active that day.",
+            Dimension::GoalStatus => "Status of a goal of a support plan.",
         }
     }
 
@@ -202,6 +208,7 @@ impl Dimension {
             Dimension::Sector => of::<Sector>(),
             Dimension::Status => of::<RegisterStatus>(),
             Dimension::CareLevel => of::<CareLevel>(),
+            Dimension::GoalStatus => of::<GoalStatus>(),
             _ => None,
         }
     }

@@ -7,7 +7,7 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::NaiveDate;
 use rand::RngExt as _;
 
-use super::Writer;
+use super::{PlanVersion, Writer};
 use crate::db::bulk::{self, BulkInsert, Lit};
 use crate::db::schema::{
     assessment_service_types, assessment_team_members, assessments, clients, support_plan_sections,
@@ -24,6 +24,7 @@ use crate::domain::assessment::{
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::TargetGroupCode;
 use crate::domain::disclosure::random_record_key;
+use crate::domain::plan_goal::{changes_care_level, flagged_review_due, review_due};
 use crate::domain::support_plan::{Section, check_finalisable, check_known_sections, sections_for};
 
 impl Writer<'_, '_> {
@@ -253,6 +254,7 @@ impl Writer<'_, '_> {
                 if !inline && k + 1 < n {
                     superseded.push(id);
                 }
+                self.care_levels.insert(id, derivation.care_level);
                 done += 1;
             }
             if assessments.end_group(self.conn)? {
@@ -270,7 +272,8 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
-    pub(in crate::demo) fn support_plans(&mut self) -> anyhow::Result<()> {
+    /// Writes the plans (their goals follow, `plan_goals`, from the versions returned).
+    pub(in crate::demo) fn support_plans(&mut self) -> anyhow::Result<Vec<PlanVersion>> {
         let plan = self.plan;
         let words = plan.words;
         let mut rng = rng_for(self.seed, "support plans");
@@ -290,8 +293,13 @@ impl Writer<'_, '_> {
                 support_plans::version,
                 support_plans::created_at,
                 support_plans::updated_at,
+                support_plans::next_review_due,
+                support_plans::review_flagged_on,
+                support_plans::review_flag_assessment_id,
             ),
         );
+        let review_months = plan.policy.plan_review_months;
+        let mut written = Vec::new();
         let mut sections = BulkInsert::new(
             self.conn,
             (
@@ -365,6 +373,25 @@ impl Writer<'_, '_> {
                 }
                 let created_at = during(&mut rng, created_on);
                 let finalised_at = is_final.then(|| during(&mut rng, finalised_on).max(created_at));
+                let current = is_final && last_final == Some(v);
+                // PLAN-REVIEW-CARE-LEVEL: a later assessment that changed the care level
+                // flagged the current final plan, when recorded after its finalisation.
+                let flag = current
+                    .then(|| {
+                        ((a + 1)..c.assessed.len()).find(|&k| {
+                            let id = c.first_assessment_id + k as i64;
+                            let level = |id| self.care_levels.get(&id).copied();
+                            c.assessed[k] >= finalised_on
+                                && level(id)
+                                    .is_some_and(|now| changes_care_level(level(id - 1), now))
+                        })
+                    })
+                    .flatten()
+                    .map(|k| (c.assessed[k], c.first_assessment_id + k as i64));
+                let review = is_final.then(|| {
+                    let due = review_due(finalised_on, review_months);
+                    flag.map_or(due, |(on, _)| flagged_review_due(Some(due), on))
+                });
                 plans.row(&[
                     id.into(),
                     c.id.into(),
@@ -382,7 +409,17 @@ impl Writer<'_, '_> {
                     Lit::Int(1),
                     created_at.into(),
                     finalised_at.unwrap_or(created_at).into(),
+                    review.into(),
+                    flag.map(|(on, _)| on).into(),
+                    flag.map(|(_, id)| id).into(),
                 ]);
+                written.push(PlanVersion {
+                    id,
+                    client: i,
+                    finalised_on: is_final.then_some(finalised_on),
+                    created_on,
+                    current,
+                });
                 for section in chosen {
                     let text = words.section_text(&mut rng, section.code)?;
                     sections.row(&[id.into(), section.code.into(), (&text).into()]);
@@ -400,6 +437,6 @@ impl Writer<'_, '_> {
             bulk::link_to_next(self.conn, support_plans::replaced_by_id, &replaced)?;
         }
         self.progress.finish();
-        Ok(())
+        Ok(written)
     }
 }

@@ -2,6 +2,7 @@
 //! foreign keys need, and what differs per backend ([`Backend`]).
 
 mod cases;
+mod goals;
 mod mentors;
 mod placements;
 mod registry;
@@ -13,6 +14,7 @@ use super::progress::Progress;
 use crate::db::DbConnection;
 use crate::db::bulk::{self, BulkInsert, Columns, ForeignKey};
 use crate::pii::PiiKeys;
+pub(super) use goals::PlanVersion;
 
 /// What a load does differently on each backend.
 pub(super) enum Backend {
@@ -62,6 +64,10 @@ pub(super) struct Writer<'a, 'r> {
     pub progress: &'a mut Progress,
     pub pii: &'a PiiKeys,
     pub rows: &'a mut Vec<(&'static str, u64)>,
+    /// The care level of each assessment written, by id (a change flags the plan for review).
+    pub care_levels: std::collections::BTreeMap<i64, crate::domain::assessment::CareLevel>,
+    /// The first id of the plans' goals.
+    pub goal_base_id: i64,
 }
 
 impl Writer<'_, '_> {

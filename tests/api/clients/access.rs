@@ -7,17 +7,20 @@ use std::collections::BTreeMap;
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::UpdateClient;
 use kopiena::api::decisions::{AppealRecord, CreateDecision};
-use kopiena::api::support_plans::UpdateSupportPlan;
+use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::api::waiting_lists::CloseWaitingEntry;
+use kopiena::domain::audit::AuditAction;
 use kopiena::domain::decision::{AppealOutcome, DecisionOutcome};
+use kopiena::domain::plan_goal::GoalStatus;
 use kopiena::domain::waiting::{CloseReason, Priority};
 use serde_json::{Value, json};
 
 use super::ADULT;
 use crate::helpers::{
     Call, TestApp, admin, adult, assert_problem, assessment_body, audit_query, client_update,
-    clients_query, date, decision, due, etag_of, id_of, ministry, municipality, new_code,
-    plan_body, plan_update, provider, referral, region, search, token, transfer, waiting,
+    clients_query, date, decision, due, etag_of, goal, id_of, ministry, municipality, new_code,
+    plan_body, plan_update, plans_due, progress, provider, referral, region, search, token,
+    transfer, waiting,
 };
 
 /// One support-plan section.
@@ -25,12 +28,13 @@ fn employment(text: &str) -> BTreeMap<String, String> {
     BTreeMap::from([("employment".to_string(), text.to_string())])
 }
 
-/// The ids of one client's records: an assessment, a plan, a decision (a refusal) and a
-/// waiting-list entry (on a grant).
+/// The ids of one client's records: an assessment, a plan and its goal, a decision (a
+/// refusal) and a waiting-list entry (on a grant).
 #[derive(Clone, Copy)]
 struct Records {
     assessment: i64,
     plan: i64,
+    goal: i64,
     decision: i64,
     grant: i64,
     entry: i64,
@@ -150,12 +154,16 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
         )
         .created_id()
         .await;
-    let response = app
-        .create_support_plan(&kuldiga, id, &plan_body(employment("Darbs"), None))
-        .await;
+    let with_goal = CreateSupportPlan {
+        goals: vec![goal("Darbs", date("2027-06-01"))],
+        ..plan_body(employment("Darbs"), None)
+    };
+    let response = app.create_support_plan(&kuldiga, id, &with_goal).await;
     assert_eq!(response.status(), 201);
     let plan_etag = etag_of(&response);
-    let plan = id_of(&response.json::<Value>().await.expect("json"));
+    let created = response.json::<Value>().await.expect("json");
+    let plan = id_of(&created);
+    let goal = id_of(&created["goals"][0]);
     let decision = app
         .create_decision(&kuldiga, id, &refusal())
         .created_id()
@@ -178,6 +186,7 @@ async fn open_case(app: &TestApp, family_name: &str) -> Case {
         records: Records {
             assessment,
             plan,
+            goal,
             decision,
             grant,
             entry,
@@ -193,6 +202,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
     let Case { id, records, .. } = open_case(&app, "Krūmiņa").await;
     let Records {
         plan: pid,
+        goal: gid,
         decision: did,
         grant,
         entry,
@@ -210,6 +220,7 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.create_support_plan(t, id, &empty_plan),
             app.update_client(t, id, &renamed("X")),
             app.update_support_plan(t, id, pid, &opinion("X")),
+            app.record_goal_progress(t, (id, pid, gid), &progress(GoalStatus::Achieved, None)),
             app.create_decision(t, id, &refusal()),
             app.record_appeal(t, id, did, &pending_appeal()),
             app.create_waiting_entry(t, id, &waiting(grant, Priority::High, date("2026-10-03"))),
@@ -219,8 +230,8 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             app.waiting_without_assessment(t),
         ]
     };
-    let staff = provider(app.new_provider("050", "LM-ACCESS-STAFF").await);
-    for claims in [ministry(), region("KURZEME"), staff] {
+    let staff_claims = provider(app.new_provider("050", "LM-ACCESS-STAFF").await);
+    for claims in [ministry(), region("KURZEME"), staff_claims.clone()] {
         let role = claims["role"].clone();
         let t = token(&claims);
         for call in all_reads(&app, &t, id, records) {
@@ -248,8 +259,37 @@ async fn ministry_region_and_provider_get_403_on_every_client_endpoint() {
             assert_eq!(call.await.status(), 403, "admin {what}");
         }
     }
+    // The case owner's work list (plans due for review) is a municipality's only: every
+    // other role, the administrator included, is refused and the refusal audited.
+    for claims in [ministry(), region("KURZEME"), staff_claims, admin()] {
+        let role = claims["role"].clone();
+        let response = app.list_due_plans(&token(&claims), &plans_due(None)).await;
+        assert_eq!(response.status(), 403, "{role} /support-plans/due");
+        assert_problem(response, 403, "about:blank").await;
+    }
+    let refused = app
+        .audit_records(&ListAuditQuery {
+            action: Some(AuditAction::SupportPlanDueList),
+            ..audit_query()
+        })
+        .await;
+    assert_eq!(
+        refused
+            .iter()
+            .filter(|r| r["outcome"] == "forbidden")
+            .count(),
+        4,
+        "{refused:#?}"
+    );
+    assert_eq!(
+        app.list_due_plans(&kuldiga, &plans_due(None)).ok().await["total"],
+        0
+    );
     // Without a token: 401.
-    for call in all_reads(&app, "", id, records) {
+    for call in all_reads(&app, "", id, records).into_iter().chain([
+        app.list_due_plans("", &plans_due(None)),
+        app.record_goal_progress("", (id, pid, gid), &progress(GoalStatus::Open, None)),
+    ]) {
         assert_problem(call.anonymous().await, 401, "about:blank").await;
     }
     // Nothing changed.
@@ -273,6 +313,7 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     } = open_case(&app, "Sniega").await;
     let Records {
         plan: pid,
+        goal: gid,
         decision: did,
         grant,
         entry,
@@ -292,6 +333,11 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
                 .if_match(&etag),
             app.update_support_plan(&riga, client, pid, &opinion("Cits"))
                 .if_match(&plan_etag),
+            app.record_goal_progress(
+                &riga,
+                (client, pid, gid),
+                &progress(GoalStatus::Dropped, None),
+            ),
             app.create_decision(&riga, client, &refusal()),
             app.record_appeal(&riga, client, did, &pending_appeal()),
             app.create_waiting_entry(
@@ -321,6 +367,13 @@ async fn another_municipalitys_client_is_404_on_every_client_endpoint() {
     let plans = app.list_support_plans(&kuldiga, id).ok().await;
     assert_eq!(plans.as_array().map(Vec::len), Some(1));
     assert!(plans[0]["opinion"].is_null());
+    assert_eq!(plans[0]["goals"][0]["status"], "open");
+    assert_eq!(plans[0]["goals"][0]["progress"], json!([]));
+    // Rīga's due list never shows Kuldīga's client.
+    assert_eq!(
+        app.list_due_plans(&riga, &plans_due(None)).ok().await["total"],
+        0
+    );
     let transfers = app.list_transfers(&kuldiga, id).ok().await;
     assert_eq!(transfers, json!([]));
     let decisions = app.list_decisions(&kuldiga, id).ok().await;

@@ -18,6 +18,7 @@ use kopiena::api::mentors::{
     CreateAssignment, CreateMentor, CreateTraining, EndRequest, ListMentorsQuery, UpdateMentor,
 };
 use kopiena::api::placements::CreatePlacement;
+use kopiena::api::plan_goals::{GoalInput, PlansDueQuery, RecordGoalProgress};
 use kopiena::api::providers::{CreateProvider, ListProvidersQuery, UpdateProvider};
 use kopiena::api::referrals::CreateReferral;
 use kopiena::api::services::{CreateService, ListServicesQuery, Price, UpdateService};
@@ -32,6 +33,7 @@ use kopiena::domain::codes::ServiceTypeCode;
 use kopiena::domain::decision::{DecisionMaker, DecisionOutcome};
 use kopiena::domain::ids::DecisionId;
 use kopiena::domain::mentor::ContractType;
+use kopiena::domain::plan_goal::GoalStatus;
 use kopiena::domain::registry::PriceUnit;
 use kopiena::domain::registry::{LegalStatus, ServiceStatus};
 use kopiena::domain::support_plan::PlanStatus;
@@ -289,8 +291,33 @@ pub fn plan_body(
         sections,
         opinion: None,
         assessment_id: None,
+        goals: Vec::new(),
         status,
     }
+}
+
+/// A goal of a plan: `text`, one task, due `target_date`.
+pub fn goal(text: &str, target_date: NaiveDate) -> GoalInput {
+    GoalInput {
+        text: text.into(),
+        tasks: vec![format!("Pirmais solis: {text}")],
+        responsible: "Sociālais darbinieks".into(),
+        target_date,
+    }
+}
+
+/// A goal's progress to `status` with a note, dated `noted_on` (`None`: today).
+pub fn progress(status: GoalStatus, noted_on: Option<NaiveDate>) -> RecordGoalProgress {
+    RecordGoalProgress {
+        status,
+        note: "Progress noted".into(),
+        noted_on,
+    }
+}
+
+/// Plans due for review on or before `before` (`None`: the default window).
+pub fn plans_due(before: Option<NaiveDate>) -> PlansDueQuery {
+    PlansDueQuery { before }
 }
 
 /// A support plan update that changes nothing (a base for struct update syntax).
@@ -299,6 +326,7 @@ pub fn plan_update() -> UpdateSupportPlan {
         sections: None,
         opinion: None,
         assessment_id: None,
+        goals: None,
         status: None,
     }
 }

@@ -3,6 +3,7 @@
 use kopiena::api::assessments::{CreateAssessment, DueQuery};
 use kopiena::api::audit::ListAuditQuery;
 use kopiena::api::clients::{CreateClient, ListClientsQuery, SearchClients, UpdateClient};
+use kopiena::api::plan_goals::{PlansDueQuery, RecordGoalProgress};
 use kopiena::api::support_plans::{CreateSupportPlan, UpdateSupportPlan};
 use kopiena::api::transfers::TransferClient;
 use kopiena::domain::ids::ClientId;
@@ -97,6 +98,26 @@ impl TestApp {
 
     pub fn list_support_plans(&self, token: &str, client_id: i64) -> Call {
         self.get_as(&format!("/api/v1/clients/{client_id}/support-plans"), token)
+    }
+
+    /// `POST …/support-plans/{plan}/goals/{goal}/progress`.
+    pub fn record_goal_progress(
+        &self,
+        token: &str,
+        (client_id, plan_id, goal_id): (i64, i64, i64),
+        body: &RecordGoalProgress,
+    ) -> Call {
+        self.post_as(
+            &format!(
+                "/api/v1/clients/{client_id}/support-plans/{plan_id}/goals/{goal_id}/progress"
+            ),
+            token,
+            body,
+        )
+    }
+
+    pub fn list_due_plans(&self, token: &str, query: &PlansDueQuery) -> Call {
+        self.get_as("/api/v1/support-plans/due", token).query(query)
     }
 
     pub fn get_support_plan(&self, token: &str, client_id: i64, id: i64) -> Call {

@@ -37,6 +37,10 @@ impl TestApp {
         self.stats("care-levels", token, query)
     }
 
+    pub fn plan_goal_stats(&self, token: &str, query: &StatsQuery) -> Call {
+        self.stats("plan-goals", token, query)
+    }
+
     pub fn mentor_load_stats(&self, token: &str, query: &StatsQuery) -> Call {
         self.stats("mentor-load", token, query)
     }
