@@ -27,6 +27,7 @@ pub mod shared_record;
 pub mod stats;
 pub mod stream;
 pub mod support_plans;
+pub mod tariffs;
 pub mod trainings;
 pub mod transfer_requests;
 pub mod transfers;
@@ -183,6 +184,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(reference::list_target_groups)
                 .service(reference::list_specialist_roles)
                 .service(decisions::list_legal_bases)
+                .service(tariffs::list_tariffs)
+                .service(tariffs::get_tariff)
+                .service(tariffs::create_tariff_version)
                 .service(reference::list_training_programmes)
                 .service(providers::list_providers)
                 .service(providers::create_provider)

@@ -45,24 +45,9 @@ pub struct Price {
 }
 
 fn validate_amount(amount: &str) -> Result<(), ValidationError> {
-    cents(amount)
+    crate::domain::money::cents(amount)
         .map(drop)
         .ok_or_else(|| ValidationError::new("amount"))
-}
-
-/// `"14.94"` → 1494 cents.
-fn cents(amount: &str) -> Option<i64> {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole)
-        || whole.len() > 7
-        || fraction.len() > 2
-        || (amount.contains('.') && !digits(fraction))
-    {
-        return None;
-    }
-    let fraction_cents: i64 = format!("{fraction:0<2}").parse().ok()?;
-    Some(whole.parse::<i64>().ok()? * 100 + fraction_cents)
 }
 
 /// A service: one service type offered by a provider at an address.
@@ -141,7 +126,7 @@ impl From<ServiceEntry> for Service {
                 .price_cents
                 .zip(r.price_unit)
                 .map(|(c, unit)| ServicePrice {
-                    amount: format!("{}.{:02}", c / 100, c % 100),
+                    amount: crate::domain::money::eur(c),
                     unit,
                     currency: Currency::Eur,
                 }),
@@ -320,7 +305,10 @@ pub async fn create_service(
             address: input.address,
             capacity: input.capacity,
             status,
-            price_cents: input.price.as_ref().and_then(|p| cents(&p.amount)),
+            price_cents: input
+                .price
+                .as_ref()
+                .and_then(|p| crate::domain::money::cents(&p.amount)),
             price_unit: input.price.as_ref().map(|p| p.unit),
             closed_on: (status == ServiceStatus::Closed).then_some(crate::domain::today()),
             updated_at: now,
@@ -490,7 +478,9 @@ pub async fn update_service(
                 c.status = v;
             }
             if let Some(price) = input.price {
-                c.price_cents = price.as_ref().and_then(|p| cents(&p.amount));
+                c.price_cents = price
+                    .as_ref()
+                    .and_then(|p| crate::domain::money::cents(&p.amount));
                 c.price_unit = price.map(|p| p.unit);
             }
             Ok(())
@@ -672,20 +662,4 @@ pub async fn list_provider_services(
         &req,
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cents;
-
-    #[test]
-    fn euro_amounts_parse_to_cents() {
-        assert_eq!(cents("14.94"), Some(1494));
-        assert_eq!(cents("5"), Some(500));
-        assert_eq!(cents("5.5"), Some(550));
-        assert_eq!(cents("0.05"), Some(5));
-        for bad in ["", "-1", "1.234", "1.", ".5", "1,5", "abc", "12345678"] {
-            assert_eq!(cents(bad), None, "{bad}");
-        }
-    }
 }

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod services;
 pub mod stats;
 pub mod support_plans;
+pub mod tariffs;
 pub mod transfer_requests;
 pub mod types;
 pub mod waiting_lists;

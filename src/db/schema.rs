@@ -584,6 +584,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    tariffs (id) {
+        id -> Int8,
+        code -> Text,
+        version -> Int4,
+        kind -> Text,
+        care_level -> Nullable<Text>,
+        living_situation -> Nullable<Text>,
+        service_type -> Nullable<Text>,
+        unit -> Text,
+        amount_cents -> Int8,
+        valid_from -> Nullable<Date>,
+        valid_to -> Nullable<Date>,
+        label_lv -> Text,
+        label_en -> Text,
+        source -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     training_programmes (code) {
         code -> Text,
         label_lv -> Text,
@@ -776,6 +797,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plan_sections,
     support_plans,
     target_groups,
+    tariffs,
     training_programmes,
     transfer_requests,
     waiting_list_entries,

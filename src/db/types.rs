@@ -30,6 +30,7 @@ use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
 use crate::domain::support_plan::PlanStatus;
+use crate::domain::tariff::{TariffKind, TariffUnit};
 use crate::domain::waiting::{CloseReason, Priority};
 use crate::domain::webhook::DeliveryStatus;
 
@@ -75,7 +76,8 @@ stored_as_bigint!(
     WaitingEntryId,
     ReferralId,
     TransferRequestId,
-    CaseNoteId
+    CaseNoteId,
+    TariffId
 );
 
 macro_rules! stored_as_text {
@@ -178,6 +180,8 @@ stored_as_closed_text!(
     ReferralStatus => "referral status",
     TransferRequestStatus => "transfer request status",
     NoteKind => "case note kind",
+    TariffKind => "tariff kind",
+    TariffUnit => "tariff unit",
 );
 
 #[cfg(test)]

@@ -427,6 +427,18 @@ pub fn referral_answer_access(scope: &Scope, provider_id: ProviderId) -> Result<
     }
 }
 
+/// Only an administrator changes reference data that is not the register's (a tariff's new
+/// version); everyone reads it.
+pub fn may_edit_reference_data(scope: &Scope) -> Result<(), Forbidden> {
+    match scope {
+        Scope::Admin => Ok(()),
+        _ => Err(Forbidden::new(
+            "only an administrator changes reference data",
+            "atsauces datus maina tikai administrators",
+        )),
+    }
+}
+
 /// What a caller may aggregate, and whether its person counts are perturbed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatisticsAccess {

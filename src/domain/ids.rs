@@ -78,4 +78,6 @@ record_ids! {
     TransferRequestId;
     /// A note on a client's case.
     CaseNoteId;
+    /// A version of a tariff.
+    TariffId;
 }

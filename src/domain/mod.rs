@@ -16,6 +16,7 @@ pub mod history;
 pub mod ids;
 pub mod interval;
 pub mod mentor;
+pub mod money;
 pub mod personal_code;
 pub mod phone;
 pub mod placement;
@@ -24,6 +25,7 @@ pub mod policy;
 pub mod referral;
 pub mod registry;
 pub mod support_plan;
+pub mod tariff;
 pub mod validity;
 pub mod waiting;
 pub mod webhook;
@@ -95,6 +97,7 @@ problem_types! {
     OUTSIDE_DATING_WINDOW = "outside-dating-window", "The date is outside the recording window", "Datums ir ārpus reģistrēšanas loga", Some("REC-DATING-WINDOW"), Invalid;
     DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements", "DI statuss izriet no klienta pakalpojumu saņemšanas", Some("DI-STATUS-DERIVED"), Conflict;
     VSAC_CONSENT_REQUIRED = "vsac-consent-required", "A VSAC resident's community placement needs their voluntary consent", "VSAC klienta pārejai uz sabiedrībā balstītu pakalpojumu vajadzīga brīvprātīga piekrišana", Some("INV-A03"), Conflict;
+    TARIFF_VERSION_OUT_OF_ORDER = "tariff-version-out-of-order", "A tariff's new version takes effect after the latest one did", "Tarifa jaunā versija stājas spēkā pēc pēdējās versijas spēkā stāšanās", Some("TARIFF-VERSION"), Conflict;
     NOTE_OUT_OF_RANGE = "note-out-of-range", "A case note is dated between the client's birth and today", "Lietas piezīmi datē starp klienta dzimšanas dienu un šodienu", Some("CASE-NOTE-DATED"), Invalid;
     TRANSFER_IN_FUTURE = "transfer-in-future", "A transfer is recorded on or after its date", "Lietas nodošanu reģistrē tās datumā vai vēlāk", Some("CASE-TRANSFER-DATED"), Invalid;
     TRANSFER_OUT_OF_ORDER = "transfer-out-of-order", "The transfer is dated before the client's last transfer", "Lietas nodošana datēta pirms klienta pēdējās nodošanas", Some("CASE-TRANSFER-DATED"), Conflict;
@@ -281,6 +284,10 @@ pub enum DomainError {
         "a case note tells what happened: it is dated on or before today, and not before the client's birth"
     )]
     NoteOutOfRange,
+    #[error(
+        "a tariff's new version takes effect after the day its latest version took effect, which then ends the day before"
+    )]
+    TariffVersionOutOfOrder,
     #[error("the transfer cannot be dated before {not_before}, the client's last transfer")]
     TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is older")]
@@ -415,6 +422,7 @@ impl DomainError {
             DomainError::VsacConsentRequired => &VSAC_CONSENT_REQUIRED,
             DomainError::TransferInFuture => &TRANSFER_IN_FUTURE,
             DomainError::NoteOutOfRange => &NOTE_OUT_OF_RANGE,
+            DomainError::TariffVersionOutOfOrder => &TARIFF_VERSION_OUT_OF_ORDER,
             DomainError::TransferOutOfOrder { .. } => &TRANSFER_OUT_OF_ORDER,
             DomainError::MentorCapacityExceeded { .. } => &MENTOR_CAPACITY_EXCEEDED,
             DomainError::ClientHasMentor { .. } => &CLIENT_HAS_ACTIVE_MENTOR,
@@ -613,6 +621,9 @@ impl DomainError {
             ),
             DomainError::VsacConsentRequired => {
                 "VSAC klients sāk saņemt sabiedrībā balstītu pakalpojumu tikai ar savu brīvprātīgu piekrišanu, kas reģistrēta ne vēlāk kā pakalpojuma saņemšanas sākuma dienā".into()
+            }
+            DomainError::TariffVersionOutOfOrder => {
+                "tarifa jaunā versija stājas spēkā pēc dienas, kad stājās spēkā tā pēdējā versija, kas tad beidzas iepriekšējā dienā".into()
             }
             DomainError::NoteOutOfRange => {
                 "lietas piezīme stāsta par notikušo: to datē šodien vai agrāk, un ne pirms klienta dzimšanas".into()

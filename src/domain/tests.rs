@@ -131,6 +131,7 @@ fn one_of_each() -> Vec<DomainError> {
         DomainError::VsacConsentRequired,
         DomainError::TransferInFuture,
         DomainError::NoteOutOfRange,
+        DomainError::TariffVersionOutOfOrder,
         DomainError::TransferOutOfOrder { not_before: on },
         DomainError::YouthHomeAge { limit: 24 },
         DomainError::DecisionTerms {

@@ -325,3 +325,95 @@ async fn target_groups_roles_and_programmes_are_published() {
     assert_eq!(hours("work_with_disabilities"), 24);
     assert_eq!(hours("client_needs_work"), 64);
 }
+
+/// Tariffs (issue 18, point 1): the API serves `reference/tariffs.csv` exactly (amounts,
+/// sources, labels in both languages); an administrator adds a tariff's next version, which
+/// ends the one before it the day before (TARIFF-VERSION); `on` picks the version in force.
+#[tokio::test]
+async fn tariffs_are_the_seed_values_and_an_administrator_adds_the_next_version() {
+    use kopiena::api::tariffs::CreateTariffVersion;
+
+    use crate::helpers::{admin, municipality, token};
+
+    let app = TestApp::spawn().await;
+    let rows = csv_rows("tariffs.csv");
+    for (lang, label) in [("en", "label_en"), ("lv", "label_lv")] {
+        let served = app.get("/api/v1/tariffs").accept_language(lang).ok().await;
+        let mut seen: Vec<[String; 5]> = served["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|t| {
+                ["code", "amount", "unit", "source", "label"]
+                    .map(|k| t[k].as_str().unwrap_or_default().to_string())
+            })
+            .collect();
+        let mut expected: Vec<[String; 5]> = rows
+            .iter()
+            .map(|r| ["code", "amount_eur", "unit", "source", label].map(|k| r[k].clone()))
+            .collect();
+        seen.sort();
+        expected.sort();
+        assert_eq!(seen, expected, "{lang}");
+    }
+    let packages = app.get("/api/v1/tariffs?kind=monthly_package").ok().await;
+    let level_iii = packages["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["care_level"] == "III" && t["living_situation"] == "group_apartment")
+        .expect("level III in a group apartment");
+    assert_eq!(level_iii["amount"], "862.68");
+    assert_eq!(packages["total"], 7);
+
+    // The next version, from 2027: the seed's version ends on 31 December 2026.
+    let next = CreateTariffVersion {
+        amount: "15.50".into(),
+        valid_from: date("2027-01-01"),
+        source: "MK noteikumi Nr. 1, 2. punkts".into(),
+    };
+    let path = "/api/v1/tariffs/up_adult_day_centre/versions";
+    let refused = app.post_as(path, &token(&municipality("050")), &next).await;
+    assert_problem(refused, 403, "about:blank").await;
+    let admin = token(&admin());
+    let created = app.post_as(path, &admin, &next).created().await;
+    assert_eq!(
+        (created["version"].as_i64(), created["amount"].as_str()),
+        (Some(2), Some("15.50"))
+    );
+    let one = app
+        .get(&format!("/api/v1/tariffs/{}", created["id"]))
+        .ok()
+        .await;
+    assert_eq!(one["valid_from"], "2027-01-01");
+    let versions = app
+        .get("/api/v1/tariffs?code=up_adult_day_centre")
+        .ok()
+        .await;
+    assert_eq!(versions["items"][0]["valid_to"], "2026-12-31");
+    assert_eq!(versions["items"][1]["valid_to"], Value::Null);
+    for (on, amount) in [("2026-12-31", "14.94"), ("2027-01-01", "15.50")] {
+        let in_force = app
+            .get(&format!("/api/v1/tariffs?code=up_adult_day_centre&on={on}"))
+            .ok()
+            .await;
+        assert_eq!(in_force["total"], 1, "{on}");
+        assert_eq!(in_force["items"][0]["amount"], amount, "{on}");
+    }
+    // Not on or before the day the latest version took effect; no unknown tariff; no bad
+    // amount.
+    let early = app.post_as(path, &admin, &next).await;
+    let problem = assert_problem(early, 409, "/problems/tariff-version-out-of-order").await;
+    assert_eq!(problem["rule"], "TARIFF-VERSION");
+    let unknown = app
+        .post_as("/api/v1/tariffs/no_such_tariff/versions", &admin, &next)
+        .await;
+    assert_problem(unknown, 404, "about:blank").await;
+    let odd = CreateTariffVersion {
+        amount: "15,5".into(),
+        valid_from: date("2028-01-01"),
+        ..next
+    };
+    assert_eq!(app.post_as(path, &admin, &odd).await.status(), 422);
+    assert_problem(app.get("/api/v1/tariffs/999999").await, 404, "about:blank").await;
+}
