@@ -104,10 +104,7 @@ fn reach_client(
         NoteReach::Owner(access) => Ok((clients::get(conn, access, client_id)?, None)),
         NoteReach::Own(sharer) => {
             check_shares_case(conn, *sharer, client_id, policy)?;
-            let own = match sharer {
-                Sharer::Provider(id) => NoteAuthor::Provider(*id),
-                Sharer::Mentor(id) => NoteAuthor::Mentor(*id),
-            };
+            let own = NoteAuthor::from(*sharer);
             Ok((
                 clients::get(conn, &ClientAccess::All, client_id)?,
                 Some(own),

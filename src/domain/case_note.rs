@@ -30,6 +30,16 @@ pub enum NoteAuthor {
     Mentor(MentorId),
 }
 
+impl From<super::access::Sharer> for NoteAuthor {
+    /// A provider or mentor sharing a case writes for itself.
+    fn from(sharer: super::access::Sharer) -> Self {
+        match sharer {
+            super::access::Sharer::Provider(id) => NoteAuthor::Provider(id),
+            super::access::Sharer::Mentor(id) => NoteAuthor::Mentor(id),
+        }
+    }
+}
+
 impl NoteAuthor {
     /// The author as stored: exactly one of the three columns is set.
     pub fn columns(

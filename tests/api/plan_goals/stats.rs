@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use kopiena::db;
 use kopiena::domain::plan_goal::GoalStatus;
 use kopiena::domain::support_plan::PlanStatus;
-use serde_json::Value;
 
 use super::{ADULT, client, complete_plan, goal_ids, kuldiga, plus_months};
 use crate::demo::{count, generate, options, rows};
@@ -17,22 +16,7 @@ use crate::helpers::{
     StatsQuery, TestApp, admin, assert_problem, grouped_by, ministry, municipality, plans_due,
     progress, provider, region, stats_query, today, token,
 };
-
-/// The published cells of a table: the values of `dims` → `goals`.
-fn cells(table: &Value, dims: &[&str]) -> BTreeMap<Vec<String>, i64> {
-    table["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            let key = dims
-                .iter()
-                .map(|d| r[*d].as_str().expect("a code").to_string())
-                .collect();
-            (key, r["goals"].as_i64().expect("a count"))
-        })
-        .collect()
-}
+use crate::stats::cells;
 
 fn key(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|p| (*p).to_string()).collect()
@@ -97,7 +81,7 @@ async fn goals_of_current_final_plans_are_counted_exactly_for_owners_and_perturb
     ]
     .into_iter()
     .collect();
-    assert_eq!(cells(&full, &dims), expected);
+    assert_eq!(cells(&full, &dims, "goals"), expected);
     assert_eq!(full["total"]["goals"], 7);
     let default = app
         .plan_goal_stats(&token(&admin()), &stats_query())
@@ -119,21 +103,29 @@ async fn goals_of_current_final_plans_are_counted_exactly_for_owners_and_perturb
     // The municipality: its own cases only, exact.
     let own = app.plan_goal_stats(&kuldiga(), &by).ok().await;
     assert_eq!(own["total"]["goals"], 6);
-    assert!(cells(&own, &dims).keys().all(|k| k[0] == "050"));
+    assert!(cells(&own, &dims, "goals").keys().all(|k| k[0] == "050"));
 
     // The ministry and a region: perturbed, never a small count, the same cell the same.
     let national = app.plan_goal_stats(&token(&ministry()), &by).ok().await;
     assert_eq!(national["disclosure"]["applied"], true);
-    for (cell, value) in cells(&national, &dims) {
+    for (cell, value) in cells(&national, &dims, "goals") {
         assert!(value == 0 || value >= 5, "{cell:?} published {value}");
     }
     let kurzeme = app
         .plan_goal_stats(&token(&region("KURZEME")), &by)
         .ok()
         .await;
-    assert!(cells(&kurzeme, &dims).keys().all(|k| k[0] == "050"));
-    for (cell, value) in cells(&kurzeme, &dims) {
-        assert_eq!(cells(&national, &dims).get(&cell), Some(&value), "{cell:?}");
+    assert!(
+        cells(&kurzeme, &dims, "goals")
+            .keys()
+            .all(|k| k[0] == "050")
+    );
+    for (cell, value) in cells(&kurzeme, &dims, "goals") {
+        assert_eq!(
+            cells(&national, &dims, "goals").get(&cell),
+            Some(&value),
+            "{cell:?}"
+        );
     }
     assert!(
         !national.to_string().contains("Mērķis"),
@@ -285,7 +277,7 @@ async fn demo_goals_follow_the_rules_and_the_statistics_recount_them() {
         (vec![text(r.a), text(r.b), text(r.c)], n)
     })
     .collect();
-    assert_eq!(cells(&table, &dims), recount);
+    assert_eq!(cells(&table, &dims, "goals"), recount);
     assert_eq!(table["total"]["goals"], all);
 
     // The due list of a municipality equals its recount too.

@@ -96,7 +96,7 @@ async fn adults_placed(
 }
 
 /// The cells of a statistics table: dimension values → `metric`, zero cells left out.
-fn cells(table: &Value, dims: &[&str], metric: &str) -> BTreeMap<Vec<String>, i64> {
+pub(crate) fn cells(table: &Value, dims: &[&str], metric: &str) -> BTreeMap<Vec<String>, i64> {
     table["rows"]
         .as_array()
         .expect("rows")
