@@ -4,6 +4,7 @@ use super::Dimension::{Municipality, Region, ServiceType, TargetGroup};
 use super::{Filter, Query, Statistic};
 use crate::db::stats as q;
 use crate::domain::disclosure::{Measure, Tally};
+use crate::domain::waiting::waiting_days;
 
 pub static WAITING: Statistic = Statistic {
     path: "/stats/waiting",
@@ -41,7 +42,7 @@ day added to `as_of`. The area is the municipality whose queue it is.",
                 TargetGroup => group.to_string(),
                 _ => service_type.to_string(),
             });
-            let days = (as_of - fact.added_on).num_days();
+            let days = waiting_days(fact.added_on, None, as_of);
             let tallies = [Tally::new(fact.count, fact.key_sum), Tally::default()];
             table.add_sample(key, &tallies, days, fact.count);
         }
