@@ -55,8 +55,9 @@ pub struct Client {
     pub target_group: TargetGroup,
     /// The case owner (INV-A12).
     pub municipality: MunicipalityCode,
-    /// Derived from the placements active today: institutional → `in_institution`, else
-    /// community → `in_community`, else `waiting_list`.
+    /// Derived from the placements and waiting-list entries of today: institutional →
+    /// `in_institution`, else community → `in_community`, else an open entry →
+    /// `waiting_list`, else `no_service`.
     pub di_status: DiStatus,
     pub vsac_consent: Consent,
     pub created_at: DateTime<Utc>,
@@ -109,8 +110,8 @@ pub struct CreateClient {
     pub birth_date: NaiveDate,
     /// Child groups under 18, the adult group 18 or over.
     pub target_group: TargetGroup,
-    /// Follows from the placements: a new client has none, so it is `waiting_list`; any
-    /// other value is a 409 (DI-STATUS-DERIVED). May be left out.
+    /// Follows from the placements and waiting-list entries: a new client has neither, so it
+    /// is `no_service`; any other value is a 409 (DI-STATUS-DERIVED). May be left out.
     pub di_status: Option<DiStatus>,
     pub vsac_consent: Option<Consent>,
 }
@@ -132,8 +133,8 @@ pub struct UpdateClient {
     #[schema(min_length = 1, max_length = 100)]
     pub family_name: Option<String>,
     pub target_group: Option<TargetGroup>,
-    /// Follows from the placements active today; a value that contradicts them is a 409
-    /// (DI-STATUS-DERIVED).
+    /// Follows from the placements and waiting-list entries of today; a value that
+    /// contradicts them is a 409 (DI-STATUS-DERIVED).
     pub di_status: Option<DiStatus>,
     pub vsac_consent: Option<Consent>,
 }
@@ -219,7 +220,7 @@ pub async fn create_client(
                 return Err(DomainError::ClientAlreadyRegistered.into());
             }
             if let Some(status) = input.di_status {
-                check_di_status(status, DiStatus::WaitingList, crate::domain::today())?;
+                check_di_status(status, DiStatus::NoService, crate::domain::today())?;
             }
             let now = Utc::now().naive_utc();
             let row = q::insert(

@@ -77,7 +77,8 @@ impl ClientRow {
 
 /// The client's DI status on `day` as SQL over `clients.id`: `in_institution` with an
 /// institutional placement active that day, else `in_community` with a community one, else
-/// `waiting_list` (`domain::placement::di_status_on`), read from its run that day
+/// `waiting_list` with an open waiting-list entry, else `no_service`
+/// (`domain::placement::CaseDays::di_status_on`), read from its run that day
 /// (`db::derived`).
 pub fn di_status_sql(day: NaiveDate) -> String {
     format!(

@@ -5,9 +5,9 @@
 //! one run of each key that holds on D instead of counting the intervals again.
 //!
 //! They are never written on their own: every write they follow (a client registered,
-//! changed, transferred or assessed; a service recorded or changed; a provider's status
-//! changed; a mentor registered or changed; a placement or an assignment made or ended)
-//! rewrites the runs of its key in the same transaction, holding the key's row lock (client
+//! changed, transferred or assessed; a waiting-list entry added or closed; a service
+//! recorded or changed; a provider's status changed; a mentor registered or changed; a
+//! placement or an assignment made or ended) rewrites the runs of its key in the same transaction, holding the key's row lock (client
 //! before service, provider before its services: the order every writer takes them in), so
 //! they cannot drift from the record. [`rebuild`] computes all of them from the record at
 //! once (after the migration that adds them, and after the demo data is loaded).
@@ -21,7 +21,7 @@ use super::bulk::BulkInsert;
 use super::schema::{
     assessment_runs, assessments, client_runs, client_transfers, clients, mentor_assignments,
     mentor_load_runs, mentors, placements, provider_status_periods, providers, service_periods,
-    service_runs, services,
+    service_runs, services, waiting_list_entries,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
@@ -31,7 +31,7 @@ use crate::domain::history::{Dated, ServiceDay, current_runs, service_runs as se
 use crate::domain::ids::{AssessmentId, ClientId, MentorId, ProviderId, ServiceId};
 use crate::domain::interval::Interval;
 use crate::domain::mentor::{EmployerKind, load_runs};
-use crate::domain::placement::case_runs;
+use crate::domain::placement::{CaseDays, case_runs};
 use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
 type Dates = (NaiveDate, Option<NaiveDate>);
@@ -44,6 +44,7 @@ fn interval((start, end): Dates) -> Interval {
 #[derive(Default)]
 struct Case {
     placements: Vec<(bool, Interval)>,
+    waiting: Vec<Interval>,
     transfers: Vec<(NaiveDate, MunicipalityCode, MunicipalityCode)>,
     assessments: Vec<Dated>,
 }
@@ -73,6 +74,15 @@ fn dated((id, assessed_on, care_level, next_reassessment_due): DatedRow) -> Date
 
 type DatedRow = (AssessmentId, NaiveDate, CareLevel, NaiveDate);
 
+/// The days a waiting-list entry is open.
+const WAITING: (
+    waiting_list_entries::added_on,
+    waiting_list_entries::closed_on,
+) = (
+    waiting_list_entries::added_on,
+    waiting_list_entries::closed_on,
+);
+
 type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup, i32);
 
 /// One client run, as written.
@@ -98,7 +108,11 @@ fn runs_of(
         .iter()
         .map(|(on, from, to)| Transfer { on: *on, from, to })
         .collect();
-    let client = case_runs(created_at.date(), owner, &case.placements, &transfers)
+    let days = CaseDays {
+        placements: &case.placements,
+        waiting: &case.waiting,
+    };
+    let client = case_runs(created_at.date(), owner, days, &transfers)
         .into_iter()
         .map(|(interval, (municipality, di_status))| ClientRun {
             interval,
@@ -136,8 +150,8 @@ fn client_facts() -> diesel::dsl::Select<
     ))
 }
 
-/// Rewrites the client's runs from its registration, placements, transfers and
-/// assessments.
+/// Rewrites the client's runs from its registration, placements, waiting-list entries,
+/// transfers and assessments.
 pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<()> {
     super::clients::lock(conn, client_id)?;
     let facts: ClientFacts = client_facts()
@@ -153,6 +167,13 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
             .load::<(bool, Dates)>(conn)?
             .into_iter()
             .map(|(institutional, dates)| (institutional, interval(dates)))
+            .collect(),
+        waiting: waiting_list_entries::table
+            .filter(waiting_list_entries::client_id.eq(client_id))
+            .select(WAITING)
+            .load::<Dates>(conn)?
+            .into_iter()
+            .map(interval)
             .collect(),
         transfers: client_transfers::table
             .filter(client_transfers::client_id.eq(client_id))
@@ -445,6 +466,16 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
             .or_default()
             .placements
             .push(interval);
+    }
+    for (client_id, dates) in waiting_list_entries::table
+        .select((waiting_list_entries::client_id, WAITING))
+        .load::<(ClientId, Dates)>(conn)?
+    {
+        cases
+            .entry(client_id)
+            .or_default()
+            .waiting
+            .push(interval(dates));
     }
     for (client_id, on, from, to) in client_transfers::table
         .order(client_transfers::id)

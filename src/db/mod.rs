@@ -309,8 +309,8 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 }
 
 /// The versions (as diesel names them) of the migrations that add `db::derived`'s tables
-/// (000013) and their record keys (000014).
-const DERIVED_RUNS_MIGRATIONS: [&str; 2] = ["20261206000013", "20261206000014"];
+/// (000013), their record keys (000014) and the DI status `no_service` (000026).
+const DERIVED_RUNS_MIGRATIONS: [&str; 3] = ["20261206000013", "20261206000014", "20261207000026"];
 
 /// Reverts applied migrations, newest first, until `version` (e.g. `2026-12-06-000009`) is
 /// the newest applied one; returns the versions reverted. For operators going back one

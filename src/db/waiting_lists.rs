@@ -64,11 +64,14 @@ impl WaitingRow {
     }
 }
 
+/// Adds an entry; the client's DI status follows it (`db::derived`).
 pub fn insert(conn: &mut DbConnection, row: &NewWaitingEntry) -> QueryResult<WaitingRow> {
-    diesel::insert_into(w::table)
+    let inserted: WaitingRow = diesel::insert_into(w::table)
         .values(row)
         .returning(<WaitingRow as Selectable<MultiBackend>>::construct_selection())
-        .get_result(conn)
+        .get_result(conn)?;
+    super::derived::sync_client(conn, inserted.client_id)?;
+    Ok(inserted)
 }
 
 /// One entry of the client.
@@ -137,22 +140,28 @@ pub fn position(conn: &mut DbConnection, row: &WaitingRow) -> QueryResult<Option
         .map(|i| i as i64 + 1))
 }
 
-/// Closes an open entry; `None` when it was closed already.
+/// Closes an open entry; `None` when it was closed already. The client's DI status follows
+/// it (`db::derived`).
 pub fn close(
     conn: &mut DbConnection,
     id: WaitingEntryId,
     closed_on: NaiveDate,
     reason: CloseReason,
 ) -> QueryResult<Option<WaitingRow>> {
-    diesel::update(w::table.filter(w::id.eq(id)).filter(w::closed_on.is_null()))
-        .set((
-            w::closed_on.eq(closed_on),
-            w::close_reason.eq(reason),
-            w::updated_at.eq(chrono::Utc::now().naive_utc()),
-        ))
-        .returning(<WaitingRow as Selectable<MultiBackend>>::construct_selection())
-        .get_result(conn)
-        .optional()
+    let closed: Option<WaitingRow> =
+        diesel::update(w::table.filter(w::id.eq(id)).filter(w::closed_on.is_null()))
+            .set((
+                w::closed_on.eq(closed_on),
+                w::close_reason.eq(reason),
+                w::updated_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .returning(<WaitingRow as Selectable<MultiBackend>>::construct_selection())
+            .get_result(conn)
+            .optional()?;
+    if let Some(row) = &closed {
+        super::derived::sync_client(conn, row.client_id)?;
+    }
+    Ok(closed)
 }
 
 /// The client's open entries, oldest first.

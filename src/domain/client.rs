@@ -50,11 +50,14 @@ impl TargetGroup {
 }
 
 closed_set! {
-    /// Where a client stands in the DI process.
+    /// Where a client stands in the DI process on a day (`DI-STATUS-DERIVED`): in an
+    /// institutional placement, else in a community one, else on a waiting list (an open
+    /// entry), else in no service and on no list.
     pub enum DiStatus {
         InInstitution = "in_institution",
         WaitingList = "waiting_list",
         InCommunity = "in_community",
+        NoService = "no_service",
     }
 }
 
@@ -67,6 +70,10 @@ impl DiStatus {
             DiStatus::InCommunity => (
                 "sabiedrībā balstītā pakalpojumā",
                 "in a community-based service",
+            ),
+            DiStatus::NoService => (
+                "bez pakalpojuma un nav rindā",
+                "in no service and on no waiting list",
             ),
         }
     }

@@ -95,7 +95,7 @@ problem_types! {
     SUPPORT_PLAN_UNKNOWN_SECTION = "support-plan-unknown-section", "A section is not part of this target group's plan", "Sadaļa neietilpst šīs mērķa grupas plānā", Some("INV-A09"), Invalid;
     MENTOR_NOT_ELIGIBLE = "mentor-not-eligible", "The mentor has not completed the required trainings", "Mentors nav pabeidzis nepieciešamās apmācības", Some("INV-M04"), Conflict;
     OUTSIDE_DATING_WINDOW = "outside-dating-window", "The date is outside the recording window", "Datums ir ārpus reģistrēšanas loga", Some("REC-DATING-WINDOW"), Invalid;
-    DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements", "DI statuss izriet no klienta pakalpojumu saņemšanas", Some("DI-STATUS-DERIVED"), Conflict;
+    DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements and waiting-list entries", "DI statuss izriet no klienta pakalpojumiem un rindām", Some("DI-STATUS-DERIVED"), Conflict;
     VSAC_CONSENT_REQUIRED = "vsac-consent-required", "A VSAC resident's community placement needs their voluntary consent", "VSAC klienta pārejai uz sabiedrībā balstītu pakalpojumu vajadzīga brīvprātīga piekrišana", Some("INV-A03"), Conflict;
     TARIFF_VERSION_OUT_OF_ORDER = "tariff-version-out-of-order", "A tariff's new version takes effect after the latest one did", "Tarifa jaunā versija stājas spēkā pēc pēdējās versijas spēkā stāšanās", Some("TARIFF-VERSION"), Conflict;
     NOTE_OUT_OF_RANGE = "note-out-of-range", "A case note is dated between the client's birth and today", "Lietas piezīmi datē starp klienta dzimšanas dienu un šodienu", Some("CASE-NOTE-DATED"), Invalid;
@@ -267,7 +267,7 @@ pub enum DomainError {
         latest: chrono::NaiveDate,
     },
     #[error(
-        "the client's DI status follows from the placements: {derived} on {on}, not {requested}"
+        "the client's DI status follows from the placements and waiting-list entries: {derived} on {on}, not {requested}"
     )]
     DiStatusContradictsPlacements {
         requested: &'static str,
@@ -617,7 +617,7 @@ impl DomainError {
                 derived,
                 on,
             } => format!(
-                "klienta DI statuss izriet no pakalpojumu saņemšanas: {on} tas ir {derived}, nevis {requested}"
+                "klienta DI statuss izriet no pakalpojumiem un rindām: {on} tas ir {derived}, nevis {requested}"
             ),
             DomainError::VsacConsentRequired => {
                 "VSAC klients sāk saņemt sabiedrībā balstītu pakalpojumu tikai ar savu brīvprātīgu piekrišanu, kas reģistrēta ne vēlāk kā pakalpojuma saņemšanas sākuma dienā".into()

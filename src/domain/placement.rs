@@ -47,46 +47,67 @@ pub fn check_placement(
     Ok(())
 }
 
-/// A client's DI status on `day`, from its placements (`(institutional, interval)`): an
-/// institutional placement that day means `in_institution`, otherwise a community placement
-/// `in_community`, otherwise `waiting_list`.
-pub fn di_status_on(placements: &[(bool, Interval)], day: NaiveDate) -> DiStatus {
-    let active = |institutional: bool| {
-        placements
-            .iter()
-            .any(|(i, p)| *i == institutional && p.active_on(day))
-    };
-    if active(true) {
-        DiStatus::InInstitution
-    } else if active(false) {
-        DiStatus::InCommunity
-    } else {
-        DiStatus::WaitingList
+/// What a client's DI status is derived from: its placements (`(institutional, interval)`)
+/// and its waiting-list entries (each open from the day added to the day closed).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseDays<'a> {
+    pub placements: &'a [(bool, Interval)],
+    pub waiting: &'a [Interval],
+}
+
+impl CaseDays<'_> {
+    /// The DI status on `day` (`DI-STATUS-DERIVED`): an institutional placement that day
+    /// means `in_institution`, otherwise a community placement `in_community`, otherwise an
+    /// open waiting-list entry `waiting_list`, otherwise `no_service`.
+    pub fn di_status_on(&self, day: NaiveDate) -> DiStatus {
+        let active = |institutional: bool| {
+            self.placements
+                .iter()
+                .any(|(i, p)| *i == institutional && p.active_on(day))
+        };
+        if active(true) {
+            DiStatus::InInstitution
+        } else if active(false) {
+            DiStatus::InCommunity
+        } else if self.waiting.iter().any(|w| w.active_on(day)) {
+            DiStatus::WaitingList
+        } else {
+            DiStatus::NoService
+        }
+    }
+
+    /// The days a placement or an entry is active.
+    fn active_on(&self, day: NaiveDate) -> bool {
+        self.placements.iter().any(|(_, p)| p.active_on(day))
+            || self.waiting.iter().any(|w| w.active_on(day))
     }
 }
 
 /// The case's owner and DI status over time, as runs over the days the client is in the
 /// record: from their registration on, and before it on the days a (back-dated) placement
-/// of theirs is active. Each run has one owner (`client::owner_on`) and one status
-/// (`di_status_on`).
+/// or waiting-list entry of theirs is active. Each run has one owner (`client::owner_on`)
+/// and one status ([`CaseDays::di_status_on`]).
 pub fn case_runs(
     registered_on: NaiveDate,
     current_owner: &MunicipalityCode,
-    placements: &[(bool, Interval)],
+    case: CaseDays<'_>,
     transfers: &[Transfer<'_>],
 ) -> Vec<(Interval, (MunicipalityCode, DiStatus))> {
-    let changes = placements
+    let changes = case
+        .placements
         .iter()
-        .flat_map(|(_, p)| [Some(p.start), p.end])
+        .map(|(_, p)| p)
+        .chain(case.waiting)
+        .flat_map(|p| [Some(p.start), p.end])
         .flatten()
         .chain(transfers.iter().map(|t| t.on))
         .chain([registered_on]);
     maximal_runs(changes, |day| {
-        let in_record = day >= registered_on || placements.iter().any(|(_, p)| p.active_on(day));
+        let in_record = day >= registered_on || case.active_on(day);
         in_record.then(|| {
             (
                 owner_on(current_owner, transfers, day).clone(),
-                di_status_on(placements, day),
+                case.di_status_on(day),
             )
         })
     })
@@ -96,6 +117,10 @@ pub fn case_runs(
 /// due): in an institution the day before, in the community that day. Each with the index of
 /// the community placement active that day.
 pub fn transitions(placements: &[(bool, Interval)]) -> Vec<(NaiveDate, usize)> {
+    let case = CaseDays {
+        placements,
+        waiting: &[],
+    };
     let mut days: Vec<NaiveDate> = placements
         .iter()
         .flat_map(|(_, p)| [Some(p.start), p.end])
@@ -106,8 +131,8 @@ pub fn transitions(placements: &[(bool, Interval)]) -> Vec<(NaiveDate, usize)> {
     days.into_iter()
         .filter(|day| {
             day.pred_opt().is_some_and(|before| {
-                di_status_on(placements, before) == DiStatus::InInstitution
-                    && di_status_on(placements, *day) == DiStatus::InCommunity
+                case.di_status_on(before) == DiStatus::InInstitution
+                    && case.di_status_on(*day) == DiStatus::InCommunity
             })
         })
         .filter_map(|day| {
@@ -119,7 +144,8 @@ pub fn transitions(placements: &[(bool, Interval)]) -> Vec<(NaiveDate, usize)> {
         .collect()
 }
 
-/// A PATCH of the DI status may only say what the placements say (DI-STATUS-DERIVED).
+/// A PATCH of the DI status may only say what the placements and waiting-list entries say
+/// (DI-STATUS-DERIVED).
 pub fn check_di_status(
     requested: DiStatus,
     derived: DiStatus,
@@ -275,7 +301,11 @@ mod tests {
             from: &a,
             to: &b,
         }];
-        let runs = case_runs(d("2024-03-01"), &b, &placements, &transfers);
+        let case = CaseDays {
+            placements: &placements,
+            waiting: &[],
+        };
+        let runs = case_runs(d("2024-03-01"), &b, case, &transfers);
         assert_eq!(
             runs,
             vec![
@@ -290,21 +320,49 @@ mod tests {
                 (i("2025-01-01", None), (b.clone(), DiStatus::InCommunity)),
             ]
         );
-        // Waiting from registration on; a back-dated placement that ended before the
-        // registration is in the record, the days between are not.
+        // From registration on in no service; a back-dated placement that ended before the
+        // registration is in the record, the days between are not. A waiting-list entry
+        // makes the days it is open `waiting_list` (a back-dated one brings them into the
+        // record too), unless a placement is active.
         let placements = [
             (false, i("2023-01-01", Some("2023-02-01"))),
             (false, i("2024-04-01", Some("2024-05-01"))),
         ];
-        let waiting = (a.clone(), DiStatus::WaitingList);
+        let none = (a.clone(), DiStatus::NoService);
         let community = (a.clone(), DiStatus::InCommunity);
+        let waiting = (a.clone(), DiStatus::WaitingList);
+        let case = CaseDays {
+            placements: &placements,
+            waiting: &[],
+        };
         assert_eq!(
-            case_runs(d("2024-03-01"), &a, &placements, &[]),
+            case_runs(d("2024-03-01"), &a, case, &[]),
             vec![
                 (i("2023-01-01", Some("2023-02-01")), community.clone()),
-                (i("2024-03-01", Some("2024-04-01")), waiting.clone()),
+                (i("2024-03-01", Some("2024-04-01")), none.clone()),
+                (i("2024-04-01", Some("2024-05-01")), community.clone()),
+                (i("2024-05-01", None), none.clone()),
+            ]
+        );
+        let entries = [
+            i("2024-02-15", Some("2024-04-20")),
+            i("2024-06-01", Some("2024-07-01")),
+            i("2024-08-01", None),
+        ];
+        let case = CaseDays {
+            placements: &placements,
+            waiting: &entries,
+        };
+        assert_eq!(
+            case_runs(d("2024-03-01"), &a, case, &[]),
+            vec![
+                (i("2023-01-01", Some("2023-02-01")), community.clone()),
+                (i("2024-02-15", Some("2024-04-01")), waiting.clone()),
                 (i("2024-04-01", Some("2024-05-01")), community),
-                (i("2024-05-01", None), waiting),
+                (i("2024-05-01", Some("2024-06-01")), none.clone()),
+                (i("2024-06-01", Some("2024-07-01")), waiting.clone()),
+                (i("2024-07-01", Some("2024-08-01")), none),
+                (i("2024-08-01", None), waiting),
             ]
         );
     }
@@ -360,18 +418,26 @@ mod tests {
         Interval::new(d(start), end.map(d)).expect("interval")
     }
 
-    /// DI status is derived from the placements active on the day; the move is a transition
-    /// on the day the institutional placement ends with a community one active (INV-A11).
+    /// DI status is derived from the placements active on the day, then the open entries;
+    /// the move is a transition on the day the institutional placement ends with a
+    /// community one active (INV-A11).
     #[test]
-    fn di_status_follows_the_placements_of_the_day_and_a_move_to_community_is_a_transition() {
+    fn di_status_follows_the_placements_and_entries_of_the_day_and_a_move_to_community_is_a_transition()
+     {
         use DiStatus::*;
         let history = [
             (true, span("2025-01-01", Some("2025-06-01"))),
             (false, span("2025-05-01", None)),
         ];
-        assert_eq!(di_status_on(&history, d("2024-12-31")), WaitingList);
-        assert_eq!(di_status_on(&history, d("2025-05-15")), InInstitution);
-        assert_eq!(di_status_on(&history, d("2025-06-01")), InCommunity);
+        let waiting = [span("2024-10-01", None)];
+        let case = CaseDays {
+            placements: &history,
+            waiting: &waiting,
+        };
+        assert_eq!(case.di_status_on(d("2024-09-30")), NoService);
+        assert_eq!(case.di_status_on(d("2024-12-31")), WaitingList);
+        assert_eq!(case.di_status_on(d("2025-05-15")), InInstitution);
+        assert_eq!(case.di_status_on(d("2025-06-01")), InCommunity);
         assert_eq!(transitions(&history), vec![(d("2025-06-01"), 1)]);
         // Waiting list to community is no transition; a planned move is one on its day.
         assert!(transitions(&[(false, span("2025-05-01", None))]).is_empty());
@@ -379,7 +445,11 @@ mod tests {
             (true, span("2020-01-01", Some("2027-01-10"))),
             (false, span("2027-01-10", None)),
         ];
-        assert_eq!(di_status_on(&planned, d("2026-12-06")), InInstitution);
+        let case = CaseDays {
+            placements: &planned,
+            waiting: &[],
+        };
+        assert_eq!(case.di_status_on(d("2026-12-06")), InInstitution);
         assert_eq!(transitions(&planned), vec![(d("2027-01-10"), 1)]);
         assert!(check_di_status(InInstitution, InInstitution, d("2026-12-06")).is_ok());
         assert!(matches!(

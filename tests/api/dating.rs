@@ -91,10 +91,7 @@ async fn starts_are_checked_against_the_recording_window() {
         .created()
         .await;
     assert_eq!(planned["active"], false);
-    assert_eq!(
-        app.get_client(&m, c).ok().await["di_status"],
-        "waiting_list"
-    );
+    assert_eq!(app.get_client(&m, c).ok().await["di_status"], "no_service");
     assert_eq!(app.get_service(s).ok().await["occupied"], 0);
     let mentor_id = mentor(&app, "050", &[]).await;
     let far = app

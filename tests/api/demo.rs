@@ -484,7 +484,12 @@ fn check_placements(conn: &mut DbConnection) {
     }
     // Every demo placement lies in the past, so today's derived status is what it ended as.
     let status = kopiena::db::clients::di_status_sql(kopiena::domain::today());
-    for wanted in ["in_institution", "waiting_list", "in_community"] {
+    for wanted in [
+        "in_institution",
+        "waiting_list",
+        "in_community",
+        "no_service",
+    ] {
         assert!(
             count(
                 conn,

@@ -96,9 +96,12 @@ async fn the_effective_dating_migration_keeps_every_row_and_counter() {
              AND (x.ended_on IS NULL OR x.ended_on > '{today}')) AS TEXT) AS b, NULL AS c, \
              NULL AS d, NULL AS e, NULL AS f FROM mentors ORDER BY id"
         ),
+        // The old schema's `waiting_list` is any client placed nowhere: since 000026, one in
+        // no queue is `no_service`.
         format!(
-            "SELECT CAST(id AS TEXT) AS a, {status} AS b, NULL AS c, NULL AS d, NULL AS e, \
-             NULL AS f FROM clients ORDER BY id"
+            "SELECT CAST(id AS TEXT) AS a, CASE {status} WHEN 'no_service' THEN 'waiting_list' \
+             ELSE {status} END AS b, NULL AS c, NULL AS d, NULL AS e, NULL AS f \
+             FROM clients ORDER BY id"
         ),
     ];
     for (query, before) in derived.iter().zip(&counters) {

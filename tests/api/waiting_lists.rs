@@ -60,12 +60,17 @@ async fn a_queue_serves_by_priority_then_day_added_and_a_placement_or_transfer_c
     .await;
     assert_eq!(problem["rule"], "WAIT-GRANTED");
 
+    let status =
+        async |client: i64| app.get_client(&kuldiga, client).ok().await["di_status"].clone();
+    assert_eq!(status(a).await, "no_service", "neither placed nor waiting");
     let entry_a = app
         .create_waiting_entry(&kuldiga, a, &waiting(grants[0], Priority::Normal, ago(30)))
         .created()
         .await;
     assert_eq!(entry_a["position"], 1);
     assert_eq!(entry_a["waiting_days"], 30);
+    // DI-STATUS-DERIVED: an open entry makes the client `waiting_list`.
+    assert_eq!(status(a).await, "waiting_list");
     let entry_b = app
         .create_waiting_entry(&kuldiga, b, &waiting(grants[1], Priority::Urgent, ago(10)))
         .created()
@@ -108,6 +113,7 @@ async fn a_queue_serves_by_priority_then_day_added_and_a_placement_or_transfer_c
         .await;
     assert_eq!(placed["close_reason"], "placed");
     assert_eq!(placed["closed_on"], today().to_string());
+    assert_eq!(status(a).await, "in_community");
     assert!(placed["position"].is_null());
     let queue = app.municipality_queue(&kuldiga, "group_home").ok().await;
     assert_eq!(
@@ -129,6 +135,7 @@ async fn a_queue_serves_by_priority_then_day_added_and_a_placement_or_transfer_c
         .ok()
         .await;
     assert_eq!(closed["close_reason"], "withdrawn");
+    assert_eq!(status(c).await, "no_service", "the entry closed today");
     let again = app
         .close_waiting_entry(&kuldiga, c, id_of(&entry_c), &withdrawn)
         .await;
@@ -141,6 +148,11 @@ async fn a_queue_serves_by_priority_then_day_added_and_a_placement_or_transfer_c
     let riga = token(&municipality("RIX"));
     let moved = app.list_waiting_entries(&riga, b).ok().await;
     assert_eq!(moved[0]["close_reason"], "moved");
+    let b_now = app.get_client(&riga, b).ok().await;
+    assert_eq!(
+        b_now["di_status"], "no_service",
+        "Rīga's queue has not taken them"
+    );
     let queue = app.municipality_queue(&kuldiga, "group_home").ok().await;
     assert_eq!(queue, json!([]));
 

@@ -26,10 +26,11 @@ pub static CLIENTS: Statistic = Statistic {
     path: "/stats/clients",
     operation_id: "client_stats",
     about: "Clients by DI status, target group and area on `as_of`.\n\n\
-The DI status on `as_of` follows from the placements active that day: an institutional one \
-makes `in_institution`, else a community one `in_community`, else `waiting_list`. A client \
-counts from their registration, or earlier on the days a back-dated placement of theirs is \
-active; the area is the municipality that owned the case that day (transfers).",
+The DI status on `as_of` follows from the placements and waiting-list entries active that \
+day: an institutional placement makes `in_institution`, else a community one `in_community`, \
+else an open entry `waiting_list`, else `no_service`. A client counts from their \
+registration, or earlier on the days a back-dated placement or entry of theirs is active; the \
+area is the municipality that owned the case that day (transfers).",
     dimensions: &[Region, Municipality, TargetGroup, DiStatus],
     default_group_by: &[Region, TargetGroup, DiStatus],
     query: Query::Counts(|conn, context| q::clients_by_status(conn, context.as_of())),

@@ -67,7 +67,7 @@ impl Plan<'_> {
             rule(check_target_group_age(group, birth, today), "client")?;
             let need_weights: &[u64] = match intended {
                 DiStatus::InInstitution => &[5, 15, 35, 30, 15],
-                DiStatus::WaitingList => &[5, 25, 35, 25, 10],
+                DiStatus::WaitingList | DiStatus::NoService => &[5, 25, 35, 25, 10],
                 DiStatus::InCommunity => &[10, 30, 35, 20, 5],
             };
             let need = Weighted::new(need_weights.iter().copied()).pick(&mut rng) as i32;

@@ -79,7 +79,7 @@ impl Plan<'_> {
             self.decisions.push(decision);
         }
         for c in 0..self.clients.len() {
-            if self.clients[c].status != DiStatus::WaitingList {
+            if self.clients[c].status != DiStatus::NoService {
                 continue;
             }
             let Some(service_type) = self.community_type(&mut rng, c) else {
@@ -151,6 +151,7 @@ impl Plan<'_> {
             added_on,
             created_at: during(rng, added_on),
         });
+        self.clients[c].status = DiStatus::WaitingList;
         self.decisions.push(decision);
         Ok(())
     }

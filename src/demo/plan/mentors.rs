@@ -192,7 +192,7 @@ impl Plan<'_> {
             let share = match (client.status, community_since) {
                 (DiStatus::InCommunity, Some(_)) => 0.75,
                 (DiStatus::InCommunity, None) => 0.4,
-                (DiStatus::WaitingList, _) => 0.15,
+                (DiStatus::WaitingList | DiStatus::NoService, _) => 0.15,
                 (DiStatus::InInstitution, _) => 0.05,
             };
             if !rng.random_bool(share) {

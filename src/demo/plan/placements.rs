@@ -22,9 +22,7 @@ use crate::domain::client::{DiStatus, TargetGroup, age_on};
 use crate::domain::codes::TargetGroupCode;
 use crate::domain::history::runs;
 use crate::domain::interval::Interval;
-use crate::domain::placement::{
-    ServiceFacts, check_placement, di_status_on, time_limit, transitions,
-};
+use crate::domain::placement::{CaseDays, ServiceFacts, check_placement, time_limit, transitions};
 use crate::domain::registry::{ServiceState, check_service};
 
 const TRANSITION_REASON: &str = "Pāreja uz sabiedrībā balstītu pakalpojumu";
@@ -54,9 +52,10 @@ impl Plan<'_> {
             match self.clients[c].intended {
                 DiStatus::InInstitution => self.place_in_institution(&mut at, c)?,
                 DiStatus::InCommunity => self.place_in_community(&mut at, c)?,
-                DiStatus::WaitingList => {}
+                DiStatus::WaitingList | DiStatus::NoService => {}
             }
-            // The status that follows from today's placements (as the API derives it).
+            // The status that follows from today's placements (as the API derives it); a
+            // client waiting in a queue (`Plan::decisions`) becomes `waiting_list` there.
             let spans: Vec<(bool, Interval)> = self
                 .placements
                 .iter()
@@ -70,7 +69,11 @@ impl Plan<'_> {
                     (p.institutional, interval)
                 })
                 .collect();
-            self.clients[c].status = di_status_on(&spans, plus_days(self.yesterday, 1));
+            let case = CaseDays {
+                placements: &spans,
+                waiting: &[],
+            };
+            self.clients[c].status = case.di_status_on(plus_days(self.yesterday, 1));
         }
         for (s, service) in self.services.iter().enumerate() {
             let stype = &self.reference.types[service.service_type];

@@ -23,7 +23,8 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     let update =
         |etag: &str, body: &UpdateClient| app.update_client(&kuldiga, id, body).if_match(etag);
 
-    // The DI status follows from the placements: with none, only `waiting_list` agrees.
+    // The DI status follows from the placements and waiting-list entries: with neither, only
+    // `no_service` agrees.
     let contradicting = UpdateClient {
         di_status: Some(DiStatus::InCommunity),
         ..client_update()
@@ -37,7 +38,7 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     assert_eq!(problem["rule"], "DI-STATUS-DERIVED");
     let moved = UpdateClient {
         family_name: Some("Ozoliņa".into()),
-        di_status: Some(DiStatus::WaitingList),
+        di_status: Some(DiStatus::NoService),
         ..client_update()
     };
     let response = update(&first_etag, &moved).await;
@@ -46,7 +47,7 @@ async fn updating_a_client_needs_the_current_etag_and_keeps_the_target_group_con
     assert_ne!(second_etag, first_etag);
     let updated: Value = response.json().await.expect("json");
     assert_eq!(updated["family_name"], "Ozoliņa");
-    assert_eq!(updated["di_status"], "waiting_list");
+    assert_eq!(updated["di_status"], "no_service");
     assert_eq!(updated["given_name"], "Anna", "untouched fields stay");
     assert_eq!(updated["personal_code"], "161175-19997");
 
@@ -109,7 +110,7 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
         child(&new_code(4), "Bite", ORPHAN),
         child(&new_code(5), "Cielava", CHILD_FI),
     ];
-    bodies[4].di_status = Some(DiStatus::WaitingList);
+    bodies[4].di_status = Some(DiStatus::NoService);
     let mut ids = Vec::new();
     for body in &bodies {
         ids.push(id_of(&registered(&app, "050", body).await));
@@ -128,6 +129,8 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
     app.create_placement(&kuldiga, ids[1], &placement(home, None))
         .created()
         .await;
+    // Eglīte waits for one.
+    app.wait(&kuldiga, ids[2], home).await;
     registered(&app, "RIX", &adult(&new_code(6), "Rīdziniece")).await;
 
     let names = |page: &Value| -> Vec<String> {
@@ -195,6 +198,18 @@ async fn the_client_list_is_paginated_filtered_and_scoped_to_the_callers_municip
     .await;
     assert_eq!(names(&both), ["Dreimane"]);
     assert_eq!(both["total"], 1);
+    let by_status = async |status: DiStatus| {
+        let query = ListClientsQuery {
+            di_status: Some(status),
+            ..clients_query()
+        };
+        names(&listed(&query, 20, 0).await)
+    };
+    assert_eq!(by_status(DiStatus::WaitingList).await, ["Eglīte"]);
+    assert_eq!(
+        by_status(DiStatus::NoService).await,
+        ["Apine", "Bite", "Cielava"]
+    );
 
     let riga = app
         .list_clients(&token(&municipality("RIX")), &clients_query())

@@ -29,7 +29,10 @@ async fn a_municipality_registers_a_client_and_reads_it_back_with_the_normalised
     assert_eq!(created["birth_date"], "1975-11-16");
     assert_eq!(created["target_group"], ADULT.as_str());
     assert_eq!(created["municipality"], "050", "the caller owns the case");
-    assert_eq!(created["di_status"], "waiting_list", "no placement yet");
+    assert_eq!(
+        created["di_status"], "no_service",
+        "neither placed nor waiting yet"
+    );
     assert_eq!(
         created["vsac_consent"],
         json!({"given": true, "date": "2026-01-12"})

@@ -10,6 +10,7 @@ use kopiena::api::placements::{CreatePlacement, ListPlacementsQuery, TimeLimitQu
 use kopiena::api::referrals::{CreateReferral, DeclineReferral};
 use kopiena::api::waiting_lists::{CloseWaitingEntry, CreateWaitingEntry};
 use kopiena::domain::decision::DecisionOutcome;
+use kopiena::domain::waiting::Priority;
 
 use super::call::Call;
 use super::harness::TestApp;
@@ -111,6 +112,17 @@ impl TestApp {
             ..super::decision(service_type, DecisionOutcome::Granted, since, Some(since))
         };
         self.create_decision(token, client_id, &body)
+            .created_id()
+            .await
+    }
+
+    /// Grants `client_id` the service type of `service_id` ([`Self::grant`]) and puts them
+    /// in the municipality's queue for it from today: a client `waiting_list`. The entry's id.
+    pub async fn wait(&self, token: &str, client_id: i64, service_id: i64) -> i64 {
+        let decision = self.grant(token, client_id, service_id).await;
+        let today = kopiena::domain::today();
+        let body = super::waiting(decision, Priority::Normal, today);
+        self.create_waiting_entry(token, client_id, &body)
             .created_id()
             .await
     }

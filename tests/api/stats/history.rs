@@ -63,7 +63,7 @@ impl ClientModel {
         } else if !active.is_empty() {
             Some("in_community")
         } else {
-            (self.registered <= day).then_some("waiting_list")
+            (self.registered <= day).then_some("no_service")
         }
     }
 
