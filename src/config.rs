@@ -179,6 +179,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     pub log_format: LogFormat,
     pub webhooks: WebhookSettings,
+    /// The in-process cache of anonymous public reads (`public_cache`).
+    pub public_cache: crate::public_cache::PublicCacheSettings,
 }
 
 /// How webhook deliveries go out (`webhooks`).
@@ -418,6 +420,15 @@ impl Settings {
                 bail!("KOPIENA_SQLITE_SYNCHRONOUS must be full or normal, got {other:?}")
             }
         };
+        let public_cache = crate::public_cache::PublicCacheSettings {
+            bytes: parse_or("KOPIENA_PUBLIC_CACHE_BYTES", 64 << 20)?,
+            poll: match parse_or("KOPIENA_PUBLIC_CACHE_POLL_MS", 200)? {
+                ms @ 1..=500 => Duration::from_millis(ms),
+                _ => bail!(
+                    "KOPIENA_PUBLIC_CACHE_POLL_MS must be 1 to 500: the cache answers only within 1 s of its last look at the database's changes"
+                ),
+            },
+        };
         let webhooks = WebhookSettings {
             poll: match parse_or("KOPIENA_WEBHOOK_POLL_MS", 1_000)? {
                 0 => bail!("KOPIENA_WEBHOOK_POLL_MS must be at least 1"),
@@ -458,6 +469,7 @@ impl Settings {
         };
         Ok(Self {
             webhooks,
+            public_cache,
             environment,
             pii,
             policy,

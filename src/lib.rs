@@ -9,6 +9,7 @@ pub mod domain;
 pub mod edge;
 pub mod error;
 pub mod pii;
+pub mod public_cache;
 pub mod startup;
 pub mod telemetry;
 pub mod webhooks;

@@ -23,6 +23,7 @@ use crate::config::{Settings, WebhookSettings};
 use crate::db::{self, Db, idempotency};
 use crate::edge::{self, InputLimits};
 use crate::pii::PiiKeys;
+use crate::public_cache::{self, PublicCache};
 use crate::telemetry::{RouteSpan, echo_request_id};
 use crate::webhooks;
 
@@ -34,6 +35,9 @@ pub struct Application {
     pii: Arc<PiiKeys>,
     webhook_client: reqwest::Client,
     webhooks: WebhookSettings,
+    public_cache: Arc<PublicCache>,
+    database_url: String,
+    public_cache_poll: Duration,
 }
 
 impl Application {
@@ -51,7 +55,19 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db.clone(), keys, Arc::clone(&pii), settings)?;
+        let metrics = metrics()?;
+        let public_cache = Arc::new(PublicCache::new(
+            settings.public_cache,
+            api::document(),
+            &metrics.registry,
+        )?);
+        let server = run(
+            listener,
+            (db.clone(), Arc::clone(&public_cache), metrics),
+            keys,
+            Arc::clone(&pii),
+            settings,
+        )?;
         Ok(Self {
             port,
             server,
@@ -60,6 +76,9 @@ impl Application {
             pii,
             webhook_client,
             webhooks: settings.webhooks.clone(),
+            public_cache,
+            database_url: settings.database.url.clone(),
+            public_cache_poll: settings.public_cache.poll,
         })
     }
 
@@ -72,15 +91,19 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown. Meanwhile,
-    /// expired idempotency keys are deleted every hour.
+    /// expired idempotency keys are deleted every hour, webhooks are delivered and the public
+    /// cache follows the database's changes.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = purge_idempotency_keys(self.db.clone(), self.idempotency_retention);
         let deliver =
             webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
+        let follow =
+            public_cache::follow(self.public_cache, self.database_url, self.public_cache_poll);
         tokio::select! {
             result = self.server => result,
             never = purge => match never {},
             never = deliver => match never {},
+            never = follow => match never {},
         }
     }
 }
@@ -134,7 +157,7 @@ fn cors(origins: &[String]) -> Cors {
 
 fn run(
     listener: TcpListener,
-    db: Db,
+    (db, public_cache, metrics): (Db, Arc<PublicCache>, PrometheusMetrics),
     keys: JwtKeys,
     pii: Arc<PiiKeys>,
     settings: &Settings,
@@ -146,8 +169,8 @@ fn run(
     let webhook_settings = web::Data::new(settings.webhooks.clone());
     let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
     let openapi = api::document().clone();
-    let metrics = metrics()?;
     let db = web::Data::new(db);
+    let public_cache = web::Data::from(public_cache);
     let registry = web::Data::new(metrics.registry.clone());
     let max_body = settings.max_body_bytes;
     let proxies = web::Data::new(settings.trusted_proxies.clone());
@@ -159,12 +182,14 @@ fn run(
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             // Innermost first: the query parameters an operation documents and the methods a
-            // literal path supports, then the input checks (before routing), CORS before them;
+            // literal path supports, then the input checks (before routing), the public cache
+            // before them (it keeps only answers that passed them), CORS before it;
             // the metrics count what passed the method check; every response gets its headers
             // and, when an error, the problem shape.
             .wrap(from_fn(api::refuse_unknown_query_parameters))
             .wrap(from_fn(api::refuse_methods_a_literal_path_does_not_support))
             .wrap(from_fn(edge::guard_input))
+            .wrap(from_fn(public_cache::serve))
             .wrap(cors(&origins))
             .wrap(metrics.clone())
             .wrap(from_fn(edge::reject_unknown_methods))
@@ -174,6 +199,7 @@ fn run(
             .wrap(from_fn(echo_request_id))
             .wrap(TracingLogger::<RouteSpan>::new())
             .app_data(db.clone())
+            .app_data(public_cache.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
             .app_data(scopes.clone())

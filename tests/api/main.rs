@@ -23,6 +23,7 @@ mod placements;
 mod plan_goals;
 mod problems;
 mod providers;
+mod public_cache;
 mod record_sync;
 mod reference;
 mod referrals;
