@@ -26,8 +26,8 @@
 //!   (the cache's generation moved on), since it may have read the data before the change.
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::HttpResponse;
@@ -37,11 +37,11 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use chrono::NaiveDate;
+use chrono::Datelike;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use prometheus::{IntCounterVec, Opts, Registry};
+use prometheus::{IntCounter, IntCounterVec, Opts, Registry};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -64,11 +64,14 @@ struct Key {
     accept_language: Option<header::HeaderValue>,
 }
 
-/// A kept answer: its headers and body (the status is `200`).
+/// A kept answer: its headers and body (the status is `200`), and the path parameters the
+/// router matched, which a kept answer's request gets as if routed (the metrics label it by
+/// its route pattern).
 #[derive(Clone)]
 struct Kept {
     headers: HeaderMap,
     body: Bytes,
+    params: Vec<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -85,11 +88,13 @@ pub struct PublicCache {
     enabled: bool,
     /// Moves on with every emptying: an answer begun before it is not kept.
     generation: AtomicU64,
-    /// The day the kept answers were computed on.
-    day: Mutex<NaiveDate>,
+    /// The day the kept answers were computed on, as days since the Common Era.
+    day: AtomicI32,
     /// The path patterns of the public `GET` operations.
     public: Vec<String>,
-    outcomes: IntCounterVec,
+    hits: IntCounter,
+    misses: IntCounter,
+    emptied: IntCounter,
     /// When the last look at the database's changes that succeeded began, in milliseconds
     /// since `started` (`0`: none yet): every change committed before it has emptied the
     /// cache.
@@ -122,9 +127,8 @@ impl PublicCache {
         )?;
         registry.register(Box::new(outcomes.clone()))?;
         // Every series from the start, so the scrape's shape does not change with use.
-        for outcome in ["hit", "miss", "emptied"] {
-            outcomes.with_label_values(&[outcome]);
-        }
+        let [hits, misses, emptied] =
+            ["hit", "miss", "emptied"].map(|outcome| outcomes.with_label_values(&[outcome]));
         let public = document
             .paths
             .paths
@@ -149,9 +153,11 @@ impl PublicCache {
             ),
             enabled: settings.bytes > 0,
             generation: AtomicU64::new(0),
-            day: Mutex::new(crate::domain::today()),
+            day: AtomicI32::new(crate::domain::today().num_days_from_ce()),
             public,
-            outcomes,
+            hits,
+            misses,
+            emptied,
             confirmed: AtomicU64::new(0),
             started: Instant::now(),
         })
@@ -183,31 +189,29 @@ impl PublicCache {
     pub fn empty(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.entries.clear();
-        self.outcomes.with_label_values(&["emptied"]).inc();
+        self.emptied.inc();
     }
 
     /// Empties the cache when the day changed since its answers were computed.
     fn roll_day(&self) {
-        let today = crate::domain::today();
-        let mut day = self
-            .day
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if *day != today {
-            *day = today;
-            drop(day);
+        let today = crate::domain::today().num_days_from_ce();
+        if self.day.swap(today, Ordering::SeqCst) != today {
             self.empty();
         }
     }
 
-    /// Whether the request is an anonymous read of a public operation.
-    fn keeps(&self, req: &ServiceRequest) -> bool {
+    /// Whether the request is an anonymous read that may be kept (its operation is checked
+    /// on a miss only: a kept answer is one whose operation is public).
+    fn may_keep(&self, req: &ServiceRequest) -> bool {
         self.enabled
             && req.method() == Method::GET
             && !req.headers().contains_key(header::AUTHORIZATION)
-            && req
-                .match_pattern()
-                .is_some_and(|pattern| self.public.contains(&pattern))
+    }
+
+    /// Whether the request's operation is public.
+    fn public(&self, req: &ServiceRequest) -> bool {
+        req.match_pattern()
+            .is_some_and(|pattern| self.public.contains(&pattern))
     }
 }
 
@@ -238,18 +242,25 @@ pub async fn serve(
         }
         return Ok(response.map_into_boxed_body());
     }
-    if !cache.keeps(&req) || !cache.following() {
+    if !cache.may_keep(&req) || !cache.following() {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     cache.roll_day();
     let key = key_of(&req);
     if let Some(kept) = cache.entries.get(&key) {
-        cache.outcomes.with_label_values(&["hit"]).inc();
+        cache.hits.inc();
+        let mut req = req;
+        for (name, value) in kept.params {
+            req.match_info_mut().add_static(name, value);
+        }
         let mut response = HttpResponse::with_body(StatusCode::OK, kept.body);
         *response.headers_mut() = kept.headers;
         return Ok(req.into_response(response.map_into_boxed_body()));
     }
-    cache.outcomes.with_label_values(&["miss"]).inc();
+    if !cache.public(&req) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    cache.misses.inc();
     let generation = cache.generation.load(Ordering::SeqCst);
     let response = next.call(req).await?;
     if response.status() != StatusCode::OK {
@@ -264,6 +275,11 @@ pub async fn serve(
         let kept = Kept {
             headers: head.headers().clone(),
             body: body.clone(),
+            params: req
+                .match_info()
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
         };
         // Kept only if nothing emptied the cache while it was computed.
         if cache.generation.load(Ordering::SeqCst) == generation {

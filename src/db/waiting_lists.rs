@@ -1,5 +1,7 @@
 //! Waiting-list entries and the queues they form.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -206,14 +208,14 @@ pub fn queued_clients(
 ) -> QueryResult<Vec<QueuedClient>> {
     let rows = queue(conn, key)?;
     let ids: Vec<ClientId> = rows.iter().map(|r| r.client_id).collect();
-    let people: Vec<(
-        ClientId,
+    type Person = (
         MunicipalityCode,
         String,
         String,
         TargetGroup,
         Option<CareLevel>,
-    )> = clients::table
+    );
+    let people: HashMap<ClientId, Person> = clients::table
         .left_join(
             assessments::table.on(assessments::client_id
                 .eq(clients::id)
@@ -228,13 +230,23 @@ pub fn queued_clients(
             clients::target_group,
             assessments::care_level.nullable(),
         ))
-        .load(conn)?;
+        .load::<(
+            ClientId,
+            MunicipalityCode,
+            String,
+            String,
+            TargetGroup,
+            Option<CareLevel>,
+        )>(conn)?
+        .into_iter()
+        .map(|(id, owner, given, family, group, level)| (id, (owner, given, family, group, level)))
+        .collect();
     Ok(rows
         .into_iter()
         .enumerate()
         .filter_map(|(i, row)| {
-            let (_, owner, given_name, family_name, target_group, care_level) =
-                people.iter().find(|p| p.0 == row.client_id)?.clone();
+            let (owner, given_name, family_name, target_group, care_level) =
+                people.get(&row.client_id)?.clone();
             municipality
                 .is_none_or(|m| *m == owner)
                 .then(|| QueuedClient {
@@ -250,21 +262,26 @@ pub fn queued_clients(
 }
 
 /// INV-A02: a municipality's clients with an open waiting-list entry and no current
-/// assessment (none, or its reassessment overdue on `today`).
+/// assessment (none, or its reassessment overdue on `today`). Each client is probed by index
+/// (`waiting_list_client_idx`, `assessments_client_idx`) instead of comparing with every open
+/// entry and every current assessment in the record.
 pub fn without_assessment(
     conn: &mut DbConnection,
     municipality: &MunicipalityCode,
     today: NaiveDate,
 ) -> QueryResult<Vec<ClientGapRow>> {
+    use diesel::dsl::{exists, not};
+    let waiting = w::table
+        .filter(w::client_id.eq(clients::id))
+        .filter(w::closed_on.is_null());
     let current = assessments::table
+        .filter(assessments::client_id.eq(clients::id))
         .filter(assessments::superseded_by_id.is_null())
-        .filter(assessments::next_reassessment_due.ge(today))
-        .select(assessments::client_id);
-    let waiting = w::table.filter(w::closed_on.is_null()).select(w::client_id);
+        .filter(assessments::next_reassessment_due.ge(today));
     let rows: Vec<(ClientId, String, String, TargetGroup)> = clients::table
         .filter(clients::municipality.eq(municipality))
-        .filter(clients::id.eq_any(waiting))
-        .filter(diesel::dsl::not(clients::id.eq_any(current)))
+        .filter(exists(waiting))
+        .filter(not(exists(current)))
         .order((clients::family_name, clients::given_name, clients::id))
         .select((
             clients::id,
@@ -274,11 +291,13 @@ pub fn without_assessment(
         ))
         .load(conn)?;
     let ids: Vec<ClientId> = rows.iter().map(|r| r.0).collect();
-    let last: Vec<(ClientId, NaiveDate)> = assessments::table
+    let last: HashMap<ClientId, NaiveDate> = assessments::table
         .filter(assessments::superseded_by_id.is_null())
         .filter(assessments::client_id.eq_any(&ids))
         .select((assessments::client_id, assessments::assessed_on))
-        .load(conn)?;
+        .load::<(ClientId, NaiveDate)>(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|(client_id, given_name, family_name, group)| ClientGapRow {
@@ -287,7 +306,7 @@ pub fn without_assessment(
             family_name,
             target_group: Some(group),
             transitioned_on: None,
-            last_assessed_on: last.iter().find(|l| l.0 == client_id).map(|l| l.1),
+            last_assessed_on: last.get(&client_id).copied(),
         })
         .collect())
 }

@@ -58,6 +58,14 @@ async fn anonymous_public_reads_come_from_the_cache_and_a_write_on_the_instance_
         hits + 1,
         "from the cache"
     );
+    // A kept answer is counted under its route pattern, as if routed.
+    let metrics = app.metrics().await.text().await.expect("metrics text");
+    assert!(
+        metrics.contains(
+            r#"kopiena_http_requests_total{endpoint="/api/v1/services/{id}",method="GET",status="200"} 2"#
+        ),
+        "{metrics}"
+    );
 
     // If-None-Match is answered 304 from the kept answer.
     let unchanged = app.get(&path).header("If-None-Match", &etag).await;
