@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::HttpResponse;
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
@@ -106,8 +106,8 @@ pub struct PublicCache {
 /// answer: the most a kept answer can lag behind a change made on another instance.
 pub const MAX_STALENESS: Duration = Duration::from_secs(1);
 
-/// The largest body kept: a bigger answer (a long public list) is computed every time.
-const MAX_KEPT_BODY: usize = 1 << 20;
+/// The largest body kept: a bigger answer is computed every time.
+const MAX_KEPT_BODY: u64 = 1 << 20;
 
 impl PublicCache {
     /// The cache for the public `GET` operations of `document`, counting its outcomes
@@ -263,7 +263,13 @@ pub async fn serve(
     cache.misses.inc();
     let generation = cache.generation.load(Ordering::SeqCst);
     let response = next.call(req).await?;
-    if response.status() != StatusCode::OK {
+    // Only a whole body of known, small size is kept: a stream (`format=ndjson`) is passed
+    // on as it comes, never gathered in memory.
+    let small = matches!(
+        response.response().body().size(),
+        BodySize::Sized(n) if n <= MAX_KEPT_BODY
+    );
+    if response.status() != StatusCode::OK || !small {
         return Ok(response.map_into_boxed_body());
     }
     let (req, response) = response.into_parts();
@@ -271,7 +277,8 @@ pub async fn serve(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("response body"))?;
-    if body.len() <= MAX_KEPT_BODY {
+    // Kept only if nothing emptied the cache while it was computed.
+    if cache.generation.load(Ordering::SeqCst) == generation {
         let kept = Kept {
             headers: head.headers().clone(),
             body: body.clone(),
@@ -281,10 +288,7 @@ pub async fn serve(
                 .map(|(name, value)| (name.to_string(), value.to_string()))
                 .collect(),
         };
-        // Kept only if nothing emptied the cache while it was computed.
-        if cache.generation.load(Ordering::SeqCst) == generation {
-            cache.entries.insert(key, kept);
-        }
+        cache.entries.insert(key, kept);
     }
     Ok(ServiceResponse::new(
         req,

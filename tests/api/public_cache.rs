@@ -99,6 +99,15 @@ async fn anonymous_public_reads_come_from_the_cache_and_a_write_on_the_instance_
     assert_eq!(after["vacancies"], 2);
     assert_eq!(first["occupied"], 0);
 
+    // A stream is passed on as it comes, never kept.
+    let hits = outcomes(&app.address, "hit").await;
+    for _ in 0..2 {
+        let stream = read(&app.address, "/api/v1/services?format=ndjson").await;
+        assert_eq!(stream.status(), 200);
+        assert!(stream.text().await.expect("ndjson").lines().count() >= 1);
+    }
+    assert_eq!(outcomes(&app.address, "hit").await, hits);
+
     // A request the router refuses is not kept (only 200 answers are).
     let misses = outcomes(&app.address, "miss").await;
     for _ in 0..2 {
