@@ -15,13 +15,21 @@ use crate::config::{LogFormat, TrustedProxies};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Installs the global subscriber. `RUST_LOG` overrides the default filter.
+/// Installs the global subscriber. `RUST_LOG` overrides the default filter, except for
+/// actix-web-prom, which logs only errors: its one warning ("Cannot build mixed cardinality
+/// pattern") comes for every request refused before routing (an unknown query parameter, a
+/// method a literal path does not have), whose metrics label falls back to the route pattern
+/// as wanted, so a client could otherwise write a log line per request.
 pub fn init<W>(format: LogFormat, default_filter: &str, writer: W)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let quiet_metrics = "actix_web_prom=error"
+        .parse()
+        .expect("a valid log directive");
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(default_filter))
+        .add_directive(quiet_metrics);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);

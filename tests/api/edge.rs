@@ -96,6 +96,26 @@ async fn series(app: &TestApp) -> usize {
         .count()
 }
 
+/// A request refused before routing (an unknown query parameter) is counted under its route
+/// pattern and writes no log line of the metrics middleware's own: a client cannot make the
+/// service log a line per request that way.
+#[tokio::test]
+async fn requests_refused_before_routing_are_counted_by_route_without_a_log_line_each() {
+    let app = TestApp::spawn().await;
+    for _ in 0..3 {
+        let refused = app.get("/api/v1/municipalities/RIX?unknown=1").await;
+        assert_eq!(refused.status(), 400);
+    }
+    let text = app.metrics().await.text().await.expect("metrics text");
+    assert!(
+        text.contains(
+            r#"kopiena_http_requests_total{endpoint="/api/v1/municipalities/{code}",method="GET",status="400"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(!captured_logs().contains("mixed cardinality"));
+}
+
 #[tokio::test]
 async fn a_thousand_made_up_methods_leave_the_metrics_series_count_unchanged() {
     let app = TestApp::spawn().await;
