@@ -7,9 +7,9 @@
 //! They are never written on their own: every write they follow (a client registered,
 //! changed, transferred or assessed; a waiting-list entry added or closed; a service
 //! recorded or changed; a provider's status changed; a mentor registered or changed; a
-//! placement or an assignment made or ended) rewrites the runs of its key in the same transaction, holding the key's row lock (client
-//! before service, provider before its services: the order every writer takes them in), so
-//! they cannot drift from the record. [`rebuild`] computes all of them from the record at
+//! placement or an assignment made or ended) rewrites the runs of its key in the same
+//! transaction, holding the key's row lock (client before service, provider before its
+//! services: the order every writer takes them in), so they cannot drift from the record. [`rebuild`] computes all of them from the record at
 //! once (after the migration that adds them, and after the demo data is loaded).
 
 use std::collections::HashMap;
