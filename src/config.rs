@@ -181,6 +181,8 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     /// The in-process cache of anonymous public reads (`public_cache`).
     pub public_cache: crate::public_cache::PublicCacheSettings,
+    /// The most bytes of statistics tables kept (`api::stats::cache`); `0` keeps none.
+    pub stats_cache_bytes: u64,
 }
 
 /// How webhook deliveries go out (`webhooks`).
@@ -429,6 +431,7 @@ impl Settings {
                 ),
             },
         };
+        let stats_cache_bytes = parse_or("KOPIENA_STATS_CACHE_BYTES", 32 << 20)?;
         let webhooks = WebhookSettings {
             poll: match parse_or("KOPIENA_WEBHOOK_POLL_MS", 1_000)? {
                 0 => bail!("KOPIENA_WEBHOOK_POLL_MS must be at least 1"),
@@ -470,6 +473,7 @@ impl Settings {
         Ok(Self {
             webhooks,
             public_cache,
+            stats_cache_bytes,
             environment,
             pii,
             policy,

@@ -171,6 +171,10 @@ fn run(
     let openapi = api::document().clone();
     let db = web::Data::new(db);
     let public_cache = web::Data::from(public_cache);
+    let stats_cache = web::Data::new(api::stats::StatsCache::new(
+        settings.stats_cache_bytes,
+        &metrics.registry,
+    )?);
     let registry = web::Data::new(metrics.registry.clone());
     let max_body = settings.max_body_bytes;
     let proxies = web::Data::new(settings.trusted_proxies.clone());
@@ -200,6 +204,7 @@ fn run(
             .wrap(TracingLogger::<RouteSpan>::new())
             .app_data(db.clone())
             .app_data(public_cache.clone())
+            .app_data(stats_cache.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
             .app_data(scopes.clone())

@@ -404,6 +404,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    record_data_version (backend) {
+        backend -> Int4,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     referrals (id) {
         id -> Int8,
         client_id -> Int8,
@@ -784,6 +791,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
+    record_data_version,
     referrals,
     service_decisions,
     service_periods,

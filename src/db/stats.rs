@@ -26,6 +26,21 @@ use crate::holds_on;
 // service, client or mentor, with the standing, owner, status, assessment or load of that
 // day already in it.
 
+/// The record's data version (migration 000028): the sum of what every statement that changed
+/// a table of the record added, in the transactions committed before the query began.
+pub fn data_version(conn: &mut DbConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = BigInt)]
+        version: i64,
+    }
+    let row: Version = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version FROM record_data_version",
+    )
+    .get_result(conn)?;
+    Ok(row.version)
+}
+
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
 pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {

@@ -137,6 +137,16 @@ impl StatsQuery {
         Ok(dates)
     }
 
+    /// The filters' values and dates in a fixed order (`group_by` and `format` aside: the
+    /// grouping is resolved apart, and the format is the answer's, not the table's).
+    pub fn filters_key(&self) -> String {
+        let mut values: Vec<_> = self.values.iter().collect();
+        values.sort();
+        let mut dates: Vec<_> = self.dates.iter().map(|(f, d)| (f.name(), d)).collect();
+        dates.sort_by_key(|(name, _)| *name);
+        format!("{values:?}{dates:?}")
+    }
+
     fn given(&self, filter: Filter) -> bool {
         match filter.dimension() {
             Some(dimension) => self.values.contains_key(&dimension),
@@ -250,6 +260,21 @@ impl Labels {
             }
         }
         Ok(())
+    }
+
+    /// Roughly the bytes the labels take in memory.
+    pub fn weight(&self) -> usize {
+        let names: usize = self
+            .names
+            .iter()
+            .map(|((_, c), n)| 48 + c.len() + n.len())
+            .sum();
+        let regions: usize = self
+            .region_of
+            .iter()
+            .map(|(m, r)| 48 + m.len() + r.len())
+            .sum();
+        names + regions
     }
 
     /// The planning region of `municipality` (empty when unknown).

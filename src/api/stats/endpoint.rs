@@ -1,6 +1,8 @@
 //! One endpoint per [`Statistic`]: its actix resource, its handler and its OpenAPI
 //! operation, all generated from the descriptor.
 
+use std::sync::Arc;
+
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use utoipa::openapi::content::Content;
@@ -14,13 +16,14 @@ use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Required, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToResponse, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
+use super::cache::{Kept, StatsCache};
 use super::context::{Context, Labels, StatsQuery};
 use super::table::{DISCLOSURE_HEADER, StatsTable, Table, render, respond};
 use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
-use crate::db::Db;
+use crate::db::{Db, stats as q};
 use crate::domain::access::statistics_access;
 use crate::domain::disclosure::MetricClass;
 use crate::domain::policy::Policy;
@@ -39,11 +42,20 @@ impl HttpServiceFactory for Endpoint {
             .to(
                 move |req: HttpRequest,
                       db: web::Data<Db>,
+                      cache: web::Data<StatsCache>,
                       policy: web::Data<Policy>,
                       user: AuthUser,
                       lang: Lang,
                       query: web::Query<Vec<(String, String)>>| {
-                    handle(statistic, req, db, policy, user, lang, query.into_inner())
+                    handle(
+                        statistic,
+                        req,
+                        (db, cache),
+                        policy,
+                        user,
+                        lang,
+                        query.into_inner(),
+                    )
                 },
             );
         HttpServiceFactory::register(resource, config);
@@ -51,11 +63,12 @@ impl HttpServiceFactory for Endpoint {
 }
 
 /// The handler every statistic shares: refuse what it does not apply, decide the caller's
-/// area, run its query, render with disclosure control, answer JSON or CSV.
+/// area, run its query (or take its table kept at the record's current version, `cache`),
+/// render with disclosure control, answer JSON or CSV.
 async fn handle(
     statistic: &'static Statistic,
     req: HttpRequest,
-    db: web::Data<Db>,
+    (db, cache): (web::Data<Db>, web::Data<StatsCache>),
     policy: web::Data<Policy>,
     user: AuthUser,
     lang: Lang,
@@ -74,9 +87,18 @@ async fn handle(
     let months = perturb && statistic.counts_persons();
     let mentor_capacity = policy.mentor_capacity;
     let format = query.format().map(String::from);
-    let (table, labels) = db
+    let kept = db
         .run(move |conn| -> ApiResult<_> {
             let dates = query.resolve_dates(conn, months)?;
+            let key = format!(
+                "{}|{dims:?}|{}|{scope:?}|{dates:?}|{lang:?}",
+                statistic.operation_id,
+                query.filters_key()
+            );
+            let version = q::data_version(conn)?;
+            if let Some(kept) = cache.get(&key, version) {
+                return Ok(kept);
+            }
             let labels = Labels::load(conn, lang)?;
             labels.check(&query)?;
             let context = Context {
@@ -89,14 +111,22 @@ async fn handle(
             };
             let mut table = Table::new(context.dims.clone(), statistic.metrics);
             statistic.query.run(conn, &context, &mut table)?;
-            Ok((table, context.labels))
+            let kept = Arc::new(Kept {
+                table,
+                labels: context.labels,
+            });
+            // Kept only when no change committed while it was computed.
+            if q::data_version(conn)? == version {
+                cache.keep(key, version, Arc::clone(&kept));
+            }
+            Ok(kept)
         })
         .await?;
     respond(
         &req,
         format.as_deref(),
         lang,
-        render(table, &labels, perturbation, perturb),
+        render(&kept.table, &kept.labels, perturbation, perturb),
     )
 }
 

@@ -9,6 +9,7 @@
 //! description) are all generated from that value by [`endpoint`], so adding a statistic is
 //! adding one descriptor to a family file and to [`STATISTICS`], plus a test.
 
+mod cache;
 mod clients;
 mod context;
 mod endpoint;
@@ -33,6 +34,7 @@ use crate::domain::plan_goal::GoalStatus;
 use crate::domain::registry::Sector;
 use crate::error::{ApiError, ApiResult, Detail};
 
+pub use cache::StatsCache;
 pub use context::{Context, StatsQuery};
 pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};

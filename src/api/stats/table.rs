@@ -47,6 +47,18 @@ impl Table {
         self.add(key, values);
     }
 
+    /// Roughly the bytes the table takes in memory.
+    pub fn weight(&self) -> usize {
+        let row = |key: &Vec<String>| 64 + key.iter().map(|v| 24 + v.len()).sum::<usize>();
+        let rows: usize = self
+            .rows
+            .keys()
+            .map(|k| row(k) + 16 * self.metrics.len())
+            .sum();
+        let samples: usize = self.samples.iter().map(|(k, v)| row(k) + 8 * v.len()).sum();
+        rows + samples
+    }
+
     /// Adds `values` (one per metric) to the row `key` (one value per dimension).
     pub fn add(&mut self, key: Vec<String>, values: &[Tally]) {
         let row = self
@@ -209,7 +221,7 @@ pub const DISCLOSURE_HEADER: &str = "Disclosure-Control";
 /// Renders `table`: with `perturb`, each person count (cells and totals alike) is published
 /// from `perturbation` at its count and cell key; everything else is exact.
 pub fn render(
-    table: Table,
+    table: &Table,
     labels: &Labels,
     perturbation: Perturbation,
     perturb: bool,
@@ -226,7 +238,7 @@ pub fn render(
             MetricClass::Persons | MetricClass::Registry => Value::from(tally.count),
         }
     };
-    let mut samples = table.samples;
+    let mut samples = table.samples.clone();
     let mut all_samples: Vec<i64> = samples.values().flatten().copied().collect();
     let mut totals = vec![Tally::default(); metrics.len()];
     let rows = table
@@ -260,7 +272,7 @@ pub fn render(
         })
         .collect();
     StatsTable {
-        dimensions: table.dims,
+        dimensions: table.dims.clone(),
         metrics: metrics.to_vec(),
         rows,
         total: Value::Object(total),

@@ -20,6 +20,7 @@ use crate::helpers::{
 };
 use crate::mentors::{FULL_TRAINING, client, mentor};
 
+mod cache;
 mod disclosure;
 mod history;
 
