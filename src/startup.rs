@@ -38,6 +38,7 @@ pub struct Application {
     public_cache: Arc<PublicCache>,
     database_url: String,
     public_cache_poll: Duration,
+    audit_queue: db::audit::Queue,
 }
 
 impl Application {
@@ -61,9 +62,10 @@ impl Application {
             api::document(),
             &metrics.registry,
         )?);
+        let (journal, audit_queue) = db::audit::Journal::new(db.timeout());
         let server = run(
             listener,
-            (db.clone(), Arc::clone(&public_cache), metrics),
+            (db.clone(), Arc::clone(&public_cache), journal, metrics),
             keys,
             Arc::clone(&pii),
             settings,
@@ -79,6 +81,7 @@ impl Application {
             public_cache,
             database_url: settings.database.url.clone(),
             public_cache_poll: settings.public_cache.poll,
+            audit_queue,
         })
     }
 
@@ -91,10 +94,11 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown. Meanwhile,
-    /// expired idempotency keys are deleted every hour, webhooks are delivered and the public
-    /// cache follows the database's changes.
+    /// expired idempotency keys are deleted every hour, webhooks are delivered, the public
+    /// cache follows the database's changes and the audit records of reads are committed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let purge = purge_idempotency_keys(self.db.clone(), self.idempotency_retention);
+        let audit = self.audit_queue.commit_forever(self.db.clone());
         let deliver =
             webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
         let follow =
@@ -104,6 +108,7 @@ impl Application {
             never = purge => match never {},
             never = deliver => match never {},
             never = follow => match never {},
+            never = audit => match never {},
         }
     }
 }
@@ -157,7 +162,12 @@ fn cors(origins: &[String]) -> Cors {
 
 fn run(
     listener: TcpListener,
-    (db, public_cache, metrics): (Db, Arc<PublicCache>, PrometheusMetrics),
+    (db, public_cache, journal, metrics): (
+        Db,
+        Arc<PublicCache>,
+        db::audit::Journal,
+        PrometheusMetrics,
+    ),
     keys: JwtKeys,
     pii: Arc<PiiKeys>,
     settings: &Settings,
@@ -171,6 +181,7 @@ fn run(
     let openapi = api::document().clone();
     let db = web::Data::new(db);
     let public_cache = web::Data::from(public_cache);
+    let journal = web::Data::new(journal);
     let stats_cache = web::Data::new(api::stats::StatsCache::new(
         settings.stats_cache_bytes,
         &metrics.registry,
@@ -205,6 +216,7 @@ fn run(
             .app_data(db.clone())
             .app_data(public_cache.clone())
             .app_data(stats_cache.clone())
+            .app_data(journal.clone())
             .app_data(registry.clone())
             .app_data(keys.clone())
             .app_data(scopes.clone())

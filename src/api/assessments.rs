@@ -372,7 +372,7 @@ pub async fn get_assessment(
     } = path.into_inner();
     let subject = OfClient::record(client_id, assessment_id.get());
     let entry = reader
-        .records_of(&db, AuditAction::AssessmentRead, subject, move |conn, _| {
+        .read_records_of(&db, AuditAction::AssessmentRead, subject, move |conn, _| {
             Ok(q::get(conn, client_id, assessment_id)?)
         })
         .await?;

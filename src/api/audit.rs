@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection as _;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +16,7 @@ use super::common::{
     self, Created, IdempotencyKey, Listing, Modified, Page, PageQuery, Private, SyncQuery,
 };
 use crate::auth::AuthUser;
-use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses};
+use crate::db::audit::{self as q, AuditFilter, AuditRow, Auditor, Discloses, Journal};
 use crate::db::clients::{self, ClientRow};
 use crate::db::{Db, DbConnection, Listed, Slice};
 use crate::domain::access::{
@@ -100,6 +101,7 @@ pub struct Clients<M: Reach> {
     pub user: AuthUser,
     pub auditor: Auditor,
     reach: Result<M::Access, Forbidden>,
+    journal: Journal,
 }
 
 /// Reads client-level data.
@@ -158,12 +160,16 @@ impl<M: Reach> FromRequest for Clients<M> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let caller = caller(req, payload);
+        let journal = req.app_data::<web::Data<Journal>>().cloned();
         Box::pin(async move {
             let Caller { user, auditor } = caller.await?;
+            let journal =
+                journal.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no audit journal")))?;
             Ok(Clients {
                 reach: M::of(&user.scope),
                 user,
                 auditor,
+                journal: Journal::clone(&journal),
             })
         })
     }
@@ -357,7 +363,7 @@ impl<M: Reach> Clients<M> {
         let subject = OfClient::records(client_id);
         if listing.ndjson {
             let client = self
-                .records_of(db, action, subject, |_, client| Ok(client))
+                .read_records_of(db, action, subject, |_, client| Ok(client))
                 .await?;
             return Ok(common::ndjson(db, move |conn, after| {
                 let rows = read(conn, &client, &listing.batch(after))?;
@@ -365,7 +371,7 @@ impl<M: Reach> Clients<M> {
             }));
         }
         let (rows, client) = self
-            .records_of(db, action, subject, move |conn, client| {
+            .read_records_of(db, action, subject, move |conn, client| {
                 Ok((read(conn, &client, &listing.slice)?, client))
             })
             .await?;
@@ -373,9 +379,10 @@ impl<M: Reach> Clients<M> {
         Ok(HttpResponse::Ok().json(items))
     }
 
-    /// The records of one client within reach (`404` otherwise), read by `f` in one
-    /// transaction that audits the read as `action` on `subject` (the client's records as a
-    /// whole, or one of them).
+    /// The records of one client within reach (`404` otherwise), read by `f` in one write
+    /// transaction that audits the access as `action` on `subject` (the client's records as
+    /// a whole, or one of them) before `f` runs: for `f` that changes them, or that reads
+    /// the audit log itself. A plain read is `read_records_of`.
     pub async fn records_of<T, F>(
         &self,
         db: &Db,
@@ -397,6 +404,48 @@ impl<M: Reach> Clients<M> {
             f(conn, client)
         })
         .await
+    }
+
+    /// The records of one client within reach (`404` otherwise), read by `f` (which only
+    /// reads) in a read transaction, then audited as `action` on `subject` through the
+    /// group commit (`db::audit::Journal`): nothing read is returned before its audit record
+    /// is committed, and concurrent reads share one commit. A refusal (403, 404) is audited
+    /// in a transaction of its own.
+    pub async fn read_records_of<T, F>(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: OfClient,
+        f: F,
+    ) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, ClientRow) -> ApiResult<T> + Send + 'static,
+    {
+        let access = self.reach(db, action, subject.into()).await?;
+        let clients = M::clients(&access);
+        let read = db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let client = clients::get(conn, &clients, subject.client_id)?;
+                    f(conn, client)
+                })
+            })
+            .await;
+        match read {
+            Ok(value) => {
+                self.journal
+                    .record(&self.auditor, action, subject.into())
+                    .await?;
+                Ok(value)
+            }
+            Err(refusal) => {
+                self.auditor
+                    .record_refusal(db, action, subject.into(), &refusal)
+                    .await;
+                Err(refusal)
+            }
+        }
     }
 }
 

@@ -285,7 +285,7 @@ pub async fn get_client(
         .clients(&db, AuditAction::ClientRead, subject.into())
         .await?;
     let row = reader
-        .records_of(&db, AuditAction::ClientRead, subject, |_, row| Ok(row))
+        .read_records_of(&db, AuditAction::ClientRead, subject, |_, row| Ok(row))
         .await?;
     let tag = common::etag(row.id, row.version);
     Ok(common::with_etag(

@@ -335,7 +335,7 @@ pub async fn get_decision(
     } = path.into_inner();
     let subject = OfClient::record(client_id, decision_id.get());
     let row = reader
-        .records_of(&db, AuditAction::DecisionRead, subject, move |conn, _| {
+        .read_records_of(&db, AuditAction::DecisionRead, subject, move |conn, _| {
             Ok(q::get(conn, client_id, decision_id)?)
         })
         .await?;

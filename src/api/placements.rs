@@ -426,7 +426,7 @@ pub async fn get_placement(
     } = path.into_inner();
     let subject = OfClient::record(client_id, placement_id.get());
     let placement = reader
-        .records_of(&db, AuditAction::PlacementRead, subject, move |conn, _| {
+        .read_records_of(&db, AuditAction::PlacementRead, subject, move |conn, _| {
             let placement = placement_view(conn, placement_id)?;
             // Another client's placement is not this client's: as if it did not exist.
             if placement.client_id == client_id {

@@ -266,7 +266,7 @@ pub async fn get_referral(
     let ClientReferralPath { id, referral_id } = path.into_inner();
     let subject = OfClient::record(id, referral_id.get());
     let row = reader
-        .records_of(&db, AuditAction::ReferralRead, subject, move |conn, _| {
+        .read_records_of(&db, AuditAction::ReferralRead, subject, move |conn, _| {
             let row = q::get(conn, referral_id)?;
             if row.client_id == id {
                 Ok(row)

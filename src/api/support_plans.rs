@@ -308,7 +308,7 @@ pub async fn get_support_plan(
     } = path.into_inner();
     let subject = OfClient::record(client_id, plan_id.get());
     let (entry, group) = reader
-        .records_of(
+        .read_records_of(
             &db,
             AuditAction::SupportPlanRead,
             subject,

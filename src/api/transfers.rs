@@ -294,7 +294,7 @@ pub async fn get_transfer(
     let subject = OfClient::record(id, transfer_id.get());
     let action = AuditAction::ClientTransfersRead;
     let row = reader
-        .records_of(&db, action, subject, move |conn, _| {
+        .read_records_of(&db, action, subject, move |conn, _| {
             Ok(q::transfer(conn, id, transfer_id)?)
         })
         .await?;

@@ -231,7 +231,7 @@ pub async fn get_waiting_entry(
     let subject = OfClient::record(client_id, entry_id.get());
     let action = AuditAction::WaitingListRead;
     let entry = reader
-        .records_of(&db, action, subject, move |conn, _| {
+        .read_records_of(&db, action, subject, move |conn, _| {
             let row = q::get(conn, client_id, entry_id)?;
             positioned(conn, row)
         })

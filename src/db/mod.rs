@@ -463,6 +463,11 @@ impl Db {
         self.backend
     }
 
+    /// The deadline of each call (`KOPIENA_DB_TIMEOUT_MS`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool (never on an actix
     /// worker). Waiting for a connection blocks too, so it happens inside the same task.
     /// The whole call has a deadline (`KOPIENA_DB_TIMEOUT_MS`): when it passes the request

@@ -1,3 +1,6 @@
+use std::future::IntoFuture as _;
+
+use diesel::connection::SimpleConnection as _;
 use kopiena::domain::audit::AuditAction;
 use kopiena::domain::ids::ClientId;
 use std::collections::BTreeMap;
@@ -590,4 +593,64 @@ async fn refused_accesses_are_audited_with_their_outcome() {
         .filter(|r| r["outcome"] != "allowed")
         .collect();
     assert_eq!(tried.len(), 2, "{log}");
+}
+
+/// Reads of client-level data are audited through the group commit (`db::audit::Journal`):
+/// concurrent reads share commits and each leaves its own record, and a read whose record
+/// cannot be committed shows nothing.
+#[tokio::test]
+async fn concurrent_reads_are_each_audited_and_a_read_that_cannot_be_audited_shows_nothing() {
+    let app = TestApp::spawn().await;
+    let kuldiga = token(&municipality("050"));
+    let id = app
+        .new_client("050", &adult(&new_code(900), "Lasāmā"))
+        .await;
+
+    let reads = (0..24).map(|_| app.get_client(&kuldiga, id).into_future());
+    let responses = futures::future::join_all(reads).await;
+    let mut ids = std::collections::BTreeSet::new();
+    for response in &responses {
+        assert_eq!(response.status(), 200);
+        ids.insert(request_id(response));
+    }
+    assert_eq!(ids.len(), 24);
+    for request in &ids {
+        assert_eq!(
+            app.count_rows_containing("audit_log", "request_id", request),
+            1,
+            "one record for {request}"
+        );
+    }
+
+    // The log refuses every record: the read answers a problem without the client.
+    let refuse = match app.db_connection() {
+        kopiena::db::DbConnection::Postgres(_) => {
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_audit();"
+        }
+        kopiena::db::DbConnection::Sqlite(_) => {
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        }
+    };
+    app.db_connection().batch_execute(refuse).expect("trigger");
+    let refused = app.get_client(&kuldiga, id).await;
+    assert_eq!(refused.status(), 500);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body = refused.text().await.expect("body");
+    assert!(!body.contains("Lasāmā"), "{body}");
+
+    app.db_connection()
+        .batch_execute("DROP TRIGGER refuse_audit ON audit_log")
+        .or_else(|_| {
+            app.db_connection()
+                .batch_execute("DROP TRIGGER refuse_audit")
+        })
+        .expect("drop");
+    app.get_client(&kuldiga, id).ok().await;
 }
