@@ -164,6 +164,9 @@ pub struct Settings {
     pub policy: Policy,
     pub bind: SocketAddr,
     pub database: DatabaseSettings,
+    /// Where statistics and the public lists are read (`KOPIENA_READ_DATABASE_URL`, a read
+    /// replica of `database`); unset, they are read from `database`.
+    pub read_database: Option<DatabaseSettings>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// How long a request body may take to arrive, from the end of the headers; slower
@@ -470,6 +473,14 @@ impl Settings {
                     .collect(),
             },
         };
+        let database = DatabaseSettings {
+            url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            pool_size,
+            connect_timeout: Duration::from_millis(db_timeout_ms),
+            statement_timeout: Duration::from_millis(statement_timeout_ms),
+            lock_timeout: Duration::from_millis(lock_timeout_ms),
+            sqlite_synchronous,
+        };
         Ok(Self {
             webhooks,
             public_cache,
@@ -480,14 +491,13 @@ impl Settings {
             data_dir: PathBuf::from(get("KOPIENA_DATA_DIR").unwrap_or_else(|| "data".into())),
             auth,
             bind,
-            database: DatabaseSettings {
-                url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-                pool_size,
-                connect_timeout: Duration::from_millis(db_timeout_ms),
-                statement_timeout: Duration::from_millis(statement_timeout_ms),
-                lock_timeout: Duration::from_millis(lock_timeout_ms),
-                sqlite_synchronous,
-            },
+            read_database: get("KOPIENA_READ_DATABASE_URL")
+                .filter(|url| !url.trim().is_empty())
+                .map(|url| DatabaseSettings {
+                    url,
+                    ..database.clone()
+                }),
+            database,
             idempotency_retention,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
                 .context("KOPIENA_MAX_BODY_BYTES is too large")?,

@@ -179,6 +179,10 @@ fn run(
     let webhook_settings = web::Data::new(settings.webhooks.clone());
     let retention = web::Data::new(IdempotencyRetention(settings.idempotency_retention));
     let openapi = api::document().clone();
+    let reader = web::Data::new(db::ReadDb(match &settings.read_database {
+        Some(replica) => Db::connect_reader(replica),
+        None => db.clone(),
+    }));
     let db = web::Data::new(db);
     let public_cache = web::Data::from(public_cache);
     let journal = web::Data::new(journal);
@@ -214,6 +218,7 @@ fn run(
             .wrap(from_fn(echo_request_id))
             .wrap(TracingLogger::<RouteSpan>::new())
             .app_data(db.clone())
+            .app_data(reader.clone())
             .app_data(public_cache.clone())
             .app_data(stats_cache.clone())
             .app_data(journal.clone())

@@ -7,7 +7,6 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection as _;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -407,10 +406,10 @@ impl<M: Reach> Clients<M> {
     }
 
     /// The records of one client within reach (`404` otherwise), read by `f` (which only
-    /// reads) in a read transaction, then audited as `action` on `subject` through the
-    /// group commit (`db::audit::Journal`): nothing read is returned before its audit record
-    /// is committed, and concurrent reads share one commit. A refusal (403, 404) is audited
-    /// in a transaction of its own.
+    /// reads) in one snapshot (`DbConnection::read_snapshot`), then audited as `action` on
+    /// `subject` through the group commit (`db::audit::Journal`): nothing read is returned
+    /// before its audit record is committed, and concurrent reads share one commit. A
+    /// refusal (403, 404) is audited in a transaction of its own.
     pub async fn read_records_of<T, F>(
         &self,
         db: &Db,
@@ -426,7 +425,7 @@ impl<M: Reach> Clients<M> {
         let clients = M::clients(&access);
         let read = db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                conn.read_snapshot(|conn| {
                     let client = clients::get(conn, &clients, subject.client_id)?;
                     f(conn, client)
                 })

@@ -17,7 +17,7 @@ use crate::auth::AuthUser;
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::providers::{self as q, ProviderChanges, ProviderRow, ProviderSort};
-use crate::db::{Db, DbConnection, reference};
+use crate::db::{Db, DbConnection, ReadDb, reference};
 use crate::domain::Reference;
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
@@ -404,7 +404,7 @@ pub struct ListProvidersQuery {
 )]
 #[get("/providers")]
 pub async fn list_providers(
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     query: web::Query<ListProvidersQuery>,
     page: web::Query<PageQuery>,
     sync: web::Query<SyncQuery>,

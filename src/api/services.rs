@@ -19,7 +19,7 @@ use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::Listed;
 use crate::db::changes::{self, Change};
 use crate::db::services::{self as q, ServiceChanges, ServiceEntry, ServiceSort};
-use crate::db::{Db, DbConnection, placements, providers, reference};
+use crate::db::{Db, DbConnection, ReadDb, placements, providers, reference};
 use crate::domain::access::{self, ProviderRef};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::codes::*;
@@ -616,7 +616,7 @@ async fn list(
 )]
 #[get("/services")]
 pub async fn list_services(
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     user: MaybeAuthUser,
     query: web::Query<ListServicesQuery>,
     page: web::Query<PageQuery>,
@@ -642,7 +642,7 @@ pub async fn list_services(
 )]
 #[get("/providers/{id}/services")]
 pub async fn list_provider_services(
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     user: MaybeAuthUser,
     id: web::Path<ProviderPath>,
     query: web::Query<ListServicesQuery>,

@@ -129,6 +129,21 @@ impl DbConnection {
         }
         outcome
     }
+
+    /// Reads with `f` in one snapshot where that costs nothing: on SQLite in a deferred
+    /// transaction (no lock, one snapshot for every statement). On PostgreSQL, where each
+    /// statement at READ COMMITTED takes its own snapshot inside a transaction too, `f`'s
+    /// statements are sent as they are, saving the two round trips of `BEGIN` and `COMMIT`.
+    pub fn read_snapshot<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        match self {
+            DbConnection::Sqlite(_) => self.transaction(f),
+            DbConnection::Postgres(_) => f(self),
+        }
+    }
 }
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -384,6 +399,19 @@ impl ManageConnection for Manager {
     }
 }
 
+/// Where statistics and the public lists are read: the read replica's pool when
+/// `KOPIENA_READ_DATABASE_URL` names one, the primary's otherwise. What is read there may lag
+/// the primary by the replica's replication delay, so nothing that checks a rule reads it.
+#[derive(Clone)]
+pub struct ReadDb(pub Db);
+
+impl std::ops::Deref for ReadDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.0
+    }
+}
+
 /// A logger for r2d2 that drops its messages: a failed connection attempt is reported once
 /// per request as a 503 and in `/health/ready`, not every few milliseconds by r2d2.
 #[derive(Debug)]
@@ -436,6 +464,16 @@ impl Db {
             tracing::info!(count = applied.len(), "applied database migrations");
         }
         drop(conn);
+        Ok(Self::pooled(settings, options))
+    }
+
+    /// Builds the pool of a database another's migrations keep (`KOPIENA_READ_DATABASE_URL`,
+    /// a read replica): nothing is applied to it.
+    pub fn connect_reader(settings: &DatabaseSettings) -> Self {
+        Self::pooled(settings, ConnectionOptions::from_settings(settings))
+    }
+
+    fn pooled(settings: &DatabaseSettings, options: ConnectionOptions) -> Self {
         let options = ConnectionOptions {
             set_wal: false,
             ..options
@@ -450,13 +488,13 @@ impl Db {
                 options: options.clone(),
                 health: Arc::clone(&health),
             });
-        Ok(Self {
+        Self {
             pool,
             backend: settings.backend(),
             timeout: settings.connect_timeout,
             health,
             options: Arc::new(options),
-        })
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod hsds;
 mod idempotency;
+mod instances;
 mod mentors;
 mod migrations;
 mod openapi;

@@ -23,7 +23,7 @@ use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
-use crate::db::{Db, stats as q};
+use crate::db::{ReadDb, stats as q};
 use crate::domain::access::statistics_access;
 use crate::domain::disclosure::MetricClass;
 use crate::domain::policy::Policy;
@@ -41,7 +41,7 @@ impl HttpServiceFactory for Endpoint {
             .guard(guard::Get())
             .to(
                 move |req: HttpRequest,
-                      db: web::Data<Db>,
+                      db: web::Data<ReadDb>,
                       cache: web::Data<StatsCache>,
                       policy: web::Data<Policy>,
                       user: AuthUser,
@@ -68,7 +68,7 @@ impl HttpServiceFactory for Endpoint {
 async fn handle(
     statistic: &'static Statistic,
     req: HttpRequest,
-    (db, cache): (web::Data<Db>, web::Data<StatsCache>),
+    (db, cache): (web::Data<ReadDb>, web::Data<StatsCache>),
     policy: web::Data<Policy>,
     user: AuthUser,
     lang: Lang,

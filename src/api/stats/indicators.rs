@@ -20,7 +20,7 @@ use super::endpoint::{day_or_month, get, operation, query_param, string};
 use super::table::{csv, ok, wants_csv};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
-use crate::db::{Db, stats as q};
+use crate::db::{ReadDb, stats as q};
 use crate::domain::access::statistics_access;
 use crate::domain::disclosure::Measure;
 use crate::domain::history::RegisterStatus;
@@ -131,7 +131,7 @@ A query parameter other than `region`, `as_of` and `format` is a 400.";
 
 async fn indicator_stats(
     req: HttpRequest,
-    db: web::Data<Db>,
+    db: web::Data<ReadDb>,
     user: AuthUser,
     lang: Lang,
     query: web::Query<Vec<(String, String)>>,
