@@ -15,6 +15,7 @@
 //!   recount at that version gives. Every instance sees every commit at once, without
 //!   following anything. The dates are resolved before the lookup, so a new day asks anew.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use prometheus::{IntCounter, IntCounterVec, Opts, Registry};
@@ -23,6 +24,8 @@ use quick_cache::sync::Cache;
 
 use super::context::Labels;
 use super::table::Table;
+use crate::db::{DbConnection, stats as q};
+use crate::error::ApiResult;
 
 /// A table as computed, and the labels it was checked and is rendered with.
 pub struct Kept {
@@ -30,18 +33,33 @@ pub struct Kept {
     pub labels: Labels,
 }
 
+impl Kept {
+    /// Roughly the bytes it takes in memory.
+    pub fn weight(&self) -> usize {
+        self.table.weight() + self.labels.weight()
+    }
+}
+
+/// What is kept for a request: the data version it was computed at, and the value (a
+/// [`Kept`] table, or an endpoint's own result) with roughly the bytes it takes.
+#[derive(Clone)]
+struct Entry {
+    version: i64,
+    bytes: usize,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
 #[derive(Clone)]
 struct Bytes;
 
-impl Weighter<String, (i64, Arc<Kept>)> for Bytes {
-    fn weight(&self, key: &String, (_, kept): &(i64, Arc<Kept>)) -> u64 {
-        (key.len() + kept.table.weight() + kept.labels.weight()) as u64
+impl Weighter<String, Entry> for Bytes {
+    fn weight(&self, key: &String, entry: &Entry) -> u64 {
+        (key.len() + entry.bytes) as u64
     }
 }
 
 pub struct StatsCache {
-    /// Per request, the version its table was computed at and the table.
-    entries: Option<Cache<String, (i64, Arc<Kept>), Bytes>>,
+    entries: Option<Cache<String, Entry, Bytes>>,
     hits: IntCounter,
     misses: IntCounter,
 }
@@ -53,7 +71,7 @@ impl StatsCache {
         let outcomes = IntCounterVec::new(
             Opts::new(
                 "kopiena_stats_cache_requests_total",
-                "Statistics tables served as kept at the record's current data version (hit) or computed (miss).",
+                "Statistics served as kept at the record's current data version (hit) or computed (miss).",
             ),
             &["outcome"],
         )?;
@@ -70,25 +88,43 @@ impl StatsCache {
         })
     }
 
-    /// The table kept for `key` if it was computed at `version`.
-    pub fn get(&self, key: &str, version: i64) -> Option<Arc<Kept>> {
-        let found = self
+    /// The value for `key` (which names the endpoint and everything its answer depends on)
+    /// at the record's current data version: kept, or computed by `compute` and kept when
+    /// no change committed meanwhile. `weigh` tells roughly the bytes a value takes.
+    pub fn through<T, F>(
+        &self,
+        conn: &mut DbConnection,
+        key: String,
+        weigh: fn(&T) -> usize,
+        compute: F,
+    ) -> ApiResult<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T>,
+    {
+        let version = q::data_version(conn)?;
+        let kept = self
             .entries
             .as_ref()
-            .and_then(|entries| entries.get(key))
-            .filter(|(at, _)| *at == version)
-            .map(|(_, kept)| kept);
-        match found {
-            Some(_) => self.hits.inc(),
-            None => self.misses.inc(),
+            .and_then(|entries| entries.get(&key))
+            .filter(|entry| entry.version == version)
+            .and_then(|entry| entry.value.downcast::<T>().ok());
+        if let Some(kept) = kept {
+            self.hits.inc();
+            return Ok(kept);
         }
-        found
-    }
-
-    /// Keeps `kept` for `key`, computed at `version` (replacing an older one).
-    pub fn keep(&self, key: String, version: i64, kept: Arc<Kept>) {
-        if let Some(entries) = &self.entries {
-            entries.insert(key, (version, kept));
+        self.misses.inc();
+        let value = Arc::new(compute(conn)?);
+        if let Some(entries) = &self.entries
+            && q::data_version(conn)? == version
+        {
+            let entry = Entry {
+                version,
+                bytes: weigh(&value),
+                value: Arc::clone(&value) as Arc<dyn Any + Send + Sync>,
+            };
+            entries.insert(key, entry);
         }
+        Ok(value)
     }
 }

@@ -1,8 +1,6 @@
 //! One endpoint per [`Statistic`]: its actix resource, its handler and its OpenAPI
 //! operation, all generated from the descriptor.
 
-use std::sync::Arc;
-
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use utoipa::openapi::content::Content;
@@ -23,7 +21,7 @@ use super::{Dimension, Filter, Statistic};
 use crate::api::lang::Lang;
 use crate::api::problems as p;
 use crate::auth::AuthUser;
-use crate::db::{ReadDb, stats as q};
+use crate::db::{DbConnection, ReadDb};
 use crate::domain::access::statistics_access;
 use crate::domain::disclosure::MetricClass;
 use crate::domain::policy::Policy;
@@ -95,31 +93,25 @@ async fn handle(
                 statistic.operation_id,
                 query.filters_key()
             );
-            let version = q::data_version(conn)?;
-            if let Some(kept) = cache.get(&key, version) {
-                return Ok(kept);
-            }
-            let labels = Labels::load(conn, lang)?;
-            labels.check(&query)?;
-            let context = Context {
-                dims,
-                query,
-                scope,
-                labels,
-                mentor_capacity,
-                dates,
+            let compute = |conn: &mut DbConnection| -> ApiResult<Kept> {
+                let labels = Labels::load(conn, lang)?;
+                labels.check(&query)?;
+                let context = Context {
+                    dims,
+                    query,
+                    scope,
+                    labels,
+                    mentor_capacity,
+                    dates,
+                };
+                let mut table = Table::new(context.dims.clone(), statistic.metrics);
+                statistic.query.run(conn, &context, &mut table)?;
+                Ok(Kept {
+                    table,
+                    labels: context.labels,
+                })
             };
-            let mut table = Table::new(context.dims.clone(), statistic.metrics);
-            statistic.query.run(conn, &context, &mut table)?;
-            let kept = Arc::new(Kept {
-                table,
-                labels: context.labels,
-            });
-            // Kept only when no change committed while it was computed.
-            if q::data_version(conn)? == version {
-                cache.keep(key, version, Arc::clone(&kept));
-            }
-            Ok(kept)
+            cache.through(conn, key, Kept::weight, compute)
         })
         .await?;
     respond(

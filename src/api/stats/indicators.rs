@@ -15,12 +15,13 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
 use super::Dimension;
+use super::cache::StatsCache;
 use super::context::{Labels, StatsQuery};
 use super::endpoint::{day_or_month, get, operation, query_param, string};
 use super::table::{csv, ok, wants_csv};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
-use crate::db::{ReadDb, stats as q};
+use crate::db::{DbConnection, ReadDb, stats as q};
 use crate::domain::access::statistics_access;
 use crate::domain::disclosure::Measure;
 use crate::domain::history::RegisterStatus;
@@ -131,7 +132,7 @@ A query parameter other than `region`, `as_of` and `format` is a 400.";
 
 async fn indicator_stats(
     req: HttpRequest,
-    db: web::Data<ReadDb>,
+    (db, cache): (web::Data<ReadDb>, web::Data<StatsCache>),
     user: AuthUser,
     lang: Lang,
     query: web::Query<Vec<(String, String)>>,
@@ -146,80 +147,17 @@ async fn indicator_stats(
         .unwrap_or_else(|| "KURZEME".into());
     let format = query.format().map(String::from);
     let items = db
-        .run(move |conn| -> ApiResult<Vec<IndicatorValue>> {
+        .run(move |conn| -> ApiResult<_> {
             // Registry counts only (`domain::disclosure`): exact, to the day, for every caller.
             let as_of = query.resolve_dates(conn, false)?.as_of;
-            let labels = Labels::load(conn, lang)?;
-            labels.check(&query)?;
-            let facts = q::service_facts(conn, as_of)?;
-            let active: Vec<&q::ServiceFact> = facts
-                .iter()
-                .filter(|f| {
-                    f.status == RegisterStatus::Active && labels.region_of(&f.municipality) == region
-                })
-                .collect();
-            let mut out = Vec::new();
-            for row in q::indicators(conn, &region)? {
-                let types: Vec<&str> = row
-                    .service_types
-                    .as_deref()
-                    .map(|t| t.split(',').collect())
-                    .unwrap_or_default();
-                let of_types = || {
-                    active
-                        .iter()
-                        .filter(|f| types.contains(&f.service_type.as_str()))
-                };
-                let (value, method) = match Measure::of_indicator(&row.measure) {
-                    Some(Measure::Providers) => (
-                        Some(q::providers_in_region(conn, &region, as_of)?),
-                        "providers of the region in the register on the date (registered, not excluded)"
-                            .to_string(),
-                    ),
-                    Some(Measure::Municipalities) => (
-                        Some(
-                            i64::try_from(
-                                of_types()
-                                    .map(|f| f.municipality.as_str())
-                                    .collect::<BTreeSet<_>>()
-                                    .len(),
-                            )
-                            .unwrap_or(0),
-                        ),
-                        format!(
-                            "municipalities of the region with a service of type {} running on the date",
-                            types.join(", ")
-                        ),
-                    ),
-                    Some(Measure::Services) => (
-                        Some(i64::try_from(of_types().count()).unwrap_or(0)),
-                        format!(
-                            "services of type {} running in the region on the date",
-                            types.join(", ")
-                        ),
-                    ),
-                    _ => (
-                        None,
-                        "not computable from registry data: it needs documents or activity reports"
-                            .to_string(),
-                    ),
-                };
-                out.push(IndicatorValue {
-                    name: lang.pick(&row.name_lv, &row.name_en).to_string(),
-                    code: row.code,
-                    unit: row.unit,
-                    baseline: row.baseline,
-                    baseline_date: row.baseline_date,
-                    target: row.target,
-                    target_year: row.target_year,
-                    data_source: row.data_source,
-                    computable: value.is_some(),
-                    value,
-                    method,
-                    source: row.source_lines,
-                });
-            }
-            Ok(out)
+            let key = format!(
+                "indicators|{region}|{as_of}|{scope:?}|{lang:?}|{}",
+                query.filters_key()
+            );
+            let weigh = |items: &Vec<IndicatorValue>| weight(items);
+            cache.through(conn, key, weigh, move |conn| {
+                indicators(conn, &query, lang, &region, as_of)
+            })
         })
         .await?;
     if wants_csv(&req, format.as_deref()) {
@@ -233,7 +171,96 @@ async fn indicator_stats(
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_LANGUAGE, lang.code()))
-        .json(items))
+        .json(&*items))
+}
+
+/// Roughly the bytes a list of indicators takes in memory.
+fn weight(items: &[IndicatorValue]) -> usize {
+    items
+        .iter()
+        .map(|i| 256 + i.name.len() + i.method.len() + i.source.len() + i.data_source.len())
+        .sum()
+}
+
+/// The region's indicators on `as_of`, from the registry.
+fn indicators(
+    conn: &mut DbConnection,
+    query: &StatsQuery,
+    lang: Lang,
+    region: &str,
+    as_of: NaiveDate,
+) -> ApiResult<Vec<IndicatorValue>> {
+    let labels = Labels::load(conn, lang)?;
+    labels.check(query)?;
+    let facts = q::service_facts(conn, as_of)?;
+    let active: Vec<&q::ServiceFact> = facts
+        .iter()
+        .filter(|f| {
+            f.status == RegisterStatus::Active && labels.region_of(&f.municipality) == region
+        })
+        .collect();
+    let mut out = Vec::new();
+    for row in q::indicators(conn, region)? {
+        let types: Vec<&str> = row
+            .service_types
+            .as_deref()
+            .map(|t| t.split(',').collect())
+            .unwrap_or_default();
+        let of_types = || {
+            active
+                .iter()
+                .filter(|f| types.contains(&f.service_type.as_str()))
+        };
+        let (value, method) = match Measure::of_indicator(&row.measure) {
+            Some(Measure::Providers) => (
+                Some(q::providers_in_region(conn, region, as_of)?),
+                "providers of the region in the register on the date (registered, not excluded)"
+                    .to_string(),
+            ),
+            Some(Measure::Municipalities) => (
+                Some(
+                    i64::try_from(
+                        of_types()
+                            .map(|f| f.municipality.as_str())
+                            .collect::<BTreeSet<_>>()
+                            .len(),
+                    )
+                    .unwrap_or(0),
+                ),
+                format!(
+                    "municipalities of the region with a service of type {} running on the date",
+                    types.join(", ")
+                ),
+            ),
+            Some(Measure::Services) => (
+                Some(i64::try_from(of_types().count()).unwrap_or(0)),
+                format!(
+                    "services of type {} running in the region on the date",
+                    types.join(", ")
+                ),
+            ),
+            _ => (
+                None,
+                "not computable from registry data: it needs documents or activity reports"
+                    .to_string(),
+            ),
+        };
+        out.push(IndicatorValue {
+            name: lang.pick(&row.name_lv, &row.name_en).to_string(),
+            code: row.code,
+            unit: row.unit,
+            baseline: row.baseline,
+            baseline_date: row.baseline_date,
+            target: row.target,
+            target_year: row.target_year,
+            data_source: row.data_source,
+            computable: value.is_some(),
+            value,
+            method,
+            source: row.source_lines,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -61,6 +61,13 @@ async fn a_kept_table_is_served_until_the_record_changes_through_the_api_or_behi
         .ok()
         .await;
     assert_eq!(riga["total"]["clients"], 0);
+
+    // A region's indicators are kept the same way.
+    let indicators = "/api/v1/stats/indicators?region=KURZEME";
+    let first = app.get_as(indicators, &kuldiga).ok().await;
+    let hits = outcomes(&app, "hit").await;
+    assert_eq!(app.get_as(indicators, &kuldiga).ok().await, first);
+    assert_eq!(outcomes(&app, "hit").await, hits + 1);
 }
 
 #[derive(QueryableByName)]
