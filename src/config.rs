@@ -481,6 +481,18 @@ impl Settings {
             lock_timeout: Duration::from_millis(lock_timeout_ms),
             sqlite_synchronous,
         };
+        let read_database = get("KOPIENA_READ_DATABASE_URL")
+            .filter(|url| !url.trim().is_empty())
+            .map(|url| DatabaseSettings {
+                url,
+                ..database.clone()
+            });
+        if read_database
+            .as_ref()
+            .is_some_and(|read| read.backend() != database.backend())
+        {
+            bail!("KOPIENA_READ_DATABASE_URL must name a database of DATABASE_URL's backend");
+        }
         Ok(Self {
             webhooks,
             public_cache,
@@ -491,12 +503,7 @@ impl Settings {
             data_dir: PathBuf::from(get("KOPIENA_DATA_DIR").unwrap_or_else(|| "data".into())),
             auth,
             bind,
-            read_database: get("KOPIENA_READ_DATABASE_URL")
-                .filter(|url| !url.trim().is_empty())
-                .map(|url| DatabaseSettings {
-                    url,
-                    ..database.clone()
-                }),
+            read_database,
             database,
             idempotency_retention,
             max_body_bytes: usize::try_from(parse_or("KOPIENA_MAX_BODY_BYTES", 256 * 1024)?)
@@ -614,6 +621,20 @@ mod tests {
             );
         }
         Ok(())
+    }
+
+    #[test]
+    fn a_read_database_of_another_backend_is_refused() {
+        let mixed = settings(&[
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("KOPIENA_READ_DATABASE_URL", "data/replica.db"),
+        ]);
+        assert!(mixed.is_err_and(|e| e.to_string().contains("KOPIENA_READ_DATABASE_URL")));
+        let same = settings(&[
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("KOPIENA_READ_DATABASE_URL", "postgres://u@replica/db"),
+        ]);
+        assert!(same.is_ok_and(|s| s.read_database.is_some()));
     }
 
     #[test]

@@ -225,7 +225,7 @@ struct Pending {
     committed: oneshot::Sender<Result<(), ApiError>>,
 }
 
-/// The records that did not queue yet wait for the next batch past this many.
+/// The most records one batch commits; any more wait for the next batch.
 const MOST_PER_BATCH: usize = 1024;
 
 /// The writing end of a [`Journal`]: [`Queue::commit_forever`] runs it.
