@@ -18,6 +18,13 @@
 //!   when the change commits (each instance `LISTEN`s; a notification takes no row lock, so
 //!   writers never wait on one another for it), and add one to `public_data_version` on
 //!   SQLite (one writer at a time, so the row is no point of contention).
+//! - **With a read database** (`KOPIENA_READ_DATABASE_URL`), the public lists are read from
+//!   it, so the cache follows *its* changes instead: the record's data version (migration
+//!   000028) as the read database has replayed it. Following the primary would empty the
+//!   cache before a replica has replayed a change, and the list read next from the replica
+//!   would keep the answer from before it until some later change. A hot standby delivers no
+//!   notifications, and its data version moves when it replays a change of any table: a
+//!   kept answer lags the read database by at most a look, as below.
 //! - **At most one second behind**: each look is a round trip to the database. The cache
 //!   answers only while its last successful look began at most [`MAX_STALENESS`] (1 s) ago;
 //!   otherwise (a database frozen, away or unreachable from this instance) requests reach the
@@ -302,6 +309,9 @@ enum Changes {
     Notified(diesel::PgConnection),
     /// SQLite: a connection and the last `public_data_version` read.
     Versioned(diesel::SqliteConnection, i64),
+    /// A read database, either backend: a connection to it and the last record data version
+    /// it showed.
+    Replayed(DbConnection, i64),
 }
 
 #[derive(QueryableByName)]
@@ -317,8 +327,13 @@ fn version(conn: &mut diesel::SqliteConnection) -> QueryResult<i64> {
 }
 
 impl Changes {
-    fn open(url: &str) -> anyhow::Result<Self> {
-        Ok(match crate::db::establish(url)? {
+    fn open(source: &Source) -> anyhow::Result<Self> {
+        if let Source::Replica(url) = source {
+            let mut conn = crate::db::establish(url)?;
+            let seen = crate::db::stats::data_version(&mut conn)?;
+            return Ok(Changes::Replayed(conn, seen));
+        }
+        Ok(match crate::db::establish(source.url())? {
             DbConnection::Postgres(mut conn) => {
                 conn.batch_execute("LISTEN kopiena_public_data")?;
                 Changes::Notified(conn)
@@ -349,14 +364,37 @@ impl Changes {
                 *seen = now;
                 Ok(changed)
             }
+            Changes::Replayed(conn, seen) => {
+                let now = crate::db::stats::data_version(conn)?;
+                let changed = now != *seen;
+                *seen = now;
+                Ok(changed)
+            }
         }
     }
 }
 
-/// Follows the changes made through the database at `url`, emptying `cache` on each, for
-/// as long as the server runs. While the database cannot be followed, the cache is emptied
-/// at every look (an instance that cannot see changes keeps nothing).
-pub async fn follow(cache: Arc<PublicCache>, url: String, poll: Duration) -> Infallible {
+/// The database whose changes the cache follows: the one the public lists are read from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// `DATABASE_URL`: everything is read there.
+    Primary(String),
+    /// `KOPIENA_READ_DATABASE_URL`: the public lists are read there.
+    Replica(String),
+}
+
+impl Source {
+    fn url(&self) -> &str {
+        match self {
+            Source::Primary(url) | Source::Replica(url) => url,
+        }
+    }
+}
+
+/// Follows the changes made through the database `source`, emptying `cache` on each, for as
+/// long as the server runs. While the database cannot be followed, the cache is emptied at
+/// every look (an instance that cannot see changes keeps nothing).
+pub async fn follow(cache: Arc<PublicCache>, source: Source, poll: Duration) -> Infallible {
     let mut every = actix_web::rt::time::interval(poll);
     let mut changes: Option<Changes> = None;
     let mut failing = false;
@@ -365,21 +403,21 @@ pub async fn follow(cache: Arc<PublicCache>, url: String, poll: Duration) -> Inf
         if !cache.enabled {
             continue;
         }
-        let url = url.clone();
+        let source = source.clone();
         let held = changes.take();
         let began = Instant::now();
         let looked = web::block(move || -> anyhow::Result<(Changes, bool)> {
-            let (mut source, fresh) = match held {
-                Some(source) => (source, false),
-                None => (Changes::open(&url)?, true),
+            let (mut changes, fresh) = match held {
+                Some(changes) => (changes, false),
+                None => (Changes::open(&source)?, true),
             };
-            let changed = source.changed()?;
-            Ok((source, fresh || changed))
+            let changed = changes.changed()?;
+            Ok((changes, fresh || changed))
         })
         .await;
         match looked {
-            Ok(Ok((source, changed))) => {
-                changes = Some(source);
+            Ok(Ok((held, changed))) => {
+                changes = Some(held);
                 if changed {
                     cache.empty();
                 }

@@ -36,7 +36,7 @@ pub struct Application {
     webhook_client: reqwest::Client,
     webhooks: WebhookSettings,
     public_cache: Arc<PublicCache>,
-    database_url: String,
+    public_source: public_cache::Source,
     public_cache_poll: Duration,
     audit_queue: db::audit::Queue,
 }
@@ -79,7 +79,10 @@ impl Application {
             webhook_client,
             webhooks: settings.webhooks.clone(),
             public_cache,
-            database_url: settings.database.url.clone(),
+            public_source: match &settings.read_database {
+                Some(read) => public_cache::Source::Replica(read.url.clone()),
+                None => public_cache::Source::Primary(settings.database.url.clone()),
+            },
             public_cache_poll: settings.public_cache.poll,
             audit_queue,
         })
@@ -101,8 +104,11 @@ impl Application {
         let audit = self.audit_queue.commit_forever(self.db.clone());
         let deliver =
             webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
-        let follow =
-            public_cache::follow(self.public_cache, self.database_url, self.public_cache_poll);
+        let follow = public_cache::follow(
+            self.public_cache,
+            self.public_source,
+            self.public_cache_poll,
+        );
         tokio::select! {
             result = self.server => result,
             never = purge => match never {},

@@ -119,15 +119,21 @@ async fn two_instances_keep_the_mentor_cap_the_capacity_and_one_effect_per_key()
     assert_eq!(everyone["total"], 19, "{everyone}");
 }
 
+/// `db`'s URL as a read database's: on PostgreSQL its sessions name themselves
+/// `kopiena_reader`.
+fn read_url(db: &TestDb) -> String {
+    match db {
+        TestDb::Postgres { url, .. } => format!("{url}?application_name=kopiena_reader"),
+        other => format!("sqlite://{}", other.url()),
+    }
+}
+
 /// `KOPIENA_READ_DATABASE_URL` sends statistics and the public lists to a second pool (a
 /// read replica in production; here a second URL of the same database), and nothing else.
 #[tokio::test]
 async fn statistics_and_public_lists_are_read_through_the_read_database_url() {
     let db = TestDb::new();
-    let reader_url = match &db {
-        TestDb::Postgres { url, .. } => format!("{url}?application_name=kopiena_reader"),
-        other => format!("sqlite://{}", other.url()),
-    };
+    let reader_url = read_url(&db);
     let postgres = matches!(db, TestDb::Postgres { .. });
     let app = TestApp::spawn_on(db, move |key| {
         (key == "KOPIENA_READ_DATABASE_URL").then(|| reader_url.clone())
@@ -171,5 +177,42 @@ async fn statistics_and_public_lists_are_read_through_the_read_database_url() {
             "{ran:?}"
         );
         assert!(ran.iter().all(|q| !q.contains("INSERT")), "{ran:?}");
+    }
+}
+
+/// With a read database, the public cache follows the changes the read database shows, not
+/// the primary's: a cache emptied by a write on the primary could otherwise keep a list the
+/// replica answered before replaying the write, until some later change. Here the "replica"
+/// is a database of its own, changed through an instance of its own, and the primary sees no
+/// change at all.
+#[tokio::test]
+async fn the_public_cache_follows_the_read_database() {
+    let replica = TestApp::spawn().await;
+    let replica_url = read_url(&replica.db);
+    let app = TestApp::spawn_with(move |key| {
+        (key == "KOPIENA_READ_DATABASE_URL").then(|| replica_url.clone())
+    })
+    .await;
+    let total = || async { app.get("/api/v1/providers").ok().await["total"].clone() };
+    let before = total().await;
+    assert_eq!(total().await, before, "kept");
+
+    let admin = token(&admin());
+    replica
+        .create_provider(&admin, &crate::helpers::provider_body("050", "40008000001"))
+        .created()
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = total().await;
+        if now != before {
+            assert_eq!(now.as_i64(), before.as_i64().map(|n| n + 1));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the list read from the read database still shows {before} providers"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
