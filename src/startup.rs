@@ -100,7 +100,7 @@ impl Application {
     /// expired idempotency keys are deleted every hour, webhooks are delivered, the public
     /// cache follows the database's changes and the audit records of reads are committed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let purge = purge_idempotency_keys(self.db.clone(), self.idempotency_retention);
+        let purge = housekeeping(self.db.clone(), self.idempotency_retention);
         let audit = self.audit_queue.commit_forever(self.db.clone());
         let deliver =
             webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
@@ -119,7 +119,9 @@ impl Application {
     }
 }
 
-async fn purge_idempotency_keys(db: Db, retention: TimeDelta) -> Infallible {
+/// Every hour: expired idempotency keys deleted, and the data version's rows of ended
+/// PostgreSQL backends folded (`db::stats::fold_data_version`).
+async fn housekeeping(db: Db, retention: TimeDelta) -> Infallible {
     let mut every_hour = actix_web::rt::time::interval(Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
@@ -131,6 +133,9 @@ async fn purge_idempotency_keys(db: Db, retention: TimeDelta) -> Infallible {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "expired idempotency keys deleted"),
             Err(e) => tracing::warn!(error = %e, "cannot delete expired idempotency keys"),
+        }
+        if let Err(e) = db.run(db::stats::fold_data_version).await {
+            tracing::warn!(error = %e, "cannot fold the data version of ended backends");
         }
     }
 }

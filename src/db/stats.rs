@@ -41,6 +41,36 @@ pub fn data_version(conn: &mut DbConnection) -> QueryResult<i64> {
     Ok(row.version)
 }
 
+/// Folds the data version's rows of PostgreSQL backends that have ended into row `0`, in one
+/// statement, so the table keeps a row per live backend instead of one per backend ever
+/// started; the sum, the version itself, does not change (a backend that starts meanwhile
+/// under a reused pid adds to a row of its own, or waits for the fold's commit). Returns how
+/// many rows were folded. SQLite keeps one row anyway.
+pub fn fold_data_version(conn: &mut DbConnection) -> QueryResult<usize> {
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = BigInt)]
+        folded: i64,
+    }
+    match conn {
+        DbConnection::Postgres(conn) => {
+            let row: Folded = diesel::sql_query(
+                "WITH gone AS (DELETE FROM record_data_version \
+                   WHERE backend <> 0 AND backend NOT IN (SELECT pid FROM pg_stat_activity) \
+                   RETURNING version), \
+                 kept AS (INSERT INTO record_data_version (backend, version) \
+                   SELECT 0, COALESCE(SUM(version), 0) FROM gone \
+                   ON CONFLICT (backend) \
+                   DO UPDATE SET version = record_data_version.version + EXCLUDED.version) \
+                 SELECT COUNT(*) AS folded FROM gone",
+            )
+            .get_result(conn)?;
+            Ok(usize::try_from(row.folded).unwrap_or(0))
+        }
+        DbConnection::Sqlite(_) => Ok(0),
+    }
+}
+
 /// The record's first day (see `domain::history::first_day`): the earliest dated fact;
 /// `None` for an empty record.
 pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {

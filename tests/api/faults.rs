@@ -97,13 +97,18 @@ async fn a_lock_held_by_another_session_answers_503_in_time_never_500() {
         .await;
 }
 
-/// A pool that is merely saturated keeps the instance ready: while four writes (as many
-/// as the pool holds) wait for a lock held elsewhere, readiness opens a connection of its
-/// own, finds the database answering and says 200 with `pool: saturated`.
+/// A pool that is merely saturated keeps the instance ready: while writes wait for a lock
+/// held elsewhere, one of them on the pool's only connection (SQLite lets one write of an
+/// instance at a time take a connection, so a larger pool would not fill), readiness opens a
+/// connection of its own, finds the database answering and says 200 with `pool: saturated`.
 #[tokio::test]
 async fn a_saturated_pool_stays_ready() {
-    let app =
-        TestApp::spawn_with(|key| (key == "KOPIENA_DB_TIMEOUT_MS").then(|| "3000".into())).await;
+    let app = TestApp::spawn_with(|key| match key {
+        "KOPIENA_DB_TIMEOUT_MS" => Some("3000".into()),
+        "KOPIENA_DB_POOL_SIZE" => Some("1".into()),
+        _ => None,
+    })
+    .await;
     let ministry = token(&ministry());
     let lock = hold_write_lock(&app.db);
     let writes = futures::future::join_all((0..4).map(|i| {

@@ -124,3 +124,37 @@ async fn every_table_of_the_record_moves_the_data_version() {
     assert!(expected.len() > 40, "{expected:?}");
     assert_eq!(triggered, expected);
 }
+
+/// On PostgreSQL every backend that ever wrote has a row of the data version; the rows of
+/// ended backends are folded into one (hourly, and at start) without moving the version.
+#[tokio::test]
+async fn the_rows_of_ended_backends_fold_without_moving_the_version() {
+    use kopiena::db::stats::{data_version, fold_data_version};
+    let app = TestApp::spawn().await;
+    adults(&app, "050", 0, 2, DiStatus::NoService).await;
+    let mut conn = app.db_connection();
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    if postgres {
+        // Two backends that have ended (no live backend has a pid this large).
+        app.execute_sql(
+            "INSERT INTO record_data_version (backend, version) VALUES (2147483000, 7), (2147483001, 5)",
+        );
+    }
+    let before = data_version(&mut conn).expect("version");
+    let folded = fold_data_version(&mut conn).expect("fold");
+    assert_eq!(data_version(&mut conn).expect("version"), before);
+    if postgres {
+        assert!(folded >= 2, "{folded}");
+        let ended = names(
+            &mut conn,
+            "SELECT CAST(backend AS TEXT) AS name FROM record_data_version \
+             WHERE backend <> 0 AND backend NOT IN (SELECT pid FROM pg_stat_activity)",
+        );
+        assert!(ended.is_empty(), "{ended:?}");
+        // Writing again after the fold moves the version on as before.
+        adults(&app, "050", 2, 1, DiStatus::NoService).await;
+        assert!(data_version(&mut conn).expect("version") > before);
+    } else {
+        assert_eq!(folded, 0);
+    }
+}
