@@ -102,6 +102,9 @@ pub struct PublicCache {
     hits: IntCounter,
     misses: IntCounter,
     emptied: IntCounter,
+    /// Anonymous reads that reached their handler because the cache was not following the
+    /// database's changes closely enough to answer.
+    bypassed: IntCounter,
     /// When the last look at the database's changes that succeeded began, in milliseconds
     /// since `started` (`0`: none yet): every change committed before it has emptied the
     /// cache.
@@ -118,8 +121,8 @@ const MAX_KEPT_BODY: u64 = 1 << 20;
 
 impl PublicCache {
     /// The cache for the public `GET` operations of `document`, counting its outcomes
-    /// (`kopiena_public_cache_requests_total{outcome}`: `hit`, `miss`, `emptied`) in
-    /// `registry`.
+    /// (`kopiena_public_cache_requests_total{outcome}`: `hit`, `miss`, `emptied`,
+    /// `bypassed`) in `registry`.
     pub fn new(
         settings: PublicCacheSettings,
         document: &utoipa::openapi::OpenApi,
@@ -128,14 +131,14 @@ impl PublicCache {
         let outcomes = IntCounterVec::new(
             Opts::new(
                 "kopiena_public_cache_requests_total",
-                "Anonymous public reads answered from the cache (hit) or computed (miss), and emptyings of the cache (emptied).",
+                "Anonymous public reads answered from the cache (hit), computed (miss) or passed on while the cache was not following the database's changes (bypassed), and emptyings of the cache (emptied).",
             ),
             &["outcome"],
         )?;
         registry.register(Box::new(outcomes.clone()))?;
         // Every series from the start, so the scrape's shape does not change with use.
-        let [hits, misses, emptied] =
-            ["hit", "miss", "emptied"].map(|outcome| outcomes.with_label_values(&[outcome]));
+        let [hits, misses, emptied, bypassed] = ["hit", "miss", "emptied", "bypassed"]
+            .map(|outcome| outcomes.with_label_values(&[outcome]));
         let public = document
             .paths
             .paths
@@ -165,6 +168,7 @@ impl PublicCache {
             hits,
             misses,
             emptied,
+            bypassed,
             confirmed: AtomicU64::new(0),
             started: Instant::now(),
         })
@@ -249,7 +253,11 @@ pub async fn serve(
         }
         return Ok(response.map_into_boxed_body());
     }
-    if !cache.may_keep(&req) || !cache.following() {
+    if !cache.may_keep(&req) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    if !cache.following() {
+        cache.bypassed.inc();
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     cache.roll_day();

@@ -472,6 +472,9 @@ async fn slow_a_frozen_postgres_answers_503_within_the_deadline_and_recovers() {
     assert_unavailable_in_time(app.health_ready(), limit).await;
     assert_unavailable_in_time(app.list_planning_regions(), limit).await;
     eprintln!("frozen for {:?}", frozen.elapsed());
+    // The public reads went past the cache, and its metrics say so.
+    let bypassed = crate::public_cache::outcomes(&app.address, "bypassed").await;
+    assert!(bypassed >= 7, "bypassed {bypassed}");
 
     cluster.signal("CONT");
     let recovered = Instant::now();

@@ -15,8 +15,9 @@ use crate::placements::service;
 
 const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
 
-/// The cache's count of `outcome` (`hit`, `miss`, `emptied`) on `address`'s `/metrics`.
-async fn outcomes(address: &str, outcome: &str) -> u64 {
+/// The cache's count of `outcome` (`hit`, `miss`, `bypassed`, `emptied`) on `address`'s
+/// `/metrics`.
+pub(crate) async fn outcomes(address: &str, outcome: &str) -> u64 {
     let text = reqwest::get(format!("{address}/metrics"))
         .await
         .expect("metrics")
