@@ -24,7 +24,9 @@
 //!   cache before a replica has replayed a change, and the list read next from the replica
 //!   would keep the answer from before it until some later change. A hot standby delivers no
 //!   notifications, and its data version moves when it replays a change of any table: a
-//!   kept answer lags the read database by at most a look, as below.
+//!   kept answer lags the read database by at most a look, as below, and so may lag the
+//!   primary by the replica's delay too (a single record is read from the primary, but kept
+//!   until the replica shows the change that replaces it).
 //! - **At most one second behind**: each look is a round trip to the database. The cache
 //!   answers only while its last successful look began at most [`MAX_STALENESS`] (1 s) ago;
 //!   otherwise (a database frozen, away or unreachable from this instance) requests reach the
