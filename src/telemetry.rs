@@ -82,10 +82,30 @@ pub struct RouteSpan;
 
 impl RootSpanBuilder for RouteSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
+        let method = method_label(request.method());
+        let span = tracing::info_span!(
+            "HTTP request",
+            http.method = %method,
+            http.route = tracing::field::Empty,
+            http.target = tracing::field::Empty,
+            http.flavor = ?request.version(),
+            http.client_ip = tracing::field::Empty,
+            http.status_code = tracing::field::Empty,
+            otel.name = tracing::field::Empty,
+            otel.kind = "server",
+            otel.status_code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        );
+        // The fields that cost something (the route is matched again against every pattern)
+        // are worked out only when the span is recorded: under `RUST_LOG=warn` it is not.
+        if span.is_disabled() {
+            return span;
+        }
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_string());
-        let method = method_label(request.method());
         let request_id = request
             .extensions()
             .get::<RequestId>()
@@ -101,21 +121,12 @@ impl RootSpanBuilder for RouteSpan {
             (Some(peer), None) => peer.to_string(),
             (None, _) => String::new(),
         };
-        tracing::info_span!(
-            "HTTP request",
-            http.method = %method,
-            http.route = %route,
-            http.target = %route,
-            http.flavor = ?request.version(),
-            http.client_ip = %peer,
-            http.status_code = tracing::field::Empty,
-            otel.name = %format!("{method} {route}"),
-            otel.kind = "server",
-            otel.status_code = tracing::field::Empty,
-            request_id = %request_id,
-            exception.message = tracing::field::Empty,
-            exception.details = tracing::field::Empty,
-        )
+        span.record("http.route", route.as_str());
+        span.record("http.target", route.as_str());
+        span.record("http.client_ip", peer.as_str());
+        span.record("otel.name", format!("{method} {route}").as_str());
+        span.record("request_id", request_id.as_str());
+        span
     }
 
     fn on_request_end<B: MessageBody>(
