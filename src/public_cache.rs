@@ -338,12 +338,15 @@ fn version(conn: &mut diesel::SqliteConnection) -> QueryResult<i64> {
 
 impl Changes {
     fn open(source: &Source) -> anyhow::Result<Self> {
-        if let Source::Replica(url) = source {
-            let mut conn = crate::db::establish(url)?;
-            let seen = crate::db::stats::data_version(&mut conn)?;
-            return Ok(Changes::Replayed(conn, seen));
-        }
-        Ok(match crate::db::establish(source.url())? {
+        let url = match source {
+            Source::Replica(url) => {
+                let mut conn = crate::db::establish(url)?;
+                let seen = crate::db::stats::data_version(&mut conn)?;
+                return Ok(Changes::Replayed(conn, seen));
+            }
+            Source::Primary(url) => url,
+        };
+        Ok(match crate::db::establish(url)? {
             DbConnection::Postgres(mut conn) => {
                 conn.batch_execute("LISTEN kopiena_public_data")?;
                 Changes::Notified(conn)
@@ -368,20 +371,15 @@ impl Changes {
                 }
                 Ok(any)
             }
-            Changes::Versioned(conn, seen) => {
-                let now = version(conn)?;
-                let changed = now != *seen;
-                *seen = now;
-                Ok(changed)
-            }
-            Changes::Replayed(conn, seen) => {
-                let now = crate::db::stats::data_version(conn)?;
-                let changed = now != *seen;
-                *seen = now;
-                Ok(changed)
-            }
+            Changes::Versioned(conn, seen) => Ok(moved(seen, version(conn)?)),
+            Changes::Replayed(conn, seen) => Ok(moved(seen, crate::db::stats::data_version(conn)?)),
         }
     }
+}
+
+/// Whether a version moved from `seen` to `now`; `now` is seen from then on.
+fn moved(seen: &mut i64, now: i64) -> bool {
+    std::mem::replace(seen, now) != now
 }
 
 /// The database whose changes the cache follows: the one the public lists are read from.
@@ -391,14 +389,6 @@ pub enum Source {
     Primary(String),
     /// `KOPIENA_READ_DATABASE_URL`: the public lists are read there.
     Replica(String),
-}
-
-impl Source {
-    fn url(&self) -> &str {
-        match self {
-            Source::Primary(url) | Source::Replica(url) => url,
-        }
-    }
 }
 
 /// Follows the changes made through the database `source`, emptying `cache` on each, for as

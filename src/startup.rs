@@ -97,10 +97,10 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests finish before shutdown. Meanwhile,
-    /// expired idempotency keys are deleted every hour, webhooks are delivered, the public
-    /// cache follows the database's changes and the audit records of reads are committed.
+    /// housekeeping runs every hour, webhooks are delivered, the public cache follows the
+    /// database's changes and the audit records of reads are committed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let purge = housekeeping(self.db.clone(), self.idempotency_retention);
+        let chores = housekeeping(self.db.clone(), self.idempotency_retention);
         let audit = self.audit_queue.commit_forever(self.db.clone());
         let deliver =
             webhooks::deliver_forever(self.db, self.pii, self.webhook_client, self.webhooks);
@@ -111,7 +111,7 @@ impl Application {
         );
         tokio::select! {
             result = self.server => result,
-            never = purge => match never {},
+            never = chores => match never {},
             never = deliver => match never {},
             never = follow => match never {},
             never = audit => match never {},

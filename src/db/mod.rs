@@ -564,8 +564,10 @@ impl Db {
         // deadline: otherwise the database is busy, and the answer says so in time.
         let turn = match (&self.writer, writes) {
             (Some(writer), true) => {
-                let by = deadline
-                    .checked_sub(self.options.lock_timeout.unwrap_or_default())
+                let by = self
+                    .options
+                    .lock_timeout
+                    .and_then(|wait| deadline.checked_sub(wait))
                     .unwrap_or(deadline);
                 let waited = tokio::time::timeout_at(by.into(), Arc::clone(writer).lock_owned());
                 Some(
