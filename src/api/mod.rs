@@ -6,9 +6,11 @@ pub mod audit;
 pub mod body;
 pub mod case_notes;
 pub mod changes;
+pub mod claims;
 pub mod clients;
 pub mod common;
 pub mod decisions;
+pub mod deliveries;
 pub mod export;
 pub mod health;
 pub mod hsds;
@@ -100,6 +102,7 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "referrals", description = "A municipality refers its client to a service with a need-to-know summary; the provider accepts (holding one place for KOPIENA_REFERRAL_HOLD_DAYS, default 14) or declines; a placement takes the hold over"),
         (name = "case notes", description = "Notes on a client's case (visits, calls, notes), appended by the case owner, the staff of a provider serving the client and the client's mentor; the owner reads all, others what their organisation wrote, while they share the case"),
         (name = "placements", description = "Clients receiving services; DI status and transitions follow"),
+        (name = "money", description = "Money follows the client: the services delivered to a client per month (the provider or the case owner records them; a correction is a new version), and each municipality's monthly claim of the adult DI clients' care-level subsidy (Table 3, halved below half of the working days), computed from them and frozen when closed"),
         (name = "gaps", description = "What a caseworker must see: clients without a mentor, reassessments due after a transition, placements past their time limit, waiting clients without a current assessment"),
         (name = "statistics", description = "Aggregates for the ministry, planning regions and municipalities (JSON or CSV). For the ministry and regions, person counts are perturbed by the cell key method (the same records always publish the same value; no value between 1 and the threshold minus 1; totals are perturbed from their own records, so tables are not additive) and dates are complete months; each response says how in `disclosure`. Registry counts are exact for everyone."),
         (name = "audit", description = "The access audit of client-level data"),
@@ -187,6 +190,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(tariffs::list_tariffs)
                 .service(tariffs::get_tariff)
                 .service(tariffs::create_tariff_version)
+                .service(deliveries::record_service_delivery)
+                .service(deliveries::list_service_deliveries)
+                .service(claims::list_claims)
+                .service(claims::get_claim)
+                .service(claims::close_claim)
                 .service(reference::list_training_programmes)
                 .service(providers::list_providers)
                 .service(providers::create_provider)

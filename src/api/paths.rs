@@ -10,6 +10,7 @@ use crate::domain::ids::{
     PlanId, ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId,
     WaitingEntryId, WebhookId,
 };
+use crate::domain::subsidy::Month;
 
 macro_rules! path_params {
     ($($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty),+ $(,)? })+) => {$(
@@ -23,6 +24,12 @@ macro_rules! path_params {
 }
 
 path_params! {
+    ClaimPath {
+        /// The municipality's code.
+        municipality: MunicipalityCode,
+        /// The month, `YYYY-MM`.
+        month: Month,
+    }
     ProviderPath {
         /// The provider's id.
         id: ProviderId,

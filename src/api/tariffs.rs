@@ -20,6 +20,7 @@ use crate::domain::access::may_edit_reference_data;
 use crate::domain::assessment::CareLevel;
 use crate::domain::ids::TariffId;
 use crate::domain::money;
+use crate::domain::subsidy::LivingSituation;
 use crate::domain::tariff::{TariffKind, TariffUnit, check_new_version};
 use crate::error::{ApiError, ApiResult};
 
@@ -35,8 +36,7 @@ pub struct Tariff {
     /// The care level a monthly package is for.
     pub care_level: Option<CareLevel>,
     /// Where the client of a monthly package lives.
-    #[schema(example = "group_apartment")]
-    pub living_situation: Option<String>,
+    pub living_situation: Option<LivingSituation>,
     /// What the price is of, in the seed's terms (a service, a specialist's hour).
     #[schema(example = "day_centre")]
     pub service_type: Option<String>,

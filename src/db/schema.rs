@@ -139,6 +139,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    claim_lines (municipality, month, client_id, for_month) {
+        municipality -> Text,
+        month -> Date,
+        client_id -> Int8,
+        for_month -> Date,
+        assessment_id -> Nullable<Int8>,
+        assessed_on -> Nullable<Date>,
+        care_level -> Nullable<Text>,
+        living_situation -> Nullable<Text>,
+        tariff_id -> Nullable<Int8>,
+        package_cents -> Int8,
+        delivered_days -> Int4,
+        working_days -> Int4,
+        halved -> Bool,
+        due_cents -> Int8,
+        amount_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    claims (municipality, month) {
+        municipality -> Text,
+        month -> Date,
+        working_days -> Int4,
+        total_cents -> Int8,
+        closed_by -> Text,
+        closed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     client_runs (client_id, starts_on) {
         client_id -> Int8,
         starts_on -> Date,
@@ -404,6 +435,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    public_holidays (day) {
+        day -> Date,
+        name_lv -> Text,
+        name_en -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
     record_data_version (backend) {
         backend -> Int4,
         version -> Int8,
@@ -455,6 +495,22 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_deliveries (id) {
+        id -> Int8,
+        client_id -> Int8,
+        service_id -> Int8,
+        month -> Date,
+        version -> Int4,
+        days -> Int8,
+        unit -> Text,
+        quantity_hundredths -> Int8,
+        recorded_by -> Text,
+        recorded_role -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -698,6 +754,10 @@ diesel::joinable!(case_notes -> clients (client_id));
 diesel::joinable!(case_notes -> mentors (author_mentor_id));
 diesel::joinable!(case_notes -> municipalities (author_municipality));
 diesel::joinable!(case_notes -> providers (author_provider_id));
+diesel::joinable!(claim_lines -> assessments (assessment_id));
+diesel::joinable!(claim_lines -> clients (client_id));
+diesel::joinable!(claim_lines -> tariffs (tariff_id));
+diesel::joinable!(claims -> municipalities (municipality));
 diesel::joinable!(client_runs -> clients (client_id));
 diesel::joinable!(client_runs -> municipalities (municipality));
 diesel::joinable!(client_runs -> target_groups (target_group));
@@ -732,6 +792,8 @@ diesel::joinable!(service_decisions -> legal_bases (legal_basis_code));
 diesel::joinable!(service_decisions -> municipalities (municipality));
 diesel::joinable!(service_decisions -> service_types (service_type));
 diesel::joinable!(service_decisions -> services (service_id));
+diesel::joinable!(service_deliveries -> clients (client_id));
+diesel::joinable!(service_deliveries -> services (service_id));
 diesel::joinable!(service_periods -> services (service_id));
 diesel::joinable!(service_runs -> municipalities (municipality));
 diesel::joinable!(service_runs -> providers (provider_id));
@@ -771,6 +833,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     case_notes,
     changes,
+    claim_lines,
+    claims,
     client_runs,
     client_transfers,
     clients,
@@ -791,9 +855,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_regions,
     provider_status_periods,
     providers,
+    public_holidays,
     record_data_version,
     referrals,
     service_decisions,
+    service_deliveries,
     service_periods,
     service_runs,
     service_search_terms,

@@ -7,6 +7,7 @@ use super::schema::tariffs;
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
 use crate::domain::ids::TariffId;
+use crate::domain::subsidy::LivingSituation;
 use crate::domain::tariff::{TariffKind, TariffUnit};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,7 +18,7 @@ pub struct TariffRow {
     pub version: i32,
     pub kind: TariffKind,
     pub care_level: Option<CareLevel>,
-    pub living_situation: Option<String>,
+    pub living_situation: Option<LivingSituation>,
     pub service_type: Option<String>,
     pub unit: TariffUnit,
     pub amount_cents: i64,
@@ -38,7 +39,7 @@ pub struct NewTariff {
     pub version: i32,
     pub kind: TariffKind,
     pub care_level: Option<CareLevel>,
-    pub living_situation: Option<String>,
+    pub living_situation: Option<LivingSituation>,
     pub service_type: Option<String>,
     pub unit: TariffUnit,
     pub amount_cents: i64,

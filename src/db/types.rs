@@ -29,6 +29,7 @@ use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
+use crate::domain::subsidy::{LivingSituation, MonthDays};
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::tariff::{TariffKind, TariffUnit};
 use crate::domain::waiting::{CloseReason, Priority};
@@ -77,7 +78,8 @@ stored_as_bigint!(
     ReferralId,
     TransferRequestId,
     CaseNoteId,
-    TariffId
+    TariffId,
+    ServiceDeliveryId
 );
 
 macro_rules! stored_as_text {
@@ -106,6 +108,27 @@ macro_rules! stored_as_text {
             }
         }
     )+};
+}
+
+impl<DB: Backend> ToSql<BigInt, DB> for MonthDays
+where
+    i64: ToSql<BigInt, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        <i64 as ToSql<BigInt, DB>>::to_sql(&self.0, out)
+    }
+}
+
+impl<DB: Backend> FromSql<BigInt, DB> for MonthDays
+where
+    i64: FromSql<BigInt, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let stored = i64::from_sql(bytes)?;
+        MonthDays::from_stored(stored).ok_or_else(|| {
+            format!("days {stored} beyond a month stored in service_deliveries").into()
+        })
+    }
 }
 
 stored_as_text!(
@@ -182,6 +205,7 @@ stored_as_closed_text!(
     NoteKind => "case note kind",
     TariffKind => "tariff kind",
     TariffUnit => "tariff unit",
+    LivingSituation => "living_situation",
 );
 
 #[cfg(test)]

@@ -67,6 +67,13 @@ closed_set! {
         ReferralServiceList = "referral.service_list",
         ReferralAccept = "referral.accept",
         ReferralDecline = "referral.decline",
+        ServiceDeliveryRecord = "service_delivery.record",
+        ServiceDeliveryRecordReplay = "service_delivery.record.replay",
+        ServiceDeliveryList = "service_delivery.list",
+        /// A monthly claim's lines read (one record per client on it).
+        ClaimRead = "claim.read",
+        /// A monthly claim closed, its lines frozen (one record per client on it).
+        ClaimClose = "claim.close",
         CaseNoteCreate = "case_note.create",
         CaseNoteCreateReplay = "case_note.create.replay",
         CaseNoteRead = "case_note.read",
@@ -197,6 +204,10 @@ impl AuditAction {
             | A::ReferralServiceList
             | A::ReferralAccept
             | A::ReferralDecline => RecordType::Referral,
+            A::ServiceDeliveryRecord | A::ServiceDeliveryRecordReplay | A::ServiceDeliveryList => {
+                RecordType::ServiceDelivery
+            }
+            A::ClaimRead | A::ClaimClose => RecordType::Claim,
             A::CaseNoteCreate | A::CaseNoteCreateReplay | A::CaseNoteRead | A::CaseNoteList => {
                 RecordType::CaseNote
             }
@@ -223,6 +234,7 @@ impl AuditAction {
             AuditAction::ReferralCreate => AuditAction::ReferralCreateReplay,
             AuditAction::PlacementCreate => AuditAction::PlacementCreateReplay,
             AuditAction::CaseNoteCreate => AuditAction::CaseNoteCreateReplay,
+            AuditAction::ServiceDeliveryRecord => AuditAction::ServiceDeliveryRecordReplay,
             _ => return None,
         })
     }
@@ -242,6 +254,8 @@ closed_set! {
         Referral = "referral",
         CaseNote = "case_note",
         Placement = "placement",
+        ServiceDelivery = "service_delivery",
+        Claim = "claim",
     }
 }
 

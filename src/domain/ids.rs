@@ -80,4 +80,6 @@ record_ids! {
     CaseNoteId;
     /// A version of a tariff.
     TariffId;
+    /// A version of the services delivered to a client in a month.
+    ServiceDeliveryId;
 }

@@ -24,6 +24,7 @@ pub mod plan_goal;
 pub mod policy;
 pub mod referral;
 pub mod registry;
+pub mod subsidy;
 pub mod support_plan;
 pub mod tariff;
 pub mod validity;
@@ -97,6 +98,11 @@ problem_types! {
     OUTSIDE_DATING_WINDOW = "outside-dating-window", "The date is outside the recording window", "Datums ir ārpus reģistrēšanas loga", Some("REC-DATING-WINDOW"), Invalid;
     DI_STATUS_CONTRADICTS_PLACEMENTS = "di-status-contradicts-placements", "The DI status follows from the client's placements and waiting-list entries", "DI statuss izriet no klienta pakalpojumiem un rindām", Some("DI-STATUS-DERIVED"), Conflict;
     VSAC_CONSENT_REQUIRED = "vsac-consent-required", "A VSAC resident's community placement needs their voluntary consent", "VSAC klienta pārejai uz sabiedrībā balstītu pakalpojumu vajadzīga brīvprātīga piekrišana", Some("INV-A03"), Conflict;
+    DELIVERY_OUTSIDE_PLACEMENT = "delivery-outside-placement", "A service is delivered on days the client is placed in it", "Pakalpojumu sniedz dienās, kad klients to saņem", Some("DELIVERY-PLACED"), Conflict;
+    DELIVERY_IN_FUTURE = "delivery-in-future", "A delivery is recorded after its day", "Sniegto pakalpojumu reģistrē pēc tā dienas", Some("DELIVERY-PLACED"), Invalid;
+    CLAIM_CLOSED = "claim-closed", "The monthly claim is already closed", "Mēneša pieprasījums jau ir slēgts", Some("CLAIM-CLOSE"), Conflict;
+    CLAIM_MONTH_NOT_OVER = "claim-month-not-over", "A monthly claim closes once its month is over", "Mēneša pieprasījumu slēdz, kad mēnesis ir beidzies", Some("CLAIM-CLOSE"), Conflict;
+    CLAIM_OUT_OF_ORDER = "claim-out-of-order", "Monthly claims close one month after the other", "Mēneša pieprasījumus slēdz secīgi", Some("CLAIM-CLOSE"), Conflict;
     TARIFF_VERSION_OUT_OF_ORDER = "tariff-version-out-of-order", "A tariff's new version takes effect after the latest one did", "Tarifa jaunā versija stājas spēkā pēc pēdējās versijas spēkā stāšanās", Some("TARIFF-VERSION"), Conflict;
     NOTE_OUT_OF_RANGE = "note-out-of-range", "A case note is dated between the client's birth and today", "Lietas piezīmi datē starp klienta dzimšanas dienu un šodienu", Some("CASE-NOTE-DATED"), Invalid;
     TRANSFER_IN_FUTURE = "transfer-in-future", "A transfer is recorded on or after its date", "Lietas nodošanu reģistrē tās datumā vai vēlāk", Some("CASE-TRANSFER-DATED"), Invalid;
@@ -288,6 +294,18 @@ pub enum DomainError {
         "a tariff's new version takes effect after the day its latest version took effect, which then ends the day before"
     )]
     TariffVersionOutOfOrder,
+    #[error(
+        "a service is delivered on days the client is placed in it; the client was not placed in it on {day}"
+    )]
+    DeliveryOutsidePlacement { day: chrono::NaiveDate },
+    #[error("a delivery is recorded on or after its day; {day} is still ahead")]
+    DeliveryInFuture { day: chrono::NaiveDate },
+    #[error("this monthly claim is already closed")]
+    ClaimClosed,
+    #[error("a monthly claim closes once its month is over, from {closes_on}")]
+    ClaimMonthNotOver { closes_on: chrono::NaiveDate },
+    #[error("monthly claims close one month after the other: the next to close is {expected}")]
+    ClaimOutOfOrder { expected: String },
     #[error("the transfer cannot be dated before {not_before}, the client's last transfer")]
     TransferOutOfOrder { not_before: chrono::NaiveDate },
     #[error("youth home residents are placed before age {limit}; the client is older")]
@@ -423,6 +441,11 @@ impl DomainError {
             DomainError::TransferInFuture => &TRANSFER_IN_FUTURE,
             DomainError::NoteOutOfRange => &NOTE_OUT_OF_RANGE,
             DomainError::TariffVersionOutOfOrder => &TARIFF_VERSION_OUT_OF_ORDER,
+            DomainError::DeliveryOutsidePlacement { .. } => &DELIVERY_OUTSIDE_PLACEMENT,
+            DomainError::DeliveryInFuture { .. } => &DELIVERY_IN_FUTURE,
+            DomainError::ClaimClosed => &CLAIM_CLOSED,
+            DomainError::ClaimMonthNotOver { .. } => &CLAIM_MONTH_NOT_OVER,
+            DomainError::ClaimOutOfOrder { .. } => &CLAIM_OUT_OF_ORDER,
             DomainError::TransferOutOfOrder { .. } => &TRANSFER_OUT_OF_ORDER,
             DomainError::MentorCapacityExceeded { .. } => &MENTOR_CAPACITY_EXCEEDED,
             DomainError::ClientHasMentor { .. } => &CLIENT_HAS_ACTIVE_MENTOR,
@@ -625,6 +648,19 @@ impl DomainError {
             DomainError::TariffVersionOutOfOrder => {
                 "tarifa jaunā versija stājas spēkā pēc dienas, kad stājās spēkā tā pēdējā versija, kas tad beidzas iepriekšējā dienā".into()
             }
+            DomainError::DeliveryOutsidePlacement { day } => format!(
+                "pakalpojumu sniedz dienās, kad klients to saņem; {day} klients to nesaņēma"
+            ),
+            DomainError::DeliveryInFuture { day } => {
+                format!("sniegto pakalpojumu reģistrē tā dienā vai vēlāk; {day} vēl nav pienākusi")
+            }
+            DomainError::ClaimClosed => "šis mēneša pieprasījums jau ir slēgts".into(),
+            DomainError::ClaimMonthNotOver { closes_on } => {
+                format!("mēneša pieprasījumu slēdz, kad mēnesis ir beidzies: no {closes_on}")
+            }
+            DomainError::ClaimOutOfOrder { expected } => format!(
+                "mēneša pieprasījumus slēdz secīgi: nākamais slēdzamais ir {expected}"
+            ),
             DomainError::NoteOutOfRange => {
                 "lietas piezīme stāsta par notikušo: to datē šodien vai agrāk, un ne pirms klienta dzimšanas".into()
             }

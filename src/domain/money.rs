@@ -1,8 +1,13 @@
-//! Amounts in euro, kept as whole cents: parsed once at the edge from the decimal text the API
-//! takes (`"14.94"`), shown as the same text.
+//! Amounts in euro, kept as whole cents, and hours, kept as hundredths: parsed once at the
+//! edge from the decimal text the API takes (`"14.94"`, `"11.25"`), shown as the same text.
 
 /// `"14.94"` → 1494 cents; at most seven whole digits and two decimals, never negative.
 pub fn cents(amount: &str) -> Option<i64> {
+    hundredths(amount)
+}
+
+/// `"11.25"` hours → 1125 hundredths, as `cents` reads euro.
+pub fn hundredths(amount: &str) -> Option<i64> {
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     if !digits(whole)
@@ -16,9 +21,11 @@ pub fn cents(amount: &str) -> Option<i64> {
     Some(whole.parse::<i64>().ok()? * 100 + fraction_cents)
 }
 
-/// 1494 cents → `"14.94"`.
+/// 1494 cents → `"14.94"`; -150 → `"-1.50"` (an adjustment that pays back).
 pub fn eur(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 #[cfg(test)]
@@ -38,5 +45,7 @@ mod tests {
         assert_eq!(eur(86268), "862.68");
         assert_eq!(eur(2900), "29.00");
         assert_eq!(eur(5), "0.05");
+        assert_eq!(eur(-150), "-1.50");
+        assert_eq!(eur(-5), "-0.05");
     }
 }

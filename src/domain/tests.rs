@@ -132,6 +132,13 @@ fn one_of_each() -> Vec<DomainError> {
         DomainError::TransferInFuture,
         DomainError::NoteOutOfRange,
         DomainError::TariffVersionOutOfOrder,
+        DomainError::DeliveryOutsidePlacement { day: on },
+        DomainError::DeliveryInFuture { day: on },
+        DomainError::ClaimClosed,
+        DomainError::ClaimMonthNotOver { closes_on: on },
+        DomainError::ClaimOutOfOrder {
+            expected: "2027-01".into(),
+        },
         DomainError::TransferOutOfOrder { not_before: on },
         DomainError::YouthHomeAge { limit: 24 },
         DomainError::DecisionTerms {

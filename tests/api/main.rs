@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod case_notes;
 mod changes;
+mod claims;
 mod clients;
 mod dating;
 mod decisions;

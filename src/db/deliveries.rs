@@ -1,0 +1,182 @@
+//! The services delivered to clients per month, each correction a new version.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{placements, service_deliveries, service_types, services};
+use super::{DbConnection, MultiBackend, QueryResult};
+use crate::domain::access::Role;
+use crate::domain::codes::ServiceTypeCode;
+use crate::domain::ids::{ClientId, ProviderId, ServiceDeliveryId, ServiceId};
+use crate::domain::interval::Interval;
+use crate::domain::registry::PriceUnit;
+use crate::domain::subsidy::MonthDays;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = service_deliveries, check_for_backend(MultiBackend))]
+pub struct DeliveryRow {
+    pub id: ServiceDeliveryId,
+    pub client_id: ClientId,
+    pub service_id: ServiceId,
+    pub month: NaiveDate,
+    pub version: i32,
+    pub days: MonthDays,
+    pub unit: PriceUnit,
+    pub quantity_hundredths: i64,
+    pub recorded_by: String,
+    pub recorded_role: Role,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = service_deliveries)]
+pub struct NewDelivery {
+    pub client_id: ClientId,
+    pub service_id: ServiceId,
+    pub month: NaiveDate,
+    pub version: i32,
+    pub days: MonthDays,
+    pub unit: PriceUnit,
+    pub quantity_hundredths: i64,
+    pub recorded_by: String,
+    pub recorded_role: Role,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a delivery is recorded against: the service's provider, its type, and the unit its
+/// type is billed in (the service type's `default_price_unit`; person-days when it has none).
+#[derive(Debug, Clone)]
+pub struct DeliveredService {
+    pub provider_id: ProviderId,
+    pub service_type: ServiceTypeCode,
+    pub unit: PriceUnit,
+}
+
+pub fn delivered_service(
+    conn: &mut DbConnection,
+    service_id: ServiceId,
+) -> QueryResult<DeliveredService> {
+    let (provider_id, service_type, unit) = services::table
+        .inner_join(service_types::table)
+        .filter(services::id.eq(service_id))
+        .select((
+            services::provider_id,
+            services::service_type,
+            service_types::default_price_unit,
+        ))
+        .first::<(ProviderId, ServiceTypeCode, Option<PriceUnit>)>(conn)?;
+    Ok(DeliveredService {
+        provider_id,
+        service_type,
+        unit: unit.unwrap_or(PriceUnit::PersonDay),
+    })
+}
+
+/// The client's placements in the service, as intervals.
+pub fn placed(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    service_id: ServiceId,
+) -> QueryResult<Vec<Interval>> {
+    Ok(placements::table
+        .filter(placements::client_id.eq(client_id))
+        .filter(placements::service_id.eq(service_id))
+        .select((placements::started_on, placements::ended_on))
+        .load::<(NaiveDate, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .map(|(start, end)| Interval { start, end })
+        .collect())
+}
+
+/// Whether the provider has ever placed the client in one of its services.
+pub fn provider_placed(
+    conn: &mut DbConnection,
+    provider_id: ProviderId,
+    client_id: ClientId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        placements::table
+            .inner_join(services::table)
+            .filter(placements::client_id.eq(client_id))
+            .filter(services::provider_id.eq(provider_id)),
+    ))
+    .get_result(conn)
+}
+
+/// The latest version recorded for the client, service and month, if any.
+pub fn latest_version(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    service_id: ServiceId,
+    month: NaiveDate,
+) -> QueryResult<Option<i32>> {
+    service_deliveries::table
+        .filter(service_deliveries::client_id.eq(client_id))
+        .filter(service_deliveries::service_id.eq(service_id))
+        .filter(service_deliveries::month.eq(month))
+        .select(diesel::dsl::max(service_deliveries::version))
+        .first(conn)
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewDelivery) -> QueryResult<DeliveryRow> {
+    diesel::insert_into(service_deliveries::table)
+        .values(new)
+        .returning(<DeliveryRow as Selectable<MultiBackend>>::construct_selection())
+        .get_result(conn)
+}
+
+/// Which of a client's deliveries a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub month: Option<NaiveDate>,
+    /// Only the services of this provider (a provider's staff see their own).
+    pub provider: Option<ProviderId>,
+    /// Every version, not only the latest of each service and month.
+    pub all_versions: bool,
+}
+
+/// The client's deliveries, newest month first, then by service and version.
+pub fn list(
+    conn: &mut DbConnection,
+    client_id: ClientId,
+    filter: &DeliveryFilter,
+) -> QueryResult<Vec<DeliveryRow>> {
+    let mut q = service_deliveries::table
+        .inner_join(services::table)
+        .filter(service_deliveries::client_id.eq(client_id))
+        .into_boxed::<MultiBackend>();
+    if let Some(month) = filter.month {
+        q = q.filter(service_deliveries::month.eq(month));
+    }
+    if let Some(provider) = filter.provider {
+        q = q.filter(services::provider_id.eq(provider));
+    }
+    let rows: Vec<DeliveryRow> = q
+        .order((
+            service_deliveries::month.desc(),
+            service_deliveries::service_id,
+            service_deliveries::version.desc(),
+        ))
+        .select(DeliveryRow::as_select())
+        .load(conn)?;
+    Ok(if filter.all_versions {
+        rows
+    } else {
+        latest_only(rows)
+    })
+}
+
+/// Of rows ordered by month, service and version (newest first), the latest of each month
+/// and service.
+fn latest_only(rows: Vec<DeliveryRow>) -> Vec<DeliveryRow> {
+    let mut kept: Vec<DeliveryRow> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let same = kept
+            .last()
+            .is_some_and(|k| k.month == row.month && k.service_id == row.service_id);
+        if !same {
+            kept.push(row);
+        }
+    }
+    kept
+}

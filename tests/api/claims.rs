@@ -1,0 +1,446 @@
+//! Money follows the client (issue 18, points 2 and 3): deliveries recorded per month, the
+//! adult DI clients' care-level subsidy and the municipality's monthly claim, frozen when
+//! closed, corrections as adjustments in the next claim.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use kopiena::domain::client::TargetGroup;
+use kopiena::domain::subsidy::Month;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, admin, adult, assert_problem, assessment_body, child, ministry, municipality,
+    new_code, placement, provider, region, service_body, today, token,
+};
+
+const ADULTS: [TargetGroup; 1] = [TargetGroup::AdultWithMentalDisorder];
+
+/// The public holidays of `reference/public_holidays.csv`.
+fn holidays() -> BTreeSet<NaiveDate> {
+    let path = format!(
+        "{}/reference/public_holidays.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    csv::Reader::from_path(&path)
+        .expect("reference CSV")
+        .records()
+        .map(|r| r.expect("a row")[0].parse().expect("a day"))
+        .collect()
+}
+
+/// The month's working days, worked out here from the calendar and the CSV.
+fn working_days(month: Month) -> Vec<u32> {
+    let holidays = holidays();
+    month
+        .days()
+        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(d))
+        .map(|d| d.day())
+        .collect()
+}
+
+/// Half a package, the half cent up.
+fn half(cents: i64) -> i64 {
+    (cents + 1) / 2
+}
+
+fn cents(amount: &Value) -> i64 {
+    let text = amount.as_str().expect("an amount");
+    let negative = text.starts_with('-');
+    let (whole, fraction) = text.trim_start_matches('-').split_once('.').expect("EUR");
+    let value = whole.parse::<i64>().expect("euro") * 100 + fraction.parse::<i64>().expect("cents");
+    if negative { -value } else { value }
+}
+
+struct Fixture {
+    app: TestApp,
+    owner: String,
+    staff: String,
+    group_home: i64,
+    day_centre: i64,
+    home_care: i64,
+}
+
+/// A provider in Kuldīga (050) with a group home, a day centre and home care for adults.
+async fn fixture() -> Fixture {
+    let app = TestApp::spawn().await;
+    let provider_id = app.new_provider("050", "LM-CLAIMS-1").await;
+    let ministry = token(&ministry());
+    let mut services = Vec::new();
+    for service_type in ["group_home", "day_care_centre", "home_care"] {
+        let id = app
+            .create_service(
+                &ministry,
+                provider_id,
+                &service_body(service_type, 8, &ADULTS),
+            )
+            .created_id()
+            .await;
+        services.push(id);
+    }
+    Fixture {
+        app,
+        owner: token(&municipality("050")),
+        staff: token(&provider(provider_id)),
+        group_home: services[0],
+        day_centre: services[1],
+        home_care: services[2],
+    }
+}
+
+impl Fixture {
+    /// An adult client of Kuldīga assessed on `assessed_on` with `scores`, placed in
+    /// `services` from `placed_from`.
+    async fn client(
+        &self,
+        n: u64,
+        assessed_on: NaiveDate,
+        scores: (i32, i32, i32),
+        services: &[i64],
+        placed_from: NaiveDate,
+    ) -> i64 {
+        let id = self
+            .app
+            .new_client("050", &adult(&new_code(n), &format!("Klients{n}")))
+            .await;
+        self.assess(id, assessed_on, scores).await;
+        for service in services {
+            self.app.grant(&self.owner, id, *service).await;
+            self.app
+                .create_placement(&self.owner, id, &placement(*service, Some(placed_from)))
+                .created()
+                .await;
+        }
+        id
+    }
+
+    async fn assess(&self, client: i64, on: NaiveDate, scores: (i32, i32, i32)) -> Value {
+        let body = assessment_body(TargetGroup::AdultWithMentalDisorder, on, scores);
+        self.app
+            .create_assessment(&self.owner, client, &body)
+            .created()
+            .await
+    }
+
+    fn deliver(&self, who: &str, client: i64, body: Value) -> crate::helpers::Call {
+        self.app.post_as(
+            &format!("/api/v1/clients/{client}/service-deliveries"),
+            who,
+            &body,
+        )
+    }
+
+    async fn claim(&self, who: &str, month: Month) -> Value {
+        self.app
+            .get_as(&format!("/api/v1/claims/050/{month}"), who)
+            .ok()
+            .await
+    }
+
+    fn close(&self, month: Month) -> crate::helpers::Call {
+        self.app.post_as(
+            &format!("/api/v1/claims/050/{month}/close"),
+            &self.owner,
+            &json!({}),
+        )
+    }
+}
+
+fn line<'a>(claim: &'a Value, key: &str, client: i64) -> &'a Value {
+    claim[key]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["client_id"] == client)
+        .unwrap_or_else(|| panic!("no {key} line of client {client}: {claim}"))
+}
+
+/// The fixture's three months: three, two and one month back.
+fn months() -> [Month; 3] {
+    let this = Month::of(today());
+    let m3 = this.previous();
+    let m2 = m3.previous();
+    [m2.previous(), m2, m3]
+}
+
+#[tokio::test]
+async fn the_monthly_claim_is_the_table_3_subsidy_of_each_client_frozen_when_closed() {
+    let f = fixture().await;
+    let [m1, m2, m3] = months();
+    let before = m1.first() - chrono::Days::new(20);
+    let w1 = working_days(m1);
+    let w2 = working_days(m2);
+    let every_day = |m: Month| m.days().map(|d| d.day()).collect::<Vec<_>>();
+    let (below, exactly) = {
+        // Fewer than half of the working days halve the package; half of them does not.
+        let enough = w1.len().div_ceil(2);
+        (w1[..enough - 1].to_vec(), w1[..enough].to_vec())
+    };
+
+    // a: level III in a group home, every day; b: level IV at home, below half; c: level II
+    // at home, half of the working days (home care by the hour); d: level I, reassessed to
+    // IV in the second month; e: level III, nothing delivered; a child is not an adult DI
+    // client.
+    let a = f
+        .client(1, before, (3, 3, 3), &[f.group_home, f.day_centre], before)
+        .await;
+    let b = f
+        .client(2, before, (4, 4, 4), &[f.day_centre], before)
+        .await;
+    let c = f.client(3, before, (2, 2, 2), &[f.home_care], before).await;
+    let d = f
+        .client(4, before, (0, 0, 0), &[f.day_centre], before)
+        .await;
+    let e = f
+        .client(5, before, (3, 3, 3), &[f.day_centre], before)
+        .await;
+    let kid = f
+        .app
+        .new_client(
+            "050",
+            &child(
+                &new_code(6),
+                "Bērns",
+                TargetGroup::ChildWithFunctionalImpairment,
+            ),
+        )
+        .await;
+
+    let delivered = [
+        (&f.staff, a, f.group_home, m1, every_day(m1), None),
+        (&f.staff, a, f.day_centre, m1, w1.clone(), None),
+        (&f.staff, b, f.day_centre, m1, below.clone(), None),
+        (&f.owner, c, f.home_care, m1, exactly.clone(), Some("20.50")),
+        (&f.staff, d, f.day_centre, m1, w1.clone(), None),
+        (&f.staff, d, f.day_centre, m2, w2.clone(), None),
+        (&f.staff, a, f.group_home, m2, every_day(m2), None),
+    ];
+    for (who, client, service, month, days, hours) in delivered {
+        let body = json!({"service_id": service, "month": month, "days": days, "hours": hours});
+        let created = f.deliver(who, client, body).created().await;
+        assert_eq!(created["version"], 1);
+    }
+    // d's reassessment in the second month sets that month's level (INV-F02).
+    let mid = m2.first() + chrono::Days::new(10);
+    assert_eq!(f.assess(d, mid, (4, 4, 4)).await["care_level"], "IV");
+
+    // The first month, computed: the sum of Table 3's packages worked out here.
+    let expected = [
+        (a, "III", "group_apartment", 86268, false),
+        (b, "IV", "with_family", half(78986), true),
+        (c, "II", "with_family_or_social_house", 39048, false),
+        (d, "I", "with_family_or_social_house", 37188, false),
+    ];
+    let claim = f.claim(&f.owner, m1).await;
+    assert_eq!(claim["status"], "open");
+    assert_eq!(claim["working_days"], w1.len());
+    assert_eq!(claim["clients"], expected.len(), "{claim}");
+    for (client, level, living, due, halved) in expected {
+        let l = line(&claim, "lines", client);
+        assert_eq!(l["care_level"], level);
+        assert_eq!(l["living_situation"], living);
+        assert_eq!(cents(&l["due"]), due, "{l}");
+        assert_eq!(l["halved"], halved);
+        assert_eq!(l["working_days"], w1.len());
+    }
+    assert_eq!(line(&claim, "lines", b)["delivered_days"], below.len());
+    assert_eq!(line(&claim, "lines", c)["delivered_days"], exactly.len());
+    for absent in [e, kid] {
+        assert!(
+            !claim["lines"]
+                .as_array()
+                .expect("lines")
+                .iter()
+                .any(|l| l["client_id"] == absent)
+        );
+    }
+    let first_total: i64 = expected.iter().map(|x| x.3).sum();
+    assert_eq!(cents(&claim["total"]), first_total);
+    assert_eq!(claim["adjustments"], json!([]));
+
+    // The ministry and the region see the totals, never a client's line.
+    let national = f
+        .app
+        .get_as(&format!("/api/v1/claims?month={m1}"), &token(&ministry()))
+        .ok()
+        .await;
+    let kuldiga = national
+        .as_array()
+        .expect("claims")
+        .iter()
+        .find(|c| c["municipality"] == "050")
+        .expect("Kuldīga's claim");
+    assert_eq!(cents(&kuldiga["total"]), first_total);
+    assert!(kuldiga["lines"].is_null() && kuldiga["clients"].is_null());
+    let kurzeme = f.claim(&token(&region("KURZEME")), m1).await;
+    assert!(kurzeme["lines"].is_null());
+    assert_eq!(cents(&kurzeme["total"]), first_total);
+    let other = f
+        .app
+        .get_as(
+            &format!("/api/v1/claims/050/{m1}"),
+            &token(&region("LATGALE")),
+        )
+        .await;
+    assert_problem(other, 403, "about:blank").await;
+
+    // Closing: not the current month, not twice, in order.
+    let current = Month::of(today());
+    let early = f.app.post_as(
+        &format!("/api/v1/claims/050/{current}/close"),
+        &f.owner,
+        &json!({}),
+    );
+    assert_problem(early.await, 409, "/problems/claim-month-not-over").await;
+    let closed = f.close(m1).ok().await;
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(cents(&closed["total"]), first_total);
+    assert_problem(f.close(m1).await, 409, "/problems/claim-closed").await;
+    assert_problem(f.close(m3).await, 409, "/problems/claim-out-of-order").await;
+
+    // b's first month corrected to every working day: the closed month does not change, the
+    // next claim adjusts it by the other half.
+    let corrected = json!({"service_id": f.day_centre, "month": m1, "days": w1});
+    assert_eq!(
+        f.deliver(&f.staff, b, corrected).created().await["version"],
+        2
+    );
+    let frozen = f.claim(&f.owner, m1).await;
+    assert_eq!(cents(&frozen["total"]), first_total);
+    assert_eq!(line(&frozen, "lines", b)["halved"], true);
+    let second = f.claim(&f.owner, m2).await;
+    let adjusted = line(&second, "adjustments", b);
+    assert_eq!(adjusted["month"], m1.to_string());
+    assert_eq!(cents(&adjusted["due"]), 78986);
+    assert_eq!(cents(&adjusted["already_claimed"]), half(78986));
+    assert_eq!(cents(&adjusted["amount"]), 78986 - half(78986));
+    assert!(
+        adjusted["rules"]
+            .as_array()
+            .expect("rules")
+            .contains(&json!("CLAIM-ADJUST"))
+    );
+    // The second month: d at level IV from the reassessment, a in the group home.
+    let second_lines = [(a, 86268), (d, 78986)];
+    for (client, due) in second_lines {
+        assert_eq!(cents(&line(&second, "lines", client)["due"]), due);
+    }
+    let second_total = 86268 + 78986 + (78986 - half(78986));
+    assert_eq!(cents(&second["total"]), second_total);
+
+    // Closed with its adjustment; nothing changed since, so the third month adjusts nothing.
+    let closed = f.close(m2).ok().await;
+    assert_eq!(cents(&closed["total"]), second_total);
+    assert_eq!(cents(&closed["adjustments_total"]), 78986 - half(78986));
+    let third = f.claim(&f.owner, m3).await;
+    assert_eq!(third["adjustments"], json!([]));
+    assert_eq!(cents(&third["total"]), 0);
+
+    // Reading the lines is in each client's access log.
+    let audit = f.app.audit_of_client(b).await;
+    assert!(
+        audit.iter().any(|r| r["action"] == "claim.read"),
+        "{audit:?}"
+    );
+    assert!(audit.iter().any(|r| r["action"] == "claim.close"));
+    assert!(
+        audit
+            .iter()
+            .any(|r| r["action"] == "service_delivery.record")
+    );
+}
+
+#[tokio::test]
+async fn deliveries_are_recorded_by_the_provider_or_the_owner_within_placements() {
+    let f = fixture().await;
+    let [m1, ..] = months();
+    let placed_from = m1.first() + chrono::Days::new(9);
+    let client = f
+        .client(
+            1,
+            m1.first(),
+            (2, 2, 2),
+            &[f.day_centre, f.home_care],
+            placed_from,
+        )
+        .await;
+    let days = |from: u32| (from..from + 3).collect::<Vec<u32>>();
+
+    // A day before the placement began (DELIVERY-PLACED).
+    let early = json!({"service_id": f.day_centre, "month": m1, "days": days(8)});
+    assert_problem(
+        f.deliver(&f.staff, client, early).await,
+        409,
+        "/problems/delivery-outside-placement",
+    )
+    .await;
+    // Hours for a service billed per person-day; none for one billed by the hour; a day the
+    // month does not have; more than 24 hours a day.
+    for (service, day_list, hours) in [
+        (f.day_centre, days(10), Some("3")),
+        (f.home_care, days(10), None),
+        (f.day_centre, vec![32], None),
+        (f.home_care, days(10), Some("72.01")),
+    ] {
+        let body = json!({"service_id": service, "month": m1, "days": day_list, "hours": hours});
+        assert_problem(
+            f.deliver(&f.staff, client, body).await,
+            422,
+            "/problems/validation",
+        )
+        .await;
+    }
+    // Another provider's staff, and the ministry, do not record (404 as if no client; 403).
+    let stranger = f.app.new_provider("050", "LM-CLAIMS-2").await;
+    let body = json!({"service_id": f.day_centre, "month": m1, "days": days(10)});
+    assert_problem(
+        f.deliver(&token(&provider(stranger)), client, body.clone())
+            .await,
+        404,
+        "about:blank",
+    )
+    .await;
+    assert_problem(
+        f.deliver(&token(&ministry()), client, body.clone()).await,
+        403,
+        "about:blank",
+    )
+    .await;
+
+    // Recorded, corrected, and hours by the hour.
+    let first = f.deliver(&f.staff, client, body).created().await;
+    assert_eq!(
+        (first["version"].clone(), first["quantity"].clone()),
+        (json!(1), json!("3.00"))
+    );
+    assert_eq!(first["unit"], "person_day");
+    let fix = json!({"service_id": f.day_centre, "month": m1, "days": days(12)});
+    let second = f.deliver(&f.owner, client, fix).created().await;
+    assert_eq!(second["version"], 2);
+    assert_eq!(second["days"], json!(days(12)));
+    let hours = json!({"service_id": f.home_care, "month": m1, "days": days(10), "hours": "11.25"});
+    let by_hour = f.deliver(&f.staff, client, hours).created().await;
+    assert_eq!(
+        (by_hour["unit"].clone(), by_hour["quantity"].clone()),
+        (json!("hour"), json!("11.25"))
+    );
+
+    // The latest of each service, or every version.
+    let path = format!("/api/v1/clients/{client}/service-deliveries?month={m1}");
+    let latest = f.app.get_as(&path, &f.owner).ok().await;
+    assert_eq!(latest.as_array().expect("list").len(), 2);
+    let all = f
+        .app
+        .get_as(&format!("{path}&all_versions=true"), &token(&admin()))
+        .ok()
+        .await;
+    assert_eq!(all.as_array().expect("list").len(), 3);
+    let unknown = f.app.get_as(&format!("{path}&colour=red"), &f.owner).await;
+    assert_problem(unknown, 400, "about:blank").await;
+    assert_problem(
+        f.app.get_as(&path, &token(&provider(stranger))).await,
+        404,
+        "about:blank",
+    )
+    .await;
+}
