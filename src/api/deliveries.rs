@@ -187,9 +187,6 @@ pub async fn record_service_delivery(
         }
         let today = crate::domain::today();
         check_delivered_days(month, days, &placed, today)?;
-        if month.first() > today {
-            return Err(crate::domain::DomainError::DeliveryInFuture { day: month.first() }.into());
-        }
         let quantity_hundredths = quantity(service.unit, days, input.hours.as_deref())?;
         clients::lock(conn, client_id)?;
         let version = q::latest_version(conn, client_id, input.service_id, month.first())?;

@@ -66,6 +66,7 @@ bulk_tables!(
     di_transitions,
     referrals,
     case_notes,
+    service_deliveries,
     client_runs,
     assessment_runs,
     service_runs,

@@ -131,6 +131,12 @@ where
     }
 }
 
+impl From<MonthDays> for Lit<'_> {
+    fn from(days: MonthDays) -> Self {
+        Lit::Int(days.0)
+    }
+}
+
 stored_as_text!(
     MunicipalityCode,
     RegionCode,

@@ -137,6 +137,7 @@ pub fn generate(
         writer.decisions()?;
         writer.placements()?;
         writer.referrals()?;
+        writer.deliveries()?;
         progress.start("derived runs", 0);
         crate::db::derived::rebuild(conn)?;
         progress.finish();

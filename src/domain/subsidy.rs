@@ -357,14 +357,25 @@ pub fn check_close(
     }
 }
 
-/// DELIVERY-PLACED: a service is delivered on days the client is placed in it (`placements`:
-/// the client's placements in that service), and a delivery is recorded after the day.
+/// DELIVERY-PLACED: a service is delivered in a month the client is placed in it, on days
+/// the client is placed in it (`placements`: the client's placements in that service), and a
+/// delivery is recorded after the day (a month not begun has none).
 pub fn check_delivered_days(
     month: Month,
     days: MonthDays,
     placements: &[Interval],
     today: NaiveDate,
 ) -> Result<(), DomainError> {
+    if month.first() > today {
+        return Err(DomainError::DeliveryInFuture { day: month.first() });
+    }
+    let whole = Interval {
+        start: month.first(),
+        end: Some(month.next().first()),
+    };
+    if !placements.iter().any(|p| p.overlaps(&whole)) {
+        return Err(DomainError::DeliveryOutsidePlacement { day: month.first() });
+    }
     for day in days.dates(month) {
         if day > today {
             return Err(DomainError::DeliveryInFuture { day });
@@ -552,6 +563,21 @@ mod tests {
         let today = day("2027-02-01");
         let inside = MonthDays::of(jan, &[10, 19]).expect("days");
         assert_eq!(check_delivered_days(jan, inside, &placed, today), Ok(()));
+        // Nothing delivered is a record of a month placed, not of any month.
+        let none = MonthDays::default();
+        assert_eq!(check_delivered_days(jan, none, &placed, today), Ok(()));
+        assert_eq!(
+            check_delivered_days(month("2026-12"), none, &placed, today),
+            Err(DomainError::DeliveryOutsidePlacement {
+                day: day("2026-12-01")
+            })
+        );
+        assert_eq!(
+            check_delivered_days(month("2027-02"), none, &placed, day("2027-01-31")),
+            Err(DomainError::DeliveryInFuture {
+                day: day("2027-02-01")
+            })
+        );
         let outside = MonthDays::of(jan, &[9, 10]).expect("days");
         assert_eq!(
             check_delivered_days(jan, outside, &placed, today),

@@ -199,6 +199,7 @@ async fn demo_data_keeps_every_di_rule_and_is_deterministic() {
     check_mentors(&mut conn);
     check_placements(&mut conn);
     check_time_limits(&mut conn, today);
+    check_deliveries(&mut conn, today);
     check_assessments(&mut conn, today);
     check_support_plans(&mut conn);
     referrals::check_referrals(&mut conn, today);
@@ -573,6 +574,50 @@ fn check_time_limits(conn: &mut DbConnection, today: NaiveDate) {
             .keys()
             .any(|rule| *rule == "INV-C06" || *rule == "INV-C07"),
         "no time-limited placement: {limited:?}"
+    );
+}
+
+/// Every service delivery lies within a placement of the client in the service and is not
+/// ahead of today (DELIVERY-PLACED); some are corrected, some months are halved.
+fn check_deliveries(conn: &mut DbConnection, today: NaiveDate) {
+    use kopiena::domain::interval::Interval;
+    use kopiena::domain::subsidy::{Month, MonthDays, check_delivered_days};
+
+    let mut placed: HashMap<(i64, i64), Vec<Interval>> = HashMap::new();
+    for p in rows(
+        conn,
+        "SELECT CAST(client_id AS TEXT) AS a, CAST(service_id AS TEXT) AS b, \
+         CAST(started_on AS TEXT) AS c, CAST(ended_on AS TEXT) AS d, NULL AS e, NULL AS f \
+         FROM placements",
+    ) {
+        placed
+            .entry((int(&p.a), int(&p.b)))
+            .or_default()
+            .push(Interval {
+                start: day(&p.c),
+                end: p.d.is_some().then(|| day(&p.d)),
+            });
+    }
+    let deliveries = rows(
+        conn,
+        "SELECT CAST(client_id AS TEXT) AS a, CAST(service_id AS TEXT) AS b, \
+         CAST(month AS TEXT) AS c, CAST(days AS TEXT) AS d, CAST(version AS TEXT) AS e, \
+         NULL AS f FROM service_deliveries",
+    );
+    for d in &deliveries {
+        let month = Month::of(day(&d.c));
+        let days = MonthDays::from_stored(int(&d.d)).expect("days of a month");
+        let placements = &placed[&(int(&d.a), int(&d.b))];
+        assert_eq!(
+            check_delivered_days(month, days, placements, today),
+            Ok(()),
+            "a delivery to client {} in {month}",
+            text(&d.a)
+        );
+    }
+    assert!(
+        deliveries.iter().any(|d| text(&d.e) == "2"),
+        "no correction"
     );
 }
 

@@ -289,3 +289,13 @@ INSERT INTO public_holidays (day, name_lv, name_en, source) VALUES
     ('2035-12-25', 'Pirmie Ziemassvētki', 'Christmas Day', 'Par svētku, atceres un atzīmējamām dienām, 1. pants'),
     ('2035-12-26', 'Otrie Ziemassvētki', 'Second Day of Christmas', 'Par svētku, atceres un atzīmējamām dienām, 1. pants'),
     ('2035-12-31', 'Vecgada diena', 'New Year''s Eve', 'Par svētku, atceres un atzīmējamām dienām, 1. pants');
+
+-- The statistics and public caches follow these tables too (migration 000028).
+CREATE TRIGGER public_holidays_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public_holidays
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();
+CREATE TRIGGER service_deliveries_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_deliveries
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();
+CREATE TRIGGER claims_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON claims
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();
+CREATE TRIGGER claim_lines_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON claim_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();

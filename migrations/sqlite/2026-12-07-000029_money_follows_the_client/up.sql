@@ -289,3 +289,29 @@ INSERT INTO public_holidays (day, name_lv, name_en, source) VALUES
     ('2035-12-25', 'Pirmie Ziemassvētki', 'Christmas Day', 'Par svētku, atceres un atzīmējamām dienām, 1. pants'),
     ('2035-12-26', 'Otrie Ziemassvētki', 'Second Day of Christmas', 'Par svētku, atceres un atzīmējamām dienām, 1. pants'),
     ('2035-12-31', 'Vecgada diena', 'New Year''s Eve', 'Par svētku, atceres un atzīmējamām dienām, 1. pants');
+
+-- The statistics and public caches follow these tables too (migration 000028).
+CREATE TRIGGER public_holidays_record_data_insert AFTER INSERT ON public_holidays
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER public_holidays_record_data_update AFTER UPDATE ON public_holidays
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER public_holidays_record_data_delete AFTER DELETE ON public_holidays
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER service_deliveries_record_data_insert AFTER INSERT ON service_deliveries
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER service_deliveries_record_data_update AFTER UPDATE ON service_deliveries
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER service_deliveries_record_data_delete AFTER DELETE ON service_deliveries
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claims_record_data_insert AFTER INSERT ON claims
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claims_record_data_update AFTER UPDATE ON claims
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claims_record_data_delete AFTER DELETE ON claims
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claim_lines_record_data_insert AFTER INSERT ON claim_lines
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claim_lines_record_data_update AFTER UPDATE ON claim_lines
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;
+CREATE TRIGGER claim_lines_record_data_delete AFTER DELETE ON claim_lines
+    BEGIN UPDATE record_data_version SET version = version + 1 WHERE backend = 0; END;

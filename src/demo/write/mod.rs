@@ -2,6 +2,7 @@
 //! foreign keys need, and what differs per backend ([`Backend`]).
 
 mod cases;
+mod deliveries;
 mod goals;
 mod mentors;
 mod placements;
