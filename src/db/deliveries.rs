@@ -1,12 +1,18 @@
 //! The services delivered to clients per month, each correction a new version.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{placements, service_deliveries, service_types, services};
+use super::schema::{
+    assessment_runs, client_runs, clients, placements, service_deliveries, service_types, services,
+};
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::Role;
-use crate::domain::codes::ServiceTypeCode;
+use crate::domain::assessment::CareLevel;
+use crate::domain::client::TargetGroup;
+use crate::domain::codes::{MunicipalityCode, ServiceTypeCode};
 use crate::domain::ids::{ClientId, ProviderId, ServiceDeliveryId, ServiceId};
 use crate::domain::interval::Interval;
 use crate::domain::registry::PriceUnit;
@@ -179,4 +185,125 @@ fn latest_only(rows: Vec<DeliveryRow>) -> Vec<DeliveryRow> {
         }
     }
     kept
+}
+
+/// A delivery (its latest version) as the cost statistics price it.
+#[derive(Debug, Clone, Queryable)]
+pub struct CostFact {
+    pub client_id: ClientId,
+    pub service_id: ServiceId,
+    pub month: NaiveDate,
+    pub version: i32,
+    pub record_key: i32,
+    pub target_group: TargetGroup,
+    pub service_type: ServiceTypeCode,
+    pub unit: PriceUnit,
+    pub quantity_hundredths: i64,
+}
+
+/// The latest version of every delivery of a month from `from`'s to `to`'s.
+pub fn cost_facts(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<CostFact>> {
+    let rows: Vec<CostFact> = service_deliveries::table
+        .inner_join(services::table)
+        .inner_join(clients::table)
+        .filter(service_deliveries::month.between(from, to))
+        .order((
+            service_deliveries::client_id,
+            service_deliveries::service_id,
+            service_deliveries::month,
+            service_deliveries::version.desc(),
+        ))
+        .select((
+            service_deliveries::client_id,
+            service_deliveries::service_id,
+            service_deliveries::month,
+            service_deliveries::version,
+            clients::record_key,
+            clients::target_group,
+            services::service_type,
+            service_deliveries::unit,
+            service_deliveries::quantity_hundredths,
+        ))
+        .load(conn)?;
+    let mut kept: Vec<CostFact> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let same = kept.last().is_some_and(|k| {
+            (k.client_id, k.service_id, k.month) == (row.client_id, row.service_id, row.month)
+        });
+        if !same {
+            kept.push(row);
+        }
+    }
+    Ok(kept)
+}
+
+/// Each client's runs of a value (its case owner, its care level) that overlap `from`–`to`.
+pub type Runs<T> = HashMap<ClientId, Vec<(Interval, T)>>;
+
+fn runs<T>(rows: Vec<(ClientId, NaiveDate, Option<NaiveDate>, T)>) -> Runs<T> {
+    let mut runs: Runs<T> = HashMap::new();
+    for (client, start, end, value) in rows {
+        runs.entry(client)
+            .or_default()
+            .push((Interval { start, end }, value));
+    }
+    runs
+}
+
+/// The case owners over `from`–`to`.
+pub fn owners_between(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Runs<MunicipalityCode>> {
+    let rows = client_runs::table
+        .filter(client_runs::starts_on.le(to))
+        .filter(
+            client_runs::ends_on
+                .is_null()
+                .or(client_runs::ends_on.assume_not_null().gt(from)),
+        )
+        .select((
+            client_runs::client_id,
+            client_runs::starts_on,
+            client_runs::ends_on,
+            client_runs::municipality,
+        ))
+        .load(conn)?;
+    Ok(runs(rows))
+}
+
+/// The care levels over `from`–`to`.
+pub fn care_levels_between(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Runs<CareLevel>> {
+    let rows = assessment_runs::table
+        .filter(assessment_runs::starts_on.le(to))
+        .filter(
+            assessment_runs::ends_on
+                .is_null()
+                .or(assessment_runs::ends_on.assume_not_null().gt(from)),
+        )
+        .select((
+            assessment_runs::client_id,
+            assessment_runs::starts_on,
+            assessment_runs::ends_on,
+            assessment_runs::care_level,
+        ))
+        .load(conn)?;
+    Ok(runs(rows))
+}
+
+/// The value of a client's run holding on `day`.
+pub fn on<T>(runs: &Runs<T>, client: ClientId, day: NaiveDate) -> Option<&T> {
+    runs.get(&client)?
+        .iter()
+        .find(|(interval, _)| interval.active_on(day))
+        .map(|(_, value)| value)
 }

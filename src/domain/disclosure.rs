@@ -43,6 +43,9 @@ pub enum MetricClass {
     /// A median over the persons of a cell: for the ministry and regions, published only for
     /// a cell of at least `threshold` persons and in whole weeks (`publish_median`).
     Median,
+    /// Money spent on the persons of a cell, in cents: for the ministry and regions, published
+    /// only for a cell of at least `threshold` persons and rounded (`publish_amount`).
+    Amount,
 }
 
 /// Every metric a statistic or indicator publishes, classified once.
@@ -69,10 +72,16 @@ pub enum Measure {
     Waiting,
     /// The median of the days the clients of a cell have waited.
     MedianWaitingDays,
+    /// Clients who received a priced service in the period.
+    Recipients,
+    /// What their services cost: delivered units × the Table 3 unit price, in cents.
+    CostCents,
+    /// The cost divided by the recipients, in cents.
+    CostPerRecipientCents,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 12] = [
+    pub const ALL: [Measure; 15] = [
         Measure::Clients,
         Measure::Transitions,
         Measure::Mentors,
@@ -85,6 +94,9 @@ impl Measure {
         Measure::Vacancies,
         Measure::Waiting,
         Measure::MedianWaitingDays,
+        Measure::Recipients,
+        Measure::CostCents,
+        Measure::CostPerRecipientCents,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -101,6 +113,9 @@ impl Measure {
             Measure::Vacancies => "vacancies",
             Measure::Waiting => "waiting",
             Measure::MedianWaitingDays => "median_waiting_days",
+            Measure::Recipients => "recipients",
+            Measure::CostCents => "cost_cents",
+            Measure::CostPerRecipientCents => "cost_per_recipient_cents",
         }
     }
 
@@ -112,8 +127,10 @@ impl Measure {
             | Measure::Transitions
             | Measure::Mentors
             | Measure::Goals
-            | Measure::Waiting => MetricClass::Persons,
+            | Measure::Waiting
+            | Measure::Recipients => MetricClass::Persons,
             Measure::MedianWaitingDays => MetricClass::Median,
+            Measure::CostCents | Measure::CostPerRecipientCents => MetricClass::Amount,
             Measure::Providers
             | Measure::Services
             | Measure::Municipalities
@@ -225,6 +242,34 @@ pub fn publish_median(values: &mut [i64], perturb: bool, threshold: i64) -> Opti
     } else {
         median
     })
+}
+
+/// DISC-AMOUNT: the published amount (cents) spent on a cell's `persons`, or per person
+/// (`per_person`). Exact for a caller whose counts are exact; for the ministry and regions,
+/// withheld (`None`) when the cell holds fewer than `threshold` persons, and rounded (half
+/// up) to 100 EUR for a total, to 1 EUR per person, so that one person's cost cannot be
+/// read off the difference of two tables. An empty cell has none.
+pub fn publish_amount(
+    cents: i64,
+    persons: i64,
+    per_person: bool,
+    perturb: bool,
+    threshold: i64,
+) -> Option<i64> {
+    if persons <= 0 || (perturb && persons < threshold) {
+        return None;
+    }
+    let amount = if per_person {
+        (cents + persons / 2) / persons
+    } else {
+        cents
+    };
+    let step = match (perturb, per_person) {
+        (false, _) => 1,
+        (true, true) => 100,
+        (true, false) => 10_000,
+    };
+    Some((amount + step / 2).div_euclid(step) * step)
 }
 
 /// A date a statistics query names: a day (`2026-05-14`) or a calendar month (`2026-05`).
@@ -536,12 +581,34 @@ mod tests {
     }
 
     #[test]
+    fn disc_amount_is_withheld_under_the_threshold_and_rounded_for_perturbed_callers() {
+        // Exact for municipalities and administrators, per person rounded to the cent.
+        assert_eq!(publish_amount(123_456, 3, false, false, 5), Some(123_456));
+        assert_eq!(publish_amount(100_001, 3, true, false, 5), Some(33_334));
+        // Fewer persons than the threshold, or none: withheld.
+        assert_eq!(publish_amount(123_456, 4, false, true, 5), None);
+        assert_eq!(publish_amount(0, 0, false, false, 5), None);
+        // Rounded to 100 EUR, and to 1 EUR per person.
+        assert_eq!(
+            publish_amount(1_234_567, 10, false, true, 5),
+            Some(1_230_000)
+        );
+        assert_eq!(
+            publish_amount(1_235_000, 10, false, true, 5),
+            Some(1_240_000)
+        );
+        assert_eq!(publish_amount(1_234_567, 10, true, true, 5), Some(123_500));
+    }
+
+    #[test]
     fn every_measure_computed_from_client_records_is_a_person_count() {
         assert_eq!(Measure::Waiting.class(), MetricClass::Persons);
         assert_eq!(Measure::MedianWaitingDays.class(), MetricClass::Median);
         for m in [Measure::Clients, Measure::Transitions, Measure::Mentors] {
             assert_eq!(m.class(), MetricClass::Persons, "{}", m.name());
         }
+        assert_eq!(Measure::Recipients.class(), MetricClass::Persons);
+        assert_eq!(Measure::CostCents.class(), MetricClass::Amount);
         for m in [Measure::Capacity, Measure::Occupied, Measure::Vacancies] {
             assert_eq!(m.class(), MetricClass::Registry, "{}", m.name());
         }

@@ -324,6 +324,12 @@ pub fn total(amounts: impl IntoIterator<Item = i64>) -> i64 {
     amounts.into_iter().sum()
 }
 
+/// INV-F12: what a delivery costs: the units delivered (in hundredths: days, or hours) times
+/// the Table 3 unit price of its service type, in cents, the half cent up.
+pub fn cost_cents(quantity_hundredths: i64, price_cents: i64) -> i64 {
+    (quantity_hundredths * price_cents + 50).div_euclid(100)
+}
+
 /// CLAIM-ADJUST: what a closed month's claim for a client changes by now: the subsidy due
 /// for that month as the record now shows it, less what the closed claims already paid for
 /// it (the month's own line and the adjustments since); `None` when nothing changed.
@@ -518,6 +524,25 @@ mod tests {
         assert_eq!(s.due_cents, 43134);
         // An odd package rounds the half cent up.
         assert_eq!(subsidy(101, nine, &jan).due_cents, 51);
+    }
+
+    #[test]
+    fn inv_f12_a_delivery_costs_its_units_at_the_unit_price() {
+        // Table 3's level III group-apartment package, priced unit by unit (002:6571).
+        let package = [
+            (1000, 1494), // day centre, 10 days
+            (1500, 1052), // group apartment, 15 days
+            (1500, 1500), // group apartment with care, 15 days
+            (1000, 1344), // workshops, 10 days
+            (450, 720),   // group sessions, 4.5 hours
+            (800, 1546),  // consultations, 8 hours
+            (800, 500),   // mentor, 8 hours
+        ];
+        let total: i64 = package.iter().map(|(q, p)| cost_cents(*q, *p)).sum();
+        assert_eq!(total, 86268);
+        // 11.25 hours of group sessions: 81.00; a third of a cent rounds.
+        assert_eq!(cost_cents(1125, 720), 8100);
+        assert_eq!(cost_cents(1, 332), 3);
     }
 
     #[test]

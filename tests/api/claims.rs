@@ -444,3 +444,88 @@ async fn deliveries_are_recorded_by_the_provider_or_the_owner_within_placements(
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_cost_of_the_services_delivered_is_their_units_at_the_table_3_price() {
+    let f = fixture().await;
+    let [m1, m2, _] = months();
+    let before = m1.first() - chrono::Days::new(20);
+    let w1 = working_days(m1);
+    let every_day: Vec<u32> = m1.days().map(|d| d.day()).collect();
+    let a = f
+        .client(1, before, (3, 3, 3), &[f.group_home, f.day_centre], before)
+        .await;
+    let b = f
+        .client(2, before, (4, 4, 4), &[f.day_centre], before)
+        .await;
+    let c = f.client(3, before, (2, 2, 2), &[f.home_care], before).await;
+    for (client, service, days, hours) in [
+        (a, f.group_home, every_day.clone(), None),
+        (a, f.day_centre, w1.clone(), None),
+        (b, f.day_centre, w1[..3].to_vec(), None),
+        // Corrected: the latest version counts.
+        (b, f.day_centre, w1[..5].to_vec(), None),
+        (c, f.home_care, w1[..4].to_vec(), Some("20.50")),
+    ] {
+        let body = json!({"service_id": service, "month": m1, "days": days, "hours": hours});
+        f.deliver(&f.staff, client, body).created().await;
+    }
+    // A month outside the period does not count.
+    let later = json!({"service_id": f.home_care, "month": m2, "days": [3], "hours": "2"});
+    f.deliver(&f.staff, c, later).created().await;
+
+    // Table 3's unit prices (002:6512-6553): group apartment 10.52, day centre 14.94 a day,
+    // home care 3.32 an hour.
+    let days = |n: usize| n as i64 * 100;
+    let expected = [
+        (
+            "day_care_centre",
+            2,
+            (days(w1.len()) + days(5)) * 1494 / 100,
+        ),
+        ("group_home", 1, days(every_day.len()) * 1052 / 100),
+        ("home_care", 1, 2050 * 332 / 100),
+    ];
+    let path = format!("/api/v1/stats/costs?from={m1}&to={m1}&group_by=service_type");
+    let table = f.app.get_as(&path, &f.owner).ok().await;
+    let rows = table["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), expected.len(), "{table}");
+    for (service_type, recipients, cost) in expected {
+        let row = rows
+            .iter()
+            .find(|r| r["service_type"] == service_type)
+            .expect("a row");
+        assert_eq!(row["recipients"], recipients, "{row}");
+        assert_eq!(row["cost_cents"], cost, "{row}");
+        assert_eq!(
+            row["cost_per_recipient_cents"],
+            (cost + recipients / 2) / recipients
+        );
+    }
+    let total: i64 = expected.iter().map(|x| x.2).sum();
+    assert_eq!(table["total"]["cost_cents"], total);
+
+    // By care level: a (III) and b (IV) at the day centre.
+    let by_level = f
+        .app
+        .get_as(
+            &format!("{path},care_level&service_type=day_care_centre"),
+            &f.owner,
+        )
+        .ok()
+        .await;
+    let levels: Vec<&str> = by_level["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["care_level"].as_str().expect("a level"))
+        .collect();
+    assert_eq!(levels, ["III", "IV"]);
+
+    // The ministry: fewer recipients in a cell than the threshold withhold its cost.
+    let national = f.app.get_as(&path, &token(&ministry())).ok().await;
+    for row in national["rows"].as_array().expect("rows") {
+        assert!(row["cost_cents"].is_null(), "{row}");
+        assert!(row["cost_per_recipient_cents"].is_null(), "{row}");
+    }
+}

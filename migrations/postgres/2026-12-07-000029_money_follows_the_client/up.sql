@@ -299,3 +299,12 @@ CREATE TRIGGER claims_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE O
     FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();
 CREATE TRIGGER claim_lines_record_data AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON claim_lines
     FOR EACH STATEMENT EXECUTE FUNCTION bump_record_data_version();
+
+-- A unit price names the catalogue's service type it prices (reference/tariffs.csv), so that
+-- a delivery of that type is priced by it (INV-F12, /stats/costs): Table 3's group
+-- apartments (with care) are the catalogue's group homes, its day centres day care centres,
+-- its workshops specialised workshops (the catalogue cites the same Table 3 lines, 002:6518-6536).
+UPDATE tariffs SET service_type = 'group_home' WHERE code = 'up_adult_group_apartment';
+UPDATE tariffs SET service_type = 'group_home_with_care' WHERE code = 'up_adult_group_apartment_with_care';
+UPDATE tariffs SET service_type = 'specialised_workshop' WHERE code = 'up_adult_workshop';
+UPDATE tariffs SET service_type = 'day_care_centre' WHERE code = 'up_adult_day_centre';

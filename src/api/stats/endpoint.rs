@@ -227,6 +227,9 @@ fn description(statistic: &Statistic) -> String {
                 MetricClass::Median => {
                     "a median of the cell's persons: for ministry and regions null under the threshold, in whole weeks otherwise"
                 }
+                MetricClass::Amount => {
+                    "cents spent on the cell's persons: for ministry and regions null under the threshold, rounded to 100 EUR (1 EUR per person) otherwise"
+                }
             };
             format!("`{}` ({class})", m.name())
         })

@@ -12,6 +12,7 @@
 mod cache;
 mod clients;
 mod context;
+mod costs;
 mod endpoint;
 mod indicators;
 mod mentors;
@@ -40,7 +41,7 @@ pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
-pub static STATISTICS: [&Statistic; 9] = [
+pub static STATISTICS: [&Statistic; 10] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
@@ -50,6 +51,7 @@ pub static STATISTICS: [&Statistic; 9] = [
     &clients::CARE_LEVELS,
     &waiting::WAITING,
     &clients::PLAN_GOALS,
+    &costs::COSTS,
 ];
 
 /// Registers every statistics endpoint (each documented from its descriptor).

@@ -14,7 +14,9 @@ use utoipa::{PartialSchema, ToSchema};
 use super::Dimension;
 use super::context::Labels;
 use crate::api::lang::Lang;
-use crate::domain::disclosure::{Measure, MetricClass, Perturbation, Tally, publish_median};
+use crate::domain::disclosure::{
+    Measure, MetricClass, Perturbation, Tally, publish_amount, publish_median,
+};
 use crate::error::{ApiError, ApiResult, Detail};
 
 /// An aggregate table before rendering: rows of dimension values and metric tallies, and
@@ -107,6 +109,10 @@ fn metric_properties(object: ObjectBuilder) -> ObjectBuilder {
             MetricClass::Registry => (
                 "A registry count: exact for every caller.",
                 SchemaType::Type(Type::Integer),
+            ),
+            MetricClass::Amount => (
+                "Cents spent on the cell's persons (total, or per person): exact for municipalities and administrators; for ministry and region callers null when the cell holds fewer persons than the disclosure threshold, else rounded to 100 EUR, or 1 EUR per person (DISC-AMOUNT). Null for an empty cell.",
+                SchemaType::from_iter([Type::Integer, Type::Null]),
             ),
             MetricClass::Median => (
                 "A median over the cell's persons: exact for municipalities and administrators; for ministry and region callers null when the cell holds fewer persons than the disclosure threshold, else in whole weeks (DISC-MEDIAN). Null for an empty cell.",
@@ -228,11 +234,27 @@ pub fn render(
 ) -> StatsTable {
     let disclosure = DisclosureInfo::new(perturbation, perturb);
     let metrics = table.metrics;
-    let publish = |m: usize, tally: Tally, samples: &mut [i64]| -> Value {
+    // An amount is of the persons the row's person count counts.
+    let persons = metrics
+        .iter()
+        .position(|m| m.class() == MetricClass::Persons);
+    let publish = |m: usize, row: &[Tally], samples: &mut [i64]| -> Value {
+        let tally = row[m];
+        let threshold = perturbation.threshold;
         match metrics[m].class() {
             MetricClass::Median => {
-                let threshold = perturbation.threshold;
                 Value::from(publish_median(samples, disclosure.applied, threshold))
+            }
+            MetricClass::Amount => {
+                let persons = persons.map_or(0, |p| row[p].count);
+                let per_person = metrics[m] == Measure::CostPerRecipientCents;
+                Value::from(publish_amount(
+                    tally.count,
+                    persons,
+                    per_person,
+                    disclosure.applied,
+                    threshold,
+                ))
             }
             MetricClass::Persons if disclosure.applied => Value::from(perturbation.publish(tally)),
             MetricClass::Persons | MetricClass::Registry => Value::from(tally.count),
@@ -258,16 +280,14 @@ pub fn render(
             let row_samples = samples.entry(key.clone()).or_default();
             for (m, tally) in row.iter().enumerate() {
                 totals[m] += *tally;
-                obj.insert(metrics[m].name().into(), publish(m, *tally, row_samples));
+                obj.insert(metrics[m].name().into(), publish(m, row, row_samples));
             }
             Value::Object(obj)
         })
         .collect();
-    let total = totals
-        .into_iter()
-        .enumerate()
-        .map(|(m, tally)| {
-            let value = publish(m, tally, &mut all_samples);
+    let total = (0..metrics.len())
+        .map(|m| {
+            let value = publish(m, &totals, &mut all_samples);
             (metrics[m].name().to_string(), value)
         })
         .collect();
