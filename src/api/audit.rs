@@ -61,6 +61,29 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// `decision`, the caller's standing for `action` on `subject`: a refusal is audited and
+    /// answered (403) before anything else is looked at.
+    pub async fn allowed<T>(
+        &self,
+        db: &Db,
+        action: AuditAction,
+        subject: Subject,
+        decision: Result<T, Forbidden>,
+    ) -> ApiResult<T> {
+        match decision {
+            Ok(allowed) => Ok(allowed),
+            Err(forbidden) => {
+                let refusal = ApiError::from(forbidden);
+                self.auditor
+                    .record_refusal(db, action, subject, &refusal)
+                    .await;
+                Err(refusal)
+            }
+        }
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Extracted<Self>;

@@ -135,16 +135,10 @@ pub async fn create_case_note(
 ) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
     let action = AuditAction::CaseNoteCreate;
+    let subject = OfClient::records(client_id).into();
+    let decision = case_note_author(&caller.user.scope);
+    let author = caller.allowed(&db, action, subject, decision).await?;
     let Caller { user, auditor } = caller;
-    let author = match case_note_author(&user.scope) {
-        Ok(author) => author,
-        Err(forbidden) => {
-            let refusal = ApiError::from(forbidden);
-            let subject = OfClient::records(client_id).into();
-            auditor.record_refusal(&db, action, subject, &refusal).await;
-            return Err(refusal);
-        }
-    };
     let Idempotent { key, body: input } = request;
     input.validate()?;
     let reach = match &author {

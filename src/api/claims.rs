@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::audit::Caller;
 use super::paths::ClaimPath;
+use super::stats::StatsCache;
 use crate::auth::AuthUser;
 use crate::db::audit::Discloses;
 use crate::db::claims::{self as q, ClaimRow};
@@ -37,7 +38,7 @@ use crate::error::ApiResult;
 
 /// One client's line on a claim: the subsidy of a month with every input it is computed
 /// from. An adjustment line (`month` before the claim's) corrects a closed month.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClaimLine {
     pub client_id: ClientId,
     /// The month the line pays for.
@@ -113,7 +114,7 @@ pub enum ClaimStatus {
 }
 
 /// A municipality's monthly claim.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Claim {
     pub municipality: MunicipalityCode,
     pub month: Month,
@@ -446,7 +447,8 @@ pub struct ClaimsQuery {
 
 /// Every municipality's claim for a month within the caller's reach, as totals (no lines):
 /// the ministry every municipality's, a planning region its municipalities', a municipality
-/// its own, an administrator every one. Open months are computed from the record as it is now.
+/// its own, an administrator every one. Open months are computed from the record as it is now
+/// (and kept until the record changes).
 #[utoipa::path(
     tag = "money",
     params(ClaimsQuery),
@@ -458,6 +460,7 @@ pub struct ClaimsQuery {
 #[get("/claims")]
 pub async fn list_claims(
     db: web::Data<Db>,
+    cache: web::Data<StatsCache>,
     user: AuthUser,
     query: web::Query<ClaimsQuery>,
 ) -> ApiResult<web::Json<Vec<Claim>>> {
@@ -467,33 +470,47 @@ pub async fn list_claims(
     let month = month.unwrap_or_else(|| Month::of(crate::domain::today()).previous());
     let claims = db
         .run(move |conn| -> ApiResult<Vec<Claim>> {
-            let municipalities: Vec<MunicipalityCode> = match list {
+            let within: Vec<MunicipalityCode> = match list {
                 ClaimList::Own(own) => vec![own],
                 ClaimList::Region(region) => q::municipalities_in(conn, month, region.as_ref())?
                     .into_iter()
                     .map(|(code, _)| code)
                     .collect(),
             };
-            let mut by_municipality: BTreeMap<MunicipalityCode, Vec<Line>> = BTreeMap::new();
-            let all = municipalities.len() > 1;
-            if all {
-                for line in lines(&q::month_facts(conn, None, month)?) {
-                    by_municipality
-                        .entry(line.municipality.clone())
-                        .or_default()
-                        .push(line);
-                }
-            }
-            municipalities
+            // Every municipality's totals of the month, kept at the record's data version.
+            let key = format!("claims:{month}");
+            let all = cache.through(
+                conn,
+                key,
+                |c: &Vec<Claim>| 400 * c.len(),
+                |conn| national(conn, month),
+            )?;
+            Ok(all
                 .iter()
-                .map(|code| {
-                    let known = all.then(|| by_municipality.remove(code).unwrap_or_default());
-                    Ok(computed(conn, code, month, known)?.view(false))
-                })
-                .collect()
+                .filter(|c| within.contains(&c.municipality))
+                .cloned()
+                .collect())
         })
         .await?;
     Ok(web::Json(claims))
+}
+
+/// Every municipality's claim of `month`, as totals.
+fn national(conn: &mut DbConnection, month: Month) -> ApiResult<Vec<Claim>> {
+    let mut by_municipality: BTreeMap<MunicipalityCode, Vec<Line>> = BTreeMap::new();
+    for line in lines(&q::month_facts(conn, None, month)?) {
+        by_municipality
+            .entry(line.municipality.clone())
+            .or_default()
+            .push(line);
+    }
+    q::municipalities_in(conn, month, None)?
+        .into_iter()
+        .map(|(code, _)| {
+            let known = by_municipality.remove(&code).unwrap_or_default();
+            Ok(computed(conn, &code, month, Some(known))?.view(false))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -156,16 +156,10 @@ pub async fn record_service_delivery(
 ) -> ApiResult<HttpResponse> {
     let client_id = id.into_inner().id;
     let action = AuditAction::ServiceDeliveryRecord;
+    let subject = OfClient::records(client_id).into();
+    let decision = delivery_write_access(&caller.user.scope);
+    let reach = caller.allowed(&db, action, subject, decision).await?;
     let Caller { user, auditor } = caller;
-    let reach = match delivery_write_access(&user.scope) {
-        Ok(reach) => reach,
-        Err(forbidden) => {
-            let refusal = ApiError::from(forbidden);
-            let subject = OfClient::records(client_id).into();
-            auditor.record_refusal(&db, action, subject, &refusal).await;
-            return Err(refusal);
-        }
-    };
     let Idempotent { key, body: input } = request;
     input.validate()?;
     let month = input.month;

@@ -1,7 +1,7 @@
 //! Monthly claims: the facts an open month's claim is computed from (`domain::subsidy`), and
 //! the closed claims as they were frozen.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, max};
@@ -38,7 +38,7 @@ pub fn month_facts(
     let (first, last) = (month.first(), month.last());
     let adult = TargetGroup::AdultWithMentalDisorder;
     // The community services delivered in the month to the adult DI clients of the
-    // municipalities asked for, each service's latest version first.
+    // municipalities asked for.
     let mut delivered = service_deliveries::table
         .inner_join(services::table.inner_join(service_types::table))
         .inner_join(client_runs::table.on(client_runs::client_id.eq(service_deliveries::client_id)))
@@ -51,11 +51,6 @@ pub fn month_facts(
         delivered = delivered.filter(client_runs::municipality.eq(code.clone()));
     }
     let delivered: Vec<(MunicipalityCode, ClientId, i64, i32, MonthDays)> = delivered
-        .order((
-            service_deliveries::client_id,
-            service_deliveries::service_id,
-            service_deliveries::version.desc(),
-        ))
         .select((
             client_runs::municipality,
             service_deliveries::client_id,
@@ -64,14 +59,22 @@ pub fn month_facts(
             service_deliveries::days,
         ))
         .load(conn)?;
-    let mut clients: BTreeMap<ClientId, ClientMonth> = BTreeMap::new();
-    let mut seen: HashSet<(ClientId, i64)> = HashSet::new();
-    for (municipality, client_id, service_id, _, days) in delivered {
-        if !seen.insert((client_id, service_id)) {
-            continue;
+    // The latest version of each client's service (in any order: no sort in the database).
+    let mut latest: HashMap<(ClientId, i64), (i32, MonthDays)> = HashMap::new();
+    let mut owners: HashMap<ClientId, MunicipalityCode> = HashMap::new();
+    for (municipality, client_id, service_id, version, days) in delivered {
+        let slot = latest
+            .entry((client_id, service_id))
+            .or_insert((version, days));
+        if version > slot.0 {
+            *slot = (version, days);
         }
+        owners.entry(client_id).or_insert(municipality);
+    }
+    let mut clients: BTreeMap<ClientId, ClientMonth> = BTreeMap::new();
+    for ((client_id, _), (_, days)) in latest {
         let client = clients.entry(client_id).or_insert_with(|| ClientMonth {
-            municipality,
+            municipality: owners[&client_id].clone(),
             client_id,
             assessment: None,
             in_group_apartment: false,
@@ -79,59 +82,53 @@ pub fn month_facts(
         });
         client.delivered = client.delivered.union(days);
     }
-    let delivered_in_month = || {
-        exists(
-            service_deliveries::table
-                .filter(service_deliveries::month.eq(first))
-                .filter(service_deliveries::client_id.eq(assessments::client_id)),
-        )
-    };
-    let assessed: Vec<(ClientId, AssessmentId, NaiveDate, CareLevel, NaiveDate)> =
-        assessments::table
-            .filter(assessments::assessed_on.le(last))
-            .filter(delivered_in_month())
-            .select((
-                assessments::client_id,
-                assessments::id,
-                assessments::assessed_on,
-                assessments::care_level,
-                assessments::next_reassessment_due,
-            ))
-            .load(conn)?;
-    let mut dated: BTreeMap<ClientId, Vec<Dated>> = BTreeMap::new();
-    for (client_id, id, assessed_on, care_level, next_reassessment_due) in assessed {
-        dated.entry(client_id).or_default().push(Dated {
-            id,
-            assessed_on,
-            care_level,
-            next_reassessment_due,
-        });
-    }
-    for (client_id, assessments) in dated {
-        if let Some(client) = clients.get_mut(&client_id) {
-            client.assessment = current_on(&assessments, last).copied();
-        }
-    }
+    // The clients' assessments and group-home placements, a slice of clients at a time
+    // (SQLite takes at most 32,766 values in a statement).
+    let ids: Vec<ClientId> = clients.keys().copied().collect();
     let group_homes: Vec<ServiceTypeCode> = GROUP_HOMES.map(ServiceTypeCode::new).to_vec();
-    let in_group_home: Vec<ClientId> = placements::table
-        .inner_join(services::table)
-        .filter(services::service_type.eq_any(group_homes))
-        .filter(placements::started_on.le(last))
-        .filter(
-            placements::ended_on
-                .is_null()
-                .or(placements::ended_on.assume_not_null().gt(last)),
-        )
-        .filter(exists(
-            service_deliveries::table
-                .filter(service_deliveries::month.eq(first))
-                .filter(service_deliveries::client_id.eq(placements::client_id)),
-        ))
-        .select(placements::client_id)
-        .load(conn)?;
-    for client_id in in_group_home {
-        if let Some(client) = clients.get_mut(&client_id) {
-            client.in_group_apartment = true;
+    for slice in ids.chunks(10_000) {
+        let assessed: Vec<(ClientId, AssessmentId, NaiveDate, CareLevel, NaiveDate)> =
+            assessments::table
+                .filter(assessments::client_id.eq_any(slice))
+                .filter(assessments::assessed_on.le(last))
+                .select((
+                    assessments::client_id,
+                    assessments::id,
+                    assessments::assessed_on,
+                    assessments::care_level,
+                    assessments::next_reassessment_due,
+                ))
+                .load(conn)?;
+        let mut dated: BTreeMap<ClientId, Vec<Dated>> = BTreeMap::new();
+        for (client_id, id, assessed_on, care_level, next_reassessment_due) in assessed {
+            dated.entry(client_id).or_default().push(Dated {
+                id,
+                assessed_on,
+                care_level,
+                next_reassessment_due,
+            });
+        }
+        for (client_id, assessments) in dated {
+            if let Some(client) = clients.get_mut(&client_id) {
+                client.assessment = current_on(&assessments, last).copied();
+            }
+        }
+        let in_group_home: Vec<ClientId> = placements::table
+            .inner_join(services::table)
+            .filter(placements::client_id.eq_any(slice))
+            .filter(services::service_type.eq_any(&group_homes))
+            .filter(placements::started_on.le(last))
+            .filter(
+                placements::ended_on
+                    .is_null()
+                    .or(placements::ended_on.assume_not_null().gt(last)),
+            )
+            .select(placements::client_id)
+            .load(conn)?;
+        for client_id in in_group_home {
+            if let Some(client) = clients.get_mut(&client_id) {
+                client.in_group_apartment = true;
+            }
         }
     }
     Ok(MonthFacts {

@@ -254,27 +254,35 @@ fn runs<T>(rows: Vec<(ClientId, NaiveDate, Option<NaiveDate>, T)>) -> Runs<T> {
     runs
 }
 
+/// The runs of `$table` (of clients: `client_runs`, `assessment_runs`) that overlap
+/// `$from`–`$to`, each with its `$value`.
+macro_rules! runs_between {
+    ($conn:expr, $table:ident, $value:ident, $from:expr, $to:expr) => {
+        $table::table
+            .filter($table::starts_on.le($to))
+            .filter(
+                $table::ends_on
+                    .is_null()
+                    .or($table::ends_on.assume_not_null().gt($from)),
+            )
+            .select((
+                $table::client_id,
+                $table::starts_on,
+                $table::ends_on,
+                $table::$value,
+            ))
+            .load($conn)
+            .map(runs)
+    };
+}
+
 /// The case owners over `from`–`to`.
 pub fn owners_between(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Runs<MunicipalityCode>> {
-    let rows = client_runs::table
-        .filter(client_runs::starts_on.le(to))
-        .filter(
-            client_runs::ends_on
-                .is_null()
-                .or(client_runs::ends_on.assume_not_null().gt(from)),
-        )
-        .select((
-            client_runs::client_id,
-            client_runs::starts_on,
-            client_runs::ends_on,
-            client_runs::municipality,
-        ))
-        .load(conn)?;
-    Ok(runs(rows))
+    runs_between!(conn, client_runs, municipality, from, to)
 }
 
 /// The care levels over `from`–`to`.
@@ -283,21 +291,7 @@ pub fn care_levels_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Runs<CareLevel>> {
-    let rows = assessment_runs::table
-        .filter(assessment_runs::starts_on.le(to))
-        .filter(
-            assessment_runs::ends_on
-                .is_null()
-                .or(assessment_runs::ends_on.assume_not_null().gt(from)),
-        )
-        .select((
-            assessment_runs::client_id,
-            assessment_runs::starts_on,
-            assessment_runs::ends_on,
-            assessment_runs::care_level,
-        ))
-        .load(conn)?;
-    Ok(runs(rows))
+    runs_between!(conn, assessment_runs, care_level, from, to)
 }
 
 /// The value of a client's run holding on `day`.

@@ -114,6 +114,19 @@ impl Fixture {
         id
     }
 
+    /// a: level III in the group home and the day centre; b: level IV at the day centre;
+    /// c: level II with home care; all placed and assessed from `since`.
+    async fn three_clients(&self, since: NaiveDate) -> [i64; 3] {
+        let both = [self.group_home, self.day_centre];
+        [
+            self.client(1, since, (3, 3, 3), &both, since).await,
+            self.client(2, since, (4, 4, 4), &[self.day_centre], since)
+                .await,
+            self.client(3, since, (2, 2, 2), &[self.home_care], since)
+                .await,
+        ]
+    }
+
     async fn assess(&self, client: i64, on: NaiveDate, scores: (i32, i32, i32)) -> Value {
         let body = assessment_body(TargetGroup::AdultWithMentalDisorder, on, scores);
         self.app
@@ -181,13 +194,7 @@ async fn the_monthly_claim_is_the_table_3_subsidy_of_each_client_frozen_when_clo
     // at home, half of the working days (home care by the hour); d: level I, reassessed to
     // IV in the second month; e: level III, nothing delivered; a child is not an adult DI
     // client.
-    let a = f
-        .client(1, before, (3, 3, 3), &[f.group_home, f.day_centre], before)
-        .await;
-    let b = f
-        .client(2, before, (4, 4, 4), &[f.day_centre], before)
-        .await;
-    let c = f.client(3, before, (2, 2, 2), &[f.home_care], before).await;
+    let [a, b, c] = f.three_clients(before).await;
     let d = f
         .client(4, before, (0, 0, 0), &[f.day_centre], before)
         .await;
@@ -234,6 +241,13 @@ async fn the_monthly_claim_is_the_table_3_subsidy_of_each_client_frozen_when_clo
     let claim = f.claim(&f.owner, m1).await;
     assert_eq!(claim["status"], "open");
     assert_eq!(claim["working_days"], w1.len());
+    // The month's public holidays are reference/public_holidays.csv's.
+    let in_month: Vec<String> = holidays()
+        .into_iter()
+        .filter(|d| Month::of(*d) == m1)
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(claim["holidays"], json!(in_month));
     assert_eq!(claim["clients"], expected.len(), "{claim}");
     for (client, level, living, due, halved) in expected {
         let l = line(&claim, "lines", client);
@@ -452,13 +466,7 @@ async fn the_cost_of_the_services_delivered_is_their_units_at_the_table_3_price(
     let before = m1.first() - chrono::Days::new(20);
     let w1 = working_days(m1);
     let every_day: Vec<u32> = m1.days().map(|d| d.day()).collect();
-    let a = f
-        .client(1, before, (3, 3, 3), &[f.group_home, f.day_centre], before)
-        .await;
-    let b = f
-        .client(2, before, (4, 4, 4), &[f.day_centre], before)
-        .await;
-    let c = f.client(3, before, (2, 2, 2), &[f.home_care], before).await;
+    let [a, b, c] = f.three_clients(before).await;
     for (client, service, days, hours) in [
         (a, f.group_home, every_day.clone(), None),
         (a, f.day_centre, w1.clone(), None),
