@@ -13,10 +13,15 @@ use validator::Validate;
 use super::audit::Caller;
 use super::common::{self, Created, IdempotencyKey, Idempotent, Private};
 use super::paths::ClientPath;
+use crate::db::changes::{self, Change};
+use crate::db::clients::ClientRow;
 use crate::db::deliveries::{self as q, DeliveryFilter, DeliveryRow, NewDelivery};
 use crate::db::{Db, DbConnection, clients};
-use crate::domain::access::{DeliveryReach, Role, delivery_read_access, delivery_write_access};
+use crate::domain::access::{
+    ClientAccess, DeliveryReach, Role, delivery_read_access, delivery_write_access,
+};
 use crate::domain::audit::{AuditAction, OfClient};
+use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::ids::*;
 use crate::domain::money;
 use crate::domain::registry::PriceUnit;
@@ -120,23 +125,22 @@ fn reach_client(
     conn: &mut DbConnection,
     reach: &DeliveryReach,
     client_id: ClientId,
-) -> ApiResult<()> {
-    match reach {
-        DeliveryReach::Owner(access) => clients::get(conn, access, client_id).map(drop)?,
-        DeliveryReach::Provider(provider) => {
-            if !q::provider_placed(conn, *provider, client_id)? {
-                return Err(ApiError::NotFound);
-            }
+) -> ApiResult<ClientRow> {
+    let access = match reach {
+        DeliveryReach::Owner(access) => access,
+        DeliveryReach::Provider(provider) if q::provider_placed(conn, *provider, client_id)? => {
+            &ClientAccess::All
         }
-    }
-    Ok(())
+        DeliveryReach::Provider(_) => return Err(ApiError::NotFound),
+    };
+    Ok(clients::get(conn, access, client_id)?)
 }
 
 /// Records the services delivered to the client in a month, in the service type's billing
 /// unit (INV-F12): by the provider of the service, or by the case-owning municipality. A
 /// record for a client, service and month already recorded is its correction, the next
 /// version; the claims use the latest. Idempotent with `Idempotency-Key`; audited as
-/// `service_delivery.record`.
+/// `service_delivery.record`; the case owner and the provider learn of it on the change feed.
 #[utoipa::path(
     tag = "money",
     request_body = RecordDelivery,
@@ -171,7 +175,7 @@ pub async fn record_service_delivery(
     };
     let private = Private::audited(&auditor, action, Some(client_id), still_visible);
     common::create(&db, key, user.sub.clone(), Some(private), move |conn| {
-        reach_client(conn, &reach, client_id)?;
+        let client = reach_client(conn, &reach, client_id)?;
         let service = q::delivered_service(conn, input.service_id)?;
         let placed = q::placed(conn, client_id, input.service_id)?;
         if let DeliveryReach::Provider(own) = reach
@@ -200,6 +204,17 @@ pub async fn record_service_delivery(
             },
         )?;
         auditor.record(conn, action, Some(row.id.get()), Some(client_id))?;
+        let audience = Audience {
+            provider: Some(service.provider_id),
+            ..Audience::case_of(client.municipality)
+        };
+        let change = Change::new(
+            ChangeType::ServiceDelivery,
+            row.id.get(),
+            ChangeAction::Created,
+            audience,
+        );
+        changes::record(conn, &change.of(client_id.get()))?;
         Ok(Created {
             record_id: row.id.get(),
             location: Some(format!("/api/v1/clients/{client_id}/service-deliveries")),

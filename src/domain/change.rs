@@ -29,6 +29,9 @@ closed_set! {
         Referral = "referral",
         /// A note on a client's case, seen by the case owner.
         CaseNote = "case_note",
+        /// The services delivered to a client in a month (a version): the case owner and the
+        /// service's provider.
+        ServiceDelivery = "service_delivery",
         Placement = "placement",
         Mentor = "mentor",
         MentorTraining = "mentor_training",
@@ -176,6 +179,7 @@ pub fn href(kind: ChangeType, id: i64, parent: Option<i64>) -> String {
         ChangeType::WaitingListEntry => format!("/api/v1/clients/{parent}/waiting-list/{id}"),
         ChangeType::Referral => format!("/api/v1/clients/{parent}/referrals/{id}"),
         ChangeType::CaseNote => format!("/api/v1/clients/{parent}/case-notes/{id}"),
+        ChangeType::ServiceDelivery => format!("/api/v1/clients/{parent}/service-deliveries"),
         ChangeType::Placement => format!("/api/v1/clients/{parent}/placements/{id}"),
         ChangeType::Mentor | ChangeType::MentorTraining => format!("/api/v1/mentors/{parent}"),
         ChangeType::MentorAssignment => {

@@ -439,6 +439,21 @@ async fn deliveries_are_recorded_by_the_provider_or_the_owner_within_placements(
         (json!("hour"), json!("11.25"))
     );
 
+    // The case owner and the provider learn of each version on the change feed; another
+    // provider does not.
+    let href = format!("/api/v1/clients/{client}/service-deliveries");
+    for (who, seen) in [
+        (&f.owner, 3),
+        (&f.staff, 3),
+        (&token(&provider(stranger)), 0),
+    ] {
+        let feed = f.app.get_as("/api/v1/changes?limit=100", who).ok().await;
+        let events = feed["items"].as_array().expect("items");
+        let deliveries = events.iter().filter(|e| e["type"] == "service_delivery");
+        assert!(deliveries.clone().all(|e| e["href"] == href.as_str()));
+        assert_eq!(deliveries.count(), seen, "{feed}");
+    }
+
     // The latest of each service, or every version.
     let path = format!("/api/v1/clients/{client}/service-deliveries?month={m1}");
     let latest = f.app.get_as(&path, &f.owner).ok().await;

@@ -22,6 +22,16 @@ use crate::helpers::{
 /// The deadline the harness configures (`KOPIENA_DB_TIMEOUT_MS=1000`).
 const DEADLINE: Duration = Duration::from_millis(1000);
 
+/// The deadline of the tests of a lock held elsewhere: the lock wait (500 ms) must end
+/// before it, with room for a suite that keeps both cores busy (with the harness's 1 s, a
+/// write that started 500 ms late under a parallel suite answered database-timeout).
+const LOCK_DEADLINE: Duration = Duration::from_millis(3000);
+
+/// An instance whose requests have `LOCK_DEADLINE`.
+async fn spawn_for_locks() -> TestApp {
+    TestApp::spawn_with(|key| (key == "KOPIENA_DB_TIMEOUT_MS").then(|| "3000".into())).await
+}
+
 /// Sends `call`, giving up (and failing the test) after 10 s, so a regression fails instead
 /// of hanging the suite; returns the response and how long it took.
 async fn timed(call: Call) -> (reqwest::Response, Duration) {
@@ -71,10 +81,10 @@ fn postgres_selected() -> bool {
 /// stays 200 (the database answers); the write succeeds once the lock is released.
 #[tokio::test]
 async fn a_lock_held_by_another_session_answers_503_in_time_never_500() {
-    let app = TestApp::spawn().await;
+    let app = spawn_for_locks().await;
     let ministry = token(&ministry());
     let lock = hold_write_lock(&app.db);
-    let limit = DEADLINE + Duration::from_secs(1);
+    let limit = LOCK_DEADLINE + Duration::from_secs(1);
     let write = app.create_provider(&ministry, &provider_body("RIX", "LOCK-1"));
     assert_eq!(
         assert_unavailable_in_time(write, limit).await,
@@ -154,7 +164,7 @@ async fn sqlite_held_by_another_process_answers_503_in_time() {
         eprintln!("skipped on PostgreSQL: the lock of another session is tested above");
         return;
     }
-    let app = TestApp::spawn().await;
+    let app = spawn_for_locks().await;
     let ministry = token(&ministry());
     let mut holder = std::process::Command::new("python3")
         .args([
@@ -177,7 +187,7 @@ async fn sqlite_held_by_another_process_answers_503_in_time() {
     .expect("the holder reports");
     assert_eq!(line.trim(), "locked");
     let write = app.create_provider(&ministry, &provider_body("RIX", "PROC-1"));
-    let outcome = assert_unavailable_in_time(write, DEADLINE + Duration::from_secs(1)).await;
+    let outcome = assert_unavailable_in_time(write, LOCK_DEADLINE + Duration::from_secs(1)).await;
     holder.kill().expect("the holder ends");
     holder.wait().expect("the holder is gone");
     assert_eq!(outcome, "/problems/database-busy");
