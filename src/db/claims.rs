@@ -386,7 +386,8 @@ pub fn claimed_for(
 
 /// Whether anything a claim of `month` is computed from was recorded after `since`: a
 /// delivery in the month, an assessment dated on or before its end, a placement started by
-/// then. (A claim closed at `since` may then differ from the month computed now.)
+/// then or ended by then. (A claim closed at `since` may then differ from the month computed
+/// now.)
 pub fn changed_since(
     conn: &mut DbConnection,
     month: Month,
@@ -412,9 +413,15 @@ pub fn changed_since(
         return Ok(true);
     }
     diesel::select(exists(
-        placements::table
-            .filter(placements::created_at.gt(since))
-            .filter(placements::started_on.le(last)),
+        placements::table.filter(
+            placements::created_at
+                .gt(since)
+                .and(placements::started_on.le(last))
+                .or(placements::ended_at
+                    .assume_not_null()
+                    .gt(since)
+                    .and(placements::ended_on.assume_not_null().le(last))),
+        ),
     ))
     .get_result(conn)
 }

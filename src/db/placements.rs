@@ -166,6 +166,7 @@ pub fn end(
     .set((
         placements::ended_on.eq(ended_on),
         placements::end_reason.eq(reason),
+        placements::ended_at.eq(chrono::Utc::now().naive_utc()),
     ))
     .returning(<PlacementRow as Selectable<MultiBackend>>::construct_selection())
     .get_result(conn)

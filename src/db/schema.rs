@@ -359,6 +359,7 @@ diesel::table! {
         created_at -> Timestamp,
         record_key -> Int4,
         decision_id -> Nullable<Int8>,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 

@@ -350,6 +350,29 @@ async fn the_monthly_claim_is_the_table_3_subsidy_of_each_client_frozen_when_clo
     assert_eq!(third["adjustments"], json!([]));
     assert_eq!(cents(&third["total"]), 0);
 
+    // a's group home ends now, dated in the second month: on that month's last day a lived at
+    // home, so the third claim pays back the difference of the two level III packages.
+    let placements = f
+        .app
+        .get_as(&format!("/api/v1/clients/{a}/placements"), &f.owner)
+        .ok()
+        .await;
+    let home = placements
+        .as_array()
+        .or_else(|| placements["items"].as_array())
+        .expect("placements")
+        .iter()
+        .find(|p| p["service_id"] == f.group_home)
+        .map(crate::helpers::id_of)
+        .expect("the group home placement");
+    let moved_out = crate::helpers::ending(Some(m2.first() + chrono::Days::new(15)), "Moved home");
+    f.app.end_placement(&f.owner, home, &moved_out).ok().await;
+    let third = f.claim(&f.owner, m3).await;
+    let back = line(&third, "adjustments", a);
+    assert_eq!(back["month"], m2.to_string());
+    assert_eq!(back["living_situation"], "with_family_or_social_house");
+    assert_eq!(cents(&back["amount"]), 62306 - 86268);
+
     // Reading the lines is in each client's access log.
     let audit = f.app.audit_of_client(b).await;
     assert!(
@@ -496,6 +519,18 @@ async fn the_cost_of_the_services_delivered_is_their_units_at_the_table_3_price(
     // A month outside the period does not count.
     let later = json!({"service_id": f.home_care, "month": m2, "days": [3], "hours": "2"});
     f.deliver(&f.staff, c, later).created().await;
+    // A client not assessed (yet) costs too, but has no care level to be grouped under.
+    let unassessed = f
+        .app
+        .new_client("050", &adult(&new_code(4), "Klients4"))
+        .await;
+    f.app.grant(&f.owner, unassessed, f.day_centre).await;
+    f.app
+        .create_placement(&f.owner, unassessed, &placement(f.day_centre, Some(before)))
+        .created()
+        .await;
+    let two = json!({"service_id": f.day_centre, "month": m1, "days": w1[..2].to_vec()});
+    f.deliver(&f.staff, unassessed, two).created().await;
 
     // Table 3's unit prices (002:6512-6553): group apartment 10.52, day centre 14.94 a day,
     // home care 3.32 an hour.
@@ -503,8 +538,8 @@ async fn the_cost_of_the_services_delivered_is_their_units_at_the_table_3_price(
     let expected = [
         (
             "day_care_centre",
-            2,
-            (days(w1.len()) + days(5)) * 1494 / 100,
+            3,
+            (days(w1.len()) + days(5) + days(2)) * 1494 / 100,
         ),
         ("group_home", 1, days(every_day.len()) * 1052 / 100),
         ("home_care", 1, 2050 * 332 / 100),
@@ -528,7 +563,7 @@ async fn the_cost_of_the_services_delivered_is_their_units_at_the_table_3_price(
     let total: i64 = expected.iter().map(|x| x.2).sum();
     assert_eq!(table["total"]["cost_cents"], total);
 
-    // By care level: a (III) and b (IV) at the day centre.
+    // By care level: a (III) and b (IV) at the day centre; the unassessed client has no row.
     let by_level = f
         .app
         .get_as(

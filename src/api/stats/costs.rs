@@ -21,8 +21,9 @@ version (corrections replace). Its cost is the units delivered (person-days or h
 service type's Table 3 unit) times the Table 3 unit price of its service type in force on the \
 month's last day (INV-F12); a service type Table 3 does not price is not in the table. The \
 area is the municipality that owned the case on the month's last day, the care level that of \
-the assessment current then (`none`: not assessed). `recipients` counts each client once per \
-row; the total counts a client once for each row they are in.",
+the assessment current then (grouped by care level, a client without a current assessment is \
+left out). `recipients` counts each client once per row; the total counts a client once for \
+each row they are in.",
     dimensions: &[Region, Municipality, TargetGroup, ServiceType, CareLevel],
     default_group_by: &[Region, ServiceType],
     filters: &[
@@ -71,13 +72,17 @@ row; the total counts a client once for each row they are in.",
             {
                 continue;
             }
-            let level = on(&levels, fact.client_id, month_end).map_or("none", |l| l.as_str());
+            let level = on(&levels, fact.client_id, month_end).map(|l| l.as_str());
+            // Grouped by care level, a client with no current assessment has no row.
+            if level.is_none() && context.dims.contains(&CareLevel) {
+                continue;
+            }
             let key = context.key(|d| match d {
                 Region => context.labels.region_of(owner.as_str()).to_string(),
                 Municipality => owner.to_string(),
                 TargetGroup => group.to_string(),
                 ServiceType => service_type.to_string(),
-                _ => level.to_string(),
+                _ => level.unwrap_or_default().to_string(),
             });
             let cell = cells.entry(key).or_default();
             if cell.0.insert(fact.client_id) {
