@@ -16,13 +16,15 @@ use super::paths::ClientPath;
 use crate::db::changes::{self, Change};
 use crate::db::clients::ClientRow;
 use crate::db::deliveries::{self as q, DeliveryFilter, DeliveryRow, NewDelivery};
-use crate::db::{Db, DbConnection, clients};
+use crate::db::placements::{self, PlacementSpan};
+use crate::db::{Db, DbConnection, clients, referrals};
 use crate::domain::access::{
-    ClientAccess, DeliveryReach, Role, delivery_read_access, delivery_write_access,
+    ClientAccess, DeliveryReach, Role, Sharer, delivery_read_access, delivery_write_access,
 };
 use crate::domain::audit::{AuditAction, OfClient};
 use crate::domain::change::{Audience, ChangeAction, ChangeType};
 use crate::domain::ids::*;
+use crate::domain::interval::Interval;
 use crate::domain::money;
 use crate::domain::registry::PriceUnit;
 use crate::domain::subsidy::{Month, MonthDays, check_delivered_days};
@@ -119,8 +121,8 @@ fn quantity(unit: PriceUnit, days: MonthDays, hours: Option<&str>) -> ApiResult<
 }
 
 /// The client, if within `reach`: the case owner's own clients, an administrator's every
-/// client, and for a provider's staff a client it has placed in one of its services (`404`
-/// otherwise, as if the client did not exist).
+/// client, and for a provider's staff a client it places or placed in one of its services or
+/// holds a place for (`404` otherwise, as if the client did not exist).
 fn reach_client(
     conn: &mut DbConnection,
     reach: &DeliveryReach,
@@ -128,10 +130,13 @@ fn reach_client(
 ) -> ApiResult<ClientRow> {
     let access = match reach {
         DeliveryReach::Owner(access) => access,
-        DeliveryReach::Provider(provider) if q::provider_placed(conn, *provider, client_id)? => {
+        DeliveryReach::Provider(provider) => {
+            let sharer = Sharer::Provider(*provider);
+            if referrals::case_relations(conn, sharer, client_id)?.is_empty() {
+                return Err(ApiError::NotFound);
+            }
             &ClientAccess::All
         }
-        DeliveryReach::Provider(_) => return Err(ApiError::NotFound),
     };
     Ok(clients::get(conn, access, client_id)?)
 }
@@ -177,10 +182,12 @@ pub async fn record_service_delivery(
     common::create(&db, key, user.sub.clone(), Some(private), move |conn| {
         let client = reach_client(conn, &reach, client_id)?;
         let service = q::delivered_service(conn, input.service_id)?;
-        let placed = q::placed(conn, client_id, input.service_id)?;
-        if let DeliveryReach::Provider(own) = reach
-            && (service.provider_id != own || placed.is_empty())
-        {
+        let placed: Vec<Interval> =
+            placements::spans(conn, Some(client_id), Some(input.service_id))?
+                .iter()
+                .map(PlacementSpan::interval)
+                .collect();
+        if !reach.records_for(service.provider_id, !placed.is_empty()) {
             return Err(ApiError::NotFound);
         }
         let today = crate::domain::today();

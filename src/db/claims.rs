@@ -1,12 +1,13 @@
 //! Monthly claims: the facts an open month's claim is computed from (`domain::subsidy`), and
 //! the closed claims as they were frozen.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 
+use super::deliveries::latest_versions;
 use super::schema::{
     assessments, claim_lines, claims, client_runs, municipalities, placements, public_holidays,
     service_deliveries, service_types, services, tariffs,
@@ -17,7 +18,7 @@ use crate::domain::assessment::CareLevel;
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::history::{Dated, current_on};
-use crate::domain::ids::{AssessmentId, ClientId, TariffId};
+use crate::domain::ids::{AssessmentId, ClientId, ServiceId, TariffId};
 use crate::domain::registry::Setting;
 use crate::domain::subsidy::{
     Assessed, Calendar, ClientMonth, Line, LivingSituation, Month, MonthDays, MonthFacts, Package,
@@ -50,7 +51,7 @@ pub fn month_facts(
     if let Some(code) = municipality {
         delivered = delivered.filter(client_runs::municipality.eq(code.clone()));
     }
-    let delivered: Vec<(MunicipalityCode, ClientId, i64, i32, MonthDays)> = delivered
+    let delivered: Vec<(MunicipalityCode, ClientId, ServiceId, i32, MonthDays)> = delivered
         .select((
             client_runs::municipality,
             service_deliveries::client_id,
@@ -59,22 +60,11 @@ pub fn month_facts(
             service_deliveries::days,
         ))
         .load(conn)?;
-    // The latest version of each client's service (in any order: no sort in the database).
-    let mut latest: HashMap<(ClientId, i64), (i32, MonthDays)> = HashMap::new();
-    let mut owners: HashMap<ClientId, MunicipalityCode> = HashMap::new();
-    for (municipality, client_id, service_id, version, days) in delivered {
-        let slot = latest
-            .entry((client_id, service_id))
-            .or_insert((version, days));
-        if version > slot.0 {
-            *slot = (version, days);
-        }
-        owners.entry(client_id).or_insert(municipality);
-    }
     let mut clients: BTreeMap<ClientId, ClientMonth> = BTreeMap::new();
-    for ((client_id, _), (_, days)) in latest {
+    for (municipality, client_id, _, _, days) in latest_versions(delivered, |d| (d.1, d.2), |d| d.3)
+    {
         let client = clients.entry(client_id).or_insert_with(|| ClientMonth {
-            municipality: owners[&client_id].clone(),
+            municipality,
             client_id,
             assessment: None,
             in_group_apartment: false,
@@ -117,12 +107,7 @@ pub fn month_facts(
             .inner_join(services::table)
             .filter(placements::client_id.eq_any(slice))
             .filter(services::service_type.eq_any(&group_homes))
-            .filter(placements::started_on.le(last))
-            .filter(
-                placements::ended_on
-                    .is_null()
-                    .or(placements::ended_on.assume_not_null().gt(last)),
-            )
+            .filter(super::placements::is_active_on(last))
             .select(placements::client_id)
             .load(conn)?;
         for client_id in in_group_home {

@@ -1,12 +1,14 @@
 //! The services delivered to clients per month, each correction a new version.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    assessment_runs, client_runs, clients, placements, service_deliveries, service_types, services,
+    assessment_runs, client_runs, clients, service_deliveries, service_types, services,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::access::Role;
@@ -49,12 +51,11 @@ pub struct NewDelivery {
     pub created_at: NaiveDateTime,
 }
 
-/// What a delivery is recorded against: the service's provider, its type, and the unit its
-/// type is billed in (the service type's `default_price_unit`; person-days when it has none).
+/// What a delivery is recorded against: the service's provider, and the unit its type is
+/// billed in (the service type's `default_price_unit`; person-days when it has none).
 #[derive(Debug, Clone)]
 pub struct DeliveredService {
     pub provider_id: ProviderId,
-    pub service_type: ServiceTypeCode,
     pub unit: PriceUnit,
 }
 
@@ -62,51 +63,15 @@ pub fn delivered_service(
     conn: &mut DbConnection,
     service_id: ServiceId,
 ) -> QueryResult<DeliveredService> {
-    let (provider_id, service_type, unit) = services::table
+    let (provider_id, unit) = services::table
         .inner_join(service_types::table)
         .filter(services::id.eq(service_id))
-        .select((
-            services::provider_id,
-            services::service_type,
-            service_types::default_price_unit,
-        ))
-        .first::<(ProviderId, ServiceTypeCode, Option<PriceUnit>)>(conn)?;
+        .select((services::provider_id, service_types::default_price_unit))
+        .first::<(ProviderId, Option<PriceUnit>)>(conn)?;
     Ok(DeliveredService {
         provider_id,
-        service_type,
         unit: unit.unwrap_or(PriceUnit::PersonDay),
     })
-}
-
-/// The client's placements in the service, as intervals.
-pub fn placed(
-    conn: &mut DbConnection,
-    client_id: ClientId,
-    service_id: ServiceId,
-) -> QueryResult<Vec<Interval>> {
-    Ok(placements::table
-        .filter(placements::client_id.eq(client_id))
-        .filter(placements::service_id.eq(service_id))
-        .select((placements::started_on, placements::ended_on))
-        .load::<(NaiveDate, Option<NaiveDate>)>(conn)?
-        .into_iter()
-        .map(|(start, end)| Interval { start, end })
-        .collect())
-}
-
-/// Whether the provider has ever placed the client in one of its services.
-pub fn provider_placed(
-    conn: &mut DbConnection,
-    provider_id: ProviderId,
-    client_id: ClientId,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        placements::table
-            .inner_join(services::table)
-            .filter(placements::client_id.eq(client_id))
-            .filter(services::provider_id.eq(provider_id)),
-    ))
-    .get_result(conn)
 }
 
 /// The latest version recorded for the client, service and month, if any.
@@ -168,20 +133,31 @@ pub fn list(
     Ok(if filter.all_versions {
         rows
     } else {
-        latest_only(rows)
+        latest_versions(rows, |r| (r.service_id, r.month), |r| r.version)
     })
 }
 
-/// Of rows ordered by month, service and version (newest first), the latest of each month
-/// and service.
-fn latest_only(rows: Vec<DeliveryRow>) -> Vec<DeliveryRow> {
-    let mut kept: Vec<DeliveryRow> = Vec::with_capacity(rows.len());
+/// Of the versions in `rows`, the latest of each client, service and month (`key`), where
+/// the first version of it stood.
+pub fn latest_versions<T, K: Hash + Eq>(
+    rows: Vec<T>,
+    key: impl Fn(&T) -> K,
+    version: impl Fn(&T) -> i32,
+) -> Vec<T> {
+    let mut at: HashMap<K, usize> = HashMap::new();
+    let mut kept: Vec<T> = Vec::with_capacity(rows.len());
     for row in rows {
-        let same = kept
-            .last()
-            .is_some_and(|k| k.month == row.month && k.service_id == row.service_id);
-        if !same {
-            kept.push(row);
+        match at.entry(key(&row)) {
+            Entry::Occupied(seen) => {
+                let i = *seen.get();
+                if version(&row) > version(&kept[i]) {
+                    kept[i] = row;
+                }
+            }
+            Entry::Vacant(new) => {
+                new.insert(kept.len());
+                kept.push(row);
+            }
         }
     }
     kept
@@ -211,12 +187,6 @@ pub fn cost_facts(
         .inner_join(services::table)
         .inner_join(clients::table)
         .filter(service_deliveries::month.between(from, to))
-        .order((
-            service_deliveries::client_id,
-            service_deliveries::service_id,
-            service_deliveries::month,
-            service_deliveries::version.desc(),
-        ))
         .select((
             service_deliveries::client_id,
             service_deliveries::service_id,
@@ -229,16 +199,11 @@ pub fn cost_facts(
             service_deliveries::quantity_hundredths,
         ))
         .load(conn)?;
-    let mut kept: Vec<CostFact> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let same = kept.last().is_some_and(|k| {
-            (k.client_id, k.service_id, k.month) == (row.client_id, row.service_id, row.month)
-        });
-        if !same {
-            kept.push(row);
-        }
-    }
-    Ok(kept)
+    Ok(latest_versions(
+        rows,
+        |r| (r.client_id, r.service_id, r.month),
+        |r| r.version,
+    ))
 }
 
 /// Each client's runs of a value (its case owner, its care level) that overlap `from`–`to`.

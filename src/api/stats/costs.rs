@@ -72,17 +72,19 @@ each row they are in.",
             {
                 continue;
             }
-            let level = on(&levels, fact.client_id, month_end).map(|l| l.as_str());
-            // Grouped by care level, a client with no current assessment has no row.
-            if level.is_none() && context.dims.contains(&CareLevel) {
-                continue;
-            }
+            let level = match on(&levels, fact.client_id, month_end) {
+                Some(level) => level.as_str(),
+                // Grouped by care level, a client with no current assessment has no row.
+                None if context.dims.contains(&CareLevel) => continue,
+                // Not grouped by care level: no key holds it.
+                None => "",
+            };
             let key = context.key(|d| match d {
                 Region => context.labels.region_of(owner.as_str()).to_string(),
                 Municipality => owner.to_string(),
                 TargetGroup => group.to_string(),
                 ServiceType => service_type.to_string(),
-                _ => level.unwrap_or_default().to_string(),
+                _ => level.to_string(),
             });
             let cell = cells.entry(key).or_default();
             if cell.0.insert(fact.client_id) {

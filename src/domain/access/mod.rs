@@ -7,6 +7,9 @@ use super::ids::{MentorId, ProviderId};
 use super::mentor::EmployerKind;
 use super::webhook::WebhookOwner;
 
+mod money;
+pub use money::*;
+
 closed_set! {
     /// A caller's role: the token's `role` claim (SPEC §1).
     pub enum Role {
@@ -435,123 +438,6 @@ pub fn may_edit_reference_data(scope: &Scope) -> Result<(), Forbidden> {
         _ => Err(Forbidden::new(
             "only an administrator changes reference data",
             "atsauces datus maina tikai administrators",
-        )),
-    }
-}
-
-/// Who records the services delivered to a client, and whose deliveries they read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeliveryReach {
-    /// The case-owning municipality (all of its clients' deliveries), or an administrator
-    /// reading every client's.
-    Owner(ClientAccess),
-    /// A provider's staff: the deliveries of its own services, to clients placed in them.
-    Provider(ProviderId),
-}
-
-/// The provider that delivered the service (to a client placed in it) and the case-owning
-/// municipality record deliveries.
-pub fn delivery_write_access(scope: &Scope) -> Result<DeliveryReach, Forbidden> {
-    match scope {
-        Scope::Municipality(code) => Ok(DeliveryReach::Owner(ClientAccess::Municipality(
-            code.clone(),
-        ))),
-        Scope::Provider(id) => Ok(DeliveryReach::Provider(*id)),
-        _ => Err(Forbidden::new(
-            "deliveries are recorded by the provider of the service and the client's municipality",
-            "sniegtos pakalpojumus reģistrē pakalpojuma sniedzējs un klienta pašvaldība",
-        )),
-    }
-}
-
-/// Those who record deliveries read them, and an administrator reads every client's.
-pub fn delivery_read_access(scope: &Scope) -> Result<DeliveryReach, Forbidden> {
-    match scope {
-        Scope::Admin => Ok(DeliveryReach::Owner(ClientAccess::All)),
-        _ => delivery_write_access(scope),
-    }
-}
-
-/// What a caller sees of monthly claims.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClaimReach {
-    /// A municipality its own claims, line by line; an administrator every claim.
-    Lines(ClientAccess),
-    /// The ministry every municipality's, a planning region its municipalities': totals only,
-    /// no client's line.
-    Totals(Option<RegionCode>),
-}
-
-pub fn claim_access(scope: &Scope) -> Result<ClaimReach, Forbidden> {
-    match scope {
-        Scope::Municipality(code) => {
-            Ok(ClaimReach::Lines(ClientAccess::Municipality(code.clone())))
-        }
-        Scope::Admin => Ok(ClaimReach::Lines(ClientAccess::All)),
-        Scope::National => Ok(ClaimReach::Totals(None)),
-        Scope::Region(code) => Ok(ClaimReach::Totals(Some(code.clone()))),
-        Scope::Provider(_) | Scope::Mentor(_) => Err(Forbidden::new(
-            "claims are for municipalities, regions and the ministry",
-            "pieprasījumi ir pašvaldībām, reģioniem un ministrijai",
-        )),
-    }
-}
-
-/// Whether `reach` covers the claims of `municipality` (of `region`).
-pub fn claim_in_reach(
-    reach: &ClaimReach,
-    municipality: &MunicipalityCode,
-    region: &RegionCode,
-) -> Result<(), Forbidden> {
-    let within = match reach {
-        ClaimReach::Lines(ClientAccess::Municipality(own)) => own == municipality,
-        ClaimReach::Lines(ClientAccess::All) | ClaimReach::Totals(None) => true,
-        ClaimReach::Totals(Some(own)) => own == region,
-    };
-    if within {
-        Ok(())
-    } else {
-        Err(Forbidden::new(
-            "a municipality sees its own claims, a planning region those of its municipalities",
-            "pašvaldība redz savus pieprasījumus, plānošanas reģions savu pašvaldību pieprasījumus",
-        ))
-    }
-}
-
-/// Which municipalities a list of claims covers: a municipality's own, or those of a planning
-/// region (`None`: every region), as asked within the caller's reach.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClaimList {
-    Own(MunicipalityCode),
-    Region(Option<RegionCode>),
-}
-
-pub fn claim_list(
-    reach: &ClaimReach,
-    requested_region: Option<&RegionCode>,
-) -> Result<ClaimList, Forbidden> {
-    match reach {
-        ClaimReach::Lines(ClientAccess::Municipality(own)) => Ok(ClaimList::Own(own.clone())),
-        ClaimReach::Lines(ClientAccess::All) | ClaimReach::Totals(None) => {
-            Ok(ClaimList::Region(requested_region.cloned()))
-        }
-        ClaimReach::Totals(Some(own)) if requested_region.is_none_or(|r| r == own) => {
-            Ok(ClaimList::Region(Some(own.clone())))
-        }
-        ClaimReach::Totals(Some(_)) => Err(Forbidden::new(
-            "a planning region sees its own municipalities' claims",
-            "plānošanas reģions redz savu pašvaldību pieprasījumus",
-        )),
-    }
-}
-
-/// A municipality closes (submits) its own monthly claim.
-pub fn may_close_claim(scope: &Scope, municipality: &MunicipalityCode) -> Result<(), Forbidden> {
-    match scope {
-        Scope::Municipality(own) if own == municipality => Ok(()),
-        _ => Err(Forbidden::new(
-            "a municipality closes its own monthly claim",
-            "pašvaldība slēdz savu mēneša pieprasījumu",
         )),
     }
 }
