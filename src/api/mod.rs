@@ -26,6 +26,7 @@ pub mod reference;
 pub mod referrals;
 pub mod services;
 pub mod shared_record;
+pub mod staff;
 pub mod stats;
 pub mod stream;
 pub mod support_plans;
@@ -97,6 +98,7 @@ Catalogue labels, and a problem's `title` and `detail`, follow `Accept-Language:
         (name = "assessments", description = "Care-level assessments, append-only, derived by a versioned instrument"),
         (name = "support plans", description = "Individual support plans: draft, final, new versions"),
         (name = "mentors", description = "Social mentors, trainings and assignments (at most the configured number of clients per mentor: KOPIENA_MENTOR_CAPACITY, default 5)"),
+        (name = "staff", description = "Staff of providers, municipalities and planning regions beyond mentors: profession, qualifications for the assessment team (INV-A06) and trainings per programme; read by their employer, its planning region and administrators"),
         (name = "decisions", description = "The municipality's service decisions (granted, refused, ended) with legal basis and appeal: a placement rests on a granted decision that covers it"),
         (name = "waiting lists", description = "Clients waiting, on a granted decision, in the municipality's queue for a service type or in a named service's: served by priority, then the day added"),
         (name = "referrals", description = "A municipality refers its client to a service with a need-to-know summary; the provider accepts (holding one place for KOPIENA_REFERRAL_HOLD_DAYS, default 14) or declines; a placement takes the hold over"),
@@ -243,6 +245,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(mentors::update_mentor)
                 .service(trainings::create_training)
                 .service(trainings::get_training)
+                .service(staff::list_staff)
+                .service(staff::create_staff)
+                .service(staff::get_staff)
+                .service(staff::update_staff)
+                .service(staff::create_staff_training)
+                .service(staff::get_staff_training)
                 .service(mentors::create_assignment)
                 .service(mentors::list_mentor_assignments)
                 .service(mentors::end_assignment)

@@ -7,8 +7,8 @@ use utoipa::IntoParams;
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
 use crate::domain::ids::{
     AssessmentId, AssignmentId, CaseNoteId, ClientId, DecisionId, GoalId, MentorId, PlacementId,
-    PlanId, ProviderId, ReferralId, ServiceId, TrainingId, TransferId, TransferRequestId,
-    WaitingEntryId, WebhookId,
+    PlanId, ProviderId, ReferralId, ServiceId, StaffId, StaffTrainingId, TrainingId, TransferId,
+    TransferRequestId, WaitingEntryId, WebhookId,
 };
 use crate::domain::subsidy::Month;
 
@@ -121,6 +121,16 @@ path_params! {
         id: MentorId,
         /// The training's id.
         training_id: TrainingId,
+    }
+    StaffPath {
+        /// The staff member's id.
+        id: StaffId,
+    }
+    StaffTrainingPath {
+        /// The staff member's id.
+        id: StaffId,
+        /// The training's id.
+        training_id: StaffTrainingId,
     }
     WebhookPath {
         /// The subscription's id.

@@ -11,7 +11,7 @@ use super::mentors::{Mentor, area, mentor_view, record_change};
 use super::paths::{MentorPath, MentorTrainingPath};
 use crate::auth::AuthUser;
 use crate::db::mentors::{self as q, MentorArea, TrainingRow};
-use crate::db::{Db, reference};
+use crate::db::{Db, DbConnection, reference};
 use crate::domain::access::may_manage_mentor;
 use crate::domain::change::{ChangeAction, ChangeType};
 use crate::domain::codes::ProgrammeCode;
@@ -75,22 +75,7 @@ pub async fn create_training(
         let area = area(conn, &user.scope)?;
         let current = q::get(conn, &area, id)?.row;
         may_manage_mentor(&user.scope, current.employer_kind, &current.employer_code)?;
-        if !reference::list_training_programmes(conn)?
-            .iter()
-            .any(|p| p.code == input.programme)
-        {
-            return Err(DomainError::UnknownReference {
-                what: Reference::TrainingProgramme,
-                code: input.programme.to_string(),
-            }
-            .into());
-        }
-        if input.completed_on > crate::domain::today() {
-            return Err(ApiError::field(
-                "/completed_on",
-                "must not be in the future",
-            ));
-        }
+        check_training(conn, &input)?;
         let training = q::insert_training(
             conn,
             id,
@@ -138,4 +123,25 @@ pub async fn get_training(
         .find(|t| t.id == training_id)
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(training_view(training)))
+}
+
+/// A training names a programme of the catalogue and is not completed in the future.
+pub(super) fn check_training(conn: &mut DbConnection, input: &CreateTraining) -> ApiResult<()> {
+    if !reference::list_training_programmes(conn)?
+        .iter()
+        .any(|p| p.code == input.programme)
+    {
+        return Err(DomainError::UnknownReference {
+            what: Reference::TrainingProgramme,
+            code: input.programme.to_string(),
+        }
+        .into());
+    }
+    if input.completed_on > crate::domain::today() {
+        return Err(ApiError::field(
+            "/completed_on",
+            "must not be in the future",
+        ));
+    }
+    Ok(())
 }

@@ -22,6 +22,7 @@ pub mod reference;
 pub mod referrals;
 pub mod schema;
 pub mod services;
+pub mod staff;
 pub mod stats;
 pub mod support_plans;
 pub mod tariffs;

@@ -609,6 +609,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    staff (id) {
+        id -> Int8,
+        given_name -> Text,
+        family_name -> Text,
+        role -> Text,
+        employer_kind -> Text,
+        employer_code -> Text,
+        municipality -> Nullable<Text>,
+        region -> Text,
+        higher_education_in_field -> Bool,
+        target_group_experience_years -> Int4,
+        instrument_certificate -> Bool,
+        employed_from -> Date,
+        employed_until -> Nullable<Date>,
+        version -> Int4,
+        record_key -> Int4,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_trainings (id) {
+        id -> Int8,
+        staff_id -> Int8,
+        programme -> Text,
+        hours -> Int4,
+        completed_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     support_plan_sections (plan_id, section) {
         plan_id -> Int8,
         section -> Text,
@@ -808,6 +841,11 @@ diesel::joinable!(service_type_target_groups -> target_groups (target_group));
 diesel::joinable!(services -> municipalities (municipality));
 diesel::joinable!(services -> providers (provider_id));
 diesel::joinable!(services -> service_types (service_type));
+diesel::joinable!(staff -> municipalities (municipality));
+diesel::joinable!(staff -> planning_regions (region));
+diesel::joinable!(staff -> specialist_roles (role));
+diesel::joinable!(staff_trainings -> staff (staff_id));
+diesel::joinable!(staff_trainings -> training_programmes (programme));
 diesel::joinable!(support_plan_sections -> support_plans (plan_id));
 diesel::joinable!(support_plans -> assessments (assessment_id));
 diesel::joinable!(support_plans -> clients (client_id));
@@ -869,6 +907,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_types,
     services,
     specialist_roles,
+    staff,
+    staff_trainings,
     support_plan_sections,
     support_plans,
     target_groups,

@@ -29,6 +29,7 @@ use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
+use crate::domain::staff::StaffEmployerKind;
 use crate::domain::subsidy::{LivingSituation, MonthDays};
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::tariff::{TariffKind, TariffUnit};
@@ -79,7 +80,9 @@ stored_as_bigint!(
     TransferRequestId,
     CaseNoteId,
     TariffId,
-    ServiceDeliveryId
+    ServiceDeliveryId,
+    StaffId,
+    StaffTrainingId
 );
 
 macro_rules! stored_as_text {
@@ -212,6 +215,7 @@ stored_as_closed_text!(
     TariffKind => "tariff kind",
     TariffUnit => "tariff unit",
     LivingSituation => "living_situation",
+    StaffEmployerKind => "staff employer_kind",
 );
 
 #[cfg(test)]

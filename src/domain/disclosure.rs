@@ -78,10 +78,14 @@ pub enum Measure {
     CostCents,
     /// The cost divided by the recipients, in cents.
     CostPerRecipientCents,
+    /// Staff employed (employees are persons).
+    Staff,
+    /// Staff and mentors who completed a training programme.
+    TrainedStaff,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 15] = [
+    pub const ALL: [Measure; 17] = [
         Measure::Clients,
         Measure::Transitions,
         Measure::Mentors,
@@ -97,6 +101,8 @@ impl Measure {
         Measure::Recipients,
         Measure::CostCents,
         Measure::CostPerRecipientCents,
+        Measure::Staff,
+        Measure::TrainedStaff,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -116,6 +122,8 @@ impl Measure {
             Measure::Recipients => "recipients",
             Measure::CostCents => "cost_cents",
             Measure::CostPerRecipientCents => "cost_per_recipient_cents",
+            Measure::Staff => "staff",
+            Measure::TrainedStaff => "trained_staff",
         }
     }
 
@@ -128,7 +136,9 @@ impl Measure {
             | Measure::Mentors
             | Measure::Goals
             | Measure::Waiting
-            | Measure::Recipients => MetricClass::Persons,
+            | Measure::Recipients
+            | Measure::Staff
+            | Measure::TrainedStaff => MetricClass::Persons,
             Measure::MedianWaitingDays => MetricClass::Median,
             Measure::CostCents | Measure::CostPerRecipientCents => MetricClass::Amount,
             Measure::Providers

@@ -78,6 +78,10 @@ record_ids! {
     TransferRequestId;
     /// A note on a client's case.
     CaseNoteId;
+    /// A staff member of a provider, municipality or planning region (beyond mentors).
+    StaffId;
+    /// A completed training of a staff member.
+    StaffTrainingId;
     /// A version of a tariff.
     TariffId;
     /// A version of the services delivered to a client in a month.

@@ -1,14 +1,12 @@
 //! Social mentors: contract types, eligibility by training (INV-M04, INV-M05).
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::DomainError;
 use super::codes::{MunicipalityCode, RegionCode, closed_set};
 use super::interval::{Interval, count_on, first_day_over, maximal_runs};
 use super::policy::MENTOR_TRAININGS;
+use super::staff::shortfall;
 
 closed_set! {
     /// How a mentor is engaged.
@@ -44,35 +42,14 @@ pub fn ends_on_transfer(
     }
 }
 
-/// A training still short of its required hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct MissingTraining {
-    #[schema(example = "life_skills")]
-    pub programme: String,
-    pub required_hours: i32,
-    pub completed_hours: i32,
-}
+pub use super::staff::MissingTraining;
 
-/// The trainings a mentor still lacks, from completed `(programme, hours)` records (hours of
-/// the same programme add up). Empty means eligible.
+/// The trainings a mentor still lacks (INV-M04), from completed `(programme, hours)` records
+/// (hours of the same programme add up). Empty means eligible.
 pub fn missing_trainings<'a>(
     completed: impl IntoIterator<Item = (&'a str, i32)>,
 ) -> Vec<MissingTraining> {
-    let mut hours: BTreeMap<&str, i32> = BTreeMap::new();
-    for (programme, h) in completed {
-        *hours.entry(programme).or_default() += h;
-    }
-    MENTOR_TRAININGS
-        .iter()
-        .filter_map(|(programme, required)| {
-            let done = hours.get(programme).copied().unwrap_or(0);
-            (done < *required).then(|| MissingTraining {
-                programme: programme.to_string(),
-                required_hours: *required,
-                completed_hours: done,
-            })
-        })
-        .collect()
+    shortfall(&MENTOR_TRAININGS, completed)
 }
 
 /// An assignment must fit on every day it covers: at most `capacity` assignments of the

@@ -24,6 +24,7 @@ pub mod plan_goal;
 pub mod policy;
 pub mod referral;
 pub mod registry;
+pub mod staff;
 pub mod subsidy;
 pub mod support_plan;
 pub mod tariff;

@@ -211,6 +211,17 @@ impl Labels {
                 &g.label_en,
             );
         }
+        for r in reference::list_specialist_roles(conn)? {
+            name(Dimension::Role, r.code.as_str(), &r.label_lv, &r.label_en);
+        }
+        for p in reference::list_training_programmes(conn)? {
+            name(
+                Dimension::Programme,
+                p.code.as_str(),
+                &p.label_lv,
+                &p.label_en,
+            );
+        }
         let closed_sets = DiStatus::ALL
             .map(|v| (Dimension::DiStatus, v.as_str(), v.names()))
             .into_iter()

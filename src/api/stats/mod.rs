@@ -17,6 +17,7 @@ mod endpoint;
 mod indicators;
 mod mentors;
 mod registry;
+mod staff;
 mod table;
 mod waiting;
 
@@ -41,7 +42,7 @@ pub use indicators::IndicatorValue;
 pub use table::{DisclosureInfo, StatsTable, Table};
 
 /// Every table statistic, in the order the route table registers them.
-pub static STATISTICS: [&Statistic; 10] = [
+pub static STATISTICS: [&Statistic; 12] = [
     &registry::REGISTRY,
     &clients::CLIENTS,
     &clients::TRANSITIONS,
@@ -52,6 +53,8 @@ pub static STATISTICS: [&Statistic; 10] = [
     &waiting::WAITING,
     &clients::PLAN_GOALS,
     &costs::COSTS,
+    &staff::STAFF,
+    &staff::TRAINED,
 ];
 
 /// Registers every statistics endpoint (each documented from its descriptor).
@@ -146,10 +149,12 @@ pub enum Dimension {
     CareLevel,
     Load,
     GoalStatus,
+    Role,
+    Programme,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 11] = [
+    pub const ALL: [Dimension; 13] = [
         Dimension::Region,
         Dimension::Municipality,
         Dimension::TargetGroup,
@@ -161,6 +166,8 @@ impl Dimension {
         Dimension::CareLevel,
         Dimension::Load,
         Dimension::GoalStatus,
+        Dimension::Role,
+        Dimension::Programme,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -176,6 +183,8 @@ impl Dimension {
             Dimension::CareLevel => "care_level",
             Dimension::Load => "load",
             Dimension::GoalStatus => "goal_status",
+            Dimension::Role => "role",
+            Dimension::Programme => "programme",
         }
     }
 
@@ -197,6 +206,8 @@ impl Dimension {
             Dimension::CareLevel => "Care level of the assessment current that day.",
             Dimension::Load => "Clients of a mentor with an assignment active that day.",
             Dimension::GoalStatus => "Status of a goal of a support plan.",
+            Dimension::Role => "Profession of a staff member (specialist role code).",
+            Dimension::Programme => "Training programme code.",
         }
     }
 

@@ -8,7 +8,9 @@ use super::mentor::EmployerKind;
 use super::webhook::WebhookOwner;
 
 mod money;
+mod staff;
 pub use money::*;
+pub use staff::*;
 
 closed_set! {
     /// A caller's role: the token's `role` claim (SPEC §1).

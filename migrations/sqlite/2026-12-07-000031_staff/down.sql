@@ -1,0 +1,2 @@
+DROP TABLE staff_trainings;
+DROP TABLE staff;

@@ -1,0 +1,207 @@
+//! Staff beyond mentors (issue 18, point 5): who employs them, what qualifies a specialist
+//! for an assessment team (INV-A06), and when a training programme counts as completed
+//! (di-rules §6.2).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::codes::closed_set;
+
+closed_set! {
+    /// Who employs a staff member.
+    pub enum StaffEmployerKind {
+        /// A service provider of the register (by id).
+        Provider = "provider",
+        /// A municipality's social service (by code).
+        Municipality = "municipality",
+        /// A planning region: its specialist teams (by code).
+        Region = "region",
+    }
+}
+
+/// The qualifications INV-A06 asks of a specialist-team member, as the employer records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Qualifications {
+    /// Professional higher education in the field.
+    pub higher_education_in_field: bool,
+    /// Years of experience with the team's target group.
+    pub target_group_experience_years: i32,
+    /// A certificate for the children's assessment instruments.
+    pub instrument_certificate: bool,
+}
+
+closed_set! {
+    /// A requirement of INV-A06 that a staff member does not meet.
+    pub enum TeamRequirement {
+        /// At least five years' experience with the target group.
+        Experience = "target_group_experience",
+        /// Professional higher education in the field.
+        HigherEducation = "higher_education_in_field",
+        /// The 8-hour training on DI and the unified assessment methodology.
+        DiAssessmentTraining = "di_assessment_training",
+        /// Children's teams only: a certificate for the assessment instruments.
+        InstrumentCertificate = "instrument_certificate",
+    }
+}
+
+/// INV-A06's thresholds (L656-668, L749-751, L1486).
+pub const TEAM_EXPERIENCE_YEARS: i32 = 5;
+pub const DI_ASSESSMENT_TRAINING: [(&str, i32); 1] = [("di_assessment", 8)];
+
+/// Whether a staff member may sit on an assessment team, for adults and for children.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TeamQualification {
+    /// Meets INV-A06 for an adults' team.
+    pub adults: bool,
+    /// Meets INV-A06 for a children's team (the instrument certificate too).
+    pub children: bool,
+    /// What is not met (`instrument_certificate` matters for children's teams only).
+    pub unmet: Vec<TeamRequirement>,
+}
+
+/// INV-A06: a specialist-team member has five years' experience with the target group,
+/// professional higher education in the field and the 8-hour DI-assessment training; a
+/// children's team member also a certificate for the assessment instruments.
+pub fn team_qualification<'a>(
+    q: &Qualifications,
+    trainings: impl IntoIterator<Item = (&'a str, i32)>,
+) -> TeamQualification {
+    let mut unmet = Vec::new();
+    if q.target_group_experience_years < TEAM_EXPERIENCE_YEARS {
+        unmet.push(TeamRequirement::Experience);
+    }
+    if !q.higher_education_in_field {
+        unmet.push(TeamRequirement::HigherEducation);
+    }
+    if !shortfall(&DI_ASSESSMENT_TRAINING, trainings).is_empty() {
+        unmet.push(TeamRequirement::DiAssessmentTraining);
+    }
+    let adults = unmet.is_empty();
+    if !q.instrument_certificate {
+        unmet.push(TeamRequirement::InstrumentCertificate);
+    }
+    TeamQualification {
+        adults,
+        children: unmet.is_empty(),
+        unmet,
+    }
+}
+
+/// A training still short of its required hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MissingTraining {
+    #[schema(example = "life_skills")]
+    pub programme: String,
+    pub required_hours: i32,
+    pub completed_hours: i32,
+}
+
+/// The `required` `(programme, hours)` not yet reached by the `completed` records (hours of
+/// the same programme add up; other programmes do not count).
+pub fn shortfall<'a>(
+    required: &[(&str, i32)],
+    completed: impl IntoIterator<Item = (&'a str, i32)>,
+) -> Vec<MissingTraining> {
+    let mut hours: BTreeMap<&str, i32> = BTreeMap::new();
+    for (programme, h) in completed {
+        *hours.entry(programme).or_default() += h;
+    }
+    required
+        .iter()
+        .filter_map(|(programme, required)| {
+            let done = hours.get(programme).copied().unwrap_or(0);
+            (done < *required).then(|| MissingTraining {
+                programme: programme.to_string(),
+                required_hours: *required,
+                completed_hours: done,
+            })
+        })
+        .collect()
+}
+
+/// TRAINED-PROGRAMME: a person is trained in a programme once their completed hours in it
+/// reach its minimum (§6.2); a programme without a minimum counts any completed training.
+pub fn completes_programme(min_hours: Option<i32>, completed_hours: i64) -> bool {
+    completed_hours > 0 && completed_hours >= i64::from(min_hours.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUALIFIED: Qualifications = Qualifications {
+        higher_education_in_field: true,
+        target_group_experience_years: 5,
+        instrument_certificate: true,
+    };
+
+    #[test]
+    fn inv_a06_five_years_higher_education_and_eight_hours_qualify_for_both_teams() {
+        let q = team_qualification(&QUALIFIED, [("di_assessment", 8)]);
+        assert_eq!(
+            q,
+            TeamQualification {
+                adults: true,
+                children: true,
+                unmet: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn inv_a06_the_instrument_certificate_matters_for_children_only() {
+        let q = Qualifications {
+            instrument_certificate: false,
+            ..QUALIFIED
+        };
+        let q = team_qualification(&q, [("di_assessment", 4), ("di_assessment", 4)]);
+        assert!(q.adults);
+        assert!(!q.children);
+        assert_eq!(q.unmet, vec![TeamRequirement::InstrumentCertificate]);
+    }
+
+    #[test]
+    fn inv_a06_each_requirement_short_is_named() {
+        let q = Qualifications {
+            higher_education_in_field: false,
+            target_group_experience_years: 4,
+            instrument_certificate: true,
+        };
+        let q = team_qualification(&q, [("di_assessment", 7), ("life_skills", 48)]);
+        assert!(!q.adults && !q.children);
+        assert_eq!(
+            q.unmet,
+            vec![
+                TeamRequirement::Experience,
+                TeamRequirement::HigherEducation,
+                TeamRequirement::DiAssessmentTraining,
+            ]
+        );
+    }
+
+    #[test]
+    fn trained_programme_counts_from_the_minimum_or_any_hours_without_one() {
+        assert!(!completes_programme(Some(24), 23));
+        assert!(completes_programme(Some(24), 24));
+        assert!(completes_programme(None, 1));
+        assert!(!completes_programme(None, 0));
+    }
+
+    #[test]
+    fn shortfall_adds_hours_of_a_programme() {
+        let required = [("client_needs_work", 64), ("work_with_disabilities", 24)];
+        let missing = shortfall(
+            &required,
+            [("client_needs_work", 32), ("client_needs_work", 32)],
+        );
+        assert_eq!(
+            missing,
+            vec![MissingTraining {
+                programme: "work_with_disabilities".into(),
+                required_hours: 24,
+                completed_hours: 0
+            }]
+        );
+    }
+}
