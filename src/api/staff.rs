@@ -130,7 +130,8 @@ fn respond(entry: StaffEntry) -> HttpResponse {
 }
 
 /// Where an employer is (its municipality, if any, and its planning region), checking it
-/// exists: a provider of the register, a municipality valid on `on`, a planning region.
+/// exists: a provider of the register, a municipality valid on `on` (REF-MUNICIPALITY-VALIDITY),
+/// a planning region.
 fn employer_place(
     conn: &mut DbConnection,
     employer: &StaffEmployer,
@@ -226,7 +227,10 @@ pub async fn create_staff(
             }
             .into());
         }
-        let (municipality, region) = employer_place(conn, &employer, input.employed_from)?;
+        // The employer exists on the employment's last day so far (or today).
+        let today = crate::domain::today();
+        let on = input.employed_until.map_or(today, |u| u.min(today));
+        let (municipality, region) = employer_place(conn, &employer, on)?;
         let now = Utc::now().naive_utc();
         let id = q::insert(
             conn,

@@ -10,7 +10,7 @@ use super::dated::{holds_on, lit};
 use super::schema::{
     assessment_runs, assessments, client_runs, clients, indicators, mentor_assignments,
     mentor_load_runs, mentors, municipalities, placements, provider_status_periods, providers,
-    service_periods, service_runs, service_target_groups,
+    service_periods, service_runs, service_target_groups, staff,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
@@ -77,11 +77,12 @@ pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
     type Day = Option<NaiveDate>;
     type Time = Option<chrono::NaiveDateTime>;
     // One statement, one round trip: each earliest date is a scalar subquery.
-    let (providers, services, clients, mentors, placements, assignments, assessments): (
+    let (providers, services, clients, mentors, placements, assignments, assessments, staff): (
         Day,
         Day,
         Time,
         Time,
+        Day,
         Day,
         Day,
         Day,
@@ -107,6 +108,9 @@ pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
         assessments::table
             .select(min(assessments::assessed_on))
             .single_value(),
+        staff::table
+            .select(min(staff::employed_from))
+            .single_value(),
     ))
     .get_result(conn)?;
     let facts = [
@@ -117,6 +121,7 @@ pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
         placements,
         assignments,
         assessments,
+        staff,
     ];
     Ok(crate::domain::history::first_day(
         facts,

@@ -30,6 +30,7 @@ mod record_sync;
 mod reference;
 mod referrals;
 mod services;
+mod staff;
 mod stats;
 mod support_plans;
 mod sync;
