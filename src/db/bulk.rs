@@ -60,6 +60,8 @@ bulk_tables!(
     mentors,
     mentor_trainings,
     mentor_assignments,
+    staff,
+    staff_trainings,
     service_decisions,
     waiting_list_entries,
     placements,

@@ -134,6 +134,7 @@ pub fn generate(
         writer.plan_goals(&versions)?;
         writer.mentors()?;
         writer.assignments()?;
+        writer.staff()?;
         writer.decisions()?;
         writer.placements()?;
         writer.referrals()?;

@@ -200,6 +200,7 @@ async fn demo_data_keeps_every_di_rule_and_is_deterministic() {
     check_placements(&mut conn);
     check_time_limits(&mut conn, today);
     check_deliveries(&mut conn, today);
+    check_staff(&mut conn, today);
     check_assessments(&mut conn, today);
     check_support_plans(&mut conn);
     referrals::check_referrals(&mut conn, today);
@@ -574,6 +575,35 @@ fn check_time_limits(conn: &mut DbConnection, today: NaiveDate) {
             .keys()
             .any(|rule| *rule == "INV-C06" || *rule == "INV-C07"),
         "no time-limited placement: {limited:?}"
+    );
+}
+
+/// Staff trainings fall within the employment and not after today; every planning region
+/// has a specialist-team member who meets INV-A06 for adults' teams.
+fn check_staff(conn: &mut DbConnection, today: NaiveDate) {
+    assert_eq!(
+        count(
+            conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM staff_trainings t JOIN staff s ON s.id = t.staff_id \
+                 WHERE t.completed_on < s.employed_from OR t.completed_on > '{today}' \
+                 OR (s.employed_until IS NOT NULL AND t.completed_on > s.employed_until)"
+            )
+        ),
+        0,
+        "a training outside its employment"
+    );
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COUNT(*) AS n FROM planning_regions r WHERE NOT EXISTS (\
+             SELECT 1 FROM staff s WHERE s.employer_kind = 'region' AND s.employer_code = r.code \
+             AND s.higher_education_in_field AND s.target_group_experience_years >= 5 \
+             AND (SELECT SUM(hours) FROM staff_trainings t WHERE t.staff_id = s.id \
+                  AND t.programme = 'di_assessment') >= 8)"
+        ),
+        0,
+        "a planning region without a qualified specialist-team member"
     );
 }
 

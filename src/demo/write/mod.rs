@@ -7,6 +7,7 @@ mod goals;
 mod mentors;
 mod placements;
 mod registry;
+mod staff;
 
 use diesel::connection::SimpleConnection as _;
 
