@@ -15,6 +15,7 @@ pub mod export;
 pub mod health;
 pub mod hsds;
 pub mod index;
+pub mod indicators;
 pub mod lang;
 pub mod mentors;
 pub mod paths;
@@ -198,6 +199,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(claims::get_claim)
                 .service(claims::close_claim)
                 .service(reference::list_training_programmes)
+                .service(indicators::list_indicators)
+                .service(indicators::get_indicator)
+                .service(indicators::list_former_municipalities)
                 .service(providers::list_providers)
                 .service(providers::create_provider)
                 .service(providers::get_provider)

@@ -13,6 +13,7 @@ pub mod decisions;
 pub mod deliveries;
 pub mod derived;
 pub mod idempotency;
+pub mod indicators;
 pub mod key_checks;
 pub mod mentors;
 pub mod placements;

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::{
-    municipalities, planning_regions, service_type_target_groups, service_types, specialist_roles,
-    target_groups, training_programmes,
+    former_municipalities, municipalities, planning_regions, service_type_target_groups,
+    service_types, specialist_roles, target_groups, training_programmes,
 };
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::codes::*;
@@ -249,5 +249,31 @@ pub fn list_training_programmes(conn: &mut DbConnection) -> QueryResult<Vec<Trai
     training_programmes::table
         .select(TrainingProgrammeRow::as_select())
         .order(training_programmes::position)
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = former_municipalities, check_for_backend(MultiBackend))]
+pub struct FormerMunicipalityRow {
+    pub iso_3166_2: String,
+    pub name_lv: String,
+    pub name_en: String,
+    pub planning_region: RegionCode,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub successor: MunicipalityCode,
+    pub source: String,
+}
+
+/// The former municipalities (2009–2021) and their successors, by region and code.
+pub fn list_former_municipalities(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<FormerMunicipalityRow>> {
+    former_municipalities::table
+        .select(FormerMunicipalityRow::as_select())
+        .order((
+            former_municipalities::planning_region,
+            former_municipalities::iso_3166_2,
+        ))
         .load(conn)
 }

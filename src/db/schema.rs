@@ -225,6 +225,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    former_municipalities (iso_3166_2) {
+        iso_3166_2 -> Text,
+        name_lv -> Text,
+        name_en -> Text,
+        planning_region -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        successor -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
     idempotency_keys (caller, key) {
         caller -> Text,
         key -> Text,
@@ -239,21 +252,30 @@ diesel::table! {
 }
 
 diesel::table! {
-    indicators (code) {
+    indicator_definitions (code) {
         code -> Text,
-        region -> Text,
+        programme -> Text,
+        region -> Nullable<Text>,
         position -> Int4,
         name_lv -> Text,
         name_en -> Text,
         unit -> Text,
         baseline -> Nullable<Int4>,
         baseline_date -> Date,
-        target -> Nullable<Int4>,
-        target_year -> Int4,
         data_source -> Text,
         measure -> Text,
         service_types -> Nullable<Text>,
+        training_programme -> Nullable<Text>,
+        geography -> Text,
         source_lines -> Text,
+    }
+}
+
+diesel::table! {
+    indicator_targets (code, year) {
+        code -> Text,
+        year -> Int4,
+        value -> Int4,
     }
 }
 
@@ -800,7 +822,11 @@ diesel::joinable!(clients -> municipalities (municipality));
 diesel::joinable!(clients -> target_groups (target_group));
 diesel::joinable!(di_transitions -> clients (client_id));
 diesel::joinable!(di_transitions -> placements (placement_id));
-diesel::joinable!(indicators -> planning_regions (region));
+diesel::joinable!(former_municipalities -> municipalities (successor));
+diesel::joinable!(former_municipalities -> planning_regions (planning_region));
+diesel::joinable!(indicator_definitions -> planning_regions (region));
+diesel::joinable!(indicator_definitions -> training_programmes (training_programme));
+diesel::joinable!(indicator_targets -> indicator_definitions (code));
 diesel::joinable!(mentor_assignments -> clients (client_id));
 diesel::joinable!(mentor_assignments -> mentors (mentor_id));
 diesel::joinable!(mentor_load_runs -> mentors (mentor_id));
@@ -878,8 +904,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_transfers,
     clients,
     di_transitions,
+    former_municipalities,
     idempotency_keys,
-    indicators,
+    indicator_definitions,
+    indicator_targets,
     key_checks,
     legal_bases,
     mentor_assignments,

@@ -8,11 +8,11 @@ use diesel::sql_types::{BigInt, Text};
 
 use super::dated::{holds_on, lit};
 use super::schema::{
-    assessment_runs, assessments, client_runs, clients, indicators, mentor_assignments,
-    mentor_load_runs, mentors, municipalities, placements, provider_status_periods, providers,
-    service_periods, service_runs, service_target_groups, staff,
+    assessment_runs, assessments, client_runs, clients, mentor_assignments, mentor_load_runs,
+    mentors, municipalities, placements, provider_status_periods, providers, service_periods,
+    service_runs, service_target_groups, staff,
 };
-use super::{DbConnection, MultiBackend, QueryResult};
+use super::{DbConnection, QueryResult};
 use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode, TargetGroupCode};
@@ -450,33 +450,6 @@ pub fn waiting(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<Waiti
         holds_on("w", "added_on", "closed_on", day)
     ))
     .load(conn)
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = indicators, check_for_backend(MultiBackend))]
-pub struct IndicatorRow {
-    pub code: String,
-    pub region: String,
-    pub position: i32,
-    pub name_lv: String,
-    pub name_en: String,
-    pub unit: String,
-    pub baseline: Option<i32>,
-    pub baseline_date: NaiveDate,
-    pub target: Option<i32>,
-    pub target_year: i32,
-    pub data_source: String,
-    pub measure: String,
-    pub service_types: Option<String>,
-    pub source_lines: String,
-}
-
-pub fn indicators(conn: &mut DbConnection, region: &str) -> QueryResult<Vec<IndicatorRow>> {
-    indicators::table
-        .filter(indicators::region.eq(region))
-        .order(indicators::position)
-        .select(IndicatorRow::as_select())
-        .load(conn)
 }
 
 /// Providers of the region in the register on `day`: their status period that day is not

@@ -22,6 +22,7 @@ use crate::domain::codes::{
 };
 use crate::domain::decision::{AppealOutcome, DecisionMaker, DecisionOutcome};
 use crate::domain::ids::*;
+use crate::domain::indicator::{Geography, IndicatorMeasure, Programme, Unit};
 use crate::domain::mentor::{ContractType, EmployerKind};
 use crate::domain::placement::TimeLimitRule;
 use crate::domain::plan_goal::GoalStatus;
@@ -216,6 +217,10 @@ stored_as_closed_text!(
     TariffUnit => "tariff unit",
     LivingSituation => "living_situation",
     StaffEmployerKind => "staff employer_kind",
+    Programme => "indicator programme",
+    Unit => "indicator unit",
+    IndicatorMeasure => "indicator measure",
+    Geography => "indicator geography",
 );
 
 #[cfg(test)]

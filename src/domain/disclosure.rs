@@ -149,17 +149,6 @@ impl Measure {
             | Measure::Vacancies => MetricClass::Registry,
         }
     }
-
-    /// The measure an indicator names (`indicators.measure`), if it is one the record counts.
-    pub fn of_indicator(measure: &str) -> Option<Measure> {
-        [
-            Measure::Providers,
-            Measure::Municipalities,
-            Measure::Services,
-        ]
-        .into_iter()
-        .find(|m| m.name() == measure)
-    }
 }
 
 /// A count with its cell key: the sum of the counted records' keys modulo [`KEY_SPACE`].
@@ -621,16 +610,6 @@ mod tests {
         assert_eq!(Measure::CostCents.class(), MetricClass::Amount);
         for m in [Measure::Capacity, Measure::Occupied, Measure::Vacancies] {
             assert_eq!(m.class(), MetricClass::Registry, "{}", m.name());
-        }
-        assert_eq!(
-            Measure::of_indicator("municipalities"),
-            Some(Measure::Municipalities)
-        );
-        assert_eq!(Measure::of_indicator("documents"), None);
-        // The indicators publish registry counts only: exact to every caller.
-        for name in ["providers", "municipalities", "services"] {
-            let measure = Measure::of_indicator(name).expect("an indicator measure");
-            assert_eq!(measure.class(), MetricClass::Registry, "{name}");
         }
     }
 }

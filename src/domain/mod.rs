@@ -14,6 +14,7 @@ pub mod decision;
 pub mod disclosure;
 pub mod history;
 pub mod ids;
+pub mod indicator;
 pub mod interval;
 pub mod mentor;
 pub mod money;

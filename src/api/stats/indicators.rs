@@ -1,81 +1,144 @@
-//! A planning region's results indicators: not a table statistic, one list per region.
+//! Indicator tables (issue 18, point 6): each programme's indicators, as data
+//! (`indicator_definitions`), computed from the effective-dated record on `as_of` or as a
+//! yearly series, next to their baseline and the target in force; targets set in the
+//! municipalities of 2009–2021 are compared in that geography.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::openapi::path::{ParameterBuilder, Paths};
 use utoipa::openapi::schema::ArrayBuilder;
 use utoipa::openapi::{Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_actix_web::OpenApiFactory;
 
-use super::Dimension;
+use super::Filter;
 use super::cache::StatsCache;
 use super::context::{Labels, StatsQuery};
 use super::endpoint::{day_or_month, get, operation, query_param, string};
 use super::table::{csv, ok, wants_csv};
 use crate::api::lang::Lang;
 use crate::auth::AuthUser;
-use crate::db::{DbConnection, ReadDb, stats as q};
-use crate::domain::access::statistics_access;
-use crate::domain::disclosure::Measure;
+use crate::db::indicators::{self as defs, Definition};
+use crate::db::{DbConnection, ReadDb, reference, staff, stats as q};
+use crate::domain::access::{StatisticsAccess, statistics_access};
+use crate::domain::client::DiStatus;
+use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::disclosure::{Perturbation, Tally};
 use crate::domain::history::RegisterStatus;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::indicator::{
+    Bounds, Geography, IndicatorMeasure, PackageComponent, Programme, Target, Unit, former_bounds,
+    missing_components, target_met, target_on, yearly,
+};
+use crate::domain::policy::Policy;
+use crate::domain::staff::completes_programme;
+use crate::error::{ApiError, ApiResult, Detail};
 
-/// The CSV columns: [`IndicatorValue`]'s fields, in order (a test holds them together).
-const CSV_COLUMNS: [&str; 12] = [
-    "code",
-    "name",
-    "unit",
-    "baseline",
-    "baseline_date",
-    "target",
-    "target_year",
-    "value",
-    "computable",
-    "method",
-    "data_source",
-    "source",
-];
+/// A municipality short of Latgale's minimum package, and what it lacks.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PackageGap {
+    pub municipality: MunicipalityCode,
+    pub missing: Vec<PackageComponent>,
+}
 
-/// A results indicator of a planning region, with its current value where the registry
-/// can compute it (the examples are Kurzeme's home care indicator).
+/// An indicator's value on one date.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorPoint {
+    pub date: NaiveDate,
+    /// The value on the date; `null` when the record cannot compute it. Person counts are
+    /// perturbed for the ministry and regions (`domain::disclosure`).
+    pub value: Option<i64>,
+    /// Services of the indicator's types planned, not yet running (a service count), or
+    /// municipalities where one is planned and none runs (a municipality count).
+    pub planned: Option<i64>,
+    /// For a target set in the municipalities of 2009–2021: how many of them the value stands
+    /// for (IND-GEOGRAPHY-2009).
+    pub former_geography: Option<Bounds>,
+    /// The target in force on the date (IND-TARGET).
+    pub target: Option<Target>,
+    /// Whether the target is reached (IND-TARGET-MET); `null` when unknown.
+    pub target_met: Option<bool>,
+}
+
+/// A programme's indicator with its value on `as_of` (or at the end of the series).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorValue {
+    pub programme: Programme,
     #[schema(example = "KUR-02")]
     pub code: String,
     #[schema(example = "Home care services")]
     pub name: String,
-    /// `providers`, `municipalities`, `services` or `items`.
-    #[schema(example = "municipalities")]
-    pub unit: String,
-    #[schema(example = 1)]
+    pub unit: Unit,
     pub baseline: Option<i32>,
     pub baseline_date: NaiveDate,
-    #[schema(example = 20)]
-    pub target: Option<i32>,
-    #[schema(example = 2018)]
-    pub target_year: i32,
-    /// The value computed on `as_of`; `null` when not computable.
+    /// Every target, by year.
+    pub targets: Vec<Target>,
+    /// The municipalities the targets count in.
+    pub geography: Geography,
+    pub as_of: NaiveDate,
     pub value: Option<i64>,
-    /// Whether the registry can compute the current value.
+    pub planned: Option<i64>,
+    pub former_geography: Option<Bounds>,
+    pub target: Option<Target>,
+    pub target_met: Option<bool>,
+    /// Minimum package: the municipalities short of it on `as_of`.
+    pub gaps: Vec<PackageGap>,
+    /// Whether the record computes the value.
     pub computable: bool,
-    /// How the value was computed, or why it cannot be.
-    #[schema(
-        example = "municipalities of the region with a service of type home_care running on the date"
-    )]
+    /// How the value is computed, or why it cannot be.
     pub method: String,
-    /// Where the data come from.
+    /// Where the programme's figures came from.
     #[schema(example = "LM")]
     pub data_source: String,
     /// Lines of the seed documents defining the indicator.
     #[schema(example = "001:21-30; 000:47-56")]
     pub source: String,
+    /// With `from` (and `to`): the value on each date of the yearly series, oldest first.
+    pub series: Vec<IndicatorPoint>,
+}
+
+/// The CSV columns: one row per indicator and date (a test holds them to [`CsvRow`]).
+const CSV_COLUMNS: [&str; 16] = [
+    "programme",
+    "code",
+    "name",
+    "unit",
+    "date",
+    "value",
+    "planned",
+    "former_at_least",
+    "former_at_most",
+    "target",
+    "target_year",
+    "target_met",
+    "baseline",
+    "baseline_date",
+    "geography",
+    "method",
+];
+
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    programme: Programme,
+    code: &'a str,
+    name: &'a str,
+    unit: Unit,
+    date: NaiveDate,
+    value: Option<i64>,
+    planned: Option<i64>,
+    former_at_least: Option<i64>,
+    former_at_most: Option<i64>,
+    target: Option<i32>,
+    target_year: Option<i32>,
+    target_met: Option<bool>,
+    baseline: Option<i32>,
+    baseline_date: NaiveDate,
+    geography: Geography,
+    method: &'a str,
 }
 
 /// `GET /stats/indicators`: registered and documented like the table statistics.
@@ -95,29 +158,51 @@ impl HttpServiceFactory for Indicators {
 
 impl OpenApiFactory for Indicators {
     fn paths(&self) -> Paths {
-        let region = ParameterBuilder::from(query_param(
-            "region",
-            "Planning region whose indicator table to compute (default: the caller's region, or KURZEME).",
-            string(),
+        let programme = ParameterBuilder::from(query_param(
+            "programme",
+            "The programme whose indicators to compute: `KURZEME`, `LATGALE` or `DI_PLAN` (default: the programme of `region`, or of the caller's region, else KURZEME). A planning region reads its own region's programme and the DI plan.",
+            Programme::schema(),
         ))
-        .example(Some("KURZEME".into()));
+        .example(Some("LATGALE".into()));
+        let region = query_param(
+            "region",
+            "Planning region whose programme to compute, when `programme` is not given (a region with no programme of its own answers an empty list).",
+            string(),
+        );
         let as_of = query_param(
             "as_of",
-            "Date of the values, a day or a month (its last day); default today: the register as it stood that day. A service counts while its own status that day is active and its provider is active that day (INV-P01); a provider counts while registered and not excluded that day. A date before the record's first day is a 422 (`/problems/before-record`).",
+            "Date of the values, a day or a month (its last day); default today, or for the ministry and regions on a programme with person counts the end of the last complete month (months only). Not together with `from`. A date before the record's first day is a 422 (`/problems/before-record`).",
             day_or_month(),
         );
-        let summary = "A planning region's results indicators (seed 000) with the current value \
-computed from the registry where it can be, next to baseline and target.";
-        let notes = "Every value computed is a registry count (providers, services, municipalities \
-offering a service: `domain::disclosure` classifies them), published exactly to every caller. \
-A query parameter other than `region`, `as_of` and `format` is a 400.";
+        let from = query_param(
+            "from",
+            "Start of a yearly series (IND-SERIES): the values on `to` and on each date a year before it, back to `from`; at most 50 points.",
+            day_or_month(),
+        );
+        let to = query_param(
+            "to",
+            "End of the series (default as for `as_of`); the top-level values are those on `to`.",
+            day_or_month(),
+        );
+        let step = query_param(
+            "step",
+            "The series' step: `year` (the only one, and the default).",
+            string().enum_values(Some(["year"])),
+        );
+        let summary = "A programme's indicators (Kurzeme, Latgale, the DI plan), computed from \
+the record on a date or as a yearly series, next to baseline and targets.";
+        let notes = "The definitions are data (`GET /api/v1/indicators`). Registry counts \
+(providers, services, municipalities, institutions) are exact for every caller; person counts \
+(staff, recipients, transitions, staff trained) are perturbed for the ministry and regions, \
+and restricted to the caller's area. A target set in the municipalities of 2009–2021 \
+(`geography` `municipalities_2009`) is compared in that geography through the 2021 reform's \
+mapping (`former_geography`). A query parameter other than those below is a 400.";
         let items = ArrayBuilder::new().items(Ref::from_schema_name(IndicatorValue::name()));
-        let ok = ("The indicators", items.into());
         let operation = operation(
             "indicator_stats",
             (summary, notes.to_string()),
-            vec![region.build(), as_of],
-            ok,
+            vec![programme.build(), region, as_of, from, to, step],
+            ("The indicators", items.into()),
         );
         get(PATH, operation)
     }
@@ -127,45 +212,120 @@ A query parameter other than `region`, `as_of` and `format` is a 400.";
             IndicatorValue::name().into_owned(),
             IndicatorValue::schema(),
         ));
+        <IndicatorValue as ToSchema>::schemas(schemas);
     }
+}
+
+/// What a request asks for beyond the statistics query string.
+struct Asked {
+    programme: Option<Programme>,
+    series: bool,
+}
+
+/// Takes `programme` and `step` out of the pairs (the rest is a statistics query).
+fn asked(pairs: &mut Vec<(String, String)>) -> ApiResult<Asked> {
+    let mut take = |name: &str| {
+        let at = pairs.iter().position(|(n, _)| n == name)?;
+        Some(pairs.remove(at).1)
+    };
+    let bad = |en: &str, lv: &str| ApiError::BadRequest(Detail::new(en, lv));
+    let programme = take("programme")
+        .map(|p| {
+            Programme::parse(&p).ok_or_else(|| {
+                bad(
+                    "programme is KURZEME, LATGALE or DI_PLAN",
+                    "programme ir KURZEME, LATGALE vai DI_PLAN",
+                )
+            })
+        })
+        .transpose()?;
+    let step = take("step");
+    if step.as_deref().is_some_and(|s| s != "year") {
+        return Err(bad("step is `year`", "step ir `year`"));
+    }
+    Ok(Asked {
+        programme,
+        series: step.is_some(),
+    })
+}
+
+/// The programme of a planning region, if it has one.
+fn programme_of(region: &str) -> Option<Programme> {
+    [Programme::Kurzeme, Programme::Latgale]
+        .into_iter()
+        .find(|p| p.as_str() == region)
 }
 
 async fn indicator_stats(
     req: HttpRequest,
     (db, cache): (web::Data<ReadDb>, web::Data<StatsCache>),
+    policy: web::Data<Policy>,
     user: AuthUser,
     lang: Lang,
     query: web::Query<Vec<(String, String)>>,
 ) -> ApiResult<HttpResponse> {
+    let mut pairs = query.into_inner();
+    let asked = asked(&mut pairs)?;
     // Only the documented parameters reach here: the edge refuses any other (400).
-    let query = StatsQuery::parse(query.into_inner())?;
-    let scope = statistics_access(&user.scope, query.value(Dimension::Region))?;
-    let region = query
-        .value(Dimension::Region)
-        .or(scope.region())
-        .map(String::from)
-        .unwrap_or_else(|| "KURZEME".into());
+    let query = StatsQuery::parse(pairs)?;
+    query.only(&[Filter::AsOf, Filter::From, Filter::To])?;
+    let series = asked.series || query.date(Filter::From).is_some();
+    if series && query.date(Filter::AsOf).is_some() {
+        return Err(ApiError::BadRequest(Detail::new(
+            "as_of and a series (from, to, step) exclude each other",
+            "as_of un sērija (from, to, step) viens otru izslēdz",
+        )));
+    }
+    let requested = query.value(super::Dimension::Region);
+    let scope = statistics_access(&user.scope, requested)?;
+    let programme = match asked.programme {
+        Some(p) => Some(p),
+        None => match requested.or(scope.region()) {
+            Some(region) => programme_of(region),
+            None => Some(Programme::Kurzeme),
+        },
+    };
+    // A region reads its own programme (and the national DI plan).
+    if let Some(region) = programme.and_then(|p| programme_of(p.as_str())) {
+        statistics_access(&user.scope, Some(region.as_str()))?;
+    }
+    let perturbation = policy.perturbation;
     let format = query.format().map(String::from);
     let items = db
         .run(move |conn| -> ApiResult<_> {
-            // Registry counts only (`domain::disclosure`): exact, to the day, for every caller.
-            let as_of = query.resolve_dates(conn, false)?.as_of;
-            let key = format!(
-                "indicators|{region}|{as_of}|{scope:?}|{lang:?}|{}",
-                query.filters_key()
-            );
+            let Some(programme) = programme else {
+                return Ok(std::sync::Arc::new(Vec::new()));
+            };
+            let definitions = defs::definitions(conn, Some(programme), None)?;
+            // Perturbed callers read person counts by whole months (STATS-COMPLETE-MONTHS).
+            let months =
+                scope.perturb && definitions.iter().any(|d| d.row.measure.counts_persons());
+            let dates = query.resolve_dates(conn, months)?;
+            let points = if series {
+                yearly(dates.from, dates.to).ok_or_else(|| {
+                    ApiError::BadRequest(Detail::new(
+                        "a series reads at most 50 years",
+                        "sērija aptver ne vairāk kā 50 gadus",
+                    ))
+                })?
+            } else {
+                vec![dates.as_of]
+            };
+            let key = format!("indicators|{programme:?}|{points:?}|{series}|{scope:?}|{lang:?}");
             let weigh = |items: &Vec<IndicatorValue>| weight(items);
             cache.through(conn, key, weigh, move |conn| {
-                indicators(conn, &query, lang, &region, as_of)
+                let labels = Labels::load(conn, lang)?;
+                let reader = Reader {
+                    scope: &scope,
+                    labels: &labels,
+                    perturbation,
+                };
+                reader.table(conn, definitions, &points, series, lang)
             })
         })
         .await?;
     if wants_csv(&req, format.as_deref()) {
-        let rows = items
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<Value>, _>>()
-            .map_err(|e| ApiError::Internal(e.into()))?;
+        let rows = csv_rows(&items)?;
         let columns = CSV_COLUMNS.map(String::from);
         return csv(ok(lang), &columns, &rows);
     }
@@ -174,93 +334,487 @@ async fn indicator_stats(
         .json(&*items))
 }
 
+/// One CSV row per indicator and date: the series' points, or the value on `as_of`.
+fn csv_rows(items: &[IndicatorValue]) -> ApiResult<Vec<serde_json::Value>> {
+    let mut rows = Vec::new();
+    for item in items {
+        let single = [IndicatorPoint {
+            date: item.as_of,
+            value: item.value,
+            planned: item.planned,
+            former_geography: item.former_geography,
+            target: item.target,
+            target_met: item.target_met,
+        }];
+        let points = if item.series.is_empty() {
+            &single[..]
+        } else {
+            &item.series[..]
+        };
+        for p in points {
+            let row = CsvRow {
+                programme: item.programme,
+                code: &item.code,
+                name: &item.name,
+                unit: item.unit,
+                date: p.date,
+                value: p.value,
+                planned: p.planned,
+                former_at_least: p.former_geography.map(|b| b.at_least),
+                former_at_most: p.former_geography.map(|b| b.at_most),
+                target: p.target.map(|t| t.value),
+                target_year: p.target.map(|t| t.year),
+                target_met: p.target_met,
+                baseline: item.baseline,
+                baseline_date: item.baseline_date,
+                geography: item.geography,
+                method: &item.method,
+            };
+            rows.push(serde_json::to_value(row).map_err(|e| ApiError::Internal(e.into()))?);
+        }
+    }
+    Ok(rows)
+}
+
 /// Roughly the bytes a list of indicators takes in memory.
 fn weight(items: &[IndicatorValue]) -> usize {
     items
         .iter()
-        .map(|i| 256 + i.name.len() + i.method.len() + i.source.len() + i.data_source.len())
+        .map(|i| {
+            512 + i.name.len()
+                + i.method.len()
+                + i.source.len()
+                + 96 * (i.series.len() + i.gaps.len())
+        })
         .sum()
 }
 
-/// The region's indicators on `as_of`, from the registry.
-fn indicators(
-    conn: &mut DbConnection,
-    query: &StatsQuery,
-    lang: Lang,
-    region: &str,
-    as_of: NaiveDate,
-) -> ApiResult<Vec<IndicatorValue>> {
-    let labels = Labels::load(conn, lang)?;
-    labels.check(query)?;
-    let facts = q::service_facts(conn, as_of)?;
-    let active: Vec<&q::ServiceFact> = facts
-        .iter()
-        .filter(|f| {
-            f.status == RegisterStatus::Active && labels.region_of(&f.municipality) == region
-        })
-        .collect();
-    let mut out = Vec::new();
-    for row in q::indicators(conn, region)? {
-        let types: Vec<&str> = row
-            .service_types
-            .as_deref()
-            .map(|t| t.split(',').collect())
-            .unwrap_or_default();
-        let of_types = || {
-            active
-                .iter()
-                .filter(|f| types.contains(&f.service_type.as_str()))
-        };
-        let (value, method) = match Measure::of_indicator(&row.measure) {
-            Some(Measure::Providers) => (
-                Some(q::providers_in_region(conn, region, as_of)?),
-                "providers of the region in the register on the date (registered, not excluded)"
-                    .to_string(),
-            ),
-            Some(Measure::Municipalities) => (
-                Some(
-                    i64::try_from(
-                        of_types()
-                            .map(|f| f.municipality.as_str())
-                            .collect::<BTreeSet<_>>()
-                            .len(),
-                    )
-                    .unwrap_or(0),
-                ),
-                format!(
-                    "municipalities of the region with a service of type {} running on the date",
-                    types.join(", ")
-                ),
-            ),
-            Some(Measure::Services) => (
-                Some(i64::try_from(of_types().count()).unwrap_or(0)),
-                format!(
-                    "services of type {} running in the region on the date",
-                    types.join(", ")
-                ),
-            ),
-            _ => (
-                None,
-                "not computable from registry data: it needs documents or activity reports"
-                    .to_string(),
-            ),
-        };
-        out.push(IndicatorValue {
-            name: lang.pick(&row.name_lv, &row.name_en).to_string(),
-            code: row.code,
-            unit: row.unit,
-            baseline: row.baseline,
-            baseline_date: row.baseline_date,
-            target: row.target,
-            target_year: row.target_year,
-            data_source: row.data_source,
-            computable: value.is_some(),
-            value,
-            method,
-            source: row.source_lines,
-        });
+/// Computes indicators for one caller.
+struct Reader<'a> {
+    scope: &'a StatisticsAccess,
+    labels: &'a Labels,
+    perturbation: Perturbation,
+}
+
+/// What the record holds on one date, read once for every indicator of the table.
+#[derive(Default)]
+struct Facts {
+    services: Vec<q::ServiceFact>,
+    staff: Vec<staff::StaffFact>,
+    trainings: Vec<staff::TrainingFact>,
+    clients: Vec<q::CountFact>,
+}
+
+/// An indicator's value on a date, before the target is set beside it.
+struct Observed {
+    value: Option<i64>,
+    planned: Option<i64>,
+    former: Option<Bounds>,
+    gaps: Vec<PackageGap>,
+}
+
+impl Observed {
+    fn value(value: i64) -> Self {
+        Observed {
+            value: Some(value),
+            planned: None,
+            former: None,
+            gaps: Vec::new(),
+        }
     }
-    Ok(out)
+}
+
+impl Reader<'_> {
+    fn table(
+        &self,
+        conn: &mut DbConnection,
+        definitions: Vec<Definition>,
+        points: &[NaiveDate],
+        series: bool,
+        lang: Lang,
+    ) -> ApiResult<Vec<IndicatorValue>> {
+        let needs = |m: &[IndicatorMeasure]| definitions.iter().any(|d| m.contains(&d.row.measure));
+        let mut observed: Vec<Vec<(NaiveDate, Observed)>> =
+            definitions.iter().map(|_| Vec::new()).collect();
+        for &day in points {
+            let facts = Facts {
+                services: if needs(&[
+                    IndicatorMeasure::Municipalities,
+                    IndicatorMeasure::Services,
+                    IndicatorMeasure::MinimumPackage,
+                ]) {
+                    q::service_facts(conn, day)?
+                } else {
+                    Vec::new()
+                },
+                staff: if needs(&[IndicatorMeasure::Staff]) {
+                    staff::employed_on(conn, day)?
+                } else {
+                    Vec::new()
+                },
+                trainings: if needs(&[
+                    IndicatorMeasure::TrainedStaff,
+                    IndicatorMeasure::TrainedMunicipalities,
+                ]) {
+                    staff::trainings_by(conn, day)?
+                } else {
+                    Vec::new()
+                },
+                clients: if needs(&[IndicatorMeasure::Recipients]) {
+                    q::clients_by_status(conn, day)?
+                } else {
+                    Vec::new()
+                },
+            };
+            for (i, d) in definitions.iter().enumerate() {
+                let o = self.observe(conn, d, &facts, day)?;
+                observed[i].push((day, o));
+            }
+        }
+        let mut out = Vec::new();
+        for (d, mut obs) in definitions.into_iter().zip(observed) {
+            let Definition { row, targets } = d;
+            let point = |(date, o): &(NaiveDate, Observed)| {
+                let target = target_on(&targets, *date);
+                IndicatorPoint {
+                    date: *date,
+                    value: o.value,
+                    planned: o.planned,
+                    former_geography: o.former,
+                    target,
+                    target_met: target_met(target, o.value, o.former),
+                }
+            };
+            let series_points: Vec<IndicatorPoint> = if series {
+                obs.iter().map(point).collect()
+            } else {
+                Vec::new()
+            };
+            let last = obs.pop().expect("at least one date");
+            let at = point(&last);
+            out.push(IndicatorValue {
+                programme: row.programme,
+                name: lang.pick(&row.name_lv, &row.name_en).to_string(),
+                unit: row.unit,
+                baseline: row.baseline,
+                baseline_date: row.baseline_date,
+                targets,
+                geography: row.geography,
+                as_of: at.date,
+                value: at.value,
+                planned: at.planned,
+                former_geography: at.former_geography,
+                target: at.target,
+                target_met: at.target_met,
+                gaps: last.1.gaps,
+                computable: row.measure != IndicatorMeasure::None,
+                method: method(&row),
+                data_source: row.data_source,
+                source: row.source_lines,
+                code: row.code,
+                series: series_points,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether a fact of `municipality` (or of `region` itself, for a region's own staff)
+    /// is inside the indicator's region and, for a person count, the caller's area.
+    fn counts(
+        &self,
+        d: &Definition,
+        persons: bool,
+        region: &str,
+        municipality: Option<&str>,
+    ) -> bool {
+        let own = d.row.region.as_ref().is_none_or(|r| r.as_str() == region);
+        let caller = !persons
+            || (self.scope.region().is_none_or(|r| r == region)
+                && self
+                    .scope
+                    .municipality()
+                    .is_none_or(|m| municipality == Some(m)));
+        own && caller
+    }
+
+    /// A person count as the caller may see it.
+    fn publish(&self, tally: Tally) -> i64 {
+        if self.scope.perturb {
+            self.perturbation.publish(tally)
+        } else {
+            tally.count
+        }
+    }
+
+    fn observe(
+        &self,
+        conn: &mut DbConnection,
+        d: &Definition,
+        facts: &Facts,
+        day: NaiveDate,
+    ) -> ApiResult<Observed> {
+        let row = &d.row;
+        let types = row.service_types();
+        let of_type = |f: &&q::ServiceFact| {
+            (types.is_empty() || types.contains(&f.service_type.as_str()))
+                && self.counts(
+                    d,
+                    false,
+                    self.labels.region_of(&f.municipality),
+                    Some(&f.municipality),
+                )
+        };
+        let running = |f: &&q::ServiceFact| f.status == RegisterStatus::Active;
+        let planned = |f: &&q::ServiceFact| f.status == RegisterStatus::Planned;
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(match row.measure {
+            IndicatorMeasure::None => Observed {
+                value: None,
+                planned: None,
+                former: None,
+                gaps: Vec::new(),
+            },
+            IndicatorMeasure::Providers => Observed::value(match &row.region {
+                Some(region) => q::providers_in_region(conn, region.as_str(), day)?,
+                None => 0,
+            }),
+            IndicatorMeasure::Services => {
+                let of = facts.services.iter().filter(of_type);
+                Observed {
+                    planned: Some(count(of.clone().filter(planned).count())),
+                    ..Observed::value(count(of.filter(running).count()))
+                }
+            }
+            IndicatorMeasure::Municipalities => {
+                let with = |keep: &dyn Fn(&&q::ServiceFact) -> bool| -> BTreeSet<String> {
+                    facts
+                        .services
+                        .iter()
+                        .filter(of_type)
+                        .filter(|f| keep(f))
+                        .map(|f| f.municipality.clone())
+                        .collect()
+                };
+                let runs = with(&running);
+                let planned_only = with(&planned).difference(&runs).count();
+                Observed {
+                    value: Some(count(runs.len())),
+                    planned: Some(count(planned_only)),
+                    former: self.former(conn, d, &runs)?,
+                    gaps: Vec::new(),
+                }
+            }
+            IndicatorMeasure::TrainedMunicipalities => {
+                let trained: BTreeSet<String> = facts
+                    .trainings
+                    .iter()
+                    .filter(|t| completes_programme(None, t.hours))
+                    .filter_map(|t| t.municipality.as_ref().map(|m| (t, m)))
+                    .filter(|(t, m)| self.counts(d, false, t.region.as_str(), Some(m.as_str())))
+                    .map(|(_, m)| m.to_string())
+                    .collect();
+                Observed {
+                    former: self.former(conn, d, &trained)?,
+                    ..Observed::value(count(trained.len()))
+                }
+            }
+            IndicatorMeasure::MinimumPackage => {
+                let mut running_types: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+                for f in facts.services.iter().filter(running) {
+                    running_types
+                        .entry(f.municipality.as_str())
+                        .or_default()
+                        .insert(f.service_type.as_str());
+                }
+                let mut gaps = Vec::new();
+                let mut complete = 0;
+                for m in self.municipalities(conn, d, day)? {
+                    let types = running_types.get(m.as_str()).cloned().unwrap_or_default();
+                    let missing = missing_components(types);
+                    if missing.is_empty() {
+                        complete += 1;
+                    } else {
+                        gaps.push(PackageGap {
+                            municipality: m,
+                            missing,
+                        });
+                    }
+                }
+                Observed {
+                    gaps,
+                    ..Observed::value(complete)
+                }
+            }
+            IndicatorMeasure::InstitutionsClosed => {
+                let closed = defs::institutions_closed(conn, row.baseline_date, day)?;
+                Observed::value(count(
+                    closed
+                        .iter()
+                        .filter(|m| {
+                            self.counts(
+                                d,
+                                false,
+                                self.labels.region_of(m.as_str()),
+                                Some(m.as_str()),
+                            )
+                        })
+                        .count(),
+                ))
+            }
+            IndicatorMeasure::Staff => {
+                let mut tally = Tally::default();
+                for f in &facts.staff {
+                    let m = f.municipality.as_ref().map(|m| m.as_str());
+                    if self.counts(d, true, f.region.as_str(), m) {
+                        tally += Tally::new(f.staff, f.key_sum);
+                    }
+                }
+                Observed::value(self.publish(tally))
+            }
+            IndicatorMeasure::Recipients => {
+                let receiving = [DiStatus::InCommunity, DiStatus::InInstitution];
+                Observed::value(
+                    self.publish(
+                        self.tally_counts(
+                            d,
+                            facts
+                                .clients
+                                .iter()
+                                .filter(|f| receiving.iter().any(|s| s.as_str() == f.value)),
+                        ),
+                    ),
+                )
+            }
+            IndicatorMeasure::Transitions => {
+                let facts = q::transitions(conn, row.baseline_date, day)?;
+                Observed::value(self.publish(self.tally_counts(d, facts.iter())))
+            }
+            IndicatorMeasure::TrainedStaff => {
+                let programme = row.training_programme.as_ref();
+                let minimum = reference::list_training_programmes(conn)?
+                    .into_iter()
+                    .find(|p| Some(&p.code) == programme)
+                    .and_then(|p| p.min_hours);
+                let mut tally = Tally::default();
+                for t in &facts.trainings {
+                    let m = t.municipality.as_ref().map(|m| m.as_str());
+                    if Some(&t.programme) == programme
+                        && completes_programme(minimum, t.hours)
+                        && self.counts(d, true, t.region.as_str(), m)
+                    {
+                        tally += Tally::new(1, i64::from(t.record_key));
+                    }
+                }
+                Observed::value(self.publish(tally))
+            }
+        })
+    }
+
+    /// The person counts of `facts` inside the indicator's region and the caller's area.
+    fn tally_counts<'f>(
+        &self,
+        d: &Definition,
+        facts: impl Iterator<Item = &'f q::CountFact>,
+    ) -> Tally {
+        let mut tally = Tally::default();
+        for f in facts {
+            let region = self.labels.region_of(&f.municipality);
+            if self.counts(d, true, region, Some(&f.municipality)) {
+                tally += Tally::new(f.count, f.key_sum);
+            }
+        }
+        tally
+    }
+
+    /// IND-GEOGRAPHY-2009 for an indicator whose targets count the former municipalities.
+    fn former(
+        &self,
+        conn: &mut DbConnection,
+        d: &Definition,
+        counted: &BTreeSet<String>,
+    ) -> ApiResult<Option<Bounds>> {
+        match (&d.row.geography, &d.row.region) {
+            (Geography::Municipalities2009, Some(region)) => {
+                let predecessors = defs::predecessors(conn, region)?;
+                Ok(Some(former_bounds(
+                    counted.iter().map(String::as_str),
+                    &predecessors,
+                )))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Today's municipalities of the indicator's region not dissolved by `day`.
+    fn municipalities(
+        &self,
+        conn: &mut DbConnection,
+        d: &Definition,
+        day: NaiveDate,
+    ) -> ApiResult<Vec<MunicipalityCode>> {
+        let filter = reference::MunicipalityFilter {
+            region: d.row.region.clone(),
+            ..Default::default()
+        };
+        Ok(reference::list_municipalities(conn, &filter)?
+            .into_iter()
+            .filter(|m| m.valid_to.is_none_or(|to| to >= day))
+            .map(|m| m.code)
+            .collect())
+    }
+}
+
+/// How an indicator's value is computed, in words.
+fn method(row: &defs::DefinitionRow) -> String {
+    let types = row.service_types();
+    let of_types = if types.is_empty() {
+        "of any type".to_string()
+    } else {
+        format!("of type {}", types.join(", "))
+    };
+    let area = row
+        .region
+        .as_ref()
+        .map_or("the country".to_string(), RegionCode::to_string);
+    let since = row.baseline_date;
+    match row.measure {
+        IndicatorMeasure::Providers => {
+            "providers of the region in the register on the date (registered, not excluded)".into()
+        }
+        IndicatorMeasure::Municipalities => format!(
+            "municipalities of {area} with a service {of_types} running on the date; `planned`: those where one is planned and none runs"
+        ),
+        IndicatorMeasure::Services => format!(
+            "services {of_types} running in {area} on the date; `planned`: those planned, not yet running"
+        ),
+        IndicatorMeasure::TrainedMunicipalities => format!(
+            "municipalities of {area} where a provider's or the municipality's staff member, or a mentor it employs, has completed a training programme by the date"
+        ),
+        IndicatorMeasure::Staff => {
+            format!("staff employed in {area} on the date (providers, municipalities, the region)")
+        }
+        IndicatorMeasure::Recipients => format!(
+            "clients of {area} with a placement active on the date (in the community or in an institution); by target group and municipality: /api/v1/stats/clients?group_by=municipality,target_group,di_status"
+        ),
+        IndicatorMeasure::MinimumPackage => format!(
+            "municipalities of {area} with every component of the minimum package running on the date (social service: social_work; home care: home_care, its mobile brigade or a municipal social care centre; crisis rooms: crisis_room or crisis_centre; multifunctional_centre); `gaps` lists the rest"
+        ),
+        IndicatorMeasure::InstitutionsClosed => {
+            format!("institutional services of {area} closed after {since} and by the date")
+        }
+        IndicatorMeasure::Transitions => format!(
+            "DI transitions (institution to community) in {area} after {since} and by the date"
+        ),
+        IndicatorMeasure::TrainedStaff => format!(
+            "staff employed on the date and mentors registered by then, in {area}, whose completed hours of {} reach the programme's minimum",
+            row.training_programme
+                .as_ref()
+                .map_or("the programme", |p| p.as_str())
+        ),
+        IndicatorMeasure::None => {
+            "not computable from the record: it needs documents or activity reports".into()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -268,23 +822,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_csv_columns_are_the_fields_of_an_indicator_in_order() {
-        let value = IndicatorValue {
-            code: String::new(),
-            name: String::new(),
-            unit: String::new(),
+    fn the_csv_columns_are_the_fields_of_a_row_in_order() {
+        let row = CsvRow {
+            programme: Programme::Latgale,
+            code: "",
+            name: "",
+            unit: Unit::Persons,
+            date: NaiveDate::MIN,
+            value: None,
+            planned: None,
+            former_at_least: None,
+            former_at_most: None,
+            target: None,
+            target_year: None,
+            target_met: None,
             baseline: None,
             baseline_date: NaiveDate::MIN,
-            target: None,
-            target_year: 0,
-            value: None,
-            computable: false,
-            method: String::new(),
-            data_source: String::new(),
-            source: String::new(),
+            geography: Geography::Current,
+            method: "",
         };
         let mut writer = ::csv::Writer::from_writer(Vec::new());
-        writer.serialize(value).expect("serialises");
+        writer.serialize(row).expect("serialises");
         let text = String::from_utf8(writer.into_inner().expect("flushes")).expect("utf-8");
         let header = text.lines().next().unwrap_or_default();
         assert_eq!(header, CSV_COLUMNS.join(","));

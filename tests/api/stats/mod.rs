@@ -10,7 +10,7 @@ use kopiena::domain::codes::MunicipalityCode;
 use kopiena::domain::ids::AssessmentId;
 use kopiena::domain::mentor::ContractType;
 use kopiena::domain::registry::ServiceStatus;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{
     IndicatorsQuery, StatsQuery, TestApp, admin, assert_bad_request, assert_problem,
@@ -430,13 +430,15 @@ async fn kurzeme_indicators_are_computed_from_known_data_or_said_not_computable(
     let kuldiga = app.new_provider("050", "LM-K1").await;
     let liepaja = app.new_provider("LPX", "LM-K2").await;
     app.new_provider("RIX", "LM-R1").await;
-    for (pid, t) in [
-        (kuldiga, "home_care"),
-        (liepaja, "home_care"),
-        (liepaja, "social_rehabilitation"),
-        (liepaja, "social_rehabilitation"),
+    for (pid, t, status) in [
+        (kuldiga, "home_care", ServiceStatus::Active),
+        (liepaja, "home_care", ServiceStatus::Active),
+        (liepaja, "social_rehabilitation", ServiceStatus::Active),
+        (liepaja, "social_rehabilitation", ServiceStatus::Active),
+        (liepaja, "day_care_centre", ServiceStatus::Planned),
+        (kuldiga, "social_rehabilitation", ServiceStatus::Planned),
     ] {
-        let body = plain_service(t, 5, ServiceStatus::Active);
+        let body = plain_service(t, 5, status);
         app.create_service(&token(&ministry()), pid, &body)
             .created()
             .await;
@@ -462,15 +464,26 @@ async fn kurzeme_indicators_are_computed_from_known_data_or_said_not_computable(
         (
             providers["value"].as_i64(),
             providers["baseline"].as_i64(),
-            providers["target"].as_i64()
+            providers["target"]["value"].as_i64()
         ),
         (Some(2), Some(53), Some(150))
     );
+    let home_care = find("KUR-02");
+    assert_eq!(home_care["value"], 2, "home care in Kuldīga and Liepāja");
+    // The target (20 municipalities, 2018) counts the municipalities of 2009–2021: Kuldīga
+    // stands for one to three of them (Kuldīga, Alsunga, Skrunda), Liepāja for itself.
+    assert_eq!(home_care["geography"], "municipalities_2009");
+    assert_eq!(home_care["target"], json!({"year": 2018, "value": 20}));
     assert_eq!(
-        find("KUR-02")["value"],
-        2,
-        "home care in Kuldīga and Liepāja"
+        home_care["former_geography"],
+        json!({"at_least": 2, "at_most": 4})
     );
+    assert_eq!(home_care["target_met"], false);
+    // Planned services are counted apart: a planned day care centre in Liepāja; social
+    // rehabilitation planned in Kuldīga, where none runs yet.
+    assert_eq!(find("KUR-03")["planned"], 1);
+    assert_eq!(find("KUR-11")["planned"], 1);
+    assert_eq!(find("KUR-11S")["planned"], 1);
     assert_eq!(
         find("KUR-11")["value"],
         1,
