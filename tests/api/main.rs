@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod hsds;
 mod idempotency;
+mod indicators;
 mod instances;
 mod mentors;
 mod migrations;
