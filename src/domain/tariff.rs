@@ -47,6 +47,42 @@ pub fn check_new_version(
     }
 }
 
+/// What a child received in a 24-hour period of short-term care (di-rules §9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortTermStay {
+    /// Day care without accommodation (sub-points 21.1.7.1 and 21.1.7.4).
+    Day,
+    /// Care with accommodation for the whole 24 hours (21.1.7.2 and 21.1.7.3).
+    WithAccommodation,
+}
+
+/// INV-F11: the children's short-term care tariffs (tariffs.csv codes) billed for one 24-hour
+/// period: the day's or the stay's by whether the day is a working day, and the night tariff
+/// only for a night without day care in the same 24 hours (the rule names the day services of
+/// 21.1.7.1 and 21.1.7.4; a stay with accommodation already covers its night).
+pub fn child_short_term_tariffs(
+    working_day: bool,
+    stay: Option<ShortTermStay>,
+    night: bool,
+) -> Vec<&'static str> {
+    let day = match (stay, working_day) {
+        (Some(ShortTermStay::Day), true) => Some("cst_workday_day_no_accommodation"),
+        (Some(ShortTermStay::Day), false) => Some("cst_weekend_holiday_day_no_accommodation"),
+        (Some(ShortTermStay::WithAccommodation), true) => {
+            Some("cst_workday_24h_with_accommodation")
+        }
+        (Some(ShortTermStay::WithAccommodation), false) => {
+            Some("cst_weekend_holiday_24h_with_accommodation")
+        }
+        (None, _) => None,
+    };
+    match day {
+        Some(code) => vec![code],
+        None if night => vec!["cst_night"],
+        None => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +108,47 @@ mod tests {
                 check_new_version(Some(day("2027-01-01")), day(early)),
                 Err(DomainError::TariffVersionOutOfOrder)
             );
+        }
+    }
+
+    #[test]
+    fn inv_f11_the_night_tariff_is_not_billed_with_day_care_in_the_same_24_hours() {
+        use ShortTermStay::*;
+        assert_eq!(child_short_term_tariffs(true, None, true), ["cst_night"]);
+        assert_eq!(child_short_term_tariffs(false, None, true), ["cst_night"]);
+        assert_eq!(
+            child_short_term_tariffs(true, Some(Day), true),
+            ["cst_workday_day_no_accommodation"]
+        );
+        assert_eq!(
+            child_short_term_tariffs(false, Some(Day), true),
+            ["cst_weekend_holiday_day_no_accommodation"]
+        );
+        assert_eq!(
+            child_short_term_tariffs(false, Some(WithAccommodation), true),
+            ["cst_weekend_holiday_24h_with_accommodation"]
+        );
+        assert_eq!(
+            child_short_term_tariffs(true, Some(WithAccommodation), false),
+            ["cst_workday_24h_with_accommodation"]
+        );
+        assert!(child_short_term_tariffs(true, None, false).is_empty());
+    }
+
+    #[test]
+    fn inv_f11_every_short_term_code_is_a_tariff_of_the_csv() {
+        let path = format!("{}/reference/tariffs.csv", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("tariffs.csv");
+        for working in [true, false] {
+            for stay in [
+                None,
+                Some(ShortTermStay::Day),
+                Some(ShortTermStay::WithAccommodation),
+            ] {
+                for code in child_short_term_tariffs(working, stay, true) {
+                    assert!(text.contains(&format!(",{code},")), "{code}");
+                }
+            }
         }
     }
 }
