@@ -1,6 +1,6 @@
 //! Staff beyond mentors (issue 18, point 5): who employs them, what qualifies a specialist
-//! for an assessment team (INV-A06), and when a training programme counts as completed
-//! (di-rules §6.2).
+//! for an assessment team (INV-A06). When a training programme counts as completed
+//! (TRAINED-PROGRAMME, di-rules §6.2) is a count in SQL: `db::staff::trained_on`.
 
 use std::collections::BTreeMap;
 
@@ -120,12 +120,6 @@ pub fn shortfall<'a>(
         .collect()
 }
 
-/// TRAINED-PROGRAMME: a person is trained in a programme once their completed hours in it
-/// reach its minimum (§6.2); a programme without a minimum counts any completed training.
-pub fn completes_programme(min_hours: Option<i32>, completed_hours: i64) -> bool {
-    completed_hours > 0 && completed_hours >= i64::from(min_hours.unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,14 +172,6 @@ mod tests {
                 TeamRequirement::DiAssessmentTraining,
             ]
         );
-    }
-
-    #[test]
-    fn trained_programme_counts_from_the_minimum_or_any_hours_without_one() {
-        assert!(!completes_programme(Some(24), 23));
-        assert!(completes_programme(Some(24), 24));
-        assert!(completes_programme(None, 1));
-        assert!(!completes_programme(None, 0));
     }
 
     #[test]

@@ -255,13 +255,17 @@ async fn latgale_indicators_are_computed_at_three_dates_and_as_a_yearly_series()
         )
         .await;
     assert_problem(kurzeme, 403, "about:blank").await;
-    let bad = app
-        .get_as(
-            "/api/v1/stats/indicators?programme=LATGALE&step=month",
-            &admin,
-        )
-        .await;
-    assert_problem(bad, 400, "about:blank").await;
+    for bad in [
+        "programme=LATGALE&step=month".to_string(),
+        "programme=ATLANTIS".to_string(),
+        format!("programme=LATGALE&from={}", today() + Days::new(400)),
+        format!("programme=LATGALE&from={}&as_of={}", ago(700), today()),
+    ] {
+        let response = app
+            .get_as(&format!("/api/v1/stats/indicators?{bad}"), &admin)
+            .await;
+        assert_problem(response, 400, "about:blank").await;
+    }
 
     // CSV: a row per indicator and date of the series.
     let csv = app

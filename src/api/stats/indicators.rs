@@ -35,7 +35,6 @@ use crate::domain::indicator::{
     missing_components, target_met, target_on, yearly,
 };
 use crate::domain::policy::Policy;
-use crate::domain::staff::completes_programme;
 use crate::error::{ApiError, ApiResult, Detail};
 
 /// A municipality short of Latgale's minimum package, and what it lacks.
@@ -302,12 +301,20 @@ async fn indicator_stats(
                 scope.perturb && definitions.iter().any(|d| d.row.measure.counts_persons());
             let dates = query.resolve_dates(conn, months)?;
             let points = if series {
-                yearly(dates.from, dates.to).ok_or_else(|| {
+                let points = yearly(dates.from, dates.to).ok_or_else(|| {
                     ApiError::BadRequest(Detail::new(
                         "a series reads at most 50 years",
                         "sērija aptver ne vairāk kā 50 gadus",
                     ))
-                })?
+                })?;
+                if points.is_empty() {
+                    let (from, to) = (dates.from, dates.to);
+                    return Err(ApiError::BadRequest(Detail::new(
+                        format!("the series ends ({to}) before it starts ({from})"),
+                        format!("sērija beidzas ({to}) pirms tās sākuma ({from})"),
+                    )));
+                }
+                points
             } else {
                 vec![dates.as_of]
             };
@@ -401,8 +408,30 @@ struct Reader<'a> {
 struct Facts {
     services: Vec<q::ServiceFact>,
     staff: Vec<staff::StaffFact>,
-    trainings: Vec<staff::TrainingFact>,
+    trainings: Vec<staff::TrainedFact>,
     clients: Vec<q::CountFact>,
+}
+
+/// The reference data the indicators read, once per table.
+struct Known {
+    /// Per region: today's municipalities and how many former ones each succeeded.
+    predecessors: BTreeMap<RegionCode, BTreeMap<String, i64>>,
+    municipalities: Vec<reference::MunicipalityRow>,
+}
+
+impl Known {
+    fn load(conn: &mut DbConnection, definitions: &[Definition]) -> ApiResult<Known> {
+        let mut predecessors = BTreeMap::new();
+        for region in definitions.iter().filter_map(|d| d.row.region.as_ref()) {
+            if !predecessors.contains_key(region) {
+                predecessors.insert(region.clone(), defs::predecessors(conn, region)?);
+            }
+        }
+        Ok(Known {
+            predecessors,
+            municipalities: reference::list_municipalities(conn, &Default::default())?,
+        })
+    }
 }
 
 /// An indicator's value on a date, before the target is set beside it.
@@ -434,6 +463,7 @@ impl Reader<'_> {
         lang: Lang,
     ) -> ApiResult<Vec<IndicatorValue>> {
         let needs = |m: &[IndicatorMeasure]| definitions.iter().any(|d| m.contains(&d.row.measure));
+        let known = Known::load(conn, &definitions)?;
         let mut observed: Vec<Vec<(NaiveDate, Observed)>> =
             definitions.iter().map(|_| Vec::new()).collect();
         for &day in points {
@@ -456,7 +486,7 @@ impl Reader<'_> {
                     IndicatorMeasure::TrainedStaff,
                     IndicatorMeasure::TrainedMunicipalities,
                 ]) {
-                    staff::trainings_by(conn, day)?
+                    staff::trained_on(conn, day)?
                 } else {
                     Vec::new()
                 },
@@ -467,7 +497,7 @@ impl Reader<'_> {
                 },
             };
             for (i, d) in definitions.iter().enumerate() {
-                let o = self.observe(conn, d, &facts, day)?;
+                let o = self.observe(conn, d, (&facts, &known), day)?;
                 observed[i].push((day, o));
             }
         }
@@ -490,7 +520,9 @@ impl Reader<'_> {
             } else {
                 Vec::new()
             };
-            let last = obs.pop().expect("at least one date");
+            let Some(last) = obs.pop() else {
+                continue;
+            };
             let at = point(&last);
             out.push(IndicatorValue {
                 programme: row.programme,
@@ -550,7 +582,7 @@ impl Reader<'_> {
         &self,
         conn: &mut DbConnection,
         d: &Definition,
-        facts: &Facts,
+        (facts, known): (&Facts, &Known),
         day: NaiveDate,
     ) -> ApiResult<Observed> {
         let row = &d.row;
@@ -600,7 +632,7 @@ impl Reader<'_> {
                 Observed {
                     value: Some(count(runs.len())),
                     planned: Some(count(planned_only)),
-                    former: self.former(conn, d, &runs)?,
+                    former: former(d, known, &runs),
                     gaps: Vec::new(),
                 }
             }
@@ -608,13 +640,12 @@ impl Reader<'_> {
                 let trained: BTreeSet<String> = facts
                     .trainings
                     .iter()
-                    .filter(|t| completes_programme(None, t.hours))
                     .filter_map(|t| t.municipality.as_ref().map(|m| (t, m)))
                     .filter(|(t, m)| self.counts(d, false, t.region.as_str(), Some(m.as_str())))
                     .map(|(_, m)| m.to_string())
                     .collect();
                 Observed {
-                    former: self.former(conn, d, &trained)?,
+                    former: former(d, known, &trained),
                     ..Observed::value(count(trained.len()))
                 }
             }
@@ -628,7 +659,12 @@ impl Reader<'_> {
                 }
                 let mut gaps = Vec::new();
                 let mut complete = 0;
-                for m in self.municipalities(conn, d, day)? {
+                let region = d.row.region.as_ref();
+                let in_region = known.municipalities.iter().filter(|m| {
+                    region.is_none_or(|r| *r == m.planning_region)
+                        && m.valid_to.is_none_or(|to| to >= day)
+                });
+                for m in in_region.map(|m| m.code.clone()) {
                     let types = running_types.get(m.as_str()).cloned().unwrap_or_default();
                     let missing = missing_components(types);
                     if missing.is_empty() {
@@ -691,18 +727,12 @@ impl Reader<'_> {
             }
             IndicatorMeasure::TrainedStaff => {
                 let programme = row.training_programme.as_ref();
-                let minimum = reference::list_training_programmes(conn)?
-                    .into_iter()
-                    .find(|p| Some(&p.code) == programme)
-                    .and_then(|p| p.min_hours);
                 let mut tally = Tally::default();
                 for t in &facts.trainings {
                     let m = t.municipality.as_ref().map(|m| m.as_str());
-                    if Some(&t.programme) == programme
-                        && completes_programme(minimum, t.hours)
-                        && self.counts(d, true, t.region.as_str(), m)
+                    if Some(&t.programme) == programme && self.counts(d, true, t.region.as_str(), m)
                     {
-                        tally += Tally::new(1, i64::from(t.record_key));
+                        tally += Tally::new(t.count, t.key_sum);
                     }
                 }
                 Observed::value(self.publish(tally))
@@ -725,43 +755,13 @@ impl Reader<'_> {
         }
         tally
     }
+}
 
-    /// IND-GEOGRAPHY-2009 for an indicator whose targets count the former municipalities.
-    fn former(
-        &self,
-        conn: &mut DbConnection,
-        d: &Definition,
-        counted: &BTreeSet<String>,
-    ) -> ApiResult<Option<Bounds>> {
-        match (&d.row.geography, &d.row.region) {
-            (Geography::Municipalities2009, Some(region)) => {
-                let predecessors = defs::predecessors(conn, region)?;
-                Ok(Some(former_bounds(
-                    counted.iter().map(String::as_str),
-                    &predecessors,
-                )))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    /// Today's municipalities of the indicator's region not dissolved by `day`.
-    fn municipalities(
-        &self,
-        conn: &mut DbConnection,
-        d: &Definition,
-        day: NaiveDate,
-    ) -> ApiResult<Vec<MunicipalityCode>> {
-        let filter = reference::MunicipalityFilter {
-            region: d.row.region.clone(),
-            ..Default::default()
-        };
-        Ok(reference::list_municipalities(conn, &filter)?
-            .into_iter()
-            .filter(|m| m.valid_to.is_none_or(|to| to >= day))
-            .map(|m| m.code)
-            .collect())
-    }
+/// IND-GEOGRAPHY-2009 for an indicator whose targets count the former municipalities.
+fn former(d: &Definition, known: &Known, counted: &BTreeSet<String>) -> Option<Bounds> {
+    let predecessors = known.predecessors.get(d.row.region.as_ref()?)?;
+    (d.row.geography == Geography::Municipalities2009)
+        .then(|| former_bounds(counted.iter().map(String::as_str), predecessors))
 }
 
 /// How an indicator's value is computed, in words.
@@ -788,7 +788,7 @@ fn method(row: &defs::DefinitionRow) -> String {
             "services {of_types} running in {area} on the date; `planned`: those planned, not yet running"
         ),
         IndicatorMeasure::TrainedMunicipalities => format!(
-            "municipalities of {area} where a provider's or the municipality's staff member, or a mentor it employs, has completed a training programme by the date"
+            "municipalities of {area} where a provider's or the municipality's staff member, or a mentor it employs, has completed a training programme (its minimum hours) by the date"
         ),
         IndicatorMeasure::Staff => {
             format!("staff employed in {area} on the date (providers, municipalities, the region)")

@@ -2,13 +2,10 @@
 //! staff trained per programme (KUR-TR, the DI plan's result indicator). Employees are
 //! persons: both are person counts under disclosure control.
 
-use std::collections::BTreeMap;
-
 use super::Dimension::{Programme, Region, Role};
 use super::{Filter, Query, Statistic};
 use crate::db::{reference, staff as q};
 use crate::domain::disclosure::{Measure, Tally};
-use crate::domain::staff::completes_programme;
 
 pub static STAFF: Statistic = Statistic {
     path: "/stats/staff",
@@ -49,28 +46,21 @@ when grouped by programme alone.",
     filters: &[Filter::AsOf],
     metrics: &[Measure::TrainedStaff],
     query: Query::Table(|conn, context, table| {
-        let minimum: BTreeMap<_, _> = reference::list_training_programmes(conn)?
-            .into_iter()
-            .map(|p| (p.code, p.min_hours))
-            .collect();
         if context.dims == [Programme] {
-            for programme in minimum.keys() {
-                table.add(vec![programme.to_string()], &[Tally::default()]);
+            for programme in reference::list_training_programmes(conn)? {
+                table.add(vec![programme.code.to_string()], &[Tally::default()]);
             }
         }
-        for fact in q::trainings_by(conn, context.as_of())? {
+        for fact in q::trained_on(conn, context.as_of())? {
             let municipality = fact.municipality.as_ref().map(|m| m.as_str());
-            let min_hours = minimum.get(&fact.programme).copied().flatten();
-            if !completes_programme(min_hours, fact.hours)
-                || !context.within(fact.region.as_str(), municipality)
-            {
+            if !context.within(fact.region.as_str(), municipality) {
                 continue;
             }
             let key = context.key(|d| match d {
                 Region => fact.region.to_string(),
                 _ => fact.programme.to_string(),
             });
-            table.add(key, &[Tally::new(1, i64::from(fact.record_key))]);
+            table.add(key, &[Tally::new(fact.count, fact.key_sum)]);
         }
         Ok(())
     }),
