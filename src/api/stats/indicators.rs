@@ -292,6 +292,10 @@ async fn indicator_stats(
     let format = query.format().map(String::from);
     let items = db
         .run(move |conn| -> ApiResult<_> {
+            // A region that does not exist is a 400, as on the table statistics.
+            if query.value(super::Dimension::Region).is_some() {
+                Labels::load(conn, lang)?.check(&query)?;
+            }
             let Some(programme) = programme else {
                 return Ok(std::sync::Arc::new(Vec::new()));
             };

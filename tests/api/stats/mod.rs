@@ -599,6 +599,10 @@ async fn a_filter_naming_no_known_code_or_an_unknown_parameter_is_a_400() {
         let response = app
             .get_as(&format!("/api/v1/stats/indicators?{bogus}"), &ministry)
             .await;
-        assert_bad_request(response, "accepts region, as_of, format").await;
+        assert_bad_request(
+            response,
+            "accepts programme, region, as_of, from, to, step, format",
+        )
+        .await;
     }
 }
