@@ -20,7 +20,9 @@ use crate::db::{Db, DbConnection, Listed, providers, reference};
 use crate::domain::access::{StaffReach, may_manage_staff, own_staff_employer, staff_read_access};
 use crate::domain::codes::*;
 use crate::domain::ids::*;
-use crate::domain::staff::{StaffEmployerKind, TeamQualification, team_qualification};
+use crate::domain::staff::{
+    Qualifications, StaffEmployerKind, TeamQualification, team_qualification,
+};
 use crate::domain::validity::ensure_municipality_valid;
 use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unknown_reference};
@@ -33,20 +35,6 @@ pub struct StaffEmployer {
     /// The provider's id, or the municipality's or planning region's code.
     #[schema(example = "050")]
     pub code: String,
-}
-
-/// What the employer records of a specialist's qualifications (INV-A06).
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Qualifications {
-    /// Professional higher education in the field.
-    pub higher_education_in_field: bool,
-    /// Years of experience with the target group the specialist works with.
-    #[validate(range(min = 0, max = 60))]
-    #[schema(minimum = 0, maximum = 60)]
-    pub target_group_experience_years: i32,
-    /// A certificate for the children's assessment instruments.
-    pub instrument_certificate: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,8 +83,9 @@ pub struct Staff {
 
 fn staff_view(e: StaffEntry) -> Staff {
     let r = e.row;
+    let qualifications = r.qualifications();
     let assessment_team = team_qualification(
-        &r.qualifications(),
+        &qualifications,
         e.trainings.iter().map(|t| (t.programme.as_str(), t.hours)),
     );
     Staff {
@@ -110,11 +99,7 @@ fn staff_view(e: StaffEntry) -> Staff {
         },
         municipality: r.municipality,
         region: r.region,
-        qualifications: Qualifications {
-            higher_education_in_field: r.higher_education_in_field,
-            target_group_experience_years: r.target_group_experience_years,
-            instrument_certificate: r.instrument_certificate,
-        },
+        qualifications,
         employed_from: r.employed_from,
         employed_until: r.employed_until,
         trainings: e.trainings.into_iter().map(training_view).collect(),
@@ -436,11 +421,11 @@ pub async fn get_staff_training(
 ) -> ApiResult<web::Json<StaffTraining>> {
     let StaffTrainingPath { id, training_id } = path.into_inner();
     let reach = staff_read_access(&user.scope)?;
-    let training = db
-        .run(move |conn| -> ApiResult<_> {
-            q::get(conn, &reach, id)?;
-            Ok(q::get_training(conn, id, training_id)?)
-        })
-        .await?;
+    let entry = db.run(move |conn| q::get(conn, &reach, id)).await?;
+    let training = entry
+        .trainings
+        .into_iter()
+        .find(|t| t.id == training_id)
+        .ok_or(ApiError::NotFound)?;
     Ok(web::Json(training_view(training)))
 }

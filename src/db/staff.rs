@@ -238,21 +238,6 @@ pub fn insert_training(
         .get_result(conn)
 }
 
-pub fn get_training(
-    conn: &mut DbConnection,
-    staff_id: StaffId,
-    id: StaffTrainingId,
-) -> QueryResult<StaffTrainingRow> {
-    staff_trainings::table
-        .filter(
-            staff_trainings::id
-                .eq(id)
-                .and(staff_trainings::staff_id.eq(staff_id)),
-        )
-        .select(StaffTrainingRow::as_select())
-        .first(conn)
-}
-
 /// Staff employed on a day, counted by employer's place and role.
 #[derive(Debug, Clone)]
 pub struct StaffFact {

@@ -21,11 +21,24 @@ closed_set! {
 }
 
 /// The qualifications INV-A06 asks of a specialist-team member, as the employer records them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    validator::Validate,
+    utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct Qualifications {
     /// Professional higher education in the field.
     pub higher_education_in_field: bool,
-    /// Years of experience with the team's target group.
+    /// Years of experience with the target group the specialist works with.
+    #[validate(range(min = 0, max = 60))]
+    #[schema(minimum = 0, maximum = 60)]
     pub target_group_experience_years: i32,
     /// A certificate for the children's assessment instruments.
     pub instrument_certificate: bool,

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     TestApp, admin, adult, assert_problem, ministry, municipality, new_code, placement, provider,
-    region, service_body, today, token, training,
+    region, service_body, staff_body, today, token,
 };
 use kopiena::api::services::CreateService;
 use kopiena::domain::client::TargetGroup;
@@ -47,32 +47,6 @@ fn served(service_type: &str) -> TargetGroup {
         "multifunctional_centre" => TargetGroup::ChildWithFunctionalImpairment,
         _ => TargetGroup::AdultWithMentalDisorder,
     }
-}
-
-async fn staff(app: &TestApp, who: &str, from: u64, until: Option<u64>) -> Value {
-    let body = json!({
-        "given_name": "Inese",
-        "family_name": "Ozola",
-        "role": "social_worker",
-        "qualifications": {
-            "higher_education_in_field": true,
-            "target_group_experience_years": 6,
-            "instrument_certificate": false,
-        },
-        "employed_from": ago(from),
-        "employed_until": until.map(ago),
-    });
-    app.post_as("/api/v1/staff", who, &body).created().await
-}
-
-async fn train(app: &TestApp, who: &str, id: &Value, programme: &str, hours: i32, on: u64) {
-    app.post_as(
-        &format!("/api/v1/staff/{id}/trainings"),
-        who,
-        &training(programme, hours, ago(on)),
-    )
-    .created()
-    .await;
 }
 
 /// The indicator `code` of a table.
@@ -139,13 +113,25 @@ async fn latgale(app: &TestApp) {
     app.rebuild_derived_runs();
 
     let own = token(&provider(provider_id));
-    let worker = staff(app, &own, 800, None).await;
-    train(app, &own, &worker["id"], "work_with_disabilities", 24, 600).await;
-    let municipal = staff(app, &owner, 500, Some(100)).await;
-    train(app, &owner, &municipal["id"], "life_skills", 48, 450).await;
+    let worker = app
+        .register_staff(&own, &staff_body("social_worker", ago(800), None, 6))
+        .await;
+    app.train_staff(&own, &worker["id"], "work_with_disabilities", 24, ago(600))
+        .await;
+    let municipal = app
+        .register_staff(
+            &owner,
+            &staff_body("social_worker", ago(500), Some(ago(100)), 6),
+        )
+        .await;
+    app.train_staff(&owner, &municipal["id"], "life_skills", 48, ago(450))
+        .await;
     let latgale = token(&region("LATGALE"));
-    let member = staff(app, &latgale, 400, None).await;
-    train(app, &latgale, &member["id"], "di_assessment", 8, 380).await;
+    let member = app
+        .register_staff(&latgale, &staff_body("social_worker", ago(400), None, 6))
+        .await;
+    app.train_staff(&latgale, &member["id"], "di_assessment", 8, ago(380))
+        .await;
 }
 
 #[tokio::test]
@@ -337,8 +323,11 @@ async fn kurzeme_targets_of_2009_municipalities_are_compared_in_that_geography()
     service(&app, tukums, "home_care", Some(800)).await;
     service(&app, talsi, "home_care", Some(100)).await;
     let own = token(&provider(talsi));
-    let worker = staff(&app, &own, 800, None).await;
-    train(&app, &own, &worker["id"], "client_needs_work", 64, 300).await;
+    let worker = app
+        .register_staff(&own, &staff_body("social_worker", ago(800), None, 6))
+        .await;
+    app.train_staff(&own, &worker["id"], "client_needs_work", 64, ago(300))
+        .await;
 
     let admin = token(&admin());
     // Kuldīga succeeded 3 former municipalities, Talsi 4; Tukums was not in Kurzeme then.

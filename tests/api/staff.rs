@@ -7,44 +7,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     TestApp, admin, assert_problem, date, mentor_body, ministry, municipality, provider, region,
-    today, token, training,
+    staff_body, today, token, training,
 };
-
-fn staff_body(role: &str, from: &str, until: Option<&str>, years: i32) -> Value {
-    json!({
-        "given_name": "Anna",
-        "family_name": format!("Bērziņa-{role}"),
-        "role": role,
-        "qualifications": {
-            "higher_education_in_field": true,
-            "target_group_experience_years": years,
-            "instrument_certificate": false,
-        },
-        "employed_from": from,
-        "employed_until": until,
-    })
-}
-
-async fn register(app: &TestApp, who: &str, body: &Value) -> Value {
-    app.post_as("/api/v1/staff", who, body).created().await
-}
-
-async fn train(
-    app: &TestApp,
-    who: &str,
-    id: &Value,
-    programme: &str,
-    hours: i32,
-    on: &str,
-) -> Value {
-    app.post_as(
-        &format!("/api/v1/staff/{id}/trainings"),
-        who,
-        &training(programme, hours, date(on)),
-    )
-    .created()
-    .await
-}
 
 #[tokio::test]
 async fn staff_records_are_kept_by_the_employer_read_by_its_region_and_answer_inv_a06() {
@@ -58,12 +22,12 @@ async fn staff_records_are_kept_by_the_employer_read_by_its_region_and_answer_in
     let latgale = token(&region("LATGALE"));
 
     // A provider registers its social worker: five years, higher education, no DI training.
-    let worker = register(
-        &app,
-        &own,
-        &staff_body("social_worker", "2020-01-01", None, 5),
-    )
-    .await;
+    let worker = app
+        .register_staff(
+            &own,
+            &staff_body("social_worker", date("2020-01-01"), None, 5),
+        )
+        .await;
     let id = worker["id"].clone();
     assert_eq!(
         worker["employer"],
@@ -79,8 +43,11 @@ async fn staff_records_are_kept_by_the_employer_read_by_its_region_and_answer_in
 
     // INV-A06: eight hours of the DI-assessment training (in two parts) qualify for an
     // adults' team; a children's team also needs the instrument certificate.
-    train(&app, &own, &id, "di_assessment", 4, "2021-03-01").await;
-    let trained = train(&app, &own, &id, "di_assessment", 4, "2021-04-01").await;
+    app.train_staff(&own, &id, "di_assessment", 4, date("2021-03-01"))
+        .await;
+    let trained = app
+        .train_staff(&own, &id, "di_assessment", 4, date("2021-04-01"))
+        .await;
     assert_eq!(
         trained["assessment_team"],
         json!({"adults": true, "children": false, "unmet": ["instrument_certificate"]})
@@ -153,14 +120,14 @@ async fn staff_records_are_kept_by_the_employer_read_by_its_region_and_answer_in
     assert_eq!(stale.status().as_u16(), 412);
 
     // An unknown profession or employer is refused, not stored.
-    let mut unknown = staff_body("astrologer", "2020-01-01", None, 1);
+    let mut unknown = staff_body("astrologer", date("2020-01-01"), None, 1);
     assert_problem(
         app.post_as("/api/v1/staff", &own, &unknown).await,
         422,
         "/problems/unknown-reference",
     )
     .await;
-    unknown = staff_body("psychiatrist", "2020-01-01", None, 1);
+    unknown = staff_body("psychiatrist", date("2020-01-01"), None, 1);
     unknown["employer"] = json!({"kind": "provider", "code": "999999"});
     assert_problem(
         app.post_as("/api/v1/staff", &token(&admin()), &unknown)
@@ -171,16 +138,14 @@ async fn staff_records_are_kept_by_the_employer_read_by_its_region_and_answer_in
     .await;
 
     // The region's list holds every employer's staff in the region; a provider's its own.
-    register(
-        &app,
+    app.register_staff(
         &latgale,
-        &staff_body("psychiatrist", "2021-01-01", None, 9),
+        &staff_body("psychiatrist", date("2021-01-01"), None, 9),
     )
     .await;
-    register(
-        &app,
+    app.register_staff(
         &token(&municipality("DGV")),
-        &staff_body("social_worker", "2021-01-01", None, 2),
+        &staff_body("social_worker", date("2021-01-01"), None, 2),
     )
     .await;
     let listed = app.get_as("/api/v1/staff?limit=10", &latgale).ok().await;
@@ -221,41 +186,34 @@ async fn specialists_and_staff_trained_per_programme_are_counted_on_each_date() 
     // psychiatrist 2020–2023, trained with disabilities 12 h in 2021 and 12 h in 2022 (the
     // minimum is 24); the region's own staff never count for a municipality; a mentor of
     // the municipality, registered today, trained in life skills.
-    let worker = register(
-        &app,
-        &own,
-        &staff_body("social_worker", "2020-01-01", None, 5),
-    )
-    .await;
-    train(&app, &own, &worker["id"], "di_assessment", 8, "2021-03-01").await;
-    let psychiatrist = register(
-        &app,
-        &dgv,
-        &staff_body("psychiatrist", "2020-01-01", Some("2023-12-31"), 9),
-    )
-    .await;
-    train(
-        &app,
-        &dgv,
-        &psychiatrist["id"],
-        "work_with_disabilities",
-        12,
-        "2021-01-01",
-    )
-    .await;
-    train(
-        &app,
-        &dgv,
-        &psychiatrist["id"],
-        "work_with_disabilities",
-        12,
-        "2022-01-01",
-    )
-    .await;
-    register(
-        &app,
+    let worker = app
+        .register_staff(
+            &own,
+            &staff_body("social_worker", date("2020-01-01"), None, 5),
+        )
+        .await;
+    app.train_staff(&own, &worker["id"], "di_assessment", 8, date("2021-03-01"))
+        .await;
+    let psychiatrist = app
+        .register_staff(
+            &dgv,
+            &staff_body(
+                "psychiatrist",
+                date("2020-01-01"),
+                Some(date("2023-12-31")),
+                9,
+            ),
+        )
+        .await;
+    let id = &psychiatrist["id"];
+    app.train_staff(&dgv, id, "work_with_disabilities", 12, date("2021-01-01"))
+        .await;
+    let id = &psychiatrist["id"];
+    app.train_staff(&dgv, id, "work_with_disabilities", 12, date("2022-01-01"))
+        .await;
+    app.register_staff(
         &token(&region("LATGALE")),
-        &staff_body("psychiatrist", "2020-01-01", None, 9),
+        &staff_body("psychiatrist", date("2020-01-01"), None, 9),
     )
     .await;
     let mentor = app

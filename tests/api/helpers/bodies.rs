@@ -542,3 +542,25 @@ pub fn grouped_by(dimensions: &str) -> StatsQuery {
         ..stats_query()
     }
 }
+
+/// A staff member of `role` employed from `from` (to `until`), with `years` of experience,
+/// higher education and no instrument certificate.
+pub fn staff_body(
+    role: &str,
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    years: i32,
+) -> serde_json::Value {
+    serde_json::json!({
+        "given_name": "Anna",
+        "family_name": format!("Bērziņa-{role}"),
+        "role": role,
+        "qualifications": {
+            "higher_education_in_field": true,
+            "target_group_experience_years": years,
+            "instrument_certificate": false,
+        },
+        "employed_from": from,
+        "employed_until": until,
+    })
+}

@@ -16,6 +16,27 @@ use super::call::Call;
 use super::harness::TestApp;
 
 impl TestApp {
+    /// Registers a staff member (`POST /api/v1/staff`), expecting 201.
+    pub async fn register_staff(&self, token: &str, body: &serde_json::Value) -> serde_json::Value {
+        self.post_as("/api/v1/staff", token, body).created().await
+    }
+
+    /// Records `hours` of `programme` completed `on` by staff member `id`, expecting 201; the
+    /// staff member as the response shows them.
+    pub async fn train_staff(
+        &self,
+        token: &str,
+        id: &serde_json::Value,
+        programme: &str,
+        hours: i32,
+        on: NaiveDate,
+    ) -> serde_json::Value {
+        let body = super::training(programme, hours, on);
+        self.post_as(&format!("/api/v1/staff/{id}/trainings"), token, &body)
+            .created()
+            .await
+    }
+
     // Mentors.
 
     pub fn create_mentor(&self, token: &str, body: &CreateMentor) -> Call {
