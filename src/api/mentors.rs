@@ -15,7 +15,7 @@ use super::common::{
 };
 use super::paths::{AssignmentPath, ClientAssignmentPath, ClientPath, MentorPath};
 use super::problems as p;
-use super::providers::{phone_schema, validate_phone};
+use super::providers::{check_municipality, phone_schema, validate_phone};
 use super::trainings::training_view;
 pub use super::trainings::{CreateTraining, Training};
 use crate::auth::AuthUser;
@@ -38,7 +38,6 @@ use crate::domain::mentor::{
     ContractType, EmployerKind, MissingTraining, check_assignment, missing_trainings,
 };
 use crate::domain::policy::{MENTOR_TRAININGS, Policy};
-use crate::domain::validity::ensure_municipality_valid;
 use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unique_violation_as, unknown_reference};
 
@@ -128,10 +127,7 @@ fn employer_region(
     match employer.kind {
         EmployerKind::Municipality => {
             let code = MunicipalityCode::new(employer.code.as_str());
-            let m = reference::get_municipality(conn, &code)
-                .map_err(unknown_reference(Reference::Municipality, &employer.code))?;
-            ensure_municipality_valid(&code, m.validity(), on)?;
-            Ok(m.planning_region)
+            Ok(check_municipality(conn, &code, on)?.planning_region)
         }
         EmployerKind::Region => {
             reference::get_planning_region(conn, &RegionCode::new(employer.code.as_str()))

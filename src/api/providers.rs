@@ -181,16 +181,16 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// Checks that the municipality exists and is valid on `date`.
+/// Checks that the municipality exists and is valid on `date`; its reference row.
 pub fn check_municipality(
     conn: &mut DbConnection,
     code: &MunicipalityCode,
     date: NaiveDate,
-) -> ApiResult<()> {
+) -> ApiResult<reference::MunicipalityRow> {
     let row = reference::get_municipality(conn, code)
         .map_err(unknown_reference(Reference::Municipality, code))?;
     ensure_municipality_valid(code, row.validity(), date)?;
-    Ok(())
+    Ok(row)
 }
 
 /// Registers a provider.

@@ -13,6 +13,7 @@ use validator::Validate;
 use super::body::Body;
 use super::common::{self, Created, IdempotencyKey, Idempotent, IfMatch, Page, PageQuery};
 use super::paths::{StaffPath, StaffTrainingPath};
+use super::providers::check_municipality;
 use super::trainings::{CreateTraining, check_training};
 use crate::auth::AuthUser;
 use crate::db::staff::{self as q, NewStaff, StaffEntry, StaffFilter, StaffTrainingRow};
@@ -23,7 +24,6 @@ use crate::domain::ids::*;
 use crate::domain::staff::{
     Qualifications, StaffEmployerKind, TeamQualification, team_qualification,
 };
-use crate::domain::validity::ensure_municipality_valid;
 use crate::domain::{DomainError, Reference};
 use crate::error::{ApiError, ApiResult, unknown_reference};
 
@@ -138,12 +138,8 @@ fn employer_place(
         }
         StaffEmployerKind::Municipality => MunicipalityCode::new(employer.code.as_str()),
     };
-    let m = reference::get_municipality(conn, &municipality).map_err(unknown_reference(
-        Reference::Municipality,
-        municipality.as_str(),
-    ))?;
-    ensure_municipality_valid(&municipality, m.validity(), on)?;
-    Ok((Some(municipality), m.planning_region))
+    let region = check_municipality(conn, &municipality, on)?.planning_region;
+    Ok((Some(municipality), region))
 }
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
