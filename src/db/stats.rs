@@ -12,7 +12,7 @@ use super::schema::{
     mentors, municipalities, placements, provider_status_periods, providers, service_periods,
     service_runs, service_target_groups, staff,
 };
-use super::{DbConnection, QueryResult};
+use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
 use crate::domain::client::{DiStatus, TargetGroup};
 use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode, TargetGroupCode};
@@ -129,6 +129,17 @@ pub fn first_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
     ))
 }
 
+/// The codes of `region`'s municipalities.
+fn municipalities_of(
+    conn: &mut DbConnection,
+    region: &RegionCode,
+) -> QueryResult<Vec<MunicipalityCode>> {
+    municipalities::table
+        .filter(municipalities::planning_region.eq(region.clone()))
+        .select(municipalities::code)
+        .load(conn)
+}
+
 /// One service as the registry statistics need it, on a day.
 #[derive(Debug, Clone)]
 pub struct ServiceFact {
@@ -150,11 +161,21 @@ pub struct ServiceFact {
 /// capacity valid that day and the placements active that day: the service runs holding
 /// that day (`db::derived`; `register_status` says how each stands: a service of a
 /// suspended provider does not run).
-pub fn service_facts(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<ServiceFact>> {
-    let rows: Vec<ServiceOnDay> = service_runs::table
+/// `region`, when given, keeps its municipalities' services only.
+pub fn service_facts(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    region: Option<&RegionCode>,
+) -> QueryResult<Vec<ServiceFact>> {
+    let mut query = service_runs::table
         .filter(holds_on!(service_runs, day))
         .filter(service_runs::status.ne(ServiceStatus::Closed))
         .filter(service_runs::provider_status.ne(ProviderStatus::Excluded))
+        .into_boxed::<MultiBackend>();
+    if let Some(region) = region {
+        query = query.filter(service_runs::municipality.eq_any(municipalities_of(conn, region)?));
+    }
+    let rows: Vec<ServiceOnDay> = query
         .select((
             service_runs::service_id,
             service_runs::provider_id,
@@ -265,9 +286,14 @@ impl CountFact {
 /// Clients in the record on `day` by the municipality that owned their case that day,
 /// target group and DI status that day: the client runs (`db::derived`) holding that day. A
 /// client is in the record from their registration, and before it on the days a
-/// (back-dated) placement of theirs is active.
-pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<CountFact>> {
-    let rows: Vec<(MunicipalityCode, TargetGroup, DiStatus, Counted)> = client_runs::table
+/// (back-dated) placement of theirs is active. `region`, when given, keeps its
+/// municipalities' clients only.
+pub fn clients_by_status(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    region: Option<&RegionCode>,
+) -> QueryResult<Vec<CountFact>> {
+    let mut query = client_runs::table
         .filter(holds_on!(client_runs, day))
         .group_by((
             client_runs::municipality,
@@ -280,7 +306,11 @@ pub fn clients_by_status(conn: &mut DbConnection, day: NaiveDate) -> QueryResult
             client_runs::di_status,
             (count_star(), sum(client_runs::record_key)),
         ))
-        .load(conn)?;
+        .into_boxed::<MultiBackend>();
+    if let Some(region) = region {
+        query = query.filter(client_runs::municipality.eq_any(municipalities_of(conn, region)?));
+    }
+    let rows: Vec<(MunicipalityCode, TargetGroup, DiStatus, Counted)> = query.load(conn)?;
     Ok(rows
         .iter()
         .map(|(m, g, status, n)| CountFact::new(m, *g, status.as_str(), *n))

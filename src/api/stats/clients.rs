@@ -33,7 +33,7 @@ registration, or earlier on the days a back-dated placement or entry of theirs i
 area is the municipality that owned the case that day (transfers).",
     dimensions: &[Region, Municipality, TargetGroup, DiStatus],
     default_group_by: &[Region, TargetGroup, DiStatus],
-    query: Query::Counts(|conn, context| q::clients_by_status(conn, context.as_of())),
+    query: Query::Counts(|conn, context| q::clients_by_status(conn, context.as_of(), None)),
     ..CLIENT_COUNT
 };
 

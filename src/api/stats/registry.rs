@@ -45,7 +45,7 @@ per service).",
         Measure::Vacancies,
     ],
     query: Query::Table(|conn, context, table| {
-        let facts = q::service_facts(conn, context.as_of())?;
+        let facts = q::service_facts(conn, context.as_of(), None)?;
         let needs_groups =
             context.dims.contains(&TargetGroup) || context.query.value(TargetGroup).is_some();
         let mut groups: HashMap<ServiceId, Vec<String>> = HashMap::new();

@@ -88,6 +88,10 @@ impl Reader<'_> {
     ) -> ApiResult<Vec<IndicatorValue>> {
         let needs = |m: &[IndicatorMeasure]| definitions.iter().any(|d| m.contains(&d.row.measure));
         let known = Known::load(conn, &definitions)?;
+        // A table whose every indicator counts in one region reads that region's facts only.
+        let mut regions = definitions.iter().map(|d| d.row.region.as_ref());
+        let first = regions.next().flatten();
+        let region = first.filter(|r| regions.all(|other| other == Some(*r)));
         let mut observed: Vec<Vec<(NaiveDate, Observed)>> =
             definitions.iter().map(|_| Vec::new()).collect();
         for &day in points {
@@ -97,7 +101,7 @@ impl Reader<'_> {
                     IndicatorMeasure::Services,
                     IndicatorMeasure::MinimumPackage,
                 ]) {
-                    q::service_facts(conn, day)?
+                    q::service_facts(conn, day, region)?
                 } else {
                     Vec::new()
                 },
@@ -115,7 +119,7 @@ impl Reader<'_> {
                     Vec::new()
                 },
                 clients: if needs(&[IndicatorMeasure::Recipients]) {
-                    q::clients_by_status(conn, day)?
+                    q::clients_by_status(conn, day, region)?
                 } else {
                     Vec::new()
                 },
