@@ -204,16 +204,43 @@ impl Discloses for Computed {
     }
 }
 
+/// Where a municipality's claim of a month stands: the month's calendar, the claim if it is
+/// closed, and the municipality's last closed month.
+struct Standing {
+    calendar: Calendar,
+    closed: Option<ClaimRow>,
+    last_closed: Option<Month>,
+}
+
+impl Standing {
+    fn of(
+        conn: &mut DbConnection,
+        municipality: &MunicipalityCode,
+        month: Month,
+    ) -> ApiResult<Self> {
+        Ok(Standing {
+            calendar: q::calendar(conn, month)?,
+            closed: q::closed(conn, municipality, month)?,
+            last_closed: q::last_closed(conn, municipality)?,
+        })
+    }
+}
+
 /// The claim of `municipality` for `month`: as frozen if closed, else as the record shows it
 /// now, with `lines` the month's lines when computed together for every municipality.
 fn computed(
     conn: &mut DbConnection,
     municipality: &MunicipalityCode,
     month: Month,
+    standing: Standing,
     month_lines: Option<Vec<Line>>,
 ) -> ApiResult<Computed> {
-    let calendar = q::calendar(conn, month)?;
-    if let Some(closed) = q::closed(conn, municipality, month)? {
+    let Standing {
+        calendar,
+        closed,
+        last_closed,
+    } = standing;
+    if let Some(closed) = closed {
         let mut lines = Vec::new();
         let mut adjustments = Vec::new();
         let stored = q::closed_lines(conn, municipality, month)?;
@@ -238,7 +265,7 @@ fn computed(
         Some(lines) => lines,
         None => self::lines(&q::month_facts(conn, Some(municipality), month)?),
     };
-    let next_to_close = q::last_closed(conn, municipality)? == Some(month.previous());
+    let next_to_close = last_closed == Some(month.previous());
     let adjustments = if next_to_close {
         adjustments(conn, municipality)?
     } else {
@@ -351,7 +378,8 @@ pub async fn get_claim(
             move |conn, user, auditor| {
                 let reach = claim_access(&user.scope)?;
                 check_reach(conn, &reach, &municipality)?;
-                let claim = computed(conn, &municipality, month, None)?;
+                let standing = Standing::of(conn, &municipality, month)?;
+                let claim = computed(conn, &municipality, month, standing, None)?;
                 let with_lines = matches!(reach, ClaimReach::Lines(_));
                 if with_lines {
                     auditor.record_disclosed(conn, action, &claim)?;
@@ -398,7 +426,8 @@ pub async fn close_claim(
                 q::lock(conn, &municipality)?;
                 let today = crate::domain::today();
                 check_close(month, today, q::last_closed(conn, &municipality)?)?;
-                let open = computed(conn, &municipality, month, None)?;
+                let standing = Standing::of(conn, &municipality, month)?;
+                let open = computed(conn, &municipality, month, standing, None)?;
                 let closed = close(conn, open, user)?;
                 auditor.record_disclosed(conn, action, &closed)?;
                 Ok(closed.view(true))
@@ -495,20 +524,32 @@ pub async fn list_claims(
     Ok(web::Json(claims))
 }
 
-/// Every municipality's claim of `month`, as totals.
+/// Every municipality's claim of `month`, as totals: the month's facts, calendar and closed
+/// claims read once for all of them.
 fn national(conn: &mut DbConnection, month: Month) -> ApiResult<Vec<Claim>> {
     let mut by_municipality: BTreeMap<MunicipalityCode, Vec<Line>> = BTreeMap::new();
-    for line in lines(&q::month_facts(conn, None, month)?) {
+    let facts = q::month_facts(conn, None, month)?;
+    for line in lines(&facts) {
         by_municipality
             .entry(line.municipality.clone())
             .or_default()
             .push(line);
     }
+    let mut closed: BTreeMap<MunicipalityCode, ClaimRow> = q::closed_in(conn, month, None)?
+        .into_iter()
+        .map(|c| (c.municipality.clone(), c))
+        .collect();
+    let last_closed = q::last_closed_all(conn)?;
     q::municipalities_in(conn, month, None)?
         .into_iter()
         .map(|(code, _)| {
+            let standing = Standing {
+                calendar: facts.calendar.clone(),
+                closed: closed.remove(&code),
+                last_closed: last_closed.get(&code).copied(),
+            };
             let known = by_municipality.remove(&code).unwrap_or_default();
-            Ok(computed(conn, &code, month, Some(known))?.view(false))
+            Ok(computed(conn, &code, month, standing, Some(known))?.view(false))
         })
         .collect()
 }

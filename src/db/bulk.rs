@@ -73,6 +73,8 @@ bulk_tables!(
     assessment_runs,
     service_runs,
     mentor_load_runs,
+    programme_completions,
+    claim_months,
 );
 
 /// The columns a [`BulkInsert`] writes: a tuple of diesel columns of one table, whose names

@@ -7,28 +7,19 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, max};
 use diesel::prelude::*;
 
-use super::deliveries::latest_versions;
 use super::schema::{
-    assessments, claim_lines, claims, client_runs, municipalities, placements, public_holidays,
-    service_deliveries, service_types, services, tariffs,
+    assessments, claim_lines, claims, municipalities, placements, public_holidays,
+    service_deliveries, tariffs,
 };
 use super::tariffs::TariffFilter;
 use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
-use crate::domain::client::TargetGroup;
-use crate::domain::codes::{MunicipalityCode, RegionCode, ServiceTypeCode};
-use crate::domain::history::{Dated, current_on};
-use crate::domain::ids::{AssessmentId, ClientId, ServiceId, TariffId};
-use crate::domain::registry::Setting;
+use crate::domain::codes::{MunicipalityCode, RegionCode};
+use crate::domain::ids::{AssessmentId, ClientId, TariffId};
 use crate::domain::subsidy::{
-    Assessed, Calendar, ClientMonth, Line, LivingSituation, Month, MonthDays, MonthFacts, Package,
-    Subsidy,
+    Assessed, Calendar, Line, LivingSituation, Month, MonthFacts, Package, Subsidy,
 };
 use crate::domain::tariff::TariffKind;
-use crate::holds_on;
-
-/// The service types that are a group apartment in Table 3's terms.
-const GROUP_HOMES: [&str; 2] = ["group_home", "group_home_with_care"];
 
 /// The facts of `month`'s claims: of every municipality, or of one.
 pub fn month_facts(
@@ -36,90 +27,10 @@ pub fn month_facts(
     municipality: Option<&MunicipalityCode>,
     month: Month,
 ) -> QueryResult<MonthFacts> {
-    let (first, last) = (month.first(), month.last());
-    let adult = TargetGroup::AdultWithMentalDisorder;
-    // The community services delivered in the month to the adult DI clients of the
-    // municipalities asked for.
-    let mut delivered = service_deliveries::table
-        .inner_join(services::table.inner_join(service_types::table))
-        .inner_join(client_runs::table.on(client_runs::client_id.eq(service_deliveries::client_id)))
-        .filter(service_deliveries::month.eq(first))
-        .filter(holds_on!(client_runs, last))
-        .filter(client_runs::target_group.eq(adult))
-        .filter(service_types::setting.eq(Setting::Community))
-        .into_boxed::<MultiBackend>();
-    if let Some(code) = municipality {
-        delivered = delivered.filter(client_runs::municipality.eq(code.clone()));
-    }
-    let delivered: Vec<(MunicipalityCode, ClientId, ServiceId, i32, MonthDays)> = delivered
-        .select((
-            client_runs::municipality,
-            service_deliveries::client_id,
-            service_deliveries::service_id,
-            service_deliveries::version,
-            service_deliveries::days,
-        ))
-        .load(conn)?;
-    let mut clients: BTreeMap<ClientId, ClientMonth> = BTreeMap::new();
-    for (municipality, client_id, _, _, days) in latest_versions(delivered, |d| (d.1, d.2), |d| d.3)
-    {
-        let client = clients.entry(client_id).or_insert_with(|| ClientMonth {
-            municipality,
-            client_id,
-            assessment: None,
-            in_group_apartment: false,
-            delivered: MonthDays::default(),
-        });
-        client.delivered = client.delivered.union(days);
-    }
-    // The clients' assessments and group-home placements, a slice of clients at a time
-    // (SQLite takes at most 32,766 values in a statement).
-    let ids: Vec<ClientId> = clients.keys().copied().collect();
-    let group_homes: Vec<ServiceTypeCode> = GROUP_HOMES.map(ServiceTypeCode::new).to_vec();
-    for slice in ids.chunks(10_000) {
-        let assessed: Vec<(ClientId, AssessmentId, NaiveDate, CareLevel, NaiveDate)> =
-            assessments::table
-                .filter(assessments::client_id.eq_any(slice))
-                .filter(assessments::assessed_on.le(last))
-                .select((
-                    assessments::client_id,
-                    assessments::id,
-                    assessments::assessed_on,
-                    assessments::care_level,
-                    assessments::next_reassessment_due,
-                ))
-                .load(conn)?;
-        let mut dated: BTreeMap<ClientId, Vec<Dated>> = BTreeMap::new();
-        for (client_id, id, assessed_on, care_level, next_reassessment_due) in assessed {
-            dated.entry(client_id).or_default().push(Dated {
-                id,
-                assessed_on,
-                care_level,
-                next_reassessment_due,
-            });
-        }
-        for (client_id, assessments) in dated {
-            if let Some(client) = clients.get_mut(&client_id) {
-                client.assessment = current_on(&assessments, last).copied();
-            }
-        }
-        let in_group_home: Vec<ClientId> = placements::table
-            .inner_join(services::table)
-            .filter(placements::client_id.eq_any(slice))
-            .filter(services::service_type.eq_any(&group_homes))
-            .filter(super::placements::is_active_on(last))
-            .select(placements::client_id)
-            .load(conn)?;
-        for client_id in in_group_home {
-            if let Some(client) = clients.get_mut(&client_id) {
-                client.in_group_apartment = true;
-            }
-        }
-    }
     Ok(MonthFacts {
         calendar: calendar(conn, month)?,
-        packages: packages(conn, last)?,
-        clients: clients.into_values().collect(),
+        packages: packages(conn, month.last())?,
+        clients: super::claim_months::of_month(conn, municipality, month)?,
     })
 }
 

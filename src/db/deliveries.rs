@@ -89,11 +89,14 @@ pub fn latest_version(
         .first(conn)
 }
 
+/// Records a delivery, and rewrites the client's claim months (`db::claim_months`).
 pub fn insert(conn: &mut DbConnection, new: &NewDelivery) -> QueryResult<DeliveryRow> {
-    diesel::insert_into(service_deliveries::table)
+    let row: DeliveryRow = diesel::insert_into(service_deliveries::table)
         .values(new)
         .returning(<DeliveryRow as Selectable<MultiBackend>>::construct_selection())
-        .get_result(conn)
+        .get_result(conn)?;
+    super::claim_months::sync_client(conn, row.client_id)?;
+    Ok(row)
 }
 
 /// Which of a client's deliveries a list holds.

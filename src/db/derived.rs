@@ -9,8 +9,10 @@
 //! recorded or changed; a provider's status changed; a mentor registered or changed; a
 //! placement or an assignment made or ended) rewrites the runs of its key in the same
 //! transaction, holding the key's row lock (client before service, provider before its
-//! services: the order every writer takes them in), so they cannot drift from the record. [`rebuild`] computes all of them from the record at
-//! once (after the migration that adds them, and after the demo data is loaded).
+//! services: the order every writer takes them in), so they cannot drift from the record.
+//! [`rebuild`] computes all of them from the record at once (after the migration that adds
+//! them, and after the demo data is loaded), the programme completions
+//! (`db::completions`) and the claims' client months (`db::claim_months`) included.
 
 use std::collections::HashMap;
 
@@ -225,7 +227,7 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
             ))
             .execute(conn)?;
     }
-    Ok(())
+    super::claim_months::sync_client(conn, client_id)
 }
 
 /// What a service's runs are computed from.
@@ -658,5 +660,7 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         }
         load_rows.end_group(conn)?;
     }
-    load_rows.finish(conn).map(drop)
+    load_rows.finish(conn)?;
+    super::completions::rebuild(conn)?;
+    super::claim_months::rebuild(conn)
 }

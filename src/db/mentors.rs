@@ -292,6 +292,7 @@ pub fn insert_training(
         ))
         .returning(mentor_trainings::all_columns)
         .get_result(conn)
+        .and_then(|row: TrainingRow| super::completions::sync_mentor(conn, mentor_id).map(|()| row))
 }
 
 /// Locks the mentor's row until the transaction ends (PostgreSQL row lock; SQLite holds its
@@ -392,7 +393,8 @@ pub fn insert_assignment(
 /// Rewrites the mentor's load runs (`db::derived`) after a change to them or their
 /// assignments.
 fn follow(conn: &mut DbConnection, mentor_id: MentorId) -> QueryResult<()> {
-    super::derived::sync_mentor(conn, mentor_id)
+    super::derived::sync_mentor(conn, mentor_id)?;
+    super::completions::sync_mentor(conn, mentor_id)
 }
 
 pub fn get_assignment(conn: &mut DbConnection, id: AssignmentId) -> QueryResult<AssignmentRow> {

@@ -6,8 +6,10 @@ pub mod audit;
 pub mod bulk;
 pub mod case_notes;
 pub mod changes;
+pub mod claim_months;
 pub mod claims;
 pub mod clients;
+pub mod completions;
 pub mod dated;
 pub mod decisions;
 pub mod deliveries;
@@ -328,8 +330,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 }
 
 /// The versions (as diesel names them) of the migrations that add `db::derived`'s tables
-/// (000013), their record keys (000014) and the DI status `no_service` (000026).
-const DERIVED_RUNS_MIGRATIONS: [&str; 3] = ["20261206000013", "20261206000014", "20261207000026"];
+/// (000013), their record keys (000014), the DI status `no_service` (000026) and the
+/// programme completions (000034) and the claims' client months (000035).
+const DERIVED_RUNS_MIGRATIONS: [&str; 5] = [
+    "20261206000013",
+    "20261206000014",
+    "20261207000026",
+    "20261207000034",
+    "20261207000035",
+];
 
 /// Reverts applied migrations, newest first, until `version` (e.g. `2026-12-06-000009`) is
 /// the newest applied one; returns the versions reverted. For operators going back one

@@ -159,6 +159,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    claim_months (client_id, month) {
+        client_id -> Int8,
+        month -> Date,
+        municipality -> Text,
+        assessment_id -> Nullable<Int8>,
+        assessed_on -> Nullable<Date>,
+        care_level -> Nullable<Text>,
+        next_reassessment_due -> Nullable<Date>,
+        in_group_apartment -> Bool,
+        delivered_days -> Int8,
+    }
+}
+
+diesel::table! {
     claims (municipality, month) {
         municipality -> Text,
         month -> Date,
@@ -423,6 +437,20 @@ diesel::table! {
         code -> Text,
         name_lv -> Text,
         name_en -> Text,
+    }
+}
+
+diesel::table! {
+    programme_completions (trainee_kind, trainee_id, programme) {
+        trainee_kind -> Text,
+        trainee_id -> Int8,
+        programme -> Text,
+        completed_on -> Date,
+        employed_from -> Date,
+        employed_until -> Nullable<Date>,
+        region -> Text,
+        municipality -> Nullable<Text>,
+        record_key -> Int4,
     }
 }
 
@@ -813,6 +841,8 @@ diesel::joinable!(case_notes -> providers (author_provider_id));
 diesel::joinable!(claim_lines -> assessments (assessment_id));
 diesel::joinable!(claim_lines -> clients (client_id));
 diesel::joinable!(claim_lines -> tariffs (tariff_id));
+diesel::joinable!(claim_months -> clients (client_id));
+diesel::joinable!(claim_months -> municipalities (municipality));
 diesel::joinable!(claims -> municipalities (municipality));
 diesel::joinable!(client_runs -> clients (client_id));
 diesel::joinable!(client_runs -> municipalities (municipality));
@@ -841,6 +871,8 @@ diesel::joinable!(placements -> services (service_id));
 diesel::joinable!(plan_goal_progress -> plan_goals (goal_id));
 diesel::joinable!(plan_goal_tasks -> plan_goals (goal_id));
 diesel::joinable!(plan_goals -> support_plans (plan_id));
+diesel::joinable!(programme_completions -> planning_regions (region));
+diesel::joinable!(programme_completions -> training_programmes (programme));
 diesel::joinable!(provider_status_periods -> providers (provider_id));
 diesel::joinable!(providers -> municipalities (municipality));
 diesel::joinable!(referrals -> clients (client_id));
@@ -899,6 +931,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_notes,
     changes,
     claim_lines,
+    claim_months,
     claims,
     client_runs,
     client_transfers,
@@ -920,6 +953,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_goal_tasks,
     plan_goals,
     planning_regions,
+    programme_completions,
     provider_status_periods,
     providers,
     public_holidays,

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
 
-use super::dated::lit;
 use super::schema::{staff, staff_trainings};
 use super::{DbConnection, Listed, MultiBackend, QueryResult};
 use crate::domain::access::StaffReach;
@@ -191,6 +189,9 @@ pub fn end_employment(
                 staff::updated_at.eq(now),
             ))
             .execute(conn)?;
+    if changed == 1 {
+        super::completions::sync_staff(conn, id)?;
+    }
     Ok(changed == 1)
 }
 
@@ -236,6 +237,9 @@ pub fn insert_training(
         ))
         .returning(staff_trainings::all_columns)
         .get_result(conn)
+        .and_then(|row: StaffTrainingRow| {
+            super::completions::sync_staff(conn, staff_id).map(|()| row)
+        })
 }
 
 /// Staff employed on a day, counted by employer's place and role.
@@ -279,48 +283,41 @@ pub fn employed_on(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<S
 }
 
 /// Persons trained in a programme by a day, by where they work: staff employed that day and
-/// mentors registered by then (mentors are staff too) whose completed hours in the programme
-/// reach its minimum, any hours where it has none (TRAINED-PROGRAMME; every record has at
-/// least one hour, so "any" is "at least 1"). The rule is said in SQL so that a national
-/// count reads a few hundred rows, not one per person and programme.
-#[derive(Debug, Clone, QueryableByName)]
+/// mentors registered by then (mentors are staff too) who completed the programme by then
+/// (TRAINED-PROGRAMME: its minimum hours reached; `db::completions` keeps the day).
+#[derive(Debug, Clone)]
 pub struct TrainedFact {
-    #[diesel(sql_type = Text)]
     pub region: RegionCode,
-    #[diesel(sql_type = Nullable<Text>)]
     pub municipality: Option<MunicipalityCode>,
-    #[diesel(sql_type = Text)]
     pub programme: ProgrammeCode,
-    #[diesel(sql_type = BigInt)]
     pub count: i64,
-    #[diesel(sql_type = BigInt)]
     pub key_sum: i64,
 }
 
 pub fn trained_on(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<TrainedFact>> {
-    let (d, next) = (lit(day), lit(day.succ_opt().unwrap_or(day)));
-    // One grouped statement: a person and programme per inner row, counted by place.
-    diesel::sql_query(format!(
-        "SELECT p.region, p.municipality, p.programme, COUNT(*) AS count, \
-         COALESCE(SUM(p.record_key), 0) AS key_sum FROM ( \
-           SELECT s.region AS region, s.municipality AS municipality, t.programme AS programme, \
-             s.record_key AS record_key \
-           FROM staff_trainings t JOIN staff s ON s.id = t.staff_id \
-           JOIN training_programmes tp ON tp.code = t.programme \
-           WHERE t.completed_on <= {d} AND s.employed_from <= {d} \
-             AND (s.employed_until IS NULL OR s.employed_until >= {d}) \
-           GROUP BY s.id, s.region, s.municipality, s.record_key, t.programme, tp.min_hours \
-           HAVING SUM(t.hours) >= COALESCE(tp.min_hours, 1) \
-           UNION ALL \
-           SELECT m.region, CASE WHEN m.employer_kind = 'municipality' THEN m.employer_code END, \
-             t.programme, m.record_key \
-           FROM mentor_trainings t JOIN mentors m ON m.id = t.mentor_id \
-           JOIN training_programmes tp ON tp.code = t.programme \
-           WHERE t.completed_on <= {d} AND m.created_at < {next} \
-           GROUP BY m.id, m.region, m.employer_kind, m.employer_code, m.record_key, t.programme, \
-             tp.min_hours \
-           HAVING SUM(t.hours) >= COALESCE(tp.min_hours, 1) \
-         ) p GROUP BY p.region, p.municipality, p.programme"
-    ))
-    .load(conn)
+    use super::schema::programme_completions as c;
+    let rows: Vec<(RegionCode, Option<MunicipalityCode>, ProgrammeCode, Counted)> = c::table
+        .filter(c::completed_on.le(day))
+        .filter(c::employed_from.le(day))
+        .filter(c::employed_until.is_null().or(c::employed_until.ge(day)))
+        .group_by((c::region, c::municipality, c::programme))
+        .select((
+            c::region,
+            c::municipality,
+            c::programme,
+            (count_star(), sum(c::record_key)),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(region, municipality, programme, (count, key_sum))| TrainedFact {
+                region,
+                municipality,
+                programme,
+                count,
+                key_sum: key_sum.unwrap_or_default(),
+            },
+        )
+        .collect())
 }

@@ -30,7 +30,7 @@ use crate::domain::referral::ReferralStatus;
 use crate::domain::registry::{
     LegalStatus, MunicipalityKind, PriceUnit, ProviderStatus, Sector, ServiceStatus, Setting,
 };
-use crate::domain::staff::StaffEmployerKind;
+use crate::domain::staff::{StaffEmployerKind, TraineeKind};
 use crate::domain::subsidy::{LivingSituation, MonthDays};
 use crate::domain::support_plan::PlanStatus;
 use crate::domain::tariff::{TariffKind, TariffUnit};
@@ -217,6 +217,7 @@ stored_as_closed_text!(
     TariffUnit => "tariff unit",
     LivingSituation => "living_situation",
     StaffEmployerKind => "staff employer_kind",
+    TraineeKind => "programme completion trainee_kind",
     Programme => "indicator programme",
     Unit => "indicator unit",
     IndicatorMeasure => "indicator measure",

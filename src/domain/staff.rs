@@ -1,9 +1,10 @@
 //! Staff beyond mentors (issue 18, point 5): who employs them, what qualifies a specialist
-//! for an assessment team (INV-A06). When a training programme counts as completed
-//! (TRAINED-PROGRAMME, di-rules §6.2) is a count in SQL: `db::staff::trained_on`.
+//! for an assessment team (INV-A06), and the day a person completes a training programme
+//! (TRAINED-PROGRAMME, di-rules §6.2).
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::codes::closed_set;
@@ -17,6 +18,14 @@ closed_set! {
         Municipality = "municipality",
         /// A planning region: its specialist teams (by code).
         Region = "region",
+    }
+}
+
+closed_set! {
+    /// Who completed a training programme: a staff member or a mentor (mentors are staff too).
+    pub enum TraineeKind {
+        Staff = "staff",
+        Mentor = "mentor",
     }
 }
 
@@ -133,9 +142,50 @@ pub fn shortfall<'a>(
         .collect()
 }
 
+/// TRAINED-PROGRAMME: the day a person completes a programme, the first day on which the
+/// hours of its trainings `(completed_on, hours)` completed by then reach its minimum (any
+/// hours where it has none); `None` while they fall short. Hours are positive, so a person
+/// who has completed a programme by a day has completed it on every later day.
+pub fn programme_completed_on(
+    trainings: &[(NaiveDate, i32)],
+    min_hours: Option<i32>,
+) -> Option<NaiveDate> {
+    let required = min_hours.unwrap_or(1);
+    let mut by_day = trainings.to_vec();
+    by_day.sort();
+    let mut done = 0;
+    by_day.into_iter().find_map(|(day, hours)| {
+        done += hours;
+        (done >= required).then_some(day)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trained_programme_is_completed_on_the_day_its_hours_reach_the_minimum() {
+        let day = |d: &str| d.parse::<NaiveDate>().expect("a date");
+        // TRAINED-PROGRAMME: 16 + 8 hours reach 24 on the second training's day, whatever
+        // the order they were recorded in.
+        let parts = [(day("2025-03-01"), 8), (day("2025-01-10"), 16)];
+        assert_eq!(
+            programme_completed_on(&parts, Some(24)),
+            Some(day("2025-03-01"))
+        );
+        assert_eq!(programme_completed_on(&parts, Some(25)), None);
+        // Exactly the minimum is enough; a programme without one needs any hours.
+        assert_eq!(
+            programme_completed_on(&parts, Some(16)),
+            Some(day("2025-01-10"))
+        );
+        assert_eq!(
+            programme_completed_on(&parts, None),
+            Some(day("2025-01-10"))
+        );
+        assert_eq!(programme_completed_on(&[], None), None);
+    }
 
     const QUALIFIED: Qualifications = Qualifications {
         higher_education_in_field: true,

@@ -168,6 +168,7 @@ impl MonthDays {
 }
 
 /// A month's working days: Monday to Friday, except the public holidays (reference data).
+#[derive(Debug, Clone)]
 pub struct Calendar {
     pub month: Month,
     pub holidays: Vec<NaiveDate>,

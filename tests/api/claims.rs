@@ -385,6 +385,16 @@ async fn the_monthly_claim_is_the_table_3_subsidy_of_each_client_frozen_when_clo
             .iter()
             .any(|r| r["action"] == "service_delivery.record")
     );
+
+    // The client months the writers kept (deliveries, assessments, placements) are those
+    // computed from the record at once.
+    let kept = f.app.derived_runs();
+    assert!(
+        kept.iter().any(|l| l.starts_with("claim_months ")),
+        "{kept:?}"
+    );
+    f.app.rebuild_derived_runs();
+    assert_eq!(f.app.derived_runs(), kept);
 }
 
 #[tokio::test]

@@ -298,4 +298,13 @@ async fn specialists_and_staff_trained_per_programme_are_counted_on_each_date() 
         // Every programme of the catalogue has a row.
         assert_eq!(table["rows"].as_array().map(Vec::len), Some(12), "{table}");
     }
+    // The completions the writers kept are those computed from the record at once.
+    let kept = app.derived_runs();
+    assert!(
+        kept.iter()
+            .any(|l| l.starts_with("programme_completions mentor")),
+        "{kept:?}"
+    );
+    app.rebuild_derived_runs();
+    assert_eq!(app.derived_runs(), kept);
 }

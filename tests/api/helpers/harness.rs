@@ -248,7 +248,8 @@ impl TestApp {
         n
     }
 
-    /// Every derived run (`db::derived`) as a line of text, table by table, in key order.
+    /// Every derived run (`db::derived`), programme completion (`db::completions`) and
+    /// claim month (`db::claim_months`) as a line of text, table by table, in key order.
     pub fn derived_runs(&self) -> Vec<String> {
         let tables = [
             (
@@ -275,7 +276,7 @@ impl TestApp {
             ),
         ];
         let mut conn = self.db_connection();
-        tables
+        let mut lines: Vec<String> = tables
             .iter()
             .flat_map(|(table, key, values)| {
                 let sql = format!(
@@ -289,7 +290,38 @@ impl TestApp {
                     .into_iter()
                     .map(|l| l.line)
             })
-            .collect()
+            .collect();
+        lines.extend(
+            diesel::sql_query(
+                "SELECT 'programme_completions ' || trainee_kind || ' ' || \
+                     CAST(trainee_id AS TEXT) || ' ' || programme || ' ' || \
+                     CAST(completed_on AS TEXT) || ' ' || CAST(employed_from AS TEXT) || ' ' || \
+                     COALESCE(CAST(employed_until AS TEXT), '-') || ' ' || region || ' ' || \
+                     COALESCE(municipality, '-') || ' ' || CAST(record_key AS TEXT) AS line \
+                     FROM programme_completions ORDER BY trainee_kind, trainee_id, programme",
+            )
+            .load::<Line>(&mut conn)
+            .expect("programme completions")
+            .into_iter()
+            .map(|l| l.line),
+        );
+        lines.extend(
+            diesel::sql_query(
+                "SELECT 'claim_months ' || CAST(client_id AS TEXT) || ' ' || \
+                 CAST(month AS TEXT) || ' ' || municipality || ' ' || \
+                 COALESCE(CAST(assessment_id AS TEXT), '-') || ' ' || \
+                 COALESCE(CAST(assessed_on AS TEXT), '-') || ' ' || COALESCE(care_level, '-') \
+                 || ' ' || COALESCE(CAST(next_reassessment_due AS TEXT), '-') || ' ' || \
+                 CASE WHEN in_group_apartment THEN 'group' ELSE 'home' END || ' ' || \
+                 CAST(delivered_days AS TEXT) AS line \
+                 FROM claim_months ORDER BY client_id, month",
+            )
+            .load::<Line>(&mut conn)
+            .expect("claim months")
+            .into_iter()
+            .map(|l| l.line),
+        );
+        lines
     }
 
     /// Recomputes every derived run from the record.
