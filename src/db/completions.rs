@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::bulk::BulkInsert;
+use super::derived::MentorFacts;
 use super::schema::{
     mentor_trainings, mentors, programme_completions, staff, staff_trainings, training_programmes,
 };
@@ -44,7 +45,19 @@ struct Trainee {
     record_key: i32,
 }
 
+/// Each trainee's trainings of each programme: `(completed_on, hours)`.
 type Trainings = BTreeMap<(i64, ProgrammeCode), Vec<(NaiveDate, i32)>>;
+
+fn by_trainee(rows: impl IntoIterator<Item = (i64, ProgrammeCode, NaiveDate, i32)>) -> Trainings {
+    let mut trainings = Trainings::new();
+    for (id, programme, day, hours) in rows {
+        trainings
+            .entry((id, programme))
+            .or_default()
+            .push((day, hours));
+    }
+    trainings
+}
 
 /// The completions of the trainees in `people` from their `trainings`.
 fn completions(
@@ -122,21 +135,19 @@ fn staff_completions(
             (id.get(), trainee)
         })
         .collect();
-    let mut trainings = Trainings::new();
-    for (id, programme, day, hours) in parts
+    let parts = parts
         .select((
             staff_trainings::staff_id,
             staff_trainings::programme,
             staff_trainings::completed_on,
             staff_trainings::hours,
         ))
-        .load::<(StaffId, ProgrammeCode, NaiveDate, i32)>(conn)?
-    {
-        trainings
-            .entry((id.get(), programme))
-            .or_default()
-            .push((day, hours));
-    }
+        .load::<(StaffId, ProgrammeCode, NaiveDate, i32)>(conn)?;
+    let trainings = by_trainee(
+        parts
+            .into_iter()
+            .map(|(id, p, day, h)| (id.get(), p, day, h)),
+    );
     Ok(completions(TraineeKind::Staff, people, trainings, minimum))
 }
 
@@ -147,29 +158,14 @@ fn mentor_completions(
     only: Option<MentorId>,
     minimum: &HashMap<ProgrammeCode, Option<i32>>,
 ) -> QueryResult<Vec<Completion>> {
-    let mut people = mentors::table.into_boxed();
+    let mut people = super::derived::mentor_facts().into_boxed();
     let mut parts = mentor_trainings::table.into_boxed();
     if let Some(id) = only {
         people = people.filter(mentors::id.eq(id));
         parts = parts.filter(mentor_trainings::mentor_id.eq(id));
     }
     let people = people
-        .select((
-            mentors::id,
-            mentors::created_at,
-            mentors::region,
-            mentors::employer_kind,
-            mentors::employer_code,
-            mentors::record_key,
-        ))
-        .load::<(
-            MentorId,
-            chrono::NaiveDateTime,
-            RegionCode,
-            EmployerKind,
-            String,
-            i32,
-        )>(conn)?
+        .load::<MentorFacts>(conn)?
         .into_iter()
         .map(|(id, created_at, region, kind, code, record_key)| {
             let trainee = Trainee {
@@ -183,21 +179,19 @@ fn mentor_completions(
             (id.get(), trainee)
         })
         .collect();
-    let mut trainings = Trainings::new();
-    for (id, programme, day, hours) in parts
+    let parts = parts
         .select((
             mentor_trainings::mentor_id,
             mentor_trainings::programme,
             mentor_trainings::completed_on,
             mentor_trainings::hours,
         ))
-        .load::<(MentorId, ProgrammeCode, NaiveDate, i32)>(conn)?
-    {
-        trainings
-            .entry((id.get(), programme))
-            .or_default()
-            .push((day, hours));
-    }
+        .load::<(MentorId, ProgrammeCode, NaiveDate, i32)>(conn)?;
+    let trainings = by_trainee(
+        parts
+            .into_iter()
+            .map(|(id, p, day, h)| (id.get(), p, day, h)),
+    );
     Ok(completions(TraineeKind::Mentor, people, trainings, minimum))
 }
 

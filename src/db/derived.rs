@@ -378,7 +378,8 @@ pub fn sync_provider(conn: &mut DbConnection, provider_id: ProviderId) -> QueryR
     ids.into_iter().try_for_each(|id| sync_service(conn, id))
 }
 
-type MentorFacts = (
+/// A mentor's registration, region, employer and record key.
+pub(super) type MentorFacts = (
     MentorId,
     NaiveDateTime,
     RegionCode,
@@ -387,7 +388,7 @@ type MentorFacts = (
     i32,
 );
 
-fn mentor_facts() -> diesel::dsl::Select<
+pub(super) fn mentor_facts() -> diesel::dsl::Select<
     mentors::table,
     (
         mentors::id,
