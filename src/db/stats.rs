@@ -160,8 +160,8 @@ pub struct ServiceFact {
 /// active, of a provider whose status period that day is not an exclusion, with the
 /// capacity valid that day and the placements active that day: the service runs holding
 /// that day (`db::derived`; `register_status` says how each stands: a service of a
-/// suspended provider does not run).
-/// `region`, when given, keeps its municipalities' services only.
+/// suspended provider does not run). `region`, when given, keeps its municipalities'
+/// services only.
 pub fn service_facts(
     conn: &mut DbConnection,
     day: NaiveDate,
