@@ -424,9 +424,8 @@ pub async fn close_claim(
             move |conn, user, auditor| {
                 may_close_claim(&user.scope, &municipality)?;
                 q::lock(conn, &municipality)?;
-                let today = crate::domain::today();
-                check_close(month, today, q::last_closed(conn, &municipality)?)?;
                 let standing = Standing::of(conn, &municipality, month)?;
+                check_close(month, crate::domain::today(), standing.last_closed)?;
                 let open = computed(conn, &municipality, month, standing, None)?;
                 let closed = close(conn, open, user)?;
                 auditor.record_disclosed(conn, action, &closed)?;

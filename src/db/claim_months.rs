@@ -13,6 +13,7 @@ use diesel::prelude::*;
 
 use super::bulk::BulkInsert;
 use super::deliveries::latest_versions;
+use super::derived::{Dates, interval};
 use super::schema::{
     assessments, claim_months, client_runs, placements, service_deliveries, service_types, services,
 };
@@ -20,20 +21,13 @@ use super::{DbConnection, MultiBackend, QueryResult};
 use crate::domain::assessment::CareLevel;
 use crate::domain::client::TargetGroup;
 use crate::domain::codes::{MunicipalityCode, ServiceTypeCode};
-use crate::domain::history::{Dated, current_on};
+use crate::domain::history::Dated;
 use crate::domain::ids::{AssessmentId, ClientId, ServiceId};
 use crate::domain::interval::Interval;
 use crate::domain::registry::Setting;
-use crate::domain::subsidy::{ClientMonth, Month, MonthDays};
-
-/// The service types that are a group apartment in Table 3's terms.
-const GROUP_HOMES: [&str; 2] = ["group_home", "group_home_with_care"];
-
-type Dates = (NaiveDate, Option<NaiveDate>);
-
-fn interval((start, end): Dates) -> Interval {
-    Interval { start, end }
-}
+use crate::domain::subsidy::{
+    ClientMonth, ClientRecord, GROUP_APARTMENTS, Month, MonthDays, client_month,
+};
 
 /// The facts the client months of `only` (one client) or of every client are computed
 /// from, each read once.
@@ -44,8 +38,8 @@ struct Record {
     /// The client's runs: when, whose case, which target group.
     runs: HashMap<ClientId, Vec<(Interval, MunicipalityCode, TargetGroup)>>,
     assessments: HashMap<ClientId, Vec<Dated>>,
-    /// The client's placements in a group home.
-    group_homes: HashMap<ClientId, Vec<Interval>>,
+    /// The client's placements in a group apartment.
+    group_apartments: HashMap<ClientId, Vec<Interval>>,
 }
 
 impl Record {
@@ -57,10 +51,10 @@ impl Record {
             .into_boxed::<MultiBackend>();
         let mut runs = client_runs::table.into_boxed::<MultiBackend>();
         let mut assessed = assessments::table.into_boxed::<MultiBackend>();
-        let group_homes: Vec<ServiceTypeCode> = GROUP_HOMES.map(ServiceTypeCode::new).to_vec();
+        let apartments: Vec<ServiceTypeCode> = GROUP_APARTMENTS.map(ServiceTypeCode::new).to_vec();
         let mut placed = placements::table
             .inner_join(services::table)
-            .filter(services::service_type.eq_any(group_homes))
+            .filter(services::service_type.eq_any(apartments))
             .into_boxed::<MultiBackend>();
         if let Some(id) = only {
             delivered = delivered.filter(service_deliveries::client_id.eq(id));
@@ -129,7 +123,7 @@ impl Record {
             .load::<(ClientId, Dates)>(conn)?
         {
             record
-                .group_homes
+                .group_apartments
                 .entry(client_id)
                 .or_default()
                 .push(interval(dates));
@@ -137,37 +131,26 @@ impl Record {
         Ok(record)
     }
 
-    /// Each month with a community service delivered to a client who is an adult DI client
-    /// on the month's last day, as the claim of the case owner then counts it.
+    /// Each month with a community service delivered that counts in a claim
+    /// (`domain::subsidy::client_month`).
     fn months(&self) -> Vec<(Month, ClientMonth)> {
-        let adult = TargetGroup::AdultWithMentalDisorder;
         self.delivered
             .iter()
             .filter_map(|(&(client_id, first), &delivered)| {
+                let client = ClientRecord {
+                    client_id,
+                    runs: self.runs.get(&client_id).map_or(&[][..], Vec::as_slice),
+                    assessments: self
+                        .assessments
+                        .get(&client_id)
+                        .map_or(&[][..], Vec::as_slice),
+                    group_apartments: self
+                        .group_apartments
+                        .get(&client_id)
+                        .map_or(&[][..], Vec::as_slice),
+                };
                 let month = Month::of(first);
-                let last = month.last();
-                let runs = self.runs.get(&client_id)?;
-                let (_, municipality, _) = runs
-                    .iter()
-                    .find(|(run, _, group)| run.active_on(last) && *group == adult)?;
-                let assessments = self
-                    .assessments
-                    .get(&client_id)
-                    .map_or(&[][..], Vec::as_slice);
-                let in_group_apartment = self
-                    .group_homes
-                    .get(&client_id)
-                    .is_some_and(|placed| placed.iter().any(|p| p.active_on(last)));
-                Some((
-                    month,
-                    ClientMonth {
-                        municipality: municipality.clone(),
-                        client_id,
-                        assessment: current_on(assessments, last).copied(),
-                        in_group_apartment,
-                        delivered,
-                    },
-                ))
+                client_month(client, month, delivered).map(|m| (month, m))
             })
             .collect()
     }

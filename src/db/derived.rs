@@ -36,9 +36,10 @@ use crate::domain::mentor::{EmployerKind, load_runs};
 use crate::domain::placement::{CaseDays, case_runs};
 use crate::domain::registry::{ProviderStatus, Sector, ServiceStatus};
 
-type Dates = (NaiveDate, Option<NaiveDate>);
+/// A stored interval's first day and the day after its last (none: open).
+pub(super) type Dates = (NaiveDate, Option<NaiveDate>);
 
-fn interval((start, end): Dates) -> Interval {
+pub(super) fn interval((start, end): Dates) -> Interval {
     Interval { start, end }
 }
 

@@ -330,7 +330,7 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 }
 
 /// The versions (as diesel names them) of the migrations that add `db::derived`'s tables
-/// (000013), their record keys (000014), the DI status `no_service` (000026) and the
+/// (000013), their record keys (000014), the DI status `no_service` (000026), the
 /// programme completions (000034) and the claims' client months (000035).
 const DERIVED_RUNS_MIGRATIONS: [&str; 5] = [
     "20261206000013",

@@ -88,6 +88,10 @@ impl ServiceTypeCode {
     pub const MUNICIPAL_SOCIAL_CARE_CENTRE: &'static str = "municipal_social_care_centre";
     /// Valsts sociālās aprūpes centrs (VSAC): the same child limits (INV-C06/C07); its residents need consent for DI (INV-A03).
     pub const STATE_SOCIAL_CARE_CENTRE: &'static str = "state_social_care_centre";
+    /// Grupu māja (dzīvoklis): a group apartment in Table 3's terms (INV-F01).
+    pub const GROUP_HOME: &'static str = "group_home";
+    /// A group home with care: also a group apartment in Table 3's terms (INV-F01).
+    pub const GROUP_HOME_WITH_CARE: &'static str = "group_home_with_care";
 
     pub fn is(&self, code: &str) -> bool {
         self.0 == code

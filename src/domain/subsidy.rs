@@ -23,8 +23,9 @@ use chrono::{Datelike, Months, NaiveDate, Weekday};
 
 use super::DomainError;
 use super::assessment::CareLevel;
-use super::codes::{MunicipalityCode, closed_set};
-use super::history::Dated;
+use super::client::TargetGroup;
+use super::codes::{MunicipalityCode, ServiceTypeCode, closed_set};
+use super::history::{Dated, current_on};
 use super::ids::{AssessmentId, ClientId, TariffId};
 use super::interval::Interval;
 
@@ -256,6 +257,44 @@ pub struct ClientMonth {
     pub delivered: MonthDays,
 }
 
+/// The service types that are a group apartment in Table 3's terms.
+pub const GROUP_APARTMENTS: [&str; 2] = [
+    ServiceTypeCode::GROUP_HOME,
+    ServiceTypeCode::GROUP_HOME_WITH_CARE,
+];
+
+/// What a client's claim months are computed from: the client's runs (when, whose case,
+/// which target group), assessments and placements in a group apartment.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientRecord<'a> {
+    pub client_id: ClientId,
+    pub runs: &'a [(Interval, MunicipalityCode, TargetGroup)],
+    pub assessments: &'a [Dated],
+    pub group_apartments: &'a [Interval],
+}
+
+/// INV-F06: the client's month with community services `delivered` counts in the claim of
+/// the municipality that owned the case on the month's last day, if the client was an
+/// adult DI client then, with the assessment current then (INV-A01) and the group-apartment
+/// placement active then (Table 3's living situation); `None` otherwise.
+pub fn client_month(
+    client: ClientRecord<'_>,
+    month: Month,
+    delivered: MonthDays,
+) -> Option<ClientMonth> {
+    let last = month.last();
+    let (_, municipality, _) = client.runs.iter().find(|(run, _, group)| {
+        run.active_on(last) && *group == TargetGroup::AdultWithMentalDisorder
+    })?;
+    Some(ClientMonth {
+        municipality: municipality.clone(),
+        client_id: client.client_id,
+        assessment: current_on(client.assessments, last).copied(),
+        in_group_apartment: client.group_apartments.iter().any(|p| p.active_on(last)),
+        delivered,
+    })
+}
+
 /// What a month's claims are computed from.
 pub struct MonthFacts {
     pub calendar: Calendar,
@@ -411,6 +450,73 @@ mod tests {
             month: month(m),
             holidays: holidays.iter().map(|h| day(h)).collect(),
         }
+    }
+
+    #[test]
+    fn inv_f06_a_month_counts_for_the_case_owner_of_an_adult_on_its_last_day() {
+        let run = |from: &str, to: Option<&str>, owner: &str, group| {
+            let interval = Interval {
+                start: day(from),
+                end: to.map(day),
+            };
+            (interval, MunicipalityCode::new(owner), group)
+        };
+        use TargetGroup::{
+            AdultWithMentalDisorder as Adult, ChildWithFunctionalImpairment as Child,
+        };
+        // A child until 2026-03-15, then an adult of Kuldīga, transferred to Rīga on 04-30.
+        let runs = [
+            run("2025-01-01", Some("2026-03-15"), "050", Child),
+            run("2026-03-15", Some("2026-04-30"), "050", Adult),
+            run("2026-04-30", None, "001", Adult),
+        ];
+        let assessed = |id: i64, on: &str, care_level| Dated {
+            id: AssessmentId(id),
+            assessed_on: day(on),
+            care_level,
+            next_reassessment_due: day("2027-01-01"),
+        };
+        let assessments = [
+            assessed(1, "2026-02-01", CareLevel::Ii),
+            assessed(2, "2026-04-10", CareLevel::Iii),
+        ];
+        let homes = [Interval {
+            start: day("2026-04-01"),
+            end: Some(day("2026-04-30")),
+        }];
+        let client = ClientRecord {
+            client_id: ClientId(7),
+            runs: &runs,
+            assessments: &assessments,
+            group_apartments: &homes,
+        };
+        let days = MonthDays::of(month("2026-03"), &[2, 3]).expect("days");
+        // February: still a child on its last day, no month.
+        assert!(client_month(client, month("2026-02"), days).is_none());
+        // March: an adult of Kuldīga on the 31st, assessed at level II then, at home.
+        let march = client_month(client, month("2026-03"), days).expect("March");
+        assert_eq!(march.municipality.as_str(), "050");
+        assert_eq!(march.assessment.map(|a| a.care_level), Some(CareLevel::Ii));
+        assert!(!march.in_group_apartment);
+        // April: Rīga's on the 30th (the transfer day), level III; the group home ended
+        // that day, so not in it on the last day.
+        let april = client_month(client, month("2026-04"), days).expect("April");
+        assert_eq!(april.municipality.as_str(), "001");
+        assert_eq!(april.assessment.map(|a| a.care_level), Some(CareLevel::Iii));
+        assert!(!april.in_group_apartment);
+        let homes = [Interval {
+            start: day("2026-04-01"),
+            end: None,
+        }];
+        let placed = ClientRecord {
+            group_apartments: &homes,
+            ..client
+        };
+        assert!(
+            client_month(placed, month("2026-04"), days)
+                .expect("April")
+                .in_group_apartment
+        );
     }
 
     /// Table 3 (002:6557-6577) as the seed prints it.
