@@ -113,11 +113,11 @@ pub fn insert(
             clients::created_at.eq(changes.updated_at),
             clients::record_key.eq(random_record_key()),
         ))
-        .returning(clients::id)
+        .returning(super::derived::CLIENT_FACTS)
         .get_result(conn)
-        .and_then(|id| {
-            super::derived::sync_client(conn, id)?;
-            get(conn, &ClientAccess::All, id)
+        .and_then(|facts| {
+            super::derived::insert_new_client(conn, &facts)?;
+            get(conn, &ClientAccess::All, facts.0)
         })
 }
 

@@ -86,7 +86,8 @@ const WAITING: (
     waiting_list_entries::closed_on,
 );
 
-type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup, i32);
+/// A client's id, registration, case owner, target group and record key.
+pub type ClientFacts = (ClientId, NaiveDateTime, MunicipalityCode, TargetGroup, i32);
 
 /// One client run, as written.
 struct ClientRun {
@@ -134,30 +135,27 @@ fn runs_of(
     (client, assessed)
 }
 
-fn client_facts() -> diesel::dsl::Select<
-    clients::table,
-    (
-        clients::id,
-        clients::created_at,
-        clients::municipality,
-        clients::target_group,
-        clients::record_key,
-    ),
-> {
-    clients::table.select((
-        clients::id,
-        clients::created_at,
-        clients::municipality,
-        clients::target_group,
-        clients::record_key,
-    ))
-}
+/// The columns of [`ClientFacts`].
+pub(super) const CLIENT_FACTS: (
+    clients::id,
+    clients::created_at,
+    clients::municipality,
+    clients::target_group,
+    clients::record_key,
+) = (
+    clients::id,
+    clients::created_at,
+    clients::municipality,
+    clients::target_group,
+    clients::record_key,
+);
 
 /// Rewrites the client's runs from its registration, placements, waiting-list entries,
 /// transfers and assessments.
 pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<()> {
     super::clients::lock(conn, client_id)?;
-    let facts: ClientFacts = client_facts()
+    let facts: ClientFacts = clients::table
+        .select(CLIENT_FACTS)
         .filter(clients::id.eq(client_id))
         .first(conn)?;
     let case = Case {
@@ -199,8 +197,14 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
         .execute(conn)?;
     diesel::delete(assessment_runs::table.filter(assessment_runs::client_id.eq(client_id)))
         .execute(conn)?;
-    let (target_group, record_key) = (facts.3, facts.4);
-    let (client, assessed) = runs_of(&facts, &case);
+    insert_runs(conn, &facts, &case)?;
+    super::claim_months::sync_client(conn, client_id)
+}
+
+/// Writes the client's runs computed from `facts` and `case` (none of its runs is stored).
+fn insert_runs(conn: &mut DbConnection, facts: &ClientFacts, case: &Case) -> QueryResult<()> {
+    let (client_id, target_group, record_key) = (facts.0, facts.3, facts.4);
+    let (client, assessed) = runs_of(facts, case);
     for run in client {
         diesel::insert_into(client_runs::table)
             .values((
@@ -228,7 +232,15 @@ pub fn sync_client(conn: &mut DbConnection, client_id: ClientId) -> QueryResult<
             ))
             .execute(conn)?;
     }
-    super::claim_months::sync_client(conn, client_id)
+    Ok(())
+}
+
+/// Writes the runs of a client just registered (`facts` as its insert returned them).
+/// Nothing refers to it yet (a placement, waiting-list entry, transfer, assessment or
+/// delivery names an existing client), so its runs follow from its registration alone and
+/// it has no claim month: [`sync_client`]'s reads of its case would all come back empty.
+pub fn insert_new_client(conn: &mut DbConnection, facts: &ClientFacts) -> QueryResult<()> {
+    insert_runs(conn, facts, &Case::default())
 }
 
 /// What a service's runs are computed from.
@@ -549,7 +561,10 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
         ),
     );
     let no_case = Case::default();
-    for facts in client_facts().load::<ClientFacts>(conn)? {
+    for facts in clients::table
+        .select(CLIENT_FACTS)
+        .load::<ClientFacts>(conn)?
+    {
         let (id, target_group, record_key) = (facts.0.get(), facts.3, facts.4);
         let (client, assessed) = runs_of(&facts, cases.get(&facts.0).unwrap_or(&no_case));
         for run in client {
