@@ -97,6 +97,38 @@ fn limit_malloc_arenas() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn limit_malloc_arenas() {}
 
+/// How often the memory freed since is given back to the system.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A statistic computed over a whole year of the record holds a few hundred MiB for a
+/// moment (the costs of a year at 100,000 clients read 620,000 deliveries), and glibc keeps
+/// the pages freed in each arena for later use: measured, the service's RSS grew by about
+/// 230 MiB with each such computation and stayed there (79 -> 304 -> 539 MiB after two). A
+/// thread gives the free pages back every [`TRIM_EVERY`] (`malloc_trim`), so the RSS
+/// returns to what is in use within seconds of such a burst.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_freed_memory() -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("malloc-trim".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(TRIM_EVERY);
+                // SAFETY: `malloc_trim` only returns free pages of glibc's arenas to the
+                // system; it takes each arena's lock and touches no memory in use.
+                unsafe {
+                    libc::malloc_trim(0);
+                }
+            }
+        })
+        .map(drop)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_freed_memory() -> std::io::Result<()> {
+    Ok(())
+}
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     limit_malloc_arenas();
@@ -195,6 +227,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             let settings = Settings::from_env()?;
+            return_freed_memory().context("cannot start the memory trimming thread")?;
             telemetry::init(settings.log_format, "info", std::io::stdout);
             let app = Application::build(&settings).context("cannot start the service")?;
             tracing::info!(

@@ -389,26 +389,61 @@ struct Health {
 #[error("{0:#}")]
 pub struct ConnectError(anyhow::Error);
 
+/// How long after a call that ended without a database failure its connection is handed
+/// out again without a check (a round trip): a connection the database dropped meanwhile
+/// fails its next call with a `503` (`/problems/database-unavailable`) and is checked at its
+/// next checkout instead.
+const SOUND_FOR: Duration = Duration::from_secs(1);
+
+/// A pooled connection and when its last call ended without a database failure.
+pub struct PoolConnection {
+    conn: DbConnection,
+    sound_at: Option<Instant>,
+}
+
+impl std::ops::Deref for PoolConnection {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PoolConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = PoolConnection;
     type Error = ConnectError;
 
-    fn connect(&self) -> Result<DbConnection, ConnectError> {
+    fn connect(&self) -> Result<PoolConnection, ConnectError> {
         let outcome = establish_with(&self.options);
         self.health
             .connect_failed
             .store(outcome.is_err(), Ordering::SeqCst);
-        outcome.map_err(ConnectError)
+        let conn = outcome.map_err(ConnectError)?;
+        Ok(PoolConnection {
+            conn,
+            sound_at: None,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
-        conn.ping()
+    /// Checks a connection on checkout (a `SELECT 1`), unless its last call ended without a
+    /// database failure less than [`SOUND_FOR`] ago.
+    fn is_valid(&self, conn: &mut PoolConnection) -> Result<(), ConnectError> {
+        if conn.sound_at.is_some_and(|at| at.elapsed() < SOUND_FOR) {
+            return Ok(());
+        }
+        conn.conn
+            .ping()
             .context("connection check failed")
             .map_err(ConnectError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut PoolConnection) -> bool {
+        conn.conn.is_broken()
     }
 }
 
@@ -597,7 +632,14 @@ impl Db {
             if Instant::now() >= deadline {
                 return Err(ApiError::Unavailable(Unavailability::Timeout));
             }
-            f(&mut conn, deadline)
+            let outcome = f(&mut conn, deadline);
+            // A call the database failed (or that failed for a reason of the server's) leaves
+            // its connection to be checked at the next checkout.
+            conn.sound_at = match &outcome {
+                Err(ApiError::Unavailable(_) | ApiError::Internal(_)) => None,
+                _ => Some(Instant::now()),
+            };
+            outcome
         });
         let outcome = match tokio::time::timeout_at(deadline.into(), task).await {
             Ok(joined) => joined?,
@@ -637,7 +679,7 @@ impl Db {
                 None if health.connect_failed.load(Ordering::SeqCst) => {
                     let conn = direct()?;
                     health.connect_failed.store(false, Ordering::SeqCst);
-                    (Checkout::Direct(Box::new(conn)), Readiness::Ready)
+                    (Checkout::Direct(conn), Readiness::Ready)
                 }
                 None => match pool.get_timeout(CHECKOUT_SLICE * 2) {
                     Ok(conn) => (Checkout::Pooled(conn), Readiness::Ready),
@@ -651,7 +693,7 @@ impl Db {
                         } else {
                             Readiness::Ready
                         };
-                        (Checkout::Direct(Box::new(conn)), readiness)
+                        (Checkout::Direct(conn), readiness)
                     }
                 },
             };
@@ -685,7 +727,7 @@ impl Db {
 /// A connection for the readiness check: from the pool, or opened for the check alone.
 enum Checkout {
     Pooled(PooledConnection<Manager>),
-    Direct(Box<DbConnection>),
+    Direct(DbConnection),
 }
 
 /// Takes a pooled connection before `deadline`. While the last connection attempt failed,
