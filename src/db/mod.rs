@@ -391,7 +391,7 @@ pub struct ConnectError(anyhow::Error);
 
 /// How long after a call that ended without a database failure its connection is handed
 /// out again without a check (a round trip): a connection the database dropped meanwhile
-/// fails its next call with a `503` (`/problems/database-unavailable`) and is checked at its
+/// fails its next call with a `503` (`/problems/database-unreachable`) and is checked at its
 /// next checkout instead.
 const SOUND_FOR: Duration = Duration::from_secs(1);
 
