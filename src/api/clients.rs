@@ -216,9 +216,6 @@ pub async fn create_client(
             // The case owner exists on the registration date (REF-MUNICIPALITY-VALIDITY); the
             // token's claim was checked against today's register already (`auth`).
             check_municipality(conn, &municipality, today)?;
-            if q::find_by_hash(conn, &ClientAccess::All, &hash).is_ok() {
-                return Err(DomainError::ClientAlreadyRegistered.into());
-            }
             if let Some(status) = input.di_status {
                 check_di_status(status, DiStatus::NoService, crate::domain::today())?;
             }
@@ -238,6 +235,7 @@ pub async fn create_client(
                     updated_at: now,
                 },
             )
+            // A personal code registered already: the unique index says so.
             .map_err(unique_violation_as(DomainError::ClientAlreadyRegistered))?;
             auditor.record(
                 conn,

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -413,21 +412,14 @@ fn try_processing(
         created_at: chrono::Utc::now().naive_utc(),
         record_id: None,
     };
-    // In a savepoint: on PostgreSQL a failed statement aborts the transaction.
-    match conn.transaction(|conn| idempotency::claim(conn, &claim)) {
-        Ok(()) => Ok(NextAction::StartProcessing),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {
-            let saved = idempotency::find(conn, caller, key_text)?;
-            if saved.request_hash != request_hash {
-                return Err(ApiError::IdempotencyKeyReused);
-            }
-            Ok(NextAction::ReturnSavedResponse(saved))
-        }
-        Err(e) => Err(e.into()),
+    if idempotency::claim(conn, &claim)? {
+        return Ok(NextAction::StartProcessing);
     }
+    let saved = idempotency::find(conn, caller, key_text)?;
+    if saved.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    Ok(NextAction::ReturnSavedResponse(saved))
 }
 
 /// Runs a creation in one transaction, claiming the idempotency key first: a retry replays

@@ -21,14 +21,21 @@ pub struct StoredResponse {
     pub record_id: Option<i64>,
 }
 
-/// Claims the key by inserting its row first. Within the caller's transaction this takes
-/// the write lock (SQLite) or the unique-index entry (PostgreSQL), so a concurrent request
-/// with the same key waits and then sees a unique violation.
-pub fn claim(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
+/// Claims the key by inserting its row first; `false` when its row is there already.
+/// Within the caller's transaction this takes the write lock (SQLite) or the unique-index
+/// entry (PostgreSQL), so a concurrent request with the same key waits for the first one's
+/// transaction and then finds its row (`ON CONFLICT DO NOTHING`: no failed statement, so no
+/// savepoint is needed around it).
+pub fn claim(conn: &mut DbConnection, row: &StoredResponse) -> QueryResult<bool> {
+    // Both backends have the clause; diesel offers it per backend only.
+    let insert = diesel::insert_into(idempotency_keys::table)
         .values(row)
-        .execute(conn)
-        .map(drop)
+        .on_conflict_do_nothing();
+    let inserted = match conn {
+        DbConnection::Postgres(c) => insert.execute(c)?,
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 /// Records the response the claimed key `(caller, key)` will replay.
